@@ -1,0 +1,125 @@
+"""Checks across rows, tables and files that a single row's model cannot make.
+
+Each check returns the problems it found (empty when the data are right), each naming the field path in
+its file, so the loader can report all of a file's problems at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+
+from pydantic import BaseModel
+
+from cyberins.catalog.entries import CostCategoryEntry, CoverageEntry, EventTypeEntry
+from cyberins.catalog.schema import Provenance
+from cyberins.catalog.tables import DataFile, TableSpec
+from cyberins.model.errors import Problem
+from cyberins.model.ids import (
+    THIRD_PARTY_COVERAGES,
+    TIME_ELEMENT_COVERAGES,
+    CostCategory,
+    Coverage,
+    CoverageKind,
+)
+
+_IR = Coverage.INCIDENT_RESPONSE
+
+#: DESIGN.md rule 4: the coverage each cost category falls under; `None`: the cost line names it (defence).
+RULE_4: Mapping[CostCategory, Coverage | None] = MappingProxyType(
+    {
+        CostCategory.FORENSICS: _IR,
+        CostCategory.NOTIFICATION: _IR,
+        CostCategory.CALL_CENTRE: _IR,
+        CostCategory.CREDIT_MONITORING: _IR,
+        CostCategory.RESTORATION: Coverage.DATA_RESTORATION,
+        CostCategory.HARDWARE: Coverage.HARDWARE_REPLACEMENT,
+        CostCategory.NEGOTIATION: Coverage.CYBER_EXTORTION,
+        CostCategory.PR: Coverage.PUBLIC_RELATIONS,
+        CostCategory.LEGAL: Coverage.LEGAL,
+        CostCategory.CONSULTING: Coverage.CONSULTING,
+        CostCategory.RECERTIFICATION: Coverage.RECERTIFICATION,
+        CostCategory.DEFENCE: None,
+    }
+)
+
+
+def missing_ids(spec: TableSpec, table: Mapping[str, object]) -> list[Problem]:
+    """Every id the table must hold (each enum member, or the ids DESIGN.md fixes) is there."""
+    return [
+        Problem(f"{spec.table}.{ident}", f"missing entry: the {spec.table} table must hold {ident!r}")
+        for ident in spec.required
+        if ident not in table
+    ]
+
+
+def _provenances(value: object, path: str) -> Iterator[tuple[str, Provenance]]:
+    if isinstance(value, Provenance):
+        yield path, value
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _provenances(getattr(value, name), f"{path}.{name}")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _provenances(item, f"{path}.{key}")
+
+
+def uncited_sources(data: DataFile, table: str) -> list[Problem]:
+    """Every `source` an entry cites is declared in the file's own `sources` list."""
+    declared = {s.id for s in data.sources}
+    problems = []
+    for path, provenance in _provenances(getattr(data, table), table):
+        for ident in provenance.source_ids:
+            if ident not in declared:
+                problems.append(Problem(f"{path}.source", f"unknown source {ident!r}; declare it under `sources`"))
+    return problems
+
+
+def coverage_kinds(coverages: Mapping[Coverage, CoverageEntry]) -> list[Problem]:
+    """`kind` and `time_element` agree with `ids.THIRD_PARTY_COVERAGES` and `ids.TIME_ELEMENT_COVERAGES`."""
+    problems = []
+    for coverage, entry in coverages.items():
+        kind = CoverageKind.THIRD_PARTY if coverage in THIRD_PARTY_COVERAGES else CoverageKind.FIRST_PARTY
+        if entry.kind != kind:
+            problems.append(Problem(f"coverages.{coverage}.kind", f"{coverage} is {kind}, not {entry.kind}"))
+        time_element = coverage in TIME_ELEMENT_COVERAGES
+        if entry.time_element != time_element:
+            problems.append(
+                Problem(
+                    f"coverages.{coverage}.time_element",
+                    f"must be {str(time_element).lower()}: only business interruption coverages accrue by the hour",
+                )
+            )
+    return problems
+
+
+def cost_mapping(cost_categories: Mapping[CostCategory, CostCategoryEntry]) -> list[Problem]:
+    """Each cost category maps to the coverage DESIGN.md rule 4 gives it; `defence` takes it from the line."""
+    problems = []
+    for category, entry in cost_categories.items():
+        expected = RULE_4[category]
+        if expected is None and not entry.coverage_from_line:
+            problems.append(
+                Problem(
+                    f"cost_categories.{category}.coverage_from_line",
+                    "must be true: a defence cost falls under the liability coverage its cost line names (rule 4)",
+                )
+            )
+        elif expected is not None and entry.coverage != expected:
+            problems.append(
+                Problem(
+                    f"cost_categories.{category}.coverage",
+                    f"{category} costs fall under {expected} (rule 4), not {entry.coverage}",
+                )
+            )
+    return problems
+
+
+def untriggered_coverages(event_types: Mapping[str, EventTypeEntry]) -> list[Problem]:
+    """Each coverage is triggered by at least one event type, or it could never pay."""
+    triggered = {c for entry in event_types.values() for c in entry.triggers}
+    return [
+        Problem("event_types", f"no event type triggers coverage {coverage.value!r}")
+        for coverage in Coverage
+        if coverage not in triggered
+    ]

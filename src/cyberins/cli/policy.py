@@ -1,0 +1,129 @@
+"""`cyberins policy check|show|apply`: validate a wording, read it, test it against a loss."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from cyberins.cli.options import prior_paid as parse_prior_paid
+from cyberins.cli.render import Lang, bilingual, console, label, money
+from cyberins.model.loading import load_model
+from cyberins.model.policy import Policy
+from cyberins.model.scenario import LossScenario
+from cyberins.terms import ScenarioSettlement, Step, settle_scenario
+
+app = typer.Typer(help="Policy wordings as data: check, show, and apply to a loss.", no_args_is_help=True)
+
+FileArg = typer.Argument(..., exists=False, dir_okay=False, help="Policy file (YAML or JSON).")
+
+
+@app.command()
+def check(files: list[Path] = typer.Argument(..., help="Policy files (YAML or JSON).")) -> None:
+    """Validate policy files; exit 2 naming the field of the first invalid one."""
+    for path in files:
+        policy = load_model(Policy, path)
+        console.print(
+            f"[green]OK[/] {path}: {policy.form.value}, {len(policy.coverages)} coverages, "
+            f"aggregate {money(policy.aggregate_limit)} {policy.currency}"
+        )
+
+
+@app.command()
+def show(file: Path = FileArg, lang: Lang = typer.Option("zh", help="Language of the headings: zh or en.")) -> None:
+    """A readable bilingual summary of a policy."""
+    p = load_model(Policy, file)
+    zh = lang == "zh"
+    head = Table.grid(padding=(0, 2))
+    head.add_row("保单号 Policy" if zh else "Policy", p.policy_number or "—")
+    if p.insured:
+        head.add_row("被保险人 Insured", p.insured.name_zh or p.insured.name if zh else p.insured.name)
+    head.add_row("期间 Period", f"{p.period.start} – {p.period.end} ({p.zone.key})")
+    head.add_row("形式 Form", bilingual(p.form.value) if _known(p.form.value) else p.form.value)
+    trigger = p.trigger.kind.value + (f", retro {p.trigger.retroactive_date}" if p.trigger.retroactive_date else "")
+    if p.trigger.reporting_deadline:
+        rd = p.trigger.reporting_deadline
+        trigger += f", notice within {rd.days} days of {rd.after}"
+    head.add_row("触发 Trigger", trigger)
+    head.add_row("司法辖区 Jurisdiction", bilingual(p.jurisdiction.value))
+    head.add_row("累计限额 Aggregate", f"{money(p.aggregate_limit, lang)} {p.currency}")
+    head.add_row("抗辩费用 Defence costs", "erode the limits" if p.claims_expenses_erode_limit else "in addition")
+    console.print(head)
+
+    table = Table(title="保障 Coverages" if zh else "Coverages")
+    for col in ("coverage", "sublimit", "each claim", "retention", "coins.", "waiting", "indemnity"):
+        table.add_column(col, justify="left" if col == "coverage" else "right")
+    for cov, t in p.coverages.items():
+        waiting = f"{t.waiting_period_hours}h {t.waiting_period_mode.value}" if t.waiting_period_hours else "—"
+        table.add_row(
+            bilingual(cov.value),
+            money(t.sublimit, lang),
+            money(t.each_claim_limit, lang),
+            money(t.retention, lang),
+            f"{t.coinsurance:.0%}",
+            waiting,
+            f"{t.indemnity_period_days}d" if t.indemnity_period_days else "—",
+        )
+    console.print(table)
+    if p.exclusions:
+        console.print("除外 Exclusions: " + "; ".join(bilingual(e.value) for e in p.exclusions))
+    conditions = [name for name, value in p.conditions if value]
+    if conditions:
+        console.print("条件 Conditions: " + "; ".join(bilingual(c) for c in conditions))
+
+
+def _known(id_: str) -> bool:
+    try:
+        label(id_, "en")
+    except KeyError:
+        return False
+    return True
+
+
+@app.command()
+def apply(
+    policy_file: Path = FileArg,
+    scenario_file: Path = typer.Argument(..., help="Ground-up loss scenario (YAML or JSON)."),
+    prior_paid: str | None = typer.Option(None, "--prior-paid", help='Already paid this year: {"coverage": "amount"}'),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    lang: Lang = typer.Option("zh", help="Language of the labels: zh or en."),
+) -> None:
+    """What the policy pays for one ground-up loss, step by step (rule 1)."""
+    policy = load_model(Policy, policy_file)
+    scenario = load_model(LossScenario, scenario_file)
+    result = settle_scenario(policy, scenario, parse_prior_paid(prior_paid))
+    if as_json:
+        console.print_json(json.dumps(settlement_json(result)))
+        return
+    print_settlement(result, lang)
+
+
+def settlement_json(result: ScenarioSettlement) -> dict[str, object]:
+    return {
+        "currency": result.currency,
+        "lines": {
+            line.coverage.value: {step.value: str(amount) for step, amount in line.steps.items()}
+            for line in result.lines
+        },
+        "payable": {line.coverage.value: str(line.payable) for line in result.lines},
+        "total_payable": str(result.total_payable),
+        "not_purchased": [c.value for c in result.not_purchased],
+        "money_only_time_element": [c.value for c in result.money_only_time_element],
+    }
+
+
+def print_settlement(result: ScenarioSettlement, lang: Lang) -> None:
+    table = Table(title=f"{'赔付计算' if lang == 'zh' else 'Settlement'} ({result.currency})")
+    table.add_column("coverage")
+    for step in Step:
+        table.add_column(step.value.replace("_", " "), justify="right")
+    for line in result.lines:
+        table.add_row(label(line.coverage.value, lang), *(money(line.steps[s], lang) for s in Step))
+    table.add_row("[bold]total[/]", *[""] * (len(Step) - 1), f"[bold]{money(result.total_payable, lang)}[/]")
+    console.print(table)
+    for cov in result.not_purchased:
+        console.print(f"not purchased, pays nothing: {label(cov.value, lang)}")
+    for cov in result.money_only_time_element:
+        console.print(f"{label(cov.value, lang)}: loss given as money only, waiting/indemnity periods not applied")

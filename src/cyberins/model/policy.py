@@ -1,0 +1,201 @@
+"""A cyber policy wording as data (issue 3; DESIGN.md rules 1-3, 6, 9, 10, 14).
+
+The same model describes every form (standalone, endorsement, service bundle, product warranty, group
+scheme certificate): a form is a field, not a code path. Amounts are in the policy `currency`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator, model_validator
+
+from cyberins.model.ids import (
+    TIME_ELEMENT_COVERAGES,
+    Confidence,
+    Coverage,
+    Exclusion,
+    Jurisdiction,
+    PolicyForm,
+    TriggerKind,
+    WaitingPeriodMode,
+)
+from cyberins.model.money import Amount, Currency
+
+#: Zone in which a date-only policy period is read when the policy names none (rule 10).
+JURISDICTION_ZONES: dict[Jurisdiction, str] = {Jurisdiction.CN: "Asia/Shanghai", Jurisdiction.INTL: "UTC"}
+
+Share = Annotated[Decimal, Field(ge=0, lt=1, allow_inf_nan=False)]
+Hours = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Period(_Frozen):
+    """Policy period; both dates are included (rule 10)."""
+
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"period.end {self.end} is before period.start {self.start}")
+        return self
+
+
+class ReportingDeadline(_Frozen):
+    """Notice must reach the insurer within `days` of the field `after` names (rule 10)."""
+
+    days: PositiveInt
+    after: Literal["discovered_at", "occurred_at"] = "discovered_at"
+
+
+class Trigger(_Frozen):
+    kind: TriggerKind = TriggerKind.OCCURRENCE
+    retroactive_date: date | None = None
+    reporting_deadline: ReportingDeadline | None = None
+
+    @model_validator(mode="after")
+    def _retro_only_claims_made(self) -> Trigger:
+        if self.retroactive_date is not None and self.kind is not TriggerKind.CLAIMS_MADE:
+            raise ValueError("trigger.retroactive_date applies only to kind: claims_made")
+        return self
+
+
+class CoverageTerms(_Frozen):
+    """Terms of one covered coverage. `sublimit` is aggregate for the policy year, inside `aggregate_limit`."""
+
+    sublimit: Amount
+    retention: Amount = Decimal(0)
+    each_claim_limit: Amount | None = None
+    coinsurance: Share = Decimal(0)
+    waiting_period_hours: Hours | None = None
+    indemnity_period_days: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
+    waiting_period_mode: WaitingPeriodMode = WaitingPeriodMode.TIME_RETENTION
+
+    @model_validator(mode="after")
+    def _primary_can_pay(self) -> CoverageTerms:
+        if self.each_claim_limit is not None and self.each_claim_limit > self.sublimit:
+            raise ValueError(f"each_claim_limit {self.each_claim_limit} is above the sublimit {self.sublimit}")
+        if self.retention >= self.sublimit:
+            raise ValueError(
+                f"retention {self.retention} is at or above the sublimit {self.sublimit}: the cover could never pay"
+            )
+        if self.each_claim_limit is not None and self.retention >= self.each_claim_limit:
+            raise ValueError(f"retention {self.retention} is at or above the each_claim_limit {self.each_claim_limit}")
+        return self
+
+    @property
+    def waiting_period_h(self) -> Decimal:
+        return self.waiting_period_hours or Decimal(0)
+
+    @property
+    def indemnity_period_h(self) -> Decimal | None:
+        return None if self.indemnity_period_days is None else self.indemnity_period_days * 24
+
+
+class MinimumSecurity(_Frozen):
+    """A minimum-security condition: known-exploited vulnerabilities patched within `kev_patch_days`."""
+
+    kev_patch_days: PositiveInt
+
+
+class Conditions(_Frozen):
+    """Policy conditions; an absent condition does not apply."""
+
+    ransom_requires_insurer_consent: bool = False
+    pr_legal_require_insurer_consent: bool = False
+    approved_vendors_required: bool = False
+    minimum_security: MinimumSecurity | None = None
+
+
+class Underlying(_Frozen):
+    """For an endorsement (附加险): the property or liability policy it extends."""
+
+    line: Literal["property", "liability", "other"]
+    policy_number: str | None = None
+
+
+class Insured(_Frozen):
+    name: str
+    name_zh: str | None = None
+
+
+class Policy(_Frozen):
+    """A cyber insurance policy: period, trigger, limits and per-coverage terms, exclusions and conditions.
+
+    `coverages` keeps its file order: within one incident coverages erode the aggregate in this order
+    (rule 1).
+    """
+
+    policy_number: str | None = None
+    insured: Insured | None = None
+    currency: Currency
+    period: Period
+    timezone: str | None = None
+    form: PolicyForm = PolicyForm.STANDALONE
+    underlying: Underlying | None = None
+    trigger: Trigger = Trigger()
+    jurisdiction: Jurisdiction = Jurisdiction.INTL
+    aggregate_limit: Amount
+    claims_expenses_erode_limit: bool = True
+    coverages: dict[Coverage, CoverageTerms] = Field(min_length=1)
+    exclusions: list[Exclusion] = Field(default_factory=list)
+    attribution_confidence_required: Confidence = Confidence.HIGH
+    conditions: Conditions = Conditions()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Shanghai") from None
+        return value
+
+    @field_validator("exclusions")
+    @classmethod
+    def _unique(cls, value: list[Exclusion]) -> list[Exclusion]:
+        seen = [x for i, x in enumerate(value) if x in value[:i]]
+        if seen:
+            raise ValueError(f"listed twice: {', '.join(sorted(set(seen)))}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Policy:
+        problems = []
+        for cov, terms in self.coverages.items():
+            where = f"coverages.{cov.value}"
+            if terms.sublimit > self.aggregate_limit:
+                problems.append(f"{where}.sublimit {terms.sublimit} is above aggregate_limit {self.aggregate_limit}")
+            if cov not in TIME_ELEMENT_COVERAGES:
+                for name in ("waiting_period_hours", "indemnity_period_days"):
+                    if name in terms.model_fields_set:
+                        problems.append(f"{where}.{name} applies only to business-interruption coverages")
+        if self.form is PolicyForm.ENDORSEMENT and self.underlying is None:
+            problems.append("underlying: an endorsement names the policy it extends (underlying.line)")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone in which the period's dates are read (rule 10)."""
+        return ZoneInfo(self.timezone or JURISDICTION_ZONES[self.jurisdiction])
+
+    def period_bounds(self) -> tuple[datetime, datetime]:
+        """[start, end) as aware datetimes: from 00:00 of the first day to 24:00 of the last (rule 10)."""
+        start = datetime.combine(self.period.start, time(0), self.zone)
+        end = datetime.combine(self.period.end + timedelta(days=1), time(0), self.zone)
+        return start, end
+
+    def covers(self, moment: datetime) -> bool:
+        start, end = self.period_bounds()
+        return start <= moment < end

@@ -1,0 +1,186 @@
+"""Technical premium of one policy from its simulated insured annual losses (DESIGN.md "Pricing").
+
+Simulation outputs are float64; every money figure of the result is a `Decimal` in the policy currency,
+rounded to its minor unit (`to_minor`), and the parts add up to the premium exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from cyberins.model.errors import InvalidInput
+from cyberins.model.ids import Coverage
+from cyberins.model.money import minor_units, to_minor
+from cyberins.model.policy import Policy
+from cyberins.pricing.basis import PricingBasis, RiskLoadMethod
+from cyberins.quant.metrics import LossMeasures
+from cyberins.quant.simulate import SimulationResult
+
+#: Rate on line is a ratio; six decimals resolve 1 unit of premium per million of limit.
+RATE_ON_LINE_STEP = Decimal("0.000001")
+
+
+@dataclass(frozen=True)
+class CoveragePremium:
+    """One coverage's part of the premium (allocated in proportion to its expected insured loss)."""
+
+    coverage: Coverage
+    expected_loss: Decimal
+    risk_load: Decimal
+    premium: Decimal
+
+
+@dataclass(frozen=True)
+class TechnicalPremium:
+    """A technical premium and how it is built; money in `currency`, to its minor unit.
+
+    `premium = expected_loss + risk_load + expenses + profit` holds exactly: `profit` is the balance, which is
+    `profit_margin × premium` up to rounding unless the minimum premium or the rounding increment lifted it.
+    """
+
+    currency: str
+    basis: str
+    method: RiskLoadMethod
+    #: Expected insured annual loss (insured AAL).
+    expected_loss: Decimal
+    #: What the risk load is charged on: TVaR − EL (cost of capital) or the standard deviation (std load).
+    risk_capital: Decimal
+    risk_load: Decimal
+    #: (EL + risk load) / (1 − expense ratio − profit margin), before the minimum and the rounding.
+    gross_up: Decimal
+    minimum_premium: Decimal
+    minimum_applied: bool
+    premium: Decimal
+    expenses: Decimal
+    profit: Decimal
+    #: premium / aggregate limit (a ratio, not money).
+    rate_on_line: Decimal
+    by_coverage: tuple[CoveragePremium, ...]
+
+
+def technical_premium(result: SimulationResult, policy: Policy, basis: PricingBasis) -> TechnicalPremium:
+    """Price `policy` from `result`, a simulation of a risk model under that same policy.
+
+    Parameters
+    ----------
+    result
+        `simulate(model, policy, years, seed)`; its insured annual losses (currency units per year) carry the
+        expected loss and the risk measure, its `by_coverage` insured AALs the split by coverage.
+    policy
+        The policy simulated; its aggregate limit gives the rate on line, its coverages the lines.
+    basis
+        Risk load, expense ratio, profit margin, minimum premium and rounding.
+
+    Returns
+    -------
+    TechnicalPremium
+        See `premium_from_measures` for the formulas.
+
+    Examples
+    --------
+    >>> from cyberins.pricing import default_basis
+    >>> quote = technical_premium(simulate(model, policy, 20_000, seed=1), policy, default_basis())  # doctest: +SKIP
+    """
+    if result.currency != policy.currency:
+        raise InvalidInput.one(
+            "currency", f"the simulation is in {result.currency} but the policy is in {policy.currency}"
+        )
+    coverage_loss = {c: result.by_coverage.get(c, (0.0, 0.0))[1] for c in policy.coverages}
+    return premium_from_measures(result.insured(), coverage_loss, policy, basis)
+
+
+def premium_from_measures(
+    insured: LossMeasures,
+    coverage_loss: Mapping[Coverage, float],
+    policy: Policy,
+    basis: PricingBasis,
+) -> TechnicalPremium:
+    """The technical premium from measures of the insured annual loss.
+
+    With EL the insured AAL, r the cost-of-capital rate, e the expense ratio and p the profit margin
+    (all money in the policy currency per policy year)::
+
+        risk capital   C = TVaR_α(insured annual loss) − EL          (cost_of_capital; α = capital level)
+                       C = std(insured annual loss)                  (std_load)
+        risk load      RL = r · C                                    (cost_of_capital)
+                       RL = k · C                                    (std_load, k the multiplier)
+        gross-up       G = (EL + RL) / (1 − e − p)
+        premium        P = round(max(G, minimum premium))
+        rate on line   ROL = P / aggregate limit
+
+    The cost-of-capital load follows the capital-allocation view of pricing (Kreps, "Investment-equivalent
+    reinsurance pricing", PCAS 1998; the Swiss Solvency Test and Solvency II risk margin use the same
+    rate × capital form). Since P ∝ (1 − r)·EL + r·TVaR with r ≤ 1, a change of terms that lowers every
+    year's insured loss never raises P.
+
+    **By coverage** the risk load is allocated in proportion to each coverage's expected insured loss
+    (`coverage_loss`, currency per year): `SimulationResult` keeps per-coverage totals, not per-coverage
+    annual losses, so a tail-based allocation (co-TVaR) is not available. When no coverage has an
+    expected loss the premium is spread in proportion to the sublimits. Each column of the split is
+    rounded by largest remainder so that it adds up to its total exactly.
+    """
+    currency = policy.currency
+    method = basis.risk_load.method
+    el = Decimal(insured.aal)
+    if method is RiskLoadMethod.COST_OF_CAPITAL:
+        capital = max(Decimal(insured.tvar[basis.risk_load.capital_key]) - el, Decimal(0))
+        load = basis.risk_load.cost_of_capital_rate.value * capital
+    else:
+        capital = Decimal(insured.std)
+        load = basis.risk_load.std_multiplier.value * capital
+    gross_up = (el + load) / basis.gross_up_divisor
+    minimum = to_minor(basis.minimum_for(currency), currency)
+    premium = basis.round_premium(max(gross_up, minimum), currency)
+    el_q, load_q = to_minor(el, currency), to_minor(load, currency)
+    expenses = to_minor(premium * basis.expense_ratio.value, currency)
+    covs = list(policy.coverages)
+    weights = [max(float(coverage_loss.get(c, 0.0)), 0.0) for c in covs]
+    if sum(weights) <= 0:
+        weights = [float(policy.coverages[c].sublimit) for c in covs]
+    lines = zip(
+        covs,
+        allocate(el_q, weights, currency),
+        allocate(load_q, weights, currency),
+        allocate(premium, weights, currency),
+        strict=True,
+    )
+    return TechnicalPremium(
+        currency=currency,
+        basis=basis.name,
+        method=method,
+        expected_loss=el_q,
+        risk_capital=to_minor(capital, currency),
+        risk_load=load_q,
+        gross_up=to_minor(gross_up, currency),
+        minimum_premium=minimum,
+        minimum_applied=minimum > gross_up,
+        premium=premium,
+        expenses=expenses,
+        profit=premium - el_q - load_q - expenses,
+        rate_on_line=(premium / policy.aggregate_limit).quantize(RATE_ON_LINE_STEP, rounding=ROUND_HALF_UP)
+        if policy.aggregate_limit > 0
+        else Decimal(0),
+        by_coverage=tuple(CoveragePremium(c, e, r, p) for c, e, r, p in lines),
+    )
+
+
+def allocate(total: Decimal, weights: Sequence[float], currency: str) -> list[Decimal]:
+    """Split `total` in proportion to `weights`, in minor units, by largest remainder (parts sum to `total`).
+
+    Ties in the remainders go to the earlier part; with all weights zero the parts are equal.
+    """
+    if not weights:
+        return []
+    unit = Decimal(1).scaleb(-minor_units(currency))
+    units = int((total / unit).to_integral_value(rounding=ROUND_HALF_UP))
+    s = sum(weights)
+    w = [Decimal(x) / Decimal(s) for x in weights] if s > 0 else [Decimal(1) / len(weights)] * len(weights)
+    exact = [units * x for x in w]
+    floors = [int(x.to_integral_value(rounding=ROUND_FLOOR)) for x in exact]
+    short = units - sum(floors)
+    order = sorted(range(len(w)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[: max(short, 0)]:
+        floors[i] += 1
+    return [to_minor(n * unit, currency) for n in floors]

@@ -1,0 +1,67 @@
+"""A policy's terms as arrays, one entry per covered coverage in the policy's order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+import numpy as np
+
+from cyberins.model.ids import TIME_ELEMENT_COVERAGES, Coverage, WaitingPeriodMode
+from cyberins.model.policy import Policy
+from cyberins.terms.tables import Amounts, BoolArray
+
+Numeric = Literal["float", "decimal"]
+
+#: Waiting-period modes as small integers for the kernels (names stay in `WaitingPeriodMode`).
+MODE_CODES: dict[WaitingPeriodMode, int] = {mode: i for i, mode in enumerate(WaitingPeriodMode)}
+
+
+@dataclass(frozen=True)
+class CompiledTerms:
+    """Per-coverage terms as arrays of the chosen number type (`inf` where a term is absent)."""
+
+    coverages: tuple[Coverage, ...]
+    numeric: Numeric
+    retention: Amounts
+    each_claim_limit: Amounts
+    coinsurance: Amounts
+    sublimit: Amounts
+    waiting_h: Amounts
+    indemnity_h: Amounts
+    waiting_mode: np.ndarray
+    time_element: BoolArray
+    aggregate_limit: Amounts  # 0-d
+    claims_expenses_erode_limit: bool
+
+    @classmethod
+    def from_policy(cls, policy: Policy, numeric: Numeric = "float") -> CompiledTerms:
+        def arr(values: list[Decimal | None]) -> Amounts:
+            if numeric == "decimal":
+                return np.array([Decimal("Infinity") if v is None else v for v in values], dtype=object)
+            return np.array([np.inf if v is None else float(v) for v in values], dtype=np.float64)
+
+        terms = list(policy.coverages.values())
+        return cls(
+            coverages=tuple(policy.coverages),
+            numeric=numeric,
+            retention=arr([t.retention for t in terms]),
+            each_claim_limit=arr([t.each_claim_limit for t in terms]),
+            coinsurance=arr([t.coinsurance for t in terms]),
+            sublimit=arr([t.sublimit for t in terms]),
+            waiting_h=arr([t.waiting_period_h for t in terms]),
+            indemnity_h=arr([t.indemnity_period_h for t in terms]),
+            waiting_mode=np.array([MODE_CODES[t.waiting_period_mode] for t in terms], dtype=np.int8),
+            time_element=np.array([c in TIME_ELEMENT_COVERAGES for c in policy.coverages], dtype=bool),
+            aggregate_limit=arr([policy.aggregate_limit])[0],
+            claims_expenses_erode_limit=policy.claims_expenses_erode_limit,
+        )
+
+    def zeros(self, shape: tuple[int, ...]) -> Amounts:
+        """An amount array of this number type."""
+        if self.numeric == "decimal":
+            out = np.empty(shape, dtype=object)
+            out.fill(Decimal(0))
+            return out
+        return np.zeros(shape, dtype=np.float64)

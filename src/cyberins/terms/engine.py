@@ -1,0 +1,191 @@
+"""The financial-terms engine: a policy's terms applied to a table of ground-up losses.
+
+One function serves pricing (millions of simulated events, float64), the portfolio, and claims (one real
+incident, exact `Decimal`). The order of application is DESIGN.md rule 1:
+
+    exclusions and jurisdiction rules -> indemnity period (rule 3) -> waiting period (rule 2)
+    -> monetary retention (one per coverage and incident, rules 5-6) -> each-claim limit -> coinsurance
+    -> sublimit remaining in the policy year -> aggregate remaining in the policy year.
+
+Events erode the sublimits and the aggregate in time order within their policy year; within one event,
+coverages erode the aggregate in the order the policy lists them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+
+from cyberins.model.ids import Coverage, WaitingPeriodMode
+from cyberins.terms.compiled import MODE_CODES, CompiledTerms
+from cyberins.terms.kernels import capped_running, overlap_hours, scatter_add, take_retention
+from cyberins.terms.tables import Amounts, BoolArray, LossTable
+
+
+class Step(StrEnum):
+    """Stages of rule 1; a trace holds the amount still payable after each."""
+
+    GROUND_UP = "ground_up"
+    EXCLUSIONS = "exclusions"
+    INDEMNITY_PERIOD = "indemnity_period"
+    WAITING_PERIOD = "waiting_period"
+    RETENTION = "retention"
+    EACH_CLAIM_LIMIT = "each_claim_limit"
+    COINSURANCE = "coinsurance"
+    SUBLIMIT = "sublimit"
+    AGGREGATE = "aggregate"
+
+
+@dataclass(frozen=True)
+class TermsResult:
+    """Payable per event (rows in the input table's order) and covered coverage (the policy's order)."""
+
+    coverages: tuple[Coverage, ...]
+    payable: Amounts
+    trace: dict[Step, Amounts] | None
+    #: Columns whose time terms could not act because some event gave that loss only as money (rule 15).
+    money_only_time_element: BoolArray
+
+
+def apply_terms(
+    table: LossTable,
+    terms: CompiledTerms,
+    *,
+    prior_paid: dict[Coverage, Decimal] | None = None,
+    trace: bool = False,
+) -> TermsResult:
+    """Apply `terms` to every event of `table`.
+
+    Parameters
+    ----------
+    table
+        Ground-up losses; amount arrays of the same number type as `terms` (float64 or Decimal objects).
+        Coverages the policy does not buy are ignored; covered coverages absent from the table lose nothing.
+    terms
+        The policy compiled by `CompiledTerms.from_policy`.
+    prior_paid
+        What the policy year (every period of the table) has already paid per coverage; it erodes the
+        sublimits and the aggregate (rule 11).
+    trace
+        Keep the amount payable after each `Step` (an n × k array each), for settlement statements.
+
+    Examples
+    --------
+    A 100-hour outage losing 1,000 an hour under a 12-hour time retention and a 5,000 retention:
+    (100 - 12) × 1,000 - 5,000 = 83,000.
+    """
+    decimal = terms.numeric == "decimal"
+    zero: Any = Decimal(0) if decimal else 0.0
+    n, k = table.n_events, len(terms.coverages)
+    order = np.lexsort((table.time, table.period))
+    period = table.period[order]
+    column_of = {c: j for j, c in enumerate(table.coverages)}
+    cols = [column_of.get(c) for c in terms.coverages]
+
+    def pick(source: Amounts | None) -> Amounts:
+        out = terms.zeros((n, k))
+        if source is not None:
+            for j, c in enumerate(cols):
+                if c is not None:
+                    out[:, j] = source[order, c]
+        return out
+
+    loss = pick(table.ground_up)
+    defence = pick(table.defence)
+    income_all, income_ip, income_wait, duration, has_hours = _hourly(table, terms, order, cols)
+    money_only = terms.time_element & ((loss > zero) & ~has_hours).any(axis=0)
+    keep = np.ones((n, k), dtype=bool)
+    if table.excluded is not None:
+        for j, c in enumerate(cols):
+            if c is not None:
+                keep[:, j] = ~table.excluded[order, c]
+    steps: dict[Step, Amounts] = {}
+
+    def record(step: Step, value: Amounts) -> None:
+        if trace:
+            steps[step] = value.copy()
+
+    record(Step.GROUND_UP, loss + income_all + defence)
+    loss = np.where(keep, loss, zero)
+    defence = np.where(keep, defence, zero)
+    income_ip, income_wait = np.where(keep, income_ip, zero), np.where(keep, income_wait, zero)
+    record(Step.EXCLUSIONS, loss + np.where(keep, income_all, zero) + defence)
+
+    loss = loss + income_ip
+    record(Step.INDEMNITY_PERIOD, loss + defence)
+    mode = terms.waiting_mode[np.newaxis, :]
+    timed = has_hours & terms.time_element[np.newaxis, :]
+    retention = np.broadcast_to(terms.retention, (n, k))
+    loss = np.where(timed & (mode == MODE_CODES[WaitingPeriodMode.TIME_RETENTION]), loss - income_wait, loss)
+    not_reached = timed & (mode == MODE_CODES[WaitingPeriodMode.TRIGGER]) & ~(duration > terms.waiting_h)
+    loss = np.where(not_reached, zero, loss)
+    record(Step.WAITING_PERIOD, loss + defence)
+    greater_of = timed & (mode == MODE_CODES[WaitingPeriodMode.GREATER_OF])
+    retention = np.where(greater_of, np.maximum(retention, income_wait), retention)
+
+    defence, loss = take_retention(defence, loss, retention, zero)
+    record(Step.RETENTION, loss + defence)
+    if terms.claims_expenses_erode_limit:
+        loss, defence = np.minimum(loss + defence, terms.each_claim_limit), terms.zeros((n, k))
+    else:
+        loss = np.minimum(loss, terms.each_claim_limit)
+    record(Step.EACH_CLAIM_LIMIT, loss + defence)
+    share = 1 - terms.coinsurance
+    loss, defence = loss * share, defence * share
+    record(Step.COINSURANCE, loss + defence)
+
+    prior = np.array([(prior_paid or {}).get(c, Decimal(0)) for c in terms.coverages], dtype=object)
+    if not decimal:
+        prior = prior.astype(np.float64)
+    loss = capped_running(loss, period, terms.sublimit, prior)
+    record(Step.SUBLIMIT, loss + defence)
+    flat = capped_running(loss.reshape(-1), np.repeat(period, k), terms.aggregate_limit, prior.sum())
+    payable = flat.reshape(n, k) + defence
+    record(Step.AGGREGATE, payable)
+
+    back = np.empty_like(order)
+    back[order] = np.arange(n)
+    return TermsResult(
+        coverages=terms.coverages,
+        payable=payable[back],
+        trace={s: v[back] for s, v in steps.items()} if trace else None,
+        money_only_time_element=money_only,
+    )
+
+
+def _hourly(
+    table: LossTable, terms: CompiledTerms, order: np.ndarray, cols: list[int | None]
+) -> tuple[Amounts, Amounts, Amounts, Amounts, BoolArray]:
+    """Income lost in all, inside the indemnity period, inside the waiting period; span; has hours."""
+    n, k = table.n_events, len(terms.coverages)
+    decimal = terms.numeric == "decimal"
+    zero: Any = Decimal(0) if decimal else 0.0
+    empty = (terms.zeros((n, k)), terms.zeros((n, k)), terms.zeros((n, k)), terms.zeros((n, k)))
+    has_hours = np.zeros((n, k), dtype=bool)
+    out = table.outages
+    if out is None or len(out.event) == 0:
+        return (*empty, has_hours)
+    to_policy = np.full(len(table.coverages), -1)
+    for j, c in enumerate(cols):
+        if c is not None:
+            to_policy[c] = j
+    column = to_policy[out.coverage]
+    use = column >= 0
+    rank = np.empty_like(order)
+    rank[order] = np.arange(n)
+    row, column = rank[out.event[use]], column[use]
+    start, end, rate = out.start_h[use], out.end_h[use], out.per_hour[use]
+    flat = row * k + column
+    ip = terms.indemnity_h[column]
+    wait = np.minimum(terms.waiting_h[column], ip)
+    income_all, income_ip, income_wait, duration = empty
+    scatter_add(income_all, flat, (end - start) * rate)
+    scatter_add(income_ip, flat, overlap_hours(start, end, zero, ip, zero) * rate)
+    scatter_add(income_wait, flat, overlap_hours(start, end, zero, wait, zero) * rate)
+    np.maximum.at(duration.reshape(-1), flat, end)
+    has_hours.reshape(-1)[flat] = True
+    return income_all, income_ip, income_wait, duration, has_hours
