@@ -10,6 +10,7 @@ from rich.table import Table
 
 from cyberins.cli.options import prior_paid as parse_prior_paid
 from cyberins.cli.render import Lang, bilingual, console, label, money
+from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy
 from cyberins.model.scenario import LossScenario
@@ -77,7 +78,7 @@ def show(file: Path = FileArg, lang: Lang = typer.Option("zh", help="Language of
 def _known(id_: str) -> bool:
     try:
         label(id_, "en")
-    except KeyError:
+    except InvalidInput:
         return False
     return True
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -56,6 +56,24 @@ class CompiledTerms:
             time_element=np.array([c in TIME_ELEMENT_COVERAGES for c in policy.coverages], dtype=bool),
             aggregate_limit=arr([policy.aggregate_limit])[0],
             claims_expenses_erode_limit=policy.claims_expenses_erode_limit,
+        )
+
+    def select(self, columns: list[int]) -> CompiledTerms:
+        """The same policy restricted to some of its coverages (the aggregate limit is unchanged)."""
+        if columns == list(range(len(self.coverages))):
+            return self
+        index = np.asarray(columns, dtype=np.int64)
+        return replace(
+            self,
+            coverages=tuple(self.coverages[j] for j in columns),
+            retention=self.retention[index],
+            each_claim_limit=self.each_claim_limit[index],
+            coinsurance=self.coinsurance[index],
+            sublimit=self.sublimit[index],
+            waiting_h=self.waiting_h[index],
+            indemnity_h=self.indemnity_h[index],
+            waiting_mode=self.waiting_mode[index],
+            time_element=self.time_element[index],
         )
 
     def zeros(self, shape: tuple[int, ...]) -> Amounts:

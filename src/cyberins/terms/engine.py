@@ -80,29 +80,28 @@ def apply_terms(
     """
     decimal = terms.numeric == "decimal"
     zero: Any = Decimal(0) if decimal else 0.0
-    n, k = table.n_events, len(terms.coverages)
+    n = table.n_events
     order = np.lexsort((table.time, table.period))
     period = table.period[order]
     column_of = {c: j for j, c in enumerate(table.coverages)}
-    cols = [column_of.get(c) for c in terms.coverages]
+    # Only covered coverages that the table holds can pay; the others stay zero and are skipped, which
+    # matters when a policy buys many coverages and a model hits few.
+    present = [j for j, c in enumerate(terms.coverages) if c in column_of]
+    work = terms.select(present)
+    cols = [column_of[c] for c in work.coverages]
+    k = len(cols)
 
     def pick(source: Amounts | None) -> Amounts:
-        out = terms.zeros((n, k))
-        if source is not None:
-            for j, c in enumerate(cols):
-                if c is not None:
-                    out[:, j] = source[order, c]
+        out = work.zeros((n, k))
+        if source is not None and k:
+            out[:, :] = source[np.ix_(order, cols)]
         return out
 
     loss = pick(table.ground_up)
     defence = pick(table.defence)
-    income_all, income_ip, income_wait, duration, has_hours = _hourly(table, terms, order, cols)
-    money_only = terms.time_element & ((loss > zero) & ~has_hours).any(axis=0)
-    keep = np.ones((n, k), dtype=bool)
-    if table.excluded is not None:
-        for j, c in enumerate(cols):
-            if c is not None:
-                keep[:, j] = ~table.excluded[order, c]
+    income_all, income_ip, income_wait, duration, has_hours = _hourly(table, work, order, cols)
+    keep = np.ones((n, k), dtype=bool) if table.excluded is None else ~table.excluded[np.ix_(order, cols)]
+    money_only = work.time_element & ((loss > zero) & ~has_hours).any(axis=0)
     steps: dict[Step, Amounts] = {}
 
     def record(step: Step, value: Amounts) -> None:
@@ -117,11 +116,11 @@ def apply_terms(
 
     loss = loss + income_ip
     record(Step.INDEMNITY_PERIOD, loss + defence)
-    mode = terms.waiting_mode[np.newaxis, :]
-    timed = has_hours & terms.time_element[np.newaxis, :]
-    retention = np.broadcast_to(terms.retention, (n, k))
+    mode = work.waiting_mode[np.newaxis, :]
+    timed = has_hours & work.time_element[np.newaxis, :]
+    retention = np.broadcast_to(work.retention, (n, k))
     loss = np.where(timed & (mode == MODE_CODES[WaitingPeriodMode.TIME_RETENTION]), loss - income_wait, loss)
-    not_reached = timed & (mode == MODE_CODES[WaitingPeriodMode.TRIGGER]) & ~(duration > terms.waiting_h)
+    not_reached = timed & (mode == MODE_CODES[WaitingPeriodMode.TRIGGER]) & ~(duration > work.waiting_h)
     loss = np.where(not_reached, zero, loss)
     record(Step.WAITING_PERIOD, loss + defence)
     greater_of = timed & (mode == MODE_CODES[WaitingPeriodMode.GREATER_OF])
@@ -129,36 +128,47 @@ def apply_terms(
 
     defence, loss = take_retention(defence, loss, retention, zero)
     record(Step.RETENTION, loss + defence)
-    if terms.claims_expenses_erode_limit:
-        loss, defence = np.minimum(loss + defence, terms.each_claim_limit), terms.zeros((n, k))
+    if work.claims_expenses_erode_limit:
+        loss, defence = np.minimum(loss + defence, work.each_claim_limit), work.zeros((n, k))
     else:
-        loss = np.minimum(loss, terms.each_claim_limit)
+        loss = np.minimum(loss, work.each_claim_limit)
     record(Step.EACH_CLAIM_LIMIT, loss + defence)
-    share = 1 - terms.coinsurance
+    share = 1 - work.coinsurance
     loss, defence = loss * share, defence * share
     record(Step.COINSURANCE, loss + defence)
 
-    prior = np.array([(prior_paid or {}).get(c, Decimal(0)) for c in terms.coverages], dtype=object)
+    paid_before = prior_paid or {}
+    prior = np.array([paid_before.get(c, Decimal(0)) for c in work.coverages], dtype=object)
+    prior_total = sum((paid_before.get(c, Decimal(0)) for c in terms.coverages), Decimal(0))
     if not decimal:
-        prior = prior.astype(np.float64)
-    loss = capped_running(loss, period, terms.sublimit, prior)
+        prior, prior_total = prior.astype(np.float64), float(prior_total)
+    loss = capped_running(loss, period, work.sublimit, prior)
     record(Step.SUBLIMIT, loss + defence)
-    flat = capped_running(loss.reshape(-1), np.repeat(period, k), terms.aggregate_limit, prior.sum())
+    flat = capped_running(loss.reshape(-1), np.repeat(period, k), work.aggregate_limit, prior_total)
     payable = flat.reshape(n, k) + defence
     record(Step.AGGREGATE, payable)
 
     back = np.empty_like(order)
     back[order] = np.arange(n)
+
+    def full(values: Amounts) -> Amounts:
+        """Back to the input's row order and the policy's columns (absent coverages pay zero)."""
+        out = terms.zeros((n, len(terms.coverages)))
+        out[:, present] = values[back]
+        return out
+
+    flags = np.zeros(len(terms.coverages), dtype=bool)
+    flags[present] = money_only
     return TermsResult(
         coverages=terms.coverages,
-        payable=payable[back],
-        trace={s: v[back] for s, v in steps.items()} if trace else None,
-        money_only_time_element=money_only,
+        payable=full(payable),
+        trace={s: full(v) for s, v in steps.items()} if trace else None,
+        money_only_time_element=flags,
     )
 
 
 def _hourly(
-    table: LossTable, terms: CompiledTerms, order: np.ndarray, cols: list[int | None]
+    table: LossTable, terms: CompiledTerms, order: np.ndarray, cols: list[int]
 ) -> tuple[Amounts, Amounts, Amounts, Amounts, BoolArray]:
     """Income lost in all, inside the indemnity period, inside the waiting period; span; has hours."""
     n, k = table.n_events, len(terms.coverages)
@@ -170,9 +180,7 @@ def _hourly(
     if out is None or len(out.event) == 0:
         return (*empty, has_hours)
     to_policy = np.full(len(table.coverages), -1)
-    for j, c in enumerate(cols):
-        if c is not None:
-            to_policy[c] = j
+    to_policy[cols] = np.arange(len(cols))
     column = to_policy[out.coverage]
     use = column >= 0
     rank = np.empty_like(order)
