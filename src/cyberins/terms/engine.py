@@ -89,18 +89,19 @@ def apply_terms(
     present = [j for j, c in enumerate(terms.coverages) if c in column_of]
     work = terms.select(present)
     cols = [column_of[c] for c in work.coverages]
+    col_index = np.asarray(cols, dtype=np.int64)
     k = len(cols)
 
     def pick(source: Amounts | None) -> Amounts:
         out = work.zeros((n, k))
         if source is not None and k:
-            out[:, :] = source[np.ix_(order, cols)]
+            out[:, :] = source[np.ix_(order, col_index)]
         return out
 
     loss = pick(table.ground_up)
     defence = pick(table.defence)
     income_all, income_ip, income_wait, duration, has_hours = _hourly(table, work, order, cols)
-    keep = np.ones((n, k), dtype=bool) if table.excluded is None else ~table.excluded[np.ix_(order, cols)]
+    keep = np.ones((n, k), dtype=bool) if table.excluded is None else ~table.excluded[np.ix_(order, col_index)]
     money_only = work.time_element & ((loss > zero) & ~has_hours).any(axis=0)
     steps: dict[Step, Amounts] = {}
 
@@ -139,7 +140,7 @@ def apply_terms(
 
     paid_before = prior_paid or {}
     prior = np.array([paid_before.get(c, Decimal(0)) for c in work.coverages], dtype=object)
-    prior_total = sum((paid_before.get(c, Decimal(0)) for c in terms.coverages), Decimal(0))
+    prior_total: Any = sum((paid_before.get(c, Decimal(0)) for c in terms.coverages), Decimal(0))
     if not decimal:
         prior, prior_total = prior.astype(np.float64), float(prior_total)
     loss = capped_running(loss, period, work.sublimit, prior)

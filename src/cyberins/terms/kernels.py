@@ -31,7 +31,7 @@ def take_retention(defence: Amounts, loss: Amounts, retention: Amounts, zero: An
     return defence_left, np.maximum(loss - retention_left, zero)
 
 
-def capped_running(amounts: Amounts, group: IntArray, cap: Amounts, prior: Amounts) -> Amounts:
+def capped_running(amounts: Amounts, group: IntArray, cap: Any, prior: Any) -> Amounts:
     """Pay `amounts` in row order until each column's running total within a group reaches `cap`.
 
     Rows are sorted by `group` (a policy year); `prior` is what the group had already paid before the first
