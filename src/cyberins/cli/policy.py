@@ -116,14 +116,28 @@ def settlement_json(result: ScenarioSettlement) -> dict[str, object]:
 
 
 def print_settlement(result: ScenarioSettlement, lang: Lang) -> None:
-    table = Table(title=f"{'赔付计算' if lang == 'zh' else 'Settlement'} ({result.currency})")
-    table.add_column("coverage")
-    for step in Step:
-        table.add_column(step.value.replace("_", " "), justify="right")
+    """One row per coverage: ground-up loss, each term that took something (rule 1 order), payable."""
+    zh = lang == "zh"
+    table = Table(title=f"{'赔付计算' if zh else 'Settlement'} ({result.currency})")
+    table.add_column("保障" if zh else "coverage")
+    table.add_column("损失" if zh else "ground up", justify="right")
+    table.add_column("扣减" if zh else "terms applied")
+    table.add_column("赔付" if zh else "payable", justify="right")
+    steps = list(Step)
     for line in result.lines:
-        table.add_row(label(line.coverage.value, lang), *(money(line.steps[s], lang) for s in Step))
-    table.add_row("[bold]total[/]", *[""] * (len(Step) - 1), f"[bold]{money(result.total_payable, lang)}[/]")
+        cuts = [
+            f"{step.value.replace('_', ' ')} −{money(line.steps[prev] - line.steps[step], lang)}"
+            for prev, step in zip(steps, steps[1:], strict=False)
+            if line.steps[prev] != line.steps[step]
+        ]
+        table.add_row(
+            label(line.coverage.value, lang),
+            money(line.ground_up, lang),
+            "\n".join(cuts) or "—",
+            money(line.payable, lang),
+        )
     console.print(table)
+    console.print(f"{'赔付合计' if zh else 'Total payable'}: {money(result.total_payable, lang)} {result.currency}")
     for cov in result.not_purchased:
         console.print(f"not purchased, pays nothing: {label(cov.value, lang)}")
     for cov in result.money_only_time_element:

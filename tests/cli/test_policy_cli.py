@@ -1,0 +1,76 @@
+"""`cyberins policy check|show|apply` and `cyberins run` as a user sees them: exit codes, fields named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.cli.helpers import cyberins
+from tests.conftest import EXAMPLES
+
+SME = EXAMPLES / "policies" / "sme-standalone-cny.yaml"
+SCENARIO = EXAMPLES / "scenarios" / "ransomware-72h.yaml"
+
+
+def test_check_accepts_every_example() -> None:
+    r = cyberins("policy", "check", *map(str, sorted((EXAMPLES / "policies").glob("*.yaml"))))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("OK") == 4
+
+
+@pytest.mark.parametrize(
+    ("change", "word"),
+    [
+        ({"currency": "ZZZ"}, "currency"),
+        ({"aggregate_limit": -5}, "aggregate_limit"),
+        ({"period": {"start": "2027-01-01", "end": "2026-01-01"}}, "period"),
+    ],
+)
+def test_check_refuses_bad_policies_with_exit_2_and_no_traceback(tmp_path: Path, change: dict, word: str) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({**yaml.safe_load(SME.read_text(encoding="utf-8")), **change}), encoding="utf-8")
+    r = cyberins("policy", "check", str(bad))
+    assert r.returncode == 2
+    assert word in r.stderr and "Traceback" not in r.stderr + r.stdout
+
+
+def test_check_on_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    r = cyberins("policy", "check", str(tmp_path / "nope.yaml"))
+    assert r.returncode == 2 and "cannot read" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_show_prints_bilingual_labels() -> None:
+    r = cyberins("policy", "show", str(SME))
+    assert r.returncode == 0, r.stderr
+    assert "营业中断" in r.stdout and "Business interruption" in r.stdout
+
+
+def test_apply_settles_the_example_scenario_exactly() -> None:
+    r = cyberins("policy", "apply", str(SME), str(SCENARIO), "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    # BI: 72 h × 8,000 + 30,000 extra expense = 606,000; 12 waiting hours × 8,000 = 96,000 not paid (rule 2);
+    # 10,000 retention -> 500,000. Privacy: defence 40,000 + settlement 150,000 - 20,000 retention = 170,000.
+    assert doc["payable"]["business_interruption"] == "500000.00"
+    assert doc["payable"]["privacy_liability"] == "170000.00"
+    assert doc["total_payable"] == "1125000.00"  # + 175,000 IR + 230,000 restoration + 50,000 extortion
+
+
+def test_apply_with_prior_paid_erodes_the_sublimit() -> None:
+    r = cyberins("policy", "apply", str(SME), str(SCENARIO), "--json", "--prior-paid", '{"data_restoration": "400000"}')
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["payable"]["data_restoration"] == "100000.00"  # 500,000 sublimit - 400,000
+
+
+def test_apply_refuses_a_bad_prior_paid() -> None:
+    r = cyberins("policy", "apply", str(SME), str(SCENARIO), "--prior-paid", '{"flux": "1"}')
+    assert r.returncode == 2 and "prior_paid.flux" in r.stderr
+
+
+def test_run_is_the_main_job() -> None:
+    r = cyberins("run", "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert "1,125,000.00" in r.stdout
