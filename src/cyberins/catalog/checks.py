@@ -21,6 +21,7 @@ from cyberins.model.ids import (
     CostCategory,
     Coverage,
     CoverageKind,
+    EventType,
 )
 
 _IR = Coverage.INCIDENT_RESPONSE
@@ -87,7 +88,7 @@ def coverage_kinds(coverages: Mapping[Coverage, CoverageEntry]) -> list[Problem]
             problems.append(
                 Problem(
                     f"coverages.{coverage}.time_element",
-                    f"must be {str(time_element).lower()}: only business interruption coverages accrue by the hour",
+                    f"must be {str(time_element).lower()}: only the business interruption coverages accrue by the hour",
                 )
             )
     return problems
@@ -115,7 +116,7 @@ def cost_mapping(cost_categories: Mapping[CostCategory, CostCategoryEntry]) -> l
     return problems
 
 
-def untriggered_coverages(event_types: Mapping[str, EventTypeEntry]) -> list[Problem]:
+def untriggered_coverages(event_types: Mapping[EventType, EventTypeEntry]) -> list[Problem]:
     """Each coverage is triggered by at least one event type, or it could never pay."""
     triggered = {c for entry in event_types.values() for c in entry.triggers}
     return [

@@ -75,7 +75,7 @@ class EventTypeEntry(Provenance):
 
 
 class OedCoverage(Provenance):
-    """The Open Exposure Data cyber coverage an export uses for this coverage (`code` 7-16, `name` e.g. NPBI)."""
+    """The Open Exposure Data cyber coverage an export uses (`code` 7-16, `name` its abbreviation: NPBI)."""
 
     code: int
     name: Text
@@ -192,7 +192,7 @@ class JurisdictionEntry(Provenance):
 # --- industries ----------------------------------------------------------------------------------------
 
 
-class Gbt4754(Provenance):
+class GbT4754(Provenance):
     """GB/T 4754-2017 (国民经济行业分类) section letter, division where one fits, and that level's name."""
 
     section: Annotated[str, StringConstraints(pattern=r"^[A-T]$")]
@@ -200,7 +200,7 @@ class Gbt4754(Provenance):
     name: Label
 
     @model_validator(mode="after")
-    def _division_in_section(self) -> Gbt4754:
+    def _division_in_section(self) -> GbT4754:
         if self.division is not None and int(self.division) not in GBT4754_DIVISIONS[self.section]:
             span = GBT4754_DIVISIONS[self.section]
             raise ValueError(
@@ -217,7 +217,7 @@ class Mlps(Provenance):
 
 class IndustryEntry(Provenance):
     label: Label
-    gbt4754: Gbt4754
+    gbt4754: GbT4754
     mlps: Mlps
 
     @property

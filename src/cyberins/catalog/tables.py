@@ -1,8 +1,8 @@
 """The catalog's data files: what each one holds and which ids it must hold.
 
 Each file has a `version`, its `sources` and one table keyed by stable id. Tables keyed by an enum of
-`cyberins.model.ids` must hold every member of it exactly once (an unknown key fails validation); the open tables
-(conditions, industries) must hold at least the ids DESIGN.md fixes and may add more.
+`cyberins.model.ids` must hold every member of it exactly once (an unknown key fails validation); the
+open tables (conditions, industries) must hold at least the ids DESIGN.md fixes and may add more.
 """
 
 from __future__ import annotations

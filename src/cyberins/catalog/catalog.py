@@ -1,0 +1,131 @@
+"""The validated catalog: read-only tables keyed by stable id, and the two look-ups everyone needs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar
+
+from cyberins.catalog.entries import (
+    ConditionEntry,
+    CostCategoryEntry,
+    CoverageEntry,
+    EventTypeEntry,
+    ExclusionEntry,
+    IndustryEntry,
+    JurisdictionEntry,
+)
+from cyberins.catalog.schema import LANGS, Label, Lang, Source
+from cyberins.model.errors import InvalidInput
+from cyberins.model.ids import CostCategory, Coverage, CoverageKind, EventType, Exclusion, Jurisdiction
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class _Labelled(Protocol):
+    @property
+    def label(self) -> Label: ...
+
+
+#: Prefixes for `Catalog.label("coverage:legal")`, in the order a bare id is looked up.
+TABLE_PREFIXES: tuple[str, ...] = (
+    "event_type", "coverage", "cost_category", "exclusion", "condition", "jurisdiction", "industry",
+)  # fmt: skip
+
+_PREFIX_OF_ENUM: Mapping[type[StrEnum], str] = {
+    EventType: "event_type",
+    Coverage: "coverage",
+    CostCategory: "cost_category",
+    Exclusion: "exclusion",
+    Jurisdiction: "jurisdiction",
+}
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every table of the catalog, read-only, in the order of `cyberins.model.ids` (then file order).
+
+    Build it with `get_catalog()` (the packaged data) or `load_catalog(folder)`; both validate first.
+    """
+
+    version: str
+    event_types: Mapping[EventType, EventTypeEntry]
+    coverages: Mapping[Coverage, CoverageEntry]
+    cost_categories: Mapping[CostCategory, CostCategoryEntry]
+    exclusions: Mapping[Exclusion, ExclusionEntry]
+    conditions: Mapping[str, ConditionEntry]
+    jurisdictions: Mapping[Jurisdiction, JurisdictionEntry]
+    industries: Mapping[str, IndustryEntry]
+    sources: Mapping[str, Source]
+
+    def coverage_for_cost(self, category: CostCategory | str, line_coverage: Coverage | str | None = None) -> Coverage:
+        """The coverage an incident cost line falls under (DESIGN.md rule 4).
+
+        Most categories map to one coverage whatever the line says (`forensics` -> `incident_response`);
+        a line may repeat that coverage but not name another. `defence` has no coverage of its own: the
+        line must name the third-party coverage whose claim is being defended.
+
+        >>> from cyberins.catalog import get_catalog
+        >>> get_catalog().coverage_for_cost("forensics")
+        <Coverage.INCIDENT_RESPONSE: 'incident_response'>
+        >>> get_catalog().coverage_for_cost("defence", "privacy_liability")
+        <Coverage.PRIVACY_LIABILITY: 'privacy_liability'>
+        """
+        cat = _parse(CostCategory, category, "category")
+        named = None if line_coverage is None else _parse(Coverage, line_coverage, "coverage")
+        entry = self.cost_categories[cat]
+        if entry.coverage is None:  # coverage_from_line
+            if named is None:
+                raise InvalidInput.one(
+                    "coverage", f"a {cat} cost line must name the liability coverage it defends (rule 4)"
+                )
+            if self.coverages[named].kind is not CoverageKind.THIRD_PARTY:
+                raise InvalidInput.one(
+                    "coverage",
+                    f"{cat} costs fall under a third-party coverage; {named} is first party (rule 4)",
+                )
+            return named
+        if named is not None and named is not entry.coverage:
+            raise InvalidInput.one("coverage", f"{cat} costs fall under {entry.coverage}, not {named} (rule 4)")
+        return entry.coverage
+
+    def label(self, ident: str, lang: Lang = "zh") -> str:
+        """The label of any catalog id in `lang` ("zh" or "en").
+
+        An enum member is looked up in its own table (`Coverage.CYBER_EXTORTION` is the coverage, not the
+        event type of the same id). A plain string may be qualified as `table:id` (`coverage:legal`, prefixes
+        in `TABLE_PREFIXES`); a bare id is looked up in the tables in that order and the first match wins.
+
+        >>> from cyberins.catalog import get_catalog
+        >>> get_catalog().label("ransomware", "en")
+        'Ransomware'
+        """
+        if lang not in LANGS:
+            raise InvalidInput.one("lang", f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+        prefix = _PREFIX_OF_ENUM.get(type(ident)) if isinstance(ident, StrEnum) else None
+        if prefix is None and ":" in ident:
+            prefix, ident = ident.split(":", 1)
+            if prefix not in TABLE_PREFIXES:
+                raise InvalidInput.one("id", f"unknown table {prefix!r}; use one of {', '.join(TABLE_PREFIXES)}")
+        for name, table in self._tables():
+            if prefix in (None, name) and ident in table:
+                return table[ident].label.in_lang(lang)
+        raise InvalidInput.one(
+            "id", f"{ident!r} is not an id of the catalog" + (f" table {prefix!r}" if prefix else "")
+        )
+
+    def _tables(self) -> tuple[tuple[str, Mapping[Any, _Labelled]], ...]:
+        tables: tuple[Mapping[Any, _Labelled], ...] = (
+            self.event_types, self.coverages, self.cost_categories, self.exclusions,
+            self.conditions, self.jurisdictions, self.industries,
+        )  # fmt: skip
+        return tuple(zip(TABLE_PREFIXES, tables, strict=True))
+
+
+def _parse(enum: type[E], value: E | str, field: str) -> E:
+    try:
+        return enum(value)
+    except ValueError:
+        known = ", ".join(m.value for m in enum)
+        raise InvalidInput.one(field, f"unknown {field} {value!r}; known: {known}") from None

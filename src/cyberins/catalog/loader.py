@@ -1,0 +1,154 @@
+"""Read the catalog's YAML files, validate them alone and together, and build the `Catalog`.
+
+Every failure is an `InvalidInput` that names the file (`source`) and the field path inside it, e.g.
+`event_types.ransomware.triggers[2]`. Nothing is read at import time; `get_catalog()` reads the packaged
+data once and caches it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from enum import StrEnum
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+import yaml
+
+from cyberins.catalog import checks
+from cyberins.catalog.catalog import Catalog
+from cyberins.catalog.schema import Source
+from cyberins.catalog.tables import (
+    TABLES,
+    ConditionsFile,
+    CostCategoriesFile,
+    CoveragesFile,
+    DataFile,
+    EventTypesFile,
+    ExclusionsFile,
+    IndustriesFile,
+    JurisdictionsFile,
+    TableSpec,
+)
+from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.ids import CostCategory, Coverage, EventType, Exclusion, Jurisdiction
+from cyberins.model.loading import parse_model
+
+K = TypeVar("K", bound=StrEnum)
+V = TypeVar("V")
+F = TypeVar("F", bound=DataFile)
+
+
+@functools.cache
+def get_catalog() -> Catalog:
+    """The catalog shipped in the package (`cyberins/catalog/data/*.yaml`), validated and cached."""
+    return _load(resources.files("cyberins.catalog").joinpath("data"))
+
+
+def load_catalog(folder: Path) -> Catalog:
+    """Validate and load a catalog from `folder` (a copy of the data files, e.g. in a test)."""
+    return _load(folder)
+
+
+def _load(folder: Traversable) -> Catalog:
+    files = {spec.file: _load_file(folder, spec) for spec in TABLES}
+    event_types = _one(files, EventTypesFile)
+    coverages = _one(files, CoveragesFile)
+    cost_categories = _one(files, CostCategoriesFile)
+    _raise_if(checks.untriggered_coverages(event_types.event_types), folder, "event_types.yaml")
+    _raise_if(checks.coverage_kinds(coverages.coverages), folder, "coverages.yaml")
+    _raise_if(checks.cost_mapping(cost_categories.cost_categories), folder, "cost_categories.yaml")
+    return Catalog(
+        version=_version(files, folder),
+        event_types=_in_enum_order(event_types.event_types, EventType),
+        coverages=_in_enum_order(coverages.coverages, Coverage),
+        cost_categories=_in_enum_order(cost_categories.cost_categories, CostCategory),
+        exclusions=_in_enum_order(_one(files, ExclusionsFile).exclusions, Exclusion),
+        conditions=MappingProxyType(dict(_one(files, ConditionsFile).conditions)),
+        jurisdictions=_in_enum_order(_one(files, JurisdictionsFile).jurisdictions, Jurisdiction),
+        industries=MappingProxyType(dict(_one(files, IndustriesFile).industries)),
+        sources=_sources(files, folder),
+    )
+
+
+def _load_file(folder: Traversable, spec: TableSpec) -> DataFile:
+    path = folder.joinpath(spec.file)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput.one("", f"cannot read the catalog file: {exc.strerror or exc}", source) from None
+    data = parse_model(spec.model, _read_yaml(text, source), source)
+    table: Mapping[str, object] = getattr(data, spec.table)
+    _raise_if(checks.missing_ids(spec, table) + checks.uncited_sources(data, spec.table), folder, spec.file)
+    return data
+
+
+def _read_yaml(text: str, source: str) -> Any:
+    """Parse YAML, refusing a key given twice in one mapping (PyYAML would silently keep the last)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        problems = list(_repeated_keys(node, ""))
+        if problems:
+            raise InvalidInput(problems, source)
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "cannot parse"
+        raise InvalidInput.one("", f"malformed YAML{where}: {problem}", source) from None
+
+
+def _repeated_keys(node: yaml.Node | None, path: str) -> Iterator[Problem]:
+    if isinstance(node, yaml.MappingNode):
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            child = f"{path}.{key}" if path else key
+            line = key_node.start_mark.line + 1
+            if key in first_line:
+                yield Problem(child, f"given twice (lines {first_line[key]} and {line}); each id appears once")
+            first_line.setdefault(key, line)
+            yield from _repeated_keys(value_node, child)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            yield from _repeated_keys(item, f"{path}[{i}]")
+
+
+def _raise_if(problems: list[Problem], folder: Traversable, file: str) -> None:
+    if problems:
+        raise InvalidInput(problems, str(folder.joinpath(file)))
+
+
+def _one(files: Mapping[str, DataFile], model: type[F]) -> F:
+    (found,) = (data for data in files.values() if isinstance(data, model))
+    return found
+
+
+def _in_enum_order(table: Mapping[K, V], enum: type[K]) -> Mapping[K, V]:
+    return MappingProxyType({member: table[member] for member in enum})
+
+
+def _version(files: Mapping[str, DataFile], folder: Traversable) -> str:
+    """The catalog's version: every file carries the same one, so a quote can name the catalog it used."""
+    (first_file, first), *rest = files.items()
+    for file, data in rest:
+        if data.version != first.version:
+            problem = Problem("version", f"{data.version!r} differs from {first.version!r} in {first_file}")
+            raise InvalidInput([problem], str(folder.joinpath(file)))
+    return first.version
+
+
+def _sources(files: Mapping[str, DataFile], folder: Traversable) -> Mapping[str, Source]:
+    """All sources of all files; an id used in several files must name the same document."""
+    merged: dict[str, Source] = {}
+    for file, data in files.items():
+        for i, src in enumerate(data.sources):
+            known = merged.setdefault(src.id, src)
+            if known.title != src.title:
+                problem = Problem(f"sources[{i}].title", f"source {src.id!r} has another title in another file")
+                raise InvalidInput([problem], str(folder.joinpath(file)))
+    return MappingProxyType(merged)
