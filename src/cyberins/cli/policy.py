@@ -48,7 +48,7 @@ def show(file: Path = FileArg, lang: Lang = typer.Option("zh", help="Language of
         rd = p.trigger.reporting_deadline
         trigger += f", notice within {rd.days} days of {rd.after}"
     head.add_row("触发 Trigger", trigger)
-    head.add_row("司法辖区 Jurisdiction", bilingual(p.jurisdiction.value))
+    head.add_row("司法辖区 Jurisdiction", bilingual(p.jurisdiction))
     head.add_row("累计限额 Aggregate", f"{money(p.aggregate_limit, lang)} {p.currency}")
     head.add_row("抗辩费用 Defence costs", "erode the limits" if p.claims_expenses_erode_limit else "in addition")
     console.print(head)
@@ -59,7 +59,7 @@ def show(file: Path = FileArg, lang: Lang = typer.Option("zh", help="Language of
     for cov, t in p.coverages.items():
         waiting = f"{t.waiting_period_hours}h {t.waiting_period_mode.value}" if t.waiting_period_hours else "—"
         table.add_row(
-            bilingual(cov.value),
+            bilingual(cov),
             money(t.sublimit, lang),
             money(t.each_claim_limit, lang),
             money(t.retention, lang),
@@ -69,7 +69,7 @@ def show(file: Path = FileArg, lang: Lang = typer.Option("zh", help="Language of
         )
     console.print(table)
     if p.exclusions:
-        console.print("除外 Exclusions: " + "; ".join(bilingual(e.value) for e in p.exclusions))
+        console.print("除外 Exclusions: " + "; ".join(bilingual(e) for e in p.exclusions))
     conditions = [name for name, value in p.conditions if value]
     if conditions:
         console.print("条件 Conditions: " + "; ".join(bilingual(c) for c in conditions))
@@ -131,7 +131,7 @@ def print_settlement(result: ScenarioSettlement, lang: Lang) -> None:
             if line.steps[prev] != line.steps[step]
         ]
         table.add_row(
-            label(line.coverage.value, lang),
+            label(line.coverage, lang),
             money(line.ground_up, lang),
             "\n".join(cuts) or "—",
             money(line.payable, lang),
@@ -139,6 +139,6 @@ def print_settlement(result: ScenarioSettlement, lang: Lang) -> None:
     console.print(table)
     console.print(f"{'赔付合计' if zh else 'Total payable'}: {money(result.total_payable, lang)} {result.currency}")
     for cov in result.not_purchased:
-        console.print(f"not purchased, pays nothing: {label(cov.value, lang)}")
+        console.print(f"not purchased, pays nothing: {label(cov, lang)}")
     for cov in result.money_only_time_element:
-        console.print(f"{label(cov.value, lang)}: loss given as money only, waiting/indemnity periods not applied")
+        console.print(f"{label(cov, lang)}: loss given as money only, waiting/indemnity periods not applied")

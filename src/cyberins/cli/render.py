@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
 from typing import Literal
 
 from babel.numbers import format_decimal
@@ -15,11 +16,12 @@ Lang = Literal["zh", "en"]
 console = Console(highlight=False)
 
 
-def label(id_: str, lang: Lang) -> str:
+def label(id_: StrEnum | str, lang: Lang) -> str:
+    """An enum member is looked up in its own table (the coverage `cyber_extortion`, not the event type)."""
     return get_catalog().label(id_, lang)
 
 
-def bilingual(id_: str) -> str:
+def bilingual(id_: StrEnum | str) -> str:
     """`业务中断 Business interruption`: both labels, for tables read by both audiences."""
     cat = get_catalog()
     return f"{cat.label(id_, 'zh')} {cat.label(id_, 'en')}"

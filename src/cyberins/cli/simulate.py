@@ -112,11 +112,11 @@ def print_result(result: SimulationResult, lang: Lang) -> None:
     for col in ("event type", "events/yr", "gross AAL", "insured AAL"):
         contributions.add_column(col, justify="left" if col == "event type" else "right")
     for et, (g, i) in result.by_event_type.items():
-        contributions.add_row(label(et.value, lang), f"{result.frequency[et]:.4f}", money(g, lang), money(i, lang))
+        contributions.add_row(label(et, lang), f"{result.frequency[et]:.4f}", money(g, lang), money(i, lang))
     console.print(contributions)
     console.print(exceedance_chart(gross, insured, lang))
     for c in result.money_only_time_element:
-        console.print(f"{label(c.value, lang)}: loss given as money only, waiting/indemnity periods not applied")
+        console.print(f"{label(c, lang)}: loss given as money only, waiting/indemnity periods not applied")
 
 
 def exceedance_chart(gross: LossMeasures, insured: LossMeasures | None, lang: Lang, width: int = 48) -> str:
