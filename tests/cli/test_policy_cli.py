@@ -46,6 +46,7 @@ def test_show_prints_bilingual_labels() -> None:
     r = cyberins("policy", "show", str(SME))
     assert r.returncode == 0, r.stderr
     assert "营业中断" in r.stdout and "Business interruption" in r.stdout
+    assert "网络勒索损失" in r.stdout  # the coverage's label, not the event type's (网络勒索事件) of the same id
 
 
 def test_apply_settles_the_example_scenario_exactly() -> None:
