@@ -68,7 +68,9 @@ class RiskLoad(_Frozen):
     def _ranges(self) -> RiskLoad:
         if str(float(self.capital_level.value)) not in {str(q) for q in LEVELS}:
             levels = ", ".join(str(q) for q in LEVELS)
-            raise ValueError(f"capital_level {self.capital_level.value} is not one of the levels {levels} (rule 13)")
+            raise ValueError(
+                f"capital_level {self.capital_level.value} is not one of the levels {levels} (rule 13)"
+            )
         # A rate above 1 would make the premium fall as expected loss rises (premium ∝ (1 − r)·EL + r·TVaR).
         if not 0 <= self.cost_of_capital_rate.value <= 1:
             raise ValueError(f"cost_of_capital_rate {self.cost_of_capital_rate.value} is outside [0, 1]")
@@ -131,7 +133,8 @@ class PricingBasis(_Frozen):
         if currency not in self.minimum_premium:
             known = ", ".join(sorted(self.minimum_premium))
             raise InvalidInput.one(
-                f"minimum_premium.{currency}", f"the basis {self.name!r} has no minimum premium in {currency} ({known})"
+                f"minimum_premium.{currency}",
+                f"the basis {self.name!r} has no minimum premium in {currency} (it has {known})",
             )
         return self.minimum_premium[currency].value
 
@@ -178,7 +181,8 @@ class PricingBasis(_Frozen):
         if profit_margin is not None:
             data["profit_margin"] = sourced(profit_margin)
         if minimum_premium is not None:
-            data["minimum_premium"] = {**data["minimum_premium"], **{c: sourced(v) for c, v in minimum_premium.items()}}
+            extra = {code: sourced(v) for code, v in minimum_premium.items()}
+            data["minimum_premium"] = {**data["minimum_premium"], **extra}
         if rounding_increment is not None:
             data["rounding"]["increment"] = sourced(rounding_increment)
         return parse_model(PricingBasis, data, "pricing basis override")

@@ -24,7 +24,7 @@ from cyberins.model.loading import problems_from
 from cyberins.model.money import to_minor
 from cyberins.model.policy import Policy
 from cyberins.pricing.basis import PricingBasis
-from cyberins.pricing.premium import TechnicalPremium, technical_premium
+from cyberins.pricing.premium import TechnicalPremium, require_currency, technical_premium
 from cyberins.quant.metrics import exceedance
 from cyberins.quant.model import RiskModel
 from cyberins.quant.simulate import SimulationResult, simulate
@@ -139,8 +139,7 @@ def quote_grid(
     years, seed
         Simulated policy years per cell and the random seed shared by all cells.
     """
-    if model.currency != policy.currency:
-        raise InvalidInput.one("currency", f"the model is in {model.currency} but the policy is in {policy.currency}")
+    require_currency(model.currency, policy, "the model")
     rows: list[GridRow] = []
     skipped: list[SkippedCell] = []
     for limit in limits:
@@ -171,14 +170,15 @@ def grid_row(result: SimulationResult, policy: Policy, retention: Decimal, basis
     quote = technical_premium(result, policy, basis)
     retained = np.maximum(result.ylt.gross - result.ylt.insured, 0.0)
     insured = result.insured()
+    gross_el = to_minor(Decimal(float(result.ylt.gross.mean())), currency)
     return GridRow(
         aggregate_limit=policy.aggregate_limit,
         retention=retention,
         policy=policy,
         quote=quote,
-        expected_gross_loss=to_minor(Decimal(float(result.ylt.gross.mean())), currency),
+        expected_gross_loss=gross_el,
         expected_insured_loss=quote.expected_loss,
-        expected_retained_loss=to_minor(Decimal(float(retained.mean())), currency),
+        expected_retained_loss=gross_el - quote.expected_loss,
         premium=quote.premium,
         rate_on_line=quote.rate_on_line,
         insured_var_99=to_minor(Decimal(insured.var["0.99"]), currency),

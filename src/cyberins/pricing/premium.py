@@ -81,11 +81,13 @@ def technical_premium(result: SimulationResult, policy: Policy, basis: PricingBa
     Examples
     --------
     >>> from cyberins.pricing import default_basis
-    >>> quote = technical_premium(simulate(model, policy, 20_000, seed=1), policy, default_basis())  # doctest: +SKIP
+    >>> result = simulate(model, policy, 100_000, seed=1)  # doctest: +SKIP
+    >>> technical_premium(result, policy, default_basis()).premium  # doctest: +SKIP
     """
-    if result.currency != policy.currency:
+    require_currency(result.currency, policy, "the simulation")
+    if not result.has_policy:
         raise InvalidInput.one(
-            "currency", f"the simulation is in {result.currency} but the policy is in {policy.currency}"
+            "policy", "the simulation ran without a policy: simulate the model under it first"
         )
     coverage_loss = {c: result.by_coverage.get(c, (0.0, 0.0))[1] for c in policy.coverages}
     return premium_from_measures(result.insured(), coverage_loss, policy, basis)
@@ -120,6 +122,33 @@ def premium_from_measures(
     annual losses, so a tail-based allocation (co-TVaR) is not available. When no coverage has an
     expected loss the premium is spread in proportion to the sublimits. Each column of the split is
     rounded by largest remainder so that it adds up to its total exactly.
+
+    Parameters
+    ----------
+    insured
+        Measures of the insured annual loss (currency units per year): `aal`, `std`, `tvar` by rule-13 level.
+    coverage_loss
+        Expected insured annual loss per coverage (currency units per year), for the split by coverage.
+    policy
+        The policy priced: currency, aggregate limit (for the rate on line) and coverages (the lines).
+    basis
+        The pricing basis.
+
+    Examples
+    --------
+    Ten years in a thousand lose 100,000: EL = 1,000 and TVaR₉₉.₅ = 100,000, so the load is
+    10% × 99,000 and the premium (1,000 + 9,900) / 0.65 = 16,769.23, rounded up to a whole yuan.
+
+    >>> import numpy as np
+    >>> from cyberins.pricing import default_basis
+    >>> policy = Policy.model_validate({
+    ...     "currency": "CNY", "period": {"start": "2026-01-01", "end": "2026-12-31"},
+    ...     "aggregate_limit": 2_000_000, "coverages": {"incident_response": {"sublimit": 1_000_000}},
+    ... })
+    >>> y = np.array([0.0] * 990 + [100_000.0] * 10)
+    >>> quote = premium_from_measures(LossMeasures.of(y, y), {}, policy, default_basis())
+    >>> quote.risk_load, quote.premium, quote.rate_on_line
+    (Decimal('9900.00'), Decimal('16770.00'), Decimal('0.008385'))
     """
     currency = policy.currency
     method = basis.risk_load.method
@@ -164,6 +193,12 @@ def premium_from_measures(
         else Decimal(0),
         by_coverage=tuple(CoveragePremium(c, e, r, p) for c, e, r, p in lines),
     )
+
+
+def require_currency(currency: str, policy: Policy, what: str) -> None:
+    """An `InvalidInput` on `currency` when `what` (a model, a simulation) is not in the policy currency."""
+    if currency != policy.currency:
+        raise InvalidInput.one("currency", f"{what} is in {currency} but the policy is in {policy.currency}")
 
 
 def allocate(total: Decimal, weights: Sequence[float], currency: str) -> list[Decimal]:

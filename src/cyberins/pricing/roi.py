@@ -1,0 +1,220 @@
+"""Return on a security investment, "服务优先、保险兜底" (services first, insurance as the backstop).
+
+A control lowers the insured's expected gross loss; the insurer prices that in, so the insured gains twice:
+it keeps less of its own loss (retentions, coinsurance, losses beyond the limits) and pays less premium.
+The return compares these two gains with the control's annual cost (docs/pricing.md, "Security ROI").
+
+The risk model comes from a function `model_with(controls) -> RiskModel` (the assessor provides one; tests
+and analysts can write their own that applies `Factor`s), so this module never depends on `assess`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.money import to_minor
+from cyberins.model.policy import Policy
+from cyberins.pricing.basis import PricingBasis
+from cyberins.pricing.premium import TechnicalPremium, require_currency, technical_premium
+from cyberins.quant.model import RiskModel
+from cyberins.quant.simulate import simulate
+
+#: The risk model of the insured with a given set of control ids in place.
+ModelWith = Callable[[frozenset[str]], RiskModel]
+
+#: Returns are ratios; four decimals are a hundredth of a percent.
+RETURN_STEP = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed control (or service) and what it costs per year, in the policy currency."""
+
+    control_id: str
+    annual_cost: Decimal
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Expected annual figures with a set of controls in place; money in the policy currency per year."""
+
+    controls: frozenset[str]
+    expected_gross_loss: Decimal
+    expected_insured_loss: Decimal
+    #: Gross − insured: what the insured keeps.
+    expected_retained_loss: Decimal
+    premium: Decimal
+    quote: TechnicalPremium
+
+    @property
+    def total_cost_of_risk(self) -> Decimal:
+        """Retained loss plus premium: what cyber risk costs the insured per year."""
+        return self.expected_retained_loss + self.premium
+
+
+@dataclass(frozen=True)
+class Change:
+    """The effect of adding `controls` to the base set (drops are base − after, positive when it improves)."""
+
+    controls: frozenset[str]
+    annual_cost: Decimal
+    gross_loss_drop: Decimal
+    retained_loss_drop: Decimal
+    premium_drop: Decimal
+    #: retained-loss drop + premium drop − cost.
+    net_benefit: Decimal
+    #: net benefit / cost (None when the cost is zero).
+    return_on_cost: Decimal | None
+    after: Outcome
+
+
+@dataclass(frozen=True)
+class RoiAnalysis:
+    base: Outcome
+    #: One `Change` per candidate, best return first.
+    ranked: tuple[Change, ...]
+    years: int
+    seed: int
+
+    @property
+    def pays_for_itself(self) -> tuple[Change, ...]:
+        """The candidates whose savings exceed their cost (return above zero)."""
+        return tuple(c for c in self.ranked if c.net_benefit > 0)
+
+
+def outcome(
+    model_with: ModelWith,
+    controls: frozenset[str],
+    policy: Policy,
+    basis: PricingBasis,
+    *,
+    years: int,
+    seed: int,
+) -> Outcome:
+    """Simulate and price the insured with `controls` in place."""
+    model = model_with(controls)
+    require_currency(model.currency, policy, "the model")
+    result = simulate(model, policy, years, seed)
+    quote = technical_premium(result, policy, basis)
+    currency = policy.currency
+    gross = to_minor(Decimal(float(result.ylt.gross.mean())), currency)
+    insured = quote.expected_loss
+    return Outcome(controls, gross, insured, gross - insured, quote.premium, quote)
+
+
+def compare(base: Outcome, after: Outcome, annual_cost: Decimal) -> Change:
+    """The drops from `base` to `after` and the return on `annual_cost`.
+
+    ``return = (retained-loss drop + premium drop − cost) / cost``: 0 means the control just pays for
+    itself, 1 that it returns its cost twice over. The drop in expected gross loss is reported too but not
+    counted separately: the insured's part of it is the retained-loss drop, the insurer's the premium drop.
+    """
+    retained = base.expected_retained_loss - after.expected_retained_loss
+    premium = base.premium - after.premium
+    net = retained + premium - annual_cost
+    ratio = (net / annual_cost).quantize(RETURN_STEP, rounding=ROUND_HALF_UP) if annual_cost > 0 else None
+    return Change(
+        controls=after.controls - base.controls,
+        annual_cost=annual_cost,
+        gross_loss_drop=base.expected_gross_loss - after.expected_gross_loss,
+        retained_loss_drop=retained,
+        premium_drop=premium,
+        net_benefit=net,
+        return_on_cost=ratio,
+        after=after,
+    )
+
+
+def security_roi(
+    model_with: ModelWith,
+    base_controls: Iterable[str],
+    candidates: Sequence[Candidate],
+    policy: Policy,
+    basis: PricingBasis,
+    *,
+    years: int,
+    seed: int,
+) -> RoiAnalysis:
+    """Rank candidate controls by their return on cost, each added alone to `base_controls`.
+
+    Every simulation uses the same `seed` (common random numbers): a severity factor then scales the very
+    same simulated events, so its effect carries no sampling noise. A frequency factor changes the number
+    of events drawn, which shifts the random stream after it; its effect is still estimated with less noise
+    than independent runs, but use enough `years` to rank controls whose returns are close.
+
+    Parameters
+    ----------
+    model_with
+        `controls -> RiskModel`; the model of the insured with those controls in place.
+    base_controls
+        Control ids already in place.
+    candidates
+        Proposed controls with their annual cost (policy currency); costs must be positive and ids distinct
+        and not already in the base.
+    policy, basis
+        The policy the insured buys and the pricing basis (the premium drop is the insurer's repricing).
+    years, seed
+        Simulated years and the seed shared by every run.
+
+    Returns
+    -------
+    RoiAnalysis
+        The base outcome and one `Change` per candidate, sorted by return (then net benefit, then id).
+    """
+    base_set = frozenset(base_controls)
+    _check_candidates(candidates, base_set)
+    base = outcome(model_with, base_set, policy, basis, years=years, seed=seed)
+    changes = []
+    for c in candidates:
+        after = outcome(model_with, base_set | {c.control_id}, policy, basis, years=years, seed=seed)
+        changes.append(compare(base, after, c.annual_cost))
+    ranked = sorted(changes, key=_rank_key)
+    return RoiAnalysis(base, tuple(ranked), years, seed)
+
+
+def whatif(
+    model_with: ModelWith,
+    base_controls: Iterable[str],
+    added: Sequence[Candidate],
+    policy: Policy,
+    basis: PricingBasis,
+    *,
+    years: int,
+    seed: int,
+) -> tuple[Outcome, Change]:
+    """The base outcome and the effect of adding all of `added` at once (their costs summed).
+
+    Controls that act on the same event type combine as the model combines their factors (multiplied),
+    which is why the joint return differs from the sum of the separate ones.
+    """
+    base_set = frozenset(base_controls)
+    _check_candidates(added, base_set)
+    base = outcome(model_with, base_set, policy, basis, years=years, seed=seed)
+    ids = frozenset(c.control_id for c in added)
+    after = outcome(model_with, base_set | ids, policy, basis, years=years, seed=seed)
+    cost = sum((c.annual_cost for c in added), Decimal(0))
+    return base, compare(base, after, cost)
+
+
+def _rank_key(change: Change) -> tuple[Decimal, Decimal, list[str]]:
+    return -(change.return_on_cost or Decimal(0)), -change.net_benefit, sorted(change.controls)
+
+
+def _check_candidates(candidates: Sequence[Candidate], base: frozenset[str]) -> None:
+    problems = []
+    seen: set[str] = set()
+    for i, c in enumerate(candidates):
+        where = f"candidates[{i}]"
+        if c.control_id in base:
+            problems.append(Problem(f"{where}.control_id", f"{c.control_id!r} is already in place"))
+        if c.control_id in seen:
+            problems.append(Problem(f"{where}.control_id", f"{c.control_id!r} is listed twice"))
+        seen.add(c.control_id)
+        if not c.annual_cost.is_finite() or c.annual_cost <= 0:
+            problems.append(Problem(f"{where}.annual_cost", f"{c.annual_cost} must be a positive amount"))
+    if problems:
+        raise InvalidInput(problems)

@@ -1,0 +1,128 @@
+"""Premium subsidies as data (DESIGN.md "Pricing": the white paper's "强制、鼓励、补贴" levers).
+
+A scheme pays a share of an eligible insured's premium up to a cap per policy; eligibility is a size test
+(employees, revenue) and an optional list of industries. The scheme is a YAML file, not code
+(`examples/subsidies/`); `apply_subsidy` says what the insured pays after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, NonNegativeInt, model_validator
+
+from cyberins.model.errors import InvalidInput
+from cyberins.model.loading import load_model
+from cyberins.model.money import Amount, Currency, minor_units, to_minor
+from cyberins.pricing.basis import Sourced
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Eligibility(_Frozen):
+    """Who may claim the subsidy. Bounds are inclusive; an absent bound or list does not restrict."""
+
+    max_employees: Sourced | None = None
+    max_revenue: Sourced | None = None
+    #: `all`: every given size bound must hold; `any`: one is enough (as SME size tests often read, "或").
+    size_test: Literal["all", "any"] = "all"
+    #: Industry ids as the organisation profile names them; None admits every industry.
+    industries: list[str] | None = None
+
+
+class SubsidyScheme(_Frozen):
+    """A premium subsidy: `share` of the premium, at most `cap_per_policy`, for eligible insureds."""
+
+    name: str
+    name_zh: str | None = None
+    authority: str
+    currency: Currency
+    share: Sourced
+    cap_per_policy: Sourced | None = None
+    eligibility: Eligibility = Eligibility()
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _ranges(self) -> SubsidyScheme:
+        if not 0 < self.share.value <= 1:
+            raise ValueError(f"share {self.share.value} must be in (0, 1]")
+        if self.cap_per_policy is not None and self.cap_per_policy.value < 0:
+            raise ValueError(f"cap_per_policy {self.cap_per_policy.value} is negative")
+        return self
+
+
+class InsuredFacts(_Frozen):
+    """What a scheme's eligibility looks at; revenue per year in the scheme currency."""
+
+    employees: NonNegativeInt
+    revenue: Amount
+    industry: str
+
+
+@dataclass(frozen=True)
+class SubsidyResult:
+    """Money in the scheme currency, to its minor unit; `subsidy + payable == premium`."""
+
+    premium: Decimal
+    subsidy: Decimal
+    payable: Decimal
+    eligible: bool
+    #: Why the insured is not eligible (empty when it is), or that the cap bound the subsidy.
+    reasons: tuple[str, ...]
+
+
+def load_scheme(path: Path) -> SubsidyScheme:
+    """Read and validate a subsidy scheme file."""
+    return load_model(SubsidyScheme, path)
+
+
+def eligibility_problems(scheme: SubsidyScheme, facts: InsuredFacts) -> tuple[str, ...]:
+    """Why `facts` fail the scheme's eligibility; empty when they pass."""
+    rule = scheme.eligibility
+    size: list[str] = []
+    if rule.max_employees is not None and facts.employees > rule.max_employees.value:
+        size.append(f"{facts.employees} employees is above the scheme's {rule.max_employees.value}")
+    if rule.max_revenue is not None and facts.revenue > rule.max_revenue.value:
+        size.append(f"revenue {facts.revenue} {scheme.currency} is above {rule.max_revenue.value}")
+    bounds = sum(b is not None for b in (rule.max_employees, rule.max_revenue))
+    failed = size if rule.size_test == "all" or len(size) == bounds else []
+    if rule.industries is not None and facts.industry.lower() not in {i.lower() for i in rule.industries}:
+        failed = [*failed, f"industry {facts.industry!r} is not among {', '.join(rule.industries)}"]
+    return tuple(failed)
+
+
+def apply_subsidy(
+    premium: Decimal, scheme: SubsidyScheme, facts: InsuredFacts, *, currency: str | None = None
+) -> SubsidyResult:
+    """The subsidy and what the insured pays: ``subsidy = min(share × premium, cap)`` when eligible.
+
+    The subsidy is rounded down to the currency's minor unit (a grant never pays more than its share);
+    the insured pays the rest. `currency`, when given, must be the scheme's.
+
+    Examples
+    --------
+    With a 30% share capped at 10,000, a premium of 50,000 gets 10,000 and the insured pays 40,000.
+    """
+    if currency is not None and currency != scheme.currency:
+        raise InvalidInput.one(
+            "currency", f"the premium is in {currency} but the scheme {scheme.name!r} pays {scheme.currency}"
+        )
+    if not premium.is_finite() or premium < 0:
+        raise InvalidInput.one("premium", f"{premium} must be a non-negative amount")
+    unit = Decimal(1).scaleb(-minor_units(scheme.currency))
+    premium = to_minor(premium, scheme.currency)
+    problems = eligibility_problems(scheme, facts)
+    if problems:
+        return SubsidyResult(premium, Decimal(0).quantize(unit), premium, False, problems)
+    raw = (premium * scheme.share.value).quantize(unit, rounding=ROUND_FLOOR)
+    notes: tuple[str, ...] = ()
+    subsidy = raw
+    if scheme.cap_per_policy is not None and raw > scheme.cap_per_policy.value:
+        subsidy = scheme.cap_per_policy.value.quantize(unit, rounding=ROUND_FLOOR)
+        notes = (f"capped at {subsidy} {scheme.currency} per policy",)
+    return SubsidyResult(premium, subsidy, premium - subsidy, True, notes)
