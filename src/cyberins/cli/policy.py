@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import prior_paid as parse_prior_paid
 from cyberins.cli.render import Lang, bilingual, console, label, money
 from cyberins.model.errors import InvalidInput
@@ -16,7 +17,9 @@ from cyberins.model.policy import Policy
 from cyberins.model.scenario import LossScenario
 from cyberins.terms import ScenarioSettlement, Step, settle_scenario
 
-app = typer.Typer(help="Policy wordings as data: check, show, and apply to a loss.", no_args_is_help=True)
+app = typer.Typer(
+    cls=CyberinsGroup, help="Policy wordings as data: check, show, and apply to a loss.", no_args_is_help=True
+)
 
 FileArg = typer.Argument(..., exists=False, dir_okay=False, help="Policy file (YAML or JSON).")
 

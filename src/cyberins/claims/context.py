@@ -1,0 +1,64 @@
+"""What every step of a claim reads: the incident, the policy it is settled under, and the catalog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from cyberins.catalog import Catalog, JurisdictionEntry
+from cyberins.claims.reasons import Bi
+from cyberins.model.ids import Coverage
+from cyberins.model.incident import Incident
+from cyberins.model.money import to_minor
+from cyberins.model.policy import Policy
+
+
+@dataclass(frozen=True)
+class ClaimContext:
+    """One incident under one policy, with the catalog that names and maps their ids."""
+
+    incident: Incident
+    policy: Policy
+    catalog: Catalog
+
+    @property
+    def currency(self) -> str:
+        return self.policy.currency
+
+    @property
+    def jurisdiction(self) -> JurisdictionEntry:
+        return self.catalog.jurisdictions[self.policy.jurisdiction]
+
+    @property
+    def jurisdiction_name(self) -> Bi:
+        label = self.jurisdiction.label
+        return Bi(label.zh, label.en)
+
+    @property
+    def ransom_needs_consent(self) -> bool:
+        """Rule 7: the policy's condition, or the jurisdiction's own rule."""
+        return (
+            self.policy.conditions.ransom_requires_insurer_consent or self.jurisdiction.ransom_requires_insurer_consent
+        )
+
+    def money(self, amount: Decimal) -> str:
+        """`CNY 1,234.50`: an amount for a reason text, at the currency's minor unit."""
+        return f"{self.currency} {to_minor(amount, self.currency):,}"
+
+    def when(self, moment: datetime) -> str:
+        """A time in the policy's zone, with its offset (rule 10)."""
+        return moment.astimezone(self.policy.zone).isoformat(timespec="minutes")
+
+    def period(self) -> str:
+        return f"{self.policy.period.start} – {self.policy.period.end}"
+
+    def cov(self, coverage: Coverage) -> Bi:
+        return Bi(self.catalog.label(coverage, "zh"), self.catalog.label(coverage, "en"))
+
+    def events(self) -> Bi:
+        types = self.incident.event_types
+        return Bi(
+            "、".join(self.catalog.label(e, "zh") for e in types),
+            ", ".join(self.catalog.label(e, "en") for e in types),
+        )

@@ -1,0 +1,259 @@
+"""Settlement: the adjusted loss through the policy's terms with the one terms engine, and the statement.
+
+The claim becomes a one-event `Decimal` `LossTable` whose `excluded` mask is the coverage decision (step 1
+of rule 1); `apply_terms` does every other step, so a claim and a quote can never disagree on a term. The
+statement walks each coverage from the claimed amount to the payable: first the disallowed items, then each
+engine step that changes the amount, every amount at the currency's minor unit (half up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from cyberins.claims.context import ClaimContext
+from cyberins.claims.decision import CoverageDecision
+from cyberins.claims.quantify import Quantification
+from cyberins.claims.reasons import Bi, Param, StepText, label, reason, step_text
+from cyberins.model.ids import Coverage
+from cyberins.model.money import to_minor
+from cyberins.terms import CompiledTerms, LossTable, Outages, Step, apply_terms
+
+#: Engine steps after the ground-up loss, in rule 1's order of application.
+ENGINE_STEPS: tuple[Step, ...] = tuple(s for s in Step if s is not Step.GROUND_UP)
+#: The reason added to a covered coverage that pays nothing, by the step that took the last of its loss.
+ZEROED_BY: Mapping[Step, str] = {
+    Step.WAITING_PERIOD: "within_waiting_period",
+    Step.RETENTION: "within_retention",
+    Step.SUBLIMIT: "limit_exhausted",
+    Step.AGGREGATE: "limit_exhausted",
+}
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One line of the settlement statement (理算书): one change of one coverage's amount, and why."""
+
+    coverage: Coverage
+    step: str
+    amount_before: Decimal
+    amount_after: Decimal
+    rule: str
+    text_zh: str
+    text_en: str
+    code: str | None = None
+    source: str | None = None
+
+    @property
+    def deducted(self) -> Decimal:
+        return self.amount_before - self.amount_after
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "coverage": self.coverage.value,
+            "step": self.step,
+            "amount_before": str(self.amount_before),
+            "amount_after": str(self.amount_after),
+            "deducted": str(self.deducted),
+            "rule": self.rule,
+            "text_zh": self.text_zh,
+            "text_en": self.text_en,
+            "code": self.code,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """Amounts per coverage at the currency's minor unit, the statement, and the final decisions."""
+
+    claimed: dict[Coverage, Decimal]
+    adjusted_loss: dict[Coverage, Decimal]
+    payable: dict[Coverage, Decimal]
+    statement: tuple[StatementLine, ...]
+    decisions: dict[Coverage, CoverageDecision]
+    money_only_time_element: tuple[Coverage, ...]
+
+
+def _objects(values: list[Decimal]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def loss_table(
+    q: Quantification, decisions: Mapping[Coverage, CoverageDecision], covs: tuple[Coverage, ...]
+) -> LossTable:
+    """The claim as one event of a `Decimal` loss table; `excluded` from the coverage decision."""
+    column = {c: j for j, c in enumerate(covs)}
+    segments = [s for s in q.segments if s.coverage in column]
+    return LossTable(
+        coverages=covs,
+        period=np.zeros(1, dtype=np.int64),
+        time=np.zeros(1),
+        ground_up=_objects([q.money(c) for c in covs]).reshape(1, -1),
+        defence=_objects([q.defence(c) for c in covs]).reshape(1, -1),
+        excluded=np.array([[not decisions[c].pays for c in covs]], dtype=bool),
+        outages=Outages(
+            event=np.zeros(len(segments), dtype=np.int64),
+            coverage=np.array([column[s.coverage] for s in segments], dtype=np.int64),
+            start_h=_objects([s.start_h for s in segments]),
+            end_h=_objects([s.end_h for s in segments]),
+            per_hour=_objects([s.per_hour for s in segments]),
+        ),
+    )
+
+
+def settle(
+    ctx: ClaimContext,
+    q: Quantification,
+    decisions: dict[Coverage, CoverageDecision],
+    prior_paid: Mapping[Coverage, Decimal],
+) -> Settlement:
+    """Run the terms engine on the claim and write the statement (module docstring)."""
+    policy, minor = ctx.policy, ctx.currency
+    purchased = tuple(c for c in policy.coverages if c in decisions)
+    order = purchased + tuple(c for c in decisions if c not in policy.coverages)
+    steps: dict[Coverage, dict[Step, Decimal]] = {}
+    money_only: tuple[Coverage, ...] = ()
+    if purchased:
+        terms = CompiledTerms.from_policy(policy, "decimal")
+        result = apply_terms(loss_table(q, decisions, purchased), terms, prior_paid=dict(prior_paid), trace=True)
+        assert result.trace is not None
+        for j, c in enumerate(result.coverages):
+            if c in decisions:
+                steps[c] = {s: Decimal(values[0, j]) for s, values in result.trace.items()}
+        money_only = tuple(c for c, flag in zip(result.coverages, result.money_only_time_element, strict=True) if flag)
+    payable = round_in_order({c: v[Step.AGGREGATE] for c, v in steps.items()}, minor)
+    lines: list[StatementLine] = []
+    final = dict(decisions)
+    for c in order:
+        lines.extend(_item_lines(ctx, q, c))
+        if c not in steps:
+            if q.adjusted(c) > 0:
+                lines.append(_line(ctx, c, "exclusions", q.adjusted(c), Decimal(0), _excluded_text(decisions[c])))
+            continue
+        lines.extend(_engine_lines(ctx, c, steps[c], decisions[c], prior_paid))
+        rounded = to_minor(steps[c][Step.AGGREGATE], minor)
+        if payable[c] != rounded:
+            lines.append(_line(ctx, c, "rounding", rounded, payable[c], step_text("rounding")))
+        if decisions[c].pays and steps[c][Step.AGGREGATE] == 0 and q.adjusted(c) > 0:
+            zeroed = next(s for s in ENGINE_STEPS if steps[c][s] == 0)
+            if zeroed in ZEROED_BY:
+                final[c] = final[c].with_reason(reason(ZEROED_BY[zeroed], coverage=c.value))
+    return Settlement(
+        claimed={c: to_minor(q.claimed(c), minor) for c in order},
+        adjusted_loss={c: to_minor(q.adjusted(c), minor) for c in order},
+        payable={c: payable.get(c, to_minor(Decimal(0), minor)) for c in order},
+        statement=tuple(lines),
+        decisions={c: final[c] for c in order},
+        money_only_time_element=money_only,
+    )
+
+
+def round_in_order(exact: Mapping[Coverage, Decimal], currency: str) -> dict[Coverage, Decimal]:
+    """Payables at the minor unit that never add up to more than the exact total rounded (rules 1, 11).
+
+    Rounding each coverage alone (half up) can make the lines exceed an aggregate the exact amounts just fill.
+    So the coverages are taken in `exact`'s order (the policy's, in which they erode the aggregate) and each
+    pays its own rounded amount, but no more than the rounded running total leaves: a line is at most its own
+    rounding, and the total at most the rounded exact total.
+
+    >>> from decimal import Decimal as D
+    >>> from cyberins.model.ids import Coverage as C
+    >>> round_in_order({C.LEGAL: D("0.005"), C.CONSULTING: D("0.005")}, "CNY")
+    {<Coverage.LEGAL: 'legal'>: Decimal('0.01'), <Coverage.CONSULTING: 'consulting'>: Decimal('0.00')}
+    """
+    out: dict[Coverage, Decimal] = {}
+    running, paid = Decimal(0), to_minor(Decimal(0), currency)
+    for coverage, amount in exact.items():
+        running += amount
+        room = max(to_minor(running, currency) - paid, to_minor(Decimal(0), currency))
+        out[coverage] = min(to_minor(amount, currency), room)
+        paid += out[coverage]
+    return out
+
+
+def _line(
+    ctx: ClaimContext, c: Coverage, step: str, before: Decimal, after: Decimal, text: StepText, **extra: str | None
+) -> StatementLine:
+    return StatementLine(
+        coverage=c,
+        step=step,
+        amount_before=to_minor(before, ctx.currency),
+        amount_after=to_minor(after, ctx.currency),
+        rule=text.rule,
+        text_zh=text.text_zh,
+        text_en=text.text_en,
+        code=extra.get("code"),
+        source=extra.get("source"),
+    )
+
+
+def _item_lines(ctx: ClaimContext, q: Quantification, c: Coverage) -> list[StatementLine]:
+    running, out = q.claimed(c), []
+    for item in q.items_of(c):
+        for d in item.deductions:
+            text = StepText(d.reason.clause, d.reason.text_zh, d.reason.text_en)
+            out.append(
+                _line(ctx, c, "disallowed", running, running - d.amount, text, code=d.reason.code, source=item.source)
+            )
+            running -= d.amount
+    return out
+
+
+def _excluded_text(decision: CoverageDecision) -> StepText:
+    why = Bi("；".join(r.text_zh for r in decision.reasons), " ".join(r.text_en for r in decision.reasons))
+    text = step_text("exclusions", why=why)
+    first = decision.reasons[0].clause if decision.reasons else ""
+    return StepText(f"{text.rule}; {first}", text.text_zh, text.text_en)
+
+
+def _engine_lines(
+    ctx: ClaimContext,
+    c: Coverage,
+    values: dict[Step, Decimal],
+    decision: CoverageDecision,
+    prior_paid: Mapping[Coverage, Decimal],
+) -> list[StatementLine]:
+    out, before = [], values[Step.GROUND_UP]
+    for step in ENGINE_STEPS:
+        after = values[step]
+        if to_minor(after, ctx.currency) != to_minor(before, ctx.currency):
+            if step is Step.EXCLUSIONS:
+                text, code = _excluded_text(decision), decision.reasons[0].code if decision.reasons else None
+            else:
+                text, code = step_text(step.value, **_step_params(ctx, c, step, prior_paid)), None
+            out.append(_line(ctx, c, step.value, before, after, text, code=code))
+        before = after
+    return out
+
+
+def _percent(share: Decimal) -> str:
+    text = f"{share * 100:f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+
+
+def _step_params(
+    ctx: ClaimContext, c: Coverage, step: Step, prior_paid: Mapping[Coverage, Decimal]
+) -> dict[str, Param]:
+    policy, terms = ctx.policy, ctx.policy.coverages[c]
+    if step is Step.INDEMNITY_PERIOD:
+        return {"days": f"{terms.indemnity_period_days}", "hours": f"{terms.indemnity_period_h}"}
+    if step is Step.WAITING_PERIOD:
+        return {"hours": f"{terms.waiting_period_h}", "mode": label("waiting_modes", terms.waiting_period_mode.value)}
+    if step is Step.RETENTION:
+        greater = terms.waiting_period_mode.value == "greater_of" and terms.waiting_period_hours is not None
+        note = Bi("（与等待期内收入损失取大）", " (the greater of it and the income lost in the waiting period)")
+        return {"retention": ctx.money(terms.retention), "greater_of": note if greater else ""}
+    if step is Step.EACH_CLAIM_LIMIT:
+        return {"limit": ctx.money(terms.each_claim_limit or terms.sublimit)}
+    if step is Step.COINSURANCE:
+        return {"share": _percent(terms.coinsurance)}
+    if step is Step.SUBLIMIT:
+        return {"limit": ctx.money(terms.sublimit), "prior": ctx.money(prior_paid.get(c, Decimal(0)))}
+    prior_total = sum(prior_paid.values(), Decimal(0))
+    return {"limit": ctx.money(policy.aggregate_limit), "prior": ctx.money(prior_total)}

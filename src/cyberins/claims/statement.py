@@ -1,0 +1,115 @@
+"""The settlement statement (理算书) as an HTML page, in zh-CN or en, from a `ClaimAdjustment`.
+
+Rendering only: the numbers and texts come from the adjustment. The template is package data
+(`templates/statement.html.j2`); this module reads no other file and writes none (the caller saves the
+page). A PDF is a later piece: it will print this same page.
+"""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+import jinja2
+
+from cyberins.catalog import Catalog, get_catalog
+from cyberins.claims.adjust import ClaimAdjustment
+from cyberins.claims.reasons import Lang, label
+from cyberins.model.errors import InvalidInput
+
+
+@functools.cache
+def _template() -> jinja2.Template:
+    source = resources.files("cyberins.claims").joinpath("templates", "statement.html.j2").read_text(encoding="utf-8")
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env.from_string(source)
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount:,}"
+
+
+def statement_context(adjustment: ClaimAdjustment, lang: Lang, catalog: Catalog | None = None) -> dict[str, Any]:
+    """Everything the template shows, already in `lang`."""
+    cat = catalog or get_catalog()
+    policy, incident = adjustment.policy, adjustment.incident
+    zone = policy.zone
+
+    def cov(c: str) -> str:
+        return cat.label(c, lang)
+
+    def when(moment: Any) -> str:
+        return str(moment.astimezone(zone).isoformat(timespec="minutes"))
+
+    insured = policy.insured
+    insured_name = "" if insured is None else (insured.name_zh or insured.name if lang == "zh" else insured.name)
+    return {
+        "lang": lang,
+        "currency": adjustment.currency,
+        "policy": {
+            "number": policy.policy_number or "—",
+            "insured": insured_name or "—",
+            "period": f"{policy.period.start} – {policy.period.end} ({zone.key})",
+            "trigger": label("triggers", policy.trigger.kind.value).in_lang(lang),
+            "retroactive_date": str(policy.trigger.retroactive_date or "—"),
+            "jurisdiction": cat.label(policy.jurisdiction, lang),
+            "aggregate": _money(policy.aggregate_limit),
+        },
+        "incident": {
+            "event_types": [
+                f"{cat.label(e.id, lang)} (GB/T 20986-2023 {e.gbt20986_code} "
+                f"{e.gbt20986_zh if lang == 'zh' else e.gbt20986_en})"
+                for e in adjustment.event_types
+            ],
+            "occurred_at": when(incident.occurred_at),
+            "discovered_at": when(incident.discovered_at),
+            "reported_at": when(incident.reported_at),
+            "description": incident.description or "",
+        },
+        "decisions": [
+            {
+                "coverage": cov(c),
+                "status": d.status.value,
+                "status_label": label("statuses", d.status.value).in_lang(lang),
+                "reasons": [
+                    {"code": r.code, "clause": r.clause, "text": r.text_zh if lang == "zh" else r.text_en}
+                    for r in d.reasons
+                ],
+            }
+            for c, d in adjustment.decision.items()
+        ],
+        "lines": [
+            {
+                "coverage": cov(line.coverage),
+                "step": label("steps", line.step).in_lang(lang),
+                "before": _money(line.amount_before),
+                "deducted": _money(line.deducted),
+                "after": _money(line.amount_after),
+                "rule": line.rule,
+                "text": line.text_zh if lang == "zh" else line.text_en,
+            }
+            for line in adjustment.statement
+        ],
+        "totals": [
+            {
+                "coverage": cov(c),
+                "claimed": _money(adjustment.claimed[c]),
+                "adjusted": _money(adjustment.adjusted_loss[c]),
+                "payable": _money(adjustment.payable[c]),
+            }
+            for c in adjustment.payable
+        ],
+        "total_claimed": _money(sum(adjustment.claimed.values(), Decimal(0))),
+        "total_adjusted": _money(sum(adjustment.adjusted_loss.values(), Decimal(0))),
+        "total_payable": _money(adjustment.total_payable),
+        "under_review": adjustment.under_review,
+    }
+
+
+def render_statement_html(adjustment: ClaimAdjustment, lang: Lang = "zh", catalog: Catalog | None = None) -> str:
+    """The statement page as one self-contained HTML document (inline CSS, no scripts)."""
+    if lang not in ("zh", "en"):
+        raise InvalidInput.one("lang", f"unknown language {lang!r}; use zh or en")
+    return _template().render(**statement_context(adjustment, lang, catalog))

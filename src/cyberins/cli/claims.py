@@ -1,0 +1,141 @@
+"""`cyberins claim adjust INCIDENT [--policy POLICY] [--prior-paid PRIOR] [--json] [--lang zh|en] [--html FILE]`.
+
+Thin: read the files, call `cyberins.claims.adjust_claim`, render. Invalid input exits 2 naming the field
+(`cli.errors.CyberinsGroup`), here as under the installed `cyberins` command.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from cyberins.claims import ClaimAdjustment, adjust_claim, render_statement_html
+from cyberins.claims.reasons import label as step_label
+from cyberins.cli.errors import CyberinsGroup
+from cyberins.cli.options import prior_paid as parse_prior_paid
+from cyberins.cli.render import Lang, console, label, money
+from cyberins.model.errors import InvalidInput
+from cyberins.model.incident import Incident
+from cyberins.model.loading import load_model
+from cyberins.model.policy import Policy
+
+app = typer.Typer(
+    cls=CyberinsGroup,
+    help="Claims: coverage decision (定责), loss adjustment (定损) and settlement.",
+    no_args_is_help=True,
+)
+
+
+@app.callback()
+def claims() -> None:
+    """Claims: coverage decision (定责), loss adjustment (定损) and settlement (理算)."""
+
+
+#: Reasons every paying coverage carries; the table shows the others in full.
+_ROUTINE = frozenset({"covered", "occurrence_in_period", "claim_made_in_period", "notice_in_time"})
+_STATUS_STYLE = {"covered": "green", "partially_covered": "yellow", "excluded": "red", "not_triggered": "dim"}
+
+
+@app.command()
+def adjust(
+    incident_file: Path = typer.Argument(..., dir_okay=False, help="Incident file (YAML or JSON)."),
+    policy_file: Path | None = typer.Option(None, "--policy", help="Policy file; optional if the incident embeds it."),
+    prior_paid: str | None = typer.Option(
+        None, "--prior-paid", help='Already paid this policy year: JSON {"coverage": "amount"} or a file holding it.'
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the contract JSON document."),
+    lang: Lang = typer.Option("zh", help="Language of the tables and the HTML statement: zh or en."),
+    html: Path | None = typer.Option(None, "--html", help="Write the settlement statement page (HTML) here."),
+) -> None:
+    """Decide cover, quantify the loss and settle one incident under its policy (rules 1-16)."""
+    result = _adjust(incident_file, policy_file, prior_paid)
+    if html is not None:
+        _write(html, render_statement_html(result, lang))
+    if as_json:
+        print(json.dumps(result.to_json()))
+        return
+    print_adjustment(result, lang)
+    if html is not None:
+        console.print(f"statement written to {html}")
+
+
+def _adjust(incident_file: Path, policy_file: Path | None, prior_paid: str | None) -> ClaimAdjustment:
+    incident = load_model(Incident, incident_file)
+    policy = load_model(Policy, policy_file) if policy_file is not None else None
+    prior = parse_prior_paid(prior_paid)
+    try:
+        return adjust_claim(incident, policy, prior)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.problems, exc.source or str(incident_file)) from None
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput.one("--html", f"cannot write the file: {exc.strerror or exc}", str(path)) from None
+
+
+def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
+    zh = lang == "zh"
+    head = f"{result.policy.policy_number or '—'} · " + ", ".join(
+        f"{label(e.id, lang)} (GB/T 20986 {e.gbt20986_code})" for e in result.event_types
+    )
+    console.print(f"[bold]{'理算结果' if zh else 'Claim adjustment'}[/] {head}", markup=True)
+    decision = Table(title="定责 Coverage decision" if zh else "Coverage decision")
+    for col in (
+        "保障" if zh else "coverage",
+        "结论" if zh else "status",
+        "依据" if zh else "codes",
+        "说明" if zh else "why",
+    ):
+        decision.add_column(col)
+    quiet = []
+    for cov, d in result.decision.items():
+        if d.status.value == "not_triggered" and not result.claimed[cov]:
+            quiet.append(label(cov, lang))
+            continue
+        notable = [r for r in d.reasons if r.code not in _ROUTINE] or list(d.reasons)
+        decision.add_row(
+            label(cov, lang),
+            f"[{_STATUS_STYLE[d.status.value]}]{d.status.value}[/]",
+            ", ".join(r.code for r in d.reasons),
+            "\n".join(f"{r.text_zh if zh else r.text_en} [{r.clause}]" for r in notable),
+        )
+    console.print(decision)
+    if quiet:
+        console.print(("未触发（无损失）：" if zh else "Not triggered (no loss): ") + ", ".join(quiet))
+
+    statement = Table(title=f"{'理算明细' if zh else 'Statement'} ({result.currency})")
+    for col in ("coverage", "step", "before", "deducted", "after", "rule", "text"):
+        statement.add_column(col, justify="right" if col in ("before", "deducted", "after") else "left")
+    for line in result.statement:
+        statement.add_row(
+            label(line.coverage, lang),
+            step_label("steps", line.step).in_lang(lang),
+            money(line.amount_before, lang),
+            money(line.deducted, lang),
+            money(line.amount_after, lang),
+            line.rule,
+            line.text_zh if zh else line.text_en,
+        )
+    console.print(statement)
+
+    totals = Table(title=f"{'赔付汇总' if zh else 'Totals'} ({result.currency})")
+    for col in ("coverage", "claimed", "adjusted loss", "payable"):
+        totals.add_column(col, justify="left" if col == "coverage" else "right")
+    for cov, payable in result.payable.items():
+        if result.claimed[cov] or payable:
+            totals.add_row(
+                label(cov, lang),
+                money(result.claimed[cov], lang),
+                money(result.adjusted_loss[cov], lang),
+                money(payable, lang),
+            )
+    totals.add_row("[bold]total[/]", "", "", f"[bold]{money(result.total_payable, lang)}[/]")
+    console.print(totals)
+    if result.under_review:
+        console.print("[yellow]attribution under review (rule 9): the decision may change[/]")
