@@ -10,20 +10,15 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
+from cyberins.assess import load_risk_model
 from cyberins.cli.render import Lang, console, label, money
 from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy
-from cyberins.quant.explicit import ExplicitModelFile
 from cyberins.quant.metrics import LossMeasures
-from cyberins.quant.model import RiskModel
 from cyberins.quant.simulate import SimulationResult, simulate
 from cyberins.quant.summary import simulation_document
 from cyberins.settings import get_settings
-
-
-def load_risk_model(path: Path) -> RiskModel:
-    return load_model(ExplicitModelFile, path).to_model()
 
 
 def simulate_command(

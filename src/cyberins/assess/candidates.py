@@ -1,0 +1,61 @@
+"""Inputs of the security-investment return (pricing's ROI): candidate controls, their cost, and models.
+
+`candidate_controls(profile)` lists the questionnaire's candidate controls (`CANDIDATE_CONTROLS`) that the
+profile does not already have fully in place, each with its annual cost for the profile's revenue band
+(`annual_cost` in questionnaire.yaml, an assumption) in the profile's currency. `model_with(profile)` is
+the function pricing calls with a set of control ids: the profile assessed with those controls in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from cyberins.assess.calibration import Calibration
+from cyberins.assess.engine import assess
+from cyberins.assess.profile import OrganizationProfile
+from cyberins.assess.questionnaire import CANDIDATE_CONTROLS
+from cyberins.assess.resources import load_calibration, load_questionnaire
+from cyberins.model.money import to_minor
+from cyberins.quant.model import RiskModel
+
+
+@dataclass(frozen=True)
+class CandidateControl:
+    control_id: str
+    #: Per year, in the profile's currency (an assumption by revenue band).
+    annual_cost: Decimal
+    name: str
+    name_zh: str
+
+
+def candidate_controls(
+    profile: OrganizationProfile, calibration: Calibration | None = None
+) -> list[CandidateControl]:
+    """Candidate controls not yet fully in place, with their annual cost for this organisation."""
+    cal = calibration or load_calibration()
+    questionnaire = load_questionnaire()
+    fx = cal.fx(profile.currency)
+    band = cal.band(float(profile.annual_revenue) * fx).id
+    out = []
+    for ident in CANDIDATE_CONTROLS:
+        q = questionnaire.question(ident)
+        answer = profile.controls.get(ident)
+        if answer is not None and q.score(answer) >= 1:
+            continue
+        assert q.annual_cost is not None  # the questionnaire's validator requires it for candidates
+        cost = to_minor(Decimal(str(q.annual_cost.by_band[band] / fx)), profile.currency)
+        out.append(CandidateControl(ident, cost, q.name.en, q.name.zh))
+    return out
+
+
+def model_with(
+    profile: OrganizationProfile, calibration: Calibration | None = None
+) -> Callable[[frozenset[str]], RiskModel]:
+    """`controls -> RiskModel`: the organisation assessed with `controls` fully in place (pricing's ROI)."""
+
+    def model(controls: frozenset[str]) -> RiskModel:
+        return assess(profile.with_controls(controls), calibration)
+
+    return model

@@ -1,0 +1,212 @@
+"""A driver-based severity: per event, draw the drivers, then turn them into ground-up loss per coverage.
+
+Drivers of one event (all vectorised over the n events drawn at once, NumPy only):
+
+- **outage hours** H ~ min(lognormal, cap) with probability p_outage; a share `dependent` of outages start
+  at a dependency. Business interruption is returned as hours × income per hour (`EventDraws.outages`), so
+  the policy's waiting and indemnity periods act on it; extra expense (a share of the income loss) is money.
+- **records exposed** E = share × records held, share ~ Beta(α, β), with probability p_breach. Costs driven
+  by records grow as (E / unit)^b with b < 1: economies of scale, never a per-record cost × a huge count.
+- **ransom**: demand ~ lognormal, demanded with probability p, paid with probability p_paid at a
+  settlement ratio of the demand (only where a ransom is insurable).
+- **cost lines**: each a lognormal with its probability (restoration effort, forensics, fraud amount,
+  hardware, PR, legal, third-party claims...), those driven by records multiplied by (E / unit)^b.
+
+`mean()` is analytic (exact for these distributions, the outage cap included), so `explain` and pricing
+can state expected losses without sampling. `scaled(f)` multiplies every amount and the income per hour by
+f, so the expected loss scales by exactly f.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy import special, stats
+
+from cyberins.model.ids import Coverage
+from cyberins.quant.model import EventDraws, FloatArray
+
+
+def capped_lognormal_mean(mu: float, sigma: float, cap: float) -> float:
+    """E[min(X, cap)] for X lognormal(mu, sigma), in closed form.
+
+    E[min(X, c)] = exp(mu + sigma²/2) Φ(z - sigma) + c (1 - Φ(z)), z = (ln c - mu) / sigma.
+
+    >>> round(capped_lognormal_mean(0.0, 1.0, 1e12), 4) == round(math.exp(0.5), 4)
+    True
+    """
+    z = (math.log(cap) - mu) / sigma
+    return math.exp(mu + sigma * sigma / 2) * float(stats.norm.cdf(z - sigma)) + cap * float(stats.norm.sf(z))
+
+
+@dataclass(frozen=True)
+class Outage:
+    """Outage driver; `per_hour` is the income lost per outage hour (model currency)."""
+
+    probability: float
+    mu: float
+    sigma: float
+    cap_hours: float
+    per_hour: float
+    extra_expense_share: float
+    dependent_probability: float
+
+    def mean_hours(self) -> float:
+        """E[min(H, cap)] of the lognormal hours, times the outage probability."""
+        return self.probability * capped_lognormal_mean(self.mu, self.sigma, self.cap_hours)
+
+
+@dataclass(frozen=True)
+class Breach:
+    """Records exposed: Beta(alpha, beta) share of `records_held`, with probability `probability`."""
+
+    probability: float
+    alpha: float
+    beta: float
+    records_held: float
+    unit: float
+    exponent: float
+
+    def mean_scale(self) -> float:
+        """E[(E/unit)^b · 1{breach}] with E = share × held and share ~ Beta: Beta moments are closed form."""
+        a, b, k = self.alpha, self.beta, self.exponent
+        log_moment = float(
+            special.gammaln(a + k) + special.gammaln(a + b) - special.gammaln(a) - special.gammaln(a + b + k)
+        )
+        return float(self.probability * (self.records_held / self.unit) ** k * math.exp(log_moment))
+
+
+@dataclass(frozen=True)
+class Ransom:
+    probability: float
+    mu: float
+    sigma: float
+    paid_probability: float
+    settlement_ratio: float
+
+    def mean_paid(self) -> float:
+        return (
+            self.probability
+            * self.paid_probability
+            * self.settlement_ratio
+            * math.exp(self.mu + self.sigma**2 / 2)
+        )
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """A lognormal cost with probability; `mu` already holds the log of the size-scaled median."""
+
+    name: str
+    coverage: Coverage
+    probability: float
+    mu: float
+    sigma: float
+    records_driven: bool = False
+
+    def mean(self) -> float:
+        return self.probability * math.exp(self.mu + self.sigma**2 / 2)
+
+
+@dataclass(frozen=True)
+class DriverSeverity:
+    """The severity of one event type, drawn from shared drivers (module docstring)."""
+
+    coverages: tuple[Coverage, ...]
+    outage: Outage | None = None
+    breach: Breach | None = None
+    ransom: Ransom | None = None
+    costs: tuple[CostLine, ...] = ()
+    scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        needed = {c.coverage for c in self.costs}
+        if self.ransom is not None:
+            needed.add(Coverage.CYBER_EXTORTION)
+        if self.outage is not None:
+            if self.outage.dependent_probability < 1:
+                needed.add(Coverage.BUSINESS_INTERRUPTION)
+            if self.outage.dependent_probability > 0:
+                needed.add(Coverage.DEPENDENT_BUSINESS_INTERRUPTION)
+        if needed - set(self.coverages):
+            raise ValueError(f"coverages lack {sorted(needed - set(self.coverages))}")
+
+    def _col(self, coverage: Coverage) -> int:
+        return self.coverages.index(coverage)
+
+    def sample(self, rng: np.random.Generator, n: int) -> EventDraws:
+        money = np.zeros((n, len(self.coverages)))
+        outages: dict[int, tuple[FloatArray, FloatArray]] = {}
+        if self.outage is not None:
+            self._outage(rng, n, money, outages)
+        exposed = self._records(rng, n)
+        if self.ransom is not None:
+            r = self.ransom
+            paid = (rng.random(n) < r.probability) & (rng.random(n) < r.paid_probability)
+            amount = np.zeros(n)
+            amount[paid] = rng.lognormal(r.mu, r.sigma, int(paid.sum())) * r.settlement_ratio
+            money[:, self._col(Coverage.CYBER_EXTORTION)] += amount * self.scale
+        for line in self.costs:
+            hit = rng.random(n) < line.probability
+            if line.records_driven:
+                hit &= exposed > 0
+            idx = np.flatnonzero(hit)
+            amount = rng.lognormal(line.mu, line.sigma, len(idx))
+            if line.records_driven and self.breach is not None:
+                amount *= (exposed[idx] / self.breach.unit) ** self.breach.exponent
+            money[idx, self._col(line.coverage)] += amount * self.scale
+        return EventDraws(self.coverages, money, outages)
+
+    def _outage(
+        self,
+        rng: np.random.Generator,
+        n: int,
+        money: FloatArray,
+        out: dict[int, tuple[FloatArray, FloatArray]],
+    ) -> None:
+        o = self.outage
+        assert o is not None
+        down = rng.random(n) < o.probability
+        hours = np.where(down, np.minimum(rng.lognormal(o.mu, o.sigma, n), o.cap_hours), 0.0)
+        at_dependency = rng.random(n) < o.dependent_probability
+        rate = np.full(n, o.per_hour * self.scale)
+        for coverage, mask in (
+            (Coverage.BUSINESS_INTERRUPTION, ~at_dependency),
+            (Coverage.DEPENDENT_BUSINESS_INTERRUPTION, at_dependency),
+        ):
+            if coverage in self.coverages:
+                j = self._col(coverage)
+                h = np.where(mask, hours, 0.0)
+                out[j] = (h, rate)
+                money[:, j] += h * rate * o.extra_expense_share
+
+    def _records(self, rng: np.random.Generator, n: int) -> FloatArray:
+        if self.breach is None:
+            return np.zeros(n)
+        b = self.breach
+        hit = rng.random(n) < b.probability
+        return np.where(hit, rng.beta(b.alpha, b.beta, n) * b.records_held, 0.0)
+
+    def mean(self) -> dict[Coverage, float]:
+        """Expected ground-up loss per event and coverage, in closed form (module docstring)."""
+        out = dict.fromkeys(self.coverages, 0.0)
+        if self.outage is not None:
+            o = self.outage
+            income = o.mean_hours() * o.per_hour * (1 + o.extra_expense_share)
+            if Coverage.BUSINESS_INTERRUPTION in out:
+                out[Coverage.BUSINESS_INTERRUPTION] += income * (1 - o.dependent_probability)
+            if Coverage.DEPENDENT_BUSINESS_INTERRUPTION in out:
+                out[Coverage.DEPENDENT_BUSINESS_INTERRUPTION] += income * o.dependent_probability
+        if self.ransom is not None:
+            out[Coverage.CYBER_EXTORTION] += self.ransom.mean_paid()
+        records = self.breach.mean_scale() if self.breach is not None else 0.0
+        for line in self.costs:
+            out[line.coverage] += line.mean() * (records if line.records_driven else 1.0)
+        return {c: v * self.scale for c, v in out.items()}
+
+    def scaled(self, factor: float) -> DriverSeverity:
+        if not factor >= 0:
+            raise ValueError(f"a severity factor is non-negative, got {factor}")
+        return replace(self, scale=self.scale * factor)

@@ -1,0 +1,105 @@
+"""The driver-based severity: hand-computed means, analytic mean against sampling, scaling, BI as hours."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from cyberins.assess import assess
+from cyberins.assess.severity import Breach, CostLine, DriverSeverity, Outage, Ransom, capped_lognormal_mean
+from cyberins.model.ids import Coverage, EventType
+from tests.assess.helpers import event_type, make_profile
+
+BI, DBI = Coverage.BUSINESS_INTERRUPTION, Coverage.DEPENDENT_BUSINESS_INTERRUPTION
+IR, EXT, PRIV = Coverage.INCIDENT_RESPONSE, Coverage.CYBER_EXTORTION, Coverage.PRIVACY_LIABILITY
+
+
+def hand_made() -> DriverSeverity:
+    """10-hour outages at 50 an hour (+10% extra expense), a fifth at a dependency; fixed costs."""
+    return DriverSeverity(
+        coverages=(BI, DBI, EXT, IR, PRIV),
+        outage=Outage(1.0, math.log(10), 1e-9, 1e6, 50.0, 0.1, 0.2),
+        breach=Breach(0.5, 1.0, 1.0, 8000.0, 1000.0, 1.0),
+        ransom=Ransom(0.5, math.log(1000), 1e-9, 0.5, 0.4),
+        costs=(
+            CostLine("forensics", IR, 0.5, math.log(1000), 1e-9),
+            CostLine("claims", PRIV, 1.0, math.log(100), 1e-9, records_driven=True),
+        ),
+    )
+
+
+def test_mean_by_hand() -> None:
+    m = hand_made().mean()
+    assert m[BI] == pytest.approx(10 * 50 * 1.1 * 0.8)
+    assert m[DBI] == pytest.approx(10 * 50 * 1.1 * 0.2)
+    assert m[EXT] == pytest.approx(0.5 * 0.5 * 0.4 * 1000)
+    assert m[IR] == pytest.approx(0.5 * 1000)
+    # Beta(1, 1) share of 8,000 records, b = 1: E[E/1000] = 0.5 x 8 = 4; a breach half of the time.
+    assert m[PRIV] == pytest.approx(100 * 0.5 * 4)
+
+
+def test_business_interruption_comes_back_as_hours_and_rate() -> None:
+    draws = hand_made().sample(np.random.default_rng(1), 1000)
+    bi, dbi = draws.coverages.index(BI), draws.coverages.index(DBI)
+    hours_bi, rate = draws.outages[bi]
+    hours_dbi, _ = draws.outages[dbi]
+    assert np.allclose(rate, 50.0)
+    # Each outage is either direct or at a dependency, never both.
+    assert np.allclose(hours_bi + hours_dbi, 10.0)
+    assert np.all((hours_bi == 0) | (hours_dbi == 0))
+    # Money holds only the extra expense of the time-element coverages.
+    assert np.allclose(draws.money[:, bi], 0.1 * hours_bi * 50)
+
+
+def test_capped_lognormal_mean_matches_numeric_integration() -> None:
+    mu, sigma, cap = 5.0, 1.2, 400.0
+    dist = stats.lognorm(s=sigma, scale=math.exp(mu))
+    numeric = dist.expect(lambda x: min(x, cap), lb=0, ub=np.inf)
+    assert capped_lognormal_mean(mu, sigma, cap) == pytest.approx(numeric, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "et", [EventType.RANSOMWARE, EventType.PERSONAL_INFORMATION_BREACH, EventType.SYSTEM_FAILURE]
+)
+def test_analytic_mean_agrees_with_sampling(et: EventType) -> None:
+    profile = make_profile(jurisdiction="INTL", dependencies=[{"name": "cloud", "kind": "cloud"}])
+    sev = event_type(assess(profile), et).severity
+    n = 400_000
+    draws = sev.sample(np.random.default_rng(7), n)
+    total = draws.money.sum(axis=1)
+    for hours, rate in draws.outages.values():
+        total += hours * rate
+    analytic = sum(sev.mean().values())
+    # Within four standard errors of the sample mean.
+    assert abs(total.mean() - analytic) < 4 * total.std() / math.sqrt(n)
+
+
+def test_scaled_multiplies_every_amount_and_the_hourly_rate() -> None:
+    sev = event_type(assess(make_profile(jurisdiction="INTL")), EventType.RANSOMWARE).severity
+    base = sev.sample(np.random.default_rng(3), 5000)
+    half = sev.scaled(0.5).sample(np.random.default_rng(3), 5000)
+    assert np.allclose(half.money, 0.5 * base.money)
+    for j, (hours, rate) in base.outages.items():
+        assert np.allclose(half.outages[j][0], hours)
+        assert np.allclose(half.outages[j][1], 0.5 * rate)
+    assert sum(sev.scaled(0.5).mean().values()) == pytest.approx(0.5 * sum(sev.mean().values()))
+
+
+def test_draws_are_non_negative_and_sub_linear_in_records() -> None:
+    small = make_profile(records={"personal_information": 10_000})
+    big = make_profile(records={"personal_information": 10_000_000})
+    et = EventType.PERSONAL_INFORMATION_BREACH
+    s_small, s_big = (event_type(assess(p), et).severity for p in (small, big))
+    draws = s_big.sample(np.random.default_rng(0), 10_000)
+    assert (draws.money >= 0).all()
+    ratio = s_big.mean()[Coverage.INCIDENT_RESPONSE] / s_small.mean()[Coverage.INCIDENT_RESPONSE]
+    # 1,000x the records costs far less than 1,000x: economies of scale (exponent 0.59 -> about 59x).
+    assert 20 < ratio < 100
+
+
+def test_an_empty_event_sample_is_fine() -> None:
+    draws = hand_made().sample(np.random.default_rng(0), 0)
+    assert draws.money.shape == (0, 5)
