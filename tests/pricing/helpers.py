@@ -10,7 +10,7 @@ import numpy as np
 from cyberins.model.ids import Coverage, EventType
 from cyberins.model.loading import parse_model
 from cyberins.model.policy import Policy
-from cyberins.pricing import ModelWith
+from cyberins.pricing import ModelWith, PricingBasis, default_basis
 from cyberins.quant.explicit import ExplicitModelFile
 from cyberins.quant.model import Factor, RiskModel
 from cyberins.quant.simulate import SimulationResult, YearLossTable
@@ -113,3 +113,8 @@ def factor_model(base: RiskModel, effects: dict[str, list[Factor]]) -> ModelWith
 
 RANSOMWARE = EventType.RANSOMWARE
 BREACH = EventType.PERSONAL_INFORMATION_BREACH
+
+
+def standalone_basis() -> PricingBasis:
+    """The default basis charging a policy's whole stand-alone capital (d = 1), for hand arithmetic."""
+    return default_basis().with_overrides(diversification=1, reason="stand-alone capital for a hand-computed test")

@@ -13,7 +13,7 @@ from cyberins.pricing import RiskLoadMethod, default_basis, premium_from_measure
 from cyberins.pricing.premium import allocate
 from cyberins.quant.metrics import LossMeasures
 from cyberins.quant.simulate import simulate
-from tests.pricing.helpers import DR, IR, explicit, fixed, poisson, policy, result_from
+from tests.pricing.helpers import DR, IR, explicit, fixed, poisson, policy, result_from, standalone_basis
 
 POLICY = policy(
     {"incident_response": {"sublimit": 1_000_000}, "data_restoration": {"sublimit": 1_000_000}}, 2_000_000
@@ -27,7 +27,7 @@ def ten_bad_years() -> list[float]:
 
 def test_cost_of_capital_premium_by_hand() -> None:
     result = result_from(ten_bad_years(), {IR: 300.0, DR: 700.0})
-    quote = technical_premium(result, POLICY, default_basis())
+    quote = technical_premium(result, POLICY, standalone_basis())
     # capital = 100,000 − 1,000; load = 10% × 99,000; gross-up = (1,000 + 9,900) / (1 − 0.30 − 0.05)
     assert quote.method is RiskLoadMethod.COST_OF_CAPITAL
     assert quote.expected_loss == Decimal("1000.00")
@@ -94,7 +94,7 @@ def test_poisson_fixed_model_matches_its_closed_form() -> None:
         {"ransomware": {"frequency": poisson(lam), "losses": {"incident_response": fixed(size)}}}
     )
     p = policy({"incident_response": {"sublimit": 5_000_000, "retention": retention}}, 5_000_000)
-    quote = technical_premium(simulate(model, p, 40_000, seed=7), p, default_basis())
+    quote = technical_premium(simulate(model, p, 40_000, seed=7), p, standalone_basis())
 
     paid = size - retention
     counts = stats.poisson(lam)

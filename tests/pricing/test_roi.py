@@ -10,7 +10,7 @@ from cyberins.model.errors import InvalidInput
 from cyberins.pricing import Candidate, ModelWith, default_basis, security_roi, whatif
 from cyberins.quant.model import Factor
 from cyberins.quant.simulate import simulate
-from tests.pricing.helpers import BREACH, RANSOMWARE, explicit, factor_model, fixed, poisson, policy
+from tests.pricing.helpers import BREACH, RANSOMWARE, explicit, factor_model, fixed, poisson, policy, standalone_basis
 
 YEARS, SEED = 20_000, 2024
 
@@ -51,7 +51,7 @@ def test_severity_controls_move_gross_and_retained_loss_by_exact_amounts() -> No
         Candidate("ir_retainer", Decimal(5_000)),
         Candidate("awareness_training", Decimal(10_000)),
     ]
-    roi = security_roi(MODEL_WITH, [], candidates, POLICY, default_basis(), years=YEARS, seed=SEED)
+    roi = security_roi(MODEL_WITH, [], candidates, POLICY, standalone_basis(), years=YEARS, seed=SEED)
     n = drawn_frequency()
     by_id = {next(iter(c.controls)): c for c in roi.ranked}
     backup, retainer, training = by_id["immutable_backup"], by_id["ir_retainer"], by_id["awareness_training"]

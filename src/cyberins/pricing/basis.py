@@ -62,6 +62,8 @@ class RiskLoad(_Frozen):
     method: RiskLoadMethod = RiskLoadMethod.COST_OF_CAPITAL
     capital_level: Sourced
     cost_of_capital_rate: Sourced
+    #: Share of a policy's stand-alone capital (TVaR − EL) that it consumes in a diversified book.
+    diversification: Sourced
     std_multiplier: Sourced
 
     @model_validator(mode="after")
@@ -74,6 +76,8 @@ class RiskLoad(_Frozen):
         # A rate above 1 would make the premium fall as expected loss rises (premium ∝ (1 − r)·EL + r·TVaR).
         if not 0 <= self.cost_of_capital_rate.value <= 1:
             raise ValueError(f"cost_of_capital_rate {self.cost_of_capital_rate.value} is outside [0, 1]")
+        if not 0 < self.diversification.value <= 1:
+            raise ValueError(f"diversification {self.diversification.value} is outside (0, 1]")
         if self.std_multiplier.value < 0:
             raise ValueError(f"std_multiplier {self.std_multiplier.value} is negative")
         return self
@@ -151,6 +155,7 @@ class PricingBasis(_Frozen):
         method: RiskLoadMethod | None = None,
         capital_level: Decimal | float | None = None,
         cost_of_capital_rate: Decimal | float | None = None,
+        diversification: Decimal | float | None = None,
         std_multiplier: Decimal | float | None = None,
         expense_ratio: Decimal | float | None = None,
         profit_margin: Decimal | float | None = None,
@@ -172,6 +177,7 @@ class PricingBasis(_Frozen):
         for key, value in (
             ("capital_level", capital_level),
             ("cost_of_capital_rate", cost_of_capital_rate),
+            ("diversification", diversification),
             ("std_multiplier", std_multiplier),
         ):
             if value is not None:

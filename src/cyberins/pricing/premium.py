@@ -45,7 +45,7 @@ class TechnicalPremium:
     method: RiskLoadMethod
     #: Expected insured annual loss (insured AAL).
     expected_loss: Decimal
-    #: What the risk load is charged on: TVaR − EL (cost of capital) or the standard deviation (std load).
+    #: What the risk load is charged on: d · (TVaR − EL) (cost of capital) or the standard deviation (std load).
     risk_capital: Decimal
     risk_load: Decimal
     #: (EL + risk load) / (1 − expense ratio − profit margin), before the minimum and the rounding.
@@ -104,7 +104,8 @@ def premium_from_measures(
     With EL the insured AAL, r the cost-of-capital rate, e the expense ratio and p the profit margin
     (all money in the policy currency per policy year)::
 
-        risk capital   C = TVaR_α(insured annual loss) − EL          (cost_of_capital; α = capital level)
+        risk capital   C = d · (TVaR_α(insured annual loss) − EL)    (cost_of_capital; α = capital level,
+                                                                     d = diversification share)
                        C = std(insured annual loss)                  (std_load)
         risk load      RL = r · C                                    (cost_of_capital)
                        RL = k · C                                    (std_load, k the multiplier)
@@ -114,7 +115,7 @@ def premium_from_measures(
 
     The cost-of-capital load follows the capital-allocation view of pricing (Kreps, "Investment-equivalent
     reinsurance pricing", PCAS 1998; the Swiss Solvency Test and Solvency II risk margin use the same
-    rate × capital form). Since P ∝ (1 − r)·EL + r·TVaR with r ≤ 1, a change of terms that lowers every
+    rate × capital form). Since P ∝ (1 − rd)·EL + rd·TVaR with rd ≤ 1, a change of terms that lowers every
     year's insured loss never raises P.
 
     **By coverage** the risk load is allocated in proportion to each coverage's expected insured loss
@@ -154,7 +155,8 @@ def premium_from_measures(
     method = basis.risk_load.method
     el = Decimal(insured.aal)
     if method is RiskLoadMethod.COST_OF_CAPITAL:
-        capital = max(Decimal(insured.tvar[basis.risk_load.capital_key]) - el, Decimal(0))
+        standalone = max(Decimal(insured.tvar[basis.risk_load.capital_key]) - el, Decimal(0))
+        capital = basis.risk_load.diversification.value * standalone
         load = basis.risk_load.cost_of_capital_rate.value * capital
     else:
         capital = Decimal(insured.std)
