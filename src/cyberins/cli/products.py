@@ -1,0 +1,143 @@
+"""`cyberins product price PRODUCT --years N --seed S [--json]` (issue 12 contract).
+
+Thin: load the product file, price it, print the contract JSON document or a bilingual table.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from cyberins.cli.errors import CyberinsGroup
+from cyberins.cli.render import console, money
+from cyberins.pricing import load_basis
+from cyberins.products import load_product, price_product, product_document
+from cyberins.settings import get_settings
+
+app = typer.Typer(
+    cls=CyberinsGroup,
+    help="Products: service bundles, product warranties and group schemes (产品).",
+    no_args_is_help=True,
+)
+
+FORM_LABELS: dict[str, str] = {
+    "service_bundle": "安全服务绑定保险 Service bundle",
+    "product_warranty": "防护产品+保险 Product warranty",
+    "group_scheme": "园区保 Group scheme",
+}
+
+#: Top-level figures shown under the lines, by document key (zh / en label).
+FIGURES: dict[str, str] = {
+    "expected_gross_loss": "预期毛损失 Expected gross loss",
+    "expected_insured_loss": "预期赔付 Expected insured loss",
+    "technical_premium": "技术保费 Technical premium",
+    "services_cost": "服务费用 Services cost",
+    "bundle_price": "套餐价格 Bundle price (premium + services)",
+    "premium_saving": "保费节省 Premium saving",
+    "retained_loss_drop": "自留损失下降 Drop in retained loss",
+    "net_benefit": "净收益 Net benefit",
+    "pays_for_itself": "服务物有所值 Services pay for themselves",
+    "customers": "客户数 Customers",
+    "licences": "授权数 Licences",
+    "rate_per_customer": "每客户费率 Rate per customer",
+    "rate_per_licence": "每授权费率 Rate per licence",
+    "members": "成员数 Members",
+    "exhaustion_probability": "统保累计限额耗尽概率 Scheme aggregate exhaustion probability",
+}
+
+#: Extra line columns, by line key.
+LINE_COLUMNS: dict[str, str] = {
+    "expected_retained_loss": "自留损失 Retained loss",
+    "services_cost": "服务费用 Services",
+    "total_cost_of_risk": "风险总成本 Total cost of risk",
+    "customers": "客户 Customers",
+    "licences": "授权 Licences",
+    "rate_per_licence": "每授权 Per licence",
+    "expected_insured_loss_before_scheme_aggregate": "统保限额前赔付 Before scheme aggregate",
+    "certificate_aggregate_limit": "分单累计限额 Certificate aggregate",
+}
+
+
+@app.command("price")
+def price(
+    product_file: Path = typer.Argument(..., dir_okay=False, help="Product file (YAML or JSON)."),
+    years: int = typer.Option(20_000, "--years", min=1, help="Simulated policy years."),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed (default: settings.seed)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the contract JSON document."),
+    basis_file: Path | None = typer.Option(None, "--basis", help="Pricing basis overrides (YAML/JSON)."),
+) -> None:
+    """Price a product: expected insured loss and technical premium, in total and by line."""
+    product = load_product(product_file)
+    basis = load_basis(basis_file)
+    result = price_product(product, years, get_settings().seed if seed is None else seed, basis)
+    doc = product_document(result)
+    if as_json:
+        print(json.dumps(doc))
+        return
+    print_document(doc)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是 yes" if value else "否 no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return money(value)
+    if isinstance(value, str):
+        try:
+            return money(Decimal(value))
+        except ArithmeticError:
+            return value
+    return str(value)
+
+
+def print_document(doc: dict[str, Any]) -> None:
+    """A bilingual summary: the lines, then the product's figures."""
+    title = " ".join(x for x in (doc.get("name_zh"), doc.get("name")) if x) or doc["product"]
+    console.print(f"[bold]{title}[/] ({doc['product']})")
+    console.print(
+        f"形式 Form: {FORM_LABELS.get(doc['form'], doc['form'])}; 币种 Currency {doc['currency']}; "
+        f"{doc['years']:,} 模拟年 simulated years, seed {doc['seed']}"
+    )
+    table = Table(title="分项 Lines")
+    table.add_column("行 Line", no_wrap=True)
+    for head in ("预期毛损失 Gross loss", "预期赔付 Insured loss", "技术保费 Premium"):
+        table.add_column(head, justify="right")
+    extra = [k for k in LINE_COLUMNS if any(k in line for line in doc["lines"])]
+    for key in extra:
+        table.add_column(LINE_COLUMNS[key], justify="right")
+    for line in doc["lines"]:
+        table.add_row(
+            str(line["id"]),
+            _cell(line["expected_gross_loss"]),
+            _cell(line["expected_insured_loss"]),
+            _cell(line["technical_premium"]),
+            *(_cell(line.get(k)) for k in extra),
+        )
+    console.print(table)
+    figures = Table(title="合计 Totals", show_header=False)
+    figures.add_column("figure")
+    figures.add_column("value", justify="right")
+    for key, text in FIGURES.items():
+        if key in doc:
+            value = doc[key]
+            shown = f"{value:.2%}" if key == "exhaustion_probability" else _cell(value)
+            figures.add_row(text, shown)
+    tail = doc.get("insured", {})
+    for level in ("0.99", "0.995"):
+        if level in tail.get("var", {}):
+            figures.add_row(f"赔付 VaR {level} Insured VaR", _cell(tail["var"][level]))
+            figures.add_row(f"赔付 TVaR {level} Insured TVaR", _cell(tail["tvar"][level]))
+    if "scheme" in doc:
+        figures.add_row("统保累计限额 Scheme aggregate limit", _cell(doc["scheme"]["aggregate_limit"]))
+    console.print(figures)
+    for note in doc.get("notes", []):
+        console.print(f"注 Note: {note}")

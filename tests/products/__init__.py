@@ -1,0 +1,1 @@
+"""Tests of the products: service bundle, product warranty, group scheme (issue 12)."""
