@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
@@ -30,7 +29,7 @@ def print_invalid(exc: InvalidInput) -> None:
 class CyberinsGroup(TyperGroup):
     """A command group that turns the package's own errors into a message and exit code 2."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # click.Context: typer vendors click in recent releases
         try:
             return super().invoke(ctx)
         except InvalidInput as exc:

@@ -1,0 +1,52 @@
+"""The FastAPI application factory. Nothing is created at import time: `create_app(settings)` builds the app,
+and its lifespan opens the engine and the job queue and closes them at shutdown."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from cyberins.api import errors
+from cyberins.api.limits import BodySizeLimit
+from cyberins.api.routes import auth, claims, meta, organizations, platform, underwriting
+from cyberins.services.clock import SYSTEM_CLOCK, Clock
+from cyberins.services.queue import JobQueue, queue_for
+from cyberins.settings import Settings
+from cyberins.store.db import make_engine, session_factory
+
+DESCRIPTION = """
+Cyber insurance platform API: parties, underwriting (submission → bound policy → expiry, renewal or
+cancellation), claims (report → responder → forensics → decision → adjustment → settlement → payment →
+close) and a services marketplace.
+
+Sign in with `POST /auth/token` and send `Authorization: Bearer <token>`, or send a machine client's
+`X-API-Key`. Everything except health, readiness, version, this schema and `/catalog` needs credentials;
+ids of other parties answer 404. Errors have one shape: `{"error": {"code", "message", "fields"}}`.
+POSTs that bind a policy or pay a claim need an `Idempotency-Key` header.
+"""
+
+
+def create_app(settings: Settings, *, clock: Clock = SYSTEM_CLOCK, queue: JobQueue | None = None) -> FastAPI:
+    """A ready-to-serve app over `settings.database_url` (migrate it first: `cyberins demo` or `upgrade`)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        jobs = queue if queue is not None else queue_for(settings.redis_url)
+        app.state.engine, app.state.sessions, app.state.queue = engine, session_factory(engine), jobs
+        try:
+            yield
+        finally:
+            if queue is None:
+                jobs.close()
+            engine.dispose()
+
+    app = FastAPI(title="cyberins", version="1", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings, app.state.clock = settings, clock
+    errors.install(app)
+    for module in (meta, auth, organizations, underwriting, claims, platform):
+        app.include_router(module.router)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,1 @@
+"""Routers: thin — parse, call one service, render."""

@@ -1,0 +1,120 @@
+"""Incidents (claims) and payments. A payment answers once per `Idempotency-Key`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from cyberins.api.deps import ClockDep, IdempotencyKey, PrincipalDep, SessionDep
+from cyberins.api.routes.common import Limit, Offset, replayable
+from cyberins.api.schemas.claims import (
+    ClaimClose,
+    ClaimReopen,
+    ForensicsSubmit,
+    IncidentAssign,
+    IncidentCreate,
+    IncidentPublic,
+    PaymentCreate,
+    PaymentPublic,
+)
+from cyberins.api.schemas.common import ERROR_RESPONSES, Page, page_of
+from cyberins.services import claims, idempotency, payments
+from cyberins.store.vocab import IncidentState
+
+router = APIRouter(responses=ERROR_RESPONSES)
+
+
+@router.get("/incidents", response_model=Page[IncidentPublic], tags=["claims"])
+def list_incidents(
+    session: SessionDep,
+    principal: PrincipalDep,
+    state: IncidentState | None = None,
+    policy_id: str | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, object]:
+    page = claims.list_incidents(session, principal, state=state, policy_id=policy_id, limit=limit, offset=offset)
+    return page_of(IncidentPublic, page)
+
+
+@router.post("/incidents", response_model=IncidentPublic, status_code=201, tags=["claims"])
+def report_incident(
+    body: IncidentCreate, session: SessionDep, principal: PrincipalDep, clock: ClockDep
+) -> IncidentPublic:
+    """Report an incident under a policy. A notice past the policy's reporting deadline is denied (`late_notice`)."""
+    incident = claims.report_incident(
+        session,
+        principal,
+        body.policy_id,
+        body.summary,
+        body.occurred_at,
+        body.discovered_at,
+        body.details,
+        clock=clock,
+    )
+    return IncidentPublic.model_validate(incident)
+
+
+@router.get("/incidents/{incident_id}", response_model=IncidentPublic, tags=["claims"])
+def get_incident(incident_id: str, session: SessionDep, principal: PrincipalDep) -> IncidentPublic:
+    return IncidentPublic.model_validate(claims.get_incident(session, principal, incident_id))
+
+
+@router.post("/incidents/{incident_id}/assign", response_model=IncidentPublic, tags=["claims"])
+def assign_responder(
+    incident_id: str, body: IncidentAssign, session: SessionDep, principal: PrincipalDep
+) -> IncidentPublic:
+    incident = claims.assign_responder(
+        session, principal, incident_id, body.responder_org_id, expected_version=body.version
+    )
+    return IncidentPublic.model_validate(incident)
+
+
+@router.post("/incidents/{incident_id}/forensics", response_model=IncidentPublic, tags=["claims"])
+def submit_forensics(
+    incident_id: str, body: ForensicsSubmit, session: SessionDep, principal: PrincipalDep, clock: ClockDep
+) -> IncidentPublic:
+    incident = claims.submit_forensics(
+        session, principal, incident_id, body.findings, expected_version=body.version, clock=clock
+    )
+    return IncidentPublic.model_validate(incident)
+
+
+@router.post("/incidents/{incident_id}/close", response_model=IncidentPublic, tags=["claims"])
+def close_claim(incident_id: str, body: ClaimClose, session: SessionDep, principal: PrincipalDep) -> IncidentPublic:
+    incident = claims.close_claim(session, principal, incident_id, body.reason, expected_version=body.version)
+    return IncidentPublic.model_validate(incident)
+
+
+@router.post("/incidents/{incident_id}/reopen", response_model=IncidentPublic, tags=["claims"])
+def reopen_claim(
+    incident_id: str, body: ClaimReopen, session: SessionDep, principal: PrincipalDep, clock: ClockDep
+) -> IncidentPublic:
+    incident = claims.reopen_claim(
+        session, principal, incident_id, body.reason, expected_version=body.version, clock=clock
+    )
+    return IncidentPublic.model_validate(incident)
+
+
+@router.get("/payments", response_model=Page[PaymentPublic], tags=["claims"])
+def list_payments(
+    session: SessionDep, principal: PrincipalDep, incident_id: str | None = None, limit: Limit = 50, offset: Offset = 0
+) -> dict[str, object]:
+    page = payments.list_payments(session, principal, incident_id=incident_id, limit=limit, offset=offset)
+    return page_of(PaymentPublic, page)
+
+
+@router.post("/payments", response_model=PaymentPublic, status_code=201, tags=["claims"])
+def pay(body: PaymentCreate, key: IdempotencyKey, session: SessionDep, principal: PrincipalDep) -> JSONResponse:
+    """Pay a settled claim. Retrying with the same key and body returns the first payment; nothing is paid twice."""
+
+    def run() -> tuple[int, dict[str, object]]:
+        payment, _ = payments.pay_claim(session, principal, body.incident_id, body.amount, body.currency, key)
+        return 201, PaymentPublic.model_validate(payment).model_dump(mode="json")
+
+    return replayable(idempotency.once(session, principal, key, "POST /payments", body.model_dump(mode="json"), run))
+
+
+@router.get("/payments/{payment_id}", response_model=PaymentPublic, tags=["claims"])
+def get_payment(payment_id: str, session: SessionDep, principal: PrincipalDep) -> PaymentPublic:
+    return PaymentPublic.model_validate(payments.get_payment(session, principal, payment_id))

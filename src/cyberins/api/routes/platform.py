@@ -1,0 +1,60 @@
+"""The audit check, the services marketplace and background jobs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from cyberins.api.deps import PrincipalDep, QueueDep, SessionDep, SettingsDep
+from cyberins.api.routes.common import Limit, Offset
+from cyberins.api.schemas.common import ERROR_RESPONSES, Page, page_of
+from cyberins.api.schemas.platform import ChainReportPublic, JobPublic, ServiceCreate, ServicePublic
+from cyberins.services import audit, jobs, marketplace
+
+router = APIRouter(responses=ERROR_RESPONSES)
+
+
+@router.get("/audit/verify", response_model=ChainReportPublic, tags=["audit"])
+def verify_audit(session: SessionDep, principal: PrincipalDep) -> ChainReportPublic:
+    """Recompute the audit chain; `ok` is false and `first_bad_seq` names the first tampered entry."""
+    return ChainReportPublic.model_validate(audit.verify(session, principal))
+
+
+@router.get("/services", response_model=Page[ServicePublic], tags=["marketplace"])
+def list_services(
+    session: SessionDep,
+    principal: PrincipalDep,
+    category: str | None = None,
+    provider_org_id: str | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, object]:
+    page = marketplace.list_services(
+        session, principal, category=category, provider_org_id=provider_org_id, limit=limit, offset=offset
+    )
+    return page_of(ServicePublic, page)
+
+
+@router.post("/services", response_model=ServicePublic, status_code=201, tags=["marketplace"])
+def publish_service(body: ServiceCreate, session: SessionDep, principal: PrincipalDep) -> ServicePublic:
+    """Publish an offer of your organization (service providers only)."""
+    offer = marketplace.publish_service(
+        session, principal, body.name, body.category, body.description, body.price, body.currency
+    )
+    return ServicePublic.model_validate(offer)
+
+
+@router.get("/services/{service_id}", response_model=ServicePublic, tags=["marketplace"])
+def get_service(service_id: str, session: SessionDep, principal: PrincipalDep) -> ServicePublic:
+    return ServicePublic.model_validate(marketplace.get_service(session, principal, service_id))
+
+
+@router.post("/jobs/revalidate-policies", response_model=JobPublic, status_code=202, tags=["jobs"])
+def revalidate_policies(principal: PrincipalDep, queue: QueueDep, settings: SettingsDep) -> JobPublic:
+    """Queue a re-validation of your active policies' wordings against the current policy model."""
+    handle = jobs.start_revalidation(queue, settings.database_url, principal)
+    return JobPublic.model_validate(handle, from_attributes=True)
+
+
+@router.get("/jobs/{job_id}", response_model=JobPublic, tags=["jobs"])
+def get_job(job_id: str, principal: PrincipalDep, queue: QueueDep) -> JobPublic:
+    return JobPublic.model_validate(jobs.job_status(queue, principal, job_id), from_attributes=True)

@@ -1,0 +1,1 @@
+"""Request and response bodies: one schema per direction (`...Create` in, `...Public` out)."""

@@ -1,0 +1,100 @@
+"""Bodies of incidents (claims) and payments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AwareDatetime, ConfigDict, Field
+
+from cyberins.api.schemas.common import In, MoneyIn, MoneyText, Out, Version
+from cyberins.api.schemas.underwriting import Currency
+from cyberins.store.vocab import IncidentState
+
+
+class IncidentCreate(In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "policy_id": "7f1e…",
+                    "summary": "Ransomware on the ERP servers",
+                    "occurred_at": "2026-08-10T23:40:00+08:00",
+                    "discovered_at": "2026-08-11T07:15:00+08:00",
+                    "details": {"event_types": ["ransomware"]},
+                }
+            ]
+        },  # fmt: skip
+    )
+    policy_id: str
+    summary: Annotated[str, Field(min_length=1, max_length=2000)]
+    occurred_at: AwareDatetime
+    discovered_at: AwareDatetime
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class IncidentPublic(Out):
+    money_fields: ClassVar[tuple[str, ...]] = ("settled_amount", "paid_amount")
+
+    id: str
+    policy_id: str
+    insured_org_id: str
+    insurer_org_id: str
+    broker_org_id: str | None
+    responder_org_id: str | None
+    state: IncidentState
+    summary: str
+    occurred_at: datetime
+    discovered_at: datetime
+    reported_at: datetime
+    documents: dict[str, Any]
+    currency: str
+    settled_amount: MoneyText | None
+    paid_amount: MoneyText
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class IncidentAssign(In):
+    responder_org_id: str
+    version: Version = None
+
+
+class ForensicsSubmit(In):
+    findings: dict[str, Any] = Field(examples=[{"root_cause": "phishing", "event_types": ["ransomware"]}])
+    version: Version = None
+
+
+class ClaimClose(In):
+    reason: Annotated[str, Field(max_length=1000)] = ""
+    version: Version = None
+
+
+class ClaimReopen(In):
+    reason: Annotated[str, Field(min_length=1, max_length=1000)]
+    version: Version = None
+
+
+class PaymentCreate(In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"incident_id": "3c2d…", "amount": "100000.00", "currency": "CNY"}]},
+    )
+    incident_id: str
+    amount: MoneyIn
+    currency: Currency
+
+
+class PaymentPublic(Out):
+    money_fields: ClassVar[tuple[str, ...]] = ("amount",)
+
+    id: str
+    incident_id: str
+    insurer_org_id: str
+    insured_org_id: str
+    amount: MoneyText
+    currency: str
+    paid_by: str
+    created_at: datetime

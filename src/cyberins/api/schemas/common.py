@@ -1,0 +1,87 @@
+"""Shared pieces of the API's bodies: strict inputs, money rendered in the currency's minor unit, pages, errors."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+
+from cyberins.model.money import to_minor
+
+#: An amount in a response: a decimal string, exact (never a binary float).
+MoneyText = Annotated[Decimal, PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json")]
+#: An amount in a request: a JSON string ("1234.50") is best; numbers are accepted.
+MoneyIn = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=20, decimal_places=4)]
+Version = Annotated[int | None, Field(default=None, ge=1, description="The version you read; a stale one answers 409.")]
+
+
+class In(BaseModel):
+    """A request body: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Out(BaseModel):
+    """A response body read from a stored record; amounts are rounded to the currency's minor unit."""
+
+    model_config = ConfigDict(from_attributes=True)
+    money_fields: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _minor_units(self) -> Out:
+        currency = getattr(self, "currency", None)
+        for name in self.money_fields:
+            value = getattr(self, name)
+            if currency and value is not None:
+                setattr(self, name, to_minor(value, currency))
+        return self
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    fields: list[FieldProblem] = []
+    current_state: str | None = None
+    current_version: int | None = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+def page_of(model: type[BaseModel], page: Any) -> dict[str, Any]:
+    """A store page rendered with `model` for each item."""
+    return {
+        "items": [model.model_validate(item) for item in page.items],
+        "total": page.total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text}
+    for code, text in {
+        401: "No valid credentials",
+        403: "Your role may not do this",
+        404: "Not found (or not yours)",
+        409: "Conflicts with the current state or version",
+        422: "Invalid input; `fields` names each problem",
+    }.items()
+}

@@ -1,0 +1,123 @@
+"""Bodies of submissions and policies."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, ClassVar
+
+from pydantic import ConfigDict, Field
+
+from cyberins.api.schemas.common import In, MoneyIn, MoneyText, Out, Version
+from cyberins.store.vocab import PolicyState, SubmissionState
+
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["CNY"])]
+
+POLICY_EXAMPLE: dict[str, Any] = {
+    "policy_number": "CY-SME-2026-0001",
+    "insured": {"name": "Hangzhou Lanxin Trading Co., Ltd.", "name_zh": "杭州蓝芯贸易有限公司"},
+    "currency": "CNY",
+    "period": {"start": "2026-07-01", "end": "2027-06-30"},
+    "trigger": {"kind": "occurrence", "reporting_deadline": {"days": 30, "after": "discovered_at"}},
+    "jurisdiction": "CN",
+    "aggregate_limit": "2000000",
+    "coverages": {"incident_response": {"sublimit": "500000", "retention": "10000"}},
+}
+
+
+class SubmissionCreate(In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"insurer_org_id": "5f0c…", "profile": {"industry": "retail", "revenue": "8e7"}}]
+        },
+    )
+    insurer_org_id: str
+    insured_org_id: str | None = Field(default=None, description="Required when a broker submits for a client.")
+    profile: dict[str, Any] = Field(description="The organization profile the assessment engine reads.")
+
+
+class SubmissionPublic(Out):
+    id: str
+    insured_org_id: str
+    insurer_org_id: str
+    broker_org_id: str | None
+    state: SubmissionState
+    profile: dict[str, Any]
+    assessment: dict[str, Any] | None
+    quote: dict[str, Any] | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class SubmissionClose(In):
+    reason: Annotated[str, Field(min_length=1, max_length=1000)]
+    version: Version = None
+
+
+class PolicyCreate(In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"insured_org_id": "9a1e…", "premium": "18000.00", "currency": "CNY", "document": POLICY_EXAMPLE}
+            ]
+        },  # fmt: skip
+    )
+    insured_org_id: str
+    broker_org_id: str | None = None
+    document: dict[str, Any] = Field(description="The wording, as `cyberins policy check` validates it.")
+    premium: MoneyIn
+    currency: Currency
+
+
+class SubmissionBind(In):
+    document: dict[str, Any]
+    premium: MoneyIn
+    currency: Currency
+    version: Version = None
+
+
+class PolicyCancel(In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"effective_date": "2027-01-01", "reason": "business sold", "version": 1}]},
+    )
+    effective_date: date
+    reason: Annotated[str, Field(min_length=1, max_length=1000)]
+    version: Version = None
+
+
+class PolicyExpire(In):
+    version: Version = None
+
+
+class PolicyRenew(In):
+    document: dict[str, Any]
+    premium: MoneyIn
+    currency: Currency
+    version: Version = None
+
+
+class PolicyPublic(Out):
+    money_fields: ClassVar[tuple[str, ...]] = ("premium", "return_premium")
+
+    id: str
+    policy_number: str
+    insured_org_id: str
+    insurer_org_id: str
+    broker_org_id: str | None
+    submission_id: str | None
+    renewal_of_id: str | None
+    state: PolicyState
+    period_start: date
+    period_end: date
+    premium: MoneyText
+    currency: str
+    cancelled_on: date | None
+    cancel_reason: str | None
+    return_premium: MoneyText | None
+    document: dict[str, Any]
+    version: int
+    created_at: datetime
+    updated_at: datetime

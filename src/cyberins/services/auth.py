@@ -1,0 +1,144 @@
+"""Sign-in and credentials: argon2 password hashes, short-lived HS256 access tokens, hashed API keys."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+
+from cyberins.services import audit
+from cyberins.services.access import Action, Principal, require
+from cyberins.services.clock import SYSTEM_CLOCK, Clock
+from cyberins.services.errors import NotFound, Unauthenticated
+from cyberins.services.uow import unit_of_work
+from cyberins.settings import Settings
+from cyberins.store.models import ApiKey, Organization, User
+from cyberins.store.repos import parties as repo
+from cyberins.store.vocab import OrgKind, Role
+
+ALGORITHM = "HS256"
+API_KEY_PREFIX = "cyk"
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()  # argon2id with the library's RFC 9106 defaults
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@cache
+def _decoy_hash() -> str:
+    return hash_password("decoy password, never valid")
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    access_token: str
+    expires_in: int
+    token_type: str = "bearer"
+
+
+def _principal(session: Session, user: User) -> Principal:
+    org = session.get(Organization, user.org_id)
+    if org is None or not user.active:
+        raise Unauthenticated("the account is disabled")
+    return Principal(org_id=org.id, org_kind=OrgKind(org.kind), role=Role(user.role), user_id=user.id)
+
+
+def authenticate(session: Session, email: str, password: str) -> Principal:
+    """The user with this email and password; one message for every failure, so emails cannot be probed."""
+    user = repo.user_by_email(session, email.strip())
+    if user is None:
+        verify_password(_decoy_hash(), password)  # spend the same time as for a known email
+        raise Unauthenticated("wrong email or password")
+    if not verify_password(user.password_hash, password):
+        raise Unauthenticated("wrong email or password")
+    return _principal(session, user)
+
+
+def issue_token(principal: Principal, settings: Settings, clock: Clock = SYSTEM_CLOCK) -> AccessToken:
+    if principal.user_id is None:
+        raise Unauthenticated("only users sign in for tokens; machine clients use their API key")
+    now = clock.now()
+    ttl = timedelta(minutes=settings.token_ttl_minutes)
+    claims = {"sub": principal.user_id, "org": principal.org_id, "iat": now, "exp": now + ttl, "typ": "access"}
+    return AccessToken(jwt.encode(claims, settings.signing_key, algorithm=ALGORITHM), int(ttl.total_seconds()))
+
+
+def principal_from_token(session: Session, token: str, settings: Settings) -> Principal:
+    """The caller behind a bearer token; role and organization are read afresh, so changes apply at once."""
+    try:
+        claims = jwt.decode(
+            token, settings.signing_key, algorithms=[ALGORITHM], options={"require": ["sub", "exp", "iat"]}
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthenticated("the access token has expired; sign in again") from None
+    except jwt.InvalidTokenError:
+        raise Unauthenticated("invalid access token") from None
+    user = repo.users.get(session, str(claims["sub"]))
+    if user is None or claims.get("typ") != "access" or claims.get("org") != user.org_id:
+        raise Unauthenticated("invalid access token")
+    return _principal(session, user)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def create_api_key(session: Session, principal: Principal, name: str, role: Role) -> tuple[ApiKey, str]:
+    """A new key for the caller's organization; the secret is returned once and only its hash is kept."""
+    require(principal, Action.MANAGE_API_KEYS)
+    with unit_of_work(session):
+        key = ApiKey(
+            org_id=principal.org_id, name=name, role=role.value, secret_sha256="", created_by=principal.user_id
+        )
+        repo.api_keys.add(session, key)
+        raw = f"{API_KEY_PREFIX}_{key.id}_{secrets.token_urlsafe(32)}"
+        key.secret_sha256 = _sha256(raw)
+        audit.record(session, principal, "api_key.create", "api_key", key.id, before=None, after=key)
+    return key, raw
+
+
+def revoke_api_key(session: Session, principal: Principal, key_id: str, clock: Clock = SYSTEM_CLOCK) -> ApiKey:
+    require(principal, Action.MANAGE_API_KEYS)
+    with unit_of_work(session):
+        key = repo.api_keys.get(session, key_id)
+        if key is None or key.org_id != principal.org_id:
+            raise NotFound("api_key", key_id)
+        before = audit.digest(key)
+        if key.revoked_at is None:
+            key.revoked_at = clock.now()
+        audit.record(session, principal, "api_key.revoke", "api_key", key.id, before=before, after=key)
+    return key
+
+
+def principal_from_api_key(session: Session, raw: str) -> Principal:
+    prefix, _, rest = raw.partition("_")
+    key_id, _, secret = rest.partition("_")
+    key = repo.api_keys.get(session, key_id) if prefix == API_KEY_PREFIX and secret else None
+    if key is None or not hmac.compare_digest(key.secret_sha256, _sha256(raw)):
+        raise Unauthenticated("invalid API key")
+    if key.revoked_at is not None:
+        raise Unauthenticated("the API key has been revoked")
+    org = session.get(Organization, key.org_id)
+    if org is None:
+        raise Unauthenticated("invalid API key")
+    return Principal(org_id=org.id, org_kind=OrgKind(org.kind), role=Role(key.role), api_key_id=key.id)

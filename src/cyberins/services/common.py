@@ -1,0 +1,84 @@
+"""Small pieces every lifecycle service uses: loading a visible aggregate, version checks, money checks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Protocol, TypeVar
+
+from sqlalchemy.orm import Session
+
+from cyberins.model.errors import InvalidInput
+from cyberins.model.money import check_currency, to_minor
+from cyberins.services.access import Action, Principal, require, scope_for
+from cyberins.services.errors import Conflict, NotFound
+from cyberins.store.base import Base
+from cyberins.store.repos.aggregates import Repository
+
+#: Largest page a list may return.
+MAX_LIMIT = 200
+
+
+class Versioned(Protocol):
+    @property
+    def version(self) -> int: ...
+    @property
+    def state(self) -> str: ...
+
+
+T = TypeVar("T", bound=Base)
+
+
+def load_visible(session: Session, repo: Repository[T], aggregate: str, entity_id: str, principal: Principal) -> T:
+    """The entity if the caller may see it; `NotFound` alike for a missing and a foreign id."""
+    entity = repo.get_scoped(session, entity_id, scope_for(principal, aggregate))
+    if entity is None:
+        raise NotFound(aggregate, entity_id)
+    return entity
+
+
+def load_for(
+    session: Session,
+    repo: Repository[T],
+    aggregate: str,
+    entity_id: str,
+    principal: Principal,
+    action: Action,
+    expected_version: int | None = None,
+) -> T:
+    """Load for a change: 404 unless visible (so foreign ids say nothing), then 403 unless the role may act,
+    then 409 if the caller's version is stale."""
+    entity = load_visible(session, repo, aggregate, entity_id, principal)
+    require(principal, action)
+    check_version(entity, expected_version)  # type: ignore[arg-type]
+    return entity
+
+
+def check_version(entity: Versioned, expected: int | None) -> None:
+    """Optimistic concurrency: a caller that read version N may only change version N."""
+    if expected is not None and expected != entity.version:
+        raise Conflict(
+            f"version {expected} is stale; the current version is {entity.version}",
+            current_state=entity.state,
+            current_version=entity.version,
+        )
+
+
+def money(amount: Decimal, currency: str, field: str, *, positive: bool = False) -> Decimal:
+    """An amount in `currency`, refused if negative (or zero when `positive`) or finer than the minor unit."""
+    try:
+        check_currency(currency)
+    except ValueError as exc:
+        raise InvalidInput.one("currency", str(exc)) from None
+    if not amount.is_finite() or amount < 0 or (positive and amount == 0):
+        raise InvalidInput.one(field, f"must be a {'positive' if positive else 'non-negative'} amount, got {amount}")
+    if to_minor(amount, currency) != amount:
+        raise InvalidInput.one(field, f"{amount} has more decimals than {currency} allows")
+    return amount
+
+
+def page_args(limit: int, offset: int) -> tuple[int, int]:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput.one("limit", f"must be between 1 and {MAX_LIMIT}")
+    if offset < 0:
+        raise InvalidInput.one("offset", "must not be negative")
+    return limit, offset

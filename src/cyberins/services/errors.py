@@ -1,0 +1,36 @@
+"""Errors of the lifecycle services, in the package's one exception tree (`CyberinsError`).
+
+Interfaces map them once: `Unauthenticated` -> 401, `Forbidden` -> 403, `NotFound` -> 404 (also for an id
+that exists but belongs to another party, so a foreign id reveals nothing), `Conflict` -> 409 with the
+entity's current state.
+"""
+
+from __future__ import annotations
+
+from cyberins.model.errors import CyberinsError
+
+
+class Unauthenticated(CyberinsError):
+    """No credentials, or credentials that are wrong, expired or revoked."""
+
+
+class Forbidden(CyberinsError):
+    """The caller can see the entity (or acts in its own organization) but its role may not do this."""
+
+
+class NotFound(CyberinsError):
+    """No such entity, or none visible to the caller."""
+
+    def __init__(self, entity: str, entity_id: str) -> None:
+        self.entity = entity
+        self.entity_id = entity_id
+        super().__init__(f"{entity} {entity_id!r} not found")
+
+
+class Conflict(CyberinsError):
+    """The request does not fit the entity's current state (an illegal transition, a stale version, a duplicate)."""
+
+    def __init__(self, message: str, *, current_state: str | None = None, current_version: int | None = None) -> None:
+        self.current_state = current_state
+        self.current_version = current_version
+        super().__init__(message)

@@ -1,0 +1,77 @@
+"""Idempotent requests: the first response to (caller's organization, `Idempotency-Key`) is stored with a
+digest of the request and replayed to every retry; the same key with another request is refused (422).
+
+The operation, its audit entries and the stored response commit in one transaction, so a crash can never
+leave a payment without its key. Two racing first attempts collide on the key's unique index; the loser
+rolls back and replays the winner's response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from cyberins.model.errors import InvalidInput
+from cyberins.services.access import Principal
+from cyberins.services.audit import canonical_json, sha256_hex
+from cyberins.services.errors import Conflict
+from cyberins.services.payments import check_key
+from cyberins.services.uow import unit_of_work
+from cyberins.store.models import IdempotencyRecord
+from cyberins.store.repos import idempotency as repo
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status_code: int
+    body: dict[str, Any]
+    replayed: bool
+
+
+def _replay(record: IdempotencyRecord, endpoint: str, fingerprint: str) -> Outcome:
+    if record.endpoint != endpoint or record.request_sha256 != fingerprint:
+        raise InvalidInput.one("Idempotency-Key", "already used with a different request; use a new key")
+    return Outcome(record.status_code, dict(record.response), replayed=True)
+
+
+def once(
+    session: Session,
+    actor: Principal,
+    key: str,
+    endpoint: str,
+    request: Mapping[str, Any],
+    run: Callable[[], tuple[int, dict[str, Any]]],
+) -> Outcome:
+    """Run `run` (which returns status and JSON body) once per key; replay its result to retries."""
+    key = check_key(key)
+    scope = actor.org_id or actor.actor
+    fingerprint = sha256_hex(canonical_json({"endpoint": endpoint, "request": request}))
+    try:
+        with unit_of_work(session):
+            first = repo.find(session, scope, key)
+            if first is not None:
+                return _replay(first, endpoint, fingerprint)
+            status, body = run()
+            session.add(
+                IdempotencyRecord(
+                    scope=scope,
+                    key=key,
+                    endpoint=endpoint,
+                    request_sha256=fingerprint,
+                    status_code=status,
+                    response=body,
+                )
+            )
+            session.flush()
+    except Conflict as exc:
+        if not isinstance(exc.__context__, IntegrityError):
+            raise
+        winner = repo.find(session, scope, key)  # a concurrent first attempt committed before us
+        if winner is None:
+            raise
+        return _replay(winner, endpoint, fingerprint)
+    return Outcome(status, body, replayed=False)

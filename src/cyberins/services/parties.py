@@ -1,0 +1,153 @@
+"""Parties: register organizations (with their standing relationship to the registrar), users and panels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from cyberins.model.errors import InvalidInput
+from cyberins.services import audit
+from cyberins.services.access import Action, Principal, require
+from cyberins.services.auth import hash_password
+from cyberins.services.errors import Conflict, Forbidden, NotFound
+from cyberins.services.uow import unit_of_work
+from cyberins.store.models import Organization, Relationship, User
+from cyberins.store.repos import parties as repo
+from cyberins.store.repos.aggregates import Page, PartyScope
+from cyberins.store.vocab import PROVIDER_KINDS, OrgKind, RelationshipKind, Role
+
+MIN_PASSWORD_LENGTH = 12
+
+
+@dataclass(frozen=True)
+class NewUser:
+    email: str
+    name: str
+    role: Role
+    password: str
+
+
+def _relationship_for(registrar: Principal, kind: OrgKind) -> RelationshipKind | None:
+    """The link a registrar gets to the organization it registers; None for the system actor."""
+    if registrar.system:
+        return None
+    if registrar.org_kind is OrgKind.BROKER and kind is OrgKind.INSURED:
+        return RelationshipKind.BROKER_CLIENT
+    if registrar.org_kind is OrgKind.INSURER and kind is OrgKind.INSURED:
+        return RelationshipKind.INSURER_CLIENT
+    if registrar.org_kind is OrgKind.INSURER and kind in PROVIDER_KINDS:
+        return RelationshipKind.INSURER_PANEL
+    allowed = "insured" if registrar.org_kind is OrgKind.BROKER else "insured or a service provider kind"
+    raise InvalidInput.one("kind", f"a {registrar.org_kind} registers organizations of kind {allowed}, not {kind}")
+
+
+def create_organization(
+    session: Session,
+    principal: Principal,
+    name: str,
+    kind: OrgKind,
+    *,
+    country: str | None = None,
+    first_admin: NewUser | None = None,
+) -> Organization:
+    """Register an organization; a broker's becomes its client, an insurer's its client or panel vendor."""
+    require(principal, Action.CREATE_ORGANIZATION)
+    link = _relationship_for(principal, kind)
+    with unit_of_work(session):
+        if repo.organization_named(session, name) is not None:
+            raise Conflict(f"an organization named {name!r} already exists")
+        org = repo.organizations.add(session, Organization(name=name, kind=kind.value, country=country))
+        audit.record(session, principal, "organization.create", "organization", org.id, before=None, after=org)
+        if link is not None:
+            _link(session, principal, link, principal.org_id, org.id)
+        if first_admin is not None:
+            _add_user(session, principal, org.id, first_admin)
+    return org
+
+
+def _link(session: Session, principal: Principal, kind: RelationshipKind, from_id: str, to_id: str) -> None:
+    if repo.has_relationship(session, kind.value, from_id, to_id):
+        return
+    rel = repo.relationships.add(session, Relationship(kind=kind.value, from_org_id=from_id, to_org_id=to_id))
+    audit.record(session, principal, "relationship.create", "relationship", rel.id, before=None, after=rel)
+
+
+def _check_user(new: NewUser) -> None:
+    problems = []
+    if len(new.password) < MIN_PASSWORD_LENGTH:
+        problems.append(("password", f"use at least {MIN_PASSWORD_LENGTH} characters"))
+    local, _, domain = new.email.partition("@")
+    if not local or "." not in domain:
+        problems.append(("email", "not an email address"))
+    if problems:
+        raise InvalidInput.one(*problems[0])
+
+
+def _add_user(session: Session, principal: Principal, org_id: str, new: NewUser) -> User:
+    _check_user(new)
+    email = new.email.strip().lower()
+    if repo.user_by_email(session, email) is not None:
+        raise Conflict(f"a user with email {email!r} already exists")
+    user = User(
+        org_id=org_id, email=email, name=new.name, role=new.role.value, password_hash=hash_password(new.password)
+    )
+    repo.users.add(session, user)
+    audit.record(session, principal, "user.create", "user", user.id, before=None, after=user)
+    return user
+
+
+def create_user(session: Session, principal: Principal, new: NewUser, org_id: str | None = None) -> User:
+    """A user of the caller's own organization (only the system actor names another `org_id`)."""
+    require(principal, Action.MANAGE_USERS)
+    target = org_id if principal.system and org_id else principal.org_id
+    with unit_of_work(session):
+        if repo.organizations.get(session, target) is None:
+            raise NotFound("organization", target)
+        return _add_user(session, principal, target, new)
+
+
+def list_users(session: Session, principal: Principal, *, limit: int, offset: int) -> Page[User]:
+    require(principal, Action.MANAGE_USERS)
+    return repo.users.page(session, PartyScope(("org_id",), principal.org_id), limit=limit, offset=offset)
+
+
+def add_to_panel(session: Session, principal: Principal, provider_org_id: str) -> Organization:
+    """Put a service provider on the caller's (an insurer's) panel, so claims may be assigned to it."""
+    require(principal, Action.MANAGE_PANEL)
+    with unit_of_work(session):
+        org = repo.organizations.get(session, provider_org_id)
+        if org is None or OrgKind(org.kind) not in PROVIDER_KINDS:
+            raise NotFound("organization", provider_org_id)
+        _link(session, principal, RelationshipKind.INSURER_PANEL, principal.org_id, org.id)
+    return org
+
+
+def visible_org_ids(session: Session, principal: Principal) -> set[str] | None:
+    """Organizations the caller may see: itself and those linked to it (None: all, for the system actor)."""
+    return None if principal.system else repo.linked_org_ids(session, principal.org_id)
+
+
+def list_organizations(
+    session: Session, principal: Principal, *, kind: OrgKind | None, limit: int, offset: int
+) -> Page[Organization]:
+    scope = PartyScope((), "", unrestricted=True)
+    filters = {"kind": kind.value if kind else None}
+    ids = visible_org_ids(session, principal)
+    return repo.organizations.page(session, scope, filters, limit=limit, offset=offset, ids=ids)
+
+
+def get_organization(session: Session, principal: Principal, org_id: str) -> Organization:
+    ids = visible_org_ids(session, principal)
+    org = repo.organizations.get(session, org_id) if ids is None or org_id in ids else None
+    if org is None:
+        raise NotFound("organization", org_id)
+    return org
+
+
+def link(session: Session, actor: Principal, kind: RelationshipKind, from_org_id: str, to_org_id: str) -> None:
+    """Record a standing relationship directly: only for the system actor (seeding, restore)."""
+    if not actor.system:
+        raise Forbidden("only the platform itself links organizations directly")
+    with unit_of_work(session):
+        _link(session, actor, kind, from_org_id, to_org_id)

@@ -1,0 +1,21 @@
+"""The tables of the platform, as typed SQLAlchemy 2 models."""
+
+from cyberins.store.models.claims import Incident, Payment
+from cyberins.store.models.parties import ApiKey, Organization, Relationship, User
+from cyberins.store.models.platform import AuditEntry, AuditHead, IdempotencyRecord, ServiceOffer
+from cyberins.store.models.underwriting import PolicyRecord, Submission
+
+__all__ = [
+    "ApiKey",
+    "AuditEntry",
+    "AuditHead",
+    "IdempotencyRecord",
+    "Incident",
+    "Organization",
+    "Payment",
+    "PolicyRecord",
+    "Relationship",
+    "ServiceOffer",
+    "Submission",
+    "User",
+]

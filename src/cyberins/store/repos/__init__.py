@@ -1,0 +1,1 @@
+"""Repositories: every query of the platform lives here, behind small typed functions."""

@@ -1,0 +1,49 @@
+"""Queries about parties: organizations, users, API keys, relationships, and who is linked to whom."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select, union
+from sqlalchemy.orm import Session
+
+from cyberins.store.models import ApiKey, Incident, Organization, PolicyRecord, Relationship, Submission, User
+from cyberins.store.repos.aggregates import Repository
+
+organizations = Repository(Organization)
+users = Repository(User)
+api_keys = Repository(ApiKey)
+relationships = Repository(Relationship)
+
+
+def organization_named(session: Session, name: str) -> Organization | None:
+    return session.scalars(select(Organization).where(func.lower(Organization.name) == name.lower())).first()
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.scalars(select(User).where(User.email == email.lower())).one_or_none()
+
+
+def has_relationship(session: Session, kind: str, from_org_id: str, to_org_id: str) -> bool:
+    stmt = select(Relationship.id).where(
+        Relationship.kind == kind, Relationship.from_org_id == from_org_id, Relationship.to_org_id == to_org_id
+    )
+    return session.scalar(stmt) is not None
+
+
+def linked_org_ids(session: Session, org_id: str) -> set[str]:
+    """Organizations linked to `org_id` by a relationship, a submission, a policy or an incident (and itself)."""
+    parts: list[Select[Any]] = [
+        select(Relationship.to_org_id.label("org")).where(Relationship.from_org_id == org_id),
+        select(Relationship.from_org_id.label("org")).where(Relationship.to_org_id == org_id),
+    ]
+    for model in (Submission, PolicyRecord, Incident):
+        party = or_(model.insured_org_id == org_id, model.insurer_org_id == org_id, model.broker_org_id == org_id)
+        if model is Incident:
+            party = or_(party, Incident.responder_org_id == org_id)
+        for column in ("insured_org_id", "insurer_org_id", "broker_org_id"):
+            parts.append(select(getattr(model, column).label("org")).where(party))
+    parts.append(select(Incident.responder_org_id.label("org")).where(Incident.insurer_org_id == org_id))
+    parts.append(select(Incident.responder_org_id.label("org")).where(Incident.insured_org_id == org_id))
+    found = {row for row in session.scalars(select(union(*parts).subquery().c.org)) if row is not None}
+    return found | {org_id}

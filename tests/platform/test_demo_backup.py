@@ -1,0 +1,122 @@
+"""`cyberins demo` seeds a multi-party world idempotently; `backup` / `restore` round-trip a tenant."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import typer
+from sqlalchemy import Engine, text
+from typer.testing import CliRunner
+
+from cyberins.cli import platform
+from cyberins.services.demo import DEMO_PASSWORD
+from cyberins.settings import get_settings
+from cyberins.store import make_engine
+from cyberins.store.dump import TENANT_TABLES
+from tests.platform.conftest import fresh_database, migrated
+from tests.platform.world import World
+
+TABLES = [*TENANT_TABLES, "audit_log"]
+
+
+def cli() -> typer.Typer:
+    app = typer.Typer()
+    for name, command in (("demo", platform.demo), ("backup", platform.backup), ("restore", platform.restore)):
+        app.command(name)(command)
+    app.add_typer(platform.audit_app, name="audit")
+    return app
+
+
+@pytest.fixture
+def use_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    def point_at(url: str) -> None:
+        monkeypatch.setenv("CYBERINS_DATABASE_URL", url)
+        get_settings.cache_clear()
+
+    yield point_at
+    get_settings.cache_clear()
+
+
+def counts(engine: Engine, tables: list[str]) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {t: int(connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()) for t in tables}
+
+
+def test_demo_seeds_a_fresh_sqlite_file_twice_without_duplicates(tmp_path: Path, use_database: object) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    use_database(url)  # type: ignore[operator]
+    started = time.perf_counter()
+    first = CliRunner().invoke(cli(), ["demo"])
+    assert first.exit_code == 0, first.output
+    assert time.perf_counter() - started < 10
+    assert DEMO_PASSWORD in first.output and "admin@" in first.output
+    engine = make_engine(url)
+    try:
+        seeded = counts(engine, TABLES)
+        assert seeded["organizations"] >= 11 and seeded["policies"] == 4 and seeded["incidents"] == 1
+        assert seeded["services"] >= 5 and seeded["users"] >= 15 and seeded["submissions"] == 1
+        second = CliRunner().invoke(cli(), ["demo"])
+        assert second.exit_code == 0, second.output
+        assert "0 created" in second.output
+        assert counts(engine, TABLES) == seeded
+        with engine.connect() as connection:
+            kinds = {row[0] for row in connection.execute(text("SELECT DISTINCT kind FROM organizations"))}
+            assigned = connection.execute(text("SELECT state, responder_org_id FROM incidents")).one()
+        assert kinds >= {
+            "insurer",
+            "broker",
+            "insured",
+            "security_service_provider",
+            "incident_responder",
+            "law_firm",
+            "loss_adjuster",
+        }
+        assert assigned[0] == "responder_assigned" and assigned[1]
+    finally:
+        engine.dispose()
+    assert CliRunner().invoke(cli(), ["audit", "verify"]).exit_code == 0
+
+
+def test_backup_and_restore_round_trip_a_tenant(
+    tmp_path: Path, engine: Engine, database_url: str, world: World, use_database: object
+) -> None:
+    tenant = world.org["insured_a"]
+    out = tmp_path / "insured-a.jsonl"
+    use_database(database_url)  # type: ignore[operator]
+    result = CliRunner().invoke(cli(), ["backup", "--tenant", tenant, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert lines[0]["tenant"] == tenant and lines[0]["format"] == "cyberins-backup"
+    exported = {(item["table"], item["row"]["id"]) for item in lines[1:]}
+    assert ("policies", world.ids["policy_a"]) in exported and ("policies", world.ids["policy_b"]) not in exported
+    assert not any(item["row"].get("insured_org_id") == world.org["insured_b"] for item in lines[1:])
+
+    (tmp_path / "target").mkdir()
+    with fresh_database(tmp_path / "target") as target_url, migrated(target_url) as target:
+        use_database(target_url)  # type: ignore[operator]
+        first = CliRunner().invoke(cli(), ["restore", str(out)])
+        assert first.exit_code == 0, first.output
+        restored = counts(target, list(TENANT_TABLES))
+        assert restored["policies"] == 1 and restored["incidents"] == 2 and restored["payments"] == 1
+        again = CliRunner().invoke(cli(), ["restore", str(out)])
+        assert again.exit_code == 0 and " 0 rows restored" in again.output
+        assert counts(target, list(TENANT_TABLES)) == restored
+        with target.connect() as connection:
+            premium, document = connection.execute(
+                text("SELECT premium, document FROM policies WHERE id = :id"), {"id": world.ids["policy_a"]}
+            ).one()
+        assert str(premium).startswith("36500")
+        assert (json.loads(document) if isinstance(document, str) else document)["policy_number"] == "T-A-0001"
+        assert CliRunner().invoke(cli(), ["audit", "verify"]).exit_code == 0
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path, database_url: str, use_database: object) -> None:
+    bogus = tmp_path / "bogus.jsonl"
+    bogus.write_text('{"hello": "world"}\n', encoding="utf-8")
+    use_database(database_url)  # type: ignore[operator]
+    result = CliRunner().invoke(cli(), ["restore", str(bogus)])
+    assert result.exit_code != 0 and "not a cyberins-backup" in str(result.exception)

@@ -1,0 +1,87 @@
+"""Background jobs: the in-process queue behind the API, and the same job on real Redis through rq."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from uuid import uuid4
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from cyberins.services.jobs import revalidate_active_policies
+from cyberins.services.queue import RedisQueue
+from tests.platform.world import World
+
+REDIS_URL = os.environ.get("CYBERINS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _break_policy(engine: Engine, policy_id: str) -> None:
+    """Make a stored wording invalid, as a model upgrade might."""
+    with engine.begin() as connection:
+        document = connection.execute(text("SELECT document FROM policies WHERE id = :id"), {"id": policy_id}).scalar()
+        assert document is not None
+        broken = '{"currency": "XXX"}' if isinstance(document, str) else None
+        if broken is None:  # JSONB comes back as a dict
+            connection.execute(
+                text('UPDATE policies SET document = \'{"currency": "XXX"}\'::jsonb WHERE id = :id'), {"id": policy_id}
+            )
+        else:
+            connection.execute(text("UPDATE policies SET document = :d WHERE id = :id"), {"d": broken, "id": policy_id})
+
+
+def test_revalidation_job_runs_in_process_for_the_callers_book(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    started = client.post("/jobs/revalidate-policies", headers=world.headers("insurer_a"))
+    assert started.status_code == 202, started.text
+    assert started.json()["status"] == "finished"
+    assert started.json()["result"] == {"checked": 1, "invalid": []}
+    _break_policy(engine, world.ids["policy_a"])
+    again = client.post("/jobs/revalidate-policies", headers=world.headers("insurer_a")).json()
+    assert [i["policy_id"] for i in again["result"]["invalid"]] == [world.ids["policy_a"]]
+    assert client.get(f"/jobs/{again['id']}", headers=world.headers("insurer_a")).json() == again
+    assert client.get(f"/jobs/{again['id']}", headers=world.headers("insurer_b")).status_code == 404
+    assert client.post("/jobs/revalidate-policies", headers=world.headers("broker_a")).status_code == 403
+
+
+@pytest.fixture
+def redis_queue() -> Iterator[RedisQueue]:
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    probe = Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        probe.ping()
+    except RedisError as exc:
+        pytest.skip(f"Redis unreachable at {REDIS_URL} ({type(exc).__name__}); set CYBERINS_TEST_REDIS_URL")
+    finally:
+        probe.close()
+    name = f"cyberins-test-{uuid4().hex[:8]}"
+    queue = RedisQueue(REDIS_URL, name=name)
+    try:
+        yield queue
+    finally:  # leave Redis as found: the queue, its registries, its worker, its jobs and their results
+        redis = queue.connection
+        for key in redis.scan_iter("rq:job:*"):
+            if redis.hget(key, "origin") == name.encode():
+                job_id = key.decode().removeprefix("rq:job:")
+                redis.delete(key, f"rq:results:{job_id}", f"rq:job:{job_id}:dependents")
+        for key in redis.scan_iter(f"*{name}*"):
+            redis.delete(key)
+        redis.srem("rq:queues", f"rq:queue:{name}")
+        queue.close()
+
+
+def test_revalidation_job_runs_on_real_redis(redis_queue: RedisQueue, world: World, database_url: str) -> None:
+    from rq import SimpleWorker
+
+    handle = redis_queue.enqueue(
+        world.org["insurer_a"], revalidate_active_policies, database_url, world.org["insurer_a"]
+    )
+    assert handle.status == "queued" and handle.owner == world.org["insurer_a"]
+    worker = SimpleWorker([redis_queue.queue], connection=redis_queue.connection, name=f"{redis_queue.queue.name}-w")
+    assert worker.work(burst=True, logging_level="WARNING")
+    done = redis_queue.fetch(handle.id)
+    assert (done.status, done.result) == ("finished", {"checked": 1, "invalid": []})
