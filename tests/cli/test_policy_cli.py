@@ -69,9 +69,3 @@ def test_apply_with_prior_paid_erodes_the_sublimit() -> None:
 def test_apply_refuses_a_bad_prior_paid() -> None:
     r = cyberins("policy", "apply", str(SME), str(SCENARIO), "--prior-paid", '{"flux": "1"}')
     assert r.returncode == 2 and "prior_paid.flux" in r.stderr
-
-
-def test_run_is_the_main_job() -> None:
-    r = cyberins("run", "--lang", "en")
-    assert r.returncode == 0, r.stderr
-    assert "1,125,000.00" in r.stdout

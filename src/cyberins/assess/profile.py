@@ -118,6 +118,13 @@ class PastIncident(_Frozen):
     description: str = ""
 
 
+class ToleranceStatement(_Frozen):
+    """"A loss above `loss` at most once in `return_period` years": one point of the insured's risk tolerance."""
+
+    loss: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+    return_period: Annotated[float, Field(gt=1, le=10_000)]
+
+
 class OrganizationProfile(_Frozen):
     """An organisation as the assessor sees it; `assess(profile)` turns it into a `RiskModel`."""
 
@@ -146,6 +153,8 @@ class OrganizationProfile(_Frozen):
     #: Incidents of the look-back period (list the last five years).
     incidents: tuple[PastIncident, ...] = ()
     calibration_overrides: dict[str, Any] = Field(default_factory=dict)
+    #: The risk the organisation can bear, by two points; a quote then recommends the limit it needs.
+    risk_tolerance: tuple[ToleranceStatement, ToleranceStatement] | None = None
 
     @field_validator("controls")
     @classmethod

@@ -9,6 +9,7 @@ from cyberins.cli import claims as claims_cli
 from cyberins.cli import platform as platform_cli
 from cyberins.cli import policy as policy_cli
 from cyberins.cli import products as products_cli
+from cyberins.cli import quote as quote_cli
 from cyberins.cli import run as run_cli
 from cyberins.cli import simulate as simulate_cli
 from cyberins.cli.errors import CyberinsGroup
@@ -27,6 +28,8 @@ app.add_typer(products_cli.app, name="product")
 app.command("run")(run_cli.run)
 app.command("simulate")(simulate_cli.simulate_command)
 app.command("explain")(assess_cli.explain)
+app.command("quote")(quote_cli.quote)
+app.command("whatif")(quote_cli.whatif_command)
 app.command("serve")(platform_cli.serve)
 app.command("demo")(platform_cli.demo)
 app.command("backup")(platform_cli.backup)

@@ -1,0 +1,172 @@
+"""`cyberins quote PROFILE --policy POLICY` and `cyberins whatif PROFILE --add-control ID` (issue 4 §4, issue 12 §3)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from cyberins.assess import candidate_controls, load_profile, model_with
+from cyberins.cli.render import Lang, console, money
+from cyberins.model.errors import InvalidInput
+from cyberins.model.loading import load_model
+from cyberins.model.policy import Policy
+from cyberins.pricing import Candidate, load_basis, load_scheme, parse_tolerance_point, whatif
+from cyberins.report import render_quote_html, to_pdf
+from cyberins.settings import get_settings
+from cyberins.underwriting import QuoteOptions, UnderwritingResult, underwrite
+from cyberins.underwriting.document import quote_document
+
+
+def _amounts(values: list[str], option: str) -> tuple[Decimal, ...]:
+    try:
+        out = tuple(Decimal(v.replace("_", "").replace(",", "")) for v in values)
+    except InvalidOperation:
+        raise InvalidInput.one(option, f"not amounts: {', '.join(values)}") from None
+    if any(v <= 0 for v in out):
+        raise InvalidInput.one(option, "amounts must be positive")
+    return out
+
+
+def quote(
+    profile_file: Path = typer.Argument(..., help="Organisation profile (YAML/JSON)."),
+    policy_file: Path = typer.Option(..., "--policy", help="Policy wording to price."),
+    years: int = typer.Option(20_000, "--years", min=1000, help="Simulated years per option."),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed (default: settings.seed)."),
+    limit: list[str] = typer.Option([], "--limit", help="Aggregate-limit options of the grid (repeat)."),
+    retention: list[str] = typer.Option([], "--retention", help="Retention options of the grid (repeat)."),
+    tolerance: list[str] = typer.Option([], "--tolerance", help="LOSS@YEARS, twice (default: the profile's)."),
+    subsidy: Path | None = typer.Option(None, "--subsidy", help="A premium-subsidy scheme file."),
+    basis: Path | None = typer.Option(None, "--basis", help="A pricing basis overriding the default."),
+    controls: bool = typer.Option(True, "--controls/--no-controls", help="Rank candidate security controls."),
+    as_json: bool = typer.Option(False, "--json", help="Print the quote as JSON."),
+    html: Path | None = typer.Option(None, "--html", help="Write the report page here."),
+    pdf: Path | None = typer.Option(None, "--pdf", help="Write the report as PDF here."),
+    lang: Lang = typer.Option("zh", help="zh or en."),
+) -> None:
+    """Assess, price, offer limit/retention options, recommend the cover needed and the controls that pay."""
+    if tolerance and len(tolerance) != 2:
+        raise InvalidInput.one("--tolerance", f"give two points LOSS@YEARS, got {len(tolerance)}")
+    points = tuple(parse_tolerance_point(t, "--tolerance") for t in tolerance)
+    options = QuoteOptions(
+        years=years,
+        seed=get_settings().seed if seed is None else seed,
+        limits=_amounts(limit, "--limit"),
+        retentions=_amounts(retention, "--retention"),
+        tolerance=(points[0], points[1]) if points else None,
+        subsidy=load_scheme(subsidy) if subsidy else None,
+        basis=load_basis(basis),
+        recommend_controls=controls,
+    )
+    result = underwrite(load_profile(profile_file), load_model(Policy, policy_file), options)
+    write_report(result, lang, html, pdf)
+    if as_json:
+        print(json.dumps(quote_document(result), ensure_ascii=False))
+        return
+    print_quote(result, lang)
+
+
+def write_report(result: UnderwritingResult, lang: Lang, html: Path | None, pdf: Path | None) -> None:
+    if html is None and pdf is None:
+        return
+    page = render_quote_html(result, lang)
+    for path, data in ((html, page.encode("utf-8")), (pdf, None)):
+        if path is None:
+            continue
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data if data is not None else to_pdf(page))
+        except OSError as exc:
+            raise InvalidInput.one("--html" if data else "--pdf", f"cannot write {path}: {exc.strerror}") from None
+
+
+def print_quote(r: UnderwritingResult, lang: Lang) -> None:
+    zh = lang == "zh"
+    name = r.profile.name_zh if zh and r.profile.name_zh else r.profile.name
+    console.rule(f"{'评估与报价' if zh else 'Assessment and quote'}: {name}")
+    console.print(f"{'准入' if zh else 'eligibility'}: [bold]{r.eligibility.outcome.value}[/]")
+    for reason in r.eligibility.reasons:
+        console.print(f"  - {reason.rule_id}: {reason.zh if zh else reason.en}", markup=False)
+    g, i = r.simulation.gross(), r.simulation.insured()
+    console.print(
+        f"{'年均毛损失' if zh else 'expected gross loss'} {money(g.aal, lang)}; "
+        f"{'年均赔付' if zh else 'expected insured loss'} {money(i.aal, lang)}; "
+        f"{'技术保费' if zh else 'technical premium'} [bold]{money(r.premium.premium, lang)}[/] {r.policy.currency}"
+    )
+    grid = Table(title="限额/免赔额方案" if zh else "Limit / retention options")
+    for col in ("limit", "retention", "premium", "insured EL", "retained EL"):
+        grid.add_column(col, justify="right")
+    recommended = r.adequacy.recommended if r.adequacy else None
+    for row in r.grid.rows:
+        mark = " ★" if row is recommended else ""
+        grid.add_row(money(row.aggregate_limit, lang) + mark, money(row.retention, lang), money(row.premium, lang),
+                     money(row.expected_insured_loss, lang), money(row.expected_retained_loss, lang))  # fmt: skip
+    console.print(grid)
+    if r.adequacy is not None:
+        console.print(f"{'限额充足性' if zh else 'limit adequacy'}: {r.adequacy.reason}", markup=False)
+    if r.controls is not None:
+        table = Table(title="安全投入回报" if zh else "Return on security controls")
+        for col in ("control", "annual cost", "retained drop", "premium drop", "net benefit"):
+            table.add_column(col, justify="left" if col == "control" else "right")
+        for c in r.controls.ranked:
+            table.add_row(", ".join(sorted(c.controls)), money(c.annual_cost, lang), money(c.retained_loss_drop, lang),
+                          money(c.premium_drop, lang), money(c.net_benefit, lang))  # fmt: skip
+        console.print(table)
+    if r.subsidy is not None:
+        console.print(f"{'补贴' if zh else 'subsidy'} {money(r.subsidy.subsidy, lang)}; "
+                      f"{'实付' if zh else 'insured pays'} {money(r.subsidy.payable, lang)}")  # fmt: skip
+
+
+def whatif_command(
+    profile_file: Path = typer.Argument(..., help="Organisation profile (YAML/JSON)."),
+    add_control: list[str] = typer.Option(..., "--add-control", help="A candidate control to put in place (repeat)."),
+    policy_file: Path = typer.Option(..., "--policy", help="The wording whose premium and retained loss change."),
+    years: int = typer.Option(20_000, "--years", min=1000),
+    seed: int | None = typer.Option(None, "--seed"),
+    as_json: bool = typer.Option(False, "--json"),
+    lang: Lang = typer.Option("zh", help="zh or en."),
+) -> None:
+    """What adding security controls does to expected loss, retained loss and premium, against their cost."""
+    profile = load_profile(profile_file)
+    costs = {c.control_id: c for c in candidate_controls(profile)}
+    unknown = [c for c in add_control if c not in costs]
+    if unknown:
+        known = ", ".join(sorted(costs)) or "none: every candidate is already in place"
+        raise InvalidInput.one("--add-control", f"not a missing candidate control: {', '.join(unknown)} ({known})")
+    added = [Candidate(c, costs[c].annual_cost, costs[c].name) for c in add_control]
+    policy = load_model(Policy, policy_file)
+    base, change = whatif(
+        model_with(profile), [], added, policy, load_basis(None),
+        years=years, seed=get_settings().seed if seed is None else seed,
+    )  # fmt: skip
+    doc: dict[str, Any] = {
+        "controls": sorted(change.controls),
+        "annual_cost": str(change.annual_cost),
+        "expected_gross_loss": {
+            "before": str(base.expected_gross_loss),
+            "after": str(change.after.expected_gross_loss),
+        },
+        "expected_retained_loss": {
+            "before": str(base.expected_retained_loss),
+            "after": str(change.after.expected_retained_loss),
+        },
+        "technical_premium": {"before": str(base.premium), "after": str(change.after.premium)},
+        "net_benefit": str(change.net_benefit),
+        "pays_for_itself": change.net_benefit > 0,
+    }
+    if as_json:
+        print(json.dumps(doc))
+        return
+    table = Table(title=", ".join(doc["controls"]))
+    for col in ("", "before", "after"):
+        table.add_column(col, justify="right")
+    for key in ("expected_gross_loss", "expected_retained_loss", "technical_premium"):
+        table.add_row(
+            key.replace("_", " "), money(Decimal(doc[key]["before"]), lang), money(Decimal(doc[key]["after"]), lang)
+        )
+    console.print(table)
+    console.print(f"annual cost {money(change.annual_cost, lang)}; net benefit {money(change.net_benefit, lang)}")

@@ -1,0 +1,40 @@
+"""Rendering shared by every report: the Jinja2 environment over the package's templates, and PDF printing."""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+from typing import Any
+
+import jinja2
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("cyberins.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["money"] = money
+    return env
+
+
+def money(amount: Decimal | float | None) -> str:
+    if amount is None:
+        return "—"
+    return f"{Decimal(str(amount)):,.2f}"
+
+
+def render(template: str, context: dict[str, Any]) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def to_pdf(html: str) -> bytes:
+    """Print an HTML page to PDF with WeasyPrint (fonts from the system: scripts/setup.sh installs a CJK one)."""
+    from weasyprint import HTML  # imported here: it loads Pango, which only PDF output needs
+
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

@@ -1,0 +1,112 @@
+"""The underwriting result as one JSON document (`cyberins quote --json`, the report's data, the API's body)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from cyberins.pricing import GridRow, TechnicalPremium
+from cyberins.quant.summary import simulation_document
+from cyberins.underwriting.job import UnderwritingResult
+
+
+def _money(x: Decimal) -> str:
+    return str(x)
+
+
+def premium_document(q: TechnicalPremium) -> dict[str, Any]:
+    return {
+        "technical_premium": _money(q.premium),
+        "expected_insured_loss": _money(q.expected_loss),
+        "risk_load": _money(q.risk_load),
+        "expenses": _money(q.expenses),
+        "profit": _money(q.profit),
+        "minimum_applied": q.minimum_applied,
+        "rate_on_line": str(q.rate_on_line),
+        "by_coverage": {
+            line.coverage.value: {"expected_insured_loss": _money(line.expected_loss), "premium": _money(line.premium)}
+            for line in q.by_coverage
+        },
+    }
+
+
+def _cell(row: GridRow) -> dict[str, Any]:
+    return {
+        "aggregate_limit": _money(row.aggregate_limit),
+        "retention": _money(row.retention),
+        "technical_premium": _money(row.premium),
+        "expected_insured_loss": _money(row.expected_insured_loss),
+        "expected_retained_loss": _money(row.expected_retained_loss),
+        "rate_on_line": str(row.rate_on_line),
+        "insured_tvar_995": _money(row.insured_tvar_995),
+    }
+
+
+def quote_document(r: UnderwritingResult) -> dict[str, Any]:
+    """Everything the quote decided, with money as decimal strings and simulation measures as numbers."""
+    doc: dict[str, Any] = {
+        "insured": {"name": r.profile.name, "name_zh": r.profile.name_zh, "industry": r.profile.industry},
+        "currency": r.policy.currency,
+        "policy_number": r.policy.policy_number,
+        "years": r.options.years,
+        "seed": r.options.seed,
+        "eligibility": {
+            "outcome": r.eligibility.outcome.value,
+            "reasons": [
+                {"rule": x.rule_id, "outcome": x.outcome.value, "text_zh": x.zh, "text_en": x.en}
+                for x in r.eligibility.reasons
+            ],
+        },
+        "simulation": simulation_document(r.simulation, policy_number=r.policy.policy_number),
+        "premium": premium_document(r.premium),
+        "factors": [
+            {
+                "factor": f.factor,
+                "event_type": f.event_type.value,
+                "frequency": f.frequency,
+                "severity": f.severity,
+                "effect": f.effect,
+                "source": f.source,
+            }
+            for f in r.factors
+        ],
+        "grid": [_cell(row) for row in r.grid.rows],
+        "grid_skipped": [
+            {"aggregate_limit": _money(s.aggregate_limit), "retention": _money(s.retention), "reason": s.reason}
+            for s in r.grid.skipped
+        ],
+        "adequacy": None,
+        "controls": None,
+        "subsidy": None,
+    }
+    if r.adequacy is not None:
+        a = r.adequacy
+        doc["adequacy"] = {
+            "tolerance": [[rp, loss] for rp, loss in a.tolerance.curve()],
+            "gross_stays_under": a.gross_stays_under,
+            "recommended": _cell(a.recommended) if a.recommended else None,
+            "reason": a.reason,
+        }
+    if r.controls is not None:
+        doc["controls"] = [
+            {
+                "controls": sorted(c.controls),
+                "annual_cost": _money(c.annual_cost),
+                "gross_loss_drop": _money(c.gross_loss_drop),
+                "retained_loss_drop": _money(c.retained_loss_drop),
+                "premium_drop": _money(c.premium_drop),
+                "net_benefit": _money(c.net_benefit),
+                "return_on_cost": None if c.return_on_cost is None else str(c.return_on_cost),
+            }
+            for c in r.controls.ranked
+        ]
+    if r.subsidy is not None:
+        s = r.subsidy
+        doc["subsidy"] = {
+            "premium": _money(s.premium),
+            "subsidy": _money(s.subsidy),
+            "payable_by_insured": _money(s.payable),
+            "eligible": s.eligible,
+            "reasons": list(s.reasons),
+        }
+    return doc

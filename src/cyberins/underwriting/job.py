@@ -1,0 +1,141 @@
+"""`underwrite(profile, policy, options)`: assess → simulate → price → grid → adequacy → ROI → subsidy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from cyberins.assess import (
+    Eligibility,
+    EventTypeSummary,
+    ExplainRow,
+    OrganizationProfile,
+    assess,
+    candidate_controls,
+    check_eligibility,
+    explain,
+    model_with,
+    summary,
+)
+from cyberins.model.errors import InvalidInput
+from cyberins.model.money import to_minor
+from cyberins.model.policy import Policy
+from cyberins.pricing import (
+    AdequacyResult,
+    Candidate,
+    InsuredFacts,
+    PricingBasis,
+    QuoteGrid,
+    RoiAnalysis,
+    SubsidyResult,
+    SubsidyScheme,
+    TechnicalPremium,
+    ToleranceCurve,
+    TolerancePoint,
+    apply_subsidy,
+    default_basis,
+    quote_grid,
+    recommend_limit,
+    security_roi,
+    technical_premium,
+)
+from cyberins.quant.model import RiskModel
+from cyberins.quant.simulate import SimulationResult, simulate
+
+#: Grid options around the wording when none are given: half, the same and twice its limit and retention.
+DEFAULT_SCALES: tuple[Decimal, ...] = (Decimal("0.5"), Decimal(1), Decimal(2))
+
+
+@dataclass(frozen=True)
+class QuoteOptions:
+    years: int = 20_000
+    seed: int = 20260101
+    limits: tuple[Decimal, ...] = ()
+    retentions: tuple[Decimal, ...] = ()
+    #: Two points of the insured's risk tolerance; default: the profile's `risk_tolerance`.
+    tolerance: tuple[TolerancePoint, TolerancePoint] | None = None
+    subsidy: SubsidyScheme | None = None
+    basis: PricingBasis = field(default_factory=default_basis)
+    #: Rank the candidate security controls by their return (one more simulation per candidate).
+    recommend_controls: bool = True
+
+
+@dataclass(frozen=True)
+class UnderwritingResult:
+    profile: OrganizationProfile
+    policy: Policy
+    options: QuoteOptions
+    model: RiskModel
+    eligibility: Eligibility
+    factors: list[ExplainRow]
+    event_types: list[EventTypeSummary]
+    simulation: SimulationResult
+    premium: TechnicalPremium
+    grid: QuoteGrid
+    adequacy: AdequacyResult | None
+    controls: RoiAnalysis | None
+    subsidy: SubsidyResult | None
+
+
+def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptions | None = None) -> UnderwritingResult:
+    """Assess `profile`, price `policy` for it and say what to buy and what to fix.
+
+    The simulations share `options.seed`, so the premium, the grid cells and the control returns are
+    compared on the same simulated years (common random numbers).
+    """
+    opts = options or QuoteOptions()
+    if policy.currency != profile.currency:
+        raise InvalidInput.one("currency", f"the profile is in {profile.currency} but the policy in {policy.currency}")
+    model = assess(profile)
+    result = simulate(model, policy, opts.years, opts.seed)
+    premium = technical_premium(result, policy, opts.basis)
+    currency = policy.currency
+    grid = quote_grid(
+        model,
+        policy,
+        tuple(to_minor(x, currency) for x in opts.limits) or _around(policy.aggregate_limit, currency),
+        tuple(to_minor(x, currency) for x in opts.retentions)
+        or _around(max(t.retention for t in policy.coverages.values()), currency),
+        opts.basis,
+        years=opts.years,
+        seed=opts.seed,
+    )
+    points = opts.tolerance or _profile_tolerance(profile)
+    adequacy = recommend_limit(grid, ToleranceCurve.through(*points)) if points else None
+    controls = None
+    if opts.recommend_controls:
+        candidates = [Candidate(c.control_id, c.annual_cost, c.name) for c in candidate_controls(profile)]
+        if candidates:
+            controls = security_roi(
+                model_with(profile), [], candidates, policy, opts.basis, years=opts.years, seed=opts.seed
+            )
+    subsidy = None
+    if opts.subsidy is not None:
+        facts = InsuredFacts(employees=profile.employees, revenue=profile.annual_revenue, industry=profile.industry)
+        subsidy = apply_subsidy(premium.premium, opts.subsidy, facts, currency=policy.currency)
+    return UnderwritingResult(
+        profile=profile,
+        policy=policy,
+        options=opts,
+        model=model,
+        eligibility=check_eligibility(profile),
+        factors=explain(model),
+        event_types=summary(model),
+        simulation=result,
+        premium=premium,
+        grid=grid,
+        adequacy=adequacy,
+        controls=controls,
+        subsidy=subsidy,
+    )
+
+
+def _around(value: Decimal, currency: str) -> tuple[Decimal, ...]:
+    return tuple(sorted({to_minor(value * s, currency) for s in DEFAULT_SCALES if value * s > 0}))
+
+
+def _profile_tolerance(profile: OrganizationProfile) -> tuple[TolerancePoint, TolerancePoint] | None:
+    if profile.risk_tolerance is None:
+        return None
+    a, b = (TolerancePoint(p.loss, p.return_period) for p in profile.risk_tolerance)
+    return a, b

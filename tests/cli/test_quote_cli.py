@@ -1,0 +1,66 @@
+"""`cyberins quote`, `whatif` and the main job `run`, through the real entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.helpers import cyberins
+from tests.conftest import EXAMPLES
+
+PROFILE = str(EXAMPLES / "orgs" / "sme-manufacturer.yaml")
+POLICY = str(EXAMPLES / "policies" / "sme-standalone-cny.yaml")
+
+
+def test_quote_json_carries_premium_grid_adequacy_and_controls() -> None:
+    r = cyberins("quote", PROFILE, "--policy", POLICY, "--years", "3000", "--seed", "1", "--json",
+                 "--limit", "1000000", "--limit", "2000000", "--retention", "20000")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["currency"] == "CNY" and doc["seed"] == 1
+    assert float(doc["premium"]["technical_premium"]) >= float(doc["premium"]["expected_insured_loss"])
+    assert [(c["aggregate_limit"], c["retention"]) for c in doc["grid"]] == [
+        ("1000000.00", "20000.00"),
+        ("2000000.00", "20000.00"),
+    ]
+    assert len(doc["adequacy"]["tolerance"]) == 10 and doc["adequacy"]["reason"]  # the profile's tolerance
+    assert doc["controls"] and doc["eligibility"]["outcome"] in {"accept", "refer", "decline"}
+
+
+def test_quote_tolerance_needs_two_points() -> None:
+    r = cyberins("quote", PROFILE, "--policy", POLICY, "--tolerance", "5000000@20")
+    assert r.returncode == 2 and "--tolerance" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_quote_refuses_a_malformed_tolerance() -> None:
+    r = cyberins("quote", PROFILE, "--policy", POLICY, "--tolerance", "lots@20", "--tolerance", "1@100")
+    assert r.returncode == 2 and "lots@20" in r.stderr
+
+
+def test_quote_writes_the_report(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    r = cyberins("quote", PROFILE, "--policy", POLICY, "--years", "2000", "--no-controls", "--html", str(page))
+    assert r.returncode == 0, r.stderr
+    assert page.read_text(encoding="utf-8").count("<svg") == 4  # no controls chart when not asked
+
+
+def test_whatif_adds_controls_and_prices_the_difference() -> None:
+    r = cyberins("whatif", PROFILE, "--policy", POLICY, "--add-control", "mfa", "--add-control", "edr",
+                 "--years", "3000", "--json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["controls"] == ["edr", "mfa"]
+    assert float(doc["expected_gross_loss"]["after"]) < float(doc["expected_gross_loss"]["before"])
+
+
+def test_whatif_refuses_an_unknown_control() -> None:
+    r = cyberins("whatif", PROFILE, "--policy", POLICY, "--add-control", "prayer")
+    assert r.returncode == 2 and "prayer" in r.stderr
+
+
+def test_run_is_the_main_job(tmp_path: Path) -> None:
+    r = cyberins("run", "--lang", "en", "--years", "3000", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert "281,960.00" in r.stdout  # the example ransomware claim, settled under the SME wording
+    assert (tmp_path / "report-en.html").exists() and (tmp_path / "report-en.pdf").read_bytes()[:4] == b"%PDF"
+    assert "<html" in (tmp_path / "statement-en.html").read_text(encoding="utf-8")

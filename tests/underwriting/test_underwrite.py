@@ -1,0 +1,85 @@
+"""The underwriting job: one profile and one wording through assess, price, grid, adequacy, ROI and subsidy."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from cyberins.assess import load_profile
+from cyberins.model.errors import InvalidInput
+from cyberins.model.loading import load_model
+from cyberins.model.policy import Policy
+from cyberins.pricing import TolerancePoint, load_scheme
+from cyberins.underwriting import QuoteOptions, underwrite
+from cyberins.underwriting.document import quote_document
+from tests.conftest import EXAMPLES
+
+PROFILE = EXAMPLES / "orgs" / "sme-manufacturer.yaml"
+POLICY = EXAMPLES / "policies" / "sme-standalone-cny.yaml"
+FAST = QuoteOptions(years=4_000, seed=5)
+
+
+def job(options: QuoteOptions = FAST, profile: Path = PROFILE, policy: Path = POLICY):  # type: ignore[no-untyped-def]
+    return underwrite(load_profile(profile), load_model(Policy, policy), options)
+
+
+def test_the_quote_prices_the_wording_and_offers_a_grid_around_it() -> None:
+    r = job()
+    assert r.premium.premium >= r.premium.expected_loss > 0
+    assert r.simulation.insured().aal <= r.simulation.gross().aal
+    # default grid: half, the same and twice the aggregate (2M) and the largest retention (20,000)
+    assert {row.aggregate_limit for row in r.grid.rows} == {
+        Decimal("1000000.00"),
+        Decimal("2000000.00"),
+        Decimal("4000000.00"),
+    }
+    assert {row.retention for row in r.grid.rows} == {Decimal("10000.00"), Decimal("20000.00"), Decimal("40000.00")}
+    cell = r.grid.cell(Decimal("2000000.00"), Decimal("20000.00"))
+    assert cell is not None and cell.premium > 0
+
+
+def test_the_recommended_cover_keeps_the_retained_loss_under_the_profile_tolerance() -> None:
+    r = job()
+    assert r.adequacy is not None  # the example profile states its risk tolerance
+    assert not r.adequacy.gross_stays_under  # uninsured, its 1-in-100 year would break the tolerance
+    assert r.adequacy.recommended is not None
+    chosen = next(c for c in r.adequacy.cells if c.row is r.adequacy.recommended)
+    assert chosen.stays_under
+    cheaper = [c for c in r.adequacy.cells if c.row.premium < r.adequacy.recommended.premium]
+    assert all(not c.stays_under for c in cheaper)
+
+
+def test_tolerance_from_the_options_overrides_the_profile() -> None:
+    huge = (TolerancePoint(Decimal(10**9), 20), TolerancePoint(Decimal(10**10), 100))
+    r = job(QuoteOptions(years=4_000, seed=5, tolerance=huge, recommend_controls=False))
+    assert r.adequacy is not None and r.adequacy.gross_stays_under
+    assert r.controls is None
+
+
+def test_controls_are_ranked_by_return_and_priced_against_their_cost() -> None:
+    r = job()
+    assert r.controls is not None and r.controls.ranked
+    returns = [c.return_on_cost for c in r.controls.ranked]
+    assert returns == sorted(returns, reverse=True)  # type: ignore[type-var]
+    for change in r.controls.ranked:
+        assert change.net_benefit == change.retained_loss_drop + change.premium_drop - change.annual_cost
+
+
+def test_a_subsidy_scheme_splits_the_premium() -> None:
+    scheme = load_scheme(EXAMPLES / "subsidies" / "sme-cyber-subsidy-cny.yaml")
+    r = job(QuoteOptions(years=4_000, seed=5, subsidy=scheme, recommend_controls=False))
+    assert r.subsidy is not None
+    assert r.subsidy.subsidy + r.subsidy.payable == r.premium.premium
+
+
+def test_same_seed_same_document() -> None:
+    a, b = quote_document(job()), quote_document(job())
+    assert a == b
+    assert a["premium"]["technical_premium"] == str(job().premium.premium)
+
+
+def test_profile_and_policy_in_different_currencies_are_refused() -> None:
+    with pytest.raises(InvalidInput, match="currency"):
+        job(policy=EXAMPLES / "policies" / "us-claims-made-usd.yaml")
