@@ -69,6 +69,18 @@ EXPECTED: dict[str, tuple[dict[Coverage, tuple[Status, int, int, str]], int]] = 
     ),
     # SME. Web shop down 10:15-19:15 = 9 h at 5,000 × 0.8 = 4,000/h → 36,000, all inside the 12-hour time
     # retention → 0 (covered, rule 16). IR: 25,000 − 10,000 = 15,000.
+    # SME (the main job's claim). BI: 60 h × 3,600 × 0.7 = 151,200 + 22,000 extra expense = 173,200; the 12-hour
+    # time retention removes 12 × 2,520 = 30,240 (rule 2), the retention 10,000 → 132,960. IR 68,000 − 10,000;
+    # restoration 96,000 − 10,000; negotiation 15,000 − 10,000 (no ransom paid). Total 281,960.
+    "sme-ransomware-erp.yaml": (
+        {
+            BI: (C, 173200, 132960, "covered"),
+            IR: (C, 68000, 58000, "covered"),
+            DR: (C, 96000, 86000, "covered"),
+            EXT: (C, 15000, 5000, "covered"),
+        },
+        281960,
+    ),
     "ddos-within-waiting-period.yaml": (
         {BI: (C, 36000, 0, "within_waiting_period"), IR: (C, 25000, 15000, "occurrence_in_period")},
         15000,

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+from scipy import stats
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
 
 FloatArray = npt.NDArray[np.float64]
@@ -29,12 +30,42 @@ class _Dist(BaseModel):
 
 # ---- frequency (events per year) ------------------------------------------------------------------------
 
+#: Above this probability of a year with at least one event, counts are drawn year by year.
+SPARSE_BELOW = 0.25
+
+
+def sparse_counts(rng: np.random.Generator, n: int, pmf: FloatArray) -> IntArray:
+    """Counts for `n` years from a count distribution given by its pmf over 0, 1, …, drawn sparsely.
+
+    Cyber events are rare: most simulated years have none. Instead of one draw per year, draw how many years
+    have at least one event (binomial with 1 − p₀), which years (uniformly, without replacement), and their
+    counts from the distribution truncated at zero (inverse CDF). The counts have exactly the distribution
+    of independent per-year draws; the work is proportional to the years with events, not to all years.
+    """
+    counts = np.zeros(n, dtype=np.int64)
+    p0 = float(pmf[0])
+    hit = int(rng.binomial(n, 1.0 - p0))
+    if hit:
+        years = rng.choice(n, hit, replace=False, shuffle=False)
+        cdf = np.cumsum(pmf)
+        u = p0 + rng.random(hit) * (1.0 - p0)
+        counts[years] = np.minimum(np.searchsorted(cdf, u, side="right"), len(pmf) - 1)
+    return counts
+
+
+def _pmf_table(dist: stats.rv_discrete) -> FloatArray:
+    """pmf over 0..K, K far enough in the tail that what lies beyond is below double precision."""
+    top = int(dist.isf(1e-16)) + 2
+    return np.asarray(dist.pmf(np.arange(top + 1)), dtype=np.float64)
+
 
 class Poisson(_Dist):
     dist: Literal["poisson"]
     lam: float = Field(ge=0, allow_inf_nan=False, description="expected events per year")
 
     def sample(self, rng: np.random.Generator, n: int) -> IntArray:
+        if 1 - math.exp(-self.lam) < SPARSE_BELOW:
+            return sparse_counts(rng, n, _pmf_table(stats.poisson(self.lam)))
         return rng.poisson(self.lam, n).astype(np.int64)
 
     def mean(self) -> float:
@@ -62,6 +93,8 @@ class NegBin(_Dist):
         if self.mean_ == 0:
             return np.zeros(n, dtype=np.int64)
         size, p = self.mean_**2 / (self.var - self.mean_), self.mean_ / self.var
+        if 1 - p**size < SPARSE_BELOW:
+            return sparse_counts(rng, n, _pmf_table(stats.nbinom(size, p)))
         return rng.negative_binomial(size, p, n).astype(np.int64)
 
     def mean(self) -> float:

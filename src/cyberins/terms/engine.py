@@ -101,7 +101,6 @@ def apply_terms(
     loss = pick(table.ground_up)
     defence = pick(table.defence)
     income_all, income_ip, income_wait, duration, has_hours = _hourly(table, work, order, cols)
-    keep = np.ones((n, k), dtype=bool) if table.excluded is None else ~table.excluded[np.ix_(order, col_index)]
     money_only = work.time_element & ((loss > zero) & ~has_hours).any(axis=0)
     steps: dict[Step, Amounts] = {}
 
@@ -109,25 +108,33 @@ def apply_terms(
         if trace:
             steps[step] = value.copy()
 
+    # Steps with nothing to act on are skipped (no exclusions, no defence costs, no hourly losses): on the
+    # simulation path they would only copy million-row arrays. The result is the same either way.
     record(Step.GROUND_UP, loss + income_all + defence)
-    loss = np.where(keep, loss, zero)
-    defence = np.where(keep, defence, zero)
-    income_ip, income_wait = np.where(keep, income_ip, zero), np.where(keep, income_wait, zero)
-    record(Step.EXCLUSIONS, loss + np.where(keep, income_all, zero) + defence)
+    if table.excluded is not None:
+        keep = ~table.excluded[np.ix_(order, col_index)]
+        loss, defence = np.where(keep, loss, zero), np.where(keep, defence, zero)
+        income_all, income_ip = np.where(keep, income_all, zero), np.where(keep, income_ip, zero)
+        income_wait = np.where(keep, income_wait, zero)
+    record(Step.EXCLUSIONS, loss + income_all + defence)
 
     loss = loss + income_ip
     record(Step.INDEMNITY_PERIOD, loss + defence)
-    mode = work.waiting_mode[np.newaxis, :]
+    retention: Amounts = np.broadcast_to(work.retention, (n, k))
     timed = has_hours & work.time_element[np.newaxis, :]
-    retention = np.broadcast_to(work.retention, (n, k))
-    loss = np.where(timed & (mode == MODE_CODES[WaitingPeriodMode.TIME_RETENTION]), loss - income_wait, loss)
-    not_reached = timed & (mode == MODE_CODES[WaitingPeriodMode.TRIGGER]) & ~(duration > work.waiting_h)
-    loss = np.where(not_reached, zero, loss)
+    if timed.any():
+        mode = work.waiting_mode[np.newaxis, :]
+        loss = np.where(timed & (mode == MODE_CODES[WaitingPeriodMode.TIME_RETENTION]), loss - income_wait, loss)
+        not_reached = timed & (mode == MODE_CODES[WaitingPeriodMode.TRIGGER]) & ~(duration > work.waiting_h)
+        loss = np.where(not_reached, zero, loss)
+        greater_of = timed & (mode == MODE_CODES[WaitingPeriodMode.GREATER_OF])
+        retention = np.where(greater_of, np.maximum(retention, income_wait), retention)
     record(Step.WAITING_PERIOD, loss + defence)
-    greater_of = timed & (mode == MODE_CODES[WaitingPeriodMode.GREATER_OF])
-    retention = np.where(greater_of, np.maximum(retention, income_wait), retention)
 
-    defence, loss = take_retention(defence, loss, retention, zero)
+    if table.defence is not None:
+        defence, loss = take_retention(defence, loss, retention, zero)
+    else:
+        loss = np.maximum(loss - retention, zero)
     record(Step.RETENTION, loss + defence)
     if work.claims_expenses_erode_limit:
         loss, defence = np.minimum(loss + defence, work.each_claim_limit), work.zeros((n, k))
@@ -135,7 +142,8 @@ def apply_terms(
         loss = np.minimum(loss, work.each_claim_limit)
     record(Step.EACH_CLAIM_LIMIT, loss + defence)
     share = 1 - work.coinsurance
-    loss, defence = loss * share, defence * share
+    if (work.coinsurance != 0).any():
+        loss, defence = loss * share, defence * share
     record(Step.COINSURANCE, loss + defence)
 
     paid_before = prior_paid or {}

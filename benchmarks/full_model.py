@@ -1,0 +1,106 @@
+"""The full assessed model through full terms, beside a minimal NumPy compound-Poisson floor (issue 4 §6).
+
+Each case runs in a fresh subprocess so its peak memory (ru_maxrss) is its own:
+
+- `cyberins`: `simulate(assess(profile), policy, years, seed)` — all nine event types, driver-based
+  severities hitting every coverage they can, hourly BI with waiting and indemnity periods, retentions,
+  each-claim limits, coinsurance, sublimits and the aggregate eroded in time order, per-year sums and the
+  largest event of each year;
+- `numpy floor`: the least a vectorised simulation of the same size must do — one Poisson count per year
+  with the model's total rate, one lognormal loss per event and coverage for as many coverage columns as the
+  model fills, a per-occurrence retention and limit, annual sums. No time order, no aggregate, no BI hours.
+
+    .venv/bin/python benchmarks/full_model.py [--years 1000000] [--big-years 10000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+PROFILE = ROOT / "examples" / "orgs" / "jv-automaker.yaml"
+POLICY = ROOT / "examples" / "policies" / "large-enterprise-cny.yaml"
+
+
+def _model_and_policy():  # type: ignore[no-untyped-def]
+    from cyberins.assess import load_risk_model
+    from cyberins.model.loading import load_model
+    from cyberins.model.policy import Policy
+
+    return load_risk_model(PROFILE), load_model(Policy, POLICY)
+
+
+def run_cyberins(years: int) -> dict[str, float]:
+    from cyberins.quant.simulate import simulate
+
+    model, policy = _model_and_policy()
+    start = time.perf_counter()
+    result = simulate(model, policy, years, seed=1)
+    seconds = time.perf_counter() - start
+    events = sum(result.frequency.values()) * years
+    return {"seconds": seconds, "events": events, "aal": result.insured().aal}
+
+
+def run_floor(years: int) -> dict[str, float]:
+    model, _ = _model_and_policy()
+    lam = sum(et.frequency.mean() for et in model.event_types)
+    k = len(model.coverages)
+    start = time.perf_counter()
+    rng = np.random.default_rng(1)
+    counts = rng.poisson(lam, years)
+    n = int(counts.sum())
+    year = np.repeat(np.arange(years), counts)
+    losses = rng.lognormal(11.0, 1.5, (n, k))
+    paid = np.minimum(np.maximum(losses - 50_000.0, 0.0), 5_000_000.0).sum(axis=1)
+    annual = np.bincount(year, weights=paid, minlength=years)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "events": float(n), "aal": float(annual.mean())}
+
+
+CASES = {"cyberins": run_cyberins, "numpy floor": run_floor}
+
+
+def child(case: str, years: int) -> None:
+    out = CASES[case](years)
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+
+
+def measure(case: str, years: int) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--child", case, "--years", str(years)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--years", type=int, default=1_000_000)
+    ap.add_argument("--big-years", type=int, default=10_000_000)
+    ap.add_argument("--child", choices=sorted(CASES))
+    args = ap.parse_args()
+    if args.child:
+        child(args.child, args.years)
+        return
+    rows = [(case, args.years, measure(case, args.years)) for case in CASES]
+    rows.append(("cyberins", args.big_years, measure("cyberins", args.big_years)))
+    print(f"{PROFILE.name} under {POLICY.name}")
+    print(f"{'case':<14}{'years':>12}{'events':>12}{'seconds':>10}{'peak MB':>10}{'insured AAL':>16}")
+    for case, years, r in rows:
+        print(
+            f"{case:<14}{years:>12,}{r['events']:>12,.0f}{r['seconds']:>10.2f}{r['peak_mb']:>10.0f}{r['aal']:>16,.0f}"
+        )
+    ratio = rows[0][2]["seconds"] / rows[1][2]["seconds"]
+    print(f"cyberins / floor at {args.years:,} years: {ratio:.2f}x; peak at {args.big_years:,} years: "
+          f"{rows[2][2]['peak_mb']:,.0f} MB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
