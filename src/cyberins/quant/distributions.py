@@ -14,8 +14,8 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
+from scipy import stats
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
