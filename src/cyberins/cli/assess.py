@@ -22,9 +22,7 @@ from cyberins.model.loading import read_document
 
 
 def explain(
-    profile: Path = typer.Argument(
-        ..., dir_okay=False, help="Organisation profile or explicit model (YAML/JSON)."
-    ),
+    profile: Path = typer.Argument(..., dir_okay=False, help="Organisation profile or explicit model (YAML/JSON)."),
     lang: Lang = typer.Option("zh", help="Language of the labels: zh or en."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
@@ -52,8 +50,7 @@ def explain(
             out["eligibility"] = {
                 "outcome": eligibility.outcome.value,
                 "reasons": [
-                    {"rule": r.rule_id, "outcome": r.outcome.value, "zh": r.zh, "en": r.en}
-                    for r in eligibility.reasons
+                    {"rule": r.rule_id, "outcome": r.outcome.value, "zh": r.zh, "en": r.en} for r in eligibility.reasons
                 ],
             }
         if outside is not None:
