@@ -64,3 +64,12 @@ def test_run_is_the_main_job(tmp_path: Path) -> None:
     assert "281,960.00" in r.stdout  # the example ransomware claim, settled under the SME wording
     assert (tmp_path / "report-en.html").exists() and (tmp_path / "report-en.pdf").read_bytes()[:4] == b"%PDF"
     assert "<html" in (tmp_path / "statement-en.html").read_text(encoding="utf-8")
+
+
+def test_claim_adjust_prints_the_statement_to_pdf(tmp_path: Path) -> None:
+    pdf = tmp_path / "statement.pdf"
+    r = cyberins("claim", "adjust", str(EXAMPLES / "incidents" / "sme-ransomware-erp.yaml"), "--policy", POLICY,
+                 "--pdf", str(pdf), "--json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["total_payable"] == "281960.00"
+    assert pdf.read_bytes()[:5] == b"%PDF-"

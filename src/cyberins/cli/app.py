@@ -10,6 +10,7 @@ from cyberins.cli import platform as platform_cli
 from cyberins.cli import policy as policy_cli
 from cyberins.cli import products as products_cli
 from cyberins.cli import quote as quote_cli
+from cyberins.cli import reserves as reserves_cli
 from cyberins.cli import run as run_cli
 from cyberins.cli import simulate as simulate_cli
 from cyberins.cli.errors import CyberinsGroup
@@ -35,6 +36,7 @@ app.command("demo")(platform_cli.demo)
 app.command("backup")(platform_cli.backup)
 app.command("restore")(platform_cli.restore)
 app.add_typer(platform_cli.audit_app, name="audit")
+app.add_typer(reserves_cli.app, name="reserve")
 
 
 def main() -> None:

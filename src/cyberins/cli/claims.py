@@ -21,6 +21,7 @@ from cyberins.model.errors import InvalidInput
 from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy
+from cyberins.report import to_pdf
 
 app = typer.Typer(
     cls=CyberinsGroup,
@@ -49,17 +50,23 @@ def adjust(
     as_json: bool = typer.Option(False, "--json", help="Print the contract JSON document."),
     lang: Lang = typer.Option("zh", help="Language of the tables and the HTML statement: zh or en."),
     html: Path | None = typer.Option(None, "--html", help="Write the settlement statement page (HTML) here."),
+    pdf: Path | None = typer.Option(None, "--pdf", help="Write the settlement statement as PDF here."),
 ) -> None:
     """Decide cover, quantify the loss and settle one incident under its policy (rules 1-16)."""
     result = _adjust(incident_file, policy_file, prior_paid)
-    if html is not None:
-        _write(html, render_statement_html(result, lang))
+    if html is not None or pdf is not None:
+        page = render_statement_html(result, lang)
+        if html is not None:
+            _write(html, page.encode("utf-8"), "--html")
+        if pdf is not None:
+            _write(pdf, to_pdf(page), "--pdf")
     if as_json:
         print(json.dumps(result.to_json()))
         return
     print_adjustment(result, lang)
-    if html is not None:
-        console.print(f"statement written to {html}")
+    for path in (html, pdf):
+        if path is not None:
+            console.print(f"statement written to {path}")
 
 
 def _adjust(incident_file: Path, policy_file: Path | None, prior_paid: str | None) -> ClaimAdjustment:
@@ -72,11 +79,11 @@ def _adjust(incident_file: Path, policy_file: Path | None, prior_paid: str | Non
         raise InvalidInput(exc.problems, exc.source or str(incident_file)) from None
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, data: bytes, option: str) -> None:
     try:
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(data)
     except OSError as exc:
-        raise InvalidInput.one("--html", f"cannot write the file: {exc.strerror or exc}", str(path)) from None
+        raise InvalidInput.one(option, f"cannot write the file: {exc.strerror or exc}", str(path)) from None
 
 
 def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:

@@ -1,0 +1,115 @@
+"""Claim transactions for reserving, read from CSV: one row per payment or case-reserve change of a claim.
+
+Columns: claim_id, accident_date, report_date, transaction_date (ISO dates), paid (the amount paid by that
+transaction) and case_reserve (the claim's case reserve after it). Every error names its column and row.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.money import check_currency
+
+COLUMNS = ("claim_id", "accident_date", "report_date", "transaction_date", "paid", "case_reserve")
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """One movement on a claim: `paid` this time (may be negative: a recovery), `case_reserve` after it."""
+
+    claim_id: str
+    accident_date: date
+    report_date: date
+    transaction_date: date
+    paid: Decimal
+    case_reserve: Decimal
+
+
+@dataclass(frozen=True)
+class TransactionBook:
+    """The transactions of one book of claims, in one currency, in file order."""
+
+    currency: str
+    transactions: tuple[Transaction, ...]
+
+
+_EXPECTED = {"paid": "an amount", "case_reserve": "a non-negative amount", "claim_id": "an id"}
+
+
+def _value(col: str, text: str) -> Any:
+    """The cell's value, or ValueError."""
+    if col.endswith("_date"):
+        return date.fromisoformat(text)
+    if col == "claim_id":
+        if not text:
+            raise ValueError
+        return text
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError from None
+    if not amount.is_finite() or (col == "case_reserve" and amount < 0):
+        raise ValueError
+    return amount
+
+
+def _row(row: Mapping[str, str | None], line: int, problems: list[Problem]) -> Transaction | None:
+    values: dict[str, Any] = {}
+    for col in COLUMNS:
+        text = (row.get(col) or "").strip()
+        try:
+            values[col] = _value(col, text)
+        except ValueError:
+            problems.append(Problem(col, f"row {line}: {text!r} is not {_EXPECTED.get(col, 'an ISO date')}"))
+    if len(values) < len(COLUMNS):
+        return None
+    t = Transaction(**values)
+    if t.report_date < t.accident_date:
+        problems.append(Problem("report_date", f"row {line}: {t.report_date} is before accident_date"))
+    if t.transaction_date < t.report_date:
+        problems.append(Problem("transaction_date", f"row {line}: {t.transaction_date} is before report_date"))
+    return t
+
+
+def read_transactions(path: Path, currency: str | None = None) -> TransactionBook:
+    """Read a transactions CSV (`COLUMNS`, optionally `currency`); every problem names its column and row."""
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InvalidInput([Problem(c, "column missing") for c in missing], str(path))
+            rows = list(reader)
+    except OSError as exc:
+        raise InvalidInput.one("", f"cannot read the file: {exc.strerror or exc}", str(path)) from None
+    problems: list[Problem] = [] if rows else [Problem("", "no transactions")]
+    named = {(r.get("currency") or "").strip() for r in rows} - {""}
+    if len(named) > 1 or (currency and named and named != {currency}):
+        found = ", ".join(sorted((named | {currency or ""}) - {""}))
+        problems.append(Problem("currency", f"one currency per book; found {found}"))
+    code = currency or (min(named) if named else "CNY")
+    try:
+        check_currency(code)
+    except ValueError as exc:
+        problems.append(Problem("currency", str(exc)))
+    txs: list[Transaction] = []
+    first: dict[str, Transaction] = {}
+    for line, row in enumerate(rows, start=2):
+        t = _row(row, line, problems)
+        if t is not None:
+            seen = first.setdefault(t.claim_id, t)
+            if (seen.accident_date, seen.report_date) != (t.accident_date, t.report_date):
+                problems.append(
+                    Problem("claim_id", f"row {line}: claim {t.claim_id} changes its accident or report date")
+                )
+            txs.append(t)
+    if problems:
+        raise InvalidInput(problems[:20], str(path))
+    return TransactionBook(code, tuple(txs))
