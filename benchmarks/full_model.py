@@ -10,7 +10,7 @@ Each case runs in a fresh subprocess so its peak memory (ru_maxrss) is its own:
   with the model's total rate, one lognormal loss per event and coverage for as many coverage columns as the
   model fills, a per-occurrence retention and limit, annual sums. No time order, no aggregate, no BI hours.
 
-    .venv/bin/python benchmarks/full_model.py [--years 1000000] [--big-years 10000000]
+    .venv/bin/python benchmarks/full_model.py [--years 1000000] [--big-years 10000000] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -68,14 +68,15 @@ def run_floor(years: int) -> dict[str, float]:
 CASES = {"cyberins": run_cyberins, "numpy floor": run_floor}
 
 
-def child(case: str, years: int) -> None:
-    out = CASES[case](years)
+def child(case: str, years: int, repeat: int) -> None:
+    runs = [CASES[case](years) for _ in range(repeat)]
+    out = min(runs, key=lambda r: r["seconds"])  # best of `repeat`: the least disturbed run
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(out))
 
 
-def measure(case: str, years: int) -> dict[str, float]:
-    cmd = [sys.executable, __file__, "--child", case, "--years", str(years)]
+def measure(case: str, years: int, repeat: int = 3) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--child", case, "--years", str(years), "--repeat", str(repeat)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
@@ -84,13 +85,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--years", type=int, default=1_000_000)
     ap.add_argument("--big-years", type=int, default=10_000_000)
+    ap.add_argument("--repeat", type=int, default=3, help="runs per case; the fastest is reported")
     ap.add_argument("--child", choices=sorted(CASES))
     args = ap.parse_args()
     if args.child:
-        child(args.child, args.years)
+        child(args.child, args.years, args.repeat)
         return
-    rows = [(case, args.years, measure(case, args.years)) for case in CASES]
-    rows.append(("cyberins", args.big_years, measure("cyberins", args.big_years)))
+    rows = [(case, args.years, measure(case, args.years, args.repeat)) for case in CASES]
+    rows.append(("cyberins", args.big_years, measure("cyberins", args.big_years, 1)))
     print(f"{PROFILE.name} under {POLICY.name}")
     print(f"{'case':<14}{'years':>12}{'events':>12}{'seconds':>10}{'peak MB':>10}{'insured AAL':>16}")
     for case, years, r in rows:

@@ -115,20 +115,27 @@ def _draw(
             out_hours.append(hours)
             out_rate.append(per_hour)
         start += n
-    period = np.concatenate(years)
     cat = np.concatenate
+    period = cat(years)
+    # Events happen at uniform times within their year; the table is returned sorted by (year, time), the
+    # order in which the terms engine erodes limits, so it need not sort or permute it again.
+    key = period + rng.random(len(period))
+    order = np.argsort(key, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
     outages = None
     if out_event:
         hours = cat(out_hours)
-        outages = Outages(cat(out_event), cat(out_col), np.zeros_like(hours), hours, cat(out_rate))
+        outages = Outages(rank[cat(out_event)], cat(out_col), np.zeros_like(hours), hours, cat(out_rate))
+    ground_up = cat(money) if money else np.zeros((0, len(covs)))
     table = LossTable(
         coverages=covs,
-        period=period,
-        time=rng.random(len(period)),
-        ground_up=np.concatenate(money) if money else np.zeros((0, len(covs))),
+        period=period[order],
+        time=key[order] - period[order],
+        ground_up=ground_up[order],
         outages=outages,
     )
-    return table, np.concatenate(types)
+    return table, cat(types)[order]
 
 
 def _income(table: LossTable) -> FloatArray:

@@ -23,7 +23,7 @@ import numpy as np
 from cyberins.model.ids import Coverage, WaitingPeriodMode
 from cyberins.terms.compiled import MODE_CODES, CompiledTerms
 from cyberins.terms.kernels import capped_running, overlap_hours, scatter_add, take_retention
-from cyberins.terms.tables import Amounts, BoolArray, LossTable
+from cyberins.terms.tables import Amounts, BoolArray, IntArray, LossTable
 
 
 class Step(StrEnum):
@@ -81,8 +81,8 @@ def apply_terms(
     decimal = terms.numeric == "decimal"
     zero: Any = Decimal(0) if decimal else 0.0
     n = table.n_events
-    order = np.lexsort((table.time, table.period))
-    period = table.period[order]
+    order = _time_order(table)
+    period = table.period if order is None else table.period[order]
     column_of = {c: j for j, c in enumerate(table.coverages)}
     # Only covered coverages that the table holds can pay; the others stay zero and are skipped, which
     # matters when a policy buys many coverages and a model hits few.
@@ -95,56 +95,67 @@ def apply_terms(
     def pick(source: Amounts | None) -> Amounts:
         out = work.zeros((n, k))
         if source is not None and k:
-            out[:, :] = source[np.ix_(order, col_index)]
+            out[:, :] = source[:, col_index] if order is None else source[np.ix_(order, col_index)]
         return out
 
     loss = pick(table.ground_up)
     defence = pick(table.defence)
-    income_all, income_ip, income_wait, duration, has_hours = _hourly(table, work, order, cols)
-    money_only = work.time_element & ((loss > zero) & ~has_hours).any(axis=0)
+    # Hourly losses live on the time-element columns `te` only: arrays n × len(te), not n × k.
+    te = np.flatnonzero(work.time_element)
+    income_all, income_ip, income_wait, duration, has_hours = _hourly(table, work, order, cols, te)
+    money_only = np.zeros(k, dtype=bool)
+    money_only[te] = ((loss[:, te] > zero) & ~has_hours).any(axis=0)
     steps: dict[Step, Amounts] = {}
 
-    def record(step: Step, value: Amounts) -> None:
+    def record(step: Step, *parts: Amounts) -> None:
         if trace:
-            steps[step] = value.copy()
+            total = sum(parts[1:], parts[0].copy())
+            if step in (Step.GROUND_UP, Step.EXCLUSIONS):
+                total[:, te] += income_all
+            steps[step] = total
 
     # Steps with nothing to act on are skipped (no exclusions, no defence costs, no hourly losses): on the
     # simulation path they would only copy million-row arrays. The result is the same either way.
-    record(Step.GROUND_UP, loss + income_all + defence)
+    record(Step.GROUND_UP, loss, defence)
     if table.excluded is not None:
-        keep = ~table.excluded[np.ix_(order, col_index)]
+        excluded = table.excluded[:, col_index] if order is None else table.excluded[np.ix_(order, col_index)]
+        keep = ~excluded
         loss, defence = np.where(keep, loss, zero), np.where(keep, defence, zero)
-        income_all, income_ip = np.where(keep, income_all, zero), np.where(keep, income_ip, zero)
-        income_wait = np.where(keep, income_wait, zero)
-    record(Step.EXCLUSIONS, loss + income_all + defence)
+        keep_te = keep[:, te]
+        income_all, income_ip = np.where(keep_te, income_all, zero), np.where(keep_te, income_ip, zero)
+        income_wait = np.where(keep_te, income_wait, zero)
+    record(Step.EXCLUSIONS, loss, defence)
 
-    loss = loss + income_ip
-    record(Step.INDEMNITY_PERIOD, loss + defence)
+    loss[:, te] += income_ip
+    record(Step.INDEMNITY_PERIOD, loss, defence)
     retention: Amounts = np.broadcast_to(work.retention, (n, k))
-    timed = has_hours & work.time_element[np.newaxis, :]
-    if timed.any():
-        mode = work.waiting_mode[np.newaxis, :]
-        loss = np.where(timed & (mode == MODE_CODES[WaitingPeriodMode.TIME_RETENTION]), loss - income_wait, loss)
-        not_reached = timed & (mode == MODE_CODES[WaitingPeriodMode.TRIGGER]) & ~(duration > work.waiting_h)
-        loss = np.where(not_reached, zero, loss)
-        greater_of = timed & (mode == MODE_CODES[WaitingPeriodMode.GREATER_OF])
-        retention = np.where(greater_of, np.maximum(retention, income_wait), retention)
-    record(Step.WAITING_PERIOD, loss + defence)
+    if te.size and has_hours.any():  # waiting periods act on losses given in hours only (rule 15)
+        mode = work.waiting_mode[te]
+        part = loss[:, te]
+        part = np.where(has_hours & (mode == MODE_CODES[WaitingPeriodMode.TIME_RETENTION]), part - income_wait, part)
+        reached = duration > work.waiting_h[te]
+        part = np.where(has_hours & (mode == MODE_CODES[WaitingPeriodMode.TRIGGER]) & ~reached, zero, part)
+        loss[:, te] = part
+        greater_of = has_hours & (mode == MODE_CODES[WaitingPeriodMode.GREATER_OF])
+        if greater_of.any():
+            retention = np.array(retention)
+            retention[:, te] = np.where(greater_of, np.maximum(retention[:, te], income_wait), retention[:, te])
+    record(Step.WAITING_PERIOD, loss, defence)
 
     if table.defence is not None:
         defence, loss = take_retention(defence, loss, retention, zero)
     else:
         loss = np.maximum(loss - retention, zero)
-    record(Step.RETENTION, loss + defence)
+    record(Step.RETENTION, loss, defence)
     if work.claims_expenses_erode_limit:
         loss, defence = np.minimum(loss + defence, work.each_claim_limit), work.zeros((n, k))
     else:
         loss = np.minimum(loss, work.each_claim_limit)
-    record(Step.EACH_CLAIM_LIMIT, loss + defence)
+    record(Step.EACH_CLAIM_LIMIT, loss, defence)
     share = 1 - work.coinsurance
     if (work.coinsurance != 0).any():
         loss, defence = loss * share, defence * share
-    record(Step.COINSURANCE, loss + defence)
+    record(Step.COINSURANCE, loss, defence)
 
     paid_before = prior_paid or {}
     prior = np.array([paid_before.get(c, Decimal(0)) for c in work.coverages], dtype=object)
@@ -152,18 +163,20 @@ def apply_terms(
     if not decimal:
         prior, prior_total = prior.astype(np.float64), float(prior_total)
     loss = capped_running(loss, period, work.sublimit, prior)
-    record(Step.SUBLIMIT, loss + defence)
+    record(Step.SUBLIMIT, loss, defence)
     flat = capped_running(loss.reshape(-1), np.repeat(period, k), work.aggregate_limit, prior_total)
     payable = flat.reshape(n, k) + defence
     record(Step.AGGREGATE, payable)
 
-    back = np.empty_like(order)
-    back[order] = np.arange(n)
+    back = None
+    if order is not None:
+        back = np.empty_like(order)
+        back[order] = np.arange(n)
 
     def full(values: Amounts) -> Amounts:
         """Back to the input's row order and the policy's columns (absent coverages pay zero)."""
         out = terms.zeros((n, len(terms.coverages)))
-        out[:, present] = values[back]
+        out[:, present] = values if back is None else values[back]
         return out
 
     flags = np.zeros(len(terms.coverages), dtype=bool)
@@ -176,30 +189,39 @@ def apply_terms(
     )
 
 
+def _time_order(table: LossTable) -> IntArray | None:
+    """The permutation that sorts events by (period, time); None when they already are (simulated tables)."""
+    p, t = table.period, table.time
+    if len(p) < 2 or ((p[1:] > p[:-1]) | ((p[1:] == p[:-1]) & (t[1:] >= t[:-1]))).all():
+        return None
+    return np.lexsort((t, p))
+
+
 def _hourly(
-    table: LossTable, terms: CompiledTerms, order: np.ndarray, cols: list[int]
+    table: LossTable, terms: CompiledTerms, order: IntArray | None, cols: list[int], te: IntArray
 ) -> tuple[Amounts, Amounts, Amounts, Amounts, BoolArray]:
-    """Income lost in all, inside the indemnity period, inside the waiting period; span; has hours."""
-    n, k = table.n_events, len(terms.coverages)
-    decimal = terms.numeric == "decimal"
-    zero: Any = Decimal(0) if decimal else 0.0
-    empty = (terms.zeros((n, k)), terms.zeros((n, k)), terms.zeros((n, k)), terms.zeros((n, k)))
-    has_hours = np.zeros((n, k), dtype=bool)
+    """On the time-element columns `te` (n × len(te)): income lost in all, inside the indemnity period and
+    inside the waiting period; the span from the first outage's start; whether the loss came in hours."""
+    n, m = table.n_events, len(te)
+    zero: Any = Decimal(0) if terms.numeric == "decimal" else 0.0
+    income_all, income_ip, income_wait, duration = (terms.zeros((n, m)) for _ in range(4))
+    has_hours = np.zeros((n, m), dtype=bool)
     out = table.outages
-    if out is None or len(out.event) == 0:
-        return (*empty, has_hours)
-    to_policy = np.full(len(table.coverages), -1)
-    to_policy[cols] = np.arange(len(cols))
-    column = to_policy[out.coverage]
+    if out is None or len(out.event) == 0 or m == 0:
+        return income_all, income_ip, income_wait, duration, has_hours
+    position = np.full(len(table.coverages), -1)  # table column -> position among te
+    position[np.asarray(cols, dtype=np.int64)[te]] = np.arange(m)
+    column = position[out.coverage]
     use = column >= 0
-    rank = np.empty_like(order)
-    rank[order] = np.arange(n)
-    row, column = rank[out.event[use]], column[use]
+    row, column = out.event[use], column[use]
+    if order is not None:
+        rank = np.empty_like(order)
+        rank[order] = np.arange(n)
+        row = rank[row]
     start, end, rate = out.start_h[use], out.end_h[use], out.per_hour[use]
-    flat = row * k + column
-    ip = terms.indemnity_h[column]
-    wait = np.minimum(terms.waiting_h[column], ip)
-    income_all, income_ip, income_wait, duration = empty
+    flat = row * m + column
+    ip = terms.indemnity_h[te][column]
+    wait = np.minimum(terms.waiting_h[te][column], ip)
     scatter_add(income_all, flat, (end - start) * rate)
     scatter_add(income_ip, flat, overlap_hours(start, end, zero, ip, zero) * rate)
     scatter_add(income_wait, flat, overlap_hours(start, end, zero, wait, zero) * rate)

@@ -36,20 +36,21 @@ def capped_running(amounts: Amounts, group: IntArray, cap: Any, prior: Any) -> A
 
     Rows are sorted by `group` (a policy year); `prior` is what the group had already paid before the first
     row (it erodes the cap, rule 11). Returns what each row pays, so that per group and column
-    ``prior + paid.sum() <= cap`` and every row pays at most its amount. Works on 1-d or 2-d `amounts`.
+    ``prior + paid.sum() <= cap`` and every row pays at most its amount. Works on 1-d or 2-d `amounts`;
+    returns `amounts` itself (not a copy) when no group reaches the cap, so callers must not modify it.
 
     Only the groups whose total reaches the cap can be cut: the running totals are computed for their rows
     alone, so a cap that seldom binds (the usual case for sublimits over simulated years) costs one sum.
     """
     m = amounts.shape[0]
     if m == 0:
-        return amounts.copy()
+        return amounts
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     binding = np.add.reduceat(amounts, starts, axis=0) + prior > cap
     if binding.ndim > 1:
         binding = binding.any(axis=1)
     if not binding.any():
-        return amounts.copy()
+        return amounts  # nothing reaches the cap: every row pays its amount
     counts = np.diff(np.r_[starts, m])
     rows = np.repeat(binding, counts)
     paid = amounts.copy()
