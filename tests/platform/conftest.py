@@ -13,6 +13,7 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
@@ -112,13 +113,19 @@ def world(session: Session, settings: Settings, clock: FixedClock) -> World:
     return build_world(session, settings, clock)
 
 
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, TestClient]]:
-    """One world and app per module, for tests that only read or are refused (the access matrix)."""
-    with fresh_database(tmp_path_factory.mktemp("shared")) as url, migrated(url) as engine:
+@contextmanager
+def seeded(folder: Path) -> Iterator[tuple[World, FastAPI]]:
+    """A fresh database with the test world, and an app over it (its lifespan not yet started)."""
+    with fresh_database(folder) as url, migrated(url) as engine:
         settings = settings_for(url)
         clock = FixedClock(NOW)
         with session_factory(engine)() as session:
             world = build_world(session, settings, clock)
-        with TestClient(create_app(settings, clock=clock, queue=InProcessQueue())) as client:
-            yield world, client
+        yield world, create_app(settings, clock=clock, queue=InProcessQueue())
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, TestClient]]:
+    """One world and app per module, for tests that only read or are refused (the access matrix)."""
+    with seeded(tmp_path_factory.mktemp("shared")) as (world, app), TestClient(app) as client:
+        yield world, client

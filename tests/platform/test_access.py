@@ -33,12 +33,18 @@ MAY: dict[str, set[str]] = {
     "close": {"insurer"},
     "reopen": {"insurer"},
     "pay": {"insurer"},
+    "assess": {"insurer"},
+    "quote": {"insurer"},
+    "decide": {"insurer"},  # the assigned responder sees the claim and files findings, but decides nothing
+    "adjust": {"insurer"},
+    "settle": {"insurer"},
 }
 
 
 def writes(world: World, m: str) -> dict[str, tuple[str, str, dict[str, Any]]]:
     """Each write as (target entity, path, body) against market `m`."""
     sub, pol, inc = world.ids[f"submission_{m}"], world.ids[f"policy_{m}"], world.ids[f"fresh_incident_{m}"]
+    assigned = world.ids[f"incident_{m}"]
     document = policy_document("sme-standalone-cny.yaml", f"NEW-{m}")
     renewal = {**document, "period": {"start": "2027-07-01", "end": "2028-06-30"}}
     return {
@@ -75,6 +81,11 @@ def writes(world: World, m: str) -> dict[str, tuple[str, str, dict[str, Any]]]:
             "/payments",
             {"incident_id": world.ids[f"incident_{m}"], "amount": "1", "currency": "CNY"},
         ),
+        "assess": (f"submission_{m}", f"/submissions/{sub}/assess", {"seed": 1, "years": 1000}),
+        "quote": (f"submission_{m}", f"/submissions/{sub}/quote", {"document": document}),
+        "decide": (f"incident_{m}", f"/incidents/{assigned}/decide", {"findings": {"event_types": ["malware"]}}),
+        "adjust": (f"incident_{m}", f"/incidents/{assigned}/adjust", {}),
+        "settle": (f"incident_{m}", f"/incidents/{assigned}/settle", {}),
     }
 
 

@@ -109,3 +109,16 @@ def test_an_expired_token_changes_nothing(
 def test_unknown_routes_and_methods_use_the_same_error_shape(client: TestClient, world: World) -> None:
     assert error_of(client.get("/nowhere", headers=world.headers("insurer_a")), 404)["code"] == "not_found"
     assert error_of(client.put("/health"), 405)["code"] == "method_not_allowed"
+
+
+def test_values_no_column_can_store_are_refused(client: TestClient, world: World, unchanged: None) -> None:
+    """Found by the schema fuzz on PostgreSQL: a NUL character (text and JSONB refuse it) and an amount past
+    NUMERIC(20, 4) once reached the database and answered 500; now they are invalid input."""
+    insurer = {**world.headers("insurer_a"), "Idempotency-Key": "nul-1"}
+    assert error_of(client.get("/policies/a%00b", headers=insurer), 422)["fields"][0]["field"] == "policy_id"
+    assert error_of(client.get("/services?category=x%00", headers=insurer), 422)["fields"][0]["field"] == "category"
+    body = {"insured_org_id": world.org["insured_a"], "premium": "1", "currency": "CNY", "document": {"n": ["a\x00"]}}
+    error = error_of(client.post("/policies", json=body, headers=insurer), 422)
+    assert "document.n[0]" in error["fields"][0]["message"]
+    huge = {**body, "document": {}, "premium": "1" + "0" * 16}
+    assert error_of(client.post("/policies", json=huge, headers=insurer), 422)["fields"][0]["field"] == "premium"

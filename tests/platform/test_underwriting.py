@@ -18,13 +18,13 @@ from cyberins.services.errors import Conflict
 from cyberins.services.uow import unit_of_work
 from cyberins.store import session_factory
 from cyberins.store.models import PolicyRecord
-from tests.platform.world import World, policy_document
+from tests.platform.world import World, policy_document, profile
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def test_submission_moves_through_its_states_and_binds_once(client: TestClient, world: World, session: Session) -> None:
-    body = {"insurer_org_id": world.org["insurer_a"], "insured_org_id": world.org["insured_a"], "profile": {"n": 1}}
+    body = {"insurer_org_id": world.org["insurer_a"], "insured_org_id": world.org["insured_a"], "profile": profile("A")}
     created = client.post("/submissions", json=body, headers=world.headers("broker_a"))
     assert created.status_code == 201 and created.json()["state"] == "submitted"
     sub_id = created.json()["id"]
@@ -153,7 +153,7 @@ def test_concurrent_writers_cannot_lose_an_update(engine: Engine, world: World) 
 
 
 def test_a_submission_can_be_withdrawn_or_declined_but_not_both(client: TestClient, world: World) -> None:
-    body = {"insurer_org_id": world.org["insurer_a"], "profile": {"n": 2}}
+    body = {"insurer_org_id": world.org["insurer_a"], "profile": profile("B")}
     first = client.post("/submissions", json=body, headers=world.headers("insured_a")).json()
     second = client.post("/submissions", json=body, headers=world.headers("insured_a")).json()
     assert first["broker_org_id"] is None and first["insured_org_id"] == world.org["insured_a"]

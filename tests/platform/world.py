@@ -56,6 +56,13 @@ def password_hash() -> str:
     return auth.hash_password(PASSWORD)
 
 
+def profile(name: str, **extra: Any) -> dict[str, Any]:
+    """A valid organisation profile (a mid-sized retailer with the basic controls), as a client would send it."""
+    controls = {"mfa": True, "edr": True, "offline_backups": True}
+    base = {"name": name, "industry": "retail", "annual_revenue": "80000000", "employees": 200, "controls": controls}
+    return base | extra
+
+
 def policy_document(file: str, number: str) -> dict[str, Any]:
     """An example wording as JSON would carry it (dates as strings), with its own policy number."""
     document: dict[str, Any] = json.loads(json.dumps(read_document(EXAMPLES / file), default=str))
@@ -118,7 +125,7 @@ def build_world(session: Session, settings: Settings, clock: FixedClock) -> Worl
 def _market(session: Session, world: World, m: str, document: dict[str, Any], currency: str, clock: FixedClock) -> None:
     broker, insurer = world.principal[f"broker_{m}"], world.principal[f"insurer_{m}"]
     sub = underwriting.submit(
-        session, broker, world.org[f"insurer_{m}"], {"industry": "retail"}, world.org[f"insured_{m}"]
+        session, broker, world.org[f"insurer_{m}"], profile(f"insured_{m} org"), world.org[f"insured_{m}"]
     )
     world.ids[f"submission_{m}"] = sub.id
     underwriting.record_assessment(session, insurer, sub.id, {"expected_loss": "12000"}, seed=7)

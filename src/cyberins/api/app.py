@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from cyberins.api import errors
+from cyberins.api.deps import no_nul
 from cyberins.api.limits import BodySizeLimit
 from cyberins.api.routes import auth, claims, meta, organizations, platform, underwriting
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
@@ -17,14 +18,15 @@ from cyberins.settings import Settings
 from cyberins.store.db import make_engine, session_factory
 
 DESCRIPTION = """
-Cyber insurance platform API: parties, underwriting (submission → bound policy → expiry, renewal or
-cancellation), claims (report → responder → forensics → decision → adjustment → settlement → payment →
-close) and a services marketplace.
+Cyber insurance platform API: parties, underwriting (submission → assessment → quote → bound policy →
+expiry, renewal or cancellation), claims (report → responder → forensics → decision → adjustment →
+settlement → payment → close) and a services marketplace. Assessment, quoting, the coverage decision, the
+loss adjustment and the settlement are computed by the risk, pricing and claims engines.
 
 Sign in with `POST /auth/token` and send `Authorization: Bearer <token>`, or send a machine client's
 `X-API-Key`. Everything except health, readiness, version, this schema and `/catalog` needs credentials;
 ids of other parties answer 404. Errors have one shape: `{"error": {"code", "message", "fields"}}`.
-POSTs that bind a policy or pay a claim need an `Idempotency-Key` header.
+POSTs that bind a policy, settle or pay a claim need an `Idempotency-Key` header.
 """
 
 
@@ -43,7 +45,9 @@ def create_app(settings: Settings, *, clock: Clock = SYSTEM_CLOCK, queue: JobQue
                 jobs.close()
             engine.dispose()
 
-    app = FastAPI(title="cyberins", version="1", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="cyberins", version="1", description=DESCRIPTION, lifespan=lifespan, dependencies=[Depends(no_nul)]
+    )
     app.state.settings, app.state.clock = settings, clock
     errors.install(app)
     for module in (meta, auth, organizations, underwriting, claims, platform):

@@ -9,6 +9,8 @@ from fastapi import Depends, Header, Request
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from cyberins.api.schemas.common import NUL
+from cyberins.model.errors import InvalidInput
 from cyberins.services import auth
 from cyberins.services.access import Principal
 from cyberins.services.clock import Clock
@@ -70,3 +72,10 @@ IdempotencyKey = Annotated[
         description="One key per operation (a UUID); a retry with the same key and body gets the first response.",
     ),
 ]
+
+
+def no_nul(request: Request) -> None:
+    """Refuse (422) a path or query value holding a NUL character: no database column can store or match it."""
+    for name, value in (*request.path_params.items(), *request.query_params.multi_items()):
+        if NUL in str(value):
+            raise InvalidInput.one(name, "holds a NUL character (\\u0000)")

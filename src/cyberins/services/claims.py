@@ -138,14 +138,12 @@ def assign_responder(
         incident, before = _step(
             session, actor, incident_id, Action.ASSIGN_RESPONDER, C.RESPONDER_ASSIGNED, expected_version
         )
-        org = party_repo.organizations.get(session, responder_org_id)
-        if (
-            org is None
-            or org.kind != OrgKind.INCIDENT_RESPONDER.value
-            or not party_repo.has_relationship(
+        with session.no_autoflush:  # one UPDATE (one version) per transition, not one per lookup
+            org = party_repo.organizations.get(session, responder_org_id)
+            on_panel = party_repo.has_relationship(
                 session, RelationshipKind.INSURER_PANEL, incident.insurer_org_id, responder_org_id
             )
-        ):
+        if org is None or org.kind != OrgKind.INCIDENT_RESPONDER.value or not on_panel:
             raise NotFound("incident responder on the insurer's panel", responder_org_id)
         incident.responder_org_id = responder_org_id
         return _done(session, actor, incident, "assign_responder", before)

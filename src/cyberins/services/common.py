@@ -7,7 +7,7 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Problem
 from cyberins.model.money import check_currency, to_minor
 from cyberins.services.access import Action, Principal, require, scope_for
 from cyberins.services.errors import Conflict, NotFound
@@ -28,9 +28,17 @@ class Versioned(Protocol):
 T = TypeVar("T", bound=Base)
 
 
-def load_visible(session: Session, repo: Repository[T], aggregate: str, entity_id: str, principal: Principal) -> T:
+def load_visible(
+    session: Session,
+    repo: Repository[T],
+    aggregate: str,
+    entity_id: str,
+    principal: Principal,
+    *,
+    for_update: bool = False,
+) -> T:
     """The entity if the caller may see it; `NotFound` alike for a missing and a foreign id."""
-    entity = repo.get_scoped(session, entity_id, scope_for(principal, aggregate))
+    entity = repo.get_scoped(session, entity_id, scope_for(principal, aggregate), for_update=for_update)
     if entity is None:
         raise NotFound(aggregate, entity_id)
     return entity
@@ -44,10 +52,13 @@ def load_for(
     principal: Principal,
     action: Action,
     expected_version: int | None = None,
+    *,
+    for_update: bool = False,
 ) -> T:
     """Load for a change: 404 unless visible (so foreign ids say nothing), then 403 unless the role may act,
-    then 409 if the caller's version is stale."""
-    entity = load_visible(session, repo, aggregate, entity_id, principal)
+    then 409 if the caller's version is stale. `for_update` locks the row until the transaction ends, so
+    concurrent changes of one entity queue up instead of failing on a stale version."""
+    entity = load_visible(session, repo, aggregate, entity_id, principal, for_update=for_update)
     require(principal, action)
     check_version(entity, expected_version)  # type: ignore[arg-type]
     return entity
@@ -82,3 +93,8 @@ def page_args(limit: int, offset: int) -> tuple[int, int]:
     if offset < 0:
         raise InvalidInput.one("offset", "must not be negative")
     return limit, offset
+
+
+def under(prefix: str, exc: InvalidInput) -> InvalidInput:
+    """The same problems, each field named under `prefix` (`profile.industry`, `findings.costs[0].amount`)."""
+    return InvalidInput([Problem(f"{prefix}.{p.field}".rstrip("."), p.message) for p in exc.problems])

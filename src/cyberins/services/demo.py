@@ -145,7 +145,14 @@ def seed_demo(session: Session, examples: Path) -> DemoReport:
     prospect = s.org("Example Logistics Co., Ltd.", OrgKind.INSURED)
     s.link(RelationshipKind.BROKER_CLIENT, brokers[BROKER_WEST], prospect)
     if not underwriting.list_submissions(session, Principal(prospect.id, OrgKind.INSURED, Role.ADMIN), limit=1).total:
-        profile = {"name": prospect.name, "industry": "transport_logistics", "revenue": "800000000", "currency": "CNY"}
+        profile = {
+            "name": prospect.name,
+            "industry": "logistics",
+            "annual_revenue": "800000000",
+            "employees": 1500,
+            "controls": {"mfa": True, "edr": True, "offline_backups": True, "patch_sla": "within_30_days"},
+            "exposure": {"rdp_exposed": False},
+        }
         broker_admin = Principal(brokers[BROKER_WEST].id, OrgKind.BROKER, Role.ADMIN)
         underwriting.submit(session, broker_admin, insurer.id, profile, insured_org_id=prospect.id)
 

@@ -38,6 +38,12 @@ class StateMachine:
             raise AssertionError(f"{self.name}: {action!s} cannot lead to {target!r}")
         return target
 
+    def check_from(self, action: StrEnum | str, current: str) -> None:
+        """Raise `Conflict` unless `action` may start from `current` (before an engine computes the target)."""
+        rule = self.transitions.get(str(action))
+        if rule is None or current not in rule.sources:
+            self.check(action, current, "")
+
     def edges(self) -> list[tuple[str, str, str]]:
         """Every (source, action, target) edge, for documentation and tests."""
         return sorted((s, a, t) for a, rule in self.transitions.items() for s in rule.sources for t in rule.targets)

@@ -33,7 +33,8 @@ def pay_claim(
     """Pay (part of) a settled claim. Returns the payment and whether it is new (False: a retry's replay)."""
     key = check_key(idempotency_key)
     with unit_of_work(session):
-        incident = load_for(session, repo.incidents, "incident", incident_id, actor, Action.PAY)
+        # locked: two payments on one claim run one after the other, each seeing what the other paid
+        incident = load_for(session, repo.incidents, "incident", incident_id, actor, Action.PAY, for_update=True)
         first = keys.payment_with_key(session, incident.insurer_org_id, key)
         if first is not None:
             if (first.incident_id, first.amount, first.currency) != (incident.id, amount, currency):

@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import parse_model
 from cyberins.model.policy import Policy
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require, scope_for
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
-from cyberins.services.common import load_for, load_visible, money, page_args
+from cyberins.services.common import load_for, load_visible, money, page_args, under
 from cyberins.services.errors import Conflict, NotFound
 from cyberins.services.machine import StateMachine, transition
 from cyberins.services.premium import pro_rata_return
@@ -49,13 +49,14 @@ def org_of_kind(session: Session, org_id: str, kind: OrgKind) -> None:
         raise NotFound("organization", org_id)
 
 
-def validate_document(document: Mapping[str, Any]) -> Policy:
-    """The wording as a `Policy`; problems name the field under `document.`."""
+def validate_document(document: Mapping[str, Any], *, require_number: bool = True) -> Policy:
+    """The wording as a `Policy`; problems name the field under `document.`. A quoted wording may still lack
+    its number; a bound one carries it."""
     try:
         policy = parse_model(Policy, dict(document) if isinstance(document, Mapping) else document, "document")
     except InvalidInput as exc:
-        raise InvalidInput([Problem(f"document.{p.field}".rstrip("."), p.message) for p in exc.problems]) from None
-    if not policy.policy_number:
+        raise under("document", exc) from None
+    if require_number and not policy.policy_number:
         raise InvalidInput.one("document.policy_number", "a bound policy carries its policy_number")
     return policy
 

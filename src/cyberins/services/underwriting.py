@@ -2,7 +2,8 @@
 `cyberins.services.policies` takes over: expired / renewed / cancelled).
 
 Assessment and quoting are done by the engines (`cyberins.assess`, `cyberins.pricing`); the transitions
-here take their *results* and record them, so wiring an engine is one call before the transition.
+here take their *results* and record them, and `cyberins.services.assessment` runs the engines before them.
+A submission's profile is validated as the assessor reads it; a bind takes the quoted wording and premium.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cyberins.assess import OrganizationProfile
 from cyberins.model.errors import InvalidInput
+from cyberins.model.loading import parse_model
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require, scope_for
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
-from cyberins.services.common import load_for, load_visible, money, page_args
+from cyberins.services.common import load_for, load_visible, money, page_args, under
 from cyberins.services.errors import NotFound
 from cyberins.services.machine import StateMachine, transition
-from cyberins.services.policies import new_policy, org_of_kind
+from cyberins.services.policies import new_policy, org_of_kind, validate_document
 from cyberins.services.uow import unit_of_work
 from cyberins.store.models import PolicyRecord, Submission
 from cyberins.store.repos import lifecycle as repo
@@ -43,6 +46,18 @@ SUBMISSION_MACHINE = StateMachine(
 )
 
 
+def validate_profile(data: Mapping[str, Any]) -> OrganizationProfile:
+    """A submission's profile as the assessor reads it (`cyberins.assess.OrganizationProfile`); problems name
+    the field under `profile.`. Calibration overrides are the insurer's, never the applicant's."""
+    try:
+        profile = parse_model(OrganizationProfile, dict(data), "profile")
+    except InvalidInput as exc:
+        raise under("profile", exc) from None
+    if profile.calibration_overrides:
+        raise InvalidInput.one("profile.calibration_overrides", "a submission is assessed on the insurer's calibration")
+    return profile
+
+
 def submit(
     session: Session,
     actor: Principal,
@@ -50,7 +65,7 @@ def submit(
     profile: Mapping[str, Any],
     insured_org_id: str | None = None,
 ) -> Submission:
-    """An insured asks an insurer for cover (a broker does so for one of its clients)."""
+    """An insured asks an insurer for cover (a broker does so for one of its clients) with a valid profile."""
     with unit_of_work(session):
         insured = insured_org_id or actor.org_id
         if not actor.system and insured not in party_repo.linked_org_ids(session, actor.org_id):
@@ -65,12 +80,13 @@ def submit(
             raise InvalidInput.one("insured_org_id", "an insured submits for itself")
         org_of_kind(session, insured, OrgKind.INSURED)
         org_of_kind(session, insurer_org_id, OrgKind.INSURER)
+        checked = validate_profile(profile).model_dump(mode="json", exclude_unset=True)
         sub = Submission(
             insured_org_id=insured,
             insurer_org_id=insurer_org_id,
             broker_org_id=broker,
             state=S.SUBMITTED.value,
-            profile=dict(profile),
+            profile=checked,
         )
         repo.submissions.add(session, sub)
         audit.record(session, actor, "submission.submit", "submission", sub.id, before=None, after=sub)
@@ -155,22 +171,55 @@ def _close(
     return sub
 
 
+def quoted_terms(
+    sub: Submission,
+    document: Mapping[str, Any] | None,
+    premium: Decimal | None,
+    currency: str | None,
+    policy_number: str | None,
+) -> tuple[dict[str, Any], Decimal, str]:
+    """The wording, premium and currency a bind takes: the quote's. What the caller restates must agree with
+    it (to change a term, quote again); the policy number may be given here if the quoted wording has none."""
+    quote: Mapping[str, Any] = sub.quote or {}
+    quoted_premium, quoted_currency = Decimal(str(quote.get("premium", "0"))), str(quote.get("currency", ""))
+    if premium is not None and premium != quoted_premium:
+        raise InvalidInput.one("premium", f"the quote is {quoted_premium} {quoted_currency}; quote again to change it")
+    if currency is not None and currency != quoted_currency:
+        raise InvalidInput.one("currency", f"the quote is in {quoted_currency}")
+    quoted = quote.get("details", {}).get("policy")
+    if document is None and quoted is None:
+        raise InvalidInput.one("document", "the quote names no wording: give the document to bind")
+    wording = dict(document if document is not None else quoted)
+    if document is not None and quoted is not None:
+        given = validate_document(document, require_number=False).model_copy(update={"policy_number": None})
+        offered = validate_document(quoted, require_number=False).model_copy(update={"policy_number": None})
+        if given != offered:
+            raise InvalidInput.one("document", "differs from the quoted wording: quote it first")
+    if policy_number is not None:
+        if wording.get("policy_number") not in (None, policy_number):
+            raise InvalidInput.one("policy_number", "differs from document.policy_number")
+        wording["policy_number"] = policy_number
+    return wording, quoted_premium, quoted_currency
+
+
 def bind_submission(
     session: Session,
     actor: Principal,
     submission_id: str,
-    document: Mapping[str, Any],
-    premium: Decimal,
-    currency: str,
+    document: Mapping[str, Any] | None = None,
+    premium: Decimal | None = None,
+    currency: str | None = None,
     *,
+    policy_number: str | None = None,
     expected_version: int | None = None,
 ) -> PolicyRecord:
-    """Bind a quoted submission with the agreed wording and premium: the submission is bound, a policy active."""
+    """Bind a quoted submission: the quoted wording at the quoted premium becomes an active policy."""
     with unit_of_work(session):
         sub, before = _advance(session, actor, submission_id, Action.BIND, expected_version)
         sub.state = SUBMISSION_MACHINE.check("bind", sub.state, S.BOUND)
+        wording, amount, curr = quoted_terms(sub, document, premium, currency, policy_number)
         parties = (sub.insured_org_id, sub.insurer_org_id, sub.broker_org_id)
-        record = new_policy(session, actor, document, premium, currency, parties, submission_id=sub.id)
+        record = new_policy(session, actor, wording, amount, curr, parties, submission_id=sub.id)
         audit.record(session, actor, "submission.bind", "submission", sub.id, before=before, after=sub)
     return record
 

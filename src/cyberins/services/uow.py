@@ -44,3 +44,10 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         raise
     finally:
         session.info[_DEPTH] = depth
+
+
+def end_read(session: Session) -> None:
+    """Close a read-only transaction outside any unit of work (before a long computation), keeping the loaded
+    objects usable; inside a unit of work, or with pending changes, nothing happens."""
+    if session.info.get(_DEPTH, 0) == 0 and not (session.new or session.dirty or session.deleted):
+        session.commit()

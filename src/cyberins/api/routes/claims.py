@@ -6,9 +6,10 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from cyberins.api.deps import ClockDep, IdempotencyKey, PrincipalDep, SessionDep
-from cyberins.api.routes.common import Limit, Offset, replayable
+from cyberins.api.routes.common import Limit, Offset, replay_documented, replayable
 from cyberins.api.schemas.claims import (
     ClaimClose,
+    ClaimFindings,
     ClaimReopen,
     ForensicsSubmit,
     IncidentAssign,
@@ -18,7 +19,7 @@ from cyberins.api.schemas.claims import (
     PaymentPublic,
 )
 from cyberins.api.schemas.common import ERROR_RESPONSES, Page, page_of
-from cyberins.services import claims, idempotency, payments
+from cyberins.services import adjusting, claims, idempotency, payments
 from cyberins.store.vocab import IncidentState
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -80,6 +81,42 @@ def submit_forensics(
     return IncidentPublic.model_validate(incident)
 
 
+@router.post("/incidents/{incident_id}/decide", response_model=IncidentPublic, tags=["claims"])
+def decide_coverage(
+    incident_id: str, body: ClaimFindings, session: SessionDep, principal: PrincipalDep
+) -> IncidentPublic:
+    """Decide cover (定责) from the findings with the claims engine; nothing covered denies the claim."""
+    incident = adjusting.decide_coverage(session, principal, incident_id, body.findings, expected_version=body.version)
+    return IncidentPublic.model_validate(incident)
+
+
+@router.post("/incidents/{incident_id}/adjust", response_model=IncidentPublic, tags=["claims"])
+def adjust_loss(incident_id: str, body: ClaimFindings, session: SessionDep, principal: PrincipalDep) -> IncidentPublic:
+    """Quantify the loss (定损): the adjusted loss before any policy term, per coverage (rule 16)."""
+    incident = adjusting.adjust_loss(session, principal, incident_id, body.findings, expected_version=body.version)
+    return IncidentPublic.model_validate(incident)
+
+
+@router.post(
+    "/incidents/{incident_id}/settle",
+    response_model=IncidentPublic,
+    responses=replay_documented(200),
+    tags=["claims"],
+)
+def settle_claim(
+    incident_id: str, body: ClaimFindings, key: IdempotencyKey, session: SessionDep, principal: PrincipalDep
+) -> JSONResponse:
+    """Settle (理算) through the terms engine; what the policy already settled on its other claims erodes the
+    sublimits and the aggregate (rule 11). Answers once per `Idempotency-Key`."""
+
+    def run() -> tuple[int, dict[str, object]]:
+        incident = adjusting.settle_claim(session, principal, incident_id, body.findings, expected_version=body.version)
+        return 200, IncidentPublic.model_validate(incident).model_dump(mode="json")
+
+    request = {"incident_id": incident_id, **body.model_dump(mode="json")}
+    return replayable(idempotency.once(session, principal, key, "POST /incidents/{id}/settle", request, run))
+
+
 @router.post("/incidents/{incident_id}/close", response_model=IncidentPublic, tags=["claims"])
 def close_claim(incident_id: str, body: ClaimClose, session: SessionDep, principal: PrincipalDep) -> IncidentPublic:
     incident = claims.close_claim(session, principal, incident_id, body.reason, expected_version=body.version)
@@ -104,7 +141,13 @@ def list_payments(
     return page_of(PaymentPublic, page)
 
 
-@router.post("/payments", response_model=PaymentPublic, status_code=201, tags=["claims"])
+@router.post(
+    "/payments",
+    response_model=PaymentPublic,
+    status_code=201,
+    responses=replay_documented(201),
+    tags=["claims"],
+)
 def pay(body: PaymentCreate, key: IdempotencyKey, session: SessionDep, principal: PrincipalDep) -> JSONResponse:
     """Pay a settled claim. Retrying with the same key and body returns the first payment; nothing is paid twice."""
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from cyberins.api.deps import ClockDep, IdempotencyKey, PrincipalDep, SessionDep
-from cyberins.api.routes.common import Limit, Offset, replayable
+from cyberins.api.deps import ClockDep, IdempotencyKey, PrincipalDep, SessionDep, SettingsDep
+from cyberins.api.routes.common import Limit, Offset, replay_documented, replayable
 from cyberins.api.schemas.common import ERROR_RESPONSES, Page, page_of
 from cyberins.api.schemas.underwriting import (
     PolicyCancel,
@@ -14,12 +14,14 @@ from cyberins.api.schemas.underwriting import (
     PolicyExpire,
     PolicyPublic,
     PolicyRenew,
+    SubmissionAssess,
     SubmissionBind,
     SubmissionClose,
     SubmissionCreate,
     SubmissionPublic,
+    SubmissionQuote,
 )
-from cyberins.services import idempotency, policies, underwriting
+from cyberins.services import assessment, idempotency, policies, underwriting
 from cyberins.store.vocab import PolicyState, SubmissionState
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -53,6 +55,38 @@ def get_submission(submission_id: str, session: SessionDep, principal: Principal
     return SubmissionPublic.model_validate(underwriting.get_submission(session, principal, submission_id))
 
 
+@router.post("/submissions/{submission_id}/assess", response_model=SubmissionPublic, tags=["underwriting"])
+def assess_submission(
+    submission_id: str,
+    body: SubmissionAssess,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> SubmissionPublic:
+    """Assess the profile: risk model, simulated gross AAL/VaR/TVaR, expected loss by event type, the factors
+    that explain it and eligibility, stored with the catalog version, seed and years that reproduce it."""
+    seed = settings.seed if body.seed is None else body.seed
+    sub = assessment.assess_submission(
+        session, principal, submission_id, seed=seed, years=body.years, expected_version=body.version, clock=clock
+    )
+    return SubmissionPublic.model_validate(sub)
+
+
+@router.post("/submissions/{submission_id}/quote", response_model=SubmissionPublic, tags=["underwriting"])
+def quote_submission(
+    submission_id: str, body: SubmissionQuote, session: SessionDep, principal: PrincipalDep
+) -> SubmissionPublic:
+    """Price the wording on the assessed model (same seed and years): technical premium, its build-up and,
+    when asked, a limit × retention grid; a tier's controls are assessed in. 409 when eligibility declines."""
+    tier = assessment.Tier(body.tier.name, tuple(body.tier.controls)) if body.tier else None
+    grid = assessment.GridOptions(tuple(body.grid.limits), tuple(body.grid.retentions)) if body.grid else None
+    sub = assessment.quote_submission(
+        session, principal, submission_id, body.document, tier=tier, grid=grid, expected_version=body.version
+    )
+    return SubmissionPublic.model_validate(sub)
+
+
 @router.post("/submissions/{submission_id}/decline", response_model=SubmissionPublic, tags=["underwriting"])
 def decline_submission(
     submission_id: str, body: SubmissionClose, session: SessionDep, principal: PrincipalDep
@@ -71,15 +105,28 @@ def withdraw_submission(
     return SubmissionPublic.model_validate(sub)
 
 
-@router.post("/submissions/{submission_id}/bind", response_model=PolicyPublic, status_code=201, tags=["underwriting"])
+@router.post(
+    "/submissions/{submission_id}/bind",
+    response_model=PolicyPublic,
+    status_code=201,
+    responses=replay_documented(201),
+    tags=["underwriting"],
+)
 def bind_submission(
     submission_id: str, body: SubmissionBind, key: IdempotencyKey, session: SessionDep, principal: PrincipalDep
 ) -> JSONResponse:
-    """Bind a quoted submission: the policy becomes active."""
+    """Bind a quoted submission: the quoted wording at the quoted premium becomes an active policy."""
 
     def run() -> tuple[int, dict[str, object]]:
         record = underwriting.bind_submission(
-            session, principal, submission_id, body.document, body.premium, body.currency, expected_version=body.version
+            session,
+            principal,
+            submission_id,
+            body.document,
+            body.premium,
+            body.currency,
+            policy_number=body.policy_number,
+            expected_version=body.version,
         )
         return 201, _policy(record)
 
@@ -103,7 +150,13 @@ def list_policies(
     return page_of(PolicyPublic, page)
 
 
-@router.post("/policies", response_model=PolicyPublic, status_code=201, tags=["underwriting"])
+@router.post(
+    "/policies",
+    response_model=PolicyPublic,
+    status_code=201,
+    responses=replay_documented(201),
+    tags=["underwriting"],
+)
 def create_policy(
     body: PolicyCreate, key: IdempotencyKey, session: SessionDep, principal: PrincipalDep
 ) -> JSONResponse:
@@ -141,7 +194,13 @@ def expire_policy(
     return PolicyPublic.model_validate(record)
 
 
-@router.post("/policies/{policy_id}/renew", response_model=PolicyPublic, status_code=201, tags=["underwriting"])
+@router.post(
+    "/policies/{policy_id}/renew",
+    response_model=PolicyPublic,
+    status_code=201,
+    responses=replay_documented(201),
+    tags=["underwriting"],
+)
 def renew_policy(
     policy_id: str, body: PolicyRenew, key: IdempotencyKey, session: SessionDep, principal: PrincipalDep
 ) -> JSONResponse:

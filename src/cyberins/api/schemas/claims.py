@@ -67,6 +67,29 @@ class ForensicsSubmit(In):
     version: Version = None
 
 
+class ClaimFindings(In):
+    """The incident findings a claims step reads (`cyberins.model.incident.Incident`, as `cyberins claim adjust`
+    does); left out, the step reads those the step before used."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "findings": {
+                        "event_types": ["ransomware"],
+                        "root_cause": {"kind": "phishing"},
+                        "costs": [{"category": "forensics", "amount": "68000", "insurer_consent": True}],
+                    },
+                    "version": 4,
+                }
+            ]
+        },  # fmt: skip
+    )
+    findings: dict[str, Any] | None = None
+    version: Version = None
+
+
 class ClaimClose(In):
     reason: Annotated[str, Field(max_length=1000)] = ""
     version: Version = None

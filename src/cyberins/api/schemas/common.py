@@ -11,15 +11,48 @@ from cyberins.model.money import to_minor
 
 #: An amount in a response: a decimal string, exact (never a binary float).
 MoneyText = Annotated[Decimal, PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json")]
+#: The largest amount the store holds: NUMERIC(20, 4) keeps 16 digits before the decimal point.
+MONEY_BOUND = Decimal(10) ** 16
 #: An amount in a request: a JSON string ("1234.50") is best; numbers are accepted.
-MoneyIn = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=20, decimal_places=4)]
+MoneyIn = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=20, decimal_places=4, lt=MONEY_BOUND)]
 Version = Annotated[int | None, Field(default=None, ge=1, description="The version you read; a stale one answers 409.")]
 
 
+NUL = "\x00"
+
+
+def nul_path(value: Any, path: str = "") -> str | None:
+    """Where `value` (a JSON value) holds a NUL character, which neither PostgreSQL text nor JSONB can store."""
+    if isinstance(value, str):
+        return path if NUL in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if NUL in str(key):
+                return where
+            found = nul_path(item, where)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = nul_path(item, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
+
+
 class In(BaseModel):
-    """A request body: unknown fields are an error, not silently dropped."""
+    """A request body: unknown fields are an error, not silently dropped; text never holds a NUL character."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        where = nul_path(data)
+        if where is not None:
+            raise ValueError(f"{where or 'the body'} holds a NUL character (\\u0000), which cannot be stored")
+        return data
 
 
 class Out(BaseModel):
@@ -78,6 +111,7 @@ def page_of(model: type[BaseModel], page: Any) -> dict[str, Any]:
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text}
     for code, text in {
+        400: "The body is not well-formed (JSON or form data that cannot be parsed)",
         401: "No valid credentials",
         403: "Your role may not do this",
         404: "Not found (or not yours)",

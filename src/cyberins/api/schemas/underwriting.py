@@ -8,9 +8,18 @@ from typing import Annotated, Any, ClassVar
 from pydantic import ConfigDict, Field
 
 from cyberins.api.schemas.common import In, MoneyIn, MoneyText, Out, Version
+from cyberins.services.assessment import DEFAULT_YEARS, MAX_YEARS, MIN_YEARS
 from cyberins.store.vocab import PolicyState, SubmissionState
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["CNY"])]
+
+PROFILE_EXAMPLE: dict[str, Any] = {
+    "name": "Foshan Jinrui Hardware Products Co., Ltd.",
+    "industry": "manufacturing",
+    "annual_revenue": "38000000",
+    "employees": 120,
+    "controls": {"mfa": True, "edr": True, "offline_backups": True},
+}
 
 POLICY_EXAMPLE: dict[str, Any] = {
     "policy_number": "CY-SME-2026-0001",
@@ -28,12 +37,56 @@ class SubmissionCreate(In):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "examples": [{"insurer_org_id": "5f0c…", "profile": {"industry": "retail", "revenue": "8e7"}}]
+            "examples": [{"insurer_org_id": "5f0c…", "profile": PROFILE_EXAMPLE}]
         },
     )
     insurer_org_id: str
     insured_org_id: str | None = Field(default=None, description="Required when a broker submits for a client.")
-    profile: dict[str, Any] = Field(description="The organization profile the assessment engine reads.")
+    profile: dict[str, Any] = Field(
+        description="The organization profile (`cyberins assess` reads the same; docs/profiles.md); "
+        "problems name the field under `profile.`."
+    )
+
+
+class SubmissionAssess(In):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"seed": 42, "years": 20000}]})
+    seed: Annotated[int | None, Field(default=None, ge=0, le=2**63 - 1, description="Default: CYBERINS_SEED.")]
+    years: Annotated[int, Field(ge=MIN_YEARS, le=MAX_YEARS, description="Simulated years.")] = DEFAULT_YEARS
+    version: Version = None
+
+
+class QuoteTier(In):
+    name: Annotated[str, Field(min_length=1, max_length=60, examples=["managed_security"])]
+    controls: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+        default_factory=list,
+        max_length=40,
+        description="Questionnaire controls the tier's services put in place; the model is re-assessed with them.",
+        examples=[["mfa", "edr"]],
+    )
+
+
+class QuoteGrid(In):
+    limits: list[MoneyIn] = Field(min_length=1, max_length=5, description="Aggregate-limit options.")
+    retentions: list[MoneyIn] = Field(min_length=1, max_length=5, description="Retention options (every coverage).")
+
+
+class SubmissionQuote(In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "document": {k: v for k, v in POLICY_EXAMPLE.items() if k != "policy_number"},
+                    "grid": {"limits": ["1000000", "2000000"], "retentions": ["10000", "50000"]},
+                    "tier": {"name": "managed_security", "controls": ["edr"]},
+                }
+            ]
+        },
+    )
+    document: dict[str, Any] = Field(description="The wording to price (its policy_number may wait for the bind).")
+    grid: QuoteGrid | None = None
+    tier: QuoteTier | None = None
+    version: Version = None
 
 
 class SubmissionPublic(Out):
@@ -72,9 +125,15 @@ class PolicyCreate(In):
 
 
 class SubmissionBind(In):
-    document: dict[str, Any]
-    premium: MoneyIn
-    currency: Currency
+    """Binds the quoted wording at the quoted premium; what is restated here must agree with the quote."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"policy_number": "CY-SME-2026-0042", "version": 3}]}
+    )
+    policy_number: Annotated[str | None, Field(default=None, min_length=1, max_length=80)]
+    document: dict[str, Any] | None = None
+    premium: MoneyIn | None = None
+    currency: Currency | None = None
     version: Version = None
 
 

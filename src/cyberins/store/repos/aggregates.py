@@ -61,8 +61,12 @@ class Repository(Generic[T]):
             stmt = stmt.with_for_update()
         return session.scalars(stmt).one_or_none()
 
-    def get_scoped(self, session: Session, entity_id: str, scope: PartyScope) -> T | None:
+    def get_scoped(self, session: Session, entity_id: str, scope: PartyScope, *, for_update: bool = False) -> T | None:
+        """The row if `scope` sees it; `for_update` locks it until the transaction ends (PostgreSQL; SQLite's
+        writers are serialized by BEGIN IMMEDIATE already)."""
         stmt = select(self.model).where(self._column("id") == entity_id, self._scope(scope))
+        if for_update:
+            stmt = stmt.with_for_update()
         # fresh from the database, not a stale copy from the identity map: a use case decides on current state
         return session.scalars(stmt.execution_options(populate_existing=True)).one_or_none()
 

@@ -34,6 +34,12 @@ def incident_for_summary(session: Session, policy_id: str, summary: str) -> Inci
     return session.scalars(stmt).first()
 
 
+def incidents_of_policy(session: Session, policy_id: str) -> list[Incident]:
+    """Every incident reported under a policy, oldest report first."""
+    stmt = select(Incident).where(Incident.policy_id == policy_id).order_by(Incident.reported_at, Incident.id)
+    return list(session.scalars(stmt))
+
+
 def payments_of(session: Session, incident_id: str) -> list[Payment]:
     stmt = select(Payment).where(Payment.incident_id == incident_id).order_by(Payment.created_at)
     return list(session.scalars(stmt))
