@@ -97,18 +97,18 @@ def _draw(
     model: RiskModel, covs: tuple[Coverage, ...], n_years: int, rng: np.random.Generator
 ) -> tuple[LossTable, IntArray]:
     column = {c: j for j, c in enumerate(covs)}
-    years, types, money, out_event, out_col, out_hours, out_rate = [], [], [], [], [], [], []
+    counts = [et.frequency.sample(rng, n_years) for et in model.event_types]
+    sizes = [int(c.sum()) for c in counts]
+    ground_up = np.zeros((sum(sizes), len(covs)))  # filled block by block: no concatenation copy
+    years, types, out_event, out_col, out_hours, out_rate = [], [], [], [], [], []
     start = 0
-    for i, et in enumerate(model.event_types):
-        counts = et.frequency.sample(rng, n_years)
-        n = int(counts.sum())
+    for i, (et, per_year, n) in enumerate(zip(model.event_types, counts, sizes, strict=True)):
         draws = et.severity.sample(rng, n)
         cols = [column[c] for c in draws.coverages]
-        block = np.zeros((n, len(covs)))
-        block[:, cols] = draws.money
-        years.append(np.repeat(np.arange(n_years, dtype=np.int64), counts))
+        ground_up[start : start + n, cols] = draws.money
+        with_events = np.flatnonzero(per_year)  # most years have none: repeat only those that do
+        years.append(np.repeat(with_events.astype(np.int64), per_year[with_events]))
         types.append(np.full(n, i, dtype=np.int64))
-        money.append(block)
         for j, (hours, per_hour) in draws.outages.items():
             out_event.append(np.arange(start, start + n, dtype=np.int64))
             out_col.append(np.full(n, cols[j], dtype=np.int64))
@@ -127,7 +127,6 @@ def _draw(
     if out_event:
         hours = cat(out_hours)
         outages = Outages(rank[cat(out_event)], cat(out_col), np.zeros_like(hours), hours, cat(out_rate))
-    ground_up = cat(money) if money else np.zeros((0, len(covs)))
     table = LossTable(
         coverages=covs,
         period=period[order],
@@ -177,8 +176,11 @@ class _Accumulator:
         window = slice(offset, offset + n_years)
         self.gross[window] = np.bincount(period, weights=g, minlength=n_years)
         self.insured[window] = np.bincount(period, weights=p, minlength=n_years)
-        np.maximum.at(self.gross_max[window], period, g)
-        np.maximum.at(self.insured_max[window], period, p)
+        # The simulated table is sorted by year: each year's largest event is a segmented maximum.
+        starts = np.flatnonzero(np.r_[True, period[1:] != period[:-1]]) if len(period) else period
+        if len(period):
+            self.gross_max[window][period[starts]] = np.maximum.reduceat(g, starts)
+            self.insured_max[window][period[starts]] = np.maximum.reduceat(p, starts)
         self.cov_gross += gross.sum(axis=0)
         self.cov_insured += paid.sum(axis=0)
         n_types = len(self.type_gross)

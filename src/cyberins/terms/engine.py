@@ -22,7 +22,7 @@ import numpy as np
 
 from cyberins.model.ids import Coverage, WaitingPeriodMode
 from cyberins.terms.compiled import MODE_CODES, CompiledTerms
-from cyberins.terms.kernels import capped_running, overlap_hours, scatter_add, take_retention
+from cyberins.terms.kernels import capped_running, overlap_hours, reaches_cap, scatter_add, take_retention
 from cyberins.terms.tables import Amounts, BoolArray, IntArray, LossTable
 
 
@@ -164,8 +164,10 @@ def apply_terms(
         prior, prior_total = prior.astype(np.float64), float(prior_total)
     loss = capped_running(loss, period, work.sublimit, prior)
     record(Step.SUBLIMIT, loss, defence)
-    flat = capped_running(loss.reshape(-1), np.repeat(period, k), work.aggregate_limit, prior_total)
-    payable = flat.reshape(n, k) + defence
+    if reaches_cap(loss.sum(axis=1), period, work.aggregate_limit, prior_total):
+        # Erode the aggregate event by event and, within an event, coverage by coverage (rule 1).
+        loss = capped_running(loss.reshape(-1), np.repeat(period, k), work.aggregate_limit, prior_total).reshape(n, k)
+    payable = loss + defence
     record(Step.AGGREGATE, payable)
 
     back = None
@@ -175,6 +177,8 @@ def apply_terms(
 
     def full(values: Amounts) -> Amounts:
         """Back to the input's row order and the policy's columns (absent coverages pay zero)."""
+        if back is None and len(present) == len(terms.coverages):
+            return values
         out = terms.zeros((n, len(terms.coverages)))
         out[:, present] = values if back is None else values[back]
         return out

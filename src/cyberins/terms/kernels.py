@@ -31,6 +31,14 @@ def take_retention(defence: Amounts, loss: Amounts, retention: Amounts, zero: An
     return defence_left, np.maximum(loss - retention_left, zero)
 
 
+def reaches_cap(amounts: Amounts, group: IntArray, cap: Any, prior: Any) -> bool:
+    """Whether any group's total (rows sorted by group; 1-d amounts) plus `prior` exceeds `cap`."""
+    if amounts.shape[0] == 0:
+        return False
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    return bool((np.add.reduceat(amounts, starts) + prior > cap).any())
+
+
 def capped_running(amounts: Amounts, group: IntArray, cap: Any, prior: Any) -> Amounts:
     """Pay `amounts` in row order until each column's running total within a group reaches `cap`.
 
