@@ -8,6 +8,7 @@ binomial by mean and variance.
 
 from __future__ import annotations
 
+import functools
 import math
 from statistics import NormalDist
 from typing import Annotated, Any, Literal
@@ -34,29 +35,49 @@ class _Dist(BaseModel):
 SPARSE_BELOW = 0.25
 
 
-def sparse_counts(rng: np.random.Generator, n: int, pmf: FloatArray) -> IntArray:
-    """Counts for `n` years from a count distribution given by its pmf over 0, 1, …, drawn sparsely.
+def sparse_years(rng: np.random.Generator, n: int, pmf: FloatArray) -> IntArray:
+    """The year of each event over `n` years, for a count distribution given by its pmf over 0, 1, …
 
     Cyber events are rare: most simulated years have none. Instead of one draw per year, draw how many years
     have at least one event (binomial with 1 − p₀), which years (uniformly, without replacement), and their
     counts from the distribution truncated at zero (inverse CDF). The counts have exactly the distribution
     of independent per-year draws; the work is proportional to the years with events, not to all years.
+    Years come unordered, each repeated as many times as it has events.
     """
-    counts = np.zeros(n, dtype=np.int64)
     p0 = float(pmf[0])
     hit = int(rng.binomial(n, 1.0 - p0))
-    if hit:
-        years = rng.choice(n, hit, replace=False, shuffle=False)
-        cdf = np.cumsum(pmf)
-        u = p0 + rng.random(hit) * (1.0 - p0)
-        counts[years] = np.minimum(np.searchsorted(cdf, u, side="right"), len(pmf) - 1)
-    return counts
+    if not hit:
+        return np.zeros(0, dtype=np.int64)
+    years = rng.choice(n, hit, replace=False, shuffle=False).astype(np.int64)
+    u = p0 + rng.random(hit) * (1.0 - p0)
+    counts = np.minimum(np.searchsorted(np.cumsum(pmf), u, side="right"), len(pmf) - 1)
+    return np.repeat(years, counts)
+
+
+def _years_of(counts: IntArray) -> IntArray:
+    with_events = np.flatnonzero(counts)
+    return np.repeat(with_events.astype(np.int64), counts[with_events])
+
+
+@functools.lru_cache(maxsize=256)
+def _poisson_pmf(lam: float) -> FloatArray:
+    return _pmf_table(stats.poisson(lam))
+
+
+@functools.lru_cache(maxsize=256)
+def _nbinom_pmf(size: float, p: float) -> FloatArray:
+    return _pmf_table(stats.nbinom(size, p))
 
 
 def _pmf_table(dist: stats.rv_discrete) -> FloatArray:
-    """pmf over 0..K, K far enough in the tail that what lies beyond is below double precision."""
+    """pmf over 0..K, K far enough in the tail that what lies beyond is below double precision.
+
+    Cached per parameter set (`_poisson_pmf`, `_nbinom_pmf`): every chunk of a simulation reuses the table.
+    """
     top = int(dist.isf(1e-16)) + 2
-    return np.asarray(dist.pmf(np.arange(top + 1)), dtype=np.float64)
+    table = np.asarray(dist.pmf(np.arange(top + 1)), dtype=np.float64)
+    table.flags.writeable = False
+    return table
 
 
 class Poisson(_Dist):
@@ -64,9 +85,14 @@ class Poisson(_Dist):
     lam: float = Field(ge=0, allow_inf_nan=False, description="expected events per year")
 
     def sample(self, rng: np.random.Generator, n: int) -> IntArray:
+        """Events in each of `n` years."""
+        return np.bincount(self.event_years(rng, n), minlength=n)
+
+    def event_years(self, rng: np.random.Generator, n: int) -> IntArray:
+        """The year (0 … n−1) of each event over `n` years, unordered."""
         if 1 - math.exp(-self.lam) < SPARSE_BELOW:
-            return sparse_counts(rng, n, _pmf_table(stats.poisson(self.lam)))
-        return rng.poisson(self.lam, n).astype(np.int64)
+            return sparse_years(rng, n, _poisson_pmf(self.lam))
+        return _years_of(rng.poisson(self.lam, n))
 
     def mean(self) -> float:
         return self.lam
@@ -90,12 +116,17 @@ class NegBin(_Dist):
         return self
 
     def sample(self, rng: np.random.Generator, n: int) -> IntArray:
+        """Events in each of `n` years."""
+        return np.bincount(self.event_years(rng, n), minlength=n)
+
+    def event_years(self, rng: np.random.Generator, n: int) -> IntArray:
+        """The year (0 … n−1) of each event over `n` years, unordered."""
         if self.mean_ == 0:
-            return np.zeros(n, dtype=np.int64)
+            return np.zeros(0, dtype=np.int64)
         size, p = self.mean_**2 / (self.var - self.mean_), self.mean_ / self.var
         if 1 - p**size < SPARSE_BELOW:
-            return sparse_counts(rng, n, _pmf_table(stats.nbinom(size, p)))
-        return rng.negative_binomial(size, p, n).astype(np.int64)
+            return sparse_years(rng, n, _nbinom_pmf(size, p))
+        return _years_of(rng.negative_binomial(size, p, n))
 
     def mean(self) -> float:
         return self.mean_

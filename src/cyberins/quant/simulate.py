@@ -97,17 +97,15 @@ def _draw(
     model: RiskModel, covs: tuple[Coverage, ...], n_years: int, rng: np.random.Generator
 ) -> tuple[LossTable, IntArray]:
     column = {c: j for j, c in enumerate(covs)}
-    counts = [et.frequency.sample(rng, n_years) for et in model.event_types]
-    sizes = [int(c.sum()) for c in counts]
+    event_years = [et.frequency.event_years(rng, n_years) for et in model.event_types]
+    sizes = [len(y) for y in event_years]
     ground_up = np.zeros((sum(sizes), len(covs)))  # filled block by block: no concatenation copy
-    years, types, out_event, out_col, out_hours, out_rate = [], [], [], [], [], []
+    types, out_event, out_col, out_hours, out_rate = [], [], [], [], []
     start = 0
-    for i, (et, per_year, n) in enumerate(zip(model.event_types, counts, sizes, strict=True)):
+    for i, (et, n) in enumerate(zip(model.event_types, sizes, strict=True)):
         draws = et.severity.sample(rng, n)
         cols = [column[c] for c in draws.coverages]
         ground_up[start : start + n, cols] = draws.money
-        with_events = np.flatnonzero(per_year)  # most years have none: repeat only those that do
-        years.append(np.repeat(with_events.astype(np.int64), per_year[with_events]))
         types.append(np.full(n, i, dtype=np.int64))
         for j, (hours, per_hour) in draws.outages.items():
             out_event.append(np.arange(start, start + n, dtype=np.int64))
@@ -116,7 +114,7 @@ def _draw(
             out_rate.append(per_hour)
         start += n
     cat = np.concatenate
-    period = cat(years)
+    period = cat(event_years) if event_years else np.zeros(0, dtype=np.int64)
     # Events happen at uniform times within their year; the table is returned sorted by (year, time), the
     # order in which the terms engine erodes limits, so it need not sort or permute it again.
     key = period + rng.random(len(period))
