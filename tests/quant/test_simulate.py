@@ -104,3 +104,15 @@ def test_factors_scale_frequency_and_severity() -> None:
     adjusted = m.adjusted([Factor("mfa", et, frequency=0.5, severity=0.8, source="test")])
     assert adjusted.expected_loss() == pytest.approx(0.4 * 0.5 * 1_000 * 0.8)
     assert adjusted.event_types[0].factors[0].name == "mfa"
+
+
+def test_each_years_largest_event_is_its_maximum() -> None:
+    values = np.array([5.0, 1.0, 7.0, 3.0, 2.0, 9.0])
+    starts = np.array([0, 1, 4])  # years of 1, 3 and 2 events
+    assert sim._year_max(values, starts).tolist() == [5.0, 7.0, 9.0]
+
+
+def test_oep_comes_from_the_largest_event_and_never_exceeds_the_aep() -> None:
+    r = simulate(explicit(2.0, {"legal": lognormal(10, 1)}), None, 20_000, 4)
+    assert (r.ylt.gross_largest <= r.ylt.gross + 1e-9).all()
+    assert ((r.ylt.gross_largest > 0) == (r.ylt.gross > 0)).all()

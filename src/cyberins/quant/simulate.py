@@ -18,6 +18,7 @@ from cyberins.model.policy import Policy
 from cyberins.quant.metrics import LossMeasures
 from cyberins.quant.model import FloatArray, IntArray, RiskModel
 from cyberins.terms import CompiledTerms, LossTable, Outages, apply_terms
+from cyberins.terms.kernels import scatter_add
 
 #: Expected events per chunk: keeps a chunk's event matrix near 50 MB whatever the number of years.
 EVENTS_PER_CHUNK = 200_000
@@ -135,12 +136,28 @@ def _draw(
     return table, cat(types)[order]
 
 
+def _year_max(values: FloatArray, starts: IntArray) -> FloatArray:
+    """Largest value of each year (rows sorted by year, each year starting at `starts`).
+
+    Most years with an event have exactly one, whose value is its maximum; the segmented reduction runs on
+    the other years only (it costs per segment).
+    """
+    counts = np.diff(np.r_[starts, len(values)])
+    out = values[starts].copy()
+    several = counts > 1
+    if several.any():
+        rows = np.repeat(several, counts)
+        inner = np.r_[0, np.cumsum(counts[several])[:-1]]
+        out[several] = np.maximum.reduceat(values[rows], inner)
+    return out
+
+
 def _income(table: LossTable) -> FloatArray:
     """Hourly income lost per event and coverage, before any term."""
     out = np.zeros_like(table.ground_up)
     o = table.outages
     if o is not None:
-        np.add.at(out, (o.event, o.coverage), (o.end_h - o.start_h) * o.per_hour)
+        scatter_add(out, o.event * out.shape[1] + o.coverage, (o.end_h - o.start_h) * o.per_hour)
     return out
 
 
@@ -174,11 +191,11 @@ class _Accumulator:
         window = slice(offset, offset + n_years)
         self.gross[window] = np.bincount(period, weights=g, minlength=n_years)
         self.insured[window] = np.bincount(period, weights=p, minlength=n_years)
-        # The simulated table is sorted by year: each year's largest event is a segmented maximum.
-        starts = np.flatnonzero(np.r_[True, period[1:] != period[:-1]]) if len(period) else period
         if len(period):
-            self.gross_max[window][period[starts]] = np.maximum.reduceat(g, starts)
-            self.insured_max[window][period[starts]] = np.maximum.reduceat(p, starts)
+            starts = np.flatnonzero(np.r_[True, period[1:] != period[:-1]])
+            years = period[starts]
+            self.gross_max[window][years] = _year_max(g, starts)
+            self.insured_max[window][years] = _year_max(p, starts)
         self.cov_gross += gross.sum(axis=0)
         self.cov_insured += paid.sum(axis=0)
         n_types = len(self.type_gross)

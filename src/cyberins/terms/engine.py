@@ -93,10 +93,11 @@ def apply_terms(
     k = len(cols)
 
     def pick(source: Amounts | None) -> Amounts:
-        out = work.zeros((n, k))
-        if source is not None and k:
-            out[:, :] = source[:, col_index] if order is None else source[np.ix_(order, col_index)]
-        return out
+        """The policy's columns of `source`, rows in (period, time) order, as a new array."""
+        if source is None or not k:
+            return work.zeros((n, k))
+        taken = np.take(source, col_index, axis=1)
+        return taken if order is None else taken[order]
 
     loss = pick(table.ground_up)
     defence = pick(table.defence)
