@@ -25,7 +25,7 @@ from cyberins.model.ids import Coverage
 from cyberins.model.policy import Policy
 from cyberins.quant.metrics import LossMeasures
 from cyberins.quant.model import FloatArray, IntArray, RiskModel
-from cyberins.quant.simulate import EVENTS_PER_CHUNK, YearLossTable, _draw, _gross
+from cyberins.quant.simulate import EVENTS_PER_CHUNK, YearLossTable, draw_events, ground_up_sums
 from cyberins.terms import CompiledTerms, apply_terms
 from cyberins.terms.kernels import capped_running
 
@@ -239,9 +239,9 @@ class _MemberChunk:
 
 def _member_chunk(m: SchemeMember, terms: CompiledTerms, n_years: int, seed: int, chunk: int) -> _MemberChunk:
     rng = np.random.default_rng([seed, chunk, *m.id.encode("utf-8")])
-    table, _ = _draw(m.model, m.model.coverages, n_years, rng)
+    table, _ = draw_events(m.model, m.model.coverages, n_years, rng)
     payable = apply_terms(table, terms).payable
-    return _MemberChunk(table.period, table.time, _gross(table).sum(axis=1), payable, terms.coverages)
+    return _MemberChunk(table.period, table.time, ground_up_sums(table)[0], payable, terms.coverages)
 
 
 class _Totals:

@@ -18,7 +18,6 @@ from cyberins.model.policy import Policy
 from cyberins.quant.metrics import LossMeasures
 from cyberins.quant.model import FloatArray, IntArray, RiskModel
 from cyberins.terms import CompiledTerms, LossTable, Outages, apply_terms
-from cyberins.terms.kernels import scatter_add
 
 #: Expected events per chunk: keeps a chunk's event matrix near 50 MB whatever the number of years.
 EVENTS_PER_CHUNK = 200_000
@@ -80,13 +79,13 @@ def simulate(
     offset = 0
     for chunk, n_years in enumerate(chunk_sizes(model, years)):
         rng = np.random.default_rng([seed, chunk])
-        table, event_type = _draw(model, covs, n_years, rng)
-        gross = _gross(table)
+        table, event_type = draw_events(model, covs, n_years, rng)
+        gross = ground_up_sums(table)
         if terms is None:
-            paid, money_only = table.ground_up + _income(table), np.zeros(len(covs), dtype=bool)
+            paid, money_only = gross, np.zeros(len(covs), dtype=bool)
         else:
             result = apply_terms(table, terms)
-            paid, money_only = result.payable, result.money_only_time_element
+            paid, money_only = (result.payable.sum(axis=1), result.payable.sum(axis=0)), result.money_only_time_element
         acc.add(offset, n_years, table.period, event_type, gross, paid, money_only)
         offset += n_years
         if progress:
@@ -94,46 +93,46 @@ def simulate(
     return acc.result(years, seed, model, ets, has_policy=terms is not None)
 
 
-def _draw(
+def draw_events(
     model: RiskModel, covs: tuple[Coverage, ...], n_years: int, rng: np.random.Generator
 ) -> tuple[LossTable, IntArray]:
+    """One chunk's events, sorted by (year, time): the order in which the terms engine erodes limits."""
     column = {c: j for j, c in enumerate(covs)}
     event_years = [et.frequency.event_years(rng, n_years) for et in model.event_types]
     sizes = [len(y) for y in event_years]
-    ground_up = np.zeros((sum(sizes), len(covs)))  # filled block by block: no concatenation copy
-    types, out_event, out_col, out_hours, out_rate = [], [], [], [], []
-    start = 0
-    for i, (et, n) in enumerate(zip(model.event_types, sizes, strict=True)):
-        draws = et.severity.sample(rng, n)
-        cols = [column[c] for c in draws.coverages]
-        ground_up[start : start + n, cols] = draws.money
-        types.append(np.full(n, i, dtype=np.int64))
-        for j, (hours, per_hour) in draws.outages.items():
-            out_event.append(np.arange(start, start + n, dtype=np.int64))
-            out_col.append(np.full(n, cols[j], dtype=np.int64))
-            out_hours.append(hours)
-            out_rate.append(per_hour)
-        start += n
-    cat = np.concatenate
-    period = cat(event_years) if event_years else np.zeros(0, dtype=np.int64)
-    # Events happen at uniform times within their year; the table is returned sorted by (year, time), the
-    # order in which the terms engine erodes limits, so it need not sort or permute it again.
+    period = np.concatenate(event_years) if event_years else np.zeros(0, dtype=np.int64)
+    # Events happen at uniform times within their year. Sorting first lets each event type's draws be
+    # written straight to their sorted rows, so the ground-up matrix is built once, never permuted.
     key = period + rng.random(len(period))
     order = np.argsort(key, kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
+    ground_up = np.zeros((len(period), len(covs)))
+    types = np.empty(len(period), dtype=np.int64)
+    out_event, out_col, out_hours, out_rate = [], [], [], []
+    start = 0
+    for i, (et, n) in enumerate(zip(model.event_types, sizes, strict=True)):
+        rows = rank[start : start + n]
+        draws = et.severity.sample(rng, n)
+        cols = [column[c] for c in draws.coverages]
+        ground_up[np.ix_(rows, np.asarray(cols, dtype=np.int64))] = draws.money
+        types[rows] = i
+        for j, (hours, per_hour) in draws.outages.items():
+            out_event.append(rows)
+            out_col.append(np.full(n, cols[j], dtype=np.int64))
+            out_hours.append(hours)
+            out_rate.append(per_hour)
+        start += n
     outages = None
     if out_event:
+        cat = np.concatenate
         hours = cat(out_hours)
-        outages = Outages(rank[cat(out_event)], cat(out_col), np.zeros_like(hours), hours, cat(out_rate))
+        outages = Outages(cat(out_event), cat(out_col), np.zeros_like(hours), hours, cat(out_rate))
+    sorted_period = period[order]
     table = LossTable(
-        coverages=covs,
-        period=period[order],
-        time=key[order] - period[order],
-        ground_up=ground_up[order],
-        outages=outages,
+        coverages=covs, period=sorted_period, time=key[order] - sorted_period, ground_up=ground_up, outages=outages
     )
-    return table, cat(types)[order]
+    return table, types
 
 
 def _year_max(values: FloatArray, starts: IntArray) -> FloatArray:
@@ -152,17 +151,15 @@ def _year_max(values: FloatArray, starts: IntArray) -> FloatArray:
     return out
 
 
-def _income(table: LossTable) -> FloatArray:
-    """Hourly income lost per event and coverage, before any term."""
-    out = np.zeros_like(table.ground_up)
+def ground_up_sums(table: LossTable) -> tuple[FloatArray, FloatArray]:
+    """Ground-up loss per event and per coverage (money plus hourly income), before any term."""
+    by_event, by_coverage = table.ground_up.sum(axis=1), table.ground_up.sum(axis=0)
     o = table.outages
     if o is not None:
-        scatter_add(out, o.event * out.shape[1] + o.coverage, (o.end_h - o.start_h) * o.per_hour)
-    return out
-
-
-def _gross(table: LossTable) -> FloatArray:
-    return table.ground_up + _income(table)
+        income = (o.end_h - o.start_h) * o.per_hour
+        by_event = by_event + np.bincount(o.event, weights=income, minlength=len(by_event))
+        by_coverage = by_coverage + np.bincount(o.coverage, weights=income, minlength=len(by_coverage))
+    return by_event, by_coverage
 
 
 class _Accumulator:
@@ -183,11 +180,12 @@ class _Accumulator:
         n_years: int,
         period: IntArray,
         event_type: IntArray,
-        gross: FloatArray,
-        paid: FloatArray,
+        gross: tuple[FloatArray, FloatArray],
+        paid: tuple[FloatArray, FloatArray],
         money_only: np.ndarray,
     ) -> None:
-        g, p = gross.sum(axis=1), paid.sum(axis=1)
+        """`gross` and `paid` are (per event, per coverage) sums of the chunk."""
+        (g, gross_cov), (p, paid_cov) = gross, paid
         window = slice(offset, offset + n_years)
         self.gross[window] = np.bincount(period, weights=g, minlength=n_years)
         self.insured[window] = np.bincount(period, weights=p, minlength=n_years)
@@ -196,8 +194,8 @@ class _Accumulator:
             years = period[starts]
             self.gross_max[window][years] = _year_max(g, starts)
             self.insured_max[window][years] = _year_max(p, starts)
-        self.cov_gross += gross.sum(axis=0)
-        self.cov_insured += paid.sum(axis=0)
+        self.cov_gross += gross_cov
+        self.cov_insured += paid_cov
         n_types = len(self.type_gross)
         self.type_gross += np.bincount(event_type, weights=g, minlength=n_types)
         self.type_insured += np.bincount(event_type, weights=p, minlength=n_types)
