@@ -18,6 +18,7 @@ MARKET = {m: {f"insurer_{m}", f"broker_{m}", f"insured_{m}"} for m in "ab"}
 SEES: dict[str, set[str]] = {
     **{f"{kind}_{m}": MARKET[m] for kind in ("submission", "policy", "payment", "fresh_incident") for m in "ab"},
     **{f"incident_{m}": MARKET[m] | {f"responder_{m}"} for m in "ab"},  # the assigned responder sees it
+    **{f"subscription_{m}": MARKET[m] for m in "ab"},  # the insured, its broker and its insurer
 }
 #: Which kinds of organization may take each write (their admins are used).
 MAY: dict[str, set[str]] = {
@@ -38,6 +39,8 @@ MAY: dict[str, set[str]] = {
     "decide": {"insurer"},  # the assigned responder sees the claim and files findings, but decides nothing
     "adjust": {"insurer"},
     "settle": {"insurer"},
+    "subscribe": {"insurer", "broker", "insured"},
+    "end_subscription": {"insurer", "broker", "insured"},
 }
 
 
@@ -86,6 +89,12 @@ def writes(world: World, m: str) -> dict[str, tuple[str, str, dict[str, Any]]]:
         "decide": (f"incident_{m}", f"/incidents/{assigned}/decide", {"findings": {"event_types": ["malware"]}}),
         "adjust": (f"incident_{m}", f"/incidents/{assigned}/adjust", {}),
         "settle": (f"incident_{m}", f"/incidents/{assigned}/settle", {}),
+        "subscribe": (
+            f"subscription_{m}",
+            f"/services/{world.ids['service']}/subscriptions",
+            {"insured_org_id": world.org[f"insured_{m}"]},
+        ),
+        "end_subscription": (f"subscription_{m}", f"/subscriptions/{world.ids[f'subscription_{m}']}/end", {}),
     }
 
 
@@ -99,7 +108,9 @@ def snapshot(client: TestClient, world: World) -> dict[str, Any]:
             out[f"{key}_{m}"] = (body["state"], body["version"])
         fresh = client.get(f"/incidents/{world.ids[f'fresh_incident_{m}']}", headers=h).json()
         out[f"fresh_{m}"] = (fresh["state"], fresh["version"])
-        for path in ("policies", "incidents", "payments", "submissions"):
+        subscription = client.get(f"/subscriptions/{world.ids[f'subscription_{m}']}", headers=h).json()
+        out[f"subscription_{m}"] = (subscription["state"], subscription["version"], subscription["active_to"])
+        for path in ("policies", "incidents", "payments", "submissions", "subscriptions"):
             out[f"{path}_{m}"] = client.get(f"/{path}", headers=h).json()["total"]
     return out
 
@@ -114,6 +125,7 @@ def test_read_follows_the_relationship(shared: tuple[World, TestClient], party: 
         "incident": "incidents",
         "fresh": "incidents",
         "payment": "payments",
+        "subscription": "subscriptions",
     }[entity.split("_")[0]]
     response = client.get(f"/{path}/{world.ids[entity]}", headers=world.headers(party))
     assert response.status_code == (200 if party in SEES[entity] else 404), response.text
@@ -122,7 +134,7 @@ def test_read_follows_the_relationship(shared: tuple[World, TestClient], party: 
 
 
 @pytest.mark.parametrize("party", list(PARTIES))
-@pytest.mark.parametrize("path", ["submissions", "policies", "incidents", "payments"])
+@pytest.mark.parametrize("path", ["submissions", "policies", "incidents", "payments", "subscriptions"])
 def test_lists_hold_only_visible_rows(shared: tuple[World, TestClient], party: str, path: str) -> None:
     world, client = shared
     body = client.get(f"/{path}", headers=world.headers(party)).json()

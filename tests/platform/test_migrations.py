@@ -23,8 +23,9 @@ APP_TABLES = {
     "incidents",
     "payments",
     "services",
+    "service_subscriptions",
 }
-CLAIMS_TABLES = {"incidents", "payments", "services"}
+SUBSCRIPTION_TABLES = {"service_subscriptions"}
 
 
 def tables(engine: Engine) -> set[str]:
@@ -36,7 +37,7 @@ def test_upgrade_from_empty_then_one_step_down_and_up(database_url: str) -> None
     try:
         assert current_revision(engine) is None
         upgrade(engine)
-        assert current_revision(engine) == head_revision() == "0002"
+        assert current_revision(engine) == head_revision() == "0003"
         assert tables(engine) == APP_TABLES
         with engine.begin() as connection:  # data of the lower revision survives the step down
             connection.execute(
@@ -46,8 +47,9 @@ def test_upgrade_from_empty_then_one_step_down_and_up(database_url: str) -> None
                 )
             )
         downgrade(engine)
-        assert current_revision(engine) == "0001"
-        assert tables(engine) == APP_TABLES - CLAIMS_TABLES
+        assert current_revision(engine) == "0002"
+        assert tables(engine) == APP_TABLES - SUBSCRIPTION_TABLES
+        assert "controls" not in {c["name"] for c in inspect(engine).get_columns("services")}
         with engine.connect() as connection:
             assert connection.execute(text("SELECT name FROM organizations")).scalar_one() == "Kept Ltd"
         upgrade(engine)

@@ -1,9 +1,9 @@
 """A two-market world for the platform tests, built through the services.
 
 Market A: insurer A, broker A and its client insured A (a submission, a policy, an incident assigned to
-responder A, settled and part-paid); market B mirrors it. A law firm, a loss adjuster and a security
-service provider (with one marketplace offer) sit on insurer A's panel. Every organization has an admin;
-insurer A also has a claims handler and a viewer, insured A a viewer.
+responder A, settled and part-paid, a subscription to the marketplace offer); market B mirrors it. A law
+firm, a loss adjuster and a security service provider (with one marketplace offer) sit on insurer A's panel.
+Every organization has an admin; insurer A also has a claims handler and a viewer, insured A a viewer.
 """
 
 from __future__ import annotations
@@ -162,6 +162,8 @@ def _market(session: Session, world: World, m: str, document: dict[str, Any], cu
         clock=clock,
     )
     world.ids[f"fresh_incident_{m}"] = fresh.id
+    subscription, _ = marketplace.subscribe(session, world.principal[f"insured_{m}"], world.ids["service"], clock=clock)
+    world.ids[f"subscription_{m}"] = subscription.id
 
 
 def at(clock: FixedClock, **delta: float) -> datetime:

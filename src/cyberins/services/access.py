@@ -67,6 +67,7 @@ class Action(StrEnum):
     VERIFY_AUDIT = "verify_audit"
     RUN_JOBS = "run_jobs"
     PUBLISH_SERVICE = "publish_service"
+    MANAGE_SUBSCRIPTIONS = "manage_subscriptions"
 
 
 A, U, C, N = Role.ADMIN, Role.UNDERWRITER, Role.CLAIMS_HANDLER, Role.ANALYST
@@ -101,6 +102,7 @@ PERMISSIONS: Mapping[Action, Mapping[OrgKind, frozenset[Role]]] = {
     Action.VERIFY_AUDIT: {INS: frozenset({A})},
     Action.RUN_JOBS: {INS: frozenset({A})},
     Action.PUBLISH_SERVICE: {kind: frozenset({A}) for kind in PROVIDER_KINDS},
+    Action.MANAGE_SUBSCRIPTIONS: {D: frozenset({A}), B: frozenset({A, U}), INS: frozenset({A, U})},
 }
 
 _PARTIES = {INS: ("insurer_org_id",), B: ("broker_org_id",), D: ("insured_org_id",)}

@@ -7,6 +7,9 @@ profile (the assessor draws nothing; the simulation takes the stored seed and ye
 reproducible), prices the wording (`cyberins.pricing.technical_premium`, and `quote_grid` over limit ×
 retention options on the same simulated years) and stores it through `underwriting.record_quote`.
 
+Both put in place the controls of the services the submission's insured holds at the time of the call
+(`services/marketplace.py`; a quote adds its tier's), and record which services and controls they applied.
+
 The engines run before the write transaction, on the version the caller read; the record then insists on
 that version, so a submission changed in the meantime answers 409 rather than taking a stale result.
 """
@@ -25,7 +28,7 @@ from cyberins.catalog import get_catalog
 from cyberins.model.errors import InvalidInput
 from cyberins.pricing import PricingBasis, default_basis, quote_grid, technical_premium
 from cyberins.quant.simulate import simulate
-from cyberins.services import risk, underwriting
+from cyberins.services import marketplace, risk, underwriting
 from cyberins.services.access import Action, Principal
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
 from cyberins.services.common import load_for, money, under
@@ -62,15 +65,46 @@ class GridOptions:
     retentions: tuple[Decimal, ...]
 
 
+@dataclass(frozen=True)
+class AppliedService:
+    """A marketplace service the insured holds, whose controls the model puts in place."""
+
+    id: str
+    name: str
+    controls: tuple[str, ...]
+
+    def document(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "controls": list(self.controls)}
+
+
 def _read(
-    session: Session, actor: Principal, submission_id: str, action: Action, step: str, expected: int | None
-) -> Submission:
+    session: Session,
+    actor: Principal,
+    submission_id: str,
+    action: Action,
+    step: str,
+    expected: int | None,
+    clock: Clock,
+) -> tuple[Submission, list[AppliedService]]:
     """The submission as read for an engine run: visible (404), allowed (403), fresh (409) and in a state the
-    step may start from (409), all checked before any computation."""
+    step may start from (409), all checked before any computation; with the services its insured holds now."""
     sub = load_for(session, repo.submissions, "submission", submission_id, actor, action, expected)
     SUBMISSION_MACHINE.check_from(step, sub.state)
+    services = [
+        AppliedService(offer.id, offer.name, tuple(offer.controls))
+        for offer in marketplace.active_services(session, sub.insured_org_id, clock.now())
+    ]
     end_read(session)  # the engine runs outside any transaction
-    return sub
+    return sub, services
+
+
+def _with_services(profile: OrganizationProfile, services: list[AppliedService]) -> OrganizationProfile:
+    controls = {c for service in services for c in service.controls}
+    return profile.with_controls(controls) if controls else profile
+
+
+def _services_document(services: list[AppliedService]) -> list[dict[str, Any]]:
+    return [service.document() for service in services]
 
 
 def assess_submission(
@@ -86,10 +120,12 @@ def assess_submission(
     """Assess the submission's profile and record the model summary with the seed and years that reproduce it."""
     if not MIN_YEARS <= years <= MAX_YEARS:
         raise InvalidInput.one("years", f"simulate between {MIN_YEARS:,} and {MAX_YEARS:,} years")
-    sub = _read(session, actor, submission_id, Action.ASSESS, "assess", expected_version)
-    profile = validate_profile(sub.profile)
+    sub, services = _read(session, actor, submission_id, Action.ASSESS, "assess", expected_version, clock)
+    profile = _with_services(validate_profile(sub.profile), services)
     model = assess(profile)
     summary = risk.model_summary(profile, model, simulate(model, None, years, seed), years=years, seed=seed)
+    summary["services"] = _services_document(services)
+    summary["service_controls"] = sorted({c for service in services for c in service.controls})
     return underwriting.record_assessment(
         session, actor, sub.id, summary, seed, expected_version=sub.version, clock=clock
     )
@@ -125,17 +161,19 @@ def quote_submission(
     grid: GridOptions | None = None,
     basis: PricingBasis | None = None,
     expected_version: int | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Submission:
-    """Price `document` on the submission's model (with the tier's controls) and record the quote.
+    """Price `document` on the submission's model (with the controls of the insured's active services and the
+    tier's) and record the quote.
 
     A profile the eligibility baseline declines is not quoted (409): decline the submission, or quote a tier
     whose controls answer the reasons.
     """
-    sub = _read(session, actor, submission_id, Action.QUOTE, "quote", expected_version)
+    sub, services = _read(session, actor, submission_id, Action.QUOTE, "quote", expected_version, clock)
     stored: Mapping[str, Any] = sub.assessment or {}
     seed = int(stored.get("seed", 0))
     years = int(stored.get("summary", {}).get("years", DEFAULT_YEARS))
-    profile = _tiered(validate_profile(sub.profile), tier)
+    profile = _tiered(_with_services(validate_profile(sub.profile), services), tier)
     eligibility = check_eligibility(profile)
     if eligibility.outcome is Outcome.DECLINE:
         reasons = "; ".join(r.en for r in eligibility.reasons if r.outcome is Outcome.DECLINE)
@@ -149,6 +187,10 @@ def quote_submission(
     details: dict[str, Any] = {
         "policy": policy.model_dump(mode="json", exclude_unset=True),
         "tier": {"name": tier.name, "controls": list(tier.controls)} if tier else None,
+        "services": _services_document(services),
+        "controls_applied": sorted(
+            {c for service in services for c in service.controls} | set(tier.controls if tier else ())
+        ),
         "technical_premium": risk.premium_document(quote),
         "eligibility": risk.eligibility_document(eligibility),
         "catalog_version": get_catalog().version,

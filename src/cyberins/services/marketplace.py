@@ -1,23 +1,40 @@
-"""The services marketplace: providers publish offers (assessment, monitoring, response, legal, PR ...);
-every signed-in party may browse them."""
+"""The services marketplace: providers publish offers (assessment, monitoring, response, legal, PR ...) with the
+questionnaire controls each puts in place; every signed-in party may browse them. An insured (or its broker,
+or an insurer that covers it) subscribes it to an offer; the controls of the services active at the time of
+an assessment or a quote feed the model (`services/assessment.py`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from cyberins.assess import load_questionnaire
 from cyberins.model.errors import InvalidInput
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require
-from cyberins.services.common import money, page_args
-from cyberins.services.errors import NotFound
+from cyberins.services.clock import SYSTEM_CLOCK, Clock
+from cyberins.services.common import check_version, money, page_args
+from cyberins.services.errors import Conflict, NotFound
 from cyberins.services.uow import unit_of_work
-from cyberins.store.models import ServiceOffer
+from cyberins.store.models import ServiceOffer, ServiceSubscription
 from cyberins.store.repos import lifecycle as repo
+from cyberins.store.repos import parties as parties_repo
 from cyberins.store.repos.aggregates import Page, PartyScope
+from cyberins.store.vocab import OrgKind
 
 EVERYONE = PartyScope((), "", unrestricted=True)
+
+
+def _controls(controls: Sequence[str]) -> list[str]:
+    """The offer's controls, each a questionnaire control id (422 naming `controls[i]`), duplicates dropped."""
+    known = load_questionnaire().ids
+    for i, ident in enumerate(controls):
+        if ident not in known:
+            raise InvalidInput.one(f"controls[{i}]", f"unknown control {ident!r}: not a question of the questionnaire")
+    return list(dict.fromkeys(controls))
 
 
 def publish_service(
@@ -28,6 +45,7 @@ def publish_service(
     description: str,
     price: Decimal | None = None,
     currency: str | None = None,
+    controls: Sequence[str] = (),
 ) -> ServiceOffer:
     """Publish an offer of the caller's organization (a service provider of any kind)."""
     require(actor, Action.PUBLISH_SERVICE)
@@ -35,6 +53,7 @@ def publish_service(
         raise InvalidInput.one("currency" if currency is None else "price", "give a price and its currency together")
     if price is not None and currency is not None:
         money(price, currency, "price")
+    checked = _controls(controls)
     with unit_of_work(session):
         offer = ServiceOffer(
             provider_org_id=actor.org_id,
@@ -43,6 +62,7 @@ def publish_service(
             description=description,
             price=price,
             currency=currency,
+            controls=checked,
         )
         repo.services.add(session, offer)
         audit.record(session, actor, "service.publish", "service", offer.id, before=None, after=offer)
@@ -68,3 +88,103 @@ def get_service(session: Session, actor: Principal, service_id: str) -> ServiceO
     if offer is None or not offer.active:
         raise NotFound("service", service_id)
     return offer
+
+
+# --- subscriptions ------------------------------------------------------------------------------------------
+
+
+def _represented(session: Session, actor: Principal) -> set[str] | None:
+    """Insureds whose subscriptions the caller sees (None: all, for the system actor)."""
+    if actor.system:
+        return None
+    return parties_repo.represented_insured_ids(session, actor.org_id, actor.org_kind.value)
+
+
+def subscribe(
+    session: Session,
+    actor: Principal,
+    service_id: str,
+    insured_org_id: str | None = None,
+    *,
+    clock: Clock = SYSTEM_CLOCK,
+) -> tuple[ServiceSubscription, bool]:
+    """Activate a published service for an insured from now on; (subscription, whether it was created).
+
+    The insured is the caller's own organization for an insured, else `insured_org_id` (an insured the caller
+    acts for: 404 otherwise). Activating a service the insured already holds returns the open subscription."""
+    if insured_org_id is None:
+        if actor.org_kind is not OrgKind.INSURED or actor.system:
+            raise InvalidInput.one("insured_org_id", "name the insured to subscribe")
+        insured_org_id = actor.org_id
+    with unit_of_work(session):
+        get_service(session, actor, service_id)
+        represented = _represented(session, actor)
+        if represented is not None and insured_org_id not in represented:
+            raise NotFound("organization", insured_org_id)
+        require(actor, Action.MANAGE_SUBSCRIPTIONS)
+        existing = repo.open_subscription(session, insured_org_id, service_id)
+        if existing is not None:
+            return existing, False
+        sub = ServiceSubscription(
+            insured_org_id=insured_org_id, service_id=service_id, active_from=clock.now(), active_to=None
+        )
+        repo.subscriptions.add(session, sub)
+        audit.record(
+            session, actor, "service.subscribe", "service_subscription", sub.id, before=None, after=sub, clock=clock
+        )
+    return sub, True
+
+
+def _load_subscription(session: Session, actor: Principal, subscription_id: str) -> ServiceSubscription:
+    sub = repo.subscriptions.get(session, subscription_id)
+    represented = _represented(session, actor)
+    if sub is None or (represented is not None and sub.insured_org_id not in represented):
+        raise NotFound("subscription", subscription_id)
+    return sub
+
+
+def get_subscription(session: Session, actor: Principal, subscription_id: str) -> ServiceSubscription:
+    return _load_subscription(session, actor, subscription_id)
+
+
+def list_subscriptions(
+    session: Session,
+    actor: Principal,
+    *,
+    insured_org_id: str | None = None,
+    service_id: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[ServiceSubscription]:
+    """The subscriptions of the insureds the caller acts for (an insured: its own)."""
+    limit, offset = page_args(limit, offset)
+    filters = {"insured_org_id": insured_org_id, "service_id": service_id}
+    return repo.subscriptions_page(session, _represented(session, actor), filters, limit=limit, offset=offset)
+
+
+def end_subscription(
+    session: Session,
+    actor: Principal,
+    subscription_id: str,
+    *,
+    expected_version: int | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> ServiceSubscription:
+    """End a subscription now: its service no longer feeds assessments and quotes from this instant."""
+    with unit_of_work(session):
+        sub = _load_subscription(session, actor, subscription_id)
+        require(actor, Action.MANAGE_SUBSCRIPTIONS)
+        check_version(sub, expected_version)
+        if sub.active_to is not None:
+            raise Conflict("the subscription has ended already", current_state=sub.state, current_version=sub.version)
+        before = audit.digest(sub)
+        sub.active_to = max(clock.now(), sub.active_from)
+        audit.record(
+            session, actor, "service.unsubscribe", "service_subscription", sub.id, before=before, after=sub, clock=clock
+        )
+    return sub
+
+
+def active_services(session: Session, insured_org_id: str, at: datetime) -> list[ServiceOffer]:
+    """The offers an insured holds at instant `at`, for the model (callers have checked access already)."""
+    return repo.active_services(session, insured_org_id, at)

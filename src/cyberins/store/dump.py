@@ -28,6 +28,7 @@ TENANT_TABLES: dict[str, tuple[str, ...]] = {
     "incidents": ("insured_org_id", "insurer_org_id", "broker_org_id", "responder_org_id"),
     "payments": ("insured_org_id", "insurer_org_id", "broker_org_id"),
     "services": ("provider_org_id",),
+    "service_subscriptions": ("insured_org_id",),
     "idempotency_keys": ("scope",),
 }
 

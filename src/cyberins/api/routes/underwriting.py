@@ -75,14 +75,21 @@ def assess_submission(
 
 @router.post("/submissions/{submission_id}/quote", response_model=SubmissionPublic, tags=["underwriting"])
 def quote_submission(
-    submission_id: str, body: SubmissionQuote, session: SessionDep, principal: PrincipalDep
+    submission_id: str, body: SubmissionQuote, session: SessionDep, principal: PrincipalDep, clock: ClockDep
 ) -> SubmissionPublic:
     """Price the wording on the assessed model (same seed and years): technical premium, its build-up and,
     when asked, a limit × retention grid; a tier's controls are assessed in. 409 when eligibility declines."""
     tier = assessment.Tier(body.tier.name, tuple(body.tier.controls)) if body.tier else None
     grid = assessment.GridOptions(tuple(body.grid.limits), tuple(body.grid.retentions)) if body.grid else None
     sub = assessment.quote_submission(
-        session, principal, submission_id, body.document, tier=tier, grid=grid, expected_version=body.version
+        session,
+        principal,
+        submission_id,
+        body.document,
+        tier=tier,
+        grid=grid,
+        expected_version=body.version,
+        clock=clock,
     )
     return SubmissionPublic.model_validate(sub)
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, Field
 
-from cyberins.api.schemas.common import In, MoneyIn, MoneyText, Out
+from cyberins.api.schemas.common import In, MoneyIn, MoneyText, Out, Version
 from cyberins.api.schemas.underwriting import Currency
 
 
@@ -25,6 +25,10 @@ class ServiceCreate(In):
     description: Annotated[str, Field(max_length=4000)] = ""
     price: MoneyIn | None = None
     currency: Currency | None = None
+    controls: Annotated[
+        list[Annotated[str, Field(max_length=60)]],
+        Field(max_length=30, description="Questionnaire control ids the service puts in place at a subscriber"),
+    ] = []
 
 
 class ServicePublic(Out):
@@ -37,7 +41,28 @@ class ServicePublic(Out):
     description: str
     price: MoneyText | None
     currency: str | None
+    controls: list[str]
     created_at: datetime
+
+
+class SubscriptionCreate(In):
+    insured_org_id: Annotated[
+        str | None, Field(max_length=32, description="The insured to subscribe; left out, your own organization")
+    ] = None
+
+
+class SubscriptionEnd(In):
+    version: Version = None
+
+
+class SubscriptionPublic(Out):
+    id: str
+    insured_org_id: str
+    service_id: str
+    active_from: datetime
+    active_to: datetime | None
+    state: str
+    version: int
 
 
 class JobPublic(Out):

@@ -2,7 +2,7 @@
 
 from cyberins.store.models.claims import Incident, Payment
 from cyberins.store.models.parties import ApiKey, Organization, Relationship, User
-from cyberins.store.models.platform import AuditEntry, AuditHead, IdempotencyRecord, ServiceOffer
+from cyberins.store.models.platform import AuditEntry, AuditHead, IdempotencyRecord, ServiceOffer, ServiceSubscription
 from cyberins.store.models.underwriting import PolicyRecord, Submission
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "PolicyRecord",
     "Relationship",
     "ServiceOffer",
+    "ServiceSubscription",
     "Submission",
     "User",
 ]

@@ -1,4 +1,5 @@
-"""Platform records: the hash-chained audit log, stored idempotent responses, marketplace service offers."""
+"""Platform records: the hash-chained audit log, stored idempotent responses, marketplace service offers and
+the insureds' subscriptions to them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cyberins.store.base import Base, utcnow
@@ -72,5 +73,41 @@ class ServiceOffer(Base):
     description: Mapped[str] = mapped_column(Text)
     price: Mapped[Decimal | None] = mapped_column(Money())
     currency: Mapped[str | None] = mapped_column(String(3))
+    #: Questionnaire control ids (`cyberins.assess`) the service puts in place at a subscriber.
+    controls: Mapped[list[str]] = mapped_column(Document, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class ServiceSubscription(Base):
+    """An insured's use of a marketplace service from `active_from` until `active_to` (open while null).
+
+    At most one open subscription per (insured, service): a partial unique index keeps racing activations
+    from duplicating it."""
+
+    __tablename__ = "service_subscriptions"
+    __table_args__ = (
+        Index(
+            "uq_service_subscriptions_open",
+            "insured_org_id",
+            "service_id",
+            unique=True,
+            sqlite_where=text("active_to IS NULL"),
+            postgresql_where=text("active_to IS NULL"),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    insured_org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
+    service_id: Mapped[str] = mapped_column(ForeignKey("services.id"), index=True)
+    active_from: Mapped[datetime] = mapped_column(UtcDateTime())
+    active_to: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def state(self) -> str:
+        """`active` until ended, then `ended`."""
+        return "active" if self.active_to is None else "ended"

@@ -1,20 +1,23 @@
-"""Queries about the lifecycle aggregates: submissions, policies, incidents, payments, marketplace offers."""
+"""Queries about the lifecycle aggregates: submissions, policies, incidents, payments, marketplace offers and
+subscriptions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from cyberins.store.models import Incident, Payment, PolicyRecord, ServiceOffer, Submission
-from cyberins.store.repos.aggregates import Repository
+from cyberins.store.models import Incident, Payment, PolicyRecord, ServiceOffer, ServiceSubscription, Submission
+from cyberins.store.repos.aggregates import Page, Repository
 
 submissions = Repository(Submission)
 policies = Repository(PolicyRecord)
 incidents = Repository(Incident)
 payments = Repository(Payment)
 services = Repository(ServiceOffer)
+subscriptions = Repository(ServiceSubscription)
 
 
 def policy_by_number(session: Session, policy_number: str) -> PolicyRecord | None:
@@ -48,3 +51,52 @@ def payments_of(session: Session, incident_id: str) -> list[Payment]:
 def services_of(session: Session, provider_org_id: str, name: str) -> ServiceOffer | None:
     stmt = select(ServiceOffer).where(ServiceOffer.provider_org_id == provider_org_id, ServiceOffer.name == name)
     return session.scalars(stmt).first()
+
+
+def open_subscription(session: Session, insured_org_id: str, service_id: str) -> ServiceSubscription | None:
+    """The subscription of an insured to a service that has not been ended, if any."""
+    stmt = select(ServiceSubscription).where(
+        ServiceSubscription.insured_org_id == insured_org_id,
+        ServiceSubscription.service_id == service_id,
+        ServiceSubscription.active_to.is_(None),
+    )
+    return session.scalars(stmt).first()
+
+
+def subscriptions_page(
+    session: Session,
+    insured_org_ids: Collection[str] | None,
+    filters: dict[str, str | None],
+    *,
+    limit: int,
+    offset: int,
+) -> Page[ServiceSubscription]:
+    """Subscriptions of the given insureds (all, for None), oldest first, with equality filters."""
+    where = [getattr(ServiceSubscription, k) == v for k, v in filters.items() if v is not None]
+    if insured_org_ids is not None:
+        where.append(ServiceSubscription.insured_org_id.in_(list(insured_org_ids)))
+    total = session.scalar(select(func.count()).select_from(ServiceSubscription).where(*where)) or 0
+    stmt = (
+        select(ServiceSubscription)
+        .where(*where)
+        .order_by(ServiceSubscription.created_at, ServiceSubscription.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return Page(list(session.scalars(stmt)), int(total), limit, offset)
+
+
+def active_services(session: Session, insured_org_id: str, at: datetime) -> list[ServiceOffer]:
+    """The offers an insured subscribes to at instant `at` (from `active_from`, until before `active_to`)."""
+    stmt = (
+        select(ServiceOffer)
+        .join(ServiceSubscription, ServiceSubscription.service_id == ServiceOffer.id)
+        .where(
+            ServiceSubscription.insured_org_id == insured_org_id,
+            ServiceSubscription.active_from <= at,
+            or_(ServiceSubscription.active_to.is_(None), ServiceSubscription.active_to > at),
+        )
+        .order_by(ServiceOffer.name, ServiceOffer.id)
+        .distinct()
+    )
+    return list(session.scalars(stmt))

@@ -47,3 +47,22 @@ def linked_org_ids(session: Session, org_id: str) -> set[str]:
     parts.append(select(Incident.responder_org_id.label("org")).where(Incident.insured_org_id == org_id))
     found = {row for row in session.scalars(select(union(*parts).subquery().c.org)) if row is not None}
     return found | {org_id}
+
+
+def represented_insured_ids(session: Session, org_id: str, kind: str) -> set[str]:
+    """Insureds an organization acts for: an insured itself; a broker its clients and the insureds of the
+    submissions and policies it brought; an insurer its direct clients and the insureds of the submissions
+    addressed to it and the policies on its book. Other kinds: none."""
+    if kind == "insured":
+        return {org_id}
+    link, column = {"broker": ("broker_client", "broker_org_id"), "insurer": ("insurer_client", "insurer_org_id")}.get(
+        kind, (None, None)
+    )
+    if link is None or column is None:
+        return set()
+    parts: list[Select[Any]] = [
+        select(Relationship.to_org_id.label("org")).where(Relationship.kind == link, Relationship.from_org_id == org_id)
+    ]
+    for model in (Submission, PolicyRecord):
+        parts.append(select(model.insured_org_id.label("org")).where(getattr(model, column) == org_id))
+    return set(session.scalars(select(union(*parts).subquery().c.org)))
