@@ -435,3 +435,13 @@ def test_missing_file_and_malformed_yaml_name_the_file(data: Path) -> None:
     (data / "conditions.yaml").write_text("version: [1.0\n", encoding="utf-8")
     with pytest.raises(InvalidInput, match="malformed YAML"):
         load_catalog(data)
+
+
+def test_policy_forms_and_trigger_kinds_have_bilingual_labels() -> None:
+    from cyberins.model.ids import PolicyForm, TriggerKind
+
+    cat = get_catalog()
+    assert set(cat.forms) == set(PolicyForm) and set(cat.triggers) == set(TriggerKind)
+    assert cat.label(PolicyForm.SERVICE_BUNDLE, "zh") == "安全服务绑定保险"  # the white paper's term
+    assert cat.label(TriggerKind.CLAIMS_MADE, "en") == "Claims made"
+    assert cat.label("form:endorsement", "zh") == "附加险"

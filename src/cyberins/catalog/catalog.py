@@ -15,10 +15,20 @@ from cyberins.catalog.entries import (
     ExclusionEntry,
     IndustryEntry,
     JurisdictionEntry,
+    VocabularyEntry,
 )
 from cyberins.catalog.schema import LANGS, Label, Lang, Source
 from cyberins.model.errors import InvalidInput
-from cyberins.model.ids import CostCategory, Coverage, CoverageKind, EventType, Exclusion, Jurisdiction
+from cyberins.model.ids import (
+    CostCategory,
+    Coverage,
+    CoverageKind,
+    EventType,
+    Exclusion,
+    Jurisdiction,
+    PolicyForm,
+    TriggerKind,
+)
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -30,7 +40,8 @@ class _Labelled(Protocol):
 
 #: Prefixes for `Catalog.label("coverage:legal")`, in the order a bare id is looked up.
 TABLE_PREFIXES: tuple[str, ...] = (
-    "event_type", "coverage", "cost_category", "exclusion", "condition", "jurisdiction", "industry",
+    "event_type", "coverage", "cost_category", "exclusion", "condition", "jurisdiction", "industry", "form",
+    "trigger",
 )  # fmt: skip
 
 _PREFIX_OF_ENUM: Mapping[type[StrEnum], str] = {
@@ -39,6 +50,8 @@ _PREFIX_OF_ENUM: Mapping[type[StrEnum], str] = {
     CostCategory: "cost_category",
     Exclusion: "exclusion",
     Jurisdiction: "jurisdiction",
+    PolicyForm: "form",
+    TriggerKind: "trigger",
 }
 
 
@@ -57,6 +70,8 @@ class Catalog:
     conditions: Mapping[str, ConditionEntry]
     jurisdictions: Mapping[Jurisdiction, JurisdictionEntry]
     industries: Mapping[str, IndustryEntry]
+    forms: Mapping[PolicyForm, VocabularyEntry]
+    triggers: Mapping[TriggerKind, VocabularyEntry]
     sources: Mapping[str, Source]
 
     def coverage_for_cost(self, category: CostCategory | str, line_coverage: Coverage | str | None = None) -> Coverage:
@@ -118,7 +133,7 @@ class Catalog:
     def _tables(self) -> tuple[tuple[str, Mapping[Any, _Labelled]], ...]:
         tables: tuple[Mapping[Any, _Labelled], ...] = (
             self.event_types, self.coverages, self.cost_categories, self.exclusions,
-            self.conditions, self.jurisdictions, self.industries,
+            self.conditions, self.jurisdictions, self.industries, self.forms, self.triggers,
         )  # fmt: skip
         return tuple(zip(TABLE_PREFIXES, tables, strict=True))
 

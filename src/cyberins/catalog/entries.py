@@ -123,6 +123,13 @@ class ExclusionEntry(Provenance):
     description: Label
 
 
+class VocabularyEntry(Provenance):
+    """A labelled id of the vocabulary with no further data (policy forms, trigger kinds)."""
+
+    label: Label
+    description: Label
+
+
 class ConditionParameter(Frozen):
     label: Label
     type: Literal["integer", "number", "boolean", "string"]

@@ -29,12 +29,14 @@ from cyberins.catalog.tables import (
     DataFile,
     EventTypesFile,
     ExclusionsFile,
+    FormsFile,
     IndustriesFile,
     JurisdictionsFile,
     TableSpec,
+    TriggersFile,
 )
 from cyberins.model.errors import InvalidInput, Problem
-from cyberins.model.ids import CostCategory, Coverage, EventType, Exclusion, Jurisdiction
+from cyberins.model.ids import CostCategory, Coverage, EventType, Exclusion, Jurisdiction, PolicyForm, TriggerKind
 from cyberins.model.loading import parse_model
 
 K = TypeVar("K", bound=StrEnum)
@@ -70,6 +72,8 @@ def _load(folder: Traversable) -> Catalog:
         conditions=MappingProxyType(dict(_one(files, ConditionsFile).conditions)),
         jurisdictions=_in_enum_order(_one(files, JurisdictionsFile).jurisdictions, Jurisdiction),
         industries=MappingProxyType(dict(_one(files, IndustriesFile).industries)),
+        forms=_in_enum_order(_one(files, FormsFile).forms, PolicyForm),
+        triggers=_in_enum_order(_one(files, TriggersFile).triggers, TriggerKind),
         sources=_sources(files, folder),
     )
 

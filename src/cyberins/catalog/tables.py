@@ -21,9 +21,10 @@ from cyberins.catalog.entries import (
     ExclusionEntry,
     IndustryEntry,
     JurisdictionEntry,
+    VocabularyEntry,
 )
 from cyberins.catalog.schema import Frozen, SnakeId, Source, Text
-from cyberins.model.ids import CostCategory, Coverage, EventType, Exclusion, Jurisdiction
+from cyberins.model.ids import CostCategory, Coverage, EventType, Exclusion, Jurisdiction, PolicyForm, TriggerKind
 
 #: Policy conditions fixed by DESIGN.md, "The vocabulary".
 REQUIRED_CONDITIONS: tuple[str, ...] = (
@@ -72,6 +73,14 @@ class JurisdictionsFile(DataFile):
     jurisdictions: dict[Jurisdiction, JurisdictionEntry]
 
 
+class FormsFile(DataFile):
+    forms: dict[PolicyForm, VocabularyEntry]
+
+
+class TriggersFile(DataFile):
+    triggers: dict[TriggerKind, VocabularyEntry]
+
+
 class IndustriesFile(DataFile):
     industries: dict[SnakeId, IndustryEntry] = Field(min_length=1)
 
@@ -98,4 +107,6 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("conditions.yaml", ConditionsFile, "conditions", REQUIRED_CONDITIONS),
     TableSpec.of_enum("jurisdictions.yaml", JurisdictionsFile, "jurisdictions", Jurisdiction),
     TableSpec("industries.yaml", IndustriesFile, "industries", ()),
+    TableSpec.of_enum("forms.yaml", FormsFile, "forms", PolicyForm),
+    TableSpec.of_enum("triggers.yaml", TriggersFile, "triggers", TriggerKind),
 )

@@ -52,7 +52,7 @@ def statement_context(adjustment: ClaimAdjustment, lang: Lang, catalog: Catalog 
             "number": policy.policy_number or "—",
             "insured": insured_name or "—",
             "period": f"{policy.period.start} – {policy.period.end} ({zone.key})",
-            "trigger": label("triggers", policy.trigger.kind.value).in_lang(lang),
+            "trigger": cat.label(policy.trigger.kind, lang),
             "retroactive_date": str(policy.trigger.retroactive_date or "—"),
             "jurisdiction": cat.label(policy.jurisdiction, lang),
             "aggregate": _money(policy.aggregate_limit),

@@ -11,7 +11,6 @@ from rich.table import Table
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import prior_paid as parse_prior_paid
 from cyberins.cli.render import Lang, bilingual, console, label, money
-from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy
 from cyberins.model.scenario import LossScenario
@@ -45,8 +44,10 @@ def show(file: Path = FileArg, lang: Lang = typer.Option("zh", help="Language of
     if p.insured:
         head.add_row("被保险人 Insured", p.insured.name_zh or p.insured.name if zh else p.insured.name)
     head.add_row("期间 Period", f"{p.period.start} – {p.period.end} ({p.zone.key})")
-    head.add_row("形式 Form", bilingual(p.form.value) if _known(p.form.value) else p.form.value)
-    trigger = p.trigger.kind.value + (f", retro {p.trigger.retroactive_date}" if p.trigger.retroactive_date else "")
+    head.add_row("形式 Form", bilingual(p.form))
+    trigger = bilingual(p.trigger.kind) + (
+        f", retro {p.trigger.retroactive_date}" if p.trigger.retroactive_date else ""
+    )
     if p.trigger.reporting_deadline:
         rd = p.trigger.reporting_deadline
         trigger += f", notice within {rd.days} days of {rd.after}"
@@ -76,14 +77,6 @@ def show(file: Path = FileArg, lang: Lang = typer.Option("zh", help="Language of
     conditions = [name for name, value in p.conditions if value]
     if conditions:
         console.print("条件 Conditions: " + "; ".join(bilingual(c) for c in conditions))
-
-
-def _known(id_: str) -> bool:
-    try:
-        label(id_, "en")
-    except InvalidInput:
-        return False
-    return True
 
 
 @app.command()
