@@ -29,25 +29,13 @@ import yaml
 from cyberins.catalog import Catalog, get_catalog
 from cyberins.claims.adjust import ClaimAdjustment, adjust_claim, resolve_policy
 from cyberins.model.errors import InvalidInput
-from cyberins.model.ids import CostCategory, Coverage, Jurisdiction
+from cyberins.model.ids import ClaimState, CostCategory, Coverage, Jurisdiction
 from cyberins.model.incident import CostLine, Incident, RecordsAffected, ThirdPartyClaim
 from cyberins.model.money import to_minor
 from cyberins.model.policy import Policy
 
-
-class ClaimStage(StrEnum):
-    """The platform's claim states (`services.claims.CLAIM_MACHINE`), as the reserve reads them."""
-
-    REPORTED = "reported"
-    RESPONDER_ASSIGNED = "responder_assigned"
-    FORENSICS_SUBMITTED = "forensics_submitted"
-    COVERAGE_DECIDED = "coverage_decided"
-    LOSS_ADJUSTED = "loss_adjusted"
-    SETTLED = "settled"
-    DENIED = "denied"
-    PAID = "paid"
-    CLOSED = "closed"
-    REOPENED = "reopened"
+#: The claim states of the platform's claim machine, as the reserve reads them (one vocabulary: model.ids).
+ClaimStage = ClaimState
 
 
 class ReserveBasis(StrEnum):

@@ -126,3 +126,19 @@ class Confidence(StrEnum):
     @property
     def rank(self) -> int:
         return ("low", "medium", "high").index(self.value)
+
+
+class ClaimState(StrEnum):
+    """States of a claim from first notice to closing (DESIGN.md, "Lifecycle and parties"): the platform's
+    claim machine moves through them and a case reserve depends on them."""
+
+    REPORTED = "reported"
+    RESPONDER_ASSIGNED = "responder_assigned"
+    FORENSICS_SUBMITTED = "forensics_submitted"
+    COVERAGE_DECIDED = "coverage_decided"
+    LOSS_ADJUSTED = "loss_adjusted"
+    SETTLED = "settled"
+    DENIED = "denied"
+    PAID = "paid"
+    CLOSED = "closed"
+    REOPENED = "reopened"

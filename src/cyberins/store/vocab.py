@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from cyberins.model.ids import ClaimState
+
 
 class OrgKind(StrEnum):
     INSURER = "insurer"
@@ -67,14 +69,5 @@ class PolicyState(StrEnum):
     CANCELLED = "cancelled"
 
 
-class IncidentState(StrEnum):
-    REPORTED = "reported"
-    RESPONDER_ASSIGNED = "responder_assigned"
-    FORENSICS_SUBMITTED = "forensics_submitted"
-    COVERAGE_DECIDED = "coverage_decided"
-    LOSS_ADJUSTED = "loss_adjusted"
-    SETTLED = "settled"
-    DENIED = "denied"
-    PAID = "paid"
-    CLOSED = "closed"
-    REOPENED = "reopened"
+#: The claim states are part of the shared vocabulary (the claims engine's case reserves read them too).
+IncidentState = ClaimState
