@@ -34,7 +34,6 @@ def test_public_api_is_pinned() -> None:
         "model_frequency",
         "poisson_gamma",
         "read_transactions",
-        "render_statement_html",
         "reserving_report",
         "resolve_policy",
         "with_experience",

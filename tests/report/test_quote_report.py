@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from cyberins.assess import load_profile
-from cyberins.claims import adjust_claim, render_statement_html
+from cyberins.claims import adjust_claim
 from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy
-from cyberins.report import render_quote_html, to_pdf
+from cyberins.report import render_quote_html, render_statement_html, to_pdf
 from cyberins.underwriting import QuoteOptions, underwrite
 from tests.conftest import EXAMPLES
 

@@ -22,7 +22,6 @@ from cyberins.claims.quantify import Quantification, Segment
 from cyberins.claims.reasons import Reason
 from cyberins.claims.reserves import CaseReserve, ClaimStage, EstimateLine, UnitCosts, case_reserve, load_unit_costs
 from cyberins.claims.settle import StatementLine
-from cyberins.claims.statement import render_statement_html
 from cyberins.claims.transactions import Transaction, TransactionBook, read_transactions
 from cyberins.claims.triangles import ReservingReport, claims_triangle, reserving_report
 
@@ -53,7 +52,6 @@ __all__ = [
     "model_frequency",
     "poisson_gamma",
     "read_transactions",
-    "render_statement_html",
     "reserving_report",
     "resolve_policy",
     "with_experience",

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from cyberins.claims import ClaimAdjustment, adjust_claim, render_statement_html
+from cyberins.claims import ClaimAdjustment, adjust_claim
 from cyberins.claims.reasons import label as step_label
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import prior_paid as parse_prior_paid
@@ -21,7 +21,7 @@ from cyberins.model.errors import InvalidInput
 from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy
-from cyberins.report import to_pdf
+from cyberins.report import render_statement_html, to_pdf
 
 app = typer.Typer(
     cls=CyberinsGroup,

@@ -13,13 +13,14 @@ from pathlib import Path
 import typer
 
 from cyberins.assess import load_profile
-from cyberins.claims import adjust_claim, render_statement_html
+from cyberins.claims import adjust_claim
 from cyberins.cli.claims import print_adjustment
 from cyberins.cli.quote import print_quote, write_report
 from cyberins.cli.render import Lang, console
 from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy
+from cyberins.report import render_statement_html
 from cyberins.settings import get_settings
 from cyberins.underwriting import QuoteOptions, underwrite
 

@@ -2,5 +2,6 @@
 
 from cyberins.report.quote import render_quote_html
 from cyberins.report.render import to_pdf
+from cyberins.report.statement import render_statement_html
 
-__all__ = ["render_quote_html", "to_pdf"]
+__all__ = ["render_quote_html", "render_statement_html", "to_pdf"]

@@ -1,30 +1,19 @@
 """The settlement statement (理算书) as an HTML page, in zh-CN or en, from a `ClaimAdjustment`.
 
-Rendering only: the numbers and texts come from the adjustment. The template is package data
-(`templates/statement.html.j2`); this module reads no other file and writes none (the caller saves the
-page). A PDF is a later piece: it will print this same page.
+Rendering only: the numbers and texts come from the adjustment (`cyberins.claims`). The template is package
+data (`report/templates/statement.html.j2`); the caller saves the page, or prints it with `to_pdf`.
 """
 
 from __future__ import annotations
 
-import functools
 from decimal import Decimal
-from importlib import resources
 from typing import Any
-
-import jinja2
 
 from cyberins.catalog import Catalog, get_catalog
 from cyberins.claims.adjust import ClaimAdjustment
 from cyberins.claims.reasons import Lang, label
 from cyberins.model.errors import InvalidInput
-
-
-@functools.cache
-def _template() -> jinja2.Template:
-    source = resources.files("cyberins.claims").joinpath("templates", "statement.html.j2").read_text(encoding="utf-8")
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env.from_string(source)
+from cyberins.report.render import render
 
 
 def _money(amount: Decimal) -> str:
@@ -112,4 +101,4 @@ def render_statement_html(adjustment: ClaimAdjustment, lang: Lang = "zh", catalo
     """The statement page as one self-contained HTML document (inline CSS, no scripts)."""
     if lang not in ("zh", "en"):
         raise InvalidInput.one("lang", f"unknown language {lang!r}; use zh or en")
-    return _template().render(**statement_context(adjustment, lang, catalog))
+    return render("statement.html.j2", statement_context(adjustment, lang, catalog))

@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from cyberins.claims import render_statement_html
 from cyberins.model.errors import InvalidInput
+from cyberins.report import render_statement_html
 from tests.claims.test_examples import settle_example
 
 
