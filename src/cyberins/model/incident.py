@@ -240,20 +240,14 @@ class Incident(BaseModel):
             raise ValueError(f"listed twice: {', '.join(repeated)}")
         return event_types
 
-    @field_validator("discovered_at")
+    @field_validator("discovered_at", "reported_at")
     @classmethod
-    def _discovered_after_occurred(cls, value: AwareDatetime, info: ValidationInfo) -> AwareDatetime:
-        occurred = info.data.get("occurred_at")
-        if occurred is not None and value < occurred:
-            raise ValueError(f"{value.isoformat()} is before occurred_at {occurred.isoformat()}")
-        return value
-
-    @field_validator("reported_at")
-    @classmethod
-    def _reported_after_discovered(cls, value: AwareDatetime, info: ValidationInfo) -> AwareDatetime:
-        discovered = info.data.get("discovered_at")
-        if discovered is not None and value < discovered:
-            raise ValueError(f"{value.isoformat()} is before discovered_at {discovered.isoformat()}")
+    def _in_order(cls, value: AwareDatetime, info: ValidationInfo) -> AwareDatetime:
+        """occurred_at <= discovered_at <= reported_at: each moment is checked against the one before it."""
+        earlier = {"discovered_at": "occurred_at", "reported_at": "discovered_at"}[str(info.field_name)]
+        before = info.data.get(earlier)
+        if before is not None and value < before:
+            raise ValueError(f"{value.isoformat()} is before {earlier} {before.isoformat()}")
         return value
 
     @field_validator("financials")
