@@ -83,3 +83,35 @@ def test_same_seed_same_document() -> None:
 def test_profile_and_policy_in_different_currencies_are_refused() -> None:
     with pytest.raises(InvalidInput, match="currency"):
         job(policy=EXAMPLES / "policies" / "us-claims-made-usd.yaml")
+
+
+def test_a_declined_risk_is_quoted_subject_to_its_remedies_and_not_bindable() -> None:
+    """trust.md item 5, shape B: every declining rule in `subject_to`, never bindable, the premium once fixed."""
+    r = job(QuoteOptions(years=20_000, seed=5, recommend_controls=False))
+    doc = quote_document(r)
+    assert doc["eligibility"]["outcome"] == "decline"
+    declining = {x["rule"] for x in doc["eligibility"]["reasons"] if x["outcome"] == "decline"}
+    assert declining and {s["rule"] for s in doc["subject_to"]} == declining
+    assert doc["bindable"] is False and doc["premium"]["bindable"] is False
+    assert doc["premium"]["subject_to"] == doc["subject_to"]
+    assert all(s["controls"] and s["cost"] is not None for s in doc["subject_to"])
+    # the premium once fixed is the same wording priced for the profile with the remedies in place, on the
+    # same simulated years
+    fixed = underwrite(
+        load_profile(PROFILE).with_controls({"mfa"}),
+        load_model(Policy, POLICY),
+        QuoteOptions(years=20_000, seed=5, recommend_controls=False),
+    )
+    assert fixed.bindable and fixed.remediation is None
+    assert doc["premium_after_remediation"]["technical_premium"] == str(fixed.premium.premium)
+    assert Decimal(doc["premium_after_remediation"]["technical_premium"]) < r.premium.premium
+    assert doc["remediation"]["eligibility_after"]["outcome"] == fixed.eligibility.outcome.value != "decline"
+
+
+def test_an_accepted_or_referred_risk_is_bindable_with_nothing_subject_to() -> None:
+    profile = load_profile(PROFILE).with_controls({"mfa"})
+    r = underwrite(profile, load_model(Policy, POLICY), QuoteOptions(years=20_000, seed=5, recommend_controls=False))
+    doc = quote_document(r)
+    assert doc["bindable"] is True and doc["premium"]["bindable"] is True
+    assert doc["subject_to"] == [] and "subject_to" not in doc["premium"]
+    assert doc["remediation"] is None and doc["premium_after_remediation"] is None

@@ -23,6 +23,7 @@ from cyberins.assess.explain import EventTypeSummary, ExplainRow, explain, facto
 from cyberins.assess.loader import load_profile, load_risk_model
 from cyberins.assess.profile import OrganizationProfile
 from cyberins.assess.questionnaire import CANDIDATE_CONTROLS, Questionnaire
+from cyberins.assess.remediation import Remediation, RemedyStep, plan_remediation
 from cyberins.assess.resources import load_calibration, load_questionnaire, with_overrides
 from cyberins.assess.severity import DriverSeverity
 
@@ -38,6 +39,8 @@ __all__ = [
     "Outcome",
     "Questionnaire",
     "Reason",
+    "RemedyStep",
+    "Remediation",
     "assess",
     "candidate_controls",
     "check_eligibility",
@@ -48,6 +51,7 @@ __all__ = [
     "load_questionnaire",
     "load_risk_model",
     "model_with",
+    "plan_remediation",
     "summary",
     "with_overrides",
 ]

@@ -52,16 +52,47 @@ class When(BaseModel):
     band_at_least: SnakeId | None = None
 
 
+class Fix(StrEnum):
+    """Changes to what an outside scan sees that clear a rule (the controls of a remedy are questions)."""
+
+    #: Patch every unremediated CISA KEV vulnerability (and have the scan confirm it).
+    PATCH_KEV = "patch_kev"
+    #: Take remote desktop off the internet (behind a VPN with MFA, or closed).
+    CLOSE_RDP = "close_rdp"
+
+
+class Remedy(BaseModel):
+    """What clears a rule (保前加固): controls put fully in place and exposure fixes, said in both languages."""
+
+    model_config = Frozen.model_config
+    controls: tuple[SnakeId, ...] = ()
+    fixes: tuple[Fix, ...] = ()
+    text: Label
+
+    @model_validator(mode="after")
+    def _does_something(self) -> Remedy:
+        if not self.controls and not self.fixes:
+            raise ValueError("a remedy names controls or fixes")
+        unknown = sorted(set(self.controls) - load_questionnaire().ids)
+        if unknown:
+            raise ValueError(f"unknown controls {', '.join(unknown)}: not questions of the questionnaire")
+        return self
+
+
 class Rule(Provenance):
     id: SnakeId
     outcome: Outcome
     when: When
     reason_text: Label
+    #: How to clear the rule; every declining rule needs one (a decline always says what to fix).
+    remedy: Remedy | None = None
 
     @model_validator(mode="after")
     def _not_accept(self) -> Rule:
         if self.outcome is Outcome.ACCEPT:
             raise ValueError("a rule refers or declines; accept is what remains when none fires")
+        if self.outcome is Outcome.DECLINE and self.remedy is None:
+            raise ValueError(f"rule {self.id}: a declining rule needs a remedy (what the insured must fix)")
         return self
 
 
@@ -80,6 +111,7 @@ class Reason:
     outcome: Outcome
     zh: str
     en: str
+    remedy: Remedy | None = None
 
 
 @dataclass(frozen=True)
@@ -110,7 +142,7 @@ def check_eligibility(profile: OrganizationProfile, rules: Rules | None = None) 
     fired = [r for r in (rules or load_rules()).rules if _holds(r.when, profile, load_calibration())]
     outcome = max((r.outcome for r in fired), key=lambda o: o.rank, default=Outcome.ACCEPT)
     return Eligibility(
-        outcome, tuple(Reason(r.id, r.outcome, r.reason_text.zh, r.reason_text.en) for r in fired)
+        outcome, tuple(Reason(r.id, r.outcome, r.reason_text.zh, r.reason_text.en, r.remedy) for r in fired)
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from cyberins.assess import candidate_controls, load_profile, model_with
+from cyberins.assess import Outcome, candidate_controls, load_profile, model_with
 from cyberins.cli.render import Lang, console, money
 from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import load_model
@@ -88,17 +88,24 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
     zh = lang == "zh"
     name = r.profile.name_zh if zh and r.profile.name_zh else r.profile.name
     console.rule(f"{'评估与报价' if zh else 'Assessment and quote'}: {name}")
-    console.print(f"{'准入' if zh else 'eligibility'}: [bold]{r.eligibility.outcome.value}[/]")
+    console.print(f"{'准入' if zh else 'eligibility'}: [bold]{outcome_label(r.eligibility.outcome, lang)}[/]")
     for reason in r.eligibility.reasons:
         console.print(f"  - {reason.rule_id}: {reason.zh if zh else reason.en}", markup=False)
     g, i = r.simulation.gross(), r.simulation.insured()
     console.print(
         f"{'年均毛损失' if zh else 'expected gross loss'} {money(g.aal, lang)}; "
-        f"{'年均赔付' if zh else 'expected insured loss'} {money(i.aal, lang)}; "
-        f"{'技术保费' if zh else 'technical premium'} [bold]{money(r.premium.premium, lang)}[/] {r.policy.currency}"
+        f"{'年均赔付' if zh else 'expected insured loss'} {money(i.aal, lang)}"
     )
+    if r.bindable:
+        console.print(
+            f"{'技术保费' if zh else 'technical premium'} [bold]{money(r.premium.premium, lang)}[/] {r.policy.currency}"
+        )
+    else:
+        print_subject_to(r, lang)
     grid = Table(title="限额/免赔额方案" if zh else "Limit / retention options")
-    for col in ("limit", "retention", "premium", "insured EL", "retained EL"):
+    heads = ("累计限额", "免赔额", "技术保费", "期望赔付", "自留期望损失") if zh else (
+        "limit", "retention", "premium", "insured EL", "retained EL")  # fmt: skip
+    for col in heads:
         grid.add_column(col, justify="right")
     recommended = r.adequacy.recommended if r.adequacy else None
     for row in r.grid.rows:
@@ -110,8 +117,10 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
         console.print(f"{'限额充足性' if zh else 'limit adequacy'}: {r.adequacy.reason}", markup=False)
     if r.controls is not None:
         table = Table(title="安全投入回报" if zh else "Return on security controls")
-        for col in ("control", "annual cost", "retained drop", "premium drop", "net benefit"):
-            table.add_column(col, justify="left" if col == "control" else "right")
+        heads = ("措施", "年成本", "自留损失下降", "保费下降", "净收益") if zh else (
+            "control", "annual cost", "retained drop", "premium drop", "net benefit")  # fmt: skip
+        for n, col in enumerate(heads):
+            table.add_column(col, justify="left" if n == 0 else "right")
         for c in r.controls.ranked:
             table.add_row(", ".join(sorted(c.controls)), money(c.annual_cost, lang), money(c.retained_loss_drop, lang),
                           money(c.premium_drop, lang), money(c.net_benefit, lang))  # fmt: skip
@@ -119,6 +128,44 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
     if r.subsidy is not None:
         console.print(f"{'补贴' if zh else 'subsidy'} {money(r.subsidy.subsidy, lang)}; "
                       f"{'实付' if zh else 'insured pays'} {money(r.subsidy.payable, lang)}")  # fmt: skip
+
+
+def outcome_label(outcome: Outcome, lang: Lang) -> str:
+    return OUTCOME_LABELS[outcome][0 if lang == "zh" else 1]
+
+
+#: The eligibility outcomes as an insured reads them (zh, en).
+OUTCOME_LABELS = {
+    Outcome.ACCEPT: ("接受", "accept"),
+    Outcome.REFER: ("转核保人复核", "refer to an underwriter"),
+    Outcome.DECLINE: ("拒保", "decline"),
+}
+
+
+def print_subject_to(r: UnderwritingResult, lang: Lang) -> None:
+    """A declined risk: its indicative premium, what must be fixed first, and the premium once fixed."""
+    zh, plan = lang == "zh", r.remediation
+    currency = r.policy.currency
+    console.print(
+        f"[bold red]{'按现状拒保，不可出单' if zh else 'Declined as it stands: not bindable'}[/]; "
+        f"{'指示性保费' if zh else 'indicative premium'} {money(r.premium.premium, lang)} {currency}"
+    )
+    if plan is None:
+        return
+    console.print("须先整改（保前加固）：" if zh else "Subject to (fix before cover):")
+    for n, step in enumerate(plan.steps, 1):
+        cost = money(step.annual_cost, lang) if step.annual_cost is not None else ("未估算" if zh else "not estimated")
+        text = step.remedy_zh if zh else step.remedy_en
+        console.print(f"  {n}. {text} ({'年成本' if zh else 'annual cost'} {cost})", markup=False)
+    if r.remediated is None:
+        console.print("以上整改无法消除拒保原因。" if zh else "These remedies do not lift the decline.")
+        return
+    outcome = outcome_label(plan.eligibility.outcome, lang)
+    console.print(
+        f"{'整改后技术保费' if zh else 'technical premium once fixed'} "
+        f"[bold]{money(r.remediated.premium.premium, lang)}[/] {currency} "
+        f"({'整改后准入' if zh else 'eligibility then'}: {outcome})"
+    )
 
 
 def whatif_command(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from cyberins.assess import Eligibility, Remediation
 from cyberins.pricing import GridRow, TechnicalPremium
 from cyberins.quant.summary import simulation_document
 from cyberins.underwriting.job import UnderwritingResult
@@ -42,23 +43,70 @@ def _cell(row: GridRow) -> dict[str, Any]:
     }
 
 
+def subject_to_document(plan: Remediation) -> list[dict[str, Any]]:
+    """One entry per declining rule: what clears it, what it costs a year (null: not estimated)."""
+    return [
+        {
+            "rule": s.rule_id,
+            "outcome": "decline",
+            "controls": list(s.controls),
+            "fixes": [f.value for f in s.fixes],
+            "cost": None if s.annual_cost is None else _money(s.annual_cost),
+            "text_zh": s.remedy_zh,
+            "text_en": s.remedy_en,
+            "reason_zh": s.reason_zh,
+            "reason_en": s.reason_en,
+        }
+        for s in plan.steps
+    ]
+
+
+def remediation_document(r: UnderwritingResult) -> dict[str, Any] | None:
+    """The declined risk once every remedy is in place: controls, cost, eligibility then and its premium."""
+    plan = r.remediation
+    if plan is None:
+        return None
+    return {
+        "controls": list(plan.controls),
+        "annual_cost": None if plan.annual_cost is None else _money(plan.annual_cost),
+        "clears_decline": plan.clears,
+        "eligibility_after": eligibility_document(plan.eligibility),
+    }
+
+
+def eligibility_document(e: Eligibility) -> dict[str, Any]:
+    return {
+        "outcome": e.outcome.value,
+        "reasons": [
+            {"rule": x.rule_id, "outcome": x.outcome.value, "text_zh": x.zh, "text_en": x.en} for x in e.reasons
+        ],
+    }
+
+
 def quote_document(r: UnderwritingResult) -> dict[str, Any]:
-    """Everything the quote decided, with money as decimal strings and simulation measures as numbers."""
+    """Everything the quote decided, with money as decimal strings and simulation measures as numbers.
+
+    A declined risk keeps its indicative premium but says so: `bindable` is false at the top level and in
+    `premium`, `subject_to` names every declining rule with its remedy and cost, and
+    `premium_after_remediation` prices the risk once they are all in place (trust.md item 5, shape B).
+    """
+    premium = premium_document(r.premium) | {"bindable": r.bindable}
+    subject_to = subject_to_document(r.remediation) if r.remediation else []
+    if subject_to:
+        premium["subject_to"] = subject_to
     doc: dict[str, Any] = {
         "insured": {"name": r.profile.name, "name_zh": r.profile.name_zh, "industry": r.profile.industry},
         "currency": r.policy.currency,
         "policy_number": r.policy.policy_number,
         "years": r.options.years,
         "seed": r.options.seed,
-        "eligibility": {
-            "outcome": r.eligibility.outcome.value,
-            "reasons": [
-                {"rule": x.rule_id, "outcome": x.outcome.value, "text_zh": x.zh, "text_en": x.en}
-                for x in r.eligibility.reasons
-            ],
-        },
+        "eligibility": eligibility_document(r.eligibility),
+        "bindable": r.bindable,
+        "subject_to": subject_to,
+        "remediation": remediation_document(r),
+        "premium_after_remediation": premium_document(r.remediated.premium) if r.remediated else None,
         "simulation": simulation_document(r.simulation, policy_number=r.policy.policy_number),
-        "premium": premium_document(r.premium),
+        "premium": premium,
         "factors": [
             {
                 "factor": f.factor,

@@ -1,4 +1,9 @@
-"""`underwrite(profile, policy, options)`: assess → simulate → price → grid → adequacy → ROI → subsidy."""
+"""`underwrite(profile, policy, options)`: assess → simulate → price → grid → adequacy → ROI → subsidy.
+
+A risk the eligibility baseline declines is priced as it stands only as an indication: the result carries
+the remedies that would lift the decline (`assess.plan_remediation`) and the premium once they are in place,
+simulated on the same years (common random numbers), and is not bindable while the decline stands.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,14 @@ from cyberins.assess import (
     EventTypeSummary,
     ExplainRow,
     OrganizationProfile,
+    Outcome,
+    Remediation,
     assess,
     candidate_controls,
     check_eligibility,
     explain,
     model_with,
+    plan_remediation,
     summary,
 )
 from cyberins.model.errors import InvalidInput
@@ -61,6 +69,14 @@ class QuoteOptions:
 
 
 @dataclass(frozen=True)
+class RemediatedQuote:
+    """The declined risk once every remedy is in place: its simulation and premium (same seed and years)."""
+
+    simulation: SimulationResult
+    premium: TechnicalPremium
+
+
+@dataclass(frozen=True)
 class UnderwritingResult:
     profile: OrganizationProfile
     policy: Policy
@@ -75,6 +91,16 @@ class UnderwritingResult:
     adequacy: AdequacyResult | None
     controls: RoiAnalysis | None
     subsidy: SubsidyResult | None
+    #: Present when the baseline declines the risk: what clears it ...
+    remediation: Remediation | None = None
+    #: ... and the premium once done (None when the remedies do not lift the decline).
+    remediated: RemediatedQuote | None = None
+
+    @property
+    def bindable(self) -> bool:
+        """Whether the quote can be bound as it stands: never while a decline stands (a referral goes to an
+        underwriter, who binds or not)."""
+        return self.eligibility.outcome is not Outcome.DECLINE
 
 
 def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptions | None = None) -> UnderwritingResult:
@@ -87,8 +113,14 @@ def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptio
     if policy.currency != profile.currency:
         raise InvalidInput.one("currency", f"the profile is in {profile.currency} but the policy in {policy.currency}")
     model = assess(profile)
+    eligibility = check_eligibility(profile)
     result = simulate(model, policy, opts.years, opts.seed)
     premium = technical_premium(result, policy, opts.basis)
+    remediated = None
+    plan = plan_remediation(profile, eligibility)
+    if plan is not None and plan.clears:
+        fixed = simulate(assess(plan.profile), policy, opts.years, opts.seed)
+        remediated = RemediatedQuote(fixed, technical_premium(fixed, policy, opts.basis))
     currency = policy.currency
     grid = quote_grid(
         model,
@@ -118,7 +150,7 @@ def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptio
         policy=policy,
         options=opts,
         model=model,
-        eligibility=check_eligibility(profile),
+        eligibility=eligibility,
         factors=explain(model),
         event_types=summary(model),
         simulation=result,
@@ -127,6 +159,8 @@ def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptio
         adequacy=adequacy,
         controls=controls,
         subsidy=subsidy,
+        remediation=plan,
+        remediated=remediated,
     )
 
 
