@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from cyberins.model.errors import InvalidInput
-from cyberins.pricing import Candidate, ModelWith, default_basis, security_roi, whatif
+from cyberins.pricing import (
+    Candidate,
+    ModelWith,
+    default_basis,
+    premium_influence,
+    security_roi,
+    technical_premium,
+    whatif,
+)
 from cyberins.quant.model import Factor
 from cyberins.quant.simulate import simulate
 from tests.pricing.helpers import BREACH, RANSOMWARE, explicit, factor_model, fixed, poisson, policy, standalone_basis
@@ -90,18 +99,14 @@ def test_a_frequency_control_is_valued_and_ranked_against_its_cost() -> None:
 
 def test_whatif_applies_several_controls_at_once() -> None:
     added = [Candidate("immutable_backup", Decimal(20_000)), Candidate("ir_retainer", Decimal(5_000))]
-    base, change = whatif(
-        MODEL_WITH, ["awareness_training"], added, POLICY, default_basis(), years=YEARS, seed=SEED
-    )
+    base, change = whatif(MODEL_WITH, ["awareness_training"], added, POLICY, default_basis(), years=YEARS, seed=SEED)
     assert base.controls == {"awareness_training"}
     assert change.after.controls == {"awareness_training", "immutable_backup", "ir_retainer"}
     assert change.controls == {"immutable_backup", "ir_retainer"}
     assert change.annual_cost == Decimal(25_000)
     n = drawn_frequency()
     # Backup halves ransomware; on top of training (0.9) the retainer takes a breach from 90,000 to 9,000.
-    assert float(change.gross_loss_drop) == pytest.approx(
-        100_000 * n["ransomware"] + 81_000 * n["breach"], abs=0.05
-    )
+    assert float(change.gross_loss_drop) == pytest.approx(100_000 * n["ransomware"] + 81_000 * n["breach"], abs=0.05)
     assert change.after.total_cost_of_risk < base.total_cost_of_risk
 
 
@@ -118,9 +123,42 @@ def test_whatif_applies_several_controls_at_once() -> None:
         ([], [Candidate("edr", Decimal(0))], "candidates[0].annual_cost", "positive"),
     ],
 )
-def test_invalid_candidates_are_named(
-    base: list[str], candidates: list[Candidate], field: str, words: str
-) -> None:
+def test_invalid_candidates_are_named(base: list[str], candidates: list[Candidate], field: str, words: str) -> None:
     with pytest.raises(InvalidInput) as info:
         security_roi(MODEL_WITH, base, candidates, POLICY, default_basis(), years=10, seed=1)
     assert info.value.problems[0].field == field and words in info.value.problems[0].message
+
+
+def test_the_premium_influence_averages_to_the_gross_up_exactly() -> None:
+    """mean(ψ) × (1 − e − p) = EL + r·d·(ES − EL): the linearisation is exact at the sample (rule 13's ES)."""
+    from tests.pricing.helpers import lognormal_model
+
+    model = lognormal_model()
+    pol = policy({"data_restoration": {"sublimit": 500_000, "retention": 10_000},
+                  "incident_response": {"sublimit": 200_000, "retention": 10_000}}, 600_000)  # fmt: skip
+    for years in (2_003, 20_000):
+        result = simulate(model, pol, years, SEED)
+        basis = default_basis()
+        quote = technical_premium(result, pol, basis)
+        psi = premium_influence(result.ylt.insured, basis)
+        assert float(psi.mean()) == pytest.approx(float(quote.gross_up), abs=0.01)
+
+
+def test_standard_errors_of_the_drops_match_their_spread_across_seeds() -> None:
+    """The reported standard error of each drop is about the standard deviation of that drop over seeds."""
+    from tests.pricing.helpers import lognormal_model
+
+    model = lognormal_model()
+    effects = {"edr": [Factor("edr", RANSOMWARE, frequency=0.6, severity=0.8)]}
+    pol = policy({"data_restoration": {"sublimit": 500_000, "retention": 10_000},
+                  "incident_response": {"sublimit": 200_000, "retention": 10_000}}, 600_000)  # fmt: skip
+    changes = [
+        whatif(factor_model(model, effects), [], [Candidate("edr", Decimal(1_000))], pol, default_basis(),
+               years=5_000, seed=seed)[1]
+        for seed in range(12)
+    ]  # fmt: skip
+    for name in ("gross_loss_drop", "retained_loss_drop", "premium_drop", "net_benefit"):
+        values = np.array([float(getattr(c, name)) for c in changes])
+        reported = np.array([float(getattr(c, f"{name}_se")) for c in changes])
+        assert values.std(ddof=1) == pytest.approx(reported.mean(), rel=0.6), name
+        assert (values > 0).all(), name  # the control helps on every seed

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from cyberins.assess import Outcome, candidate_controls, load_profile, model_with
+from cyberins.assess import Outcome, candidate_controls, load_profile, load_questionnaire, model_with
 from cyberins.cli.render import Lang, console, money
 from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import load_model
@@ -116,14 +116,18 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
     if r.adequacy is not None:
         console.print(f"{'限额充足性' if zh else 'limit adequacy'}: {r.adequacy.reason}", markup=False)
     if r.controls is not None:
-        table = Table(title="安全投入回报" if zh else "Return on security controls")
-        heads = ("措施", "年成本", "自留损失下降", "保费下降", "净收益") if zh else (
-            "control", "annual cost", "retained drop", "premium drop", "net benefit")  # fmt: skip
+        table = Table(title="安全投入回报（每年）" if zh else "Return on security controls (per year)")
+        heads = ("措施", "年成本", "节省", "净收益", "±标准误") if zh else (
+            "control", "annual cost", "saving", "net benefit", "± s.e.")  # fmt: skip
         for n, col in enumerate(heads):
             table.add_column(col, justify="left" if n == 0 else "right")
+        questions = load_questionnaire()
         for c in r.controls.ranked:
-            table.add_row(", ".join(sorted(c.controls)), money(c.annual_cost, lang), money(c.retained_loss_drop, lang),
-                          money(c.premium_drop, lang), money(c.net_benefit, lang))  # fmt: skip
+            names = [questions.question(i).name.in_lang(lang) for i in sorted(c.controls)]
+            saving = c.retained_loss_drop + c.premium_drop
+            se = money(c.net_benefit_se, lang) if c.net_benefit_se is not None else "—"
+            table.add_row("、".join(names) if zh else ", ".join(names), money(c.annual_cost, lang),
+                          money(saving, lang), money(c.net_benefit, lang), se)  # fmt: skip
         console.print(table)
     if r.subsidy is not None:
         console.print(f"{'补贴' if zh else 'subsidy'} {money(r.subsidy.subsidy, lang)}; "

@@ -25,6 +25,7 @@ from cyberins.pricing.premium import (
     CoveragePremium,
     TechnicalPremium,
     premium_from_measures,
+    premium_influence,
     technical_premium,
 )
 from cyberins.pricing.roi import Candidate, Change, ModelWith, Outcome, RoiAnalysis, security_roi, whatif
@@ -61,6 +62,7 @@ __all__ = [
     "quote_grid",
     "recommend_limit",
     "security_roi",
+    "premium_influence",
     "technical_premium",
     "variant_policy",
     "whatif",

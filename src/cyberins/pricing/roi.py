@@ -10,16 +10,17 @@ and analysts can write their own that applies `Factor`s), so this module never d
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from cyberins.model.errors import InvalidInput, Problem
 from cyberins.model.money import to_minor
 from cyberins.model.policy import Policy
 from cyberins.pricing.basis import PricingBasis
-from cyberins.pricing.premium import TechnicalPremium, require_currency, technical_premium
-from cyberins.quant.model import RiskModel
+from cyberins.pricing.premium import TechnicalPremium, premium_influence, require_currency, technical_premium
+from cyberins.quant.model import FloatArray, RiskModel
 from cyberins.quant.simulate import simulate
 
 #: The risk model of the insured with a given set of control ids in place.
@@ -39,6 +40,16 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class YearFigures:
+    """Per simulated year: gross and retained loss, and the year's influence on the premium (for standard
+    errors of paired differences; `premium_influence`)."""
+
+    gross: FloatArray
+    retained: FloatArray
+    premium: FloatArray
+
+
+@dataclass(frozen=True)
 class Outcome:
     """Expected annual figures with a set of controls in place; money in the policy currency per year."""
 
@@ -49,6 +60,8 @@ class Outcome:
     expected_retained_loss: Decimal
     premium: Decimal
     quote: TechnicalPremium
+    #: The simulated years behind the figures; dropped once compared, so rankings hold no year arrays.
+    years: YearFigures | None = field(default=None, repr=False, compare=False)
 
     @property
     def total_cost_of_risk(self) -> Decimal:
@@ -70,6 +83,12 @@ class Change:
     #: net benefit / cost (None when the cost is zero).
     return_on_cost: Decimal | None
     after: Outcome
+    #: Standard errors of the drops and of the net benefit, from the per-year differences on the same
+    #: simulated years (common random numbers); None when either side was given without its years.
+    gross_loss_drop_se: Decimal | None = None
+    retained_loss_drop_se: Decimal | None = None
+    premium_drop_se: Decimal | None = None
+    net_benefit_se: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -103,7 +122,9 @@ def outcome(
     currency = policy.currency
     gross = to_minor(Decimal(float(result.ylt.gross.mean())), currency)
     insured = quote.expected_loss
-    return Outcome(controls, gross, insured, gross - insured, quote.premium, quote)
+    ylt = result.ylt
+    per_year = YearFigures(ylt.gross, ylt.gross - ylt.insured, premium_influence(ylt.insured, basis))
+    return Outcome(controls, gross, insured, gross - insured, quote.premium, quote, per_year)
 
 
 def compare(base: Outcome, after: Outcome, annual_cost: Decimal) -> Change:
@@ -117,6 +138,19 @@ def compare(base: Outcome, after: Outcome, annual_cost: Decimal) -> Change:
     premium = base.premium - after.premium
     net = retained + premium - annual_cost
     ratio = (net / annual_cost).quantize(RETURN_STEP, rounding=ROUND_HALF_UP) if annual_cost > 0 else None
+    se: dict[str, Decimal | None] = dict.fromkeys(("gross", "retained", "premium", "net"))
+    b, a = base.years, after.years
+    if b is not None and a is not None:
+        currency = after.quote.currency
+        d_premium = b.premium - a.premium
+        d_retained = b.retained - a.retained
+        for key, diff in (
+            ("gross", b.gross - a.gross),
+            ("retained", d_retained),
+            ("premium", d_premium),
+            ("net", d_retained + d_premium),
+        ):
+            se[key] = to_minor(Decimal(_standard_error(diff)), currency)
     return Change(
         controls=after.controls - base.controls,
         annual_cost=annual_cost,
@@ -125,8 +159,18 @@ def compare(base: Outcome, after: Outcome, annual_cost: Decimal) -> Change:
         premium_drop=premium,
         net_benefit=net,
         return_on_cost=ratio,
-        after=after,
+        after=replace(after, years=None),
+        gross_loss_drop_se=se["gross"],
+        retained_loss_drop_se=se["retained"],
+        premium_drop_se=se["premium"],
+        net_benefit_se=se["net"],
     )
+
+
+def _standard_error(per_year: FloatArray) -> float:
+    """Standard error of the mean of per-year values (0 for a single year)."""
+    n = len(per_year)
+    return float(per_year.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0
 
 
 def security_roi(
@@ -141,10 +185,10 @@ def security_roi(
 ) -> RoiAnalysis:
     """Rank candidate controls by their return on cost, each added alone to `base_controls`.
 
-    Every simulation uses the same `seed` (common random numbers): a severity factor then scales the very
-    same simulated events, so its effect carries no sampling noise. A frequency factor changes the number
-    of events drawn, which shifts the random stream after it; its effect is still estimated with less noise
-    than independent runs, but use enough `years` to rank controls whose returns are close.
+    Every simulation uses the same `seed` (common random numbers): each event type draws from its own
+    random streams, so a control changes only the events of the types it acts on, and every drop is
+    estimated from the same simulated years. Each `Change` carries the standard errors of its drops and of
+    its net benefit, from the per-year differences (the premium's through `premium_influence`).
 
     Parameters
     ----------

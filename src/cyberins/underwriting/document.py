@@ -144,6 +144,15 @@ def quote_document(r: UnderwritingResult) -> dict[str, Any]:
                 "retained_loss_drop": _money(c.retained_loss_drop),
                 "premium_drop": _money(c.premium_drop),
                 "net_benefit": _money(c.net_benefit),
+                "standard_errors": {
+                    key: None if se is None else _money(se)
+                    for key, se in (
+                        ("gross_loss_drop", c.gross_loss_drop_se),
+                        ("retained_loss_drop", c.retained_loss_drop_se),
+                        ("premium_drop", c.premium_drop_se),
+                        ("net_benefit", c.net_benefit_se),
+                    )
+                },
                 "return_on_cost": None if c.return_on_cost is None else str(c.return_on_cost),
             }
             for c in r.controls.ranked
