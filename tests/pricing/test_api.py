@@ -34,6 +34,7 @@ def test_public_names_are_pinned() -> None:
         "load_scheme",
         "parse_tolerance_point",
         "premium_from_measures",
+        "premium_influence",
         "quote_grid",
         "recommend_limit",
         "security_roi",
