@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -41,7 +42,8 @@ from cyberins.store import make_engine, normalize_url, session_factory
 from cyberins.store.models import Incident, Payment, Submission
 
 ROOT = Path(__file__).resolve().parents[1]
-PASSWORD = "cyberins-demo-2026"
+#: `cyberins demo` prints the password it drew for the users it created.
+PASSWORD_LINE = re.compile(r"password of the users created now: (\S+)")
 USERS = {
     "insurer": "admin@cyber-insurance.example",
     "underwriter": "underwriter@cyber-insurance.example",
@@ -106,12 +108,20 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(database_url: str, log: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """Seed the demo (`cyberins demo`) and serve it (`cyberins serve`) on a free loopback port."""
+def server(database_url: str, log: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, str]]:
+    """Seed the demo (`cyberins demo`) and serve it (`cyberins serve`) on a free loopback port; yields the
+    process, the base URL and the demo users' password."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERINS_")}
     env |= {"CYBERINS_DATABASE_URL": database_url, "CYBERINS_ENV": "test", "CYBERINS_SECRET_KEY": uuid4().hex * 2}
     with log.open("ab") as out:
-        subprocess.run([sys.executable, "-m", "cyberins", "demo"], env=env, cwd=ROOT, stdout=out, check=True)
+        seeded = subprocess.run(
+            [sys.executable, "-m", "cyberins", "demo"], env=env | {"COLUMNS": "200"}, cwd=ROOT,
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        out.write(seeded.stdout.encode())
+        found = PASSWORD_LINE.search(seeded.stdout)
+        if found is None:
+            raise SystemExit(f"`cyberins demo` printed no password; see {log}")
         port = _free_port()
         command = [sys.executable, "-m", "cyberins", "serve", "--host", "127.0.0.1", "--port", str(port)]
         proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
@@ -125,14 +135,14 @@ def server(database_url: str, log: Path) -> Iterator[tuple[subprocess.Popen[byte
                 time.sleep(0.1)
         else:
             raise SystemExit(f"the server did not start; see {log}")
-        yield proc, base
+        yield proc, base, found.group(1)
     finally:
         proc.terminate()
         proc.wait(30)
 
 
-def _sign_in(client: httpx.Client, email: str) -> dict[str, str]:
-    response = client.post("/auth/token", data={"username": email, "password": PASSWORD})
+def _sign_in(client: httpx.Client, email: str, password: str) -> dict[str, str]:
+    response = client.post("/auth/token", data={"username": email, "password": password})
     response.raise_for_status()
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
@@ -147,9 +157,9 @@ def _incident_times(policy: dict[str, Any], now: datetime) -> tuple[str, str]:
     return occurred.isoformat(), (occurred + timedelta(days=1)).isoformat()
 
 
-def discover(base: str) -> World:
+def discover(base: str, password: str) -> World:
     with httpx.Client(base_url=base, timeout=30) as client:
-        headers = {role: _sign_in(client, email) for role, email in USERS.items()}
+        headers = {role: _sign_in(client, email, password) for role, email in USERS.items()}
         me = client.get("/me", headers=headers["insurer"]).json()
         clients = client.get("/organizations?kind=insured", headers=headers["broker"]).json()["items"]
         policies = client.get("/policies?state=active", headers=headers["insurer"]).json()["items"]
@@ -296,8 +306,8 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, database(args.postgres, Path(tmp)) as url:
         ledger = Ledger()
-        with server(url, Path(tmp) / "server.log") as (_, base):
-            world = discover(base)
+        with server(url, Path(tmp) / "server.log") as (_, base, password):
+            world = discover(base, password)
             with httpx.Client(base_url=base, timeout=60) as setup:
                 claims = [settle_one(setup, world, ledger) for _ in range(args.clients)]
             threads = [

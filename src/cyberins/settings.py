@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-#: Signing key used only when `env` is `dev`; any other environment must set its own `CYBERINS_SECRET_KEY`.
-DEV_SECRET_KEY = "cyberins-dev-only-signing-key-do-not-use-in-production"
+#: The shortest signing key accepted: 32 characters of a random token carry well over 128 bits.
+MIN_SECRET_CHARS = 32
 
 
 class Settings(BaseSettings):
@@ -23,10 +24,13 @@ class Settings(BaseSettings):
     lang: Literal["zh", "en"] = "zh"
     #: Default seed of simulations, so a run without --seed is still reproducible.
     seed: int = 20260101
-    #: Where the service runs: only `dev` may fall back to the well-known development signing key.
+    #: Where the service runs (reported by /version; no environment has a default signing key).
     env: Literal["dev", "test", "prod"] = "dev"
-    #: HS256 key that signs access tokens (at least 32 characters outside dev).
+    #: HS256 key that signs access tokens (32+ characters). Unset, the installation's key file is used
+    #: (`services.secrets`): generated on first use beside an SQLite store, required for any other store.
     secret_key: SecretStr | None = None
+    #: Where the installation's signing key lives (default: beside the SQLite database, `<db>.key`, mode 0600).
+    secret_key_file: Path | None = None
     #: Lifetime of an access token issued by `POST /auth/token`.
     token_ttl_minutes: int = 30
     #: Redis for background jobs (`redis://host:6379/0`); unset, jobs run in-process.
@@ -37,13 +41,16 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _safe_secret(self) -> Settings:
         key = self.secret_key.get_secret_value() if self.secret_key else None
-        if self.env != "dev" and (key is None or key == DEV_SECRET_KEY or len(key) < 32):
-            raise ValueError(f"CYBERINS_SECRET_KEY must be set to 32+ private characters when env is {self.env!r}")
+        if key is not None and len(key) < MIN_SECRET_CHARS:
+            raise ValueError(f"CYBERINS_SECRET_KEY must be {MIN_SECRET_CHARS}+ private characters")
         return self
 
     @property
     def signing_key(self) -> str:
-        return self.secret_key.get_secret_value() if self.secret_key else DEV_SECRET_KEY
+        """The key that signs tokens; there is no default (`services.secrets.with_signing_key` resolves one)."""
+        if self.secret_key is None:
+            raise RuntimeError("no signing key: resolve the installation's key first (services.secrets)")
+        return self.secret_key.get_secret_value()
 
 
 @cache

@@ -71,7 +71,9 @@ def test_a_declining_rule_must_say_what_clears_it() -> None:
 def test_every_packaged_declining_rule_is_cleared_by_its_own_remedy() -> None:
     """Each declining rule's remedy, applied to a profile that fires just that rule, lifts the decline."""
     cases = {
-        "kev_unremediated": {"controls": {"mfa": True}, "exposure": {"vulnerabilities": [{"cve": "CVE-2023-4966", "kev": True}]}},
+        "kev_unremediated": {
+            "controls": {"mfa": True}, "exposure": {"vulnerabilities": [{"cve": "CVE-2023-4966", "kev": True}]},
+        },
         "no_mfa_exposed_remote_access": {"controls": {"mfa": False}, "exposure": {"rdp_exposed": True}},
     }  # fmt: skip
     declining = {r.id for r in load_rules().rules if r.outcome is Outcome.DECLINE}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import stat
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import jwt
 import pytest
@@ -11,8 +13,11 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cyberins.api import create_app
+from cyberins.model.errors import InvalidInput
 from cyberins.services import auth
 from cyberins.services.clock import FixedClock
+from cyberins.services.secrets import with_signing_key
 from cyberins.settings import Settings
 from cyberins.store.models import ApiKey, User
 from tests.platform.world import PASSWORD, World
@@ -86,9 +91,43 @@ def test_api_keys_are_hashed_scoped_and_revocable(client: TestClient, world: Wor
     assert client.get("/policies", headers={"X-API-Key": key[:-2] + "xx"}).status_code == 401
 
 
-def test_unsafe_secret_is_refused_outside_dev() -> None:
+@pytest.mark.parametrize("env", ["dev", "test", "prod"])
+def test_no_environment_has_a_default_signing_key(env: str) -> None:
     with pytest.raises(ValidationError, match="SECRET_KEY"):
-        Settings(env="prod", secret_key=None)
-    with pytest.raises(ValidationError, match="SECRET_KEY"):
-        Settings(env="prod", secret_key="short")
-    assert Settings(env="prod", secret_key="x" * 40).signing_key == "x" * 40
+        Settings(env=env, secret_key="short")
+    bare = Settings(env=env, secret_key=None, database_url="postgresql+psycopg://db.example/x")
+    with pytest.raises(RuntimeError, match="no signing key"):
+        bare.signing_key  # noqa: B018 - the property itself refuses
+    with pytest.raises(InvalidInput, match="CYBERINS_SECRET_KEY"):
+        with_signing_key(bare)  # nowhere to keep a generated key: it must be given
+    assert Settings(env=env, secret_key="x" * 40).signing_key == "x" * 40
+
+
+def test_an_sqlite_installation_generates_a_private_key_once(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'c.db'}", secret_key=None)
+    first = with_signing_key(settings)
+    path = tmp_path / "c.db.key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert len(first.signing_key) >= 32
+    assert with_signing_key(settings).signing_key == first.signing_key  # reused, never overwritten
+    other = with_signing_key(Settings(database_url=f"sqlite:///{tmp_path / 'd.db'}", secret_key=None))
+    assert other.signing_key != first.signing_key  # one key per installation
+    path.chmod(0o644)
+    with pytest.raises(InvalidInput, match="read by others"):
+        with_signing_key(settings)
+
+
+def test_the_key_once_published_as_the_dev_default_signs_nothing(
+    engine: object, world: World, database_url: str, tmp_path: Path
+) -> None:
+    """The exploit of issue 16: a token minted with the key that settings.py used to publish is refused."""
+    principal = world.principal["insurer_a"]
+    claims = {"sub": principal.user_id, "org": principal.org_id, "iat": datetime.now(UTC),
+              "exp": datetime.now(UTC) + timedelta(minutes=5), "typ": "access"}  # fmt: skip
+    minted = jwt.encode(claims, "cyberins-dev-only-signing-key-do-not-use-in-production", algorithm="HS256")
+    settings = Settings(database_url=database_url, secret_key=None, secret_key_file=tmp_path / "k")
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/policies", headers={"Authorization": f"Bearer {minted}"}).status_code == 401
+        signed_in = client.post("/auth/token", data={"username": world.email["insurer_a"], "password": PASSWORD})
+        token = signed_in.json()["access_token"]
+        assert client.get("/policies", headers={"Authorization": f"Bearer {token}"}).status_code == 200

@@ -14,6 +14,7 @@ from cyberins.api.limits import BodySizeLimit
 from cyberins.api.routes import auth, claims, meta, organizations, platform, underwriting
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
 from cyberins.services.queue import JobQueue, queue_for
+from cyberins.services.secrets import with_signing_key
 from cyberins.settings import Settings
 from cyberins.store.db import make_engine, session_factory
 
@@ -31,7 +32,12 @@ POSTs that bind a policy, settle or pay a claim need an `Idempotency-Key` header
 
 
 def create_app(settings: Settings, *, clock: Clock = SYSTEM_CLOCK, queue: JobQueue | None = None) -> FastAPI:
-    """A ready-to-serve app over `settings.database_url` (migrate it first: `cyberins demo` or `upgrade`)."""
+    """A ready-to-serve app over `settings.database_url` (migrate it first: `cyberins demo` or `upgrade`).
+
+    The signing key is resolved here (`services.secrets.with_signing_key`), so an app never starts without
+    one: `InvalidInput` names the setting to give.
+    """
+    settings = with_signing_key(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -63,11 +63,16 @@ def demo(
         raise InvalidInput.one("--examples", "no examples/policies folder found; pass --examples DIR")
     with _session(migrate=True) as session:
         report = demo_service.seed_demo(session, folder)
-    table = Table(title=f"Demo users — password for all: {report.password}")
-    for column in ("organization", "kind", "email", "role"):
+    title = (
+        f"Demo users — password of the users created now: {report.password}"
+        if report.password
+        else "Demo users — all existed already; their password was printed when they were created"
+    )
+    table = Table(title=title)
+    for column in ("organization", "kind", "email", "role", "new"):
         table.add_column(column, overflow="fold")  # an email is never cut: people copy it to sign in
-    for row in report.users:
-        table.add_row(*row)
+    for *row, new in report.users:
+        table.add_row(*row, "yes" if new else "")
     console.print(table)
     console.print(f"organizations: {report.created} created, {report.existing} already there")
     console.print(f"database: {get_settings().database_url}; serve it with `cyberins serve`")

@@ -2,13 +2,17 @@
 
 One insurer, two brokers, the four insured companies of `examples/policies/` with those policies bound,
 a security service provider, an incident responder, a law firm and a loss adjuster with their services,
-users for each (one printed demo password), an open submission and a ransomware incident assigned to
-the responder. Re-running finds everything by its natural key and adds nothing twice.
+users for each, an open submission and a ransomware incident assigned to the responder. Re-running finds
+everything by its natural key and adds nothing twice.
+
+The users created by one run share one password, drawn at random for that run and printed once: a demo
+database never has a password known in advance (users seeded earlier keep theirs).
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -26,7 +30,6 @@ from cyberins.store.repos import lifecycle as lifecycle_repo
 from cyberins.store.repos import parties as party_repo
 from cyberins.store.vocab import OrgKind, RelationshipKind, Role
 
-DEMO_PASSWORD = "cyberins-demo-2026"
 INSURER = "Example Cyber Insurance Co., Ltd."
 BROKER_EAST = "Example East Risk Brokers Ltd."
 BROKER_WEST = "Example West Insurance Brokerage Ltd."
@@ -64,8 +67,9 @@ OFFERS = {
 
 @dataclass
 class DemoReport:
-    password: str
-    users: list[tuple[str, str, str, str]] = field(default_factory=list)  # org, kind, email, role
+    #: The password of the users this run created (None when every user already existed).
+    password: str | None
+    users: list[tuple[str, str, str, str, bool]] = field(default_factory=list)  # org, kind, email, role, new
     created: int = 0
     existing: int = 0
 
@@ -81,6 +85,7 @@ def _slug(name: str) -> str:
 class _Seeder:
     def __init__(self, session: Session, report: DemoReport) -> None:
         self.session, self.report, self.system = session, report, Principal.system_actor()
+        self.password = secrets.token_urlsafe(12)
 
     def org(
         self, name: str, kind: OrgKind, roles: tuple[Role, ...] = (Role.ADMIN,), country: str = "CN"
@@ -93,10 +98,14 @@ class _Seeder:
             self.report.existing += 1
         for role in roles:
             email = f"{role.value.replace('_', '-')}@{_slug(name)}.example"
-            if party_repo.user_by_email(self.session, email) is None:
-                new = parties.NewUser(email, f"{role.value.replace('_', ' ').title()} ({name})", role, DEMO_PASSWORD)
-                parties.create_user(self.session, self.system, new, org_id=org.id)
-            self.report.users.append((name, kind.value, email, role.value))
+            new = party_repo.user_by_email(self.session, email) is None
+            if new:
+                label = f"{role.value.replace('_', ' ').title()} ({name})"
+                parties.create_user(
+                    self.session, self.system, parties.NewUser(email, label, role, self.password), org_id=org.id
+                )
+                self.report.password = self.password
+            self.report.users.append((name, kind.value, email, role.value, new))
         return org
 
     def link(self, kind: RelationshipKind, a: Organization, b: Organization) -> None:
@@ -105,7 +114,7 @@ class _Seeder:
 
 def seed_demo(session: Session, examples: Path) -> DemoReport:
     """Seed (or complete) the demo world in the database behind `session`."""
-    report = DemoReport(DEMO_PASSWORD)
+    report = DemoReport(None)
     s = _Seeder(session, report)
     staff = (Role.ADMIN, Role.UNDERWRITER, Role.CLAIMS_HANDLER, Role.ANALYST)
     insurer = s.org(INSURER, OrgKind.INSURER, staff)

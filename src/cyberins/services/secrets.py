@@ -1,0 +1,82 @@
+"""The installation's token-signing key: from the environment, or a private file made on first use.
+
+No environment has a default key (a key published in the source signs tokens anyone can mint). Resolution:
+
+1. `CYBERINS_SECRET_KEY` (32+ characters), when set;
+2. else the key file, `CYBERINS_SECRET_KEY_FILE` or, for an SQLite store, `<database file>.key` beside it:
+   read when it exists (refused unless only its owner can read it), else generated (`secrets.token_urlsafe`)
+   and written with mode 0600, never overwritten;
+3. a store with no folder of its own (PostgreSQL, in-memory SQLite) and no key file named: an error that
+   says to set one of the two.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from pathlib import Path
+
+from pydantic import SecretStr
+from sqlalchemy.engine import make_url
+
+from cyberins.model.errors import InvalidInput
+from cyberins.settings import MIN_SECRET_CHARS, Settings
+
+#: Bytes of randomness in a generated key (64 URL-safe characters).
+KEY_BYTES = 48
+
+
+def key_file(settings: Settings) -> Path | None:
+    """Where the installation keeps its key: the named file, else beside an SQLite database file."""
+    if settings.secret_key_file is not None:
+        return settings.secret_key_file
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(f"{url.database}.key")
+    return None
+
+
+def with_signing_key(settings: Settings, *, create: bool = True) -> Settings:
+    """`settings` with `secret_key` resolved (module docstring); `InvalidInput` naming the setting otherwise."""
+    if settings.secret_key is not None:
+        return settings
+    path = key_file(settings)
+    if path is None:
+        raise InvalidInput.one(
+            "CYBERINS_SECRET_KEY",
+            f"set it to {MIN_SECRET_CHARS}+ random characters, or CYBERINS_SECRET_KEY_FILE to a private file: "
+            "this database has no folder to keep a generated key in",
+        )
+    if not path.exists():
+        if not create:
+            raise InvalidInput.one("CYBERINS_SECRET_KEY_FILE", f"{path} does not exist")
+        _write_new(path)
+    return settings.model_copy(update={"secret_key": SecretStr(_read(path))})
+
+
+def _write_new(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # another process made it first: use theirs
+    except OSError as exc:
+        raise InvalidInput.one("CYBERINS_SECRET_KEY_FILE", f"cannot create {path}: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(secrets.token_urlsafe(KEY_BYTES) + "\n")
+
+
+def _read(path: Path) -> str:
+    try:
+        mode = path.stat().st_mode
+        key = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput.one("CYBERINS_SECRET_KEY_FILE", f"cannot read {path}: {exc}") from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise InvalidInput.one(
+            "CYBERINS_SECRET_KEY_FILE", f"{path} can be read by others (mode {stat.filemode(mode)}): chmod 600 it"
+        )
+    if len(key) < MIN_SECRET_CHARS:
+        raise InvalidInput.one("CYBERINS_SECRET_KEY_FILE", f"{path} holds fewer than {MIN_SECRET_CHARS} characters")
+    return key
