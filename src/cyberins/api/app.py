@@ -8,8 +8,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
-from cyberins.api import errors
+from cyberins.api import docs, errors
 from cyberins.api.deps import no_nul
+from cyberins.api.headers import Options, SecurityHeaders
 from cyberins.api.limits import BodySizeLimit
 from cyberins.api.routes import auth, claims, meta, organizations, platform, underwriting
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
@@ -52,11 +53,15 @@ def create_app(settings: Settings, *, clock: Clock = SYSTEM_CLOCK, queue: JobQue
             engine.dispose()
 
     app = FastAPI(
-        title="cyberins", version="1", description=DESCRIPTION, lifespan=lifespan, dependencies=[Depends(no_nul)]
-    )
+        title="cyberins", version="1", description=DESCRIPTION, lifespan=lifespan, dependencies=[Depends(no_nul)],
+        docs_url=None, redoc_url=None,  # served from vendored files by api.docs
+    )  # fmt: skip
     app.state.settings, app.state.clock = settings, clock
     errors.install(app)
     for module in (meta, auth, organizations, underwriting, claims, platform):
         app.include_router(module.router)
+    app.include_router(docs.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(Options)
+    app.add_middleware(SecurityHeaders)  # outermost: its headers reach every response, a 413 included
     return app

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from cyberins.api.headers import secured
 from cyberins.model.errors import CyberinsError, InvalidInput
 from cyberins.model.loading import field_path
 from cyberins.services.errors import Conflict, Forbidden, NotFound, Unauthenticated
@@ -40,6 +41,8 @@ def _invalid_input(_: Request, exc: Exception) -> JSONResponse:
 
 def _request_validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if any(err.get("type") == "json_invalid" for err in exc.errors()):
+        return error_response(400, "bad_request", "the body is not valid JSON")
     fields = []
     for err in exc.errors():
         loc = tuple(err.get("loc", ()))
@@ -73,7 +76,18 @@ def _http(_: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """Anything unforeseen: the documented shape, no trace, no driver text (the server log keeps the detail).
+
+    Starlette answers it outside every middleware, so the security headers are set here too.
+    """
+    response = error_response(500, "internal_error", "the server failed to answer; the error was logged")
+    response.raw_headers[:] = secured(response.raw_headers, tls=request.url.scheme == "https")
+    return response
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(Exception, _unexpected)
     app.add_exception_handler(InvalidInput, _invalid_input)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(CyberinsError, _domain)

@@ -49,7 +49,7 @@ def serve(
 
     if not 0 < port < 65536:
         raise InvalidInput.one("port", f"{port} is not a TCP port")
-    uvicorn.run(create_app(get_settings()), host=host, port=port)
+    uvicorn.run(create_app(get_settings()), host=host, port=port, server_header=False)
 
 
 def demo(

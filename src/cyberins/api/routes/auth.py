@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -31,11 +31,16 @@ _BODY = {
 
 async def _credentials(request: Request) -> TokenRequest:
     data: Any
+    raw = await request.body()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HTTPException(400, "the body is not UTF-8") from None
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
-            data = json.loads(await request.body() or b"null")
+            data = json.loads(raw or b"null")
         except json.JSONDecodeError:
-            raise InvalidInput.one("body", "malformed JSON") from None
+            raise HTTPException(400, "the body is not valid JSON") from None
     else:
         form = await request.form()
         data = {k: v for k, v in form.items() if k in ("username", "password") and isinstance(v, str)}

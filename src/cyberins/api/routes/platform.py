@@ -105,9 +105,7 @@ def end_subscription(
     subscription_id: str, body: SubscriptionEnd, session: SessionDep, principal: PrincipalDep, clock: ClockDep
 ) -> SubscriptionPublic:
     """End the subscription now: the service no longer feeds the insured's assessments and quotes."""
-    sub = marketplace.end_subscription(
-        session, principal, subscription_id, expected_version=body.version, clock=clock
-    )
+    sub = marketplace.end_subscription(session, principal, subscription_id, expected_version=body.version, clock=clock)
     return SubscriptionPublic.model_validate(sub)
 
 

@@ -36,9 +36,7 @@ POLICY_EXAMPLE: dict[str, Any] = {
 class SubmissionCreate(In):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "examples": [{"insurer_org_id": "5f0c…", "profile": PROFILE_EXAMPLE}]
-        },
+        json_schema_extra={"examples": [{"insurer_org_id": "5f0c…", "profile": PROFILE_EXAMPLE}]},
     )
     insurer_org_id: str
     insured_org_id: str | None = Field(default=None, description="Required when a broker submits for a client.")
