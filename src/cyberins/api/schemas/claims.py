@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from cyberins.api.schemas.common import In, MoneyIn, MoneyText, Out, Version
+from cyberins.api.schemas.common import In, MomentIn, MoneyIn, MoneyText, Out, Version
 from cyberins.api.schemas.underwriting import Currency
 from cyberins.store.vocab import IncidentState
 
@@ -29,8 +29,8 @@ class IncidentCreate(In):
     )
     policy_id: str
     summary: Annotated[str, Field(min_length=1, max_length=2000)]
-    occurred_at: AwareDatetime
-    discovered_at: AwareDatetime
+    occurred_at: MomentIn
+    discovered_at: MomentIn
     details: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
 from cyberins.model.money import to_minor
 
@@ -15,6 +17,24 @@ MoneyText = Annotated[Decimal, PlainSerializer(lambda d: format(d, "f"), return_
 MONEY_BOUND = Decimal(10) ** 16
 #: An amount in a request: a JSON string ("1234.50") is best; numbers are accepted.
 MoneyIn = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=20, decimal_places=4, lt=MONEY_BOUND)]
+
+
+def _iso_text(pattern: str, shape: str) -> BeforeValidator:
+    """Only the documented text form: a number (`0` read as 1970-01-01) or a timestamp string is refused."""
+    regex = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, str) or not regex.match(value):
+            raise ValueError(f"give {shape} as text in ISO 8601 form")
+        return value
+
+    return BeforeValidator(check)
+
+
+#: A calendar date in a request: "2026-09-01", nothing else.
+DateIn = Annotated[date, _iso_text(r"^\d{4}-\d{2}-\d{2}$", "a date (YYYY-MM-DD)")]
+#: A moment in a request: "2026-08-10T23:40:00+08:00" (with its offset), nothing else.
+MomentIn = Annotated[AwareDatetime, _iso_text(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", "a date-time with offset")]
 Version = Annotated[int | None, Field(default=None, ge=1, description="The version you read; a stale one answers 409.")]
 
 

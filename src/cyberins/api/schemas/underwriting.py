@@ -7,7 +7,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import ConfigDict, Field
 
-from cyberins.api.schemas.common import In, MoneyIn, MoneyText, Out, Version
+from cyberins.api.schemas.common import DateIn, In, MoneyIn, MoneyText, Out, Version
 from cyberins.services.assessment import DEFAULT_YEARS, MAX_YEARS, MIN_YEARS
 from cyberins.store.vocab import PolicyState, SubmissionState
 
@@ -140,7 +140,7 @@ class PolicyCancel(In):
         extra="forbid",
         json_schema_extra={"examples": [{"effective_date": "2027-01-01", "reason": "business sold", "version": 1}]},
     )
-    effective_date: date
+    effective_date: DateIn
     reason: Annotated[str, Field(min_length=1, max_length=1000)]
     version: Version = None
 
