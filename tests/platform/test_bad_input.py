@@ -57,10 +57,21 @@ def test_oversized_bodies_are_refused_unread(client: TestClient, world: World, u
         # a number is not a date: 0 would read as 1970-01-01 and refund the whole premium (issue 16)
         ("/policies/{policy_a}/cancel", {"effective_date": 0, "reason": "x"}, "effective_date"),
         ("/policies/{policy_a}/cancel", {"effective_date": "2026-13-45", "reason": "x"}, "effective_date"),
-        ("/incidents", {"policy_id": "{policy_a}", "summary": "s", "occurred_at": 0,
-                        "discovered_at": "2026-08-11T07:15:00+08:00"}, "occurred_at"),  # fmt: skip
-        ("/incidents", {"policy_id": "{policy_a}", "summary": "s", "occurred_at": "1700000000",
-                        "discovered_at": "2026-08-11T07:15:00+08:00"}, "occurred_at"),  # fmt: skip
+        (
+            "/incidents",
+            {"policy_id": "{policy_a}", "summary": "s", "occurred_at": 0, "discovered_at": "2026-08-11T07:15:00+08:00"},
+            "occurred_at",
+        ),  # fmt: skip
+        (
+            "/incidents",
+            {
+                "policy_id": "{policy_a}",
+                "summary": "s",
+                "occurred_at": "1700000000",
+                "discovered_at": "2026-08-11T07:15:00+08:00",
+            },
+            "occurred_at",
+        ),  # fmt: skip
         ("/policies/{policy_a}/cancel", {"effective_date": "2026-09-01", "reason": "x", "version": "new"}, "version"),
         ("/policies/{policy_a}/cancel", {"effective_date": "2026-09-01", "reason": "x", "force": True}, "force"),
         ("/payments", {"incident_id": "{incident_a}", "amount": "lots", "currency": "CNY"}, "amount"),
