@@ -70,6 +70,8 @@ CHECKS: tuple[tuple[str, str, str, str, str, float, float], ...] = (
      "4.45-4.88 total; insurable part assumed 30-75%", "IBM 2023, 2024", 1.4, 3.7),
     ("breach_1m", "Insurable breach cost at 1M records, USD 10B firm (mean)", "USD M",
      "42-375 total (1M+ records); insurable part assumed 30-75%", "IBM 2024", 12.6, 281),
+    ("outage_claim_ratio", "Mean paid SME claim with a business-interruption payment / without one", "ratio",
+     "more than 6", "NetDiligence Cyber Claims Study 2025", 3, 12),
     ("bi_share", "Business-interruption share of SME paid losses", "%", "no published figure (assumed band)",
      "assumed", 5, 40),
 )  # fmt: skip
@@ -107,6 +109,7 @@ def run_checks(years: int, events: int, seed: int) -> list[Check]:
         "mid_ransomware_cost": (sum(mid.values()) - mid.get(Coverage.CYBER_EXTORTION, 0.0)) / 1e6,
         "breach_27k": _records_cost(big, 27_000) / 1e6,
         "breach_1m": _records_cost(huge, 1_000_000) / 1e6,
+        "outage_claim_ratio": sme.outage_claim_ratio(),
         "bi_share": 100 * sme.bi_share(),
     }
     return [Check(*spec, value=values[spec[0]]) for spec in CHECKS]
