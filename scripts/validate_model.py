@@ -62,7 +62,8 @@ BANDS = """
 EVENT_TYPES = """
 ## SME book by event type (model)
 
-| event type | claims / year (before) | claims / year | mean paid claim (USD, before) | mean paid claim (USD) | share of claims |
+| event type | claims / year, before | claims / year | mean paid claim, before (USD) | mean paid claim (USD) \
+| share of claims |
 |---|---:|---:|---:|---:|---:|"""
 
 EXAMPLES = """
@@ -72,7 +73,8 @@ The white paper notes that China has no cyber-claims history yet (section 4(3));
 model's, built on the US-calibrated rates with the CN cost levels and jurisdiction rules of the
 calibration file. Ground-up, before any policy; "before" as above.
 
-| example | events / year (before → after) | expected annual loss, CNY (before → after) | simulated AAL (CNY) | 1-in-100 year, CNY (before → after) |
+| example | events / year, before → after | expected annual loss (CNY), before → after | simulated AAL (CNY) \
+| 1-in-100 year (CNY), before → after |
 |---|---:|---:|---:|---:|"""
 
 BY_EVENT_TYPE = """

@@ -85,7 +85,7 @@ def run_checks(years: int, events: int, seed: int) -> list[Check]:
     freq = annual_claim_frequency(smes, sme_policy(), years, seed)
     rw = _severity(smes[1], RW)
     assert rw.outage is not None
-    downtime_days = rw.outage.mean_hours() / rw.outage.probability / 24
+    downtime_days = rw.outage.mean_downtime() / 24
     mid = _severity(assess(profile(MID_RANSOMWARE)), RW).mean()
     pib = EventType.PERSONAL_INFORMATION_BREACH
     big = _severity(
