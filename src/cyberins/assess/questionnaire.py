@@ -105,6 +105,10 @@ class Question(Provenance):
     def _consistent(self) -> Question:
         if (self.answer is AnswerType.CHOICE) != bool(self.choices):
             raise ValueError("a choice question lists its choices; a yes_no question has none")
+        named = [et for effect in self.effects for et in effect.event_types]
+        twice = sorted({et.value for et in named if named.count(et) > 1})
+        if twice:
+            raise ValueError(f"give each event type one effect (frequency and severity together): {', '.join(twice)}")
         unknown = [a for a in self.gbt22239 if a not in GBT22239_AREAS]
         if unknown:
             raise ValueError(

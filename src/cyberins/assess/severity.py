@@ -5,7 +5,8 @@ Drivers of one event (all vectorised over the n events drawn at once, NumPy only
 - **outage hours**: downtime D ~ min(lognormal, cap) with probability p_outage, then capacity comes back
   linearly over `ramp` × D. The lost income of the ramp is that of `ramp` × D / 2 more hours of downtime,
   so the outage is H = D × (1 + ramp / 2) hours at the downtime's income per hour: exact in total and for
-  any waiting period up to D; an indemnity period ending inside the ramp pays the ramp as if flat. A share
+  a time-retention waiting period up to D; an indemnity period ending inside the ramp pays at most an
+  eighth of the ramp's hours more than the exact ramp; a trigger waiting period sees H, not D + ramp × D. A share
   `dependent` of outages start at a dependency. Business interruption is returned as hours × income per hour
   (`EventDraws.outages`), so the policy's waiting and indemnity periods act on it; extra expense (a share of
   the income loss) is money.
