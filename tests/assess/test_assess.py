@@ -31,18 +31,22 @@ def test_all_nine_event_types_are_modelled() -> None:
     assert model.kind == "assessed" and model.currency == "CNY"
 
 
+#: The test manufacturer's size factor: (CNY 30M / CNY 15M)^0.35 (calibration `size.frequency`).
+SIZE = (30e6 / 15e6) ** 0.35
+
+
 def test_frequency_by_hand() -> None:
-    # Small manufacturer, no 等保 grade, nothing answered: base 0.00133 x industry 1.4 x ungraded 1.15.
+    # Small manufacturer, no 等保 grade, nothing answered: base 0.00133 x size x industry 1.4 x ungraded 1.15.
     lam = event_type(assess(make_profile()), RW).frequency.mean()
-    assert lam == pytest.approx(0.00133 * 1.4 * 1.15)
+    assert lam == pytest.approx(0.00133 * SIZE * 1.4 * 1.15)
     # With MFA (relative 0.6, adoption 0.6): x 0.6 / (1 - 0.6 + 0.6 x 0.6).
     lam_mfa = event_type(assess(make_profile(controls={"mfa": True})), RW).frequency.mean()
-    assert lam_mfa == pytest.approx(0.00133 * 1.4 * 1.15 * 0.6 / 0.76)
+    assert lam_mfa == pytest.approx(0.00133 * SIZE * 1.4 * 1.15 * 0.6 / 0.76)
     # Internet-exposed RDP: x 2.5 (Coalition 2024); graded level 3: x 0.9.
     lam_rdp = event_type(
         assess(make_profile(exposure={"rdp_exposed": True}, mlps_level=3)), RW
     ).frequency.mean()
-    assert lam_rdp == pytest.approx(0.00133 * 1.4 * 2.5 * 0.9)
+    assert lam_rdp == pytest.approx(0.00133 * SIZE * 1.4 * 2.5 * 0.9)
 
 
 def test_frequency_is_base_times_every_factor() -> None:
@@ -53,11 +57,13 @@ def test_frequency_is_base_times_every_factor() -> None:
         assert m.frequency.mean() == pytest.approx(base[m.event_type].value * product)
 
 
-def test_size_band_picks_poisson_or_negative_binomial() -> None:
+def test_dispersion_follows_revenue_between_anchor_points() -> None:
     small = event_type(assess(make_profile()), RW).frequency
     large = event_type(assess(make_profile(annual_revenue=2_000_000_000, employees=3000)), RW).frequency
     assert isinstance(small, Poisson) and isinstance(large, NegBin)
-    assert large.var / large.mean() == pytest.approx(1.3)
+    # Log-log straight between (CNY 1.6B, 1.3) and (CNY 16B, 1.6): ln d = ln 1.3 + log10(2 / 1.6) ln(1.6 / 1.3).
+    by_hand = math.exp(math.log(1.3) + math.log10(2 / 1.6) * math.log(1.6 / 1.3))
+    assert large.var / large.mean() == pytest.approx(by_hand)
 
 
 def test_controls_are_bounded() -> None:
@@ -135,7 +141,7 @@ def test_hourly_gross_profit_overrides_the_margin() -> None:
 
 def test_profile_overrides_apply() -> None:
     model = assess(make_profile(calibration_overrides={"frequency.base.ransomware": 0.01}))
-    assert event_type(model, RW).frequency.mean() == pytest.approx(0.01 * 1.4 * 1.15)
+    assert event_type(model, RW).frequency.mean() == pytest.approx(0.01 * SIZE * 1.4 * 1.15)
 
 
 @pytest.mark.parametrize("path", EXAMPLE_ORGS, ids=lambda p: p.stem)

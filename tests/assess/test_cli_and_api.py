@@ -63,12 +63,17 @@ def test_explain_a_bad_profile_raises_invalid_input(tmp_path: Path) -> None:
     assert result.exception.problems[0].field == "industry"
 
 
-def test_candidate_controls_cost_by_band_and_skip_what_is_in_place() -> None:
+def test_candidate_controls_cost_follows_revenue_and_skip_what_is_in_place() -> None:
+    # EDR costs CNY 40k at CNY 15M and 300k at CNY 160M (band anchors): a power law between them.
+    by_hand = 40_000 * (30 / 15) ** (math.log(300_000 / 40_000) / math.log(160 / 15))
     small = {c.control_id: c.annual_cost for c in candidate_controls(make_profile(controls={"mfa": True}))}
-    assert "mfa" not in small and small["edr"] == 40_000
+    assert "mfa" not in small and float(small["edr"]) == pytest.approx(by_hand, abs=0.01)
     usd = candidate_controls(make_profile(currency="USD", annual_revenue=30_000_000 / 7.2))
     edr = next(c for c in usd if c.control_id == "edr")
-    assert float(edr.annual_cost) == pytest.approx(40_000 / 7.2, abs=0.01)
+    assert float(edr.annual_cost) == pytest.approx(by_hand / 7.2, abs=0.01)
+    # Beyond the first and last anchors the cost stays at the anchor's.
+    tiny = candidate_controls(make_profile(annual_revenue=1_000_000))
+    assert next(c for c in tiny if c.control_id == "edr").annual_cost == 40_000
 
 
 def test_model_with_puts_controls_in_place() -> None:

@@ -7,7 +7,7 @@ import pytest
 from cyberins.assess import CANDIDATE_CONTROLS, load_calibration, load_questionnaire, with_overrides
 from cyberins.assess.eligibility import load_rules
 from cyberins.assess.provenance import provenances
-from cyberins.assess.questionnaire import GBT22239_AREAS
+from cyberins.assess.questionnaire import GBT22239_AREAS, Question
 from cyberins.catalog import get_catalog
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import EventType
@@ -142,3 +142,11 @@ def test_cost_lines_hit_only_coverages_the_catalog_lets_the_event_type_trigger()
         triggers = set(get_catalog().event_types[et].triggers)
         hit = {c.coverage for c in spec.costs.values()} | (breach if spec.breach else set())
         assert hit <= triggers, et
+
+
+def test_a_question_gives_each_event_type_one_effect() -> None:
+    # Two rows for one event type would list the control twice in `explain`; frequency and severity go together.
+    data = load_questionnaire().question("edr").model_dump(mode="json")
+    data["effects"].append({"event_types": ["malware"], "severity": 0.9, "assumption": True, "reason": "twice"})
+    with pytest.raises(ValueError, match="one effect"):
+        Question.model_validate(data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -103,3 +104,48 @@ def test_draws_are_non_negative_and_sub_linear_in_records() -> None:
 def test_an_empty_event_sample_is_fine() -> None:
     draws = hand_made().sample(np.random.default_rng(0), 0)
     assert draws.money.shape == (0, 5)
+
+
+def every_driver() -> DriverSeverity:
+    """An assessed ransomware severity: outage (with dependency and ramp), breach, ransom and cost lines."""
+    profile = make_profile(jurisdiction="INTL", dependencies=[{"name": "cloud", "kind": "cloud"}])
+    sev = event_type(assess(profile), EventType.RANSOMWARE).severity
+    assert isinstance(sev, DriverSeverity)
+    assert sev.outage is not None and sev.breach is not None and sev.ransom is not None
+    return sev
+
+
+@pytest.mark.parametrize("make", [hand_made, every_driver])
+@pytest.mark.parametrize("m", [0, 1, 37, 500])
+def test_sampling_is_prefix_stable(make: object, m: int) -> None:
+    # The first m of n events drawn from a seed are the m events drawn from the same seed.
+    assert callable(make)
+    sev = make()
+    n = 1000
+    long, short = sev.sample(np.random.default_rng(21), n), sev.sample(np.random.default_rng(21), m)
+    assert np.array_equal(long.money[:m], short.money)
+    assert long.outages.keys() == short.outages.keys()
+    for j, (hours, rate) in short.outages.items():
+        assert np.array_equal(long.outages[j][0][:m], hours)
+        assert np.array_equal(long.outages[j][1][:m], rate)
+
+
+def test_each_driver_has_its_own_stream() -> None:
+    # Dropping the ransom (CN) leaves every other driver's draws as they were: streams sit in fixed slots.
+    sev = every_driver()
+    cn = replace(sev, ransom=None)
+    a, b = sev.sample(np.random.default_rng(4), 2000), cn.sample(np.random.default_rng(4), 2000)
+    ext = sev.coverages.index(EXT)
+    others = [j for j in range(len(sev.coverages)) if j != ext]
+    assert np.array_equal(a.money[:, others], b.money[:, others])
+    assert not np.array_equal(a.money[:, ext], b.money[:, ext])
+
+
+def test_the_recovery_ramp_adds_half_its_length_at_the_full_rate() -> None:
+    # 10 hours down, then a ramp of 0.5 x 10 hours: lost income of 10 + 2.5 hours at 50 an hour.
+    flat = hand_made()
+    assert flat.outage is not None
+    ramped = replace(flat, outage=replace(flat.outage, ramp=0.5))
+    assert ramped.mean()[BI] == pytest.approx(12.5 * 50 * 1.1 * 0.8)
+    hours, rate = ramped.sample(np.random.default_rng(2), 100).outages[ramped.coverages.index(BI)]
+    assert np.allclose(hours[hours > 0], 12.5) and np.allclose(rate, 50.0)

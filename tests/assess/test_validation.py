@@ -2,7 +2,7 @@
 
 Runs with fewer simulated years and events than `scripts/validate_model.py` (30,000 instead of 200,000);
 over ten seeds the spread of every figure stays well inside its band (largest: SME claim frequency
-1.36-1.49%/year in a band of 1.0-2.0%), so a failure means the model moved, not sampling noise.
+1.32-1.48%/year in a band of 1.0-2.0%), so a failure means the model moved, not sampling noise.
 """
 
 from __future__ import annotations

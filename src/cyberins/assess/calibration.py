@@ -7,9 +7,12 @@ converted with `fx_to_cny.USD` and the `reason` says so. `docs/risk-model.md` ex
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Literal
 
+import numpy as np
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from cyberins.assess.provenance import uncited
@@ -41,14 +44,33 @@ class RecordCategory(StrEnum):
 
 
 class Band(Provenance):
-    """A revenue band: firms with revenue below `upper_cny` (the last band has none) and its multipliers."""
+    """A revenue band: a descriptive label for firms with revenue below `upper_cny` (the last band has none).
+
+    Bands name a size in reports and eligibility rules; they drive no number discontinuously. `anchor_cny`
+    is the band's representative revenue (its geometric midpoint), where per-band amounts such as a control's
+    annual cost are read; between anchors amounts follow `log_interpolate`.
+    """
 
     id: SnakeId
     label: Label
     upper_cny: Positive | None
-    frequency: Annotated[float, Field(ge=1, le=20)]
-    #: Variance-to-mean ratio of annual counts: 1 is Poisson, above 1 negative binomial.
-    dispersion: Annotated[float, Field(ge=1, le=5)] = 1.0
+    anchor_cny: Positive
+
+
+def log_interpolate(x: float, points: Sequence[tuple[float, float]]) -> float:
+    """The curve through `points` (x increasing), straight on log-log axes between them, flat beyond the ends.
+
+    A power law between each pair of anchors: continuous in x, so a 1% change of x moves the value by at most
+    about |slope| %.
+
+    >>> round(log_interpolate(10.0, [(1.0, 1.0), (100.0, 100.0)]), 9)
+    10.0
+    >>> log_interpolate(1e6, [(1.0, 2.0), (100.0, 3.0)])
+    3.0
+    """
+    xs = np.log([p[0] for p in points])
+    ys = np.log([p[1] for p in points])
+    return float(np.exp(np.interp(math.log(x), xs, ys)))
 
 
 class IndustryGroup(Provenance):
@@ -117,6 +139,48 @@ class OnlineFrequency(Provenance):
     slope: NonNegative
 
 
+class PowerLaw(Provenance):
+    """A multiplier (x / reference)^exponent: continuous in x and, for exponent > 0, rising without a cap."""
+
+    reference: Positive
+    exponent: Annotated[float, Field(ge=0, le=1)]
+
+    def at(self, x: float) -> float:
+        return float((x / self.reference) ** self.exponent)
+
+
+class LogCurve(Provenance):
+    """A value through anchor points `[x, y]` (x increasing), log-log straight between them, flat beyond."""
+
+    points: tuple[tuple[Positive, Positive], ...] = Field(min_length=1)
+
+    @field_validator("points")
+    @classmethod
+    def _increasing(cls, points: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
+        if any(a[0] >= b[0] for a, b in zip(points, points[1:], strict=False)):
+            raise ValueError("anchor points must have increasing x")
+        return points
+
+    def at(self, x: float) -> float:
+        return log_interpolate(x, self.points)
+
+
+class Size(BaseModel):
+    """How frequency grows with revenue (every event type) and how over-dispersed annual counts are."""
+
+    model_config = Frozen.model_config
+    frequency: PowerLaw
+    #: Variance-to-mean ratio of annual counts by revenue (CNY): 1 is Poisson, above 1 negative binomial.
+    dispersion: LogCurve
+
+    @field_validator("dispersion")
+    @classmethod
+    def _at_least_one(cls, curve: LogCurve) -> LogCurve:
+        if any(not 1 <= y <= 5 for _, y in curve.points):
+            raise ValueError("a dispersion is between 1 (Poisson) and 5")
+        return curve
+
+
 class Bounds(Provenance):
     """Limits on combined factors per event type (low, high)."""
 
@@ -152,13 +216,18 @@ class Frequency(BaseModel):
 
 
 class OutageSpec(Provenance):
-    """Outage driver: hours lognormal (median, sigma) capped, and the share of hourly gross profit lost."""
+    """Outage driver: downtime hours lognormal (median, sigma) capped, the share of operations stopped, a ramp.
+
+    Income lost an hour of downtime = hourly gross profit × the firm's IT dependence × `impairment`. After
+    the downtime, capacity comes back linearly over `ramp` × the downtime (0: all at once).
+    """
 
     probability: Share
     median_hours: Positive
     sigma: Positive
     cap_hours: Positive
     impairment: Share
+    ramp: Annotated[float, Field(ge=0, le=2)] = 0.0
     online_only: bool = False
     extra_expense_share: NonNegative = 0.0
     #: Median taken from the profile's critical-system RTOs when it lists them (non-malicious outages).
@@ -221,12 +290,6 @@ class BreachCosts(Provenance):
     costs: dict[SnakeId, CostSpec]
 
 
-class BusinessInterruption(Provenance):
-    """Income lost an outage hour: hourly gross profit × dependence × impairment × (revenue/ref)^exponent."""
-
-    revenue_exponent: Annotated[float, Field(ge=-0.5, le=0)]
-
-
 class Fines(Provenance):
     """Administrative fines after a breach (PIPL art. 66): outside every coverage, reported apart."""
 
@@ -253,12 +316,12 @@ class Calibration(BaseModel):
     fx_to_cny: dict[str, Fact[Positive]]
     reference: Reference
     revenue_bands: tuple[Band, ...] = Field(min_length=1)
+    size: Size
     frequency: Frequency
     industries: dict[SnakeId, IndustryGroup] = Field(min_length=1)
     exposure: Exposure
     bounds: Bounds
     breach_costs: BreachCosts
-    business_interruption: BusinessInterruption
     fines: Fines
     jurisdictions: dict[Jurisdiction, JurisdictionCosts]
     event_types: dict[EventType, EventSpec]
@@ -270,6 +333,9 @@ class Calibration(BaseModel):
             raise ValueError("revenue_bands: only the last band has no upper_cny")
         if any(a >= b for a, b in zip(finite, finite[1:], strict=False)):  # type: ignore[operator]
             raise ValueError("revenue_bands: upper_cny must increase")
+        edges = [0.0, *(u or 0.0 for u in finite), math.inf]
+        if any(not edges[i] <= b.anchor_cny < edges[i + 1] for i, b in enumerate(self.revenue_bands)):
+            raise ValueError("revenue_bands: each anchor_cny lies inside its band")
         sections = [s for g in self.industries.values() for s in g.sections]
         if sorted(set(sections)) != sorted(sections) or len(sections) != 20:
             raise ValueError("industries: each GB/T 4754 section A-T belongs to exactly one group")
@@ -279,8 +345,12 @@ class Calibration(BaseModel):
         return self
 
     def band(self, revenue_cny: float) -> Band:
-        """The revenue band of a firm with this revenue (CNY)."""
+        """The revenue band of a firm with this revenue (CNY): a label, never a multiplier."""
         return next(b for b in self.revenue_bands if b.upper_cny is None or revenue_cny < b.upper_cny)
+
+    def by_band(self, amounts: Mapping[str, float], revenue_cny: float) -> float:
+        """An amount given per band id (read at each band's anchor revenue) at this revenue, continuously."""
+        return log_interpolate(revenue_cny, [(b.anchor_cny, amounts[b.id]) for b in self.revenue_bands])
 
     def industry_group(self, industry: str, section: str) -> tuple[str, IndustryGroup]:
         """The group of a catalog industry: the one naming its id, else the one holding its section."""

@@ -1,8 +1,9 @@
 """Inputs of the security-investment return (pricing's ROI): candidate controls, their cost, and models.
 
 `candidate_controls(profile)` lists the questionnaire's candidate controls (`CANDIDATE_CONTROLS`) that the
-profile does not already have fully in place, each with its annual cost for the profile's revenue band
-(`annual_cost` in questionnaire.yaml, an assumption) in the profile's currency. `model_with(profile)` is
+profile does not already have fully in place, each with its annual cost at the profile's revenue (`annual_cost`
+in questionnaire.yaml gives it at each revenue band's anchor, an assumption; between anchors the cost follows a
+power law, so it has no step at a band edge) in the profile's currency. `model_with(profile)` is
 the function pricing calls with a set of control ids: the profile assessed with those controls in place.
 """
 
@@ -24,7 +25,7 @@ from cyberins.quant.model import RiskModel
 @dataclass(frozen=True)
 class CandidateControl:
     control_id: str
-    #: Per year, in the profile's currency (an assumption by revenue band).
+    #: Per year, in the profile's currency (an assumption, continuous in revenue).
     annual_cost: Decimal
     name: str
     name_zh: str
@@ -37,7 +38,7 @@ def candidate_controls(
     cal = calibration or load_calibration()
     questionnaire = load_questionnaire()
     fx = cal.fx(profile.currency)
-    band = cal.band(float(profile.annual_revenue) * fx).id
+    revenue_cny = float(profile.annual_revenue) * fx
     out = []
     for ident in CANDIDATE_CONTROLS:
         q = questionnaire.question(ident)
@@ -45,7 +46,7 @@ def candidate_controls(
         if answer is not None and q.score(answer) >= 1:
             continue
         assert q.annual_cost is not None  # the questionnaire's validator requires it for candidates
-        cost = to_minor(Decimal(str(q.annual_cost.by_band[band] / fx)), profile.currency)
+        cost = to_minor(Decimal(str(cal.by_band(q.annual_cost.by_band, revenue_cny) / fx)), profile.currency)
         out.append(CandidateControl(ident, cost, q.name.en, q.name.zh))
     return out
 

@@ -1,10 +1,11 @@
 """`assess(profile) -> RiskModel`: base rates × explained factors, and a driver-based severity per event type.
 
-For each of the nine event types: frequency = base rate (ground-up events a year of a small firm with the
-insured population's average controls) × every `Factor` (`cyberins.assess.factors`), Poisson or negative
-binomial by revenue band; severity = a `DriverSeverity` built from the calibration's drivers at the firm's
-size, in the profile's currency, scaled by the product of the severity factors. Pure: no files beyond the
-packaged data, no randomness (the simulation draws later, from the seed it is given).
+For each of the nine event types: frequency = base rate (ground-up events a year of a firm at the size
+reference with the insured population's average controls) × every `Factor` (`cyberins.assess.factors`),
+Poisson or negative binomial by the dispersion at the firm's revenue (`size.dispersion`); severity = a
+`DriverSeverity` built from the calibration's drivers at the firm's size, in the profile's currency, scaled
+by the product of the severity factors. Every size effect is continuous in revenue and employees. Pure: no
+files beyond the packaged data, no randomness (the simulation draws later, from the seed it is given).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def _event_type(
     severity = build_severity(et, firm, profile.jurisdiction, cal).scaled(
         math.prod(f.severity for f in factors)
     )
-    return EventTypeModel(et, _frequency(lam, firm.band.dispersion), severity, tuple(factors))
+    dispersion = cal.size.dispersion.at(firm.revenue_cny)
+    return EventTypeModel(et, _frequency(lam, dispersion), severity, tuple(factors))
 
 
 def _frequency(lam: float, dispersion: float) -> FrequencyModel:
@@ -96,7 +98,7 @@ def build_severity(et: EventType, firm: Firm, jurisdiction: Jurisdiction, cal: C
         r = spec.ransom
         median = r.median * (firm.revenue_cny / cal.reference.revenue_cny) ** r.revenue_exponent / firm.fx
         ransom = Ransom(r.probability, math.log(median), r.sigma, r.paid_probability, r.settlement_ratio)
-    outage = _outage(spec.outage, firm, cal) if spec.outage is not None else None
+    outage = _outage(spec.outage, firm) if spec.outage is not None else None
     hit = {c.coverage for c in costs} | ({Coverage.CYBER_EXTORTION} if ransom else set())
     if outage is not None:
         if outage.dependent_probability < 1:
@@ -139,11 +141,11 @@ def _cost(
     return CostLine(name, c.coverage, c.probability, math.log(median), c.sigma, records_driven=records)
 
 
-def _outage(o: OutageSpec, firm: Firm, cal: Calibration) -> Outage | None:
+def _outage(o: OutageSpec, firm: Firm) -> Outage | None:
+    """Income lost per hour = gross profit per hour × the share of operations that need IT × the share stopped."""
     share = firm.online_share
     dependence = share if o.online_only else share + (1 - share) * firm.group.offline_it_dependence
-    resilience = (firm.revenue_cny / cal.reference.revenue_cny) ** cal.business_interruption.revenue_exponent
-    per_hour = firm.hourly_gross_profit_cny * dependence * o.impairment * resilience / firm.fx
+    per_hour = firm.hourly_gross_profit_cny * dependence * o.impairment / firm.fx
     if per_hour <= 0 or o.probability == 0:
         return None
     median = o.median_hours
@@ -151,5 +153,5 @@ def _outage(o: OutageSpec, firm: Firm, cal: Calibration) -> Outage | None:
         median = min(firm.rto_median_hours, o.cap_hours)
     up = math.prod(1 - o.dependent.get(kind, 0.0) for kind in firm.dependencies)
     return Outage(
-        o.probability, math.log(median), o.sigma, o.cap_hours, per_hour, o.extra_expense_share, 1 - up
+        o.probability, math.log(median), o.sigma, o.cap_hours, per_hour, o.extra_expense_share, 1 - up, o.ramp
     )

@@ -1,6 +1,7 @@
 """Every multiplier on an event type's frequency and severity, each a `Factor` that says why.
 
-Kinds (name prefixes): `size_band:` and `industry:` (calibration), `records_held`, `online_share`,
+Kinds (name prefixes): `size_band:` (the firm's revenue band as a label; its value is the continuous
+`size.frequency` power law of revenue) and `industry:` (calibration), `records_held`, `online_share`,
 `mlps:` (等保 level), `history:` (past incidents), `exposure:` (outside-in signals, Coalition 2024),
 `control:` (questionnaire answers) and `bound:` (a row that brings a combined product back inside its
 bounds, so a long list of answers or signals can never push a factor past `calibration.bounds`).
@@ -35,9 +36,10 @@ def _factor(name: str, et: EventType, p: Provenance, frequency: float = 1.0, sev
 def calibration_factors(
     et: EventType, firm: Firm, profile: OrganizationProfile, cal: Calibration
 ) -> list[Factor]:
-    """Size band, industry group, records held, online share, 等保 level and past incidents."""
+    """Size (revenue), industry group, records held, online share, 等保 level and past incidents."""
     freq = cal.frequency
-    out = [_factor(f"size_band:{firm.band.id}", et, firm.band, frequency=firm.band.frequency)]
+    size = cal.size.frequency
+    out = [_factor(f"size_band:{firm.band.id}", et, size, frequency=size.at(firm.revenue_cny))]
     f_ind, s_ind = firm.group.frequency.get(et, 1.0), firm.group.severity.get(et, 1.0)
     if (f_ind, s_ind) != (1.0, 1.0):
         out.append(_factor(f"industry:{firm.group_id}", et, firm.group, frequency=f_ind, severity=s_ind))

@@ -25,8 +25,9 @@ from cyberins.catalog.schema import Frozen, Label, Provenance, SnakeId
 from cyberins.model.ids import EventType
 
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-#: A relative effect (with / without the control): between 0.2 and 1, never above 1.
-Relative = Annotated[float, Field(ge=0.2, le=1, allow_inf_nan=False)]
+#: A relative effect (with / without the control): between 0.1 and 1, never above 1 (the largest published
+#: effect, Marsh McLennan 2023's automated hardening, is "nearly six times less likely": about 0.18).
+Relative = Annotated[float, Field(ge=0.1, le=1, allow_inf_nan=False)]
 Answer = bool | str
 
 #: The ten control areas of GB/T 22239-2019 (five technical, five management), as the standard names them.
@@ -76,7 +77,10 @@ class Effect(Provenance):
 
 
 class AnnualCost(Provenance):
-    """What the control costs a year, by revenue band id of the calibration (CNY)."""
+    """What the control costs a year (CNY) at each revenue band's anchor revenue, by band id of the calibration.
+
+    Between anchors the cost is interpolated on log-log axes (`Calibration.by_band`), flat beyond the ends.
+    """
 
     by_band: dict[SnakeId, Annotated[float, Field(gt=0)]]
 
@@ -101,6 +105,10 @@ class Question(Provenance):
     def _consistent(self) -> Question:
         if (self.answer is AnswerType.CHOICE) != bool(self.choices):
             raise ValueError("a choice question lists its choices; a yes_no question has none")
+        named = [et for effect in self.effects for et in effect.event_types]
+        twice = sorted({et.value for et in named if named.count(et) > 1})
+        if twice:
+            raise ValueError(f"give each event type one effect (frequency and severity together): {', '.join(twice)}")
         unknown = [a for a in self.gbt22239 if a not in GBT22239_AREAS]
         if unknown:
             raise ValueError(

@@ -2,9 +2,14 @@
 
 Drivers of one event (all vectorised over the n events drawn at once, NumPy only):
 
-- **outage hours** H ~ min(lognormal, cap) with probability p_outage; a share `dependent` of outages start
-  at a dependency. Business interruption is returned as hours × income per hour (`EventDraws.outages`), so
-  the policy's waiting and indemnity periods act on it; extra expense (a share of the income loss) is money.
+- **outage hours**: downtime D ~ min(lognormal, cap) with probability p_outage, then capacity comes back
+  linearly over `ramp` × D. The lost income of the ramp is that of `ramp` × D / 2 more hours of downtime,
+  so the outage is H = D × (1 + ramp / 2) hours at the downtime's income per hour: exact in total and for
+  a time-retention waiting period up to D; an indemnity period ending inside the ramp pays at most an
+  eighth of the ramp's hours more than the exact ramp; a trigger waiting period sees H, not D + ramp × D. A share
+  `dependent` of outages start at a dependency. Business interruption is returned as hours × income per hour
+  (`EventDraws.outages`), so the policy's waiting and indemnity periods act on it; extra expense (a share of
+  the income loss) is money.
 - **records exposed** E = share × records held, share ~ Beta(α, β), with probability p_breach. Costs driven
   by records grow as (E / unit)^b with b < 1: economies of scale, never a per-record cost × a huge count.
 - **ransom**: demand ~ lognormal, demanded with probability p, paid with probability p_paid at a
@@ -15,11 +20,18 @@ Drivers of one event (all vectorised over the n events drawn at once, NumPy only
 `mean()` is analytic (exact for these distributions, the outage cap included), so `explain` and pricing
 can state expected losses without sampling. `scaled(f)` multiplies every amount and the income per hour by
 f, so the expected loss scales by exactly f.
+
+`sample(rng, n)` is prefix-stable: each random variable (outage yes/no, downtime, at a dependency, breach
+yes/no, share exposed, demand, payment, ransom, each cost line's yes/no and amount) has its own child stream
+of `rng`, spawned in one fixed order whatever drivers exist, and is drawn for all n events before masking.
+So, from generators seeded alike, the first m events of `sample(rng, n)` are `sample(rng, m)`: one more
+event drawn (a control that adds events elsewhere, more years) never changes the draws of the others.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -27,6 +39,10 @@ from scipy import special, stats
 
 from cyberins.model.ids import Coverage
 from cyberins.quant.model import EventDraws, FloatArray
+
+#: Child streams every `DriverSeverity.sample` spawns before its cost lines' (two each), in this order:
+#: outage (yes/no, downtime, at a dependency), records (yes/no, share), ransom (demand, paid, amount).
+_FIXED_STREAMS = 8
 
 
 def capped_lognormal_mean(mu: float, sigma: float, cap: float) -> float:
@@ -52,10 +68,21 @@ class Outage:
     per_hour: float
     extra_expense_share: float
     dependent_probability: float
+    #: Length of the recovery ramp after the downtime, as a share of the downtime.
+    ramp: float = 0.0
+
+    @property
+    def hours_per_downtime_hour(self) -> float:
+        """Outage hours charged at the full rate per hour of downtime: the ramp adds half its length."""
+        return 1 + self.ramp / 2
+
+    def mean_downtime(self) -> float:
+        """E[min(D, cap)]: mean downtime hours of an event with an outage."""
+        return capped_lognormal_mean(self.mu, self.sigma, self.cap_hours)
 
     def mean_hours(self) -> float:
-        """E[min(H, cap)] of the lognormal hours, times the outage probability."""
-        return self.probability * capped_lognormal_mean(self.mu, self.sigma, self.cap_hours)
+        """Expected outage hours per event (downtime and ramp), the outage probability included."""
+        return self.probability * self.mean_downtime() * self.hours_per_downtime_hour
 
 
 @dataclass(frozen=True)
@@ -137,40 +164,41 @@ class DriverSeverity:
         return self.coverages.index(coverage)
 
     def sample(self, rng: np.random.Generator, n: int) -> EventDraws:
+        """Draws of `n` events, prefix-stable in n (module docstring)."""
+        streams = rng.spawn(_FIXED_STREAMS + 2 * len(self.costs))
         money = np.zeros((n, len(self.coverages)))
         outages: dict[int, tuple[FloatArray, FloatArray]] = {}
         if self.outage is not None:
-            self._outage(rng, n, money, outages)
-        exposed = self._records(rng, n)
+            self._outage(streams[0:3], n, money, outages)
+        exposed = self._records(streams[3:5], n)
         if self.ransom is not None:
             r = self.ransom
-            paid = (rng.random(n) < r.probability) & (rng.random(n) < r.paid_probability)
-            amount = np.zeros(n)
-            amount[paid] = rng.lognormal(r.mu, r.sigma, int(paid.sum())) * r.settlement_ratio
-            money[:, self._col(Coverage.CYBER_EXTORTION)] += amount * self.scale
-        for line in self.costs:
-            hit = rng.random(n) < line.probability
-            if line.records_driven:
-                hit &= exposed > 0
-            idx = np.flatnonzero(hit)
-            amount = rng.lognormal(line.mu, line.sigma, len(idx))
+            paid = (streams[5].random(n) < r.probability) & (streams[6].random(n) < r.paid_probability)
+            amount = streams[7].lognormal(r.mu, r.sigma, n) * r.settlement_ratio
+            money[:, self._col(Coverage.CYBER_EXTORTION)] += np.where(paid, amount, 0.0) * self.scale
+        for i, line in enumerate(self.costs):
+            hit_stream, amount_stream = streams[_FIXED_STREAMS + 2 * i : _FIXED_STREAMS + 2 * i + 2]
+            hit = hit_stream.random(n) < line.probability
+            amount = amount_stream.lognormal(line.mu, line.sigma, n)
             if line.records_driven and self.breach is not None:
-                amount *= (exposed[idx] / self.breach.unit) ** self.breach.exponent
-            money[idx, self._col(line.coverage)] += amount * self.scale
+                hit &= exposed > 0
+                amount *= (exposed / self.breach.unit) ** self.breach.exponent
+            money[:, self._col(line.coverage)] += np.where(hit, amount, 0.0) * self.scale
         return EventDraws(self.coverages, money, outages)
 
     def _outage(
         self,
-        rng: np.random.Generator,
+        streams: Sequence[np.random.Generator],
         n: int,
         money: FloatArray,
         out: dict[int, tuple[FloatArray, FloatArray]],
     ) -> None:
         o = self.outage
         assert o is not None
-        down = rng.random(n) < o.probability
-        hours = np.where(down, np.minimum(rng.lognormal(o.mu, o.sigma, n), o.cap_hours), 0.0)
-        at_dependency = rng.random(n) < o.dependent_probability
+        down = streams[0].random(n) < o.probability
+        downtime = np.minimum(streams[1].lognormal(o.mu, o.sigma, n), o.cap_hours)
+        hours = np.where(down, downtime * o.hours_per_downtime_hour, 0.0)
+        at_dependency = streams[2].random(n) < o.dependent_probability
         rate = np.full(n, o.per_hour * self.scale)
         for coverage, mask in (
             (Coverage.BUSINESS_INTERRUPTION, ~at_dependency),
@@ -182,12 +210,12 @@ class DriverSeverity:
                 out[j] = (h, rate)
                 money[:, j] += h * rate * o.extra_expense_share
 
-    def _records(self, rng: np.random.Generator, n: int) -> FloatArray:
+    def _records(self, streams: Sequence[np.random.Generator], n: int) -> FloatArray:
         if self.breach is None:
             return np.zeros(n)
         b = self.breach
-        hit = rng.random(n) < b.probability
-        return np.where(hit, rng.beta(b.alpha, b.beta, n) * b.records_held, 0.0)
+        hit = streams[0].random(n) < b.probability
+        return np.where(hit, streams[1].beta(b.alpha, b.beta, n) * b.records_held, 0.0)
 
     def mean(self) -> dict[Coverage, float]:
         """Expected ground-up loss per event and coverage, in closed form (module docstring)."""

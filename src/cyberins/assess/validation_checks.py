@@ -15,6 +15,7 @@ from cyberins.assess.severity import DriverSeverity
 from cyberins.assess.validation import (
     LARGE_BOOK,
     MID_RANSOMWARE,
+    NETDILIGENCE_SME,
     annual_claim_frequency,
     book,
     large_policy,
@@ -70,6 +71,10 @@ CHECKS: tuple[tuple[str, str, str, str, str, float, float], ...] = (
      "4.45-4.88 total; insurable part assumed 30-75%", "IBM 2023, 2024", 1.4, 3.7),
     ("breach_1m", "Insurable breach cost at 1M records, USD 10B firm (mean)", "USD M",
      "42-375 total (1M+ records); insurable part assumed 30-75%", "IBM 2024", 12.6, 281),
+    ("outage_claim_ratio", "Mean paid SME claim with a business-interruption payment / without one", "ratio",
+     "more than 6", "NetDiligence Cyber Claims Study 2025", 3, 12),
+    ("bi_payment_108m", "Mean BI payment of a claim with BI, USD 108M manufacturer (USD 1M limits)", "USD k",
+     "487 (SMEs, mean revenue USD 108M)", "NetDiligence 2024, 2025", 240, 970),
     ("bi_share", "Business-interruption share of SME paid losses", "%", "no published figure (assumed band)",
      "assumed", 5, 40),
 )  # fmt: skip
@@ -80,10 +85,11 @@ def run_checks(years: int, events: int, seed: int) -> list[Check]:
     smes = sme_models()
     sme = book(smes, sme_policy(), events, seed)
     large = book([assess(profile(spec)) for spec in LARGE_BOOK], large_policy(), events, seed + 100)
+    nd_sme = book([assess(profile(NETDILIGENCE_SME))], sme_policy(), events, seed + 200)
     freq = annual_claim_frequency(smes, sme_policy(), years, seed)
     rw = _severity(smes[1], RW)
     assert rw.outage is not None
-    downtime_days = rw.outage.mean_hours() / rw.outage.probability / 24
+    downtime_days = rw.outage.mean_downtime() / 24
     mid = _severity(assess(profile(MID_RANSOMWARE)), RW).mean()
     pib = EventType.PERSONAL_INFORMATION_BREACH
     big = _severity(
@@ -107,6 +113,8 @@ def run_checks(years: int, events: int, seed: int) -> list[Check]:
         "mid_ransomware_cost": (sum(mid.values()) - mid.get(Coverage.CYBER_EXTORTION, 0.0)) / 1e6,
         "breach_27k": _records_cost(big, 27_000) / 1e6,
         "breach_1m": _records_cost(huge, 1_000_000) / 1e6,
+        "outage_claim_ratio": sme.outage_claim_ratio(),
+        "bi_payment_108m": nd_sme.mean_bi_payment() / 1e3,
         "bi_share": 100 * sme.bi_share(),
     }
     return [Check(*spec, value=values[spec[0]]) for spec in CHECKS]
