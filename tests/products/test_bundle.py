@@ -81,10 +81,10 @@ def test_services_cost_more_than_they_save_when_they_change_nothing() -> None:
 
 
 def test_controls_on_an_explicit_model_use_the_questionnaire_effects() -> None:
-    # edr: ransomware frequency × 0.7 and severity × 0.8 in the questionnaire (with / without the control).
+    # edr: ransomware frequency × 0.4 and severity × 0.8 in the questionnaire (with / without the control).
     product = load(bundle([service(controls=["edr"])]))
     after = model_with_services(product.insureds["insured"], product.spec.services)
-    assert after.expected_loss() == pytest.approx(20_000 * 0.7 * 0.8)
+    assert after.expected_loss() == pytest.approx(20_000 * 0.4 * 0.8)
     names = {f.name for et in after.event_types for f in et.factors}
     assert names == {"control:edr"}
 
