@@ -126,6 +126,8 @@ def print_settlement(result: ScenarioSettlement, lang: Lang) -> None:
             for prev, step in zip(steps, steps[1:], strict=False)
             if line.steps[prev] != line.steps[step]
         ]
+        if line.payable != line.steps[Step.AGGREGATE]:  # rounded in the policy's order with the other lines
+            cuts.append(f"rounding −{money(line.steps[Step.AGGREGATE] - line.payable, lang)}")
         table.add_row(
             label(line.coverage, lang),
             money(line.ground_up, lang),
