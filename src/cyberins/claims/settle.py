@@ -91,6 +91,7 @@ def settle(
     steps: dict[Coverage, dict[Step, Decimal]] = {}
     payable: dict[Coverage, Decimal] = {}
     money_only: tuple[Coverage, ...] = ()
+    one_retention: Decimal | None = None
     if purchased:
         table = incident_table(
             purchased,
@@ -101,6 +102,7 @@ def settle(
         )
         settled = settle_incident(policy, table, prior_paid)
         steps, payable, money_only = settled.steps, settled.payable, settled.money_only_time_element
+        one_retention = settled.incident_retention
     lines: list[StatementLine] = []
     final = dict(decisions)
     for c in order:
@@ -109,13 +111,15 @@ def settle(
             if q.adjusted(c) > 0:
                 lines.append(_line(ctx, c, "exclusions", q.adjusted(c), Decimal(0), _excluded_text(decisions[c])))
             continue
-        lines.extend(_engine_lines(ctx, c, steps[c], decisions[c], prior_paid))
+        lines.extend(_engine_lines(ctx, c, steps[c], decisions[c], _Cited(prior_paid, one_retention)))
         rounded = to_minor(steps[c][Step.AGGREGATE], minor)
         if payable[c] != rounded:
             lines.append(_line(ctx, c, "rounding", rounded, payable[c], step_text("rounding")))
         if decisions[c].pays and steps[c][Step.AGGREGATE] == 0 and q.adjusted(c) > 0:
             zeroed = next(s for s in ENGINE_STEPS if steps[c][s] == 0)
-            if zeroed in ZEROED_BY:
+            if zeroed is Step.RETENTION and one_retention is not None:
+                final[c] = final[c].with_reason(reason("within_incident_retention", retention=ctx.money(one_retention)))
+            elif zeroed in ZEROED_BY:
                 final[c] = final[c].with_reason(reason(ZEROED_BY[zeroed], coverage=c.value))
     return Settlement(
         claimed={c: to_minor(q.claimed(c), minor) for c in order},
@@ -162,12 +166,17 @@ def _excluded_text(decision: CoverageDecision) -> StepText:
     return StepText(f"{text.rule}; {first}", text.text_zh, text.text_en)
 
 
+@dataclass(frozen=True)
+class _Cited:
+    """What the statement texts cite besides the policy: the year's prior payments and the incident's one
+    retention (`retention_basis: per_incident`, else None)."""
+
+    prior_paid: Mapping[Coverage, Decimal]
+    one_retention: Decimal | None
+
+
 def _engine_lines(
-    ctx: ClaimContext,
-    c: Coverage,
-    values: dict[Step, Decimal],
-    decision: CoverageDecision,
-    prior_paid: Mapping[Coverage, Decimal],
+    ctx: ClaimContext, c: Coverage, values: dict[Step, Decimal], decision: CoverageDecision, cited: _Cited
 ) -> list[StatementLine]:
     out, before = [], values[Step.GROUND_UP]
     for step in ENGINE_STEPS:
@@ -175,8 +184,10 @@ def _engine_lines(
         if to_minor(after, ctx.currency) != to_minor(before, ctx.currency):
             if step is Step.EXCLUSIONS:
                 text, code = _excluded_text(decision), decision.reasons[0].code if decision.reasons else None
+            elif step is Step.RETENTION and cited.one_retention is not None:
+                text, code = step_text("retention_per_incident", retention=ctx.money(cited.one_retention)), None
             else:
-                text, code = step_text(step.value, **_step_params(ctx, c, step, prior_paid)), None
+                text, code = step_text(step.value, **_step_params(ctx, c, step, cited.prior_paid)), None
             out.append(_line(ctx, c, step.value, before, after, text, code=code))
         before = after
     return out
