@@ -21,6 +21,7 @@ POLICY_FILES = {
     "ent": EXAMPLES / "policies" / "large-enterprise-cny.yaml",
     "end": EXAMPLES / "policies" / "endorsement-property-cny.yaml",
     "us": EXAMPLES / "policies" / "us-claims-made-usd.yaml",
+    "smp": EXAMPLES / "policies" / "sme-package-per-incident-cny.yaml",
 }
 INCIDENTS = EXAMPLES / "incidents"
 

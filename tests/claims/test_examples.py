@@ -153,6 +153,30 @@ EXPECTED: dict[str, tuple[dict[Coverage, tuple[Status, int, int, str]], int]] = 
         {IR: (C, 155000, 130000, "covered"), PRIV: (C, 520000, 495000, "covered"), REG: (C, 220000, 195000, "covered")},
         820000,
     ),
+    # SME package, one retention per incident (rule 5) and BI for malicious events only (rule 19).
+    # BI: 30 h × 6,000 = 180,000 + 15,000 extra expense = 195,000, from a system failure → excluded.
+    # IR and DR are reached (BI is excluded, so not): one retention of max(10,000, 30,000) = 30,000, taken in
+    # the policy's order: IR 25,000 → 0, then 5,000 from DR: 60,000 → 55,000. Total 55,000.
+    "system-failure-bi-not-covered.yaml": (
+        {
+            BI: (X, 195000, 0, "event_type_not_covered"),
+            IR: (C, 25000, 0, "within_incident_retention"),
+            DR: (C, 60000, 55000, "covered"),
+        },
+        55000,
+    ),
+    # SME package. BI: 20 h × 5,000 = 100,000 + 10,000 = 110,000; the 8-hour time retention removes 40,000
+    # (rule 2) → 70,000. One retention for the incident: the highest of IR 10,000, DR 30,000 and BI 50,000,
+    # i.e. 50,000, taken in the policy's order: IR 40,000 → 0, DR 90,000 − 10,000 = 80,000, BI keeps 70,000.
+    # Total 150,000 (one retention per coverage would pay 30,000 + 60,000 + 20,000 = 110,000).
+    "ransomware-one-retention.yaml": (
+        {
+            IR: (C, 40000, 0, "within_incident_retention"),
+            DR: (C, 90000, 80000, "covered"),
+            BI: (C, 110000, 70000, "covered"),
+        },
+        150000,
+    ),
 }
 
 

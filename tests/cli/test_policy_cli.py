@@ -16,9 +16,10 @@ SCENARIO = EXAMPLES / "scenarios" / "ransomware-72h.yaml"
 
 
 def test_check_accepts_every_example() -> None:
-    r = cyberins("policy", "check", *map(str, sorted((EXAMPLES / "policies").glob("*.yaml"))))
+    files = sorted((EXAMPLES / "policies").glob("*.yaml"))
+    r = cyberins("policy", "check", *map(str, files))
     assert r.returncode == 0, r.stderr
-    assert r.stdout.count("OK") == 4
+    assert r.stdout.count("OK") == len(files) >= 4
 
 
 @pytest.mark.parametrize(

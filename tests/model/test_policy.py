@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from cyberins.model.errors import InvalidInput
+from cyberins.model.ids import Coverage, EventType
 from cyberins.model.loading import load_model, parse_model
 from cyberins.model.policy import Policy
 from tests.conftest import EXAMPLES
@@ -89,6 +90,18 @@ def test_four_example_forms_and_currencies() -> None:
             "coverages.legal.coinsurance",
             "less than 1",
         ),
+        (lambda d: d.update(retention_basis="per_claim"), "retention_basis", "per_incident"),
+        (lambda d: d["coverages"]["legal"].update(event_types=[]), "coverages.legal.event_types", "at least 1"),
+        (
+            lambda d: d["coverages"]["legal"].update(event_types=["malware", "malware"]),
+            "coverages.legal.event_types",
+            "twice: malware",
+        ),
+        (
+            lambda d: d["coverages"]["legal"].update(event_types=["meteor"]),
+            "coverages.legal.event_types[0]",
+            "ransomware",
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )
@@ -135,3 +148,13 @@ def test_coverages_keep_their_file_order() -> None:
         "incident_response",
         "business_interruption",
     ]
+
+
+def test_wording_options_default_to_one_retention_per_coverage_and_every_event_type() -> None:
+    p = parse_model(Policy, base())
+    assert p.retention_basis == "per_coverage" and p.coverages[Coverage.LEGAL].event_types is None
+    assert all(p.coverages[Coverage.LEGAL].answers(e) for e in EventType)
+    d = base()
+    d["coverages"]["legal"]["event_types"] = ["ransomware", "malware"]
+    legal = parse_model(Policy, {**d, "retention_basis": "per_incident"}).coverages[Coverage.LEGAL]
+    assert legal.answers(EventType.MALWARE) and not legal.answers(EventType.SYSTEM_FAILURE)

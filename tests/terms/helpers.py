@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from cyberins.model.ids import Coverage
+from cyberins.model.ids import Coverage, EventType
 from cyberins.model.policy import Policy
 from cyberins.terms import CompiledTerms, LossTable, Outages, apply_terms
 
@@ -35,9 +35,11 @@ def table(
     outages: list[tuple[int, int, float, float, float]] | None = None,
     defence: list[list[float]] | None = None,
     excluded: list[list[bool]] | None = None,
+    event_type: list[EventType] | None = None,
+    under_review: list[bool] | None = None,
     numeric: str = "float",
 ) -> LossTable:
-    """Outages as (event, column, start_h, end_h, per_hour)."""
+    """Outages as (event, column, start_h, end_h, per_hour); event types as the enum (coded here)."""
 
     def amounts(values: Any) -> np.ndarray:
         a = np.asarray(values, dtype=np.float64)
@@ -58,6 +60,8 @@ def table(
         outages=out,
         defence=None if defence is None else amounts(defence),
         excluded=None if excluded is None else np.array(excluded, dtype=bool),
+        event_type=None if event_type is None else np.array([list(EventType).index(e) for e in event_type]),
+        under_review=None if under_review is None else np.array(under_review, dtype=bool),
     )
 
 

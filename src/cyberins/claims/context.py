@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from cyberins.catalog import Catalog, JurisdictionEntry
 from cyberins.claims.reasons import Bi
@@ -57,8 +59,10 @@ class ClaimContext:
         return Bi(self.catalog.label(coverage, "zh"), self.catalog.label(coverage, "en"))
 
     def events(self) -> Bi:
-        types = self.incident.event_types
-        return Bi(
-            "、".join(self.catalog.label(e, "zh") for e in types),
-            ", ".join(self.catalog.label(e, "en") for e in types),
-        )
+        """The incident's event types, labelled."""
+        return self.labels(self.incident.event_types)
+
+    def labels(self, ids: Sequence[StrEnum]) -> Bi:
+        """Catalog ids (event types, coverages …) as one list in each language."""
+        zh, en = (self.catalog.label(i, "zh") for i in ids), (self.catalog.label(i, "en") for i in ids)
+        return Bi("、".join(zh), ", ".join(en))

@@ -7,8 +7,10 @@ The order of the tests follows rule 1 (exclusions and jurisdiction rules come be
 2. the trigger (rule 10): occurrence inside the period, or for claims-made the notice (third party) or the
    discovery (first party) inside the period, the occurrence on or after the retroactive date; a notice later
    than the reporting deadline denies the claim → `excluded`, `late_notice`;
-3. the incident's exclusions (war and state-backed operations, rule 9; prior knowledge, unencrypted devices,
-   infrastructure failure, intentional acts) and the minimum-security condition → `excluded`;
+3. the coverage's cover by event type (rule 19: a coverage listing `event_types` none of the incident's
+   types → `excluded`, `event_type_not_covered`), the incident's exclusions (war and state-backed operations,
+   rule 9; prior knowledge, unencrypted devices, infrastructure failure, intentional acts) and the
+   minimum-security condition → `excluded`;
 4. the loss items' rulings (consent, approved vendors, betterment, ransom and fines by jurisdiction, rules 7-8):
    part refused → `partially_covered`, all refused → `excluded`; else `covered`.
 
@@ -126,6 +128,22 @@ def exclusions(ctx: ClaimContext) -> tuple[list[Reason], list[Reason]]:
     return barred, notes
 
 
+def event_type_scope(ctx: ClaimContext, coverage: Coverage) -> Reason | None:
+    """Rule 19: the reason a coverage that lists its `event_types` answers none of the incident's, else None.
+    An incident of several types is answered when any of them is listed (the engine's `answers` matrix reads
+    the same `CoverageTerms.answers`)."""
+    terms = ctx.policy.coverages[coverage]
+    if terms.event_types is None or any(terms.answers(e) for e in ctx.incident.event_types):
+        return None
+    return reason(
+        "event_type_not_covered",
+        cov=ctx.cov(coverage),
+        coverage=coverage.value,
+        listed=ctx.labels(terms.event_types),
+        events=ctx.events(),
+    )
+
+
 def minimum_security_breach(ctx: ClaimContext) -> Reason | None:
     """A known-exploited vulnerability left unpatched beyond `kev_patch_days` until the incident occurred."""
     condition, cause = ctx.policy.conditions.minimum_security, ctx.incident.root_cause
@@ -167,8 +185,9 @@ def _decide_one(
     barred_by_time, time_reasons = timing(ctx, coverage)
     if barred_by_time is not None:
         return CoverageDecision(coverage, barred_by_time, tuple(time_reasons))
-    if barred:
-        return CoverageDecision(coverage, Status.EXCLUDED, tuple(barred))
+    scope = event_type_scope(ctx, coverage)
+    if scope is not None or barred:
+        return CoverageDecision(coverage, Status.EXCLUDED, (*([scope] if scope else []), *barred))
     refusals = [d.reason for i in items for d in i.deductions if d.refuses]
     other = [d.reason for i in items for d in i.deductions if not d.refuses] + [n for i in items for n in i.notes]
     head = reason("covered", events=ctx.events(), **cov)

@@ -1,7 +1,9 @@
 """Settlement: the adjusted loss through the policy's terms with the one terms engine, and the statement.
 
-The claim becomes a one-event `Decimal` `LossTable` whose `excluded` mask is the coverage decision (step 1
-of rule 1); `apply_terms` does every other step, so a claim and a quote can never disagree on a term. The
+The claim becomes a one-event `Decimal` `LossTable` (`terms.incident_table`, the builder `policy apply` uses
+too) whose `excluded` mask is the coverage decision (step 1 of rule 1, rule 19 included); `settle_incident`
+does every other step and rounds with `round_in_order`, so a claim, a scenario and a quote can never disagree
+on a term or on a cent. The
 statement walks each coverage from the claimed amount to the payable: first the disallowed items, then each
 engine step that changes the amount, every amount at the currency's minor unit (half up).
 """
@@ -12,15 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-import numpy as np
-
 from cyberins.claims.context import ClaimContext
 from cyberins.claims.decision import CoverageDecision
 from cyberins.claims.quantify import Quantification
 from cyberins.claims.reasons import Bi, Param, StepText, label, reason, step_text
 from cyberins.model.ids import Coverage
 from cyberins.model.money import to_minor
-from cyberins.terms import CompiledTerms, LossTable, Outages, Step, apply_terms
+from cyberins.terms import Step, incident_table, settle_incident
 
 #: Engine steps after the ground-up loss, in rule 1's order of application.
 ENGINE_STEPS: tuple[Step, ...] = tuple(s for s in Step if s is not Step.GROUND_UP)
@@ -78,35 +78,6 @@ class Settlement:
     money_only_time_element: tuple[Coverage, ...]
 
 
-def _objects(values: list[Decimal]) -> np.ndarray:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
-
-
-def loss_table(
-    q: Quantification, decisions: Mapping[Coverage, CoverageDecision], covs: tuple[Coverage, ...]
-) -> LossTable:
-    """The claim as one event of a `Decimal` loss table; `excluded` from the coverage decision."""
-    column = {c: j for j, c in enumerate(covs)}
-    segments = [s for s in q.segments if s.coverage in column]
-    return LossTable(
-        coverages=covs,
-        period=np.zeros(1, dtype=np.int64),
-        time=np.zeros(1),
-        ground_up=_objects([q.money(c) for c in covs]).reshape(1, -1),
-        defence=_objects([q.defence(c) for c in covs]).reshape(1, -1),
-        excluded=np.array([[not decisions[c].pays for c in covs]], dtype=bool),
-        outages=Outages(
-            event=np.zeros(len(segments), dtype=np.int64),
-            coverage=np.array([column[s.coverage] for s in segments], dtype=np.int64),
-            start_h=_objects([s.start_h for s in segments]),
-            end_h=_objects([s.end_h for s in segments]),
-            per_hour=_objects([s.per_hour for s in segments]),
-        ),
-    )
-
-
 def settle(
     ctx: ClaimContext,
     q: Quantification,
@@ -118,16 +89,20 @@ def settle(
     purchased = tuple(c for c in policy.coverages if c in decisions)
     order = purchased + tuple(c for c in decisions if c not in policy.coverages)
     steps: dict[Coverage, dict[Step, Decimal]] = {}
+    payable: dict[Coverage, Decimal] = {}
     money_only: tuple[Coverage, ...] = ()
+    one_retention: Decimal | None = None
     if purchased:
-        terms = CompiledTerms.from_policy(policy, "decimal")
-        result = apply_terms(loss_table(q, decisions, purchased), terms, prior_paid=dict(prior_paid), trace=True)
-        assert result.trace is not None
-        for j, c in enumerate(result.coverages):
-            if c in decisions:
-                steps[c] = {s: Decimal(values[0, j]) for s, values in result.trace.items()}
-        money_only = tuple(c for c, flag in zip(result.coverages, result.money_only_time_element, strict=True) if flag)
-    payable = round_in_order({c: v[Step.AGGREGATE] for c, v in steps.items()}, minor)
+        table = incident_table(
+            purchased,
+            {c: q.money(c) for c in purchased},
+            {c: q.defence(c) for c in purchased},
+            q.segments,
+            excluded={c: not decisions[c].pays for c in purchased},
+        )
+        settled = settle_incident(policy, table, prior_paid)
+        steps, payable, money_only = settled.steps, settled.payable, settled.money_only_time_element
+        one_retention = settled.incident_retention
     lines: list[StatementLine] = []
     final = dict(decisions)
     for c in order:
@@ -136,13 +111,15 @@ def settle(
             if q.adjusted(c) > 0:
                 lines.append(_line(ctx, c, "exclusions", q.adjusted(c), Decimal(0), _excluded_text(decisions[c])))
             continue
-        lines.extend(_engine_lines(ctx, c, steps[c], decisions[c], prior_paid))
+        lines.extend(_engine_lines(ctx, c, steps[c], decisions[c], _Cited(prior_paid, one_retention)))
         rounded = to_minor(steps[c][Step.AGGREGATE], minor)
         if payable[c] != rounded:
             lines.append(_line(ctx, c, "rounding", rounded, payable[c], step_text("rounding")))
         if decisions[c].pays and steps[c][Step.AGGREGATE] == 0 and q.adjusted(c) > 0:
             zeroed = next(s for s in ENGINE_STEPS if steps[c][s] == 0)
-            if zeroed in ZEROED_BY:
+            if zeroed is Step.RETENTION and one_retention is not None:
+                final[c] = final[c].with_reason(reason("within_incident_retention", retention=ctx.money(one_retention)))
+            elif zeroed in ZEROED_BY:
                 final[c] = final[c].with_reason(reason(ZEROED_BY[zeroed], coverage=c.value))
     return Settlement(
         claimed={c: to_minor(q.claimed(c), minor) for c in order},
@@ -152,29 +129,6 @@ def settle(
         decisions={c: final[c] for c in order},
         money_only_time_element=money_only,
     )
-
-
-def round_in_order(exact: Mapping[Coverage, Decimal], currency: str) -> dict[Coverage, Decimal]:
-    """Payables at the minor unit that never add up to more than the exact total rounded (rules 1, 11).
-
-    Rounding each coverage alone (half up) can make the lines exceed an aggregate the exact amounts just fill.
-    So the coverages are taken in `exact`'s order (the policy's, in which they erode the aggregate) and each
-    pays its own rounded amount, but no more than the rounded running total leaves: a line is at most its own
-    rounding, and the total at most the rounded exact total.
-
-    >>> from decimal import Decimal as D
-    >>> from cyberins.model.ids import Coverage as C
-    >>> round_in_order({C.LEGAL: D("0.005"), C.CONSULTING: D("0.005")}, "CNY")
-    {<Coverage.LEGAL: 'legal'>: Decimal('0.01'), <Coverage.CONSULTING: 'consulting'>: Decimal('0.00')}
-    """
-    out: dict[Coverage, Decimal] = {}
-    running, paid = Decimal(0), to_minor(Decimal(0), currency)
-    for coverage, amount in exact.items():
-        running += amount
-        room = max(to_minor(running, currency) - paid, to_minor(Decimal(0), currency))
-        out[coverage] = min(to_minor(amount, currency), room)
-        paid += out[coverage]
-    return out
 
 
 def _line(
@@ -212,12 +166,17 @@ def _excluded_text(decision: CoverageDecision) -> StepText:
     return StepText(f"{text.rule}; {first}", text.text_zh, text.text_en)
 
 
+@dataclass(frozen=True)
+class _Cited:
+    """What the statement texts cite besides the policy: the year's prior payments and the incident's one
+    retention (`retention_basis: per_incident`, else None)."""
+
+    prior_paid: Mapping[Coverage, Decimal]
+    one_retention: Decimal | None
+
+
 def _engine_lines(
-    ctx: ClaimContext,
-    c: Coverage,
-    values: dict[Step, Decimal],
-    decision: CoverageDecision,
-    prior_paid: Mapping[Coverage, Decimal],
+    ctx: ClaimContext, c: Coverage, values: dict[Step, Decimal], decision: CoverageDecision, cited: _Cited
 ) -> list[StatementLine]:
     out, before = [], values[Step.GROUND_UP]
     for step in ENGINE_STEPS:
@@ -225,8 +184,10 @@ def _engine_lines(
         if to_minor(after, ctx.currency) != to_minor(before, ctx.currency):
             if step is Step.EXCLUSIONS:
                 text, code = _excluded_text(decision), decision.reasons[0].code if decision.reasons else None
+            elif step is Step.RETENTION and cited.one_retention is not None:
+                text, code = step_text("retention_per_incident", retention=ctx.money(cited.one_retention)), None
             else:
-                text, code = step_text(step.value, **_step_params(ctx, c, step, prior_paid)), None
+                text, code = step_text(step.value, **_step_params(ctx, c, step, cited.prior_paid)), None
             out.append(_line(ctx, c, step.value, before, after, text, code=code))
         before = after
     return out

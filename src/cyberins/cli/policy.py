@@ -12,7 +12,7 @@ from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import prior_paid as parse_prior_paid
 from cyberins.cli.render import Lang, bilingual, console, label, money
 from cyberins.model.loading import load_model
-from cyberins.model.policy import Policy
+from cyberins.model.policy import Policy, RetentionBasis
 from cyberins.model.scenario import LossScenario
 from cyberins.terms import ScenarioSettlement, Step, settle_scenario
 
@@ -55,10 +55,15 @@ def show(file: Path = FileArg, lang: Lang = typer.Option("zh", help="Language of
     head.add_row("司法辖区 Jurisdiction", bilingual(p.jurisdiction))
     head.add_row("累计限额 Aggregate", f"{money(p.aggregate_limit, lang)} {p.currency}")
     head.add_row("抗辩费用 Defence costs", "erode the limits" if p.claims_expenses_erode_limit else "in addition")
+    per_incident = p.retention_basis is RetentionBasis.PER_INCIDENT
+    head.add_row(
+        "免赔额 Retentions",
+        "每次事故一项（取最高）one per incident, the highest" if per_incident else "每项保障各一项 one per coverage",
+    )
     console.print(head)
 
     table = Table(title="保障 Coverages" if zh else "Coverages")
-    for col in ("coverage", "sublimit", "each claim", "retention", "coins.", "waiting", "indemnity"):
+    for col in ("coverage", "sublimit", "each claim", "retention", "coins.", "waiting", "indemnity", "event types"):
         table.add_column(col, justify="left" if col == "coverage" else "right")
     for cov, t in p.coverages.items():
         waiting = f"{t.waiting_period_hours}h {t.waiting_period_mode.value}" if t.waiting_period_hours else "—"
@@ -70,6 +75,7 @@ def show(file: Path = FileArg, lang: Lang = typer.Option("zh", help="Language of
             f"{t.coinsurance:.0%}",
             waiting,
             f"{t.indemnity_period_days}d" if t.indemnity_period_days else "—",
+            "all" if t.event_types is None else ", ".join(label(e, lang) for e in t.event_types),
         )
     console.print(table)
     if p.exclusions:
@@ -126,6 +132,8 @@ def print_settlement(result: ScenarioSettlement, lang: Lang) -> None:
             for prev, step in zip(steps, steps[1:], strict=False)
             if line.steps[prev] != line.steps[step]
         ]
+        if line.payable != line.steps[Step.AGGREGATE]:  # rounded in the policy's order with the other lines
+            cuts.append(f"rounding −{money(line.steps[Step.AGGREGATE] - line.payable, lang)}")
         table.add_row(
             label(line.coverage, lang),
             money(line.ground_up, lang),

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator, model_validator
@@ -17,6 +18,7 @@ from cyberins.model.ids import (
     TIME_ELEMENT_COVERAGES,
     Confidence,
     Coverage,
+    EventType,
     Exclusion,
     Jurisdiction,
     PolicyForm,
@@ -30,6 +32,26 @@ JURISDICTION_ZONES: dict[Jurisdiction, str] = {Jurisdiction.CN: "Asia/Shanghai",
 
 Share = Annotated[Decimal, Field(ge=0, lt=1, allow_inf_nan=False)]
 Hours = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+
+
+class RetentionBasis(StrEnum):
+    """How many retentions one incident bears (rule 5)."""
+
+    #: One retention per coverage the incident reaches (the default).
+    PER_COVERAGE = "per_coverage"
+    #: One retention per incident, the highest among the coverages it reaches ("only the highest applies").
+    PER_INCIDENT = "per_incident"
+
+
+_Id = TypeVar("_Id", bound=StrEnum)
+
+
+def _listed_once(value: list[_Id]) -> list[_Id]:
+    """`value` itself, or a ValueError naming the ids it lists more than once."""
+    seen = [x for i, x in enumerate(value) if x in value[:i]]
+    if seen:
+        raise ValueError(f"listed twice: {', '.join(sorted(set(seen)))}")
+    return value
 
 
 class _Frozen(BaseModel):
@@ -78,6 +100,13 @@ class CoverageTerms(_Frozen):
     waiting_period_hours: Hours | None = None
     indemnity_period_days: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
     waiting_period_mode: WaitingPeriodMode = WaitingPeriodMode.TIME_RETENTION
+    #: The event types whose losses this coverage answers (rule 19); None answers every event type.
+    event_types: list[EventType] | None = Field(default=None, min_length=1)
+
+    @field_validator("event_types")
+    @classmethod
+    def _listed_once(cls, value: list[EventType] | None) -> list[EventType] | None:
+        return value if value is None else _listed_once(value)
 
     @model_validator(mode="after")
     def _primary_can_pay(self) -> CoverageTerms:
@@ -90,6 +119,10 @@ class CoverageTerms(_Frozen):
         if self.each_claim_limit is not None and self.retention >= self.each_claim_limit:
             raise ValueError(f"retention {self.retention} is at or above the each_claim_limit {self.each_claim_limit}")
         return self
+
+    def answers(self, event_type: EventType) -> bool:
+        """Whether a loss from `event_type` may be paid under this coverage (rule 19)."""
+        return self.event_types is None or event_type in self.event_types
 
     @property
     def waiting_period_h(self) -> Decimal:
@@ -145,6 +178,7 @@ class Policy(_Frozen):
     jurisdiction: Jurisdiction = Jurisdiction.INTL
     aggregate_limit: Amount
     claims_expenses_erode_limit: bool = True
+    retention_basis: RetentionBasis = RetentionBasis.PER_COVERAGE
     coverages: dict[Coverage, CoverageTerms] = Field(min_length=1)
     exclusions: list[Exclusion] = Field(default_factory=list)
     attribution_confidence_required: Confidence = Confidence.HIGH
@@ -163,10 +197,7 @@ class Policy(_Frozen):
     @field_validator("exclusions")
     @classmethod
     def _unique(cls, value: list[Exclusion]) -> list[Exclusion]:
-        seen = [x for i, x in enumerate(value) if x in value[:i]]
-        if seen:
-            raise ValueError(f"listed twice: {', '.join(sorted(set(seen)))}")
-        return value
+        return _listed_once(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:

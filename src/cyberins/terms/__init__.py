@@ -2,18 +2,31 @@
 
 from cyberins.terms.compiled import CompiledTerms
 from cyberins.terms.engine import Step, TermsResult, apply_terms
-from cyberins.terms.single import CoverageSettlement, ScenarioSettlement, scenario_table, settle_scenario
+from cyberins.terms.single import (
+    CoverageSettlement,
+    IncidentTerms,
+    ScenarioSettlement,
+    incident_table,
+    round_in_order,
+    scenario_table,
+    settle_incident,
+    settle_scenario,
+)
 from cyberins.terms.tables import LossTable, Outages
 
 __all__ = [
     "CompiledTerms",
     "CoverageSettlement",
+    "IncidentTerms",
     "LossTable",
     "Outages",
     "ScenarioSettlement",
     "Step",
     "TermsResult",
     "apply_terms",
+    "incident_table",
+    "round_in_order",
     "scenario_table",
+    "settle_incident",
     "settle_scenario",
 ]

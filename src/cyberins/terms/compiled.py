@@ -8,9 +8,9 @@ from typing import Literal
 
 import numpy as np
 
-from cyberins.model.ids import TIME_ELEMENT_COVERAGES, Coverage, WaitingPeriodMode
-from cyberins.model.policy import Policy
-from cyberins.terms.tables import Amounts, BoolArray
+from cyberins.model.ids import TIME_ELEMENT_COVERAGES, Coverage, EventType, WaitingPeriodMode
+from cyberins.model.policy import Policy, RetentionBasis
+from cyberins.terms.tables import N_EVENT_TYPES, Amounts, BoolArray, IntArray
 
 Numeric = Literal["float", "decimal"]
 
@@ -34,6 +34,10 @@ class CompiledTerms:
     time_element: BoolArray
     aggregate_limit: Amounts  # 0-d
     claims_expenses_erode_limit: bool
+    #: One retention per incident, the highest among the coverages it reaches (rule 5, `per_incident`).
+    retention_per_incident: bool
+    #: k × len(EventType): whether each coverage answers each event type (rule 19; columns in enum order).
+    answers: BoolArray
 
     @classmethod
     def from_policy(cls, policy: Policy, numeric: Numeric = "float") -> CompiledTerms:
@@ -56,6 +60,8 @@ class CompiledTerms:
             time_element=np.array([c in TIME_ELEMENT_COVERAGES for c in policy.coverages], dtype=bool),
             aggregate_limit=arr([policy.aggregate_limit])[0],
             claims_expenses_erode_limit=policy.claims_expenses_erode_limit,
+            retention_per_incident=policy.retention_basis is RetentionBasis.PER_INCIDENT,
+            answers=np.array([[t.answers(e) for e in EventType] for t in terms], dtype=bool).reshape(-1, N_EVENT_TYPES),
         )
 
     def select(self, columns: list[int]) -> CompiledTerms:
@@ -74,7 +80,15 @@ class CompiledTerms:
             indemnity_h=self.indemnity_h[index],
             waiting_mode=self.waiting_mode[index],
             time_element=self.time_element[index],
+            answers=self.answers[index],
         )
+
+    def not_answered(self, event_type: IntArray) -> BoolArray | None:
+        """Events × coverages: the pairs rule 19 excludes for events of these types (positions in
+        ``list(EventType)``); None when every coverage answers every type, so nothing needs masking."""
+        if self.answers.all():
+            return None
+        return ~self.answers.T[event_type]
 
     def zeros(self, shape: tuple[int, ...]) -> Amounts:
         """An amount array of this number type."""

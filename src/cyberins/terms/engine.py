@@ -3,8 +3,9 @@
 One function serves pricing (millions of simulated events, float64), the portfolio, and claims (one real
 incident, exact `Decimal`). The order of application is DESIGN.md rule 1:
 
-    exclusions and jurisdiction rules -> indemnity period (rule 3) -> waiting period (rule 2)
-    -> monetary retention (one per coverage and incident, rules 5-6) -> each-claim limit -> coinsurance
+    exclusions, cover by event type (rule 19) and jurisdiction rules -> indemnity period (rule 3)
+    -> waiting period (rule 2) -> monetary retention (one per coverage and incident, or one per incident
+    under `retention_basis: per_incident`, rules 5-6) -> each-claim limit -> coinsurance
     -> sublimit remaining in the policy year -> aggregate remaining in the policy year.
 
 Events erode the sublimits and the aggregate in time order within their policy year; within one event,
@@ -22,7 +23,14 @@ import numpy as np
 
 from cyberins.model.ids import Coverage, WaitingPeriodMode
 from cyberins.terms.compiled import MODE_CODES, CompiledTerms
-from cyberins.terms.kernels import capped_running, overlap_hours, reaches_cap, scatter_add, take_retention
+from cyberins.terms.kernels import (
+    capped_running,
+    overlap_hours,
+    reaches_cap,
+    scatter_add,
+    take_in_order,
+    take_retention,
+)
 from cyberins.terms.tables import Amounts, BoolArray, IntArray, LossTable
 
 
@@ -42,13 +50,23 @@ class Step(StrEnum):
 
 @dataclass(frozen=True)
 class TermsResult:
-    """Payable per event (rows in the input table's order) and covered coverage (the policy's order)."""
+    """Payable per event (rows in the input table's order) and covered coverage (the policy's order).
+
+    The columns are every covered coverage of the policy, or with ``compact=True`` only those the table
+    holds; `payable`, each `trace` array and `money_only_time_element` share them.
+    """
 
     coverages: tuple[Coverage, ...]
     payable: Amounts
     trace: dict[Step, Amounts] | None
     #: Columns whose time terms could not act because some event gave that loss only as money (rule 15).
     money_only_time_element: BoolArray
+    #: Per event (input order): the part of its payable, summed over coverages, from an event whose
+    #: attribution is under review (rule 20); 0 for the others. None when the table has no `under_review`.
+    under_review_payable: Amounts | None = None
+    #: Per event (input order): the one retention of `retention_basis: per_incident`, the highest among the
+    #: coverages the event reaches (0 when it reaches none). None under the default `per_coverage`.
+    incident_retention: Amounts | None = None
 
 
 def apply_terms(
@@ -57,6 +75,7 @@ def apply_terms(
     *,
     prior_paid: dict[Coverage, Decimal] | None = None,
     trace: bool = False,
+    compact: bool = False,
 ) -> TermsResult:
     """Apply `terms` to every event of `table`.
 
@@ -72,6 +91,10 @@ def apply_terms(
         sublimits and the aggregate (rule 11).
     trace
         Keep the amount payable after each `Step` (an n × k array each), for settlement statements.
+    compact
+        Return only the columns of the covered coverages the table holds (in the policy's order) instead of
+        every covered coverage; a simulation whose model hits few of many covered coverages skips the
+        re-expansion. Rows stay in the input's order either way.
 
     Examples
     --------
@@ -118,8 +141,8 @@ def apply_terms(
     # Steps with nothing to act on are skipped (no exclusions, no defence costs, no hourly losses): on the
     # simulation path they would only copy million-row arrays. The result is the same either way.
     record(Step.GROUND_UP, loss, defence)
-    if table.excluded is not None:
-        excluded = table.excluded[:, col_index] if order is None else table.excluded[np.ix_(order, col_index)]
+    excluded = _excluded(table, work, order, col_index)
+    if excluded is not None:
         keep = ~excluded
         loss, defence = np.where(keep, loss, zero), np.where(keep, defence, zero)
         keep_te = keep[:, te]
@@ -143,7 +166,14 @@ def apply_terms(
             retention[:, te] = np.where(greater_of, np.maximum(retention[:, te], income_wait), retention[:, te])
     record(Step.WAITING_PERIOD, loss, defence)
 
-    if table.defence is not None:
+    one_retention = None
+    if work.retention_per_incident and k:
+        # Rule 5, per_incident: the highest retention among the coverages the incident still reaches here,
+        # taken once from them in the policy's order, defence costs first within a coverage (rule 6).
+        reached = (loss + defence) > zero
+        one_retention = np.where(reached, retention, zero).max(axis=1)
+        defence, loss = take_in_order(defence, loss, one_retention, zero)
+    elif table.defence is not None:
         defence, loss = take_retention(defence, loss, retention, zero)
     else:
         loss = np.maximum(loss - retention, zero)
@@ -175,23 +205,46 @@ def apply_terms(
     if order is not None:
         back = np.empty_like(order)
         back[order] = np.arange(n)
+    expand = not compact and len(present) < len(terms.coverages)
 
-    def full(values: Amounts) -> Amounts:
-        """Back to the input's row order and the policy's columns (absent coverages pay zero)."""
-        if back is None and len(present) == len(terms.coverages):
-            return values
-        out = terms.zeros((n, len(terms.coverages)))
-        out[:, present] = values if back is None else values[back]
-        return out
+    def out(values: Amounts) -> Amounts:
+        """Back to the input's row order; unless compact, to every covered coverage (absent ones pay zero)."""
+        rows = values if back is None else values[back]
+        if not expand:
+            return rows
+        wide = terms.zeros((n, len(terms.coverages)))
+        wide[:, present] = rows
+        return wide
 
-    flags = np.zeros(len(terms.coverages), dtype=bool)
-    flags[present] = money_only
+    flags = money_only
+    if expand:
+        flags = np.zeros(len(terms.coverages), dtype=bool)
+        flags[present] = money_only
+    paid = out(payable)
+    under_review = None
+    if table.under_review is not None:
+        under_review = np.where(table.under_review, paid.sum(axis=1) + zero, zero)
     return TermsResult(
-        coverages=terms.coverages,
-        payable=full(payable),
-        trace={s: full(v) for s, v in steps.items()} if trace else None,
+        coverages=work.coverages if not expand else terms.coverages,
+        payable=paid,
+        trace={s: out(v) for s, v in steps.items()} if trace else None,
         money_only_time_element=flags,
+        under_review_payable=under_review,
+        incident_retention=None if one_retention is None else (one_retention if back is None else one_retention[back]),
     )
+
+
+def _excluded(table: LossTable, terms: CompiledTerms, order: IntArray | None, cols: IntArray) -> BoolArray | None:
+    """Events × `terms`' columns, rows in (period, time) order: pairs that exclusions and jurisdiction rules
+    (the table's `excluded`) or the cover by event type (rule 19) remove; None when nothing is removed."""
+    masks = [] if table.excluded is None else [table.excluded[:, cols]]
+    if table.event_type is not None:
+        by_type = terms.not_answered(table.event_type)
+        masks += [] if by_type is None else [by_type]
+    if not masks:
+        return None
+    mask = masks[0] if len(masks) == 1 else masks[0] | masks[1]
+    return mask if order is None else mask[order]
 
 
 def _time_order(table: LossTable) -> IntArray | None:

@@ -31,6 +31,18 @@ def take_retention(defence: Amounts, loss: Amounts, retention: Amounts, zero: An
     return defence_left, np.maximum(loss - retention_left, zero)
 
 
+def take_in_order(defence: Amounts, loss: Amounts, allowance: Amounts, zero: Any) -> tuple[Amounts, Amounts]:
+    """Take up to `allowance` (one amount per row) from each row's coverages left to right, from a coverage's
+    defence costs before its loss (one retention per incident, rules 5-6). Returns what is left of both."""
+    n, k = loss.shape
+    parts = np.stack([defence, loss], axis=2).reshape(n, 2 * k)  # d0, l0, d1, l1, ...
+    taken_to_date = np.minimum(np.cumsum(parts, axis=1), allowance[:, None])
+    taken = np.diff(taken_to_date, axis=1, prepend=zero * parts[:, :1])
+    # Differences of float cumulative sums may be off by a rounding step; keep 0 <= taken <= part.
+    left = parts - np.minimum(np.maximum(taken, zero), parts)
+    return left[:, 0::2], left[:, 1::2]
+
+
 def reaches_cap(amounts: Amounts, group: IntArray, cap: Any, prior: Any) -> bool:
     """Whether any group's total (rows sorted by group; 1-d amounts) plus `prior` exceeds `cap`."""
     if amounts.shape[0] == 0:

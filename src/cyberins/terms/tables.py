@@ -12,12 +12,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from cyberins.model.ids import Coverage
+from cyberins.model.ids import Coverage, EventType
 
 #: Amounts: float64 or object (Decimal) arrays.
 Amounts = npt.NDArray[Any]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+#: Event-type codes are positions in ``list(EventType)``.
+N_EVENT_TYPES = len(EventType)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,13 @@ class LossTable:
     `outages` (for a time-element coverage it holds extra expense, or the whole loss when it is known only as
     money). `defence` holds claims expenses of liability coverages, which rule 6 treats apart. `excluded`
     marks (event, coverage) pairs removed by exclusions and jurisdiction rules (step 1 of rule 1).
+
+    Two optional per-event columns carry the wording options of rules 19 and 20:
+
+    - `event_type`: each event's type as its position in ``list(EventType)``; a coverage whose
+      `event_types` do not list it is excluded for that event (rule 19). None: every type is answered.
+    - `under_review`: events whose state-backed attribution is under review (rule 9). They are paid (the
+      prudent view) and `TermsResult.under_review_payable` reports their share apart (rule 20).
     """
 
     coverages: tuple[Coverage, ...]
@@ -60,15 +69,20 @@ class LossTable:
     outages: Outages | None = None
     defence: Amounts | None = None
     excluded: BoolArray | None = None
+    event_type: IntArray | None = None
+    under_review: BoolArray | None = None
 
     def __post_init__(self) -> None:
         n, k = len(self.period), len(self.coverages)
         if len(self.time) != n or self.ground_up.shape != (n, k):
             raise ValueError(f"loss table shapes disagree: {n} events, {k} coverages, ground_up {self.ground_up.shape}")
-        for name in ("defence", "excluded"):
+        for name, shape in (("defence", (n, k)), ("excluded", (n, k)), ("event_type", (n,)), ("under_review", (n,))):
             extra = getattr(self, name)
-            if extra is not None and extra.shape != (n, k):
-                raise ValueError(f"{name} has shape {extra.shape}, expected {(n, k)}")
+            if extra is not None and extra.shape != shape:
+                raise ValueError(f"{name} has shape {extra.shape}, expected {shape}")
+        codes = self.event_type
+        if codes is not None and n and not (codes.min() >= 0 and codes.max() < N_EVENT_TYPES):
+            raise ValueError(f"event_type holds a value outside 0..{N_EVENT_TYPES - 1} (positions in list(EventType))")
 
     @property
     def n_events(self) -> int:
