@@ -166,3 +166,28 @@ def test_an_excluded_incident_is_denied(client: TestClient, world: World) -> Non
     assert denied.json()["state"] == "denied" and denied.json()["documents"]["decision"]["covered"] is False
     war = denied.json()["documents"]["decision"]["coverages"]["incident_response"]
     assert war["status"] == "excluded" and "war" in {r["code"] for r in war["reasons"]}
+
+
+def test_a_claim_under_attribution_review_waits(client: TestClient, world: World) -> None:
+    """Rule 20: state-backed with less than the policy's required confidence: decided and adjusted, not settled."""
+    incident = world.ids["fresh_incident_a"]
+    review = {**FINDINGS, "attribution": {"state_backed": True, "confidence": "medium"}}
+    _to_forensics(client, world, incident, review)
+    insurer = world.headers("insurer_a")
+    for step in ("decide", "adjust"):
+        assert client.post(f"/incidents/{incident}/{step}", json={}, headers=insurer).status_code == 200
+    before = client.get(f"/incidents/{incident}", headers=insurer).json()
+    waiting = client.post(f"/incidents/{incident}/settle", json={}, headers={**insurer, "Idempotency-Key": "r20"})
+    assert waiting.status_code == 409, waiting.text
+    assert "under review" in waiting.json()["error"]["message"]
+    after = client.get(f"/incidents/{incident}", headers=insurer).json()
+    assert (
+        after["state"] == before["state"] and after["settled_amount"] is None and after["version"] == before["version"]
+    )
+    # the attribution settled (found not state-backed), the same claim settles
+    settled = client.post(
+        f"/incidents/{incident}/settle",
+        json={"findings": {**FINDINGS, "attribution": {"state_backed": False, "confidence": "high"}}},
+        headers={**insurer, "Idempotency-Key": "r20-b"},
+    )
+    assert settled.status_code == 200, settled.text

@@ -33,6 +33,7 @@ from cyberins.services import claims
 from cyberins.services.access import Action, Principal
 from cyberins.services.claims import CLAIM_MACHINE
 from cyberins.services.common import load_for, under
+from cyberins.services.errors import Conflict
 from cyberins.services.uow import unit_of_work
 from cyberins.store.models import Incident, PolicyRecord
 from cyberins.store.repos import lifecycle as repo
@@ -170,9 +171,18 @@ def settle_claim(
     *,
     expected_version: int | None = None,
 ) -> Incident:
-    """Settle (理算) through the terms engine, eroded by what the policy has already settled (rule 11)."""
+    """Settle (理算) through the terms engine, eroded by what the policy has already settled (rule 11).
+
+    A claim whose state-backed attribution is under review waits (rule 20): settling it answers 409 until the
+    findings settle the attribution one way or the other; nothing is recorded.
+    """
     with unit_of_work(session):
         incident, adj, used = _run(session, actor, incident_id, SETTLE, findings, expected_version)
+        if adj.under_review:
+            raise Conflict(
+                "the state-backed attribution is under review: the claim waits until the findings settle it",
+                current_state=incident.state,
+            )
         result = adj.to_json()
         statement = {
             "findings": used,
