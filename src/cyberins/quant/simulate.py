@@ -99,8 +99,7 @@ def simulate(
             acc.add(start, n_years, events, events.gross, events.gross_by_coverage, np.zeros(len(covs), dtype=bool))
         else:
             result = apply_terms(events.table, terms)
-            payable = result.payable
-            acc.add(start, n_years, events, payable.sum(axis=1), payable.sum(axis=0), result.money_only_time_element)
+            acc.add(start, n_years, events, *_sums(result.payable), result.money_only_time_element)
         if progress:
             progress(n_years)
     return acc.result(years, seed, model, ets, has_policy=terms is not None)
@@ -156,52 +155,60 @@ def draw_events(
     tick = np.concatenate(ticks) if ticks else np.zeros(0, dtype=np.uint64)
     n = len(tick)
     order = time_order(tick)
-    # Each type's draws fill a contiguous band of rows in draw order, with their own columns only; one
-    # gather by `order` then sorts the whole matrix.
-    unsorted, gross = np.zeros((n, len(covs))), np.empty(n)
-    by_coverage = np.zeros(len(covs))
-    segments: list[tuple[IntArray, IntArray, FloatArray, FloatArray]] = []
-    count_by_type = np.zeros(n_types, dtype=np.int64)
+    rank = np.empty(n, dtype=np.int64)  # the sorted row of each event, events in draw order
+    rank[order] = np.arange(n)
+    # Each column of each type's draws is scattered straight to its sorted rows: one n × k matrix, no permuting.
+    ground_up, gross, event_type = np.zeros((n, len(covs))), np.empty(n), np.empty(n, dtype=np.int64)
+    by_coverage, count_by_type = np.zeros(len(covs)), np.zeros(n_types, dtype=np.int64)
+    hourly: list[tuple[IntArray, int, FloatArray, FloatArray]] = []  # sorted rows, column, hours, income/hour
     start = 0
     for i, d in zip(type_of, draws, strict=True):
-        rows = slice(start, start + len(d.money))
-        cols = np.asarray([column[c] for c in d.coverages], dtype=np.int64)
-        unsorted[rows, cols] = d.money
-        event_gross = d.money.sum(axis=1)
-        col_gross = d.money.sum(axis=0)
+        rows = rank[start : start + len(d.money)]
+        start += len(rows)
+        cols = [column[c] for c in d.coverages]
+        for j, col in enumerate(cols):
+            ground_up[rows, col] = d.money[:, j]
+        event_gross, col_gross = _sums(d.money)
         for j, (hours, per_hour) in d.outages.items():
             income = hours * per_hour
             event_gross += income
             col_gross[j] += income.sum()
-            segments.append((np.arange(rows.start, rows.stop), np.full(len(hours), cols[j]), hours, per_hour))
-        gross[rows] = event_gross
-        np.add.at(by_coverage, cols, col_gross)
+            hourly.append((rows, cols[j], hours, per_hour))
+        gross[rows], event_type[rows] = event_gross, i
+        by_coverage[cols] += col_gross  # a draw names each coverage once
         by_type[i] += col_gross.sum()
-        count_by_type[i] += len(d.money)
-        start = rows.stop
+        count_by_type[i] += len(rows)
     sorted_tick = tick[order]
     period = (sorted_tick >> np.uint64(TICK_BITS)).astype(np.int64)
     time = (sorted_tick & np.uint64(TICKS_PER_YEAR - 1)).astype(np.float64) / TICKS_PER_YEAR
-    # np.take gathers whole rows; fancy indexing `unsorted[order]` is an order of magnitude slower on 2-d arrays.
-    table = LossTable(covs, period, time, np.take(unsorted, order, axis=0), _outages(segments, order))
-    event_type = np.repeat(np.asarray(type_of, dtype=np.int64), [len(d.money) for d in draws])[order]
-    return Events(table, event_type, gross[order], by_coverage, by_type, count_by_type)
+    outages = None
+    if hourly:
+        hours = np.concatenate([h for _, _, h, _ in hourly])
+        outages = Outages(
+            np.concatenate([r for r, _, _, _ in hourly]),
+            np.concatenate([np.full(len(r), c) for r, c, _, _ in hourly]),
+            np.zeros_like(hours),
+            hours,
+            np.concatenate([rate for _, _, _, rate in hourly]),
+        )
+    table = LossTable(covs, period, time, ground_up, outages)
+    return Events(table, event_type, gross, by_coverage, by_type, count_by_type)
+
+
+def _sums(a: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Row and column sums of an events × coverages matrix, column by column: NumPy's axis reductions are
+    several times slower on a narrow row-major matrix."""
+    columns = [a[:, j] for j in range(a.shape[1])]
+    rows = np.zeros(a.shape[0])
+    for c in columns:
+        rows += c
+    return rows, np.array([c.sum() for c in columns], dtype=np.float64)
 
 
 def _rows(draws: EventDraws, keep: IntArray) -> EventDraws:
     """The draws of the events `keep` only."""
     outages = {j: (hours[keep], rate[keep]) for j, (hours, rate) in draws.outages.items()}
     return EventDraws(draws.coverages, np.take(draws.money, keep, axis=0), outages)
-
-
-def _outages(segments: list[tuple[IntArray, IntArray, FloatArray, FloatArray]], order: IntArray) -> Outages | None:
-    """Hourly segments with their events' rows renumbered from draw order to the sorted table's order."""
-    if not segments:
-        return None
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    event, col, hours, rate = (np.concatenate(part) for part in zip(*segments, strict=True))
-    return Outages(rank[event], col, np.zeros_like(hours), hours, rate)
 
 
 class _Accumulator:

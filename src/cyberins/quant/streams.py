@@ -30,7 +30,7 @@ import numpy as np
 
 from cyberins.model.ids import EventType
 
-#: Years per block: about BLOCK_YEARS·λ events are held at once (65,536 at λ = 2).
+#: Years per block: about BLOCK_YEARS·λ events are held at once (65,536 at λ = 2); at most `arrivals.MAX_YEARS`.
 BLOCK_YEARS = 32_768
 
 
