@@ -15,7 +15,13 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
 
-from cyberins.quant.arrivals import FloatArray, IntArray, Occurrences, gamma_poisson_occurrences, poisson_occurrences
+from cyberins.quant.arrivals import (
+    FloatArray,
+    IntArray,
+    Occurrences,
+    negative_binomial_occurrences,
+    poisson_occurrences,
+)
 from cyberins.quant.streams import StreamSource, blocks, source
 
 #: z of the 95th percentile of the standard normal: a 90% interval spans ±1.6449 σ.
@@ -59,7 +65,7 @@ class Poisson(_Dist):
 class NegBin(_Dist):
     """Negative binomial by mean and variance (variance > mean: over-dispersed counts).
 
-    Drawn as Poisson with a gamma intensity of shape r = mean²/(var − mean) and scale θ = var/mean − 1.
+    Drawn as clusters of events: a Poisson number of clusters, each of a logarithmic number of events.
     """
 
     dist: Literal["negbin"]
@@ -81,14 +87,13 @@ class NegBin(_Dist):
         """The events of `n_years` years (at most one block) from the streams of one event type."""
         if self.mean_ == 0:
             return poisson_occurrences(streams, n_years, 0.0)
-        scale = self.var / self.mean_ - 1
-        return gamma_poisson_occurrences(streams, n_years, self.mean_ / scale, scale)
+        return negative_binomial_occurrences(streams, n_years, self.mean_, self.var)
 
     def mean(self) -> float:
         return self.mean_
 
     def scaled(self, factor: float) -> NegBin:
-        """Scale the mean, keeping the variance-to-mean ratio (the same over-dispersion): the gamma shape scales."""
+        """Scale the mean, keeping the variance-to-mean ratio (the same over-dispersion): the cluster rate scales."""
         return self.model_copy(update={"mean_": self.mean_ * factor, "var": self.var * factor})
 
 

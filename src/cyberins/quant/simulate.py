@@ -17,9 +17,9 @@ import numpy as np
 
 from cyberins.model.ids import Coverage, EventType
 from cyberins.model.policy import Policy
-from cyberins.quant.arrivals import TICK_BITS, TICKS_PER_YEAR, time_order
+from cyberins.quant.arrivals import TICKS_PER_YEAR, TIME_BITS, time_order
 from cyberins.quant.metrics import LossMeasures
-from cyberins.quant.model import EventDraws, FloatArray, IntArray, RiskModel
+from cyberins.quant.model import FloatArray, IntArray, RiskModel
 from cyberins.quant.streams import BLOCK_YEARS, Stream, StreamSource, blocks, type_streams
 from cyberins.terms import CompiledTerms, LossTable, Outages, apply_terms
 
@@ -27,8 +27,9 @@ from cyberins.terms import CompiledTerms, LossTable, Outages, apply_terms
 DEFAULT_REL_SE = 0.005
 #: Years of the pilot run that estimates the standard deviation of annual losses: one block.
 PILOT_YEARS = BLOCK_YEARS
-#: At most this many years: about a second for an assessed SME under its policy (docs/simulation.md).
-MAX_YEARS = 32 * BLOCK_YEARS
+#: At most 4,194,304 years: under a second for the example SME under its policy, whose 0.5% needs about 2.7M
+#: years, and a year-loss table of 134 MB (docs/simulation.md, "Precision").
+MAX_YEARS = 64 * BLOCK_YEARS
 
 
 @dataclass(frozen=True)
@@ -143,15 +144,12 @@ def draw_events(
     """
     column = {c: j for j, c in enumerate(covs)}
     n_types = len(model.event_types)
-    ticks, draws, type_of, by_type = [], [], [], np.zeros(n_types)
-    for i, et in enumerate(model.event_types):
+    ticks, draws, by_type = [], [], np.zeros(n_types)
+    for et in model.event_types:
         streams = streams_of(et.event_type)
         occurrences = et.frequency.occurrences(streams, n_years)
         ticks.append(occurrences.ticks)
-        for group in occurrences.groups:
-            drawn = et.severity.sample(streams(Stream.SEVERITY, group.group), group.count)
-            draws.append(drawn if group.keep is None else _rows(drawn, group.keep))
-            type_of.append(i)
+        draws.append(et.severity.sample(streams(Stream.SEVERITY), len(occurrences.ticks)))
     tick = np.concatenate(ticks) if ticks else np.zeros(0, dtype=np.uint64)
     n = len(tick)
     order = time_order(tick)
@@ -162,7 +160,7 @@ def draw_events(
     by_coverage, count_by_type = np.zeros(len(covs)), np.zeros(n_types, dtype=np.int64)
     hourly: list[tuple[IntArray, int, FloatArray, FloatArray]] = []  # sorted rows, column, hours, income/hour
     start = 0
-    for i, d in zip(type_of, draws, strict=True):
+    for i, d in enumerate(draws):
         rows = rank[start : start + len(d.money)]
         start += len(rows)
         cols = [column[c] for c in d.coverages]
@@ -179,7 +177,7 @@ def draw_events(
         by_type[i] += col_gross.sum()
         count_by_type[i] += len(rows)
     sorted_tick = tick[order]
-    period = (sorted_tick >> np.uint64(TICK_BITS)).astype(np.int64)
+    period = (sorted_tick >> np.uint64(TIME_BITS)).astype(np.int64)
     time = (sorted_tick & np.uint64(TICKS_PER_YEAR - 1)).astype(np.float64) / TICKS_PER_YEAR
     outages = None
     if hourly:
@@ -203,12 +201,6 @@ def _sums(a: FloatArray) -> tuple[FloatArray, FloatArray]:
     for c in columns:
         rows += c
     return rows, np.array([c.sum() for c in columns], dtype=np.float64)
-
-
-def _rows(draws: EventDraws, keep: IntArray) -> EventDraws:
-    """The draws of the events `keep` only."""
-    outages = {j: (hours[keep], rate[keep]) for j, (hours, rate) in draws.outages.items()}
-    return EventDraws(draws.coverages, np.take(draws.money, keep, axis=0), outages)
 
 
 class _Accumulator:

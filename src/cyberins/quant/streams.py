@@ -1,10 +1,10 @@
-"""Random streams of a simulation: one per (seed, block of years, event type, purpose, group).
+"""Random streams of a simulation: one per (seed, block of years, event type, purpose).
 
 Common random numbers (CRN) need each event type's draws to depend on nothing but its own parameters, so a
 control that changes one event type changes no other one's simulated events. Every generator is therefore
 keyed by
 
-    (seed, block, event-type code, purpose, group[, member code])
+    (seed, block, event-type code[, member code], purpose)
 
 - **block**: years are simulated in fixed blocks of `BLOCK_YEARS` (the last one shorter). Blocks depend on
   the number of years only, never on the model's frequency or the machine, so a factor cannot move a block
@@ -12,12 +12,11 @@ keyed by
 - **event-type code**: the integer of the event type's stable id (its UTF-8 bytes), never its position in
   a model or in the enum, so adding or reordering event types changes no other type's stream.
 - **purpose** (`Stream`): arrivals (which events exist), times (each event's year and time), severity (each
-  event's losses) and intensity (the yearly intensity of an over-dispersed frequency) are separate streams,
-  so more or fewer events never shift another purpose's draws.
-- **group**: a frequency may draw its events in several groups of years, each with its own streams.
+  event's losses), and for an over-dispersed frequency the sizes of clusters of events and the events' times,
+  are separate streams, so more or fewer events never shift another purpose's draws.
 
-Keys have a fixed length per caller: `numpy.random.SeedSequence` treats trailing zeros as absent, so keys
-of different lengths could collide.
+Keys have a fixed length per caller and end in a purpose, never 0: `numpy.random.SeedSequence` treats
+trailing zeros as absent, so keys ending in zeros could collide with shorter ones.
 """
 
 from __future__ import annotations
@@ -30,21 +29,23 @@ import numpy as np
 
 from cyberins.model.ids import EventType
 
-#: Years per block: about BLOCK_YEARS·λ events are held at once (65,536 at λ = 2); at most `arrivals.MAX_YEARS`.
-BLOCK_YEARS = 32_768
+#: Years per block: about BLOCK_YEARS·λ events are held at once (131,072 at λ = 2); at most `arrivals.MAX_YEARS`.
+#: Fewer, larger blocks cost less per simulated year for rare events (per-block work per event type).
+BLOCK_YEARS = 65_536
 
 
 class Stream(IntEnum):
-    """What a stream draws, for one event type in one block."""
+    """What a stream draws, for one event type in one block (`cyberins.quant.arrivals`)."""
 
     ARRIVALS = 1
     TIMES = 2
     SEVERITY = 3
-    INTENSITY = 4
+    CLUSTER_SIZES = 4
+    EVENT_TIMES = 5
 
 
-#: The generator of one (purpose, group) of one event type in one block.
-StreamSource = Callable[[Stream, int], np.random.Generator]
+#: The generator of one purpose of one event type in one block.
+StreamSource = Callable[[Stream], np.random.Generator]
 
 
 @functools.cache
@@ -60,14 +61,15 @@ def blocks(years: int) -> Iterator[tuple[int, int, int]]:
 
 
 def source(*key: int) -> StreamSource:
-    """Streams under a fixed key prefix, e.g. `(seed, block, type_code(et))`: each (purpose, group) its own."""
+    """Streams under a fixed key prefix, e.g. `(seed, block, type_code(et))`: each purpose its own."""
 
-    def generator(purpose: Stream, group: int) -> np.random.Generator:
-        return np.random.default_rng(np.random.SeedSequence([*key, int(purpose), group]))
+    def generator(purpose: Stream) -> np.random.Generator:
+        # what default_rng(SeedSequence(...)) builds, without its checks: this runs per type, block and purpose
+        return np.random.Generator(np.random.PCG64(np.random.SeedSequence([*key, int(purpose)])))
 
     return generator
 
 
 def type_streams(seed: int, block: int, *extra: int) -> Callable[[EventType], StreamSource]:
-    """Each event type's streams in one block, keyed (seed, block, event-type code, *extra, purpose, group)."""
+    """Each event type's streams in one block, keyed (seed, block, event-type code, *extra, purpose)."""
     return lambda event_type: source(seed, block, type_code(event_type), *extra)
