@@ -16,8 +16,8 @@ the losses from the worst year down and m = (1 − α)·N:
 - The loss of return period T is the (1 − 1/T) quantile, the same kind of quantile as VaR.
 
 Levels and return periods are exact rationals (level "0.9" is 9/10), so the index of each order statistic
-is exact integer arithmetic, never a rounded float product. All of them come from one `np.partition` of
-the positive losses (most simulated years of a small insured lose nothing, and zeros need no sorting).
+is exact integer arithmetic, never a rounded float product. All of them come from one radix select of
+each array (`_OrderStatistics`), never a sort of it.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from cyberins.quant.model import FloatArray
 
 LEVELS: tuple[float, ...] = (0.9, 0.95, 0.99, 0.995, 0.999)
 RETURN_PERIODS: tuple[int, ...] = (2, 5, 10, 20, 50, 100, 200, 250, 500, 1000)
+#: Buckets of the radix select: the top 16 bits of a float64 (sign, exponent and 4 bits of mantissa).
+_BUCKETS = 2**16
 
 
 def _exact(level: float) -> Fraction:
@@ -45,27 +47,57 @@ def _rank(level: Fraction, n: int) -> int:
 
 
 class _OrderStatistics:
-    """Order statistics of one array at chosen ascending positions, from one partition.
+    """Order statistics of one array at chosen ascending positions, with the sums above them, without a sort.
 
-    Zeros (and negative values, which losses never are) are kept out of the partition when the array has no
-    negative value: the k-th smallest is then 0 for every k below the number of non-positive values.
+    Zeros (most years of a small insured) are counted, not ranked. Positive float64 values order like their
+    bit patterns, so the top 16 bits put each in one of 65,536 buckets in value order (a radix select): one
+    pass counts and sums the buckets, and only the few buckets that hold a wanted position are gathered and
+    sorted. An array with a negative value (never a loss) is partitioned instead.
     """
 
     def __init__(self, values: FloatArray, positions: list[int]) -> None:
-        n = len(values)
-        body = values[values > 0] if n and values.min() >= 0 else values
-        self.below = n - len(body)  # values that sort before every value of `body`; all of them are 0
-        kth = sorted({p - self.below for p in positions if p >= self.below})
-        self.body = np.partition(body, kth) if kth else body
+        self.partitioned: FloatArray | None = None
+        if len(values) == 0 or values.min() < 0:
+            self.partitioned = np.partition(values, sorted(set(positions))) if len(values) else values
+            return
+        positive = values[values > 0]
+        self.zeros = len(values) - len(positive)  # they take positions 0 … zeros − 1
+        bucket = (positive.view(np.uint64) >> np.uint64(48)).astype(np.intp)
+        counts = np.bincount(bucket, minlength=_BUCKETS)
+        sums = np.bincount(bucket, weights=positive, minlength=_BUCKETS)
+        self.end = np.cumsum(counts)  # one past the rank (among positive values) of each bucket's last value
+        from_here = sums[::-1].cumsum()[::-1]
+        self.total, self.sum_after = float(from_here[0]), from_here - sums  # sums of all, of the buckets above
+        ranks = np.asarray([p - self.zeros for p in positions if p >= self.zeros], dtype=np.int64)
+        wanted = np.zeros(_BUCKETS, dtype=bool)
+        wanted[np.searchsorted(self.end, ranks, side="right")] = True
+        self.gathered = np.sort(positive[wanted[bucket]])  # the wanted buckets, one after another
+        in_gathered = np.where(wanted, counts, 0)
+        self.offset = np.cumsum(in_gathered) - in_gathered  # where each wanted bucket starts in `gathered`
+
+    def _locate(self, position: int) -> tuple[int, int]:
+        """Bucket of the value at `position` among all values, and its index in `gathered`."""
+        rank = position - self.zeros
+        b = int(np.searchsorted(self.end, rank, side="right"))
+        return b, int(self.offset[b] + rank - (self.end[b - 1] if b else 0))
 
     def at(self, position: int) -> float:
         """The value at 0-based ascending `position`."""
-        return 0.0 if position < self.below else float(self.body[position - self.below])
+        if self.partitioned is not None:
+            return float(self.partitioned[position])
+        if position < self.zeros:
+            return 0.0
+        return float(self.gathered[self._locate(position)[1]])
 
     def sum_above(self, position: int) -> float:
-        """The sum of the values after ascending `position` (which must be one of the partition's positions)."""
-        start = max(position + 1 - self.below, 0)
-        return float(self.body[start:].sum())
+        """The sum of the values after ascending `position` (one of the positions asked for)."""
+        if self.partitioned is not None:
+            return float(self.partitioned[position + 1 :].sum())
+        if position < self.zeros:
+            return self.total
+        b, at = self._locate(position)
+        stop = int(self.offset[b] + self.end[b] - (self.end[b - 1] if b else 0))
+        return float(self.gathered[at + 1 : stop].sum()) + float(self.sum_after[b])
 
 
 def _tail_mean(stats: _OrderStatistics, level: Fraction, n: int) -> float:
@@ -139,7 +171,7 @@ class LossMeasures:
 
     @classmethod
     def of(cls, annual: FloatArray, largest_event: FloatArray) -> LossMeasures:
-        """Measures of annual totals and of each year's largest event: one partition of each array."""
+        """Measures of annual totals and of each year's largest event: one radix select of each array."""
         n = len(annual)
         levels = [_exact(q) for q in LEVELS]
         level_at = [_rank(q, n) for q in levels]
