@@ -39,8 +39,8 @@ class FrequencyModel(Protocol):
     """How many events of one type happen, and when (`cyberins.quant.arrivals` for the coupling).
 
     `occurrences` draws the events of one block of years from the event type's own streams. Contract: with
-    the same streams, a frequency scaled by f ≤ 1 (`scaled`) yields a subset of the events of the unscaled
-    one, each with the same year, time and severity row; a larger f only adds events.
+    the same streams, the events of a frequency scaled by f ≤ 1 (`scaled`) are the first events of the
+    unscaled one, event k keeping its year, time and severity row k; a larger f only appends events.
     """
 
     def occurrences(self, streams: StreamSource, n_years: int) -> Occurrences: ...
