@@ -99,8 +99,10 @@ def test_poisson_fixed_model_matches_its_closed_form() -> None:
     paid = size - retention
     counts = stats.poisson(lam)
     k_var = int(counts.ppf(0.995))  # 3 events: the 99.5% quantile of the count
-    tail = np.arange(k_var, 60)
-    tvar = paid * float((tail * counts.pmf(tail)).sum() / counts.sf(k_var - 1))  # mean count given N ≥ 3
+    above = np.arange(k_var + 1, 60)
+    # expected shortfall (rule 13): the worst 0.5% of years, i.e. every year with N > 3 and, for the rest of
+    # the 0.5%, years with N = 3
+    tvar = paid * float((above * counts.pmf(above)).sum() + k_var * (counts.cdf(k_var) - 0.995)) / 0.005
     el = lam * paid
     expected = (el + 0.10 * (tvar - el)) / 0.65
     assert float(quote.expected_loss) == pytest.approx(el, rel=0.03)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
@@ -55,8 +55,9 @@ def test_rates_per_customer_and_per_licence() -> None:
     r = price_product(load(warranty(customers)), 20_000, seed=3)
     d = r.details
     assert d.customers == 2 and d.licences == 400
-    assert d.rate_per_customer == (r.technical_premium / 2).quantize(Decimal("0.01"))
-    assert d.rate_per_licence == (r.technical_premium / 400).quantize(Decimal("0.01"))
+    # rates round half up, like every amount of money (a premium of 12,306.00 gives 30.765 → 30.77 a licence)
+    assert d.rate_per_customer == (r.technical_premium / 2).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert d.rate_per_licence == (r.technical_premium / 400).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     by_id = {line.id: line for line in r.lines}
     assert by_id["a"].details["licences"] == 100
     assert Decimal(by_id["b"].details["rate_per_licence"]) == (by_id["b"].technical_premium / 300).quantize(

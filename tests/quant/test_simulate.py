@@ -10,10 +10,10 @@ import pytest
 from scipy import stats
 
 from cyberins.model.loading import parse_model
-from cyberins.quant import simulate as sim
+from cyberins.quant import streams
 from cyberins.quant.explicit import ExplicitModelFile
 from cyberins.quant.model import Factor, RiskModel
-from cyberins.quant.simulate import simulate
+from cyberins.quant.simulate import BLOCK_YEARS, simulate, years_for_precision
 from tests.terms.helpers import policy
 
 BIG = 10**12
@@ -45,18 +45,13 @@ def test_same_seed_same_numbers_other_seed_other_numbers() -> None:
     assert not np.array_equal(a.ylt.gross, c.ylt.gross)
 
 
-def test_results_do_not_depend_on_how_chunks_are_sized_only_on_the_model(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_blocks_depend_on_the_years_only_so_more_years_keep_the_earlier_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streams, "BLOCK_YEARS", 1_000)  # many blocks
     m = explicit(0.5, {"legal": lognormal(10, 1)})
-    first = simulate(m, None, 30_000, 5)
-    # a rerun in a fresh process state draws the same chunks: chunking is a function of the model and years
-    assert list(sim.chunk_sizes(m, 30_000)) == list(sim.chunk_sizes(m, 30_000))
-    monkeypatch.setattr(sim, "EVENTS_PER_CHUNK", 1_000)  # many chunks: still deterministic, still unbiased
-    small = simulate(m, None, 30_000, 5)
-    assert len(list(sim.chunk_sizes(m, 30_000))) == 15  # 1,000 events / 0.5 a year = 2,000 years a chunk
-    assert np.array_equal(small.ylt.gross, simulate(m, None, 30_000, 5).ylt.gross)
-    assert small.gross().aal == pytest.approx(first.gross().aal, rel=0.1)
+    short, long = simulate(m, None, 3_000, 5), simulate(m, None, 7_500, 5)
+    # years 0-2,999 are three whole blocks in both runs, drawn from the same streams
+    np.testing.assert_array_equal(long.ylt.gross[:3_000], short.ylt.gross)
+    assert long.gross().aal == pytest.approx(0.5 * math.exp(10.5), rel=0.1)
 
 
 def test_compound_poisson_mean_and_std_without_terms() -> None:
@@ -107,12 +102,36 @@ def test_factors_scale_frequency_and_severity() -> None:
 
 
 def test_each_years_largest_event_is_its_maximum() -> None:
-    values = np.array([5.0, 1.0, 7.0, 3.0, 2.0, 9.0])
-    starts = np.array([0, 1, 4])  # years of 1, 3 and 2 events
-    assert sim._year_max(values, starts).tolist() == [5.0, 7.0, 9.0]
+    r = simulate(explicit(1.5, {"legal": {"dist": "fixed", "value": 1_000}}), None, 20_000, 4)
+    # every event loses 1,000: a year's largest event is 1,000 when it has any, its total 1,000 per event
+    np.testing.assert_array_equal(r.ylt.gross_largest, np.where(r.ylt.gross > 0, 1_000.0, 0.0))
+    assert r.ylt.gross.max() >= 5_000
 
 
 def test_oep_comes_from_the_largest_event_and_never_exceeds_the_aep() -> None:
     r = simulate(explicit(2.0, {"legal": lognormal(10, 1)}), None, 20_000, 4)
     assert (r.ylt.gross_largest <= r.ylt.gross + 1e-9).all()
     assert ((r.ylt.gross_largest > 0) == (r.ylt.gross > 0)).all()
+
+
+def test_years_for_precision_reaches_the_target_standard_error() -> None:
+    lam, sigma, rel = 0.5, 1.0, 0.01
+    m = explicit(lam, {"legal": lognormal(10, sigma)})
+    # compound Poisson: var / mean² of the annual loss = E[X²] / (λ E[X]²) = e^(σ²) / λ for a lognormal
+    want = math.exp(sigma**2) / lam / rel**2  # 54,366 years
+    years = years_for_precision(m, None, 3, rel_se=rel, max_years=50 * BLOCK_YEARS)
+    assert years % BLOCK_YEARS == 0
+    assert want <= years <= 1.3 * want + BLOCK_YEARS
+    assert years == years_for_precision(m, None, 3, rel_se=rel, max_years=50 * BLOCK_YEARS)
+    r = simulate(m, None, years, 3)
+    assert r.gross().aal_se <= 1.05 * rel * r.gross().aal
+
+
+def test_years_for_precision_is_clamped_and_handles_a_policy_that_never_pays() -> None:
+    m = explicit(0.5, {"legal": lognormal(10, 1)})
+    assert years_for_precision(m, None, 1, rel_se=0.5) == BLOCK_YEARS  # the pilot alone is precise enough
+    assert years_for_precision(m, None, 1, rel_se=1e-4, max_years=3 * BLOCK_YEARS) == 3 * BLOCK_YEARS
+    never = policy({"incident_response": {"sublimit": 1_000_000}}, aggregate=1_000_000)  # the model hits legal only
+    assert years_for_precision(m, never, 1, max_years=4 * BLOCK_YEARS) == 4 * BLOCK_YEARS
+    with pytest.raises(ValueError, match="rel_se"):
+        years_for_precision(m, None, 1, rel_se=0)

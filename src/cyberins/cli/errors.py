@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console
-from rich.markup import escape
 from typer.core import TyperGroup
 
 from cyberins.model.errors import CyberinsError, InvalidInput
@@ -20,6 +18,9 @@ EXIT_INVALID = 2
 
 
 def print_invalid(exc: InvalidInput) -> None:
+    from rich.console import Console  # only when there is an error to print: keeps start-up light
+    from rich.markup import escape
+
     err = Console(stderr=True, highlight=False)
     err.print(f"[bold red]error[/]: {escape(exc.source + ': ') if exc.source else ''}invalid input")
     for problem in exc.problems:
@@ -36,5 +37,7 @@ class CyberinsGroup(TyperGroup):
             print_invalid(exc)
             ctx.exit(EXIT_INVALID)
         except CyberinsError as exc:
+            from rich.console import Console
+
             Console(stderr=True, highlight=False).print(f"error: {exc}", markup=False)
             ctx.exit(EXIT_INVALID)

@@ -8,18 +8,21 @@ binomial by mean and variance.
 
 from __future__ import annotations
 
-import functools
 import math
 from statistics import NormalDist
 from typing import Annotated, Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
-from scipy import stats
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+from cyberins.quant.arrivals import (
+    FloatArray,
+    IntArray,
+    Occurrences,
+    negative_binomial_occurrences,
+    poisson_occurrences,
+)
+from cyberins.quant.streams import StreamSource, blocks, source
 
 #: z of the 95th percentile of the standard normal: a 90% interval spans ±1.6449 σ.
 Z95 = NormalDist().inv_cdf(0.95)
@@ -31,53 +34,13 @@ class _Dist(BaseModel):
 
 # ---- frequency (events per year) ------------------------------------------------------------------------
 
-#: Above this probability of a year with at least one event, counts are drawn year by year.
-SPARSE_BELOW = 0.25
 
-
-def sparse_years(rng: np.random.Generator, n: int, pmf: FloatArray) -> IntArray:
-    """The year of each event over `n` years, for a count distribution given by its pmf over 0, 1, …
-
-    Cyber events are rare: most simulated years have none. Instead of one draw per year, draw how many years
-    have at least one event (binomial with 1 − p₀), which years (uniformly, without replacement), and their
-    counts from the distribution truncated at zero (inverse CDF). The counts have exactly the distribution
-    of independent per-year draws; the work is proportional to the years with events, not to all years.
-    Years come unordered, each repeated as many times as it has events.
-    """
-    p0 = float(pmf[0])
-    hit = int(rng.binomial(n, 1.0 - p0))
-    if not hit:
-        return np.zeros(0, dtype=np.int64)
-    years = rng.choice(n, hit, replace=False, shuffle=False).astype(np.int64)
-    u = p0 + rng.random(hit) * (1.0 - p0)
-    counts = np.minimum(np.searchsorted(np.cumsum(pmf), u, side="right"), len(pmf) - 1)
-    return np.repeat(years, counts)
-
-
-def _years_of(counts: IntArray) -> IntArray:
-    with_events = np.flatnonzero(counts)
-    return np.repeat(with_events.astype(np.int64), counts[with_events])
-
-
-@functools.lru_cache(maxsize=256)
-def _poisson_pmf(lam: float) -> FloatArray:
-    return _pmf_table(stats.poisson(lam))
-
-
-@functools.lru_cache(maxsize=256)
-def _nbinom_pmf(size: float, p: float) -> FloatArray:
-    return _pmf_table(stats.nbinom(size, p))
-
-
-def _pmf_table(dist: stats.rv_discrete) -> FloatArray:
-    """pmf over 0..K, K far enough in the tail that what lies beyond is below double precision.
-
-    Cached per parameter set (`_poisson_pmf`, `_nbinom_pmf`): every chunk of a simulation reuses the table.
-    """
-    top = int(dist.isf(1e-16)) + 2
-    table = np.asarray(dist.pmf(np.arange(top + 1)), dtype=np.float64)
-    table.flags.writeable = False
-    return table
+def _counts(frequency: Poisson | NegBin, rng: np.random.Generator, n: int) -> IntArray:
+    """Events in each of `n` years, drawn block by block as a simulation draws them (`quant.arrivals`)."""
+    key = int(rng.integers(2**63))
+    return np.concatenate(
+        [np.bincount(frequency.occurrences(source(key, b), size).years(), minlength=size) for b, _, size in blocks(n)]
+    )
 
 
 class Poisson(_Dist):
@@ -86,13 +49,11 @@ class Poisson(_Dist):
 
     def sample(self, rng: np.random.Generator, n: int) -> IntArray:
         """Events in each of `n` years."""
-        return np.bincount(self.event_years(rng, n), minlength=n)
+        return _counts(self, rng, n)
 
-    def event_years(self, rng: np.random.Generator, n: int) -> IntArray:
-        """The year (0 … n−1) of each event over `n` years, unordered."""
-        if 1 - math.exp(-self.lam) < SPARSE_BELOW:
-            return sparse_years(rng, n, _poisson_pmf(self.lam))
-        return _years_of(rng.poisson(self.lam, n))
+    def occurrences(self, streams: StreamSource, n_years: int) -> Occurrences:
+        """The events of `n_years` years (at most one block) from the streams of one event type."""
+        return poisson_occurrences(streams, n_years, self.lam)
 
     def mean(self) -> float:
         return self.lam
@@ -102,7 +63,10 @@ class Poisson(_Dist):
 
 
 class NegBin(_Dist):
-    """Negative binomial by mean and variance (variance > mean: over-dispersed counts)."""
+    """Negative binomial by mean and variance (variance > mean: over-dispersed counts).
+
+    Drawn as clusters of events: a Poisson number of clusters, each of a logarithmic number of events.
+    """
 
     dist: Literal["negbin"]
     mean_: float = Field(alias="mean", ge=0, allow_inf_nan=False)
@@ -117,22 +81,19 @@ class NegBin(_Dist):
 
     def sample(self, rng: np.random.Generator, n: int) -> IntArray:
         """Events in each of `n` years."""
-        return np.bincount(self.event_years(rng, n), minlength=n)
+        return _counts(self, rng, n)
 
-    def event_years(self, rng: np.random.Generator, n: int) -> IntArray:
-        """The year (0 … n−1) of each event over `n` years, unordered."""
+    def occurrences(self, streams: StreamSource, n_years: int) -> Occurrences:
+        """The events of `n_years` years (at most one block) from the streams of one event type."""
         if self.mean_ == 0:
-            return np.zeros(0, dtype=np.int64)
-        size, p = self.mean_**2 / (self.var - self.mean_), self.mean_ / self.var
-        if 1 - p**size < SPARSE_BELOW:
-            return sparse_years(rng, n, _nbinom_pmf(size, p))
-        return _years_of(rng.negative_binomial(size, p, n))
+            return poisson_occurrences(streams, n_years, 0.0)
+        return negative_binomial_occurrences(streams, n_years, self.mean_, self.var)
 
     def mean(self) -> float:
         return self.mean_
 
     def scaled(self, factor: float) -> NegBin:
-        """Scale the mean, keeping the variance-to-mean ratio (the same over-dispersion)."""
+        """Scale the mean, keeping the variance-to-mean ratio (the same over-dispersion): the cluster rate scales."""
         return self.model_copy(update={"mean_": self.mean_ * factor, "var": self.var * factor})
 
 
@@ -173,8 +134,13 @@ class LogNormal(_Dist):
         return self
 
     def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        """exp(mu + sigma·Z), Z standard normal, as `rng.lognormal` draws it but transformed in place with NumPy's
+        vectorised exp (the hottest draw of a simulation)."""
         assert self.mu is not None and self.sigma is not None
-        return rng.lognormal(self.mu, self.sigma, n)
+        out = rng.standard_normal(n)
+        out *= self.sigma
+        out += self.mu
+        return np.exp(out, out=out)
 
     def mean(self) -> float:
         assert self.mu is not None and self.sigma is not None

@@ -89,16 +89,20 @@ class IndependentSeverity:
         return tuple(c for c, _ in self.marginals)
 
     def sample(self, rng: np.random.Generator, n: int) -> EventDraws:
-        money = np.zeros((n, len(self.marginals)))
+        """Prefix-stable draws (`SeverityModel`): each coverage draws from its own child of `rng`, full length;
+        an hourly loss from two grandchildren (hours, extra expense)."""
+        money = np.zeros((n, len(self.marginals)), order="F")  # one column per draw: each written in one piece
         outages = {}
-        for j, (_, spec) in enumerate(self.marginals):
+        for j, ((_, spec), child) in enumerate(zip(self.marginals, rng.spawn(len(self.marginals)), strict=True)):
             if isinstance(spec, HourlyLoss):
-                hours = spec.hours.sample(rng, n)
-                outages[j] = (hours, np.full(n, spec.per_hour * self.factor))
+                hours_rng, extra_rng = child.spawn(2)
+                outages[j] = (spec.hours.sample(hours_rng, n), np.full(n, spec.per_hour * self.factor))
                 if spec.extra_expense is not None:
-                    money[:, j] = spec.extra_expense.sample(rng, n) * self.factor
+                    money[:, j] = spec.extra_expense.sample(extra_rng, n)
             else:
-                money[:, j] = spec.sample(rng, n) * self.factor
+                money[:, j] = spec.sample(child, n)
+        if self.factor != 1.0:
+            money *= self.factor
         return EventDraws(self.coverages, money, outages)
 
     def mean(self) -> dict[Coverage, float]:

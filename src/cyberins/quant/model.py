@@ -12,12 +12,12 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol, Self
 
 import numpy as np
-import numpy.typing as npt
 
 from cyberins.model.ids import Coverage, EventType
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+from cyberins.quant.arrivals import FloatArray as FloatArray  # re-exported: the aliases quant modules use
+from cyberins.quant.arrivals import IntArray as IntArray
+from cyberins.quant.arrivals import Occurrences
+from cyberins.quant.streams import StreamSource
 
 
 @dataclass(frozen=True)
@@ -36,14 +36,30 @@ class EventDraws:
 
 
 class FrequencyModel(Protocol):
+    """How many events of one type happen, and when (`cyberins.quant.arrivals` for the coupling).
+
+    `occurrences` draws the events of one block of years from the event type's own streams. Contract: with
+    the same streams, the events of a frequency scaled by f ≤ 1 (`scaled`) are the first events of the
+    unscaled one, event k keeping its year, time and severity row k; a larger f only appends events.
+    """
+
+    def occurrences(self, streams: StreamSource, n_years: int) -> Occurrences: ...
     def sample(self, rng: np.random.Generator, n: int) -> IntArray: ...
-    def event_years(self, rng: np.random.Generator, n: int) -> IntArray: ...
     def mean(self) -> float: ...
     def scaled(self, factor: float) -> Self: ...
 
 
 class SeverityModel(Protocol):
-    """Draws the ground-up loss of one event on every coverage it can hit."""
+    """Draws the ground-up loss of one event on every coverage it can hit.
+
+    Contract: `sample` is **prefix-stable**. For two fresh generators from the same seed,
+    ``sample(rng_a, n).money[:m] == sample(rng_b, m).money`` for every m ≤ n, and likewise each outage's
+    hours and income per hour: row k of the draws depends on k alone, never on how many events are drawn.
+    The simulation relies on it for common random numbers: when a frequency factor adds or removes events,
+    every other event keeps its losses. An implementation gets it by spawning one child generator per
+    driver or array with `rng.spawn(k)`, in a fixed order, and by always drawing full-length arrays from
+    each (never only for the events a mask selects). `tests/quant/contracts.py` checks it for any model.
+    """
 
     @property
     def coverages(self) -> tuple[Coverage, ...]: ...

@@ -6,10 +6,11 @@ engine), and then, for a scheme, one **scheme aggregate limit** erodes across al
 event-time order within each year (DESIGN.md, "Products"). Members are independent: accumulation through
 shared dependencies (one cloud outage hitting many members) is the portfolio module's later work.
 
-Randomness: member m's events in chunk c come from ``default_rng([seed, c, *m.id bytes])``, and chunk
-boundaries depend only on the members' total event rate, so the numbers do not depend on the order in
-which members are listed or processed. Memory per year is a few floats per *line* (not per event), so a
-chunk's event tables bound the peak whatever the number of years.
+Randomness: member m's events of event type t in block b come from the streams keyed by
+``(seed, b, t, m.id)`` (`cyberins.quant.streams`), and blocks depend on the number of years only, so the
+numbers do not depend on the order in which members are listed or processed, and a factor on one member's
+event type changes nothing else. Memory per year is a few floats per *line* (not per event), so a block's
+event tables bound the peak whatever the number of years.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from cyberins.model.ids import Coverage
 from cyberins.model.policy import Policy
 from cyberins.quant.metrics import LossMeasures
 from cyberins.quant.model import FloatArray, IntArray, RiskModel
-from cyberins.quant.simulate import EVENTS_PER_CHUNK, YearLossTable, draw_events, ground_up_sums
+from cyberins.quant.simulate import YearLossTable, draw_events
+from cyberins.quant.streams import blocks, type_streams
 from cyberins.terms import CompiledTerms, apply_terms
 from cyberins.terms.kernels import capped_running
 
@@ -149,13 +151,6 @@ def allocate_pro_rata(before: FloatArray, total: FloatArray) -> FloatArray:
     return np.asarray(before * ratio[np.newaxis, :])
 
 
-def scheme_chunk_sizes(members: Sequence[SchemeMember], years: int) -> list[int]:
-    """Years per chunk from the members' total event rate (order-free sum), never from the machine."""
-    rate = math.fsum(et.frequency.mean() for m in members for et in m.model.event_types)
-    size = int(min(max(EVENTS_PER_CHUNK / max(rate, 1e-9), 1_000), 1_000_000))
-    return [min(size, years - start) for start in range(0, years, size)]
-
-
 def simulate_scheme(
     members: Sequence[SchemeMember], years: int, seed: int, aggregate_limit: float | None = None
 ) -> SchemeResult:
@@ -182,11 +177,9 @@ def simulate_scheme(
     line_of = np.array([lines.index(m.line_id) for m in members], dtype=np.int64)
     terms = [CompiledTerms.from_policy(m.policy) for m in members]
     acc = _Totals(years, len(members), len(lines))
-    offset = 0
-    for chunk, n_years in enumerate(scheme_chunk_sizes(members, years)):
-        draws = [_member_chunk(m, t, n_years, seed, chunk) for m, t in zip(members, terms, strict=True)]
+    for block, offset, n_years in blocks(years):
+        draws = [_member_block(m, t, n_years, seed, block) for m, t in zip(members, terms, strict=True)]
         acc.add(offset, n_years, draws, line_of, cap)
-        offset += n_years
     return SchemeResult(
         years=years,
         seed=seed,
@@ -227,8 +220,8 @@ def _check(members: Sequence[SchemeMember], years: int, aggregate_limit: float |
 
 
 @dataclass(frozen=True)
-class _MemberChunk:
-    """One member's events of one chunk: year, time, gross and certificate payment, payment by coverage."""
+class _MemberBlock:
+    """One member's events of one block: year, time, gross and certificate payment, payment by coverage."""
 
     period: IntArray
     time: FloatArray
@@ -237,15 +230,15 @@ class _MemberChunk:
     coverages: tuple[Coverage, ...]
 
 
-def _member_chunk(m: SchemeMember, terms: CompiledTerms, n_years: int, seed: int, chunk: int) -> _MemberChunk:
-    rng = np.random.default_rng([seed, chunk, *m.id.encode("utf-8")])
-    table, _ = draw_events(m.model, m.model.coverages, n_years, rng)
-    payable = apply_terms(table, terms).payable
-    return _MemberChunk(table.period, table.time, ground_up_sums(table)[0], payable, terms.coverages)
+def _member_block(m: SchemeMember, terms: CompiledTerms, n_years: int, seed: int, block: int) -> _MemberBlock:
+    member = int.from_bytes(m.id.encode("utf-8"), "little")
+    events = draw_events(m.model, m.model.coverages, n_years, type_streams(seed, block, member))
+    payable = apply_terms(events.table, terms).payable
+    return _MemberBlock(events.table.period, events.table.time, events.gross, payable, terms.coverages)
 
 
 class _Totals:
-    """Running results of a scheme simulation, chunk by chunk."""
+    """Running results of a scheme simulation, block by block."""
 
     def __init__(self, years: int, n_members: int, n_lines: int) -> None:
         self.gross, self.before, self.insured = np.zeros(years), np.zeros(years), np.zeros(years)
@@ -255,7 +248,7 @@ class _Totals:
         self.member_insured = np.zeros(n_members)
         self.by_coverage: dict[Coverage, float] = {}
 
-    def add(self, offset: int, n_years: int, draws: list[_MemberChunk], line_of: IntArray, cap: float) -> None:
+    def add(self, offset: int, n_years: int, draws: list[_MemberBlock], line_of: IntArray, cap: float) -> None:
         window = slice(offset, offset + n_years)
         n_members = len(draws)
         member = np.concatenate([np.full(len(d.period), i, dtype=np.int64) for i, d in enumerate(draws)])

@@ -1,26 +1,35 @@
-"""Monte Carlo simulation of a risk model through a policy: chunked, vectorised, reproducible.
+"""Monte Carlo simulation of a risk model through a policy: in blocks of years, vectorised, reproducible.
 
-Per chunk of years: counts per (year, event type) → a flat table of events → severity draws → an events ×
-coverages ground-up matrix → the terms engine → per-year sums. No Python loop runs over years or events.
-Each chunk draws from `default_rng([seed, chunk])`; chunk boundaries depend only on the model and the
-number of years, so the same seed gives the same numbers however the chunks are scheduled.
+Per block of years: each event type's events (`FrequencyModel.occurrences`) → their severity draws → an
+events × coverages ground-up matrix sorted by (year, time) → the terms engine → per-year sums. No Python loop
+runs over years or events. Every random draw comes from a stream keyed by (seed, block, event type, purpose)
+(`cyberins.quant.streams`): the numbers do not depend on the machine or on how blocks are scheduled, and a
+factor on one event type changes no other event type's events (common random numbers).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from cyberins.model.ids import Coverage, EventType
 from cyberins.model.policy import Policy
+from cyberins.quant.arrivals import TICKS_PER_YEAR, TIME_BITS, time_order
 from cyberins.quant.metrics import LossMeasures
 from cyberins.quant.model import FloatArray, IntArray, RiskModel
+from cyberins.quant.streams import BLOCK_YEARS, Stream, StreamSource, blocks, type_streams
 from cyberins.terms import CompiledTerms, LossTable, Outages, apply_terms
 
-#: Expected events per chunk: keeps a chunk's event matrix near 50 MB whatever the number of years.
-EVENTS_PER_CHUNK = 200_000
+#: Target standard error of the AAL, relative to it, for `years_for_precision`.
+DEFAULT_REL_SE = 0.005
+#: Years of the pilot run that estimates the standard deviation of annual losses: one block.
+PILOT_YEARS = BLOCK_YEARS
+#: At most 4,194,304 years: under a second for the example SME under its policy, whose 0.5% needs about 2.7M
+#: years, and a year-loss table of 134 MB (docs/simulation.md, "Precision").
+MAX_YEARS = 64 * BLOCK_YEARS
 
 
 @dataclass(frozen=True)
@@ -54,12 +63,21 @@ class SimulationResult:
         return LossMeasures.of(self.ylt.insured, self.ylt.insured_largest)
 
 
-def chunk_sizes(model: RiskModel, years: int) -> Iterator[int]:
-    """Years per chunk: a fixed function of the model's frequency, never of the machine."""
-    rate = sum(et.frequency.mean() for et in model.event_types)
-    size = int(min(max(EVENTS_PER_CHUNK / max(rate, 1e-9), 1_000), 1_000_000))
-    for start in range(0, years, size):
-        yield min(size, years - start)
+@dataclass(frozen=True)
+class Events:
+    """One block's events sorted by (year, time), with their ground-up sums.
+
+    `gross` is each event's ground-up loss (money plus hourly income), `event_type` its index in the
+    model's event types; `gross_by_coverage` sums the events per column of `table`, `gross_by_type` and
+    `count_by_type` per event type.
+    """
+
+    table: LossTable
+    event_type: IntArray
+    gross: FloatArray
+    gross_by_coverage: FloatArray
+    gross_by_type: FloatArray
+    count_by_type: IntArray
 
 
 def simulate(
@@ -76,94 +94,117 @@ def simulate(
     covs = model.coverages
     ets = [et.event_type for et in model.event_types]
     acc = _Accumulator(years, covs, terms.coverages if terms else covs, len(ets))
-    offset = 0
-    for chunk, n_years in enumerate(chunk_sizes(model, years)):
-        rng = np.random.default_rng([seed, chunk])
-        table, event_type = draw_events(model, covs, n_years, rng)
-        gross = ground_up_sums(table)
+    for block, start, n_years in blocks(years):
+        events = draw_events(model, covs, n_years, type_streams(seed, block))
         if terms is None:
-            paid, money_only = gross, np.zeros(len(covs), dtype=bool)
+            acc.add(start, n_years, events, events.gross, events.gross_by_coverage, np.zeros(len(covs), dtype=bool))
         else:
-            result = apply_terms(table, terms)
-            paid, money_only = (result.payable.sum(axis=1), result.payable.sum(axis=0)), result.money_only_time_element
-        acc.add(offset, n_years, table.period, event_type, gross, paid, money_only)
-        offset += n_years
+            result = apply_terms(events.table, terms)
+            acc.add(start, n_years, events, *_sums(result.payable), result.money_only_time_element)
         if progress:
             progress(n_years)
     return acc.result(years, seed, model, ets, has_policy=terms is not None)
 
 
-def draw_events(
-    model: RiskModel, covs: tuple[Coverage, ...], n_years: int, rng: np.random.Generator
-) -> tuple[LossTable, IntArray]:
-    """One chunk's events, sorted by (year, time): the order in which the terms engine erodes limits."""
-    column = {c: j for j, c in enumerate(covs)}
-    event_years = [et.frequency.event_years(rng, n_years) for et in model.event_types]
-    sizes = [len(y) for y in event_years]
-    period = np.concatenate(event_years) if event_years else np.zeros(0, dtype=np.int64)
-    # Events happen at uniform times within their year. Sorting first lets each event type's draws be
-    # written straight to their sorted rows, so the ground-up matrix is built once, never permuted.
-    key = period + rng.random(len(period))
-    order = np.argsort(key, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    ground_up = np.zeros((len(period), len(covs)))
-    types = np.empty(len(period), dtype=np.int64)
-    out_event, out_col, out_hours, out_rate = [], [], [], []
-    start = 0
-    for i, (et, n) in enumerate(zip(model.event_types, sizes, strict=True)):
-        rows = rank[start : start + n]
-        draws = et.severity.sample(rng, n)
-        cols = [column[c] for c in draws.coverages]
-        ground_up[np.ix_(rows, np.asarray(cols, dtype=np.int64))] = draws.money
-        types[rows] = i
-        for j, (hours, per_hour) in draws.outages.items():
-            out_event.append(rows)
-            out_col.append(np.full(n, cols[j], dtype=np.int64))
-            out_hours.append(hours)
-            out_rate.append(per_hour)
-        start += n
-    outages = None
-    if out_event:
-        cat = np.concatenate
-        hours = cat(out_hours)
-        outages = Outages(cat(out_event), cat(out_col), np.zeros_like(hours), hours, cat(out_rate))
-    sorted_period = period[order]
-    table = LossTable(
-        coverages=covs, period=sorted_period, time=key[order] - sorted_period, ground_up=ground_up, outages=outages
-    )
-    return table, types
+def years_for_precision(
+    model: RiskModel,
+    policy: Policy | None,
+    seed: int,
+    *,
+    rel_se: float = DEFAULT_REL_SE,
+    pilot_years: int = PILOT_YEARS,
+    max_years: int = MAX_YEARS,
+) -> int:
+    """Years needed for the insured AAL's standard error (the gross one without a policy) to be ≤ `rel_se` × AAL.
 
-
-def _year_max(values: FloatArray, starts: IntArray) -> FloatArray:
-    """Largest value of each year (rows sorted by year, each year starting at `starts`).
-
-    Most years with an event have exactly one, whose value is its maximum; the segmented reduction runs on
-    the other years only (it costs per segment).
+    A pilot of `pilot_years` estimates the standard deviation σ and mean μ of annual losses; the answer is
+    (σ / (rel_se · μ))², rounded up to whole blocks of `BLOCK_YEARS` and clamped to
+    [`pilot_years`, `max_years`]. A pilot in which the policy pays nothing cannot estimate σ/μ: the answer
+    is then `max_years`. Deterministic for a seed (the pilot is the first years of that seed's simulation).
     """
-    counts = np.diff(np.r_[starts, len(values)])
-    out = values[starts].copy()
-    several = counts > 1
-    if several.any():
-        rows = np.repeat(several, counts)
-        inner = np.r_[0, np.cumsum(counts[several])[:-1]]
-        out[several] = np.maximum.reduceat(values[rows], inner)
-    return out
+    if not (rel_se > 0 and 1 <= pilot_years <= max_years):
+        raise ValueError("need rel_se > 0 and 1 <= pilot_years <= max_years")
+    pilot = simulate(model, policy, pilot_years, seed)
+    annual = pilot.ylt.insured if policy is not None else pilot.ylt.gross
+    mean = float(annual.mean())
+    if mean <= 0:
+        return max_years
+    needed = (float(annual.std(ddof=1)) / (rel_se * mean)) ** 2 if pilot_years > 1 else math.inf
+    whole_blocks = math.ceil(needed / BLOCK_YEARS) * BLOCK_YEARS if math.isfinite(needed) else max_years
+    return int(min(max(whole_blocks, pilot_years), max_years))
 
 
-def ground_up_sums(table: LossTable) -> tuple[FloatArray, FloatArray]:
-    """Ground-up loss per event and per coverage (money plus hourly income), before any term."""
-    by_event, by_coverage = table.ground_up.sum(axis=1), table.ground_up.sum(axis=0)
-    o = table.outages
-    if o is not None:
-        income = (o.end_h - o.start_h) * o.per_hour
-        by_event = by_event + np.bincount(o.event, weights=income, minlength=len(by_event))
-        by_coverage = by_coverage + np.bincount(o.coverage, weights=income, minlength=len(by_coverage))
-    return by_event, by_coverage
+def draw_events(
+    model: RiskModel, covs: tuple[Coverage, ...], n_years: int, streams_of: Callable[[EventType], StreamSource]
+) -> Events:
+    """One block's events (at most `BLOCK_YEARS` years) sorted by (year, time): the terms engine's order.
+
+    Each event type draws from its own streams (`streams_of`): which events exist, when, and their losses
+    (row k of the severity stream for the type's k-th event), so the types do not disturb one another.
+    """
+    column = {c: j for j, c in enumerate(covs)}
+    n_types = len(model.event_types)
+    ticks, draws, by_type = [], [], np.zeros(n_types)
+    for et in model.event_types:
+        streams = streams_of(et.event_type)
+        occurrences = et.frequency.occurrences(streams, n_years)
+        ticks.append(occurrences.ticks)
+        draws.append(et.severity.sample(streams(Stream.SEVERITY), len(occurrences.ticks)))
+    tick = np.concatenate(ticks) if ticks else np.zeros(0, dtype=np.uint64)
+    n = len(tick)
+    order = time_order(tick)
+    rank = np.empty(n, dtype=np.int64)  # the sorted row of each event, events in draw order
+    rank[order] = np.arange(n)
+    # Each column of each type's draws is scattered straight to its sorted rows: one n × k matrix, no permuting.
+    ground_up, gross, event_type = np.zeros((n, len(covs))), np.empty(n), np.empty(n, dtype=np.int64)
+    by_coverage, count_by_type = np.zeros(len(covs)), np.zeros(n_types, dtype=np.int64)
+    hourly: list[tuple[IntArray, int, FloatArray, FloatArray]] = []  # sorted rows, column, hours, income/hour
+    start = 0
+    for i, d in enumerate(draws):
+        rows = rank[start : start + len(d.money)]
+        start += len(rows)
+        cols = [column[c] for c in d.coverages]
+        for j, col in enumerate(cols):
+            ground_up[rows, col] = d.money[:, j]
+        event_gross, col_gross = _sums(d.money)
+        for j, (hours, per_hour) in d.outages.items():
+            income = hours * per_hour
+            event_gross += income
+            col_gross[j] += income.sum()
+            hourly.append((rows, cols[j], hours, per_hour))
+        gross[rows], event_type[rows] = event_gross, i
+        by_coverage[cols] += col_gross  # a draw names each coverage once
+        by_type[i] += col_gross.sum()
+        count_by_type[i] += len(rows)
+    sorted_tick = tick[order]
+    period = (sorted_tick >> np.uint64(TIME_BITS)).astype(np.int64)
+    time = (sorted_tick & np.uint64(TICKS_PER_YEAR - 1)).astype(np.float64) / TICKS_PER_YEAR
+    outages = None
+    if hourly:
+        hours = np.concatenate([h for _, _, h, _ in hourly])
+        outages = Outages(
+            np.concatenate([r for r, _, _, _ in hourly]),
+            np.concatenate([np.full(len(r), c) for r, c, _, _ in hourly]),
+            np.zeros_like(hours),
+            hours,
+            np.concatenate([rate for _, _, _, rate in hourly]),
+        )
+    table = LossTable(covs, period, time, ground_up, outages)
+    return Events(table, event_type, gross, by_coverage, by_type, count_by_type)
+
+
+def _sums(a: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Row and column sums of an events × coverages matrix, column by column: NumPy's axis reductions are
+    several times slower on a narrow row-major matrix."""
+    columns = [a[:, j] for j in range(a.shape[1])]
+    rows = np.zeros(a.shape[0])
+    for c in columns:
+        rows += c
+    return rows, np.array([c.sum() for c in columns], dtype=np.float64)
 
 
 class _Accumulator:
-    """Running sums of one simulation, chunk by chunk."""
+    """Running sums of one simulation, block by block."""
 
     def __init__(self, years: int, covs: tuple[Coverage, ...], paid_covs: tuple[Coverage, ...], n_types: int) -> None:
         self.covs, self.paid_covs = covs, paid_covs
@@ -171,35 +212,25 @@ class _Accumulator:
         self.gross_max, self.insured_max = np.zeros(years), np.zeros(years)
         self.cov_gross, self.cov_insured = np.zeros(len(covs)), np.zeros(len(paid_covs))
         self.type_gross, self.type_insured = np.zeros(n_types), np.zeros(n_types)
-        self.type_count = np.zeros(n_types)
+        self.type_count = np.zeros(n_types, dtype=np.int64)
         self.money_only = np.zeros(len(paid_covs), dtype=bool)
 
     def add(
-        self,
-        offset: int,
-        n_years: int,
-        period: IntArray,
-        event_type: IntArray,
-        gross: tuple[FloatArray, FloatArray],
-        paid: tuple[FloatArray, FloatArray],
-        money_only: np.ndarray,
+        self, offset: int, n_years: int, events: Events, paid: FloatArray, paid_cov: FloatArray, money_only: np.ndarray
     ) -> None:
-        """`gross` and `paid` are (per event, per coverage) sums of the chunk."""
-        (g, gross_cov), (p, paid_cov) = gross, paid
+        """`paid` per event (in the events' order) and per paid coverage."""
+        period = events.table.period
         window = slice(offset, offset + n_years)
-        self.gross[window] = np.bincount(period, weights=g, minlength=n_years)
-        self.insured[window] = np.bincount(period, weights=p, minlength=n_years)
-        if len(period):
-            starts = np.flatnonzero(np.r_[True, period[1:] != period[:-1]])
-            years = period[starts]
-            self.gross_max[window][years] = _year_max(g, starts)
-            self.insured_max[window][years] = _year_max(p, starts)
-        self.cov_gross += gross_cov
+        self.gross[window] = np.bincount(period, weights=events.gross, minlength=n_years)
+        self.insured[window] = np.bincount(period, weights=paid, minlength=n_years)
+        # Losses are never negative, so each year's largest event is the maximum over its events and zero.
+        np.maximum.at(self.gross_max[window], period, events.gross)
+        np.maximum.at(self.insured_max[window], period, paid)
+        self.cov_gross += events.gross_by_coverage
         self.cov_insured += paid_cov
-        n_types = len(self.type_gross)
-        self.type_gross += np.bincount(event_type, weights=g, minlength=n_types)
-        self.type_insured += np.bincount(event_type, weights=p, minlength=n_types)
-        self.type_count += np.bincount(event_type, minlength=n_types)
+        self.type_gross += events.gross_by_type
+        self.type_insured += np.bincount(events.event_type, weights=paid, minlength=len(self.type_insured))
+        self.type_count += events.count_by_type
         self.money_only |= money_only
 
     def result(
