@@ -138,3 +138,20 @@ def test_reordering_event_types_changes_nothing() -> None:
     np.testing.assert_array_equal(a.ylt.gross, b.ylt.gross)
     np.testing.assert_allclose(a.ylt.insured, b.ylt.insured, rtol=1e-12)
     assert a.by_event_type == {et: b.by_event_type[et] for et in a.by_event_type}
+
+
+def test_every_candidate_control_lowers_every_year_of_the_assessed_sme() -> None:
+    """The assessed model's severities are prefix-stable too, so a control that only lowers factors (every
+    candidate the SME lacks) lowers the gross loss of every simulated year, on any seed."""
+    from cyberins.assess import candidate_controls, load_profile, model_with
+
+    profile = load_profile(EXAMPLES / "orgs" / "sme-manufacturer.yaml")
+    with_controls = model_with(profile)
+    base = with_controls(frozenset())
+    for et in base.event_types:
+        assert_prefix_stable(et.severity)
+    for candidate in candidate_controls(profile):
+        after = with_controls(frozenset({candidate.control_id}))
+        for seed in (1, 2):
+            a, b = simulate(base, None, 30_000, seed), simulate(after, None, 30_000, seed)
+            assert (b.ylt.gross <= a.ylt.gross * (1 + 1e-12)).all(), (candidate.control_id, seed)

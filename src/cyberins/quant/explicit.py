@@ -43,6 +43,8 @@ class ExplicitEventType(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     frequency: Frequency
     losses: dict[Coverage, Severity | HourlyLoss] = Field(min_length=1)
+    #: Share of events whose state-backed attribution stays under review (rule 20); paid and reported apart.
+    attribution_under_review: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _hours_only_for_bi(self) -> ExplicitEventType:
@@ -67,7 +69,12 @@ class ExplicitModelFile(BaseModel):
             kind="explicit",
             name=self.name,
             event_types=tuple(
-                EventTypeModel(event_type=et, frequency=spec.frequency, severity=IndependentSeverity.of(spec.losses))
+                EventTypeModel(
+                    event_type=et,
+                    frequency=spec.frequency,
+                    severity=IndependentSeverity.of(spec.losses),
+                    under_review=spec.attribution_under_review,
+                )
                 for et, spec in self.event_types.items()
             ),
         )

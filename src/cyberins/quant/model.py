@@ -86,6 +86,9 @@ class EventTypeModel:
     frequency: FrequencyModel
     severity: SeverityModel
     factors: tuple[Factor, ...] = ()
+    #: Probability that an event's attribution is state-backed but below a policy's required confidence, so
+    #: under review (rule 20): a simulation pays it (the prudent view) and reports it apart.
+    under_review: float = 0.0
 
     def expected_loss(self) -> dict[Coverage, float]:
         """Expected annual ground-up loss per coverage: frequency mean × severity mean."""

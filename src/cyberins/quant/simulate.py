@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from cyberins.quant.metrics import LossMeasures
 from cyberins.quant.model import FloatArray, IntArray, RiskModel
 from cyberins.quant.streams import BLOCK_YEARS, Stream, StreamSource, blocks, type_streams
 from cyberins.terms import CompiledTerms, LossTable, Outages, apply_terms
+from cyberins.terms.tables import BoolArray
 
 #: Target standard error of the AAL, relative to it, for `years_for_precision`.
 DEFAULT_REL_SE = 0.005
@@ -55,6 +56,9 @@ class SimulationResult:
     frequency: dict[EventType, float]
     money_only_time_element: tuple[Coverage, ...]
     has_policy: bool
+    #: What the policy pays per year for events whose attribution is under review (rule 20): counted in
+    #: `ylt.insured` (the prudent view) and reported apart; None when the model has no such events.
+    under_review: FloatArray | None = None
 
     def gross(self) -> LossMeasures:
         return LossMeasures.of(self.ylt.gross, self.ylt.gross_largest)
@@ -74,6 +78,8 @@ class Events:
 
     table: LossTable
     event_type: IntArray
+    #: Whether each event's attribution is under review (rule 20); None when the model has none.
+    under_review: BoolArray | None
     gross: FloatArray
     gross_by_coverage: FloatArray
     gross_by_type: FloatArray
@@ -94,13 +100,24 @@ def simulate(
     covs = model.coverages
     ets = [et.event_type for et in model.event_types]
     acc = _Accumulator(years, covs, terms.coverages if terms else covs, len(ets))
+    restricted = terms is not None and not terms.answers.all()
+    enum_code = np.array([list(EventType).index(et) for et in ets], dtype=np.int64)
+    position = {c: j for j, c in enumerate(terms.coverages)} if terms else {}
     for block, start, n_years in blocks(years):
         events = draw_events(model, covs, n_years, type_streams(seed, block))
         if terms is None:
             acc.add(start, n_years, events, events.gross, events.gross_by_coverage, np.zeros(len(covs), dtype=bool))
-        else:
-            result = apply_terms(events.table, terms)
-            acc.add(start, n_years, events, *_sums(result.payable), result.money_only_time_element)
+            continue
+        table = events.table
+        if restricted:  # the policy covers some coverages for some event types only (rule 19)
+            table = replace(table, event_type=enum_code[events.event_type])
+        # Only the covered coverages the model can hit come back; the others pay zero (`position` places them).
+        result = apply_terms(table, terms, compact=True)
+        per_event, per_cov = _sums(result.payable)
+        at = np.array([position[c] for c in result.coverages], dtype=np.int64)
+        paid_cov, money_only = np.zeros(len(terms.coverages)), np.zeros(len(terms.coverages), dtype=bool)
+        paid_cov[at], money_only[at] = per_cov, result.money_only_time_element
+        acc.add(start, n_years, events, per_event, paid_cov, money_only, result.under_review_payable)
         if progress:
             progress(n_years)
     return acc.result(years, seed, model, ets, has_policy=terms is not None)
@@ -145,11 +162,15 @@ def draw_events(
     column = {c: j for j, c in enumerate(covs)}
     n_types = len(model.event_types)
     ticks, draws, by_type = [], [], np.zeros(n_types)
+    reviews: list[BoolArray | None] = []
     for et in model.event_types:
         streams = streams_of(et.event_type)
         occurrences = et.frequency.occurrences(streams, n_years)
         ticks.append(occurrences.ticks)
-        draws.append(et.severity.sample(streams(Stream.SEVERITY), len(occurrences.ticks)))
+        k = len(occurrences.ticks)
+        draws.append(et.severity.sample(streams(Stream.SEVERITY), k))
+        # Row k of its own stream, like every other per-event draw, so it survives a change of frequency.
+        reviews.append(streams(Stream.ATTRIBUTION).random(k) < et.under_review if et.under_review > 0 else None)
     tick = np.concatenate(ticks) if ticks else np.zeros(0, dtype=np.uint64)
     n = len(tick)
     order = time_order(tick)
@@ -157,6 +178,7 @@ def draw_events(
     rank[order] = np.arange(n)
     # Each column of each type's draws is scattered straight to its sorted rows: one n × k matrix, no permuting.
     ground_up, gross, event_type = np.zeros((n, len(covs))), np.empty(n), np.empty(n, dtype=np.int64)
+    under_review = np.zeros(n, dtype=bool) if any(r is not None for r in reviews) else None
     by_coverage, count_by_type = np.zeros(len(covs)), np.zeros(n_types, dtype=np.int64)
     hourly: list[tuple[IntArray, int, FloatArray, FloatArray]] = []  # sorted rows, column, hours, income/hour
     start = 0
@@ -173,6 +195,9 @@ def draw_events(
             col_gross[j] += income.sum()
             hourly.append((rows, cols[j], hours, per_hour))
         gross[rows], event_type[rows] = event_gross, i
+        flags = reviews[i]
+        if flags is not None and under_review is not None:
+            under_review[rows] = flags
         by_coverage[cols] += col_gross  # a draw names each coverage once
         by_type[i] += col_gross.sum()
         count_by_type[i] += len(rows)
@@ -189,8 +214,8 @@ def draw_events(
             hours,
             np.concatenate([rate for _, _, _, rate in hourly]),
         )
-    table = LossTable(covs, period, time, ground_up, outages)
-    return Events(table, event_type, gross, by_coverage, by_type, count_by_type)
+    table = LossTable(covs, period, time, ground_up, outages, under_review=under_review)
+    return Events(table, event_type, under_review, gross, by_coverage, by_type, count_by_type)
 
 
 def _sums(a: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -214,13 +239,26 @@ class _Accumulator:
         self.type_gross, self.type_insured = np.zeros(n_types), np.zeros(n_types)
         self.type_count = np.zeros(n_types, dtype=np.int64)
         self.money_only = np.zeros(len(paid_covs), dtype=bool)
+        self.under_review: FloatArray | None = None
 
     def add(
-        self, offset: int, n_years: int, events: Events, paid: FloatArray, paid_cov: FloatArray, money_only: np.ndarray
+        self,
+        offset: int,
+        n_years: int,
+        events: Events,
+        paid: FloatArray,
+        paid_cov: FloatArray,
+        money_only: np.ndarray,
+        under_review: FloatArray | None = None,
     ) -> None:
-        """`paid` per event (in the events' order) and per paid coverage."""
+        """`paid` per event (in the events' order) and per paid coverage; `under_review` the part of `paid` per
+        event from events whose attribution is under review (rule 20)."""
         period = events.table.period
         window = slice(offset, offset + n_years)
+        if under_review is not None:
+            if self.under_review is None:
+                self.under_review = np.zeros(len(self.gross))
+            self.under_review[window] = np.bincount(period, weights=under_review, minlength=n_years)
         self.gross[window] = np.bincount(period, weights=events.gross, minlength=n_years)
         self.insured[window] = np.bincount(period, weights=paid, minlength=n_years)
         # Losses are never negative, so each year's largest event is the maximum over its events and zero.
@@ -252,4 +290,5 @@ class _Accumulator:
             frequency={et: float(n / years) for et, n in zip(ets, self.type_count, strict=True)},
             money_only_time_element=tuple(c for c, f in zip(self.paid_covs, self.money_only, strict=True) if f),
             has_policy=has_policy,
+            under_review=self.under_review,
         )

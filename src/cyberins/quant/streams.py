@@ -42,6 +42,8 @@ class Stream(IntEnum):
     SEVERITY = 3
     CLUSTER_SIZES = 4
     EVENT_TIMES = 5
+    #: Whether each event's state-backed attribution is under review (rule 20).
+    ATTRIBUTION = 6
 
 
 #: The generator of one purpose of one event type in one block.

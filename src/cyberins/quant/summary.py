@@ -11,10 +11,22 @@ def simulation_document(result: SimulationResult, *, policy_number: str | None =
     """`{"years", "seed", "currency", "gross", "insured", "by_coverage", "by_event_type", …}`.
 
     `gross` is the ground-up loss before the policy's terms and `insured` what the policy pays (rule 13);
-    without a policy `insured` is null.
+    without a policy `insured` is null. `attribution_under_review` (rule 20) is the part of `insured` paid for
+    events whose state-backed attribution is under review: counted in `insured` (the prudent view) and shown
+    apart, so a reader sees both; null when the model has no such events.
     """
     gross, insured = result.gross(), result.insured() if result.has_policy else None
     total_gross = gross.aal or 1.0
+    review = None
+    if result.under_review is not None and insured is not None:
+        n = len(result.under_review)
+        aal = float(result.under_review.mean())
+        review = {
+            "insured_aal": aal,
+            "insured_aal_se": float(result.under_review.std(ddof=1) / n**0.5) if n > 1 else 0.0,
+            "share_of_insured": aal / insured.aal if insured.aal > 0 else 0.0,
+            "insured_aal_without": insured.aal - aal,
+        }
     return {
         "years": result.years,
         "seed": result.seed,
@@ -35,6 +47,7 @@ def simulation_document(result: SimulationResult, *, policy_number: str | None =
             }
             for et, (g, i) in result.by_event_type.items()
         },
+        "attribution_under_review": review,
         "notes": [
             f"{c.value}: loss given as money only, so its waiting and indemnity periods could not act (rule 15)"
             for c in result.money_only_time_element
