@@ -14,7 +14,7 @@ from cyberins.assess import OrganizationProfile, assess, check_eligibility
 from cyberins.catalog import get_catalog
 from cyberins.model.policy import Policy
 from cyberins.pricing import default_basis, technical_premium
-from cyberins.quant.simulate import simulate
+from cyberins.quant.simulate import simulate, years_for_precision
 from cyberins.services.risk import money_text
 from tests.platform.world import World, policy_document, profile
 
@@ -76,7 +76,9 @@ def test_the_assessment_stores_a_reproducible_model_summary(
     again = client.post(f"/submissions/{sub['id']}/assess", json={"seed": 11, "years": 4000}, headers=insurer)
     assert again.status_code == 200 and again.json()["assessment"]["summary"] == summary  # same seed, same numbers
     default = client.post(f"/submissions/{sub['id']}/assess", json={}, headers=insurer).json()
-    assert default["assessment"]["seed"] == settings.seed and default["assessment"]["summary"]["years"] == 20_000
+    # no years named: as many as the gross AAL's 0.5% standard error needs (the precision default)
+    chosen = years_for_precision(model, None, settings.seed)
+    assert default["assessment"]["seed"] == settings.seed and default["assessment"]["summary"]["years"] == chosen
     too_many = client.post(f"/submissions/{sub['id']}/assess", json={"years": 10**7}, headers=insurer)
     assert too_many.status_code == 422 and _fields(too_many) == ["years"]
 

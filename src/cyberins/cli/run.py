@@ -21,6 +21,7 @@ from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy
 from cyberins.report import render_statement_html, to_pdf
+from cyberins.services.assessment import MAX_YEARS
 from cyberins.services.main_job import MainJob, MainJobInputs, Party, run_main_job
 from cyberins.settings import get_settings
 from cyberins.underwriting import QuoteOptions
@@ -34,7 +35,9 @@ def run(
     policy_file: Path = typer.Option(Path("examples/policies/sme-standalone-cny.yaml"), "--policy"),
     incident_file: Path = typer.Option(Path("examples/incidents/sme-ransomware-erp.yaml"), "--incident"),
     out: Path = typer.Option(Path("out"), "--out", help="Folder for the report, the statement and the database."),
-    years: int = typer.Option(20_000, "--years", min=1000, max=200_000, help="Simulated years per option."),
+    years: int | None = typer.Option(
+        None, "--years", min=1000, max=MAX_YEARS, help="Simulated years (default: enough for a 0.5% standard error)."
+    ),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also print the report and the statement to PDF."),
     lang: Lang = typer.Option("zh", help="zh or en."),
 ) -> None:

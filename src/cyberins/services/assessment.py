@@ -27,7 +27,8 @@ from cyberins.assess import OrganizationProfile, Outcome, assess, check_eligibil
 from cyberins.catalog import get_catalog
 from cyberins.model.errors import InvalidInput
 from cyberins.pricing import PricingBasis, default_basis, quote_grid, technical_premium
-from cyberins.quant.simulate import simulate
+from cyberins.quant.simulate import MAX_YEARS as PRECISION_MAX_YEARS
+from cyberins.quant.simulate import simulate, years_for_precision
 from cyberins.services import marketplace, risk, underwriting
 from cyberins.services.access import Action, Principal
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
@@ -39,12 +40,10 @@ from cyberins.services.uow import end_read
 from cyberins.store.models import Submission
 from cyberins.store.repos import lifecycle as repo
 
-#: Simulated years of an assessment (and its quotes) when the caller names none: a few milliseconds of work.
-#: Cyber losses are heavy-tailed, so this is reproducible rather than precise: for a mid-sized retailer the
-#: gross AAL's standard error is about 15% at 20,000 years; ask for more where the premium must be tight.
-DEFAULT_YEARS = 20_000
-#: The most years one request may simulate (bounded work per request).
-MIN_YEARS, MAX_YEARS = 1_000, 200_000
+#: Years a caller may name. Naming none (the default, as in `cyberins quote`) lets the simulation choose as
+#: many as make the AAL's standard error at most 0.5% of it (`quant.years_for_precision`): the assessment on
+#: the gross loss, each quote on what its wording pays. The cap bounds the work of one request.
+MIN_YEARS, MAX_YEARS = 1_000, PRECISION_MAX_YEARS
 #: The most cells of a quote grid (each cell is one simulation of the same years).
 MAX_GRID_CELLS = 25
 
@@ -113,17 +112,23 @@ def assess_submission(
     submission_id: str,
     *,
     seed: int,
-    years: int = DEFAULT_YEARS,
+    years: int | None = None,
     expected_version: int | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> Submission:
-    """Assess the submission's profile and record the model summary with the seed and years that reproduce it."""
-    if not MIN_YEARS <= years <= MAX_YEARS:
+    """Assess the submission's profile and record the model summary with the seed and years that reproduce it.
+
+    `years` None: as many as the precision target needs; the quotes then choose their own for their wording.
+    Given, the assessment and every quote of it use exactly that many.
+    """
+    if years is not None and not MIN_YEARS <= years <= MAX_YEARS:
         raise InvalidInput.one("years", f"simulate between {MIN_YEARS:,} and {MAX_YEARS:,} years")
     sub, services = _read(session, actor, submission_id, Action.ASSESS, "assess", expected_version, clock)
     profile = _with_services(validate_profile(sub.profile), services)
     model = assess(profile)
-    summary = risk.model_summary(profile, model, simulate(model, None, years, seed), years=years, seed=seed)
+    simulated = years or years_for_precision(model, None, seed)
+    summary = risk.model_summary(profile, model, simulate(model, None, simulated, seed), years=simulated, seed=seed)
+    summary["years_requested"] = years
     summary["services"] = _services_document(services)
     summary["service_controls"] = sorted({c for service in services for c in service.controls})
     return underwriting.record_assessment(
@@ -172,7 +177,7 @@ def quote_submission(
     sub, services = _read(session, actor, submission_id, Action.QUOTE, "quote", expected_version, clock)
     stored: Mapping[str, Any] = sub.assessment or {}
     seed = int(stored.get("seed", 0))
-    years = int(stored.get("summary", {}).get("years", DEFAULT_YEARS))
+    requested = stored.get("summary", {}).get("years_requested")
     profile = _tiered(_with_services(validate_profile(sub.profile), services), tier)
     eligibility = check_eligibility(profile)
     if eligibility.outcome is Outcome.DECLINE:
@@ -183,6 +188,7 @@ def quote_submission(
         raise InvalidInput.one("document.currency", f"the profile is assessed in {profile.currency}")
     basis = basis or default_basis()
     model = assess(profile)
+    years = int(requested) if requested else years_for_precision(model, policy, seed)
     quote = technical_premium(simulate(model, policy, years, seed), policy, basis)
     details: dict[str, Any] = {
         "policy": policy.model_dump(mode="json", exclude_unset=True),

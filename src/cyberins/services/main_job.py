@@ -18,7 +18,7 @@ read as the file states it (the policy's reporting deadline counts from there), 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -124,6 +124,8 @@ def walk(session: Session, inputs: MainJobInputs) -> MainJob:
     """The main job on the (empty, migrated) database behind `session`."""
     wording = bound_wording(inputs.profile, inputs.policy, inputs.incident)
     quote = underwrite(inputs.profile, wording, inputs.options)
+    # The platform simulates the same years as the engine quote, so its premium is the engine's once fixed.
+    inputs = replace(inputs, options=replace(inputs.options, years=quote.simulation.years))
     if quote.remediation is not None and quote.remediated is None:
         raise InvalidInput.one("profile", "its remedies do not lift the decline: there is nothing to bind")
     cast, responder_org_id = _parties(session, inputs.profile)

@@ -98,7 +98,7 @@ def quote_document(r: UnderwritingResult) -> dict[str, Any]:
         "insured": {"name": r.profile.name, "name_zh": r.profile.name_zh, "industry": r.profile.industry},
         "currency": r.policy.currency,
         "policy_number": r.policy.policy_number,
-        "years": r.options.years,
+        "years": r.simulation.years,
         "seed": r.options.seed,
         "eligibility": eligibility_document(r.eligibility),
         "bindable": r.bindable,

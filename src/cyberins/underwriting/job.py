@@ -48,7 +48,7 @@ from cyberins.pricing import (
     technical_premium,
 )
 from cyberins.quant.model import RiskModel
-from cyberins.quant.simulate import SimulationResult, simulate
+from cyberins.quant.simulate import DEFAULT_REL_SE, SimulationResult, simulate, years_for_precision
 
 #: Grid options around the wording when none are given: half, the same and twice its limit and retention.
 DEFAULT_SCALES: tuple[Decimal, ...] = (Decimal("0.5"), Decimal(1), Decimal(2))
@@ -56,7 +56,10 @@ DEFAULT_SCALES: tuple[Decimal, ...] = (Decimal("0.5"), Decimal(1), Decimal(2))
 
 @dataclass(frozen=True)
 class QuoteOptions:
-    years: int = 20_000
+    #: Simulated years of every run of the quote; None: as many as make the insured AAL's standard error at
+    #: most `rel_se` of it (`quant.years_for_precision`), the same for the premium, the grid and the controls.
+    years: int | None = None
+    rel_se: float = DEFAULT_REL_SE
     seed: int = 20260101
     limits: tuple[Decimal, ...] = ()
     retentions: tuple[Decimal, ...] = ()
@@ -114,12 +117,13 @@ def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptio
         raise InvalidInput.one("currency", f"the profile is in {profile.currency} but the policy in {policy.currency}")
     model = assess(profile)
     eligibility = check_eligibility(profile)
-    result = simulate(model, policy, opts.years, opts.seed)
+    years = opts.years or years_for_precision(model, policy, opts.seed, rel_se=opts.rel_se)
+    result = simulate(model, policy, years, opts.seed)
     premium = technical_premium(result, policy, opts.basis)
     remediated = None
     plan = plan_remediation(profile, eligibility)
     if plan is not None and plan.clears:
-        fixed = simulate(assess(plan.profile), policy, opts.years, opts.seed)
+        fixed = simulate(assess(plan.profile), policy, years, opts.seed)
         remediated = RemediatedQuote(fixed, technical_premium(fixed, policy, opts.basis))
     currency = policy.currency
     grid = quote_grid(
@@ -129,7 +133,7 @@ def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptio
         tuple(to_minor(x, currency) for x in opts.retentions)
         or _around(max(t.retention for t in policy.coverages.values()), currency),
         opts.basis,
-        years=opts.years,
+        years=years,
         seed=opts.seed,
     )
     points = opts.tolerance or _profile_tolerance(profile)
@@ -139,7 +143,7 @@ def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptio
         candidates = [Candidate(c.control_id, c.annual_cost, c.name) for c in candidate_controls(profile)]
         if candidates:
             controls = security_roi(
-                model_with(profile), [], candidates, policy, opts.basis, years=opts.years, seed=opts.seed
+                model_with(profile), [], candidates, policy, opts.basis, years=years, seed=opts.seed
             )
     subsidy = None
     if opts.subsidy is not None:
