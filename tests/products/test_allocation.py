@@ -21,14 +21,18 @@ POLICY = parse_model(Policy, policy_dict())
 
 def test_the_line_heavy_in_the_worst_year_carries_the_load() -> None:
     # Four years; A loses 100 every year, B 400 in the last. TVaR99.5 of the total is the worst year (500):
-    # w_A = 100 + 0.1 × (100 − 100) = 100, w_B = 100 + 0.1 × (400 − 100) = 130.
+    # with all stand-alone capital charged (d = 1), w_A = 100 + 0.1 × (100 − 100) = 100, w_B = 100 + 0.1 × 300
+    # = 130; with the basis' diversification share d, w_B = 100 + 0.1 × d × 300 (the premium's own load).
     lines = np.array([[100.0, 100.0, 100.0, 100.0], [0.0, 0.0, 0.0, 400.0]])
     total = lines.sum(axis=0)
-    basis = default_basis()
-    premium = premium_from_measures(LossMeasures.of(total, total), {}, POLICY, basis)
-    shares = line_premiums(premium, total, lines, basis)
-    assert shares == allocate(premium.premium, [100.0, 130.0], "CNY")
-    assert sum(shares) == premium.premium
+    for basis, w_b in (
+        (default_basis().with_overrides(diversification=1), 130.0),
+        (default_basis(), 100 + 0.1 * float(default_basis().risk_load.diversification.value) * 300),
+    ):
+        premium = premium_from_measures(LossMeasures.of(total, total), {}, POLICY, basis)
+        shares = line_premiums(premium, total, lines, basis)
+        assert shares == allocate(premium.premium, [100.0, w_b], "CNY")
+        assert sum(shares) == premium.premium
 
 
 @settings(max_examples=60, deadline=None)

@@ -17,7 +17,7 @@ import numpy as np
 from cyberins.model.ids import PolicyForm
 from cyberins.pricing import PricingBasis, RiskLoadMethod, TechnicalPremium
 from cyberins.pricing.premium import allocate
-from cyberins.quant.metrics import LossMeasures, var
+from cyberins.quant.metrics import LossMeasures, tail_weights
 from cyberins.quant.model import Factor, FloatArray
 
 
@@ -127,11 +127,14 @@ def line_premiums(
 
     Each line is weighted by its own expected loss plus its Euler share of the group's risk load:
 
-        cost_of_capital:  w_l = EL_l + r · (E[X_l | S ≥ VaR_α(S)] − EL_l)        (co-TVaR)
+        cost_of_capital:  w_l = EL_l + r · d · (coTVaR_α(X_l | S) − EL_l)
         std_load:         w_l = EL_l + k · Cov(X_l, S) / std(S)
 
-    with X_l the line's annual insured loss, S the group's (the column sums of `lines`), r and k the basis'
-    rate and multiplier and α its capital level. The co-TVaR shares of TVaR_α(S) add up to it (Tasche,
+    with X_l the line's annual insured loss, S the group's (the column sums of `lines`), r, d and k the
+    basis' rate, diversification share and multiplier and α its capital level. coTVaR_α(X_l | S) is the line's
+    mean over the same tail years, with the same weights, as the expected shortfall of S (rule 13:
+    `quant.metrics.tail_weights`, the boundary year at its fractional weight), so the co-TVaR shares of
+    TVaR_α(S) add up to it exactly (Tasche,
     "Risk contributions and performance measurement", 1999), so the weights add up to the group's EL plus
     risk load; the premium (with its minimum and rounding) is then split in proportion to them by largest
     remainder (`cyberins.pricing.premium.allocate`). A line that is light in the bad years pays less than
@@ -150,14 +153,15 @@ def line_premiums(
 
     Examples
     --------
-    Four years, r = 10%, α such that the tail is the worst year only: line A loses 100 every year, line B
+    Four years, r·d = 10%, α such that the tail is the worst year only: line A loses 100 every year, line B
     400 in the worst year. EL_A = 100, EL_B = 100; the tail year has A = 100, B = 400, so
     w_A = 100 + 0.1·(100 − 100) = 100 and w_B = 100 + 0.1·(400 − 100) = 130: B carries all the load.
     """
     el = lines.mean(axis=1)
     if basis.risk_load.method is RiskLoadMethod.COST_OF_CAPITAL:
-        tail = total >= var(total, float(basis.risk_load.capital_level.value))
-        load = float(basis.risk_load.cost_of_capital_rate.value) * (lines[:, tail].mean(axis=1) - el)
+        risk = basis.risk_load
+        co_tvar = lines @ tail_weights(total, float(risk.capital_level.value))
+        load = float(risk.cost_of_capital_rate.value * risk.diversification.value) * (co_tvar - el)
     else:
         sd = float(total.std(ddof=1)) if total.size > 1 else 0.0
         cov = (lines - el[:, np.newaxis]) @ (total - total.mean()) / max(total.size - 1, 1)
