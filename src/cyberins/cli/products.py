@@ -132,6 +132,8 @@ def print_document(doc: dict[str, Any]) -> None:
             shown = f"{value:.2%}" if key == "exhaustion_probability" else _cell(value)
             figures.add_row(text, shown)
     tail = doc.get("insured", {})
+    if "expected_insured_loss_se" in doc:
+        figures.add_row("预期赔付标准误 ± s.e. of the insured loss", _cell(doc["expected_insured_loss_se"]))
     for level in ("0.99", "0.995"):
         if level in tail.get("var", {}):
             figures.add_row(f"赔付 VaR {level} Insured VaR", _cell(tail["var"][level]))

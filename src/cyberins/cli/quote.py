@@ -95,8 +95,9 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
         console.print(f"  - {reason.rule_id}: {reason.zh if zh else reason.en}", markup=False)
     g, i = r.simulation.gross(), r.simulation.insured()
     console.print(
-        f"{'年均毛损失' if zh else 'expected gross loss'} {money(g.aal, lang)}; "
-        f"{'年均赔付' if zh else 'expected insured loss'} {money(i.aal, lang)}"
+        f"{'年均毛损失' if zh else 'expected gross loss'} {money(g.aal, lang)} ± {money(g.aal_se, lang)}; "
+        f"{'年均赔付' if zh else 'expected insured loss'} {money(i.aal, lang)} ± {money(i.aal_se, lang)} "
+        f"({r.simulation.years:,} {'模拟年' if zh else 'simulated years'})"
     )
     if r.bindable:
         console.print(

@@ -127,6 +127,7 @@ def print_result(result: SimulationResult, lang: Lang) -> None:
         table.add_row(name, *(money(v, lang) for v in values))
 
     row("AAL", lambda m: m.aal)
+    row("± s.e." if lang == "en" else "± 标准误", lambda m: m.aal_se)
     row("std", lambda m: m.std)
     for level in gross.var:
         row(f"VaR {level}", lambda m, q=level: m.var[q])

@@ -91,6 +91,7 @@ def product_document(result: ProductResult) -> dict[str, Any]:
         "seed": result.seed,
         "expected_gross_loss": result.expected_gross_loss,
         "expected_insured_loss": result.expected_insured_loss,
+        "expected_insured_loss_se": result.insured.aal_se,
         "technical_premium": str(p.premium),
         "premium": {
             "basis": p.basis,
@@ -101,7 +102,7 @@ def product_document(result: ProductResult) -> dict[str, Any]:
             "profit": str(p.profit),
             "minimum_applied": p.minimum_applied,
         },
-        "insured": {k: v for k, v in result.insured.as_dict().items() if k in ("aal", "std", "var", "tvar")},
+        "insured": {k: v for k, v in result.insured.as_dict().items() if k in ("aal", "aal_se", "std", "var", "tvar")},
         "lines": [
             {
                 "id": line.id,
