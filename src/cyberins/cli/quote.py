@@ -117,7 +117,8 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
                      money(row.expected_insured_loss, lang), money(row.expected_retained_loss, lang))  # fmt: skip
     console.print(grid)
     if r.adequacy is not None:
-        console.print(f"{'限额充足性' if zh else 'limit adequacy'}: {r.adequacy.reason}", markup=False)
+        why = r.adequacy.reason_zh if zh else r.adequacy.reason
+        console.print(f"{'限额充足性' if zh else 'limit adequacy'}: {why}", markup=False)
     if r.controls is not None:
         table = Table(title="安全投入回报（每年）" if zh else "Return on security controls (per year)")
         heads = ("措施", "年成本", "节省", "净收益", "±标准误") if zh else (

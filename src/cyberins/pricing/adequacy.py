@@ -134,9 +134,10 @@ class AdequacyResult:
     #: Whether the insured could bear its gross loss uninsured (its gross AEP stays under the tolerance).
     gross_stays_under: bool
     cells: tuple[CellAdequacy, ...]
-    #: The cheapest cell that stays under, or None with `reason` saying why.
+    #: The cheapest cell that stays under, or None with `reason` saying why (en; `reason_zh` in Chinese).
     recommended: GridRow | None
     reason: str
+    reason_zh: str
 
 
 def breaches(aep: Curve, tolerance: ToleranceCurve) -> tuple[Breach, ...]:
@@ -162,19 +163,31 @@ def recommend_limit(grid: QuoteGrid, tolerance: ToleranceCurve) -> AdequacyResul
     fits = [c.row for c in cells if c.stays_under]
     if fits:
         best = min(fits, key=lambda r: (r.premium, r.expected_retained_loss, -r.aggregate_limit))
+        periods = ", ".join(f"{t:g}" for t in RETURN_PERIODS)
         reason = (
             f"cheapest of {len(fits)} of {len(cells)} options whose retained loss stays under the tolerance "
-            f"at every return period ({', '.join(f'{t:g}' for t in RETURN_PERIODS)} years)"
+            f"at every return period ({periods} years)"
         )
-        return AdequacyResult(tolerance, gross_ok, cells, best, reason)
+        reason_zh = (
+            f"在 {len(cells)} 个方案中，有 {len(fits)} 个在每个重现期（{periods} 年）的自留损失都不超过"
+            "风险容忍度，推荐其中保费最低者"
+        )
+        return AdequacyResult(tolerance, gross_ok, cells, best, reason, reason_zh)
     if not cells:
-        return AdequacyResult(tolerance, gross_ok, cells, None, "the grid has no valid option")
+        return AdequacyResult(
+            tolerance, gross_ok, cells, None, "the grid has no valid option", "没有可行的限额/免赔额方案"
+        )
     closest = min(cells, key=lambda c: len(c.breaches))
     first = closest.breaches[0]
+    limit, retention = closest.row.aggregate_limit, closest.row.retention
     reason = (
         "no option keeps the retained loss under the tolerance; the closest "
-        f"(limit {closest.row.aggregate_limit}, retention {closest.row.retention}) "
-        f"retains {first.retained:,.0f} at {first.return_period:g} years "
+        f"(limit {limit}, retention {retention}) retains {first.retained:,.0f} at {first.return_period:g} years "
         f"against a tolerance of {first.tolerance:,.0f}: offer higher limits or lower retentions"
     )
-    return AdequacyResult(tolerance, gross_ok, cells, None, reason)
+    reason_zh = (
+        f"没有方案能使自留损失保持在风险容忍度以内；最接近的方案（累计限额 {limit}，免赔额 {retention}）"
+        f"在 {first.return_period:g} 年重现期自留 {first.retained:,.0f}，容忍度为 {first.tolerance:,.0f}："
+        "需提供更高限额或更低免赔额"
+    )
+    return AdequacyResult(tolerance, gross_ok, cells, None, reason, reason_zh)

@@ -134,6 +134,7 @@ def quote_document(r: UnderwritingResult) -> dict[str, Any]:
             "gross_stays_under": a.gross_stays_under,
             "recommended": _cell(a.recommended) if a.recommended else None,
             "reason": a.reason,
+            "reason_zh": a.reason_zh,
         }
     if r.controls is not None:
         doc["controls"] = [
