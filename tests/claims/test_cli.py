@@ -105,3 +105,15 @@ def test_embedded_policy(tmp_path: Path) -> None:
     result = invoke(write(tmp_path, data), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["total_payable"] == "50000.00"
+
+
+def test_a_misspelt_finding_is_refused_not_paid(tmp_path: Path) -> None:
+    """Issue 16: `atribution: {war: true}` paid 282,960 where the correctly spelt file pays 0."""
+    sme = str(POLICY_FILES["sme"])
+    data = yaml.safe_load((INCIDENTS / "sme-ransomware-erp.yaml").read_text(encoding="utf-8"))
+    spelt = invoke(write(tmp_path, {**data, "attribution": {"war": True, "confidence": "high"}}), "--policy", sme)
+    assert spelt.exit_code == 0, spelt.output
+    result = invoke(write(tmp_path, {**data, "atribution": {"war": True}}, "typo.yaml"), "--policy", sme)
+    assert result.exit_code == 2
+    assert "atribution" in result.output and "did you mean 'attribution'?" in result.output.replace("\n", " ")
+    assert "Traceback" not in result.output

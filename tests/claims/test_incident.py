@@ -106,10 +106,14 @@ def test_negative_amount_is_refused() -> None:
     assert "costs[0].amount" in refused(incident_data(costs=[{"category": "forensics", "amount": -1}]))
 
 
-def test_extra_top_level_fields_are_kept_but_nested_typos_are_not() -> None:
-    assert incident(claim_reference="CLM-1").model_extra == {"claim_reference": "CLM-1"}
+def test_unknown_keys_are_refused_everywhere_with_the_nearest_known_one() -> None:
+    """A misspelt key is never ignored: `atribution: {war: true}` read as no attribution would pay a war loss."""
+    problems = refused(incident_data(atribution={"war": True}))
+    assert "atribution" in problems and "did you mean 'attribution'?" in problems
     typo = [{"category": "pr", "amount": 1, "insurer_concent": True}]
     assert "costs[0].insurer_concent" in refused(incident_data(costs=typo))
+    assert "did you mean 'insurer_consent'?" in refused(incident_data(costs=typo))
+    assert "claim_reference" in refused(incident_data(claim_reference="CLM-1"))
 
 
 def test_event_type_listed_twice_is_refused() -> None:

@@ -84,7 +84,7 @@ def test_four_example_forms_and_currencies() -> None:
             "retroactive_date",
             "claims_made",
         ),
-        (lambda d: d.update(limit=5), "limit", "Extra inputs"),
+        (lambda d: d.update(limit=5), "limit", "unknown field"),
         (
             lambda d: d["coverages"]["legal"].update(coinsurance=1),
             "coverages.legal.coinsurance",

@@ -2,9 +2,9 @@
 
 The claims module decides cover (定责) and quantifies the loss (定损) from it. Amounts are in the policy
 currency (rule 11: an incident that names another `currency` is refused). Times carry a UTC offset, so the
-policy period can be read in the policy's own zone (rule 10). Unknown top-level fields are kept (a claims
-system may add its own references); inside the nested records a misspelt field is an error, because a
-silently ignored `insurer_consent` would change a settlement.
+policy period can be read in the policy's own zone (rule 10). An unknown field is an error at every level
+(`loading.problems_from` names the nearest known one): a silently ignored `atribution: {war: true}` or
+`insurer_concent` would change what a claim pays.
 """
 
 from __future__ import annotations
@@ -207,7 +207,7 @@ class Incident(BaseModel):
     `policy:` (rule 12).
     """
 
-    model_config = ConfigDict(frozen=True, extra="allow")
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     policy_number: str | None = None
     policy: Policy | None = None

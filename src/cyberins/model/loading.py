@@ -6,9 +6,11 @@ it in the file; nothing here ever lets a traceback reach a user.
 
 from __future__ import annotations
 
+import difflib
 import json
+import types
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -51,14 +53,59 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def problems_from(error: ValidationError) -> list[Problem]:
+def problems_from(error: ValidationError, model: type[BaseModel] | None = None) -> list[Problem]:
+    """One `Problem` per failing field; an unknown key also gets the nearest known one of `model` at its place
+    (a misspelt `atribution` must be refused, never ignored: it would change what a claim pays)."""
     problems = []
     for e in error.errors(include_url=False):
         message = e["msg"].removeprefix("Value error, ")
+        loc = tuple(e["loc"])
         if e["type"] == "enum" and e.get("input") is not None:
             message = f"unknown value {e['input']!r}; {message[0].lower()}{message[1:]}"
-        problems.append(Problem(field_path(tuple(e["loc"])), message))
+        if e["type"] == "extra_forbidden":
+            known = sorted(_fields_at(model, loc[:-1])) if model is not None else []
+            near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+            message = f"unknown field; did you mean {near[0]!r}?" if near else "unknown field"
+            if known and not near:
+                message += f" (known here: {', '.join(known)})"
+        problems.append(Problem(field_path(loc), message))
     return problems
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> set[str]:
+    """The field names of the model(s) found at `loc` inside `model` (empty when the path leads elsewhere)."""
+    current: list[Any] = [model]
+    for part in loc:
+        current = [nxt for tp in current for nxt in _step(tp, part)]
+    return {name for tp in current for m in _models(tp) for name in m.model_fields}
+
+
+def _unwrap(tp: Any) -> list[Any]:
+    """The alternatives of an annotation: Optional/Union arms, Annotated's type."""
+    origin = get_origin(tp)
+    if origin is Annotated:
+        return _unwrap(get_args(tp)[0])
+    if origin is Union or origin is types.UnionType:
+        return [x for arm in get_args(tp) for x in _unwrap(arm)]
+    return [tp]
+
+
+def _models(tp: Any) -> list[type[BaseModel]]:
+    return [x for x in _unwrap(tp) if isinstance(x, type) and issubclass(x, BaseModel)]
+
+
+def _step(tp: Any, part: int | str) -> list[Any]:
+    out: list[Any] = []
+    for alt in _unwrap(tp):
+        origin, args = get_origin(alt), get_args(alt)
+        if isinstance(alt, type) and issubclass(alt, BaseModel) and isinstance(part, str):
+            field = alt.model_fields.get(part)
+            out += [field.annotation] if field is not None else []
+        elif origin in (list, tuple, set, frozenset) and isinstance(part, int) and args:
+            out.append(args[0])
+        elif origin is dict and len(args) == 2:
+            out.append(args[1])
+    return out
 
 
 def parse_model(model: type[M], data: Any, source: str = "") -> M:
@@ -69,7 +116,7 @@ def parse_model(model: type[M], data: Any, source: str = "") -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput(problems_from(exc), source) from None
+        raise InvalidInput(problems_from(exc, model), source) from None
 
 
 def load_model(model: type[M], path: Path) -> M:
