@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -145,6 +146,10 @@ def test_a_retried_payment_never_pays_twice(client: TestClient, world: World, se
     assert client.get(f"/incidents/{incident}", headers=world.headers("insurer_a")).json()["state"] == "paid"
     listed = client.get(f"/payments?incident_id={incident}", headers=world.headers("insured_a")).json()
     assert sorted(p["amount"] for p in listed["items"]) == ["20000.00", "30000.00"]
+    # the insured learns which insurer paid, never the internal id of the user who did (issue 16)
+    payer = world.principal["insurer_a"].user_id
+    assert payer is not None and payer not in json.dumps(listed)
+    assert all(p["insurer_org_id"] == world.org["insurer_a"] for p in listed["items"])
 
 
 def test_payments_need_an_idempotency_key(client: TestClient, world: World) -> None:

@@ -111,6 +111,9 @@ class PaymentCreate(In):
 
 
 class PaymentPublic(Out):
+    """A payment as its parties see it: who paid is the insurer (`insurer_org_id`); the paying user stays in the
+    insurer's audit log, so no other party learns an internal user id it could name in a forged token."""
+
     money_fields: ClassVar[tuple[str, ...]] = ("amount",)
 
     id: str
@@ -119,5 +122,4 @@ class PaymentPublic(Out):
     insured_org_id: str
     amount: MoneyText
     currency: str
-    paid_by: str
     created_at: datetime
