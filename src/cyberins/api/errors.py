@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from cyberins.api.headers import secured
 from cyberins.model.errors import CyberinsError, InvalidInput
 from cyberins.model.loading import field_path
-from cyberins.services.errors import Conflict, Forbidden, NotFound, Unauthenticated
+from cyberins.services.errors import Busy, Conflict, Forbidden, NotFound, Unauthenticated
 
 _HTTP_CODES = {
     400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
@@ -60,6 +60,10 @@ def _domain(_: Request, exc: Exception) -> JSONResponse:
         return error_response(403, "forbidden", str(exc))
     if isinstance(exc, NotFound):
         return error_response(404, "not_found", str(exc))
+    if isinstance(exc, Busy):
+        response = error_response(503, "busy", str(exc))
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
     if isinstance(exc, Conflict):
         return error_response(
             409, "conflict", str(exc), current_state=exc.current_state, current_version=exc.current_version

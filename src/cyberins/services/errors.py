@@ -2,7 +2,8 @@
 
 Interfaces map them once: `Unauthenticated` -> 401, `Forbidden` -> 403, `NotFound` -> 404 (also for an id
 that exists but belongs to another party, so a foreign id reveals nothing), `Conflict` -> 409 with the
-entity's current state.
+entity's current state, `Busy` -> 503 with `Retry-After` (nothing was written; the same request may be sent
+again).
 """
 
 from __future__ import annotations
@@ -34,3 +35,10 @@ class Conflict(CyberinsError):
         self.current_state = current_state
         self.current_version = current_version
         super().__init__(message)
+
+
+class Busy(CyberinsError):
+    """The store could not take the write now (lock contention); nothing was written, so retrying is safe."""
+
+    #: Seconds a client should wait before it retries.
+    retry_after_s = 1
