@@ -7,8 +7,6 @@ from __future__ import annotations
 import functools
 import html
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +19,7 @@ from cyberins.model.errors import InvalidInput
 from cyberins.report import render_statement_html
 from tests.claims.helpers import INCIDENTS
 from tests.claims.test_examples import settle_example
+from tests.report.test_quote_report import _png_pages
 
 
 class Tables(HTMLParser):
@@ -202,15 +201,6 @@ def test_every_statement_fits_a4(name: str, lang: str) -> None:
                 assert all(_right(inner) <= cell_right for inner in _boxes(box) if inner is not box)
             if type(box).__name__ == "TableRowBox":
                 assert box.height < root.height / 4  # the page box's height is its content area
-
-
-def _png_pages(pdf: bytes, tmp_path: Path) -> list[Path]:
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm is missing: scripts/setup.sh installs poppler-utils")
-    source = tmp_path / "statement.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "40", "-png", str(source), str(tmp_path / "p")], check=True)
-    return sorted(tmp_path.glob("p-*.png"))
 
 
 @pytest.mark.parametrize(
