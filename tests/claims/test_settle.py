@@ -116,14 +116,15 @@ def test_amounts_quantized_to_the_minor_unit_and_json_contract() -> None:
     line = doc["statement"][0]
     assert {"coverage", "step", "amount_before", "amount_after", "deducted", "rule", "text_zh", "text_en"} <= set(line)
     reason = doc["decision"]["incident_response"]["reasons"][0]
-    assert set(reason) == {"code", "clause", "text_zh", "text_en"}
+    assert set(reason) == {"code", "clause", "text_zh", "text_en", "cite_zh", "cite_en"}
 
 
 def test_exclusion_line_in_the_statement() -> None:
     result = adjust(attribution={"war": True})
     (line,) = result.statement
     assert (line.step, line.code, line.amount_before, line.amount_after) == ("exclusions", "war", D(60000), D(0))
-    assert "rule 9" in line.rule
+    assert "rule 9" in line.rule  # for developers and the JSON
+    assert (line.cite_zh, line.cite_en) == ("除外责任：战争", "Exclusion: war")  # what the claimant reads
 
 
 def test_engine_result_matches_settle_scenario() -> None:

@@ -77,7 +77,9 @@ def test_rule_5_the_statement_cites_the_policy_clause_not_a_rule_number(lang: st
         assert "最高" in line.text_zh and "highest" in line.text_en
     assert [r.code for r in result.decision[IR].reasons][-1] == "within_incident_retention"
     page = render_statement_html(result, "zh" if lang == "zh" else "en")
-    assert "policy.retention_basis" in page and "rule 5" not in page and "rules 1, 5" not in page
+    # The claimant reads the policy's retention clause, not the field name or the design rule.
+    assert ("免赔额条款" if lang == "zh" else "Retention clause") in page
+    assert "policy.retention_basis" not in page and "rule 5" not in page and "rules 1, 5" not in page
     assert ("仅适用最高的一项" if lang == "zh" else "only the highest applies") in page
 
 

@@ -1,15 +1,25 @@
 """The settlement statement page (理算书): it renders, in both languages, with the decision, the statement
-and totals that add up (the lead checks the rendering to an image)."""
+and totals that add up; every example statement, as a claimant gets it, fits A4 and cites the policy or the
+law in the reader's language, never our design rules (DESIGN.md, "Terms and claims conventions")."""
 
 from __future__ import annotations
 
+import functools
+import html
+import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from cyberins.claims import ClaimAdjustment
 from cyberins.model.errors import InvalidInput
 from cyberins.report import render_statement_html
+from tests.claims.helpers import INCIDENTS
 from tests.claims.test_examples import settle_example
+from tests.report.test_quote_report import _png_pages
 
 
 class Tables(HTMLParser):
@@ -24,7 +34,7 @@ class Tables(HTMLParser):
         self.title = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in {"meta", "br", "link"}:
+        if tag not in {"meta", "br", "link", "col"}:
             self.stack.append(tag)
         if tag == "table":
             self.current = dict(attrs).get("class") or ""
@@ -60,7 +70,9 @@ def test_statement_page_renders(lang: str) -> None:
     assert parser.stack == []
     assert "CY-ENT-2026-0042" in parser.title
     assert set(parser.tables) == {"decision", "statement", "totals"}
-    assert len(parser.tables["statement"]) == 1 + len(result.statement)
+    # The heading, then per line its amounts and the explanation under them.
+    assert len(parser.tables["statement"]) == 1 + 2 * len(result.statement)
+    assert [len(row) for row in parser.tables["statement"][1:3]] == [6, 1]
     total_row = parser.tables["totals"][-1]
     assert total_row[-1] == "2,624,400.00"
     heading = "保障" if lang == "zh" else "Coverage"
@@ -80,3 +92,134 @@ def test_statement_escapes_incident_text() -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(InvalidInput):
         render_statement_html(settle_example("late-notice.yaml"), "fr")  # type: ignore[arg-type]
+
+
+# --- every example statement, printed -------------------------------------------------------------
+
+NAMES = sorted(p.name for p in INCIDENTS.glob("*.yaml"))
+#: Fields whose text is the insured's own (a description, a vendor's or a claimant's name): shown as given.
+THEIR_WORDS = {"description", "vendor", "claimant", "authority", "provider", "name", "name_zh"}
+#: What a zh statement may spell in Latin letters: currency codes and ids (policy numbers, ISO times, IANA
+#: zones, GB/T 20986 codes, CVE ids, the incident file's line references such as `costs[2]`).
+ZH_LATIN_ALLOWED = re.compile(
+    r"\b[A-Z]{2,3}\b|CY(-[A-Z]+)?-\d{4}-\d+|\d{4}-\d\d-\d\dT|[A-Z][a-z]+/[A-Za-z_]+|GB/T|CVE-\d+-\d+|\w+\[\d+\]"
+)
+
+
+@functools.cache
+def _settled(name: str) -> ClaimAdjustment:
+    return settle_example(name)
+
+
+def _their_words(adjustment: ClaimAdjustment) -> Iterator[str]:
+    def walk(value: Any, key: str = "") -> Iterator[str]:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                yield from walk(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                yield from walk(v, key)
+        elif isinstance(value, str) and key in THEIR_WORDS:
+            yield value
+
+    yield from walk(adjustment.incident.model_dump())
+    yield from walk(adjustment.policy.model_dump().get("insured") or {}, "")
+
+
+def visible_text(page: str, adjustment: ClaimAdjustment) -> str:
+    """The page's text as a reader sees it, less the insured's own words."""
+    body = re.sub(r"<style.*?</style>", " ", page, flags=re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", body))
+    for words in sorted(_their_words(adjustment), key=len, reverse=True):
+        text = text.replace(words, " ")
+    return text
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_statement_cites_the_policy_or_the_law_in_the_readers_language(name: str) -> None:
+    adjustment = _settled(name)
+    for lang in ("zh", "en"):
+        text = visible_text(render_statement_html(adjustment, lang), adjustment)  # type: ignore[arg-type]
+        assert not re.search(r"\brules? \d|规则|DESIGN", text), (lang, re.findall(r".{30}(?:rule|规则).{10}", text))
+        if lang == "zh":
+            stray = re.findall(r"[A-Za-z]{2,}", ZH_LATIN_ALLOWED.sub(" ", text))
+            assert not stray, stray
+        else:
+            assert not re.findall(r"[\u4e00-\u9fff]+", text)
+    cited = [line for line in adjustment.statement if line.step != "rounding"]
+    assert all(line.cite_zh and line.cite_en for line in cited)
+
+
+def test_the_retention_line_cites_the_policys_clause_with_its_amount() -> None:
+    adjustment = _settled("sme-ransomware-erp.yaml")
+    zh, en = render_statement_html(adjustment, "zh"), render_statement_html(adjustment, "en")
+    assert "每次事故免赔额 CNY 10,000" in zh and "Each-claim retention CNY 10,000" in en
+    assert "等待期 12 小时" in zh
+    # The JSON keeps the design rule for developers; the page never shows it.
+    assert any("rule" in line.rule for line in adjustment.statement)
+
+
+def test_the_cn_virtual_currency_ransom_cites_the_law() -> None:
+    adjustment = _settled("ransomware-virtual-ransom-cn.yaml")
+    (line,) = [x for x in adjustment.statement if x.code == "ransom_virtual_currency"]
+    assert "银发〔2021〕237号" in line.cite_zh and "Yinfa [2021] No. 237" in line.cite_en
+
+
+@functools.cache
+def _laid_out(name: str, lang: str) -> Any:
+    """The statement as WeasyPrint lays it out for print (what `to_pdf` writes), once per test session."""
+    from weasyprint import HTML
+
+    return HTML(string=render_statement_html(_settled(name), lang)).render()  # type: ignore[arg-type]
+
+
+def _boxes(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def _right(box: Any) -> float:
+    return float(box.position_x + box.margin_width())
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_statement_fits_a4(name: str, lang: str) -> None:
+    """WeasyPrint's own layout: nothing crosses the right margin, no cell's text leaves its cell, and no row
+    grows taller than a quarter page (long texts wrap instead of stretching a narrow column)."""
+    for number, page in enumerate(_laid_out(name, lang).pages, 1):
+        root = page._page_box  # the public Page object has no box tree; the layout is what we test
+        assert round(page.width) == 794  # A4 at 96 px per inch (210 mm)
+        right = root.position_x + root.margin_width() - root.margin_right
+        for box in _boxes(root):
+            if box is root:
+                continue
+            assert _right(box) <= right + 0.5, (number, type(box).__name__, _right(box), right)
+            if type(box).__name__ == "TableCellBox":
+                cell_right = box.position_x + box.border_width() + 0.5
+                assert all(_right(inner) <= cell_right for inner in _boxes(box) if inner is not box)
+            if type(box).__name__ == "TableRowBox":
+                assert box.height < root.height / 4  # the page box's height is its content area
+
+
+@pytest.mark.parametrize(
+    ("name", "lang"),
+    [
+        ("ransomware-virtual-ransom-cn.yaml", "en"),  # large enterprise: the longest statement
+        ("ransomware-virtual-ransom-cn.yaml", "zh"),
+        ("ransomware-one-retention.yaml", "zh"),  # one retention per incident
+        ("state-attributed-wiper.yaml", "en"),  # excluded: war / state-backed operation
+    ],
+)
+def test_the_printed_pages_keep_the_right_margin_blank(name: str, lang: str, tmp_path: Path) -> None:
+    """The picture a claimant gets: every page has ink, and the page's right margin (14 mm) has none."""
+    import matplotlib.image
+
+    pages = _png_pages(_laid_out(name, lang).write_pdf(), tmp_path)
+    assert pages
+    for png in pages:
+        grey = matplotlib.image.imread(str(png))[..., :3].mean(axis=2)
+        margin = round(14 / 25.4 * 40) - 2  # pixels at 40 dpi, less anti-aliasing
+        assert (grey < 0.9).mean() > 0.005
+        assert (grey[:, -margin:] > 0.99).all(), png.name  # not even a header cell's pale fill

@@ -2,6 +2,10 @@
 
 The wording is data, not code: each reason code has the clause it cites and two templates. A template
 parameter is either one string for both languages (an amount, a date) or a `Bi` pair (a catalog label).
+
+Two citations per text: `clause`/`rule` name the policy field and our design rule for developers and the
+JSON; `cite` names the policy's own clause (or the law) in the reader's language, for what a claimant reads
+(DESIGN.md, "Terms and claims conventions": a statement never cites a design rule).
 """
 
 from __future__ import annotations
@@ -32,24 +36,37 @@ Param = str | Bi
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a coverage is decided as it is: a stable `code`, the `clause` it cites, and the text in both languages."""
+    """Why a coverage is decided as it is: a stable `code`, the `clause` it cites (machine: policy field and
+    design rule), the text and the claimant's citation (`cite_*`: the policy clause or the law) in both languages."""
 
     code: str
     clause: str
     text_zh: str
     text_en: str
+    cite_zh: str
+    cite_en: str
 
     def to_json(self) -> dict[str, str]:
-        return {"code": self.code, "clause": self.clause, "text_zh": self.text_zh, "text_en": self.text_en}
+        return {
+            "code": self.code,
+            "clause": self.clause,
+            "text_zh": self.text_zh,
+            "text_en": self.text_en,
+            "cite_zh": self.cite_zh,
+            "cite_en": self.cite_en,
+        }
 
 
 @dataclass(frozen=True)
 class StepText:
-    """The rule a statement line cites and its text in both languages."""
+    """A statement line's design rule (machine), its text and its citation of the policy or the law, in both
+    languages."""
 
     rule: str
     text_zh: str
     text_en: str
+    cite_zh: str
+    cite_en: str
 
 
 @functools.cache
@@ -63,14 +80,37 @@ def _fill(template: str, params: dict[str, Param], lang: Lang) -> str:
     return template.format_map({k: v.in_lang(lang) if isinstance(v, Bi) else v for k, v in params.items()})
 
 
+def _labelled(entry: dict[str, Any], params: dict[str, Param]) -> dict[str, Param]:
+    """Parameters that the caller passes as ids (`high`, `cloud_provider Example Cloud`) made bilingual: the
+    entry's `labels` names the label group of each; every word found in the group is translated, the rest
+    (a provider's name) kept."""
+    out = dict(params)
+    for name, group in entry.get("labels", {}).items():
+        value, known = params[name], _data()["labels"][group]
+        if isinstance(value, str):
+            words = value.split(" ")
+            out[name] = Bi(*(" ".join(known[w][lang] if w in known else w for w in words) for lang in ("zh", "en")))
+    return out
+
+
+def _cite(entry: dict[str, Any], params: dict[str, Param], lang: Lang) -> str:
+    """The policy clause or the law a text cites; a law can differ by jurisdiction (`cite_by_jurisdiction`)."""
+    by_place = entry.get("cite_by_jurisdiction", {})
+    cite = by_place.get(params.get("jurisdiction"), entry.get("cite"))
+    return "" if cite is None else _fill(cite[lang], params, lang)
+
+
 def reason(code: str, **params: Param) -> Reason:
     """The reason `code` with its templates filled (`KeyError` for an unknown code or a missing parameter)."""
     entry = _data()["reasons"][code]
+    params = _labelled(entry, params)
     return Reason(
         code=code,
         clause=_fill(entry["clause"], params, "en"),
         text_zh=_fill(entry["zh"], params, "zh"),
         text_en=_fill(entry["en"], params, "en"),
+        cite_zh=_cite(entry, params, "zh"),
+        cite_en=_cite(entry, params, "en"),
     )
 
 
@@ -78,7 +118,11 @@ def step_text(step: str, **params: Param) -> StepText:
     """The statement text of an engine step (`excluded`, `retention`, …)."""
     entry = _data()["steps"][step]
     return StepText(
-        rule=entry["rule"], text_zh=_fill(entry["zh"], params, "zh"), text_en=_fill(entry["en"], params, "en")
+        rule=entry["rule"],
+        text_zh=_fill(entry["zh"], params, "zh"),
+        text_en=_fill(entry["en"], params, "en"),
+        cite_zh=_cite(entry, params, "zh"),
+        cite_en=_cite(entry, params, "en"),
     )
 
 

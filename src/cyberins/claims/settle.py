@@ -35,7 +35,8 @@ ZEROED_BY: Mapping[Step, str] = {
 
 @dataclass(frozen=True)
 class StatementLine:
-    """One line of the settlement statement (理算书): one change of one coverage's amount, and why."""
+    """One line of the settlement statement (理算书): one change of one coverage's amount, and why: `rule` for
+    developers (policy field, design rule), `cite_*` for the claimant (the policy's clause or the law)."""
 
     coverage: Coverage
     step: str
@@ -44,6 +45,8 @@ class StatementLine:
     rule: str
     text_zh: str
     text_en: str
+    cite_zh: str
+    cite_en: str
     code: str | None = None
     source: str | None = None
 
@@ -61,6 +64,8 @@ class StatementLine:
             "rule": self.rule,
             "text_zh": self.text_zh,
             "text_en": self.text_en,
+            "cite_zh": self.cite_zh,
+            "cite_en": self.cite_en,
             "code": self.code,
             "source": self.source,
         }
@@ -142,6 +147,8 @@ def _line(
         rule=text.rule,
         text_zh=text.text_zh,
         text_en=text.text_en,
+        cite_zh=text.cite_zh,
+        cite_en=text.cite_en,
         code=extra.get("code"),
         source=extra.get("source"),
     )
@@ -151,7 +158,8 @@ def _item_lines(ctx: ClaimContext, q: Quantification, c: Coverage) -> list[State
     running, out = q.claimed(c), []
     for item in q.items_of(c):
         for d in item.deductions:
-            text = StepText(d.reason.clause, d.reason.text_zh, d.reason.text_en)
+            r = d.reason
+            text = StepText(r.clause, r.text_zh, r.text_en, r.cite_zh, r.cite_en)
             out.append(
                 _line(ctx, c, "disallowed", running, running - d.amount, text, code=d.reason.code, source=item.source)
             )
@@ -162,8 +170,10 @@ def _item_lines(ctx: ClaimContext, q: Quantification, c: Coverage) -> list[State
 def _excluded_text(decision: CoverageDecision) -> StepText:
     why = Bi("；".join(r.text_zh for r in decision.reasons), " ".join(r.text_en for r in decision.reasons))
     text = step_text("exclusions", why=why)
-    first = decision.reasons[0].clause if decision.reasons else ""
-    return StepText(f"{text.rule}; {first}", text.text_zh, text.text_en)
+    if not decision.reasons:
+        return text
+    first = decision.reasons[0]
+    return StepText(f"{text.rule}; {first.clause}", text.text_zh, text.text_en, first.cite_zh, first.cite_en)
 
 
 @dataclass(frozen=True)

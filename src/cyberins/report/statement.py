@@ -1,7 +1,9 @@
 """The settlement statement (理算书) as an HTML page, in zh-CN or en, from a `ClaimAdjustment`.
 
 Rendering only: the numbers and texts come from the adjustment (`cyberins.claims`). The template is package
-data (`report/templates/statement.html.j2`); the caller saves the page, or prints it with `to_pdf`.
+data (`report/templates/statement.html.j2`); the caller saves the page, or prints it with `to_pdf` (A4).
+A claimant reads it, so every ground it shows is the policy's own clause or the law (`cite_*`), never the
+design rule a line also carries for developers (`rule`, `clause`: kept out of the context on purpose).
 """
 
 from __future__ import annotations
@@ -63,7 +65,11 @@ def statement_context(adjustment: ClaimAdjustment, lang: Lang, catalog: Catalog 
                 "status": d.status.value,
                 "status_label": label("statuses", d.status.value).in_lang(lang),
                 "reasons": [
-                    {"code": r.code, "clause": r.clause, "text": r.text_zh if lang == "zh" else r.text_en}
+                    {
+                        "code": r.code,
+                        "cite": r.cite_zh if lang == "zh" else r.cite_en,
+                        "text": r.text_zh if lang == "zh" else r.text_en,
+                    }
                     for r in d.reasons
                 ],
             }
@@ -76,7 +82,7 @@ def statement_context(adjustment: ClaimAdjustment, lang: Lang, catalog: Catalog 
                 "before": _money(line.amount_before),
                 "deducted": _money(line.deducted),
                 "after": _money(line.amount_after),
-                "rule": line.rule,
+                "cite": line.cite_zh if lang == "zh" else line.cite_en,
                 "text": line.text_zh if lang == "zh" else line.text_en,
             }
             for line in adjustment.statement
