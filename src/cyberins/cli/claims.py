@@ -92,14 +92,13 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
         f"{label(e.id, lang)} (GB/T 20986 {e.gbt20986_code})" for e in result.event_types
     )
     console.print(f"[bold]{'理算结果' if zh else 'Claim adjustment'}[/] {head}", markup=True)
-    decision = Table(title="定责 Coverage decision" if zh else "Coverage decision")
+    decision = Table(title="定责" if zh else "Coverage decision")
     for col in (
         "保障" if zh else "coverage",
         "结论" if zh else "status",
-        "依据" if zh else "codes",
-        "说明" if zh else "why",
+        "说明与依据" if zh else "why, with the clause",
     ):
-        decision.add_column(col)
+        decision.add_column(col, overflow="fold")
     quiet = []
     for cov, d in result.decision.items():
         if d.status.value == "not_triggered" and not result.claimed[cov]:
@@ -108,17 +107,18 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
         notable = [r for r in d.reasons if r.code not in _ROUTINE] or list(d.reasons)
         decision.add_row(
             label(cov, lang),
-            f"[{_STATUS_STYLE[d.status.value]}]{d.status.value}[/]",
-            ", ".join(r.code for r in d.reasons),
-            "\n".join(f"{r.text_zh if zh else r.text_en} [{r.clause}]" for r in notable),
+            f"[{_STATUS_STYLE[d.status.value]}]{step_label('statuses', d.status.value).in_lang(lang)}[/]",
+            "\n".join(f"{r.text_zh if zh else r.text_en}〔{r.cite_zh if zh else r.cite_en}〕" for r in notable),
         )
     console.print(decision)
     if quiet:
         console.print(("未触发（无损失）：" if zh else "Not triggered (no loss): ") + ", ".join(quiet))
 
     statement = Table(title=f"{'理算明细' if zh else 'Statement'} ({result.currency})")
-    for col in ("coverage", "step", "before", "deducted", "after", "rule", "text"):
-        statement.add_column(col, justify="right" if col in ("before", "deducted", "after") else "left")
+    heads = ("保障", "环节", "调整前", "扣减", "调整后", "依据") if zh else (
+        "coverage", "step", "before", "deducted", "after", "policy clause or law")  # fmt: skip
+    for n, col in enumerate(heads):
+        statement.add_column(col, justify="right" if n in (2, 3, 4) else "left", overflow="fold")
     for line in result.statement:
         statement.add_row(
             label(line.coverage, lang),
@@ -126,14 +126,15 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
             money(line.amount_before, lang),
             money(line.deducted, lang),
             money(line.amount_after, lang),
-            line.rule,
-            line.text_zh if zh else line.text_en,
+            line.cite_zh if zh else line.cite_en,
         )
     console.print(statement)
 
     totals = Table(title=f"{'赔付汇总' if zh else 'Totals'} ({result.currency})")
-    for col in ("coverage", "claimed", "adjusted loss", "payable"):
-        totals.add_column(col, justify="left" if col == "coverage" else "right")
+    for n, col in enumerate(
+        ("保障", "索赔", "定损", "赔付") if zh else ("coverage", "claimed", "adjusted loss", "payable")
+    ):
+        totals.add_column(col, justify="left" if n == 0 else "right")
     for cov, payable in result.payable.items():
         if result.claimed[cov] or payable:
             totals.add_row(
@@ -142,7 +143,11 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
                 money(result.adjusted_loss[cov], lang),
                 money(payable, lang),
             )
-    totals.add_row("[bold]total[/]", "", "", f"[bold]{money(result.total_payable, lang)}[/]")
+    totals.add_row(f"[bold]{'合计' if zh else 'total'}[/]", "", "", f"[bold]{money(result.total_payable, lang)}[/]")
     console.print(totals)
     if result.under_review:
-        console.print("[yellow]attribution under review (rule 9): the decision may change[/]")
+        console.print(
+            "[yellow]国家背景归因尚在审核中：定责结论可能改变，赔案暂缓理算[/]"
+            if zh
+            else "[yellow]state-backed attribution under review: the decision may change; the claim waits[/]"
+        )
