@@ -25,7 +25,7 @@ from cyberins.assess.questionnaire import Answer
 from cyberins.assess.resources import load_calibration, load_questionnaire
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import EventType, Jurisdiction
-from cyberins.model.money import Amount, Currency
+from cyberins.model.money import Amount, Currency, PositiveAmount
 
 
 def _known_industry(ident: str) -> str:
@@ -119,9 +119,9 @@ class PastIncident(_Frozen):
 
 
 class ToleranceStatement(_Frozen):
-    """"A loss above `loss` at most once in `return_period` years": one point of the insured's risk tolerance."""
+    """ "A loss above `loss` at most once in `return_period` years": one point of the insured's risk tolerance."""
 
-    loss: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+    loss: PositiveAmount
     return_period: Annotated[float, Field(gt=1, le=10_000)]
 
 
@@ -134,7 +134,7 @@ class OrganizationProfile(_Frozen):
     industry: IndustryId
     jurisdiction: Jurisdiction = Jurisdiction.CN
     currency: Annotated[Currency, AfterValidator(_modelled_currency)] = "CNY"
-    annual_revenue: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+    annual_revenue: PositiveAmount
     employees: PositiveInt
     gross_profit_margin: Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)] | None = None
     hourly_gross_profit: Amount | None = None
@@ -175,9 +175,7 @@ class OrganizationProfile(_Frozen):
         questionnaire = load_questionnaire()
         unknown = sorted(set(controls) - questionnaire.ids)
         if unknown:
-            raise InvalidInput.one(
-                f"controls.{unknown[0]}", "unknown control: not a question of the questionnaire"
-            )
+            raise InvalidInput.one(f"controls.{unknown[0]}", "unknown control: not a question of the questionnaire")
         answers = dict(self.controls)
         for ident in sorted(controls):
             answers[ident] = questionnaire.question(ident).best_answer()
