@@ -258,3 +258,26 @@ def test_bad_option(args: list[str], option: str) -> None:
     assert escaped is None, f"{type(escaped).__name__}: {escaped}"
     assert code == 2, stderr
     assert option in stderr
+
+
+#: Counts and hours past their bounds, which once overflowed float64 or the settlement's decimal arithmetic.
+SCALAR_CASES = [
+    pytest.param(["explain", "{f}", "--json"], PROFILE, ("employees",), "9" * 5_000, id="employees-5000-digits"),
+    pytest.param(
+        ["explain", "{f}", "--json"], PROFILE, ("records", "personal_information"), "9" * 5_000, id="records-huge"
+    ),
+    pytest.param(["policy", "apply", str(POLICY), "{f}"], SCENARIO, ("outages", 0, "end_h"), "1.0e+300", id="end_h"),
+    pytest.param(
+        ["claim", "adjust", "{f}", "--policy", str(POLICY)], INCIDENT, ("ransom", "demanded"), "1.0e+300", id="ransom"
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "source", "field", "raw"), SCALAR_CASES)
+def test_bad_scalar(tmp_path: Path, args: list[str], source: Path, field: tuple[str | int, ...], raw: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(_yaml_with(source, field, raw), encoding="utf-8")
+    code, stderr, escaped = _invoke([str(path) if a == "{f}" else a for a in args])
+    assert escaped is None, f"{type(escaped).__name__}: {escaped}"
+    assert code == 2, stderr
+    assert str(field[-1]) in stderr

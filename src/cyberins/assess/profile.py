@@ -15,8 +15,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    NonNegativeInt,
-    PositiveInt,
     field_validator,
 )
 
@@ -55,6 +53,9 @@ def _modelled_currency(code: str) -> str:
 IndustryId = Annotated[str, AfterValidator(_known_industry)]
 ControlId = Annotated[str, AfterValidator(_known_control)]
 Fraction = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
+#: Records of one category: at most 10^11, ten times the largest breach compilations (about 10^10 records);
+#: a count of thousands of digits would overflow the float64 model.
+RecordCount = Annotated[int, Field(ge=0, le=10**11)]
 
 
 class _Frozen(BaseModel):
@@ -64,10 +65,10 @@ class _Frozen(BaseModel):
 class Records(_Frozen):
     """Records held, by category (counts of people or cards; 个人信息, 敏感个人信息 per PIPL art. 28)."""
 
-    personal_information: NonNegativeInt = 0
-    sensitive_personal_information: NonNegativeInt = 0
-    payment_cards: NonNegativeInt = 0
-    health: NonNegativeInt = 0
+    personal_information: RecordCount = 0
+    sensitive_personal_information: RecordCount = 0
+    payment_cards: RecordCount = 0
+    health: RecordCount = 0
 
     def by_category(self) -> dict[RecordCategory, int]:
         return {c: getattr(self, c.value) for c in RecordCategory}
@@ -135,7 +136,7 @@ class OrganizationProfile(_Frozen):
     jurisdiction: Jurisdiction = Jurisdiction.CN
     currency: Annotated[Currency, AfterValidator(_modelled_currency)] = "CNY"
     annual_revenue: PositiveAmount
-    employees: PositiveInt
+    employees: Annotated[int, Field(gt=0, le=10_000_000)]  # the largest employers have about 2-3 million
     gross_profit_margin: Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)] | None = None
     hourly_gross_profit: Amount | None = None
     online_revenue_share: Fraction = Decimal(0)
