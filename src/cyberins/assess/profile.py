@@ -15,8 +15,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    NonNegativeInt,
-    PositiveInt,
     field_validator,
 )
 
@@ -25,7 +23,7 @@ from cyberins.assess.questionnaire import Answer
 from cyberins.assess.resources import load_calibration, load_questionnaire
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import EventType, Jurisdiction
-from cyberins.model.money import Amount, Currency
+from cyberins.model.money import Amount, Currency, PositiveAmount
 
 
 def _known_industry(ident: str) -> str:
@@ -55,6 +53,9 @@ def _modelled_currency(code: str) -> str:
 IndustryId = Annotated[str, AfterValidator(_known_industry)]
 ControlId = Annotated[str, AfterValidator(_known_control)]
 Fraction = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
+#: Records of one category: at most 10^11, ten times the largest breach compilations (about 10^10 records);
+#: a count of thousands of digits would overflow the float64 model.
+RecordCount = Annotated[int, Field(ge=0, le=10**11)]
 
 
 class _Frozen(BaseModel):
@@ -64,10 +65,10 @@ class _Frozen(BaseModel):
 class Records(_Frozen):
     """Records held, by category (counts of people or cards; 个人信息, 敏感个人信息 per PIPL art. 28)."""
 
-    personal_information: NonNegativeInt = 0
-    sensitive_personal_information: NonNegativeInt = 0
-    payment_cards: NonNegativeInt = 0
-    health: NonNegativeInt = 0
+    personal_information: RecordCount = 0
+    sensitive_personal_information: RecordCount = 0
+    payment_cards: RecordCount = 0
+    health: RecordCount = 0
 
     def by_category(self) -> dict[RecordCategory, int]:
         return {c: getattr(self, c.value) for c in RecordCategory}
@@ -119,9 +120,9 @@ class PastIncident(_Frozen):
 
 
 class ToleranceStatement(_Frozen):
-    """"A loss above `loss` at most once in `return_period` years": one point of the insured's risk tolerance."""
+    """ "A loss above `loss` at most once in `return_period` years": one point of the insured's risk tolerance."""
 
-    loss: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+    loss: PositiveAmount
     return_period: Annotated[float, Field(gt=1, le=10_000)]
 
 
@@ -134,8 +135,8 @@ class OrganizationProfile(_Frozen):
     industry: IndustryId
     jurisdiction: Jurisdiction = Jurisdiction.CN
     currency: Annotated[Currency, AfterValidator(_modelled_currency)] = "CNY"
-    annual_revenue: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
-    employees: PositiveInt
+    annual_revenue: PositiveAmount
+    employees: Annotated[int, Field(gt=0, le=10_000_000)]  # the largest employers have about 2-3 million
     gross_profit_margin: Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)] | None = None
     hourly_gross_profit: Amount | None = None
     online_revenue_share: Fraction = Decimal(0)
@@ -175,9 +176,7 @@ class OrganizationProfile(_Frozen):
         questionnaire = load_questionnaire()
         unknown = sorted(set(controls) - questionnaire.ids)
         if unknown:
-            raise InvalidInput.one(
-                f"controls.{unknown[0]}", "unknown control: not a question of the questionnaire"
-            )
+            raise InvalidInput.one(f"controls.{unknown[0]}", "unknown control: not a question of the questionnaire")
         answers = dict(self.controls)
         for ident in sorted(controls):
             answers[ident] = questionnaire.question(ident).best_answer()

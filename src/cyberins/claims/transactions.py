@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cyberins.model.errors import InvalidInput, Problem
-from cyberins.model.money import check_currency
+from cyberins.model.money import check_amount, check_currency
 
 COLUMNS = ("claim_id", "accident_date", "report_date", "transaction_date", "paid", "case_reserve")
 
@@ -57,7 +57,7 @@ def _value(col: str, text: str) -> Any:
         raise ValueError from None
     if not amount.is_finite() or (col == "case_reserve" and amount < 0):
         raise ValueError
-    return amount
+    return check_amount(amount) if amount >= 0 else -check_amount(-amount)  # a paid amount may be a recovery
 
 
 def _row(row: Mapping[str, str | None], line: int, problems: list[Problem]) -> Transaction | None:
@@ -81,7 +81,7 @@ def _row(row: Mapping[str, str | None], line: int, problems: list[Problem]) -> T
 def read_transactions(path: Path, currency: str | None = None) -> TransactionBook:
     """Read a transactions CSV (`COLUMNS`, optionally `currency`); every problem names its column and row."""
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        with path.open(newline="", encoding="utf-8-sig") as handle:  # Excel writes CSV with a BOM
             reader = csv.DictReader(handle)
             missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
@@ -89,6 +89,8 @@ def read_transactions(path: Path, currency: str | None = None) -> TransactionBoo
             rows = list(reader)
     except OSError as exc:
         raise InvalidInput.one("", f"cannot read the file: {exc.strerror or exc}", str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput.one("", f"not UTF-8 text: {exc.reason} (save the file as UTF-8)", str(path)) from None
     problems: list[Problem] = [] if rows else [Problem("", "no transactions")]
     named = {(r.get("currency") or "").strip() for r in rows} - {""}
     if len(named) > 1 or (currency and named and named != {currency}):

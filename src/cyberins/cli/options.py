@@ -13,6 +13,10 @@ from cyberins.model.ids import Coverage
 from cyberins.model.loading import problems_from, read_document
 from cyberins.model.money import Amount
 
+#: Seeds are unsigned 64-bit integers: the documents record them as JSON numbers and the settings as an
+#: integer, and 2^64 keys are more than any book of simulations needs; a larger or negative seed is refused.
+SEED_MAX = 2**64 - 1
+
 _PRIOR = TypeAdapter(dict[Coverage, Amount])
 
 

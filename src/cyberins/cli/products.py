@@ -14,9 +14,11 @@ import typer
 from rich.table import Table
 
 from cyberins.cli.errors import CyberinsGroup
+from cyberins.cli.options import SEED_MAX
 from cyberins.cli.render import console, money
 from cyberins.pricing import load_basis
 from cyberins.products import load_product, price_product, product_document
+from cyberins.quant.simulate import YEARS_LIMIT
 from cyberins.settings import get_settings
 
 app = typer.Typer(
@@ -66,8 +68,8 @@ LINE_COLUMNS: dict[str, str] = {
 @app.command("price")
 def price(
     product_file: Path = typer.Argument(..., dir_okay=False, help="Product file (YAML or JSON)."),
-    years: int = typer.Option(20_000, "--years", min=1, help="Simulated policy years."),
-    seed: int | None = typer.Option(None, "--seed", help="Random seed (default: settings.seed)."),
+    years: int = typer.Option(20_000, "--years", min=1, max=YEARS_LIMIT, help="Simulated policy years."),
+    seed: int | None = typer.Option(None, "--seed", min=0, max=SEED_MAX, help="Random seed (default: settings.seed)."),
     as_json: bool = typer.Option(False, "--json", help="Print the contract JSON document."),
     basis_file: Path | None = typer.Option(None, "--basis", help="Pricing basis overrides (YAML/JSON)."),
 ) -> None:

@@ -11,11 +11,13 @@ import typer
 from rich.table import Table
 
 from cyberins.assess import Outcome, candidate_controls, load_profile, load_questionnaire, model_with
+from cyberins.cli.options import SEED_MAX
 from cyberins.cli.render import Lang, console, money
 from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy
 from cyberins.pricing import Candidate, load_basis, load_scheme, parse_tolerance_point, whatif
+from cyberins.quant.simulate import YEARS_LIMIT
 from cyberins.report import render_quote_html, to_pdf
 from cyberins.settings import get_settings
 from cyberins.underwriting import QuoteOptions, UnderwritingResult, underwrite
@@ -36,9 +38,13 @@ def quote(
     profile_file: Path = typer.Argument(..., help="Organisation profile (YAML/JSON)."),
     policy_file: Path = typer.Option(..., "--policy", help="Policy wording to price."),
     years: int | None = typer.Option(
-        None, "--years", min=1000, help="Simulated years per option (default: enough for a 0.5% standard error)."
+        None,
+        "--years",
+        min=1000,
+        max=YEARS_LIMIT,
+        help="Simulated years per option (default: enough for a 0.5% standard error).",
     ),
-    seed: int | None = typer.Option(None, "--seed", help="Random seed (default: settings.seed)."),
+    seed: int | None = typer.Option(None, "--seed", min=0, max=SEED_MAX, help="Random seed (default: settings.seed)."),
     limit: list[str] = typer.Option([], "--limit", help="Aggregate-limit options of the grid (repeat)."),
     retention: list[str] = typer.Option([], "--retention", help="Retention options of the grid (repeat)."),
     tolerance: list[str] = typer.Option([], "--tolerance", help="LOSS@YEARS, twice (default: the profile's)."),
@@ -180,8 +186,10 @@ def whatif_command(
     profile_file: Path = typer.Argument(..., help="Organisation profile (YAML/JSON)."),
     add_control: list[str] = typer.Option(..., "--add-control", help="A candidate control to put in place (repeat)."),
     policy_file: Path = typer.Option(..., "--policy", help="The wording whose premium and retained loss change."),
-    years: int | None = typer.Option(None, "--years", min=1000, help="Default: enough for a 0.5% standard error."),
-    seed: int | None = typer.Option(None, "--seed"),
+    years: int | None = typer.Option(
+        None, "--years", min=1000, max=YEARS_LIMIT, help="Default: enough for a 0.5% standard error."
+    ),
+    seed: int | None = typer.Option(None, "--seed", min=0, max=SEED_MAX),
     as_json: bool = typer.Option(False, "--json"),
     lang: Lang = typer.Option("zh", help="zh or en."),
 ) -> None:

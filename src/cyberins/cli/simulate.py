@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import typer
 
+from cyberins.cli.options import SEED_MAX
 from cyberins.cli.render import Lang
 from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import load_model, parse_model, read_document
+from cyberins.quant.simulate import YEARS_LIMIT
 
 if TYPE_CHECKING:
     from cyberins.quant.metrics import LossMeasures
@@ -26,8 +28,8 @@ if TYPE_CHECKING:
 def simulate_command(
     model_file: Path = typer.Argument(..., help="Organisation profile or explicit model (YAML/JSON)."),
     policy_file: Path | None = typer.Option(None, "--policy", help="Policy whose terms give the insured loss."),
-    years: int = typer.Option(100_000, "--years", min=1, help="Simulated policy years."),
-    seed: int | None = typer.Option(None, "--seed", help="Random seed (default: settings.seed)."),
+    years: int = typer.Option(100_000, "--years", min=1, max=YEARS_LIMIT, help="Simulated policy years."),
+    seed: int | None = typer.Option(None, "--seed", min=0, max=SEED_MAX, help="Random seed (default: settings.seed)."),
     as_json: bool = typer.Option(False, "--json", help="Print the contract JSON document."),
     progress: bool = typer.Option(False, "--progress", help="Show a progress bar."),
     ylt: Path | None = typer.Option(None, "--ylt", help="Write the year-loss table (.csv or .parquet)."),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import types
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
@@ -20,24 +21,130 @@ from cyberins.model.errors import InvalidInput, Problem
 M = TypeVar("M", bound=BaseModel)
 
 
+#: Input files are policies, profiles, incidents and products written by people: the examples are a few kB.
+#: 4 MiB leaves room for a scheme of thousands of members and keeps PyYAML's pure-Python parse (about 1 MB/s)
+#: to seconds; a larger file is refused before it is read.
+MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
+#: Deeper than any model in the package nests (about 6 levels); a deeper document is refused before validation.
+MAX_DEPTH = 64
+#: Values a document may hold once YAML aliases are expanded: a "billion laughs" file of under 1 kB expands
+#: to 10^10 values and would hang whatever walks it.
+MAX_VALUES = 1_000_000
+
+
 def read_document(path: Path) -> Any:
-    """Parse a `.json`, `.yaml` or `.yml` file; a syntax error names the line."""
+    """Parse a `.json`, `.yaml` or `.yml` file (UTF-8, a byte-order mark allowed); a syntax error names the line.
+
+    Whatever the bytes, the outcome is parsed data or `InvalidInput`: a file too large, not UTF-8, nested too
+    deeply or expanding past `MAX_VALUES` is refused, and a scalar Python cannot build (an impossible date,
+    an integer of thousands of digits) is handed on as text or a `Decimal` for the model to refuse by field.
+    """
+    source = str(path)
+    text = _read_text(path, source)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput.one("", f"cannot read the file: {exc.strerror or exc}", str(path)) from None
-    if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput.one("", f"malformed JSON at line {exc.lineno}: {exc.msg}", str(path)) from None
-    try:
-        return yaml.safe_load(text)
+        if path.suffix.lower() == ".json":
+            data = json.loads(text, parse_int=_int)
+        else:
+            data = yaml.load(text, Loader=_Loader)  # noqa: S506 - `_Loader` is a SafeLoader
+    except json.JSONDecodeError as exc:
+        raise InvalidInput.one("", f"malformed JSON at line {exc.lineno}: {exc.msg}", source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "cannot parse"
-        raise InvalidInput.one("", f"malformed YAML{where}: {problem}", str(path)) from None
+        raise InvalidInput.one("", f"malformed {_kind(path)}{where}: {problem}", source) from None
+    except RecursionError:
+        raise InvalidInput.one("", f"nested more than {MAX_DEPTH} levels deep", source) from None
+    _check_shape(data, source)
+    return data
+
+
+def _kind(path: Path) -> str:
+    return "JSON" if path.suffix.lower() == ".json" else "YAML"
+
+
+def _read_text(path: Path, source: str) -> str:
+    try:
+        if path.is_dir():
+            raise InvalidInput.one("", "is a directory, not a file", source)
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            limit = MAX_DOCUMENT_BYTES // 1024 // 1024
+            raise InvalidInput.one("", f"the file has {size:,} bytes; input files are limited to {limit} MiB", source)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput.one("", f"cannot read the file: {exc.strerror or exc}", source) from None
+    try:
+        return data.decode("utf-8-sig")  # a BOM, as Windows editors write it, is not part of the text
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        message = f"not UTF-8 text: byte 0x{byte} at line {line}, column {column} (save the file as UTF-8)"
+        raise InvalidInput.one("", message, source) from None
+
+
+def _int(text: str) -> int | Decimal:
+    """An integer literal; one past Python's int-parsing limit (4,300 digits) as a `Decimal`, which any bound on
+    the field then refuses by name (int() would raise before the field is known)."""
+    return int(text) if len(text.lstrip("+-")) <= _INT_DIGITS else Decimal(text)
+
+
+_INT_DIGITS = 4300
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that scalars Python cannot build reach validation, which names the field:
+    an over-long integer as a `Decimal`, an impossible date (`2026-13-45`, `2026-02-30`) as its text."""
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        text = str(self.construct_scalar(node)).replace("_", "")
+        if text.lstrip("+-").isdigit() and len(text.lstrip("+-")) > _INT_DIGITS:
+            return Decimal(text)
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def _check_shape(data: Any, source: str) -> None:
+    """Refuse data nested deeper than `MAX_DEPTH`, holding more than `MAX_VALUES` values once YAML aliases are
+    expanded, or containing itself. Iterative, and each shared container is counted once per visit of its
+    parent (memoised by identity), so the check is linear in the document, not in its expansion."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, done = stack.pop()
+        if not isinstance(node, (dict, list)):
+            continue
+        key = id(node)
+        children = [c for c in (node.values() if isinstance(node, dict) else node) if isinstance(c, (dict, list))]
+        if done:
+            open_.discard(key)
+            scalars = len(node) - len(children)
+            size[key] = 1 + scalars + sum(size[id(c)] for c in children)
+            depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+            if size[key] > MAX_VALUES:
+                raise InvalidInput.one("", f"holds more than {MAX_VALUES:,} values once YAML aliases expand", source)
+            if depth[key] > MAX_DEPTH:
+                raise InvalidInput.one("", f"nested more than {MAX_DEPTH} levels deep", source)
+            continue
+        if key in size:
+            continue
+        if key in open_:
+            raise InvalidInput.one("", "a YAML alias refers to a value that contains it", source)
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in size)
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:

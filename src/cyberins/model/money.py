@@ -32,6 +32,22 @@ def to_minor(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(Decimal(1).scaleb(-minor_units(currency)), rounding=ROUND_HALF_UP)
 
 
+#: Every amount is below 10^16: the store keeps money as NUMERIC(20, 4) (`store/types.py`), 16 digits before
+#: the point, and that is also where float64 stops holding whole currency units exactly (2^53 ≈ 9.007 × 10^15
+#: is the last exact one; 10^16 rounds cent amounts). No policy, loss or revenue comes near: the world's
+#: largest company has a revenue under 10^13 in any currency that has minor units.
+MAX_AMOUNT = Decimal(10) ** 16
+
+
+def check_amount(value: Decimal) -> Decimal:
+    """Refuse an amount of 10^16 or more (`MAX_AMOUNT`), e.g. `1e300`, before arithmetic overflows on it."""
+    if value >= MAX_AMOUNT:
+        raise ValueError(f"{value:.3g} is too large: amounts must be below 10^16 (the store's NUMERIC(20, 4))")
+    return value
+
+
 Currency = Annotated[str, AfterValidator(check_currency)]
 #: A non-negative amount of money in the record's currency.
-Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), AfterValidator(check_amount)]
+#: A positive amount of money (a revenue, a loss that defines a point of a curve).
+PositiveAmount = Annotated[Decimal, Field(gt=0, allow_inf_nan=False), AfterValidator(check_amount)]

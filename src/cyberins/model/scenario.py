@@ -15,7 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from cyberins.model.ids import THIRD_PARTY_COVERAGES, TIME_ELEMENT_COVERAGES, Coverage, EventType
 from cyberins.model.money import Amount, Currency
 
-Hours = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+#: Hours into the scenario: at most ten years (87,600 h), past any indemnity period; `1e300` hours times an
+#: hourly income would overflow the settlement's decimal arithmetic.
+Hours = Annotated[Decimal, Field(ge=0, le=87_600, allow_inf_nan=False)]
 
 
 class _Frozen(BaseModel):

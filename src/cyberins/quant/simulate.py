@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import Coverage, EventType
 from cyberins.model.policy import Policy
 from cyberins.quant.arrivals import TICKS_PER_YEAR, TIME_BITS, time_order
@@ -31,6 +32,11 @@ PILOT_YEARS = BLOCK_YEARS
 #: At most 4,194,304 years: under a second for the example SME under its policy, whose 0.5% needs about 2.7M
 #: years, and a year-loss table of 134 MB (docs/simulation.md, "Precision").
 MAX_YEARS = 64 * BLOCK_YEARS
+#: The most years one simulation may run: 256 blocks, 16,777,216 years. The year-loss table keeps four float64
+#: a year in memory (with events under review a fifth), so this bounds it to 537 MB (671 MB), and the metrics'
+#: sorted copies to as much again; quantiles need every year, so the table cannot be streamed. Four times
+#: the precision cap `MAX_YEARS`, well past the 10,000,000 years docs/simulation.md shows.
+YEARS_LIMIT = 256 * BLOCK_YEARS
 
 
 @dataclass(frozen=True)
@@ -94,8 +100,8 @@ def simulate(
     progress: Callable[[int], None] | None = None,
 ) -> SimulationResult:
     """Simulate `years` independent policy years of `model` under `policy` (gross only when it is None)."""
-    if years < 1:
-        raise ValueError("years must be at least 1")
+    if not 1 <= years <= YEARS_LIMIT:
+        raise InvalidInput.one("years", f"{years} is outside 1 to {YEARS_LIMIT:,} (memory for the year-loss table)")
     terms = CompiledTerms.from_policy(policy) if policy is not None else None
     covs = model.coverages
     ets = [et.event_type for et in model.event_types]
