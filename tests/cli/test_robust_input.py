@@ -270,6 +270,20 @@ SCALAR_CASES = [
     pytest.param(
         ["claim", "adjust", "{f}", "--policy", str(POLICY)], INCIDENT, ("ransom", "demanded"), "1.0e+300", id="ransom"
     ),
+    pytest.param(
+        ["policy", "check", "{f}"],
+        POLICY,
+        ("coverages", "business_interruption", "waiting_period_hours"),
+        "1.0e+300",
+        id="waiting-hours",
+    ),
+    pytest.param(
+        ["policy", "check", "{f}"],
+        POLICY,
+        ("coverages", "business_interruption", "indemnity_period_days"),
+        "99999",
+        id="indemnity-days",
+    ),
 ]
 
 
@@ -281,3 +295,16 @@ def test_bad_scalar(tmp_path: Path, args: list[str], source: Path, field: tuple[
     assert escaped is None, f"{type(escaped).__name__}: {escaped}"
     assert code == 2, stderr
     assert str(field[-1]) in stderr
+
+
+def test_a_premium_csv_that_is_not_utf8_or_too_large_is_refused(tmp_path: Path) -> None:
+    transactions = Path(__file__).resolve().parents[2] / "examples" / "claims" / "transactions.csv"
+    for name, data in (
+        ("bytes.csv", b"origin,premium\n2024,\xff\xfe\n"),
+        ("huge.csv", b"origin,premium\n2024,1e300\n"),
+    ):
+        path = tmp_path / name
+        path.write_bytes(data)
+        code, stderr, escaped = _invoke(["reserve", "triangle", str(transactions), "--premium", str(path)])
+        assert escaped is None, f"{type(escaped).__name__}: {escaped}"
+        assert code == 2 and ("--premium" in stderr or "premium" in stderr), stderr

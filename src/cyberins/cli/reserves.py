@@ -27,6 +27,7 @@ from cyberins.claims import (
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.render import console, money
 from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.money import check_amount
 
 app = typer.Typer(
     cls=CyberinsGroup,
@@ -43,7 +44,7 @@ def reserve() -> None:
 def read_premium(path: Path) -> dict[str, Decimal]:
     """A CSV of `origin,premium` rows (origin labels as the triangle prints them: `2025Q3` or `2025`)."""
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
             missing = [c for c in ("origin", "premium") if c not in (reader.fieldnames or [])]
             if missing:
@@ -51,12 +52,14 @@ def read_premium(path: Path) -> dict[str, Decimal]:
             rows = list(reader)
     except OSError as exc:
         raise InvalidInput.one("--premium", f"cannot read the file: {exc.strerror or exc}", str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput.one("--premium", f"not UTF-8 text (byte {exc.start})", str(path)) from None
     out, problems = {}, []
     for i, row in enumerate(rows):
         text = (row.get("premium") or "").strip()
         try:
-            amount = Decimal(text)
-            if not amount.is_finite() or amount < 0:
+            amount = check_amount(Decimal(text))
+            if amount < 0:
                 raise ValueError
         except (ValueError, InvalidOperation):
             problems.append(Problem("premium", f"row {i + 2}: {text!r} is not a non-negative amount"))

@@ -31,7 +31,8 @@ from cyberins.model.money import Amount, Currency
 JURISDICTION_ZONES: dict[Jurisdiction, str] = {Jurisdiction.CN: "Asia/Shanghai", Jurisdiction.INTL: "UTC"}
 
 Share = Annotated[Decimal, Field(ge=0, lt=1, allow_inf_nan=False)]
-Hours = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+#: A waiting period: at most a (leap) year of hours, longer than any policy year it could apply in.
+Hours = Annotated[Decimal, Field(ge=0, le=8784, allow_inf_nan=False)]
 
 
 class RetentionBasis(StrEnum):
@@ -98,7 +99,8 @@ class CoverageTerms(_Frozen):
     each_claim_limit: Amount | None = None
     coinsurance: Share = Decimal(0)
     waiting_period_hours: Hours | None = None
-    indemnity_period_days: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
+    #: At most ten years: a longer indemnity period is no longer a business-interruption term.
+    indemnity_period_days: Annotated[Decimal, Field(gt=0, le=3660, allow_inf_nan=False)] | None = None
     waiting_period_mode: WaitingPeriodMode = WaitingPeriodMode.TIME_RETENTION
     #: The event types whose losses this coverage answers (rule 19); None answers every event type.
     event_types: list[EventType] | None = Field(default=None, min_length=1)
