@@ -17,7 +17,7 @@ DESIGN.md, "The risk model".
 
 from cyberins.assess.calibration import Calibration
 from cyberins.assess.candidates import CandidateControl, candidate_controls, model_with
-from cyberins.assess.eligibility import Eligibility, Outcome, Reason, check_eligibility
+from cyberins.assess.eligibility import Eligibility, Outcome, Reason, check_eligibility, outcome_label
 from cyberins.assess.engine import assess
 from cyberins.assess.explain import EventTypeSummary, ExplainRow, explain, factor_label, summary
 from cyberins.assess.loader import load_profile, load_risk_model
@@ -51,6 +51,7 @@ __all__ = [
     "load_questionnaire",
     "load_risk_model",
     "model_with",
+    "outcome_label",
     "plan_remediation",
     "summary",
     "with_overrides",

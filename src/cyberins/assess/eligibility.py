@@ -19,7 +19,7 @@ from cyberins.assess.profile import OrganizationProfile
 from cyberins.assess.provenance import SourcedFile
 from cyberins.assess.resources import load_calibration, load_questionnaire, packaged
 from cyberins.catalog import get_catalog
-from cyberins.catalog.schema import Frozen, Label, Provenance, SnakeId
+from cyberins.catalog.schema import Frozen, Label, Lang, Provenance, SnakeId
 from cyberins.model.ids import EventType
 
 
@@ -98,10 +98,15 @@ class Rule(Provenance):
 
 class Rules(SourcedFile):
     rules: tuple[Rule, ...] = Field(min_length=1)
+    #: Each outcome in both languages, as the CLI, the report and the main job show it.
+    outcome_labels: dict[Outcome, Label]
 
     @model_validator(mode="after")
     def _cited(self) -> Rules:
         self.require_cited("rules")
+        missing = [o.value for o in Outcome if o not in self.outcome_labels]
+        if missing:
+            raise ValueError(f"outcome_labels: give {', '.join(missing)}")
         return self
 
 
@@ -124,6 +129,11 @@ class Eligibility:
 def load_rules() -> Rules:
     """The packaged eligibility baseline (`assess/data/eligibility.yaml`)."""
     return packaged(Rules, "eligibility.yaml")
+
+
+def outcome_label(outcome: Outcome, lang: Lang) -> str:
+    """The outcome as a reader in `lang` reads it (`outcome_labels` of the rules file)."""
+    return load_rules().outcome_labels[outcome].in_lang(lang)
 
 
 def check_eligibility(profile: OrganizationProfile, rules: Rules | None = None) -> Eligibility:

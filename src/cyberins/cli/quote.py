@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from cyberins.assess import Outcome, candidate_controls, load_profile, load_questionnaire, model_with
+from cyberins.assess import candidate_controls, load_profile, load_questionnaire, model_with, outcome_label
 from cyberins.cli.options import SEED_MAX
 from cyberins.cli.render import Lang, console, money
 from cyberins.model.errors import InvalidInput
@@ -142,18 +142,6 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
     if r.subsidy is not None:
         console.print(f"{'补贴' if zh else 'subsidy'} {money(r.subsidy.subsidy, lang)}; "
                       f"{'实付' if zh else 'insured pays'} {money(r.subsidy.payable, lang)}")  # fmt: skip
-
-
-def outcome_label(outcome: Outcome, lang: Lang) -> str:
-    return OUTCOME_LABELS[outcome][0 if lang == "zh" else 1]
-
-
-#: The eligibility outcomes as an insured reads them (zh, en).
-OUTCOME_LABELS = {
-    Outcome.ACCEPT: ("接受", "accept"),
-    Outcome.REFER: ("转核保人复核", "refer to an underwriter"),
-    Outcome.DECLINE: ("拒保", "decline"),
-}
 
 
 def print_subject_to(r: UnderwritingResult, lang: Lang) -> None:

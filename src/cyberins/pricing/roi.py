@@ -10,7 +10,6 @@ and analysts can write their own that applies `Factor`s), so this module never d
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,6 +19,7 @@ from cyberins.model.money import to_minor
 from cyberins.model.policy import Policy
 from cyberins.pricing.basis import PricingBasis
 from cyberins.pricing.premium import TechnicalPremium, premium_influence, require_currency, technical_premium
+from cyberins.quant.metrics import standard_error
 from cyberins.quant.model import FloatArray, RiskModel
 from cyberins.quant.simulate import simulate, years_for_precision
 
@@ -150,7 +150,7 @@ def compare(base: Outcome, after: Outcome, annual_cost: Decimal) -> Change:
             ("premium", d_premium),
             ("net", d_retained + d_premium),
         ):
-            se[key] = to_minor(Decimal(_standard_error(diff)), currency)
+            se[key] = to_minor(Decimal(standard_error(diff)), currency)
     return Change(
         controls=after.controls - base.controls,
         annual_cost=annual_cost,
@@ -165,12 +165,6 @@ def compare(base: Outcome, after: Outcome, annual_cost: Decimal) -> Change:
         premium_drop_se=se["premium"],
         net_benefit_se=se["net"],
     )
-
-
-def _standard_error(per_year: FloatArray) -> float:
-    """Standard error of the mean of per-year values (0 for a single year)."""
-    n = len(per_year)
-    return float(per_year.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0
 
 
 def security_roi(

@@ -157,6 +157,12 @@ def exceedance(values: FloatArray, return_periods: tuple[int, ...] = RETURN_PERI
     return [[float(t), stats.at(p)] for t, p in zip(return_periods, positions, strict=True)]
 
 
+def standard_error(values: FloatArray) -> float:
+    """The standard error of the mean of `values` (one per simulated year): std / √N, 0 for a single value."""
+    n = len(values)
+    return float(values.std(ddof=1)) / math.sqrt(n) if n > 1 else 0.0
+
+
 @dataclass(frozen=True)
 class LossMeasures:
     """Measures of N simulated annual losses (currency per year); `aal_se` = std / √N, the AAL's standard error."""
@@ -180,7 +186,7 @@ class LossMeasures:
         std = float(annual.std(ddof=1)) if n > 1 else 0.0
         return cls(
             aal=float(annual.mean()),
-            aal_se=std / math.sqrt(n),
+            aal_se=standard_error(annual),
             std=std,
             var={str(q): stats.at(p) for q, p in zip(LEVELS, level_at, strict=True)},
             tvar={str(q): _tail_mean(stats, e, n) for q, e in zip(LEVELS, levels, strict=True)},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cyberins.quant.metrics import standard_error
 from cyberins.quant.simulate import SimulationResult
 
 
@@ -19,11 +20,10 @@ def simulation_document(result: SimulationResult, *, policy_number: str | None =
     total_gross = gross.aal or 1.0
     review = None
     if result.under_review is not None and insured is not None:
-        n = len(result.under_review)
         aal = float(result.under_review.mean())
         review = {
             "insured_aal": aal,
-            "insured_aal_se": float(result.under_review.std(ddof=1) / n**0.5) if n > 1 else 0.0,
+            "insured_aal_se": standard_error(result.under_review),
             "share_of_insured": aal / insured.aal if insured.aal > 0 else 0.0,
             "insured_aal_without": insured.aal - aal,
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from cyberins.assess import Outcome, outcome_label
 from cyberins.catalog import get_catalog
 from cyberins.report.charts import Curve, bars_svg, exceedance_svg
 from cyberins.report.render import render
@@ -93,6 +94,7 @@ def render_quote_html(r: UnderwritingResult, lang: Lang = "zh") -> str:
             "charts": charts(r, lang),
             "label": lambda ident: cat.label(ident, lang),
             "coverage_label": lambda ident: cat.label(f"coverage:{ident}", lang),
+            "outcome_label": lambda outcome: outcome_label(Outcome(outcome), lang),
             "catalog_version": cat.version,
         },
     )
