@@ -43,9 +43,7 @@ def test_frequency_by_hand() -> None:
     lam_mfa = event_type(assess(make_profile(controls={"mfa": True})), RW).frequency.mean()
     assert lam_mfa == pytest.approx(0.00133 * SIZE * 1.4 * 1.15 * 0.6 / 0.76)
     # Internet-exposed RDP: x 2.5 (Coalition 2024); graded level 3: x 0.9.
-    lam_rdp = event_type(
-        assess(make_profile(exposure={"rdp_exposed": True}, mlps_level=3)), RW
-    ).frequency.mean()
+    lam_rdp = event_type(assess(make_profile(exposure={"rdp_exposed": True}, mlps_level=3)), RW).frequency.mean()
     assert lam_rdp == pytest.approx(0.00133 * SIZE * 1.4 * 2.5 * 0.9)
 
 
@@ -70,9 +68,7 @@ def test_controls_are_bounded() -> None:
     low, high = load_calibration().bounds.controls
     questions = load_questionnaire().questions
     everything = {q.id: q.best_answer() for q in questions}
-    nothing = {
-        q.id: False if q.answer == "yes_no" else min(q.choices, key=lambda c: c.score).id for q in questions
-    }
+    nothing = {q.id: False if q.answer == "yes_no" else min(q.choices, key=lambda c: c.score).id for q in questions}
     for answers in (everything, nothing):
         for m in assess(make_profile(controls=answers)).event_types:
             kinds = ("control:", "bound:controls")
@@ -124,9 +120,7 @@ def test_a_usd_profile_is_the_same_firm_in_dollars() -> None:
 
 def test_dependencies_bring_dependent_business_interruption() -> None:
     plain = event_type(assess(make_profile()), EventType.SYSTEM_FAILURE).severity
-    cloud = event_type(
-        assess(make_profile(dependencies=[{"name": "c", "kind": "cloud"}])), EventType.SYSTEM_FAILURE
-    )
+    cloud = event_type(assess(make_profile(dependencies=[{"name": "c", "kind": "cloud"}])), EventType.SYSTEM_FAILURE)
     assert Coverage.DEPENDENT_BUSINESS_INTERRUPTION not in plain.coverages
     assert cloud.severity.mean()[Coverage.DEPENDENT_BUSINESS_INTERRUPTION] > 0
 

@@ -113,9 +113,7 @@ def test_candidate_controls_are_questions_with_costs_for_every_band() -> None:
     ("relative", "adoption", "yes", "no"),
     [(0.6, 0.6, 0.6 / 0.76, 1 / 0.76), (0.5, 0.5, 0.5 / 0.75, 1 / 0.75), (1.0, 0.3, 1.0, 1.0)],
 )
-def test_answer_factor_is_normalised_to_the_population(
-    relative: float, adoption: float, yes: float, no: float
-) -> None:
+def test_answer_factor_is_normalised_to_the_population(relative: float, adoption: float, yes: float, no: float) -> None:
     q = load_questionnaire().question("mfa").model_copy(update={"adoption": adoption})
     assert q.factor(relative, 1.0) == pytest.approx(yes)
     assert q.factor(relative, 0.0) == pytest.approx(no)

@@ -19,16 +19,12 @@ def test_a_well_run_firm_is_accepted() -> None:
 
 def test_unremediated_kev_declines() -> None:
     vuln = {"cve": "CVE-2024-3400", "kev": True, "remediated": False}
-    result = check_eligibility(
-        make_profile(controls=STRONG, mlps_level=2, exposure={"vulnerabilities": [vuln]})
-    )
+    result = check_eligibility(make_profile(controls=STRONG, mlps_level=2, exposure={"vulnerabilities": [vuln]}))
     assert result.outcome is Outcome.DECLINE
     assert [r.rule_id for r in result.reasons] == ["kev_unremediated"]
     fixed = {**vuln, "remediated": True}
     assert (
-        check_eligibility(
-            make_profile(controls=STRONG, mlps_level=2, exposure={"vulnerabilities": [fixed]})
-        ).reasons
+        check_eligibility(make_profile(controls=STRONG, mlps_level=2, exposure={"vulnerabilities": [fixed]})).reasons
         == ()
     )
 
@@ -50,9 +46,7 @@ def test_mlps_below_the_industry_level_refers() -> None:
 
 
 def test_exposed_rdp_unanswered_mfa_and_large_without_edr_refer() -> None:
-    assert "rdp_exposed" in rules(
-        controls={**STRONG, "mfa": True}, mlps_level=2, exposure={"rdp_exposed": True}
-    )
+    assert "rdp_exposed" in rules(controls={**STRONG, "mfa": True}, mlps_level=2, exposure={"rdp_exposed": True})
     assert rules(mlps_level=2, controls={"offline_backups": True}) == ["mfa_unanswered"]
     big = rules(annual_revenue=2_000_000_000, employees=3000, mlps_level=2, controls={**STRONG, "edr": False})
     assert big == ["large_without_edr"]

@@ -29,9 +29,7 @@ answer_sets = st.fixed_dictionaries({}, optional={q.id: answers_for(q) for q in 
 
 @SETTINGS
 @given(answers=answer_sets, improved=st.sampled_from(QUESTIONS), data=st.data())
-def test_more_controls_never_raise_frequency(
-    answers: dict[str, Any], improved: Question, data: st.DataObject
-) -> None:
+def test_more_controls_never_raise_frequency(answers: dict[str, Any], improved: Question, data: st.DataObject) -> None:
     better = dict(answers)
     before = answers.get(improved.id)
     if before is None:
@@ -53,14 +51,10 @@ signals = st.fixed_dictionaries(
     optional={
         "rdp_exposed": st.booleans(),
         "vpn_products": st.lists(
-            st.fixed_dictionaries(
-                {"product": st.sampled_from(["cisco_asa", "fortinet", "sangfor", "other"])}
-            ),
+            st.fixed_dictionaries({"product": st.sampled_from(["cisco_asa", "fortinet", "sangfor", "other"])}),
             max_size=2,
         ),
-        "risky_services": st.lists(
-            st.sampled_from(["smb", "telnet", "ftp", "database"]), max_size=3, unique=True
-        ),
+        "risky_services": st.lists(st.sampled_from(["smb", "telnet", "ftp", "database"]), max_size=3, unique=True),
     },
 )
 

@@ -62,9 +62,7 @@ def test_capped_lognormal_mean_matches_numeric_integration() -> None:
     assert capped_lognormal_mean(mu, sigma, cap) == pytest.approx(numeric, rel=1e-6)
 
 
-@pytest.mark.parametrize(
-    "et", [EventType.RANSOMWARE, EventType.PERSONAL_INFORMATION_BREACH, EventType.SYSTEM_FAILURE]
-)
+@pytest.mark.parametrize("et", [EventType.RANSOMWARE, EventType.PERSONAL_INFORMATION_BREACH, EventType.SYSTEM_FAILURE])
 def test_analytic_mean_agrees_with_sampling(et: EventType) -> None:
     profile = make_profile(jurisdiction="INTL", dependencies=[{"name": "cloud", "kind": "cloud"}])
     sev = event_type(assess(profile), et).severity

@@ -94,9 +94,7 @@ def test_no_cliff_anywhere(revenue: float, employees: int, industry: str, curren
 def test_frequency_keeps_rising_above_the_largest_band() -> None:
     # A USD 0.7B and a USD 50B firm: (50 / 0.7)^0.35 more ransomware events (calibration size.frequency).
     rw = EventType.RANSOMWARE
-    lam = [
-        event_type(assess(profile(r, 5000, currency="USD")), rw).frequency.mean() for r in (7e8, 5e10)
-    ]
+    lam = [event_type(assess(profile(r, 5000, currency="USD")), rw).frequency.mean() for r in (7e8, 5e10)]
     assert lam[1] / lam[0] == pytest.approx((50 / 0.7) ** 0.35)
 
 

@@ -134,8 +134,7 @@ def _check_store(engine: Engine, incident: str, insurer_org: str) -> dict[str, P
         rows = session.scalars(select(Payment).where(Payment.incident_id == incident))
         payments = {p.idempotency_key: p for p in rows}
         created = {
-            e.entity_id
-            for e in session.scalars(select(AuditEntry).where(AuditEntry.action == "payment.create"))
+            e.entity_id for e in session.scalars(select(AuditEntry).where(AuditEntry.action == "payment.create"))
         }
         assert {p.id for p in payments.values()} <= created, "a payment without its audit entry"
         stored = {

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cyberins.model.vocab import IncidentState, PolicyState, SubmissionState
 from cyberins.services.claims import CLAIM_MACHINE
 from cyberins.services.errors import Conflict
 from cyberins.services.machine import StateMachine
 from cyberins.services.policies import POLICY_MACHINE
 from cyberins.services.premium import pro_rata_return
 from cyberins.services.underwriting import SUBMISSION_MACHINE
-from cyberins.store.vocab import IncidentState, PolicyState, SubmissionState
 
 MACHINES: list[tuple[StateMachine, type[StrEnum]]] = [
     (SUBMISSION_MACHINE, SubmissionState),

@@ -53,9 +53,7 @@ def test_a_submission_profile_is_validated_naming_the_field(client: TestClient, 
         assert field in _fields(response), (field, response.text)
 
 
-def test_the_assessment_stores_a_reproducible_model_summary(
-    client: TestClient, world: World, settings: Any
-) -> None:
+def test_the_assessment_stores_a_reproducible_model_summary(client: TestClient, world: World, settings: Any) -> None:
     sub = _submit(client, world, {"profile": profile("Assessed Co")})
     insurer = world.headers("insurer_a")
     assessed = client.post(f"/submissions/{sub['id']}/assess", json={"seed": 11, "years": 4000}, headers=insurer)

@@ -19,12 +19,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cyberins.model.loading import read_document
+from cyberins.model.vocab import OrgKind, RelationshipKind, Role
 from cyberins.services import auth, claims, marketplace, parties, payments, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.clock import FixedClock
 from cyberins.settings import Settings
 from cyberins.store.models import User
-from cyberins.store.vocab import OrgKind, RelationshipKind, Role
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "policies"
 PASSWORD = "correct horse battery staple"

@@ -91,9 +91,7 @@ RETENTIONS = [Decimal(0), Decimal(10_000), Decimal(50_000), Decimal(200_000)]
 
 @pytest.fixture(scope="module")
 def grid() -> QuoteGrid:
-    return quote_grid(
-        lognormal_model(), sme_policy(), LIMITS, RETENTIONS, default_basis(), years=4_000, seed=5
-    )
+    return quote_grid(lognormal_model(), sme_policy(), LIMITS, RETENTIONS, default_basis(), years=4_000, seed=5)
 
 
 def test_the_cheapest_cell_that_stays_under_is_recommended(grid: QuoteGrid) -> None:

@@ -59,8 +59,7 @@ def test_keyword_overrides_replace_only_the_named_numbers_and_mark_them() -> Non
 def test_a_file_overrides_part_of_the_default(tmp_path: Path) -> None:
     path = tmp_path / "basis.yaml"
     path.write_text(
-        "name: my-basis\n"
-        "risk_load: {method: std_load, std_multiplier: {value: 0.3, source: 'board minute 2026-04'}}\n",
+        "name: my-basis\nrisk_load: {method: std_load, std_multiplier: {value: 0.3, source: 'board minute 2026-04'}}\n",
         encoding="utf-8",
     )
     basis = load_basis(path)

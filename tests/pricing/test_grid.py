@@ -38,9 +38,7 @@ def test_a_retention_reaching_a_sublimit_is_refused_with_the_coverage_named() ->
 
 
 def test_grid_skips_invalid_cells_and_prices_the_rest() -> None:
-    grid = quote_grid(
-        lognormal_model(), sme_policy(), LIMITS, RETENTIONS, default_basis(), years=4_000, seed=3
-    )
+    grid = quote_grid(lognormal_model(), sme_policy(), LIMITS, RETENTIONS, default_basis(), years=4_000, seed=3)
     assert len(grid.rows) + len(grid.skipped) == len(LIMITS) * len(RETENTIONS)
     skipped = {(s.aggregate_limit, s.retention) for s in grid.skipped}
     assert skipped == {(Decimal(1_000_000), Decimal(300_000))}  # 300,000 reaches the scaled 250,000 sublimit
@@ -56,17 +54,13 @@ def test_grid_skips_invalid_cells_and_prices_the_rest() -> None:
 
 def test_common_random_numbers_make_premiums_monotone_in_limit_and_retention() -> None:
     """Every cell sees the same simulated years: the gross curve is identical and prices are ordered."""
-    grid = quote_grid(
-        lognormal_model(), sme_policy(), LIMITS, RETENTIONS, default_basis(), years=4_000, seed=11
-    )
+    grid = quote_grid(lognormal_model(), sme_policy(), LIMITS, RETENTIONS, default_basis(), years=4_000, seed=11)
     assert len({row.gross_aep for row in grid.rows}) == 1
     assert len({row.expected_gross_loss for row in grid.rows}) == 1
     for limit in LIMITS:
         rows = [r for r in (grid.cell(limit, ret) for ret in RETENTIONS) if r is not None]
         assert [r.premium for r in rows] == sorted((r.premium for r in rows), reverse=True)
-        assert [r.expected_insured_loss for r in rows] == sorted(
-            (r.expected_insured_loss for r in rows), reverse=True
-        )
+        assert [r.expected_insured_loss for r in rows] == sorted((r.expected_insured_loss for r in rows), reverse=True)
     for retention in RETENTIONS:
         rows = [r for r in (grid.cell(lim, retention) for lim in LIMITS) if r is not None]
         assert [r.premium for r in rows] == sorted(r.premium for r in rows)

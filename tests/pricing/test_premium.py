@@ -15,9 +15,7 @@ from cyberins.quant.metrics import LossMeasures
 from cyberins.quant.simulate import simulate
 from tests.pricing.helpers import DR, IR, explicit, fixed, poisson, policy, result_from, standalone_basis
 
-POLICY = policy(
-    {"incident_response": {"sublimit": 1_000_000}, "data_restoration": {"sublimit": 1_000_000}}, 2_000_000
-)
+POLICY = policy({"incident_response": {"sublimit": 1_000_000}, "data_restoration": {"sublimit": 1_000_000}}, 2_000_000)
 
 
 def ten_bad_years() -> list[float]:
@@ -65,9 +63,7 @@ def test_the_minimum_premium_lifts_a_tiny_risk_and_profit_takes_the_difference()
 
 
 def test_without_any_insured_loss_the_premium_is_split_by_sublimit() -> None:
-    p = policy(
-        {"incident_response": {"sublimit": 300_000}, "data_restoration": {"sublimit": 100_000}}, 400_000
-    )
+    p = policy({"incident_response": {"sublimit": 300_000}, "data_restoration": {"sublimit": 100_000}}, 400_000)
     quote = technical_premium(result_from([0.0] * 10, {}), p, default_basis())
     assert [line.premium for line in quote.by_coverage] == [Decimal("1500.00"), Decimal("500.00")]
 
@@ -90,9 +86,7 @@ def test_allocate_adds_up_by_largest_remainder() -> None:
 def test_poisson_fixed_model_matches_its_closed_form() -> None:
     """N ~ Poisson(0.5) events of 100,000 less a 20,000 retention: EL = 40,000; TVaR from the Poisson tail."""
     lam, size, retention = 0.5, 100_000.0, 20_000.0
-    model = explicit(
-        {"ransomware": {"frequency": poisson(lam), "losses": {"incident_response": fixed(size)}}}
-    )
+    model = explicit({"ransomware": {"frequency": poisson(lam), "losses": {"incident_response": fixed(size)}}})
     p = policy({"incident_response": {"sublimit": 5_000_000, "retention": retention}}, 5_000_000)
     quote = technical_premium(simulate(model, p, 40_000, seed=7), p, standalone_basis())
 

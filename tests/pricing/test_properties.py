@@ -39,13 +39,9 @@ ratios = st.decimals(0, Decimal("0.45"), places=3)
 def test_premium_covers_the_expected_loss_and_its_parts_add_up(
     losses: list[float], split: list[float], expense: Decimal, profit: Decimal, coc: Decimal
 ) -> None:
-    basis = default_basis().with_overrides(
-        expense_ratio=expense, profit_margin=profit, cost_of_capital_rate=coc
-    )
+    basis = default_basis().with_overrides(expense_ratio=expense, profit_margin=profit, cost_of_capital_rate=coc)
     arr = np.asarray(losses)
-    quote = premium_from_measures(
-        LossMeasures.of(arr, arr), dict(zip(COVS, split, strict=True)), POLICY, basis
-    )
+    quote = premium_from_measures(LossMeasures.of(arr, arr), dict(zip(COVS, split, strict=True)), POLICY, basis)
     assert quote.premium >= quote.expected_loss + quote.risk_load
     assert quote.premium >= quote.minimum_premium
     assert quote.expected_loss + quote.risk_load + quote.expenses + quote.profit == quote.premium
@@ -70,9 +66,7 @@ def test_a_higher_retention_never_raises_any_years_insured_loss(
         {
             "ransomware": {
                 "frequency": poisson(lam),
-                "losses": {
-                    "incident_response": {"dist": "lognormal", "mu": float(np.log(median)), "sigma": sigma}
-                },
+                "losses": {"incident_response": {"dist": "lognormal", "mu": float(np.log(median)), "sigma": sigma}},
             }
         }
     )

@@ -56,9 +56,7 @@ def test_either_size_bound_qualifies_under_an_any_test(scheme: SubsidyScheme) ->
 
 
 def test_under_an_all_test_each_bound_must_hold(scheme: SubsidyScheme) -> None:
-    strict = scheme.model_copy(
-        update={"eligibility": scheme.eligibility.model_copy(update={"size_test": "all"})}
-    )
+    strict = scheme.model_copy(update={"eligibility": scheme.eligibility.model_copy(update={"size_test": "all"})})
     big_staff = InsuredFacts(employees=800, revenue=Decimal(10_000_000), industry="logistics")
     result = apply_subsidy(Decimal(10_000), strict, big_staff)
     assert not result.eligible
@@ -78,8 +76,6 @@ def test_a_premium_in_another_currency_is_refused(scheme: SubsidyScheme) -> None
 
 def test_a_scheme_paying_more_than_the_premium_is_invalid(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text(
-        "name: bad\nauthority: x\ncurrency: CNY\nshare: {value: 1.2, source: test}\n", encoding="utf-8"
-    )
+    path.write_text("name: bad\nauthority: x\ncurrency: CNY\nshare: {value: 1.2, source: test}\n", encoding="utf-8")
     with pytest.raises(InvalidInput, match=r"share 1.2 must be in \(0, 1\]"):
         load_scheme(path)

@@ -19,7 +19,7 @@ from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import Coverage, Jurisdiction
 from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model, parse_model
-from cyberins.store.vocab import IncidentState
+from cyberins.model.vocab import IncidentState
 from tests.claims.helpers import INCIDENTS, policy
 
 BI, EXT, IR, PRIV = (

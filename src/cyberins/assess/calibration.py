@@ -355,9 +355,7 @@ class Calibration(BaseModel):
     def industry_group(self, industry: str, section: str) -> tuple[str, IndustryGroup]:
         """The group of a catalog industry: the one naming its id, else the one holding its section."""
         named = [(k, g) for k, g in self.industries.items() if industry in g.industries]
-        return (
-            named[0] if named else next((k, g) for k, g in self.industries.items() if section in g.sections)
-        )
+        return named[0] if named else next((k, g) for k, g in self.industries.items() if section in g.sections)
 
     def fx(self, currency: str) -> float:
         """CNY per unit of `currency`."""

@@ -31,9 +31,7 @@ class CandidateControl:
     name_zh: str
 
 
-def candidate_controls(
-    profile: OrganizationProfile, calibration: Calibration | None = None
-) -> list[CandidateControl]:
+def candidate_controls(profile: OrganizationProfile, calibration: Calibration | None = None) -> list[CandidateControl]:
     """Candidate controls not yet fully in place, with their annual cost for this organisation."""
     cal = calibration or load_calibration()
     questionnaire = load_questionnaire()

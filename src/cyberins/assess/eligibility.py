@@ -160,9 +160,7 @@ def _holds(when: When, p: OrganizationProfile, cal: Calibration) -> bool:
     checks: list[bool] = []
     if when.control_no is not None:
         answer = p.controls.get(when.control_no)
-        checks.append(
-            answer is not None and load_questionnaire().question(when.control_no).score(answer) == 0
-        )
+        checks.append(answer is not None and load_questionnaire().question(when.control_no).score(answer) == 0)
     if when.control_unanswered is not None:
         checks.append(when.control_unanswered not in p.controls)
     if when.mlps_below_required:

@@ -62,9 +62,7 @@ def _event_type(
         + control_factors(et, profile, questionnaire, cal)
     )
     lam = cal.frequency.base[et].value * math.prod(f.frequency for f in factors)
-    severity = build_severity(et, firm, profile.jurisdiction, cal).scaled(
-        math.prod(f.severity for f in factors)
-    )
+    severity = build_severity(et, firm, profile.jurisdiction, cal).scaled(math.prod(f.severity for f in factors))
     dispersion = cal.size.dispersion.at(firm.revenue_cny)
     return EventTypeModel(et, _frequency(lam, dispersion), severity, tuple(factors))
 
@@ -87,11 +85,7 @@ def build_severity(et: EventType, firm: Firm, jurisdiction: Jurisdiction, cal: C
             spec.breach.probability, bc.share_alpha, bc.share_beta, firm.records_held, cal.reference.records,
             bc.records_exponent,
         )  # fmt: skip
-        costs += [
-            _cost(name, c, firm, cal, level, records=True)
-            for name, c in bc.costs.items()
-            if _applies(c, firm)
-        ]
+        costs += [_cost(name, c, firm, cal, level, records=True) for name, c in bc.costs.items() if _applies(c, firm)]
     ransom = None
     insurable = get_catalog().jurisdictions[jurisdiction].ransom_virtual_currency_indemnifiable
     if spec.ransom is not None and insurable:
@@ -132,9 +126,7 @@ def _cost(
     if records:
         # Records-driven: (E / unit)^b is drawn per event; firm size and record mix scale the median.
         bc = cal.breach_costs
-        median *= (
-            firm.records_weight * (min(revenue, bc.revenue_cap_cny) / ref.revenue_cny) ** bc.revenue_exponent
-        )
+        median *= firm.records_weight * (min(revenue, bc.revenue_cap_cny) / ref.revenue_cny) ** bc.revenue_exponent
     median *= (revenue / ref.revenue_cny) ** c.revenue_exponent * (
         firm.employees / ref.employees
     ) ** c.employees_exponent

@@ -77,9 +77,7 @@ def explain(model: RiskModel) -> list[ExplainRow]:
         for f in et.factors:
             m = f.frequency * f.severity
             effect = eal * (1 - 1 / m) if m > 0 else float("-inf")
-            rows.append(
-                ExplainRow(f.name, et.event_type, f.frequency, f.severity, effect, f.source, f.reason)
-            )
+            rows.append(ExplainRow(f.name, et.event_type, f.frequency, f.severity, effect, f.source, f.reason))
     return rows
 
 

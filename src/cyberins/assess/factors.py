@@ -33,9 +33,7 @@ def _factor(name: str, et: EventType, p: Provenance, frequency: float = 1.0, sev
     return Factor(name, et, frequency=frequency, severity=severity, source=source, reason=reason)
 
 
-def calibration_factors(
-    et: EventType, firm: Firm, profile: OrganizationProfile, cal: Calibration
-) -> list[Factor]:
+def calibration_factors(et: EventType, firm: Firm, profile: OrganizationProfile, cal: Calibration) -> list[Factor]:
     """Size (revenue), industry group, records held, online share, 等保 level and past incidents."""
     freq = cal.frequency
     size = cal.size.frequency
@@ -79,15 +77,11 @@ def exposure_factors(et: EventType, profile: OrganizationProfile, cal: Calibrati
     services = len(set(seen.risky_services))
     if services:
         n = min(services, x.max_counted.value)
-        out.append(
-            _factor("exposure:risky_services", et, x.risky_service, frequency=x.risky_service.value**n)
-        )
+        out.append(_factor("exposure:risky_services", et, x.risky_service, frequency=x.risky_service.value**n))
     kev = min(len(seen.kev_unremediated), x.max_counted.value)
     if kev:
         out.append(
-            _factor(
-                "exposure:kev_unremediated", et, x.kev_unremediated, frequency=x.kev_unremediated.value**kev
-            )
+            _factor("exposure:kev_unremediated", et, x.kev_unremediated, frequency=x.kev_unremediated.value**kev)
         )
     other = sum(1 for v in seen.vulnerabilities if not v.kev and not v.remediated)
     if other:

@@ -44,19 +44,14 @@ class Firm:
             hourly = float(profile.hourly_gross_profit) * fx
         else:
             margin = (
-                float(profile.gross_profit_margin)
-                if profile.gross_profit_margin is not None
-                else group.gross_margin
+                float(profile.gross_profit_margin) if profile.gross_profit_margin is not None else group.gross_margin
             )
             hourly = revenue_cny * margin / cal.reference.hours_per_year
         counts = profile.records.by_category()
         weights = cal.breach_costs.weights
         staff = profile.employees * cal.breach_costs.employee_records
         held = sum(counts.values()) + staff
-        weighted = (
-            sum(weights[c] * n for c, n in counts.items())
-            + weights[RecordCategory.PERSONAL_INFORMATION] * staff
-        )
+        weighted = sum(weights[c] * n for c, n in counts.items()) + weights[RecordCategory.PERSONAL_INFORMATION] * staff
         rtos = [s.rto_hours for s in profile.critical_systems]
         return cls(
             revenue_cny=revenue_cny,

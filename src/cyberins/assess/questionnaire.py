@@ -111,9 +111,7 @@ class Question(Provenance):
             raise ValueError(f"give each event type one effect (frequency and severity together): {', '.join(twice)}")
         unknown = [a for a in self.gbt22239 if a not in GBT22239_AREAS]
         if unknown:
-            raise ValueError(
-                f"unknown GB/T 22239-2019 area {unknown[0]!r}; use one of {', '.join(GBT22239_AREAS)}"
-            )
+            raise ValueError(f"unknown GB/T 22239-2019 area {unknown[0]!r}; use one of {', '.join(GBT22239_AREAS)}")
         return self
 
     def score(self, answer: Answer) -> float:

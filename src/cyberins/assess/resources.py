@@ -28,9 +28,7 @@ M = TypeVar("M", bound=BaseModel)
 def packaged(model: type[M], name: str) -> M:
     """Read and validate one of the package's data files (`cyberins/assess/data/NAME`)."""
     path = resources.files("cyberins.assess").joinpath("data", name)
-    return parse_model(
-        model, yaml.safe_load(path.read_text(encoding="utf-8")), f"cyberins/assess/data/{name}"
-    )
+    return parse_model(model, yaml.safe_load(path.read_text(encoding="utf-8")), f"cyberins/assess/data/{name}")
 
 
 @functools.cache

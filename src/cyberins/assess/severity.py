@@ -114,12 +114,7 @@ class Ransom:
     settlement_ratio: float
 
     def mean_paid(self) -> float:
-        return (
-            self.probability
-            * self.paid_probability
-            * self.settlement_ratio
-            * math.exp(self.mu + self.sigma**2 / 2)
-        )
+        return self.probability * self.paid_probability * self.settlement_ratio * math.exp(self.mu + self.sigma**2 / 2)
 
 
 @dataclass(frozen=True)

@@ -61,11 +61,7 @@ def profile(spec: dict[str, Any]) -> OrganizationProfile:
 
 def reference_policy(limit: int, retention: int, currency: str = "USD") -> Policy:
     """Every first-party and the usual liability coverages, one limit and one retention each, BI 8h/180d."""
-    covered = [
-        c
-        for c in Coverage
-        if c not in (Coverage.CYBER_PHYSICAL_DAMAGE, Coverage.OUTSOURCED_PROVIDER_LIABILITY)
-    ]
+    covered = [c for c in Coverage if c not in (Coverage.CYBER_PHYSICAL_DAMAGE, Coverage.OUTSOURCED_PROVIDER_LIABILITY)]
     terms: dict[str, Any] = {c.value: {"sublimit": limit, "retention": retention} for c in covered}
     for bi in (Coverage.BUSINESS_INTERRUPTION, Coverage.DEPENDENT_BUSINESS_INTERRUPTION):
         terms[bi.value] |= {"waiting_period_hours": 8, "indemnity_period_days": 180}
@@ -139,14 +135,10 @@ class Book:
     claims: tuple[tuple[Claims, ...], ...]
 
     def claim_rate(self, types: tuple[EventType, ...] = tuple(EventType)) -> float:
-        return float(
-            np.mean([sum(c.claim_rate for c in one if c.event_type in types) for one in self.claims])
-        )
+        return float(np.mean([sum(c.claim_rate for c in one if c.event_type in types) for one in self.claims]))
 
     def mean_claim(self, types: tuple[EventType, ...] = tuple(EventType)) -> float:
-        paid = np.mean(
-            [sum(c.claim_rate * c.mean_claim for c in one if c.event_type in types) for one in self.claims]
-        )
+        paid = np.mean([sum(c.claim_rate * c.mean_claim for c in one if c.event_type in types) for one in self.claims])
         return float(paid / max(self.claim_rate(types), 1e-12))
 
     def share(self, field: str) -> float:
@@ -185,9 +177,7 @@ def book(models: list[RiskModel], policy: Policy, events: int, seed: int) -> Boo
 
 def annual_claim_frequency(models: list[RiskModel], policy: Policy, years: int, seed: int) -> float:
     """Share of simulated policy years with a paid claim, averaged over the book (uses `simulate`)."""
-    return float(
-        np.mean([(simulate(m, policy, years, seed + i).ylt.insured > 0).mean() for i, m in enumerate(models)])
-    )
+    return float(np.mean([(simulate(m, policy, years, seed + i).ylt.insured > 0).mean() for i, m in enumerate(models)]))
 
 
 def sme_models() -> list[RiskModel]:

@@ -92,12 +92,8 @@ def run_checks(years: int, events: int, seed: int) -> list[Check]:
     downtime_days = rw.outage.mean_downtime() / 24
     mid = _severity(assess(profile(MID_RANSOMWARE)), RW).mean()
     pib = EventType.PERSONAL_INFORMATION_BREACH
-    big = _severity(
-        assess(profile({**MID_RANSOMWARE, "annual_revenue": 1_500_000_000, "employees": 8000})), pib
-    )
-    huge = _severity(
-        assess(profile({**MID_RANSOMWARE, "annual_revenue": 10_000_000_000, "employees": 50000})), pib
-    )
+    big = _severity(assess(profile({**MID_RANSOMWARE, "annual_revenue": 1_500_000_000, "employees": 8000})), pib)
+    huge = _severity(assess(profile({**MID_RANSOMWARE, "annual_revenue": 10_000_000_000, "employees": 50000})), pib)
     values = {
         "sme_claim_frequency": 100 * freq,
         "sme_mean_claim": sme.mean_claim() / 1e3,

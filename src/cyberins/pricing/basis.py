@@ -70,9 +70,7 @@ class RiskLoad(_Frozen):
     def _ranges(self) -> RiskLoad:
         if str(float(self.capital_level.value)) not in {str(q) for q in LEVELS}:
             levels = ", ".join(str(q) for q in LEVELS)
-            raise ValueError(
-                f"capital_level {self.capital_level.value} is not one of the levels {levels} (rule 13)"
-            )
+            raise ValueError(f"capital_level {self.capital_level.value} is not one of the levels {levels} (rule 13)")
         # A rate above 1 would make the premium fall as expected loss rises (premium ∝ (1 − r)·EL + r·TVaR).
         if not 0 <= self.cost_of_capital_rate.value <= 1:
             raise ValueError(f"cost_of_capital_rate {self.cost_of_capital_rate.value} is outside [0, 1]")

@@ -89,9 +89,7 @@ def technical_premium(result: SimulationResult, policy: Policy, basis: PricingBa
     """
     require_currency(result.currency, policy, "the simulation")
     if not result.has_policy:
-        raise InvalidInput.one(
-            "policy", "the simulation ran without a policy: simulate the model under it first"
-        )
+        raise InvalidInput.one("policy", "the simulation ran without a policy: simulate the model under it first")
     coverage_loss = {c: result.by_coverage.get(c, (0.0, 0.0))[1] for c in policy.coverages}
     return premium_from_measures(result.insured(), coverage_loss, policy, basis)
 

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cyberins.model.vocab import PROVIDER_KINDS, OrgKind, Role
 from cyberins.services.errors import Forbidden
 from cyberins.store.repos.aggregates import PartyScope
-from cyberins.store.vocab import PROVIDER_KINDS, OrgKind, Role
 
 
 @dataclass(frozen=True)

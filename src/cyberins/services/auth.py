@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
+from cyberins.model.vocab import OrgKind, Role
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
@@ -22,7 +23,6 @@ from cyberins.services.uow import unit_of_work
 from cyberins.settings import Settings
 from cyberins.store.models import ApiKey, Organization, User
 from cyberins.store.repos import parties as repo
-from cyberins.store.vocab import OrgKind, Role
 
 ALGORITHM = "HS256"
 API_KEY_PREFIX = "cyk"

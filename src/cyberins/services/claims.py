@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from cyberins.model.errors import InvalidInput
 from cyberins.model.policy import Policy
+from cyberins.model.vocab import IncidentState, OrgKind, RelationshipKind
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, scope_for
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
@@ -28,7 +29,6 @@ from cyberins.store.models import Incident
 from cyberins.store.repos import lifecycle as repo
 from cyberins.store.repos import parties as party_repo
 from cyberins.store.repos.aggregates import Page
-from cyberins.store.vocab import IncidentState, OrgKind, RelationshipKind
 
 C = IncidentState
 

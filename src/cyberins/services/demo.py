@@ -22,13 +22,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from cyberins.model.loading import read_document
+from cyberins.model.vocab import OrgKind, RelationshipKind, Role
 from cyberins.services import claims, marketplace, parties, policies, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.clock import FixedClock
 from cyberins.store.models import Organization
 from cyberins.store.repos import lifecycle as lifecycle_repo
 from cyberins.store.repos import parties as party_repo
-from cyberins.store.vocab import OrgKind, RelationshipKind, Role
 
 INSURER = "Example Cyber Insurance Co., Ltd."
 BROKER_EAST = "Example East Risk Brokers Ltd."

@@ -8,12 +8,12 @@ from pydantic import ValidationError
 
 from cyberins.model.loading import problems_from
 from cyberins.model.policy import Policy
+from cyberins.model.vocab import PolicyState
 from cyberins.services.access import Action, Principal, require
 from cyberins.services.errors import NotFound
 from cyberins.services.queue import JobHandle, JobQueue
 from cyberins.store.db import make_engine, session_factory
 from cyberins.store.repos import lifecycle as repo
-from cyberins.store.vocab import PolicyState
 
 
 def revalidate_active_policies(database_url: str, insurer_org_id: str | None = None) -> dict[str, Any]:

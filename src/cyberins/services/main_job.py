@@ -33,6 +33,7 @@ from cyberins.model.ids import Coverage
 from cyberins.model.incident import Incident as Findings
 from cyberins.model.loading import parse_model
 from cyberins.model.policy import Insured, Policy
+from cyberins.model.vocab import IncidentState, OrgKind, Role
 from cyberins.services import adjusting, assessment, audit, claims, parties, payments, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.audit import ChainReport
@@ -41,7 +42,6 @@ from cyberins.services.demo import BROKER_EAST, INSURER, RESPONDER
 from cyberins.services.errors import Conflict
 from cyberins.store import make_engine, session_factory, upgrade
 from cyberins.store.models import Incident, PolicyRecord, Submission
-from cyberins.store.vocab import IncidentState, OrgKind, Role
 from cyberins.underwriting import QuoteOptions, UnderwritingResult, underwrite
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from cyberins.assess import load_questionnaire
 from cyberins.model.errors import InvalidInput
+from cyberins.model.vocab import OrgKind
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
@@ -23,7 +24,6 @@ from cyberins.store.models import ServiceOffer, ServiceSubscription
 from cyberins.store.repos import lifecycle as repo
 from cyberins.store.repos import parties as parties_repo
 from cyberins.store.repos.aggregates import Page, PartyScope
-from cyberins.store.vocab import OrgKind
 
 EVERYONE = PartyScope((), "", unrestricted=True)
 

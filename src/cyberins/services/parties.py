@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from cyberins.model.errors import InvalidInput
+from cyberins.model.vocab import PROVIDER_KINDS, OrgKind, RelationshipKind, Role
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require
 from cyberins.services.auth import hash_password
@@ -15,7 +16,6 @@ from cyberins.services.uow import unit_of_work
 from cyberins.store.models import Organization, Relationship, User
 from cyberins.store.repos import parties as repo
 from cyberins.store.repos.aggregates import Page, PartyScope
-from cyberins.store.vocab import PROVIDER_KINDS, OrgKind, RelationshipKind, Role
 
 MIN_PASSWORD_LENGTH = 12
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from cyberins.model.errors import InvalidInput
+from cyberins.model.vocab import IncidentState
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, scope_for
 from cyberins.services.claims import CLAIM_MACHINE
@@ -17,7 +18,6 @@ from cyberins.store.models import Payment
 from cyberins.store.repos import idempotency as keys
 from cyberins.store.repos import lifecycle as repo
 from cyberins.store.repos.aggregates import Page
-from cyberins.store.vocab import IncidentState
 
 
 def check_key(key: str) -> str:

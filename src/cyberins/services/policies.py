@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import parse_model
 from cyberins.model.policy import Policy
+from cyberins.model.vocab import OrgKind, PolicyState, RelationshipKind
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require, scope_for
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
@@ -28,7 +29,6 @@ from cyberins.store.models import PolicyRecord
 from cyberins.store.repos import lifecycle as repo
 from cyberins.store.repos import parties as party_repo
 from cyberins.store.repos.aggregates import Page
-from cyberins.store.vocab import OrgKind, PolicyState, RelationshipKind
 
 P = PolicyState
 

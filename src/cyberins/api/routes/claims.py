@@ -19,8 +19,8 @@ from cyberins.api.schemas.claims import (
     PaymentPublic,
 )
 from cyberins.api.schemas.common import ERROR_RESPONSES, Page, page_of
+from cyberins.model.vocab import IncidentState
 from cyberins.services import adjusting, claims, idempotency, payments
-from cyberins.store.vocab import IncidentState
 
 router = APIRouter(responses=ERROR_RESPONSES)
 

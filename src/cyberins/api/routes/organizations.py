@@ -17,8 +17,8 @@ from cyberins.api.schemas.parties import (
     UserCreate,
     UserPublic,
 )
+from cyberins.model.vocab import OrgKind
 from cyberins.services import auth, parties
-from cyberins.store.vocab import OrgKind
 
 router = APIRouter(responses=ERROR_RESPONSES)
 

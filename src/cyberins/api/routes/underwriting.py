@@ -21,8 +21,8 @@ from cyberins.api.schemas.underwriting import (
     SubmissionPublic,
     SubmissionQuote,
 )
+from cyberins.model.vocab import PolicyState, SubmissionState
 from cyberins.services import assessment, idempotency, policies, underwriting
-from cyberins.store.vocab import PolicyState, SubmissionState
 
 router = APIRouter(responses=ERROR_RESPONSES)
 

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 
 from cyberins.api.schemas.common import In, MomentIn, MoneyIn, MoneyText, Out, Version
 from cyberins.api.schemas.underwriting import Currency
-from cyberins.store.vocab import IncidentState
+from cyberins.model.vocab import IncidentState
 
 
 class IncidentCreate(In):

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from cyberins.api.schemas.common import In, Out
-from cyberins.store.vocab import OrgKind, Role
+from cyberins.model.vocab import OrgKind, Role
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Password = Annotated[str, Field(min_length=12, max_length=200)]

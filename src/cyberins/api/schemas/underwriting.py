@@ -8,8 +8,8 @@ from typing import Annotated, Any, ClassVar
 from pydantic import ConfigDict, Field
 
 from cyberins.api.schemas.common import DateIn, In, MoneyIn, MoneyText, Out, Version
+from cyberins.model.vocab import PolicyState, SubmissionState
 from cyberins.services.assessment import MAX_YEARS, MIN_YEARS
-from cyberins.store.vocab import PolicyState, SubmissionState
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["CNY"])]
 

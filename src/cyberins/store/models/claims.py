@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from cyberins.model.vocab import IncidentState
 from cyberins.store.base import Base, Timestamps, one_of, utcnow
 from cyberins.store.types import Document, Money, UtcDateTime, new_id
-from cyberins.store.vocab import IncidentState
 
 
 class Incident(Timestamps, Base):

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from cyberins.model.vocab import OrgKind, RelationshipKind, Role
 from cyberins.store.base import Base, one_of, utcnow
 from cyberins.store.types import UtcDateTime, new_id
-from cyberins.store.vocab import OrgKind, RelationshipKind, Role
 
 
 class Organization(Base):

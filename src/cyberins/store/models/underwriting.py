@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from cyberins.model.vocab import PolicyState, SubmissionState
 from cyberins.store.base import Base, Timestamps, one_of
 from cyberins.store.types import Document, Money, new_id
-from cyberins.store.vocab import PolicyState, SubmissionState
 
 
 class Submission(Timestamps, Base):

@@ -1,7 +1,7 @@
-"""Ids of the platform's parties, roles and lifecycle states, as stored in the database.
+"""Ids of the platform's parties, roles and lifecycle states.
 
-They live in the store because its columns are checked against them; the services own the rules
-(which transitions exist, who may take them) built on top.
+They are shared vocabulary: the store checks its columns against them, the API's schemas and the
+services name them; the services own the rules (which transitions exist, who may take them).
 """
 
 from __future__ import annotations
