@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cyberins.assess import load_profile
+from cyberins.catalog import get_catalog
 from cyberins.claims import adjust_claim
 from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model
@@ -29,11 +31,77 @@ def result():  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_page_has_every_section_and_its_charts(result, lang: str) -> None:  # type: ignore[no-untyped-def]
     page = render_quote_html(result, lang)  # type: ignore[arg-type]
-    for section in ("summary", "eligibility", "model", "premium", "grid", "adequacy", "controls"):
-        assert f'<section id="{section}">' in page
+    sections = ("summary", "model", "premium", "grid", "adequacy", "controls", "appendix-rules", "appendix-factors")
+    for section in sections:
+        assert f'<section id="{section}"' in page
     assert page.count("<svg") == 5  # LEC, by event type, by coverage, limit adequacy, controls
     assert ("损失超越曲线" if lang == "zh" else "Loss exceedance") in page
     assert str(result.premium.premium.quantize(1)) in page.replace(",", "")
+
+
+def _text(html: str) -> str:
+    """The words a reader sees: no charts (their glyphs are paths), no tags."""
+    body = re.sub(r"<svg.*?</svg>", " ", html[max(html.find("<body>"), 0) :], flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+def _first_page(html: str) -> str:
+    return _text(html[: html.index('<section id="model"')])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_one_answers_the_insureds_questions(result, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """Who, for when, the cover schedule (every coverage with its sublimit, retention, waiting and indemnity
+    period), the premium, the eligibility decision with what to fix, and the controls ranked by net benefit."""
+    policy, cat = result.policy, get_catalog()
+    page = _first_page(render_quote_html(result, lang))
+    assert (result.profile.name_zh if lang == "zh" else result.profile.name) in page
+    first = page.replace(",", "")
+    assert policy.period.start.isoformat() in first and policy.period.end.isoformat() in first
+    for cov, terms in policy.coverages.items():
+        row = first[first.index(cat.label(f"coverage:{cov}", lang)) :]
+        row = row[: row.index("\n")]  # the coverage's table row is one line of the page source
+        assert f"{terms.sublimit:.2f}" in row and f"{terms.retention:.2f}" in row
+        if terms.waiting_period_hours is not None:
+            assert f"{terms.waiting_period_hours.normalize():f} {'小时' if lang == 'zh' else 'hours'}" in row
+        if terms.indemnity_period_days is not None:
+            assert f"{terms.indemnity_period_days.normalize():f} {'天' if lang == 'zh' else 'days'}" in row
+    assert f"{policy.aggregate_limit:.2f}" in first
+    assert f"{result.premium.premium:.2f}" in first  # the indicative premium of the declined SME
+    assert result.remediated is not None and f"{result.remediated.premium.premium:.2f}" in first
+    assert ("拒保" if lang == "zh" else "decline") in first
+    # what to fix first: the three controls with the best net benefit, best first
+    assert result.controls is not None
+    best = sorted(result.controls.ranked, key=lambda c: -c.net_benefit)[:3]
+    nets = [first.index(f"{c.net_benefit:.2f}") for c in best]
+    assert nets == sorted(nets)
+
+
+def test_the_wordings_own_row_carries_the_headline_premium(result) -> None:  # type: ignore[no-untyped-def]
+    """The grid's options give every coverage one retention; the wording itself is a row of its own, with the
+    headline premium, so no figure on the page contradicts another."""
+    page = render_quote_html(result, "en")
+    grid = _text(page[page.index('<section id="grid"') : page.index('<section id="adequacy"')]).replace(",", "")
+    row = grid[grid.index("This wording") :].split("\n")[0]
+    assert f"{result.premium.premium:.2f}" in row
+    assert f"{result.premium.expected_loss:.2f}" in row
+
+
+def test_a_zh_report_has_no_english_words_and_an_en_report_no_chinese(result) -> None:  # type: ignore[no-untyped-def]
+    """Beside names and codes (the policy number, currency codes, acronyms such as RDP or EDR, a file path)
+    and the cited sources' own titles, each report speaks one language."""
+    zh = _text(re.sub(r'<ol class="small">.*?</ol>', " ", render_quote_html(result, "zh"), flags=re.S))
+    words = set(re.findall(r"[A-Za-z][A-Za-z./_-]*", zh.replace(result.policy.policy_number, " ")))
+    assert {w for w in words if not (w.isupper() or w in {"DDoS", "RDP/VPN", "docs/risk-model.md"})} == set()
+    en = _text(re.sub(r'<ol class="small">.*?</ol>', " ", render_quote_html(result, "en"), flags=re.S))
+    assert re.findall(r"[\u4e00-\u9fff]+", en) == []
+
+
+def test_chart_axes_count_money_in_the_readers_units() -> None:
+    from cyberins.report.charts import _money_axis
+
+    assert _money_axis("zh")(4_000_000, 0) == "400万" and _money_axis("zh")(2e8, 0) == "2亿"
+    assert _money_axis("en")(4_000_000, 0) == "4M"
 
 
 def _png_pages(pdf: bytes, tmp_path: Path) -> list[Path]:

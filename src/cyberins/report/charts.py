@@ -10,9 +10,10 @@ import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import matplotlib
+from babel.numbers import format_compact_decimal, get_currency_name
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -45,14 +46,30 @@ def _svg(fig: Figure) -> str:
     return buf.getvalue()
 
 
-def _money_axis(value: float, _pos: int) -> str:
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"{value / size:g}{suffix}"
-    return f"{value:g}"
+Lang = Literal["zh", "en"]
+_LOCALE = {"zh": "zh_CN", "en": "en"}
 
 
-def exceedance_svg(curves: Sequence[Curve], *, title: str, currency: str, x_label: str, y_label: str) -> str:
+def _money_axis(lang: Lang) -> FuncFormatter:
+    """Axis ticks in the reader's units: 万 and 亿 in Chinese, K, M and B in English (CLDR compact forms)."""
+    locale = _LOCALE[lang]
+    return FuncFormatter(
+        lambda value, _pos: format_compact_decimal(value, format_type="short", locale=locale, fraction_digits=1)
+    )
+
+
+def _unit(currency: str, lang: Lang) -> str:
+    """The axis unit: the currency's name in Chinese (人民币), its ISO code in English."""
+    return get_currency_name(currency, locale="zh_CN") if lang == "zh" else currency
+
+
+def _in_unit(label: str, unit: str, lang: Lang) -> str:
+    return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
+
+
+def exceedance_svg(
+    curves: Sequence[Curve], *, title: str, currency: str, x_label: str, y_label: str, lang: Lang
+) -> str:
     """Loss against return period (log scale): the loss exceeded once in T years on average."""
     with matplotlib.rc_context(_style()):
         fig = Figure(figsize=(6.4, 3.6))
@@ -71,8 +88,8 @@ def exceedance_svg(curves: Sequence[Curve], *, title: str, currency: str, x_labe
             )
         ax.set_xscale("log")
         ax.set_xlabel(x_label)
-        ax.set_ylabel(f"{y_label} ({currency})")
-        ax.yaxis.set_major_formatter(FuncFormatter(_money_axis))
+        ax.set_ylabel(_in_unit(y_label, _unit(currency, lang), lang))
+        ax.yaxis.set_major_formatter(_money_axis(lang))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
         ax.set_title(title)
         ax.grid(True, which="both", alpha=0.25)
@@ -80,15 +97,17 @@ def exceedance_svg(curves: Sequence[Curve], *, title: str, currency: str, x_labe
         return _svg(fig)
 
 
-def bars_svg(items: Sequence[tuple[str, float]], *, title: str, currency: str, colour: str = "#1f3b73") -> str:
+def bars_svg(
+    items: Sequence[tuple[str, float]], *, title: str, currency: str, lang: Lang, colour: str = "#1f3b73"
+) -> str:
     """Horizontal bars, largest on top (contributions, returns on security investments)."""
     ordered = sorted(items, key=lambda kv: kv[1])
     with matplotlib.rc_context(_style()):
         fig = Figure(figsize=(6.4, 0.45 * max(len(ordered), 2) + 0.8))
         ax = fig.add_subplot()
         ax.barh([k for k, _ in ordered], [v for _, v in ordered], color=colour)
-        ax.xaxis.set_major_formatter(FuncFormatter(_money_axis))
-        ax.set_xlabel(currency)
+        ax.xaxis.set_major_formatter(_money_axis(lang))
+        ax.set_xlabel(_unit(currency, lang))
         ax.set_title(title)
         ax.grid(True, axis="x", alpha=0.25)
         return _svg(fig)

@@ -1,11 +1,22 @@
-"""The assessment and quote report (评估与报价报告): numbers from `underwrite`, pictures from `charts`."""
+"""The assessment and quote report (评估与报价报告): numbers from `underwrite`, pictures from `charts`.
+
+Page 1 answers an insured's questions: who is covered, for when, under which cover schedule, at what premium,
+whether it can be bound (and what to fix first if not), and which security investments pay. The detail
+follows; the model's factors, with readable citations, close the report as appendices.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
-from cyberins.assess import Outcome, outcome_label
+from cyberins.assess import Outcome, load_questionnaire, outcome_label
+from cyberins.assess.explain import factor_label
+from cyberins.assess.resources import load_calibration
 from cyberins.catalog import get_catalog
+from cyberins.model.policy import Policy
+from cyberins.quant.metrics import exceedance
 from cyberins.report.charts import Curve, bars_svg, exceedance_svg
 from cyberins.report.render import render
 from cyberins.underwriting import UnderwritingResult
@@ -20,17 +31,127 @@ WORDS: dict[str, dict[str, str]] = {
     "gross": {"zh": "毛损失", "en": "Gross"},
     "insured": {"zh": "保险赔付", "en": "Insured"},
     "retained": {"zh": "自留（推荐方案）", "en": "Retained (recommended cover)"},
-    "retained_now": {"zh": "自留（当前方案）", "en": "Retained (this wording)"},
+    "retained_now": {"zh": "自留（本保单条款）", "en": "Retained (this wording)"},
     "tolerance": {"zh": "风险容忍度", "en": "Risk tolerance"},
     "adequacy_title": {"zh": "限额充足性", "en": "Limit adequacy"},
     "by_event": {"zh": "各事件类型年均毛损失", "en": "Expected gross loss by event type"},
     "by_coverage": {"zh": "各保障年均赔付", "en": "Expected insured loss by coverage"},
     "controls": {"zh": "安全投入净收益（每年）", "en": "Net annual benefit of security controls"},
+    "assumption": {"zh": "假设（可由用户覆盖）", "en": "assumption (a user may override it)"},
+    "hours": {"zh": "{n} 小时", "en": "{n} hours"},
+    "days": {"zh": "{n} 天", "en": "{n} days"},
 }
 
 
 def _w(key: str, lang: Lang) -> str:
     return WORDS[key][lang]
+
+
+def _number(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One coverage of the cover schedule, as the insured reads it."""
+
+    coverage: str
+    sublimit: Decimal
+    retention: Decimal
+    each_claim_limit: Decimal | None
+    coinsurance: str | None
+    waiting: str | None
+    indemnity: str | None
+
+
+def cover_schedule(policy: Policy, lang: Lang) -> list[ScheduleRow]:
+    """The wording's coverages with their sublimit, retention, waiting and indemnity periods."""
+    cat = get_catalog()
+    rows = []
+    for cov, t in policy.coverages.items():
+        rows.append(
+            ScheduleRow(
+                coverage=cat.label(f"coverage:{cov}", lang),
+                sublimit=t.sublimit,
+                retention=t.retention,
+                each_claim_limit=t.each_claim_limit,
+                coinsurance=f"{_number(t.coinsurance * 100)}%" if t.coinsurance else None,
+                waiting=None
+                if t.waiting_period_hours is None
+                else _w("hours", lang).format(n=_number(t.waiting_period_hours)),
+                indemnity=None
+                if t.indemnity_period_days is None
+                else _w("days", lang).format(n=_number(t.indemnity_period_days)),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class FactorRow:
+    label: str
+    frequency: float
+    severity: float
+    effect: float
+    refs: list[int]  # numbers into the reference list; empty: an assumption
+
+
+@dataclass(frozen=True)
+class Reference:
+    number: int
+    text: str
+
+
+def factor_appendix(r: UnderwritingResult, lang: Lang) -> tuple[list[tuple[str, list[FactorRow]]], list[Reference]]:
+    """The model's factors grouped by event type under readable labels, and the sources they cite, numbered."""
+    cat, sources = get_catalog(), {s.id: s for s in load_calibration().sources}
+    numbers: dict[str, int] = {}
+    groups: dict[str, list[FactorRow]] = {}
+    for f in r.factors:
+        ids = [] if f.source == "assumption" else [s.strip() for s in f.source.split(",")]
+        refs = [numbers.setdefault(i, len(numbers) + 1) for i in ids]
+        row = FactorRow(factor_label(f.factor, lang), f.frequency, f.severity, f.effect, refs)
+        groups.setdefault(cat.label(f.event_type, lang), []).append(row)
+    refs_out = []
+    for ident, n in numbers.items():
+        s = sources.get(ident)
+        text = ident if s is None else ", ".join(str(x) for x in (s.publisher, s.title, s.year) if x)
+        refs_out.append(Reference(n, text))
+    return list(groups.items()), refs_out
+
+
+@dataclass(frozen=True)
+class FixFirst:
+    """A control as page 1 shows it: what it costs and saves the insured a year, and its net."""
+
+    names: str
+    annual_cost: Decimal
+    saving: Decimal
+    net_benefit: Decimal
+    standard_error: Decimal | None  # of the saving and of the net alike: the cost is not simulated
+
+
+def fix_first(r: UnderwritingResult, lang: Lang, count: int = 3) -> list[FixFirst]:
+    """The controls that leave the insured best off, by net benefit a year (saving less cost)."""
+    if r.controls is None:
+        return []
+    best = sorted(r.controls.ranked, key=lambda c: (-c.net_benefit, sorted(c.controls)))[:count]
+    return [
+        FixFirst(
+            _control_names(sorted(c.controls), lang),
+            c.annual_cost,
+            c.retained_loss_drop + c.premium_drop,
+            c.net_benefit,
+            c.net_benefit_se,
+        )
+        for c in best
+    ]
+
+
+def _control_names(controls: list[str], lang: Lang) -> str:
+    questions = load_questionnaire()
+    names = [questions.question(c).name.in_lang(lang) if c in questions.ids else c for c in sorted(controls)]
+    return ("、" if lang == "zh" else ", ").join(names)
 
 
 def charts(r: UnderwritingResult, lang: Lang) -> dict[str, str]:
@@ -46,55 +167,80 @@ def charts(r: UnderwritingResult, lang: Lang) -> dict[str, str]:
             currency=currency,
             x_label=_w("rp", lang),
             y_label=_w("annual_loss", lang),
+            lang=lang,
         ),
         "by_event": bars_svg(
             [(cat.label(et, lang), g) for et, (g, _i) in r.simulation.by_event_type.items() if g > 0],
             title=_w("by_event", lang),
             currency=currency,
+            lang=lang,
         ),
         "by_coverage": bars_svg(
             [(cat.label(c, lang), i) for c, (_g, i) in r.simulation.by_coverage.items() if i > 0],
             title=_w("by_coverage", lang),
             currency=currency,
             colour="#2a9d8f",
+            lang=lang,
         ),
     }
     if r.adequacy is not None:
-        current = r.grid.cell(r.policy.aggregate_limit, max(t.retention for t in r.policy.coverages.values()))
-        curves = [Curve(_w("gross", lang), r.grid.rows[0].gross_aep, "gross")]
-        if current is not None:
-            curves.append(Curve(_w("retained_now", lang), current.retained_aep, "insured"))
+        # the wording's own retained loss (its several retentions), not a grid cell's single retention
+        retained_now = exceedance(r.simulation.ylt.gross - r.simulation.ylt.insured)
+        curves = [
+            Curve(_w("gross", lang), r.grid.rows[0].gross_aep, "gross"),
+            Curve(_w("retained_now", lang), [(p[0], p[1]) for p in retained_now], "insured"),
+        ]
         if r.adequacy.recommended is not None:
             curves.append(Curve(_w("retained", lang), r.adequacy.recommended.retained_aep, "retained"))
         curves.append(Curve(_w("tolerance", lang), r.adequacy.tolerance.curve(), "tolerance"))
         out["adequacy"] = exceedance_svg(
             curves, title=_w("adequacy_title", lang), currency=currency, x_label=_w("rp", lang),
-            y_label=_w("annual_loss", lang),
+            y_label=_w("annual_loss", lang), lang=lang,
         )  # fmt: skip
     if r.controls is not None:
         out["controls"] = bars_svg(
-            [(", ".join(sorted(c.controls)), float(c.net_benefit)) for c in r.controls.ranked],
+            [(_control_names(sorted(c.controls), lang), float(c.net_benefit)) for c in r.controls.ranked],
             title=_w("controls", lang),
             currency=currency,
             colour="#e76f51",
+            lang=lang,
         )
     return out
 
 
 def render_quote_html(r: UnderwritingResult, lang: Lang = "zh") -> str:
-    """The report page: summary, eligibility, the loss model and its factors, premium, grid, limit adequacy,
-    the ranked security investments and the subsidy, each with its picture."""
+    """The report page: a one-page summary (cover schedule, premium, eligibility and what to fix, the controls
+    that pay first), then the loss model, premium, options, limit adequacy, controls and subsidy, and the
+    eligibility rules and model factors as appendices."""
     cat = get_catalog()
     doc = quote_document(r)
+    groups, references = factor_appendix(r, lang)
+    insured = r.simulation.insured()
     return render(
         "quote.html.j2",
         {
             "lang": lang,
             "doc": doc,
+            "policy": r.policy,
+            "schedule": cover_schedule(r.policy, lang),
+            "wording": {
+                "retained": insured_retained(r),
+                "tvar": insured.tvar.get("0.995"),
+            },
+            "fix_first": fix_first(r, lang),
+            "factor_groups": groups,
+            "references": references,
+            "assumption": _w("assumption", lang),
             "charts": charts(r, lang),
             "label": lambda ident: cat.label(ident, lang),
             "coverage_label": lambda ident: cat.label(f"coverage:{ident}", lang),
+            "control_names": lambda ids: _control_names(list(ids), lang),
             "outcome_label": lambda outcome: outcome_label(Outcome(outcome), lang),
             "catalog_version": cat.version,
         },
     )
+
+
+def insured_retained(r: UnderwritingResult) -> float:
+    """The expected loss the insured keeps under the wording itself: gross less what the policy pays."""
+    return float((r.simulation.ylt.gross - r.simulation.ylt.insured).mean())
