@@ -9,12 +9,12 @@ import sys
 from tests.conftest import ROOT
 
 
-def cyberins(*args: str) -> subprocess.CompletedProcess[str]:
+def cyberins(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "cyberins", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=300,
-        env={**os.environ, "COLUMNS": "160"},  # a wide terminal, so table cells are not wrapped
+        env={**os.environ, "COLUMNS": "160", **(env or {})},  # a wide terminal, so table cells are not wrapped
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.cli.helpers import cyberins
@@ -51,6 +52,19 @@ def test_whatif_adds_controls_and_prices_the_difference() -> None:
     doc = json.loads(r.stdout)
     assert doc["controls"] == ["edr", "mfa"]
     assert float(doc["expected_gross_loss"]["after"]) < float(doc["expected_gross_loss"]["before"])
+
+
+def test_whatif_speaks_the_readers_language_and_cyberins_lang_sets_it() -> None:
+    """zh by default, with the controls by their questionnaire names and no English word; `CYBERINS_LANG=en`
+    switches it (as every command's --lang) without the option."""
+    args = ("whatif", PROFILE, "--policy", POLICY, "--add-control", "mfa", "--years", "3000")
+    zh = cyberins(*args)
+    assert zh.returncode == 0, zh.stderr
+    assert "多因素认证" in zh.stdout and "净收益" in zh.stdout and " ± " in zh.stdout
+    assert re.findall(r"[A-Za-z]{2,}", zh.stdout) == []
+    en = cyberins(*args, env={"CYBERINS_LANG": "en"})
+    assert en.returncode == 0, en.stderr
+    assert "net benefit" in en.stdout and re.findall(r"[\u4e00-\u9fff]", en.stdout) == []
 
 
 def test_whatif_refuses_an_unknown_control() -> None:

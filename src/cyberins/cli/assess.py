@@ -17,13 +17,14 @@ from cyberins.assess import ExplainRow, check_eligibility, factor_label, summary
 from cyberins.assess import explain as explain_rows
 from cyberins.assess.loader import load_profile, load_risk_model
 from cyberins.assess.uninsured import uninsured
+from cyberins.cli.options import lang_option
 from cyberins.cli.render import Lang, console, label, money
 from cyberins.model.loading import read_document
 
 
 def explain(
     profile: Path = typer.Argument(..., dir_okay=False, help="Organisation profile or explicit model (YAML/JSON)."),
-    lang: Lang = typer.Option("zh", help="Language of the labels: zh or en."),
+    lang: Lang = lang_option("Language of the labels: zh or en."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """List each factor of the risk model and its effect on frequency and expected annual loss."""

@@ -15,6 +15,7 @@ from rich.table import Table
 from cyberins.claims import ClaimAdjustment, adjust_claim
 from cyberins.claims.reasons import label as step_label
 from cyberins.cli.errors import CyberinsGroup
+from cyberins.cli.options import lang_option
 from cyberins.cli.options import prior_paid as parse_prior_paid
 from cyberins.cli.render import Lang, console, label, money
 from cyberins.model.errors import InvalidInput
@@ -48,7 +49,7 @@ def adjust(
         None, "--prior-paid", help='Already paid this policy year: JSON {"coverage": "amount"} or a file holding it.'
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the contract JSON document."),
-    lang: Lang = typer.Option("zh", help="Language of the tables and the HTML statement: zh or en."),
+    lang: Lang = lang_option("Language of the tables and the HTML statement: zh or en."),
     html: Path | None = typer.Option(None, "--html", help="Write the settlement statement page (HTML) here."),
     pdf: Path | None = typer.Option(None, "--pdf", help="Write the settlement statement as PDF here."),
 ) -> None:

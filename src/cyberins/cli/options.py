@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import typer
 from pydantic import TypeAdapter, ValidationError
 
 from cyberins.model.errors import InvalidInput, Problem
@@ -18,6 +20,11 @@ from cyberins.model.money import Amount
 SEED_MAX = 2**64 - 1
 
 _PRIOR = TypeAdapter(dict[Coverage, Amount])
+
+
+def lang_option(help: str = "Language of the output: zh or en.") -> Any:
+    """`--lang zh|en`, defaulting to `CYBERINS_LANG` (then zh), the same for every command."""
+    return typer.Option("zh", "--lang", envvar="CYBERINS_LANG", help=help)
 
 
 def prior_paid(value: str | None) -> dict[Coverage, Decimal] | None:

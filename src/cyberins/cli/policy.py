@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from cyberins.cli.errors import CyberinsGroup
+from cyberins.cli.options import lang_option
 from cyberins.cli.options import prior_paid as parse_prior_paid
 from cyberins.cli.render import Lang, bilingual, console, label, money
 from cyberins.model.loading import load_model
@@ -35,7 +36,7 @@ def check(files: list[Path] = typer.Argument(..., help="Policy files (YAML or JS
 
 
 @app.command()
-def show(file: Path = FileArg, lang: Lang = typer.Option("zh", help="Language of the headings: zh or en.")) -> None:
+def show(file: Path = FileArg, lang: Lang = lang_option("Language of the headings: zh or en.")) -> None:
     """A readable bilingual summary of a policy."""
     p = load_model(Policy, file)
     zh = lang == "zh"
@@ -91,7 +92,7 @@ def apply(
     scenario_file: Path = typer.Argument(..., help="Ground-up loss scenario (YAML or JSON)."),
     prior_paid: str | None = typer.Option(None, "--prior-paid", help='Already paid this year: {"coverage": "amount"}'),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-    lang: Lang = typer.Option("zh", help="Language of the labels: zh or en."),
+    lang: Lang = lang_option("Language of the labels: zh or en."),
 ) -> None:
     """What the policy pays for one ground-up loss, step by step (rule 1)."""
     policy = load_model(Policy, policy_file)

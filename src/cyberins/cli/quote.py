@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from cyberins.assess import candidate_controls, load_profile, load_questionnaire, model_with, outcome_label
-from cyberins.cli.options import SEED_MAX
+from cyberins.cli.options import SEED_MAX, lang_option
 from cyberins.cli.render import Lang, console, money
 from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import load_model
@@ -54,7 +54,7 @@ def quote(
     as_json: bool = typer.Option(False, "--json", help="Print the quote as JSON."),
     html: Path | None = typer.Option(None, "--html", help="Write the report page here."),
     pdf: Path | None = typer.Option(None, "--pdf", help="Write the report as PDF here."),
-    lang: Lang = typer.Option("zh", help="zh or en."),
+    lang: Lang = lang_option("zh or en."),
 ) -> None:
     """Assess, price, offer limit/retention options, recommend the cover needed and the controls that pay."""
     if tolerance and len(tolerance) != 2:
@@ -179,7 +179,7 @@ def whatif_command(
     ),
     seed: int | None = typer.Option(None, "--seed", min=0, max=SEED_MAX),
     as_json: bool = typer.Option(False, "--json"),
-    lang: Lang = typer.Option("zh", help="zh or en."),
+    lang: Lang = lang_option("zh or en."),
 ) -> None:
     """What adding security controls does to expected loss, retained loss and premium, against their cost."""
     profile = load_profile(profile_file)
@@ -207,17 +207,30 @@ def whatif_command(
         },
         "technical_premium": {"before": str(base.premium), "after": str(change.after.premium)},
         "net_benefit": str(change.net_benefit),
+        "net_benefit_se": None if change.net_benefit_se is None else str(change.net_benefit_se),
         "pays_for_itself": change.net_benefit > 0,
     }
     if as_json:
         print(json.dumps(doc))
         return
-    table = Table(title=", ".join(doc["controls"]))
-    for col in ("", "before", "after"):
+    zh = lang == "zh"
+    questions = load_questionnaire()
+    names = [questions.question(c).name.in_lang(lang) for c in doc["controls"]]
+    table = Table(title=("、" if zh else ", ").join(names))
+    for col in ("", "加入前" if zh else "before", "加入后" if zh else "after"):
         table.add_column(col, justify="right")
-    for key in ("expected_gross_loss", "expected_retained_loss", "technical_premium"):
+    rows = {
+        "expected_gross_loss": ("年均毛损失", "expected gross loss"),
+        "expected_retained_loss": ("年均自留损失", "expected retained loss"),
+        "technical_premium": ("技术保费", "technical premium"),
+    }
+    for key, (label_zh, label_en) in rows.items():
         table.add_row(
-            key.replace("_", " "), money(Decimal(doc[key]["before"]), lang), money(Decimal(doc[key]["after"]), lang)
+            label_zh if zh else label_en,
+            money(Decimal(doc[key]["before"]), lang),
+            money(Decimal(doc[key]["after"]), lang),
         )
     console.print(table)
-    console.print(f"annual cost {money(change.annual_cost, lang)}; net benefit {money(change.net_benefit, lang)}")
+    se = f" ± {money(change.net_benefit_se, lang)}" if change.net_benefit_se is not None else ""
+    cost, net = money(change.annual_cost, lang), money(change.net_benefit, lang) + se
+    console.print(f"年成本 {cost}；净收益 {net}" if zh else f"annual cost {cost}; net benefit {net}")

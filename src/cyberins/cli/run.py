@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 
 from cyberins.assess import Outcome, load_profile
+from cyberins.cli.options import lang_option
 from cyberins.cli.quote import print_quote, write_report
 from cyberins.cli.render import Lang, console, label, money
 from cyberins.model.errors import InvalidInput
@@ -39,7 +40,7 @@ def run(
         None, "--years", min=1000, max=MAX_YEARS, help="Simulated years (default: enough for a 0.5% standard error)."
     ),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also print the report and the statement to PDF."),
-    lang: Lang = typer.Option("zh", help="zh or en."),
+    lang: Lang = lang_option("zh or en."),
 ) -> None:
     """Quote → decline → fix → quote → bind → claim → settle → pay → audit, for one example company."""
     inputs = MainJobInputs(

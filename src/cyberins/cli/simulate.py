@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import typer
 
-from cyberins.cli.options import SEED_MAX
+from cyberins.cli.options import SEED_MAX, lang_option
 from cyberins.cli.render import Lang
 from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import load_model, parse_model, read_document
@@ -33,7 +33,7 @@ def simulate_command(
     as_json: bool = typer.Option(False, "--json", help="Print the contract JSON document."),
     progress: bool = typer.Option(False, "--progress", help="Show a progress bar."),
     ylt: Path | None = typer.Option(None, "--ylt", help="Write the year-loss table (.csv or .parquet)."),
-    lang: Lang = typer.Option("zh", help="zh or en."),
+    lang: Lang = lang_option("zh or en."),
 ) -> None:
     """Simulate annual losses, gross and after the policy's terms."""
     from cyberins.model.policy import Policy
