@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -43,11 +44,32 @@ def test_check_on_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     assert r.returncode == 2 and "cannot read" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_show_prints_bilingual_labels() -> None:
-    r = cyberins("policy", "show", str(SME))
+def test_show_speaks_one_language() -> None:
+    zh = cyberins("policy", "show", str(SME))
+    assert zh.returncode == 0, zh.stderr
+    assert "营业中断损失" in zh.stdout and "Business interruption" not in zh.stdout
+    assert "网络勒索损失" in zh.stdout  # the coverage's label, not the event type's (网络勒索事件) of the same id
+    words = set(re.findall(r"[A-Za-z][A-Za-z/_-]+", zh.stdout))
+    assert words <= {"CY-SME-", "Asia/Shanghai", "CNY"}  # the policy number, the zone and currency codes
+    en = cyberins("policy", "show", str(SME), "--lang", "en")
+    assert "Business interruption" in en.stdout and re.findall(r"[\u4e00-\u9fff]", en.stdout) == []
+
+
+@pytest.mark.parametrize("wording", sorted((EXAMPLES / "policies").glob("*.yaml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("columns", ["80", "60"])
+def test_show_never_cuts_money_at_a_narrow_terminal(wording: Path, columns: str) -> None:
+    """Every sublimit, retention and the aggregate print whole at 80 and 60 columns (a table that fits, or one
+    block per coverage), and no cell is cut short with an ellipsis."""
+    r = cyberins("policy", "show", str(wording), "--lang", "en", env={"COLUMNS": columns})
     assert r.returncode == 0, r.stderr
-    assert "营业中断" in r.stdout and "Business interruption" in r.stdout
-    assert "网络勒索损失" in r.stdout  # the coverage's label, not the event type's (网络勒索事件) of the same id
+    assert "…" not in r.stdout
+    assert all(len(line) <= int(columns) for line in r.stdout.splitlines())
+    doc = yaml.safe_load(wording.read_text(encoding="utf-8"))
+    amounts = [doc["aggregate_limit"]]
+    for terms in doc["coverages"].values():
+        amounts += [terms["sublimit"], terms.get("retention", 0)]
+    for amount in amounts:
+        assert f"{amount:,.2f}" in r.stdout, amount
 
 
 def test_apply_settles_the_example_scenario_exactly() -> None:

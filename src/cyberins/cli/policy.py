@@ -11,7 +11,7 @@ from rich.table import Table
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import lang_option
 from cyberins.cli.options import prior_paid as parse_prior_paid
-from cyberins.cli.render import Lang, bilingual, console, label, money
+from cyberins.cli.render import Lang, console, label, money
 from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy, RetentionBasis
 from cyberins.model.scenario import LossScenario
@@ -36,54 +36,126 @@ def check(files: list[Path] = typer.Argument(..., help="Policy files (YAML or JS
 
 
 @app.command()
-def show(file: Path = FileArg, lang: Lang = lang_option("Language of the headings: zh or en.")) -> None:
-    """A readable bilingual summary of a policy."""
+def show(file: Path = FileArg, lang: Lang = lang_option("Language of the summary: zh or en.")) -> None:
+    """A readable summary of a policy in one language; at any width money is printed whole."""
+    from cyberins.claims.reasons import label as term
+
     p = load_model(Policy, file)
     zh = lang == "zh"
+
+    def say(text_zh: str, text_en: str) -> str:
+        return text_zh if zh else text_en
+
     head = Table.grid(padding=(0, 2))
-    head.add_row("保单号 Policy" if zh else "Policy", p.policy_number or "—")
+    head.add_column(style="dim", no_wrap=True)
+    head.add_row(say("保单号", "Policy"), p.policy_number or "—")
     if p.insured:
-        head.add_row("被保险人 Insured", p.insured.name_zh or p.insured.name if zh else p.insured.name)
-    head.add_row("期间 Period", f"{p.period.start} – {p.period.end} ({p.zone.key})")
-    head.add_row("形式 Form", bilingual(p.form))
-    trigger = bilingual(p.trigger.kind) + (
-        f", retro {p.trigger.retroactive_date}" if p.trigger.retroactive_date else ""
-    )
+        head.add_row(say("被保险人", "Insured"), (p.insured.name_zh or p.insured.name) if zh else p.insured.name)
+    head.add_row(say("保险期间", "Period"), f"{p.period.start} {say('至', 'to')} {p.period.end}（{p.zone.key}）"
+                 if zh else f"{p.period.start} to {p.period.end} ({p.zone.key})")  # fmt: skip
+    head.add_row(say("保单形式", "Form"), label(p.form, lang))
+    trigger = label(p.trigger.kind, lang)
+    if p.trigger.retroactive_date:
+        trigger += say(
+            f"，追溯期起始日 {p.trigger.retroactive_date}", f", retroactive date {p.trigger.retroactive_date}"
+        )
     if p.trigger.reporting_deadline:
         rd = p.trigger.reporting_deadline
-        trigger += f", notice within {rd.days} days of {rd.after}"
-    head.add_row("触发 Trigger", trigger)
-    head.add_row("司法辖区 Jurisdiction", bilingual(p.jurisdiction))
-    head.add_row("累计限额 Aggregate", f"{money(p.aggregate_limit, lang)} {p.currency}")
-    head.add_row("抗辩费用 Defence costs", "erode the limits" if p.claims_expenses_erode_limit else "in addition")
+        after = term("moments", rd.after).in_lang(lang)
+        trigger += say(f"，自{after}起 {rd.days} 天内报案", f", notice within {rd.days} days of {after}")
+    head.add_row(say("触发方式", "Trigger"), trigger)
+    head.add_row(say("司法辖区", "Jurisdiction"), label(p.jurisdiction, lang))
+    head.add_row(say("累计限额", "Aggregate"), f"{money(p.aggregate_limit, lang)} {p.currency}")
+    head.add_row(
+        say("抗辩费用", "Defence costs"),
+        say("计入限额", "erode the limits") if p.claims_expenses_erode_limit else say("在限额之外", "in addition"),
+    )
     per_incident = p.retention_basis is RetentionBasis.PER_INCIDENT
     head.add_row(
-        "免赔额 Retentions",
-        "每次事故一项（取最高）one per incident, the highest" if per_incident else "每项保障各一项 one per coverage",
+        say("免赔额", "Retentions"),
+        say("每次事故一项（取所涉保障中最高者）", "one per incident, the highest of the coverages it reaches")
+        if per_incident
+        else say("每项保障各自适用", "one per coverage"),
     )
     console.print(head)
-
-    table = Table(title="保障 Coverages" if zh else "Coverages")
-    for col in ("coverage", "sublimit", "each claim", "retention", "coins.", "waiting", "indemnity", "event types"):
-        table.add_column(col, justify="left" if col == "coverage" else "right")
-    for cov, t in p.coverages.items():
-        waiting = f"{t.waiting_period_hours}h {t.waiting_period_mode.value}" if t.waiting_period_hours else "—"
-        table.add_row(
-            bilingual(cov),
-            money(t.sublimit, lang),
-            money(t.each_claim_limit, lang),
-            money(t.retention, lang),
-            f"{t.coinsurance:.0%}",
-            waiting,
-            f"{t.indemnity_period_days}d" if t.indemnity_period_days else "—",
-            "all" if t.event_types is None else ", ".join(label(e, lang) for e in t.event_types),
-        )
-    console.print(table)
+    _coverages(p, lang)
     if p.exclusions:
-        console.print("除外 Exclusions: " + "; ".join(bilingual(e) for e in p.exclusions))
+        sep = "；" if zh else "; "
+        console.print(say("除外责任：", "Exclusions: ") + sep.join(label(e, lang) for e in p.exclusions))
     conditions = [name for name, value in p.conditions if value]
     if conditions:
-        console.print("条件 Conditions: " + "; ".join(bilingual(c) for c in conditions))
+        sep = "；" if zh else "; "
+        console.print(say("特别条件：", "Conditions: ") + sep.join(label(c, lang) for c in conditions))
+
+
+#: The narrowest a coverage name or event-type list may fold to in the table (terminal cells).
+MIN_TEXT_CELLS = 10
+
+
+def _coverages(p: Policy, lang: Lang) -> None:
+    """The coverages as a table with only the columns some coverage uses; stacked, one block per coverage,
+    when even that does not fit the terminal (money is never cut)."""
+    from rich.cells import cell_len
+
+    from cyberins.claims.reasons import label as term
+
+    zh = lang == "zh"
+    columns: dict[str, list[str]] = {}
+    for cov, t in p.coverages.items():
+        waiting = "—"
+        if t.waiting_period_hours is not None:
+            hours = f"{t.waiting_period_hours.normalize():f}"
+            mode = term("waiting_modes", t.waiting_period_mode.value).in_lang(lang)
+            waiting = f"{hours} 小时（{mode}）" if zh else f"{hours} h ({mode})"
+        days = None if t.indemnity_period_days is None else f"{t.indemnity_period_days.normalize():f}"
+        cells = {
+            "coverage": label(cov, lang),
+            "sublimit": money(t.sublimit, lang),
+            "retention": money(t.retention, lang),
+            "each_claim": money(t.each_claim_limit, lang),
+            "coinsurance": f"{t.coinsurance:.0%}" if t.coinsurance else "—",
+            "waiting": waiting,
+            "indemnity": "—" if days is None else (f"{days} 天" if zh else f"{days} days"),
+            "event_types": ("、" if zh else ", ").join(label(e, lang) for e in t.event_types)
+            if t.event_types
+            else ("全部" if zh else "all"),
+        }
+        for key, value in cells.items():
+            columns.setdefault(key, []).append(value)
+    always = {"coverage", "sublimit", "retention"}
+    unused = {"—", "全部", "all"}
+    shown = [k for k, values in columns.items() if k in always or any(v not in unused for v in values)]
+    heads = {
+        "coverage": ("保障", "Coverage"), "sublimit": ("分项限额", "Sublimit"), "retention": ("免赔额", "Retention"),
+        "each_claim": ("每次事故限额", "Each claim"), "coinsurance": ("共保", "Coinsurance"),
+        "waiting": ("等待期", "Waiting period"), "indemnity": ("赔偿期", "Indemnity"),
+        "event_types": ("适用事件", "Event types"),
+    }  # fmt: skip
+    title = "保障" if zh else "Coverages"
+    folding = ("coverage", "event_types")  # texts fold inside their cell; every other column prints whole
+    whole = sum(max(cell_len(v) for v in [heads[k][0 if zh else 1], *columns[k]]) for k in shown if k not in folding)
+    needed = whole + sum(MIN_TEXT_CELLS for k in shown if k in folding) + 3 * len(shown) + 1  # borders, padding
+    if needed <= console.width:
+        table = Table(title=title)
+        for key in shown:
+            text = key in folding
+            table.add_column(heads[key][0 if zh else 1], justify="left" if text else "right",
+                             no_wrap=not text, overflow="fold" if text else "ellipsis",
+                             min_width=MIN_TEXT_CELLS if text else None)  # fmt: skip
+        for n in range(len(columns["coverage"])):
+            table.add_row(*(columns[key][n] for key in shown))
+        console.print(table)
+        return
+    console.print(f"[bold]{title}[/]")
+    for n in range(len(columns["coverage"])):
+        block = Table.grid(padding=(0, 2))
+        block.add_column(style="dim", no_wrap=True)
+        block.add_column(no_wrap=False)
+        for key in shown[1:]:
+            if key in always or columns[key][n] not in unused:  # a block lists only the terms it has
+                block.add_row("  " + heads[key][0 if zh else 1], columns[key][n])
+        console.print(columns["coverage"][n])
+        console.print(block)
 
 
 @app.command()
