@@ -13,6 +13,7 @@ from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import typer
+from typer.core import TyperCommand
 
 from cyberins.cli.errors import CyberinsGroup
 
@@ -35,6 +36,26 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "product": ("cyberins.cli.products", "app"),
     "audit": ("cyberins.cli.platform", "audit_app"),
     "reserve": ("cyberins.cli.reserves", "app"),
+}
+
+
+#: The one-line help of each command as `cyberins --help` lists it, so the listing imports no command module
+#: (they pull in SciPy, SQLAlchemy, matplotlib: seconds). tests/cli checks each equals its command's own help.
+SUMMARIES: dict[str, str] = {
+    "run": "Quote → decline → fix → quote → bind → claim → settle → pay → audit, for one example company.",
+    "simulate": "Simulate annual losses, gross and after the policy's terms.",
+    "explain": "List each factor of the risk model and its effect on frequency and expected annual loss.",
+    "quote": "Assess, price, offer limit/retention options, recommend the cover needed and the controls that pay.",
+    "whatif": "What adding security controls does to expected loss, retained loss and premium, against their cost.",
+    "serve": "Run the REST API with uvicorn (OpenAPI schema at /openapi.json, docs at /docs).",
+    "demo": "Create the schema on CYBERINS_DATABASE_URL and seed a multi-party demo world (safe to re-run).",
+    "backup": "Export one tenant's data as JSON lines.",
+    "restore": "Re-import a tenant backup; rows already present are kept, so restoring twice is harmless.",
+    "policy": "Policy wordings as data: check, show, and apply to a loss.",
+    "claim": "Claims: coverage decision (定责), loss adjustment (定损) and settlement.",
+    "product": "Products: service bundles, product warranties and group schemes (产品).",
+    "audit": "The hash-chained audit log.",
+    "reserve": "Reserves: claims triangles, chain-ladder and Bornhuetter-Ferguson IBNR, credibility.",
 }
 
 
@@ -105,8 +126,29 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+class _Root(CyberinsGroup):
+    """The root group: its help lists the commands from `SUMMARIES` without importing them."""
+
+    listing = False
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # the names only: Typer's own builds every command to list it
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if self.listing and cmd_name in SUMMARIES:
+            return TyperCommand(cmd_name, help=SUMMARIES[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+
 def main() -> None:
     """Console entry point."""
-    group = CyberinsGroup(name="cyberins", help=HELP, no_args_is_help=True)
+    group = _Root(name="cyberins", help=HELP, no_args_is_help=True)
     group.commands = _LazyCommands()
     group()

@@ -1,0 +1,62 @@
+"""Start-up of the `cyberins` command: whole processes, launch to exit, beside a bare Python interpreter.
+
+The root help lists the commands from their summaries without importing any of them; a command imports what
+it needs when it runs. Each case runs `--repeat` times, interleaved; the best and the median wall time and
+the best CPU time (user + system of the child) are shown, with the targets of issue 17 (`cyberins --help`
+under 0.5 s, `policy check` under 1 s).
+
+    .venv/bin/python benchmarks/cli_startup.py [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+POLICY = "examples/policies/sme-standalone-cny.yaml"
+CASES: list[tuple[str, list[str], float | None]] = [
+    ("python -c pass (floor)", [sys.executable, "-c", "pass"], None),
+    ("cyberins --help", [sys.executable, "-m", "cyberins", "--help"], 0.5),
+    ("cyberins policy check", [sys.executable, "-m", "cyberins", "policy", "check", POLICY], 1.0),
+    ("cyberins policy show", [sys.executable, "-m", "cyberins", "policy", "show", POLICY], None),
+    ("cyberins quote --help", [sys.executable, "-m", "cyberins", "quote", "--help"], None),
+]
+
+
+def timed(argv: list[str]) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(argv, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "80"})
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    walls: dict[str, list[float]] = {name: [] for name, _, _ in CASES}
+    cpus: dict[str, list[float]] = {name: [] for name, _, _ in CASES}
+    for _ in range(args.repeat):
+        for name, argv, _target in CASES:
+            wall, cpu = timed(argv)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    print(f"{'case':<26} {'best s':>8} {'median s':>9} {'best CPU s':>11} {'target s':>9}  met")
+    for name, _, target in CASES:
+        best, median = min(walls[name]), statistics.median(walls[name])
+        met = "—" if target is None else ("yes" if median < target else "NO")
+        shown = "—" if target is None else f"{target:.1f}"
+        print(f"{name:<26} {best:>8.3f} {median:>9.3f} {min(cpus[name]):>11.3f} {shown:>9}  {met}")
+
+
+if __name__ == "__main__":
+    main()
