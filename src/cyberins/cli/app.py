@@ -105,15 +105,30 @@ class _LazyCommands(MutableMapping[str, Any]):
         return len(set(COMMANDS) | set(self._built))
 
 
+def _options(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each stage as JSON lines on stderr."),
+    log_level: str | None = typer.Option(
+        None, "--log-level", envvar="CYBERINS_LOG_LEVEL", help="DEBUG, INFO, WARNING or ERROR (JSON lines)."
+    ),
+) -> None:
+    """Options before the command: logging (a status line on a terminal otherwise)."""
+    from cyberins.cli.logs import configure
+
+    configure(verbose, log_level)
+
+
+def _root(cls: type[CyberinsGroup]) -> typer.Typer:
+    """The `cyberins` app without its commands: help, logging options, shell completion."""
+    root = typer.Typer(
+        name="cyberins", cls=cls, help=HELP, no_args_is_help=True, pretty_exceptions_enable=False,
+        add_completion=True,
+    )  # fmt: skip
+    root.callback()(_options)
+    return root
+
+
 def _whole_app() -> typer.Typer:
-    whole = typer.Typer(
-        name="cyberins",
-        cls=CyberinsGroup,
-        help=HELP,
-        no_args_is_help=True,
-        pretty_exceptions_enable=False,
-        add_completion=False,
-    )
+    whole = _root(CyberinsGroup)
     for name in COMMANDS:
         _register(whole, name)
     return whole
@@ -149,6 +164,7 @@ class _Root(CyberinsGroup):
 
 def main() -> None:
     """Console entry point."""
-    group = _Root(name="cyberins", help=HELP, no_args_is_help=True)
+    group = typer.main.get_command(_root(_Root))
+    assert isinstance(group, _Root)  # a root with a callback is always a group
     group.commands = _LazyCommands()
-    group()
+    group(prog_name="cyberins")

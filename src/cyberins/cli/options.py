@@ -24,7 +24,9 @@ _PRIOR = TypeAdapter(dict[Coverage, Amount])
 
 def lang_option(help: str = "Language of the output: zh or en.") -> Any:
     """`--lang zh|en`, defaulting to `CYBERINS_LANG` (then zh), the same for every command."""
-    return typer.Option("zh", "--lang", envvar="CYBERINS_LANG", help=help)
+    from cyberins.cli.logs import remember_lang
+
+    return typer.Option("zh", "--lang", envvar="CYBERINS_LANG", help=help, callback=remember_lang)
 
 
 def prior_paid(value: str | None) -> dict[Coverage, Decimal] | None:

@@ -9,6 +9,7 @@ factor on one event type changes no other event type's events (common random num
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -24,6 +25,8 @@ from cyberins.quant.model import FloatArray, IntArray, RiskModel
 from cyberins.quant.streams import BLOCK_YEARS, Stream, StreamSource, blocks, type_streams
 from cyberins.terms import CompiledTerms, LossTable, Outages, apply_terms
 from cyberins.terms.tables import BoolArray
+
+log = logging.getLogger(__name__)
 
 #: Target standard error of the AAL, relative to it, for `years_for_precision`.
 DEFAULT_REL_SE = 0.005
@@ -102,6 +105,7 @@ def simulate(
     """Simulate `years` independent policy years of `model` under `policy` (gross only when it is None)."""
     if not 1 <= years <= YEARS_LIMIT:
         raise InvalidInput.one("years", f"{years} is outside 1 to {YEARS_LIMIT:,} (memory for the year-loss table)")
+    log.info("simulate", extra={"stage": "simulate", "years": years, "seed": seed})
     terms = CompiledTerms.from_policy(policy) if policy is not None else None
     covs = model.coverages
     ets = [et.event_type for et in model.event_types]
