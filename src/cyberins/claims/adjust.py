@@ -101,11 +101,13 @@ def resolve_policy(incident: Incident, policy: Policy | None) -> Policy:
     if number is not None and chosen.policy_number is not None and number != chosen.policy_number:
         raise InvalidInput.one(
             "policy_number",
-            f"the incident names policy {number!r} but the policy is {chosen.policy_number!r} (rule 12)",
+            f"the incident names policy {number!r} but the policy is {chosen.policy_number!r}",
         )
     if incident.currency is not None and incident.currency != chosen.currency:
         raise InvalidInput.one(
-            "currency", f"the incident is in {incident.currency} but the policy pays in {chosen.currency} (rule 11)"
+            "currency",
+            f"the incident is in {incident.currency} but the policy pays in {chosen.currency}: convert every "
+            f"amount to {chosen.currency} at the rate of the day of the loss and set `currency: {chosen.currency}`",
         )
     return chosen
 

@@ -151,6 +151,16 @@ class CostLine(_Record):
     betterment: Amount = Decimal(0)
     coverage: Coverage | None = Field(default=None, validate_default=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _one_currency(cls, data: object) -> object:
+        if isinstance(data, dict) and "currency" in data:
+            raise ValueError(
+                "a cost line has no currency of its own: every amount of an incident is in the incident's (the "
+                "policy's) currency; convert this line to it and remove `currency`"
+            )
+        return data
+
     @field_validator("betterment")
     @classmethod
     def _within_amount(cls, value: Decimal, info: ValidationInfo) -> Decimal:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import types
 from decimal import Decimal
 from pathlib import Path
@@ -160,22 +161,83 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+#: What to write instead, for each kind of value a person most often gets wrong.
+_FORMATS: dict[str, str] = {
+    "decimal_parsing": "not an amount: write digits, e.g. 10000000 or 12500.50 (not 10M, 1千万 or 10,000,000)",
+    "decimal_type": "not an amount: write digits, e.g. 10000000 or 12500.50",
+    "float_parsing": "not a number: write digits, e.g. 0.25 or 1500",
+    "float_type": "not a number: write digits, e.g. 0.25 or 1500",
+    "int_parsing": "not a whole number: write digits, e.g. 30",
+    "int_type": "not a whole number: write digits, e.g. 30",
+    "bool_parsing": "not true or false",
+    "bool_type": "not true or false",
+}
+_DATES = ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type")
+_MOMENTS = ("datetime_parsing", "datetime_from_date_parsing", "datetime_type", "timezone_aware")
+
+
+def _arm(part: int | str) -> bool:
+    """A location part naming a union's alternative (`HourlyLoss`, `tagged-union[...]`), not a field: field
+    names are snake_case here, model classes capitalised."""
+    return isinstance(part, str) and ("[" in part or part[:1].isupper())
+
+
+def _split(loc: tuple[int | str, ...]) -> tuple[tuple[int | str, ...], str | None, tuple[int | str, ...]]:
+    """(the path to a union, the alternative tried, the path inside it); the alternative is None outside
+    unions. A tagged union's tag value follows its part and belongs to the alternative."""
+    for n, part in enumerate(loc):
+        if _arm(part):
+            skip = 2 if str(part).startswith("tagged-union[") and n + 1 < len(loc) else 1
+            return loc[:n], "/".join(str(x) for x in loc[n : n + skip]), loc[n + skip :]
+    return loc, None, ()
+
+
+def _message(e: Any) -> str:
+    kind, message = str(e["type"]), str(e["msg"]).removeprefix("Value error, ")
+    if kind in _FORMATS:
+        return _FORMATS[kind]
+    if kind in _DATES:
+        reason = str((e.get("ctx") or {}).get("error") or "").strip()
+        return "not a date: write YYYY-MM-DD, e.g. 2026-07-01" + (f" ({reason})" if reason else "")
+    if kind in _MOMENTS:
+        return "not a date and time: write ISO 8601 with its offset, e.g. 2026-07-01T09:30:00+08:00"
+    if kind == "enum" and e.get("input") is not None:
+        expected = re.findall(r"'([^']*)'", str((e.get("ctx") or {}).get("expected", "")))
+        near = difflib.get_close_matches(str(e["input"]), expected, n=1, cutoff=0.6)
+        if near:
+            return f"unknown value {e['input']!r}; did you mean {near[0]!r}?"
+        return f"unknown value {e['input']!r}; expected one of: {', '.join(expected)}"
+    return message
+
+
 def problems_from(error: ValidationError, model: type[BaseModel] | None = None) -> list[Problem]:
-    """One `Problem` per failing field; an unknown key also gets the nearest known one of `model` at its place
-    (a misspelt `atribution` must be refused, never ignored: it would change what a claim pays)."""
+    """One `Problem` per failing field, said the way a person fixes it: the expected format of an amount or a
+    date, the nearest known id of a misspelt value or key (a misspelt `atribution` must be refused, never
+    ignored: it would change what a claim pays). Where a value may take several shapes (a distribution or an
+    hourly loss), only the shape it was meant as speaks: a specific error in one alternative silences the
+    "field required" of the others, and the alternatives' internal names are left out of the path."""
+    errors = error.errors(include_url=False)
+    meant: dict[tuple[int | str, ...], set[str]] = {}
+    for e in errors:
+        prefix, arm, _ = _split(tuple(e["loc"]))
+        if arm is not None and e["type"] not in ("missing", "extra_forbidden"):  # wrong shape, not wrong value
+            meant.setdefault(prefix, set()).add(arm)
     problems = []
-    for e in error.errors(include_url=False):
-        message = e["msg"].removeprefix("Value error, ")
+    for e in errors:
         loc = tuple(e["loc"])
-        if e["type"] == "enum" and e.get("input") is not None:
-            message = f"unknown value {e['input']!r}; {message[0].lower()}{message[1:]}"
+        prefix, arm, rest = _split(loc)
+        if arm is not None and prefix in meant and arm not in meant[prefix]:
+            continue  # another alternative it was not meant as
+        message = _message(e)
         if e["type"] == "extra_forbidden":
             known = sorted(_fields_at(model, loc[:-1])) if model is not None else []
             near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
             message = f"unknown field; did you mean {near[0]!r}?" if near else "unknown field"
             if known and not near:
                 message += f" (known here: {', '.join(known)})"
-        problems.append(Problem(field_path(loc), message))
+        problem = Problem(field_path(prefix + rest), message)
+        if problem not in problems:
+            problems.append(problem)
     return problems
 
 

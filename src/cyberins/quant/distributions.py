@@ -123,7 +123,10 @@ class LogNormal(_Dist):
             raise ValueError("ci90 is a list of two numbers [p5, p95]")
         p5, p95 = (float(x) for x in ci90)
         if not 0 < p5 < p95:
-            raise ValueError(f"ci90 needs 0 < p5 < p95, got [{p5}, {p95}]")
+            raise ValueError(
+                f"ci90 is [low, high], the 5th and 95th percentiles: the low one first and above 0, "
+                f"got [{p5:g}, {p95:g}]" + (f"; did you mean [{p95:g}, {p5:g}]?" if 0 < p95 < p5 else "")
+            )
         mu, sigma = (math.log(p5) + math.log(p95)) / 2, (math.log(p95) - math.log(p5)) / (2 * Z95)
         return {**data, "mu": mu, "sigma": sigma}
 
