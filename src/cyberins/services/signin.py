@@ -104,9 +104,12 @@ def record_success(session: Session, attempt: Attempt) -> None:
 
 
 def lift_account_lock(session: Session, actor: Principal, email: str, clock: Clock) -> None:
-    """End the account's lock now, in the caller's unit of work (an admin reset its password)."""
+    """End the account's lock now and forget its failures, in the caller's unit of work (an admin reset its
+    password: the slate is clean)."""
     now = clock.now()
-    for lock in repo.locks_in_force(session, {LockScope.ACCOUNT: account_key(email)}, now):
+    account = account_key(email)
+    repo.forget_account_failures(session, account)
+    for lock in repo.locks_in_force(session, {LockScope.ACCOUNT: account}, now):
         before = audit.digest(lock)
         lock.lifted_at = now
         audit.record(session, actor, "sign_in.unlock", "sign_in_lock", lock.id, before=before, after=lock, clock=clock)

@@ -14,7 +14,8 @@ _COLUMN = {LockScope.ACCOUNT: SignInFailure.account, LockScope.ADDRESS: SignInFa
 
 
 def failures_since(session: Session, scope: LockScope, subject: str, since: datetime) -> int:
-    stmt = select(func.count()).select_from(SignInFailure).where(_COLUMN[scope] == subject, SignInFailure.at > since)
+    """Failures of one account or address at or after `since`."""
+    stmt = select(func.count()).select_from(SignInFailure).where(_COLUMN[scope] == subject, SignInFailure.at >= since)
     return session.scalar(stmt) or 0
 
 
