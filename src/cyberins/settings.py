@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import PositiveFloat, PositiveInt, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The shortest signing key accepted: 32 characters of a random token carry well over 128 bits.
@@ -37,6 +37,20 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     #: Largest request body the API reads; larger ones answer 413.
     max_body_bytes: int = 1_048_576
+    #: Failed sign-ins for one account (email, known or not) inside the window that lock it.
+    signin_account_failures: PositiveInt = 5
+    #: Failed sign-ins from one client address inside the window that lock the address.
+    signin_address_failures: PositiveInt = 20
+    #: The window failed sign-ins are counted in, in seconds.
+    signin_window_s: PositiveInt = 900
+    #: Length of a first lock in seconds; each further lock of the same account or address within a day doubles
+    #: it, up to `signin_lock_max_s`.
+    signin_lock_s: PositiveInt = 60
+    signin_lock_max_s: PositiveInt = 3600
+    #: Password hashes computed at once per process (argon2id takes 64 MiB each); a sign-in that finds no slot
+    #: within `hash_wait_s` seconds answers 503 with Retry-After instead of queueing memory.
+    max_concurrent_hashes: PositiveInt = 4
+    hash_wait_s: PositiveFloat = 2.0
 
     @model_validator(mode="after")
     def _safe_secret(self) -> Settings:

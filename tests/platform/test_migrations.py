@@ -24,8 +24,10 @@ APP_TABLES = {
     "payments",
     "services",
     "service_subscriptions",
+    "sign_in_failures",
+    "sign_in_locks",
 }
-SUBSCRIPTION_TABLES = {"service_subscriptions"}
+SIGN_IN_TABLES = {"sign_in_failures", "sign_in_locks"}
 
 
 def tables(engine: Engine) -> set[str]:
@@ -37,7 +39,7 @@ def test_upgrade_from_empty_then_one_step_down_and_up(database_url: str) -> None
     try:
         assert current_revision(engine) is None
         upgrade(engine)
-        assert current_revision(engine) == head_revision() == "0003"
+        assert current_revision(engine) == head_revision() == "0004"
         assert tables(engine) == APP_TABLES
         with engine.begin() as connection:  # data of the lower revision survives the step down
             connection.execute(
@@ -47,9 +49,9 @@ def test_upgrade_from_empty_then_one_step_down_and_up(database_url: str) -> None
                 )
             )
         downgrade(engine)
-        assert current_revision(engine) == "0002"
-        assert tables(engine) == APP_TABLES - SUBSCRIPTION_TABLES
-        assert "controls" not in {c["name"] for c in inspect(engine).get_columns("services")}
+        assert current_revision(engine) == "0003"
+        assert tables(engine) == APP_TABLES - SIGN_IN_TABLES
+        assert "token_version" not in {c["name"] for c in inspect(engine).get_columns("users")}
         with engine.connect() as connection:
             assert connection.execute(text("SELECT name FROM organizations")).scalar_one() == "Kept Ltd"
         upgrade(engine)

@@ -29,6 +29,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from cyberins.api import create_app
+from cyberins.services import auth
+from cyberins.store.models import User
 from tests.platform.conftest import seeded, settings_for
 from tests.platform.world import World
 
@@ -68,9 +70,16 @@ def api_schema(fuzzed: tuple[FastAPI, World]) -> Any:
     return schemathesis.openapi.from_asgi("/openapi.json", app, config=schemathesis.Config.from_dict(CONFIG))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def credentials(fuzzed: tuple[FastAPI, World]) -> dict[str, str]:
-    return fuzzed[1].headers("insurer_a")
+    """A token of the insurer's admin at its current token version, fresh for each operation: a fuzzed
+    `POST /auth/logout` revokes the admin's tokens, and every later operation must still be reached."""
+    app, world = fuzzed
+    with app.state.sessions() as session:
+        user = session.get(User, world.principal["insurer_a"].user_id)
+        assert user is not None
+        principal = auth.principal_of(session, user)
+    return {"Authorization": f"Bearer {auth.issue_token(principal, world.settings).access_token}"}
 
 
 def _operations() -> list[Any]:

@@ -23,6 +23,7 @@ from cyberins.model.vocab import OrgKind, RelationshipKind, Role
 from cyberins.services import auth, claims, marketplace, parties, payments, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.clock import FixedClock
+from cyberins.services.passwords import passwords
 from cyberins.settings import Settings
 from cyberins.store.models import User
 
@@ -53,7 +54,7 @@ EXTRA_USERS = [
 @cache
 def password_hash() -> str:
     """One real argon2 hash of PASSWORD, shared by the world's users so building a world stays fast."""
-    return auth.hash_password(PASSWORD)
+    return passwords().hash(PASSWORD)
 
 
 def profile(name: str, **extra: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from fastapi import Depends, FastAPI
 from cyberins.api import docs, errors
 from cyberins.api.deps import no_nul
 from cyberins.api.headers import Options, SecurityHeaders
-from cyberins.api.limits import BodySizeLimit
+from cyberins.api.limits import BodyLimits
 from cyberins.api.routes import auth, claims, meta, organizations, platform, underwriting
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
 from cyberins.services.queue import JobQueue, queue_for
@@ -61,7 +61,7 @@ def create_app(settings: Settings, *, clock: Clock = SYSTEM_CLOCK, queue: JobQue
     for module in (meta, auth, organizations, underwriting, claims, platform):
         app.include_router(module.router)
     app.include_router(docs.router)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimits, max_bytes=settings.max_body_bytes)
     app.add_middleware(Options)
     app.add_middleware(SecurityHeaders)  # outermost: its headers reach every response, a 413 included
     return app

@@ -39,10 +39,17 @@ def get_clock(request: Request) -> Clock:
     return clock
 
 
+def get_client_address(request: Request) -> str:
+    """The peer's address as the server sees it. X-Forwarded-For is not read: a client could write anything
+    there; behind a proxy, have the server trust the proxy's header (uvicorn `--forwarded-allow-ips`)."""
+    return request.client.host if request.client else "unknown"
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 QueueDep = Annotated[JobQueue, Depends(get_queue)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
+ClientAddress = Annotated[str, Depends(get_client_address)]
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False)

@@ -1,7 +1,8 @@
 """One error body for every 4xx: `{"error": {"code", "message", "fields": [{"field", "message"}]}}`.
 
 The package's exception tree maps once, here: InvalidInput -> 422, Unauthenticated -> 401, Forbidden -> 403,
-NotFound -> 404, Conflict -> 409 (with the current state), and FastAPI's own request validation -> 422.
+NotFound -> 404, Conflict -> 409 (with the current state), TooManyAttempts -> 429 and Busy -> 503 (both with
+Retry-After), and FastAPI's own request validation -> 422.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from starlette.exceptions import HTTPException
 from cyberins.api.headers import secured
 from cyberins.model.errors import CyberinsError, InvalidInput
 from cyberins.model.loading import field_path
-from cyberins.services.errors import Busy, Conflict, Forbidden, NotFound, Unauthenticated
+from cyberins.services.errors import Busy, Conflict, Forbidden, NotFound, TooManyAttempts, Unauthenticated
 
 _HTTP_CODES = {
     400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
     409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 422: "invalid_input",
+    429: "too_many_requests",
 }  # fmt: skip
 
 
@@ -60,8 +62,9 @@ def _domain(_: Request, exc: Exception) -> JSONResponse:
         return error_response(403, "forbidden", str(exc))
     if isinstance(exc, NotFound):
         return error_response(404, "not_found", str(exc))
-    if isinstance(exc, Busy):
-        response = error_response(503, "busy", str(exc))
+    if isinstance(exc, Busy | TooManyAttempts):
+        status, code = (503, "busy") if isinstance(exc, Busy) else (429, "too_many_requests")
+        response = error_response(status, code, str(exc))
         response.headers["Retry-After"] = str(exc.retry_after_s)
         return response
     if isinstance(exc, Conflict):

@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "claim": ("cyberins.cli.claims", "app"),
     "product": ("cyberins.cli.products", "app"),
     "audit": ("cyberins.cli.platform", "audit_app"),
+    "user": ("cyberins.cli.users", "app"),
     "reserve": ("cyberins.cli.reserves", "app"),
 }
 

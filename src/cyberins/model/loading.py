@@ -56,7 +56,7 @@ def read_document(path: Path) -> Any:
         raise InvalidInput.one("", f"malformed {_kind(path)}{where}: {problem}", source) from None
     except RecursionError:
         raise InvalidInput.one("", f"nested more than {MAX_DEPTH} levels deep", source) from None
-    _check_shape(data, source)
+    check_shape(data, source)
     return data
 
 
@@ -115,7 +115,7 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
-def _check_shape(data: Any, source: str) -> None:
+def check_shape(data: Any, source: str = "") -> None:
     """Refuse data nested deeper than `MAX_DEPTH`, holding more than `MAX_VALUES` values once YAML aliases are
     expanded, or containing itself. Iterative, and each shared container is counted once per visit of its
     parent (memoised by identity), so the check is linear in the document, not in its expansion."""
@@ -135,7 +135,7 @@ def _check_shape(data: Any, source: str) -> None:
             size[key] = 1 + scalars + sum(size[id(c)] for c in children)
             depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
             if size[key] > MAX_VALUES:
-                raise InvalidInput.one("", f"holds more than {MAX_VALUES:,} values once YAML aliases expand", source)
+                raise InvalidInput.one("", f"holds more than {MAX_VALUES:,} values (YAML aliases expanded)", source)
             if depth[key] > MAX_DEPTH:
                 raise InvalidInput.one("", f"nested more than {MAX_DEPTH} levels deep", source)
             continue

@@ -53,6 +53,13 @@ class RelationshipKind(StrEnum):
     INSURER_PANEL = "insurer_panel"  # insurer -> provider on its approved vendor panel
 
 
+class LockScope(StrEnum):
+    """What a sign-in lock holds back: one account (by email) or one client address."""
+
+    ACCOUNT = "account"
+    ADDRESS = "address"
+
+
 class SubmissionState(StrEnum):
     SUBMITTED = "submitted"
     ASSESSED = "assessed"

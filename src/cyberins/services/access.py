@@ -27,6 +27,8 @@ class Principal:
     user_id: str | None = None
     api_key_id: str | None = None
     system: bool = False
+    #: The user's token version when the principal was read (`services.auth`); tokens carry it.
+    token_version: int = 0
 
     @property
     def actor(self) -> str:

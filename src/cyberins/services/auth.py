@@ -7,18 +7,16 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
 
 import jwt
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from cyberins.model.vocab import OrgKind, Role
-from cyberins.services import audit
+from cyberins.services import audit, signin
 from cyberins.services.access import Action, Principal, require
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
 from cyberins.services.errors import NotFound, Unauthenticated
+from cyberins.services.passwords import passwords
 from cyberins.services.uow import unit_of_work
 from cyberins.settings import Settings
 from cyberins.store.models import ApiKey, Organization, User
@@ -28,27 +26,6 @@ ALGORITHM = "HS256"
 API_KEY_PREFIX = "cyk"
 
 
-@cache
-def _hasher() -> PasswordHasher:
-    return PasswordHasher()  # argon2id with the library's RFC 9106 defaults
-
-
-def hash_password(password: str) -> str:
-    return _hasher().hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher().verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-@cache
-def _decoy_hash() -> str:
-    return hash_password("decoy password, never valid")
-
-
 @dataclass(frozen=True)
 class AccessToken:
     access_token: str
@@ -56,38 +33,64 @@ class AccessToken:
     token_type: str = "bearer"
 
 
-def _principal(session: Session, user: User) -> Principal:
+def principal_of(session: Session, user: User) -> Principal:
+    """The user as a caller; a disabled user (or one whose organization is gone) is refused."""
     org = session.get(Organization, user.org_id)
     if org is None or not user.active:
         raise Unauthenticated("the account is disabled")
-    return Principal(org_id=org.id, org_kind=OrgKind(org.kind), role=Role(user.role), user_id=user.id)
+    return Principal(
+        org_id=org.id, org_kind=OrgKind(org.kind), role=Role(user.role), user_id=user.id,
+        token_version=user.token_version,
+    )  # fmt: skip
 
 
-def authenticate(session: Session, email: str, password: str) -> Principal:
-    """The user with this email and password; one message for every failure, so emails cannot be probed."""
-    user = repo.user_by_email(session, email.strip())
+def check_password(session: Session, attempt: signin.Attempt, password: str, settings: Settings, clock: Clock) -> User:
+    """The user with this email and password, throttled per account and client address (`services.signin`).
+
+    One message for every failure, and an unknown email spends the same hashing time as a known one, so
+    emails cannot be probed; a locked account or address is refused before any hash is computed.
+    """
+    signin.check(session, attempt, clock)
+    user = repo.user_by_email(session, attempt.email.strip())
     if user is None:
-        verify_password(_decoy_hash(), password)  # spend the same time as for a known email
+        passwords().spend_decoy(password)
+    if user is None or not passwords().verify(user.password_hash, password):
+        signin.record_failure(session, attempt, settings, clock)
         raise Unauthenticated("wrong email or password")
-    if not verify_password(user.password_hash, password):
-        raise Unauthenticated("wrong email or password")
-    return _principal(session, user)
+    signin.record_success(session, attempt)
+    return user
+
+
+def authenticate(
+    session: Session, attempt: signin.Attempt, password: str, settings: Settings, clock: Clock = SYSTEM_CLOCK
+) -> Principal:
+    """Sign in: the caller behind an email and password (see `check_password`)."""
+    return principal_of(session, check_password(session, attempt, password, settings, clock))
 
 
 def issue_token(principal: Principal, settings: Settings, clock: Clock = SYSTEM_CLOCK) -> AccessToken:
+    """A signed token naming the user, its organization and its token version (raised to revoke it)."""
     if principal.user_id is None:
         raise Unauthenticated("only users sign in for tokens; machine clients use their API key")
     now = clock.now()
     ttl = timedelta(minutes=settings.token_ttl_minutes)
-    claims = {"sub": principal.user_id, "org": principal.org_id, "iat": now, "exp": now + ttl, "typ": "access"}
+    claims = {
+        "sub": principal.user_id, "org": principal.org_id, "ver": principal.token_version,
+        "iat": now, "exp": now + ttl, "typ": "access",
+    }  # fmt: skip
     return AccessToken(jwt.encode(claims, settings.signing_key, algorithm=ALGORITHM), int(ttl.total_seconds()))
 
 
 def principal_from_token(session: Session, token: str, settings: Settings) -> Principal:
-    """The caller behind a bearer token; role and organization are read afresh, so changes apply at once."""
+    """The caller behind a bearer token; role and organization are read afresh, so changes apply at once.
+
+    A token whose version is not the user's current one was revoked (logout, disable, password change or
+    reset). A version counter rather than an issued-at cut-off: `iat` has one-second resolution, so a token
+    issued in the second of a revocation would otherwise survive it.
+    """
     try:
         claims = jwt.decode(
-            token, settings.signing_key, algorithms=[ALGORITHM], options={"require": ["sub", "exp", "iat"]}
+            token, settings.signing_key, algorithms=[ALGORITHM], options={"require": ["sub", "exp", "iat", "ver"]}
         )
     except jwt.ExpiredSignatureError:
         raise Unauthenticated("the access token has expired; sign in again") from None
@@ -96,7 +99,9 @@ def principal_from_token(session: Session, token: str, settings: Settings) -> Pr
     user = repo.users.get(session, str(claims["sub"]))
     if user is None or claims.get("typ") != "access" or claims.get("org") != user.org_id:
         raise Unauthenticated("invalid access token")
-    return _principal(session, user)
+    if claims["ver"] != user.token_version:
+        raise Unauthenticated("the access token was revoked; sign in again")
+    return principal_of(session, user)
 
 
 def _sha256(text: str) -> str:

@@ -143,7 +143,7 @@ def seed_demo(session: Session, examples: Path) -> DemoReport:
             s.link(RelationshipKind.BROKER_CLIENT, broker, insured)
         else:
             s.link(RelationshipKind.INSURER_CLIENT, insurer, insured)
-        record = lifecycle_repo.policy_by_number(session, document["policy_number"])
+        record = lifecycle_repo.policy_by_number(session, insurer.id, document["policy_number"])
         if record is None:
             record = policies.create_policy(
                 session, s.system, document, premium, document["currency"], insured.id,

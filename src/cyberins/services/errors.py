@@ -3,7 +3,7 @@
 Interfaces map them once: `Unauthenticated` -> 401, `Forbidden` -> 403, `NotFound` -> 404 (also for an id
 that exists but belongs to another party, so a foreign id reveals nothing), `Conflict` -> 409 with the
 entity's current state, `Busy` -> 503 with `Retry-After` (nothing was written; the same request may be sent
-again).
+again), `TooManyAttempts` -> 429 with `Retry-After`.
 """
 
 from __future__ import annotations
@@ -42,3 +42,11 @@ class Busy(CyberinsError):
 
     #: Seconds a client should wait before it retries.
     retry_after_s = 1
+
+
+class TooManyAttempts(CyberinsError):
+    """Sign-in is locked for the account or the client address after repeated failures, for `retry_after_s`."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(f"too many failed sign-ins; try again in {retry_after_s} seconds")

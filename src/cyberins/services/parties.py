@@ -10,14 +10,12 @@ from cyberins.model.errors import InvalidInput
 from cyberins.model.vocab import PROVIDER_KINDS, OrgKind, RelationshipKind, Role
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require
-from cyberins.services.auth import hash_password
 from cyberins.services.errors import Conflict, Forbidden, NotFound
+from cyberins.services.passwords import check_strength, passwords
 from cyberins.services.uow import unit_of_work
 from cyberins.store.models import Organization, Relationship, User
 from cyberins.store.repos import parties as repo
 from cyberins.store.repos.aggregates import Page, PartyScope
-
-MIN_PASSWORD_LENGTH = 12
 
 
 @dataclass(frozen=True)
@@ -55,8 +53,10 @@ def create_organization(
     require(principal, Action.CREATE_ORGANIZATION)
     link = _relationship_for(principal, kind)
     with unit_of_work(session):
-        if repo.organization_named(session, name) is not None:
-            raise Conflict(f"an organization named {name!r} already exists")
+        # names are unique among the registrar's own organizations only: a name taken in another tenant
+        # is neither refused nor revealed (two registrars may each have their own "Acme Ltd")
+        if repo.organization_named(session, name, among=visible_org_ids(session, principal)) is not None:
+            raise Conflict(f"an organization named {name!r} is already among yours")
         org = repo.organizations.add(session, Organization(name=name, kind=kind.value, country=country))
         audit.record(session, principal, "organization.create", "organization", org.id, before=None, after=org)
         if link is not None:
@@ -74,23 +74,24 @@ def _link(session: Session, principal: Principal, kind: RelationshipKind, from_i
 
 
 def _check_user(new: NewUser) -> None:
-    problems = []
-    if len(new.password) < MIN_PASSWORD_LENGTH:
-        problems.append(("password", f"use at least {MIN_PASSWORD_LENGTH} characters"))
+    check_strength(new.password)
     local, _, domain = new.email.partition("@")
     if not local or "." not in domain:
-        problems.append(("email", "not an email address"))
-    if problems:
-        raise InvalidInput.one(*problems[0])
+        raise InvalidInput.one("email", "not an email address")
 
 
 def _add_user(session: Session, principal: Principal, org_id: str, new: NewUser) -> User:
     _check_user(new)
     email = new.email.strip().lower()
-    if repo.user_by_email(session, email) is not None:
-        raise Conflict(f"a user with email {email!r} already exists")
+    existing = repo.user_by_email(session, email)
+    if existing is not None:
+        # emails sign in, so they are unique platform-wide; whose user holds one is told only to its own
+        # organization, any other registrar learns only that the address cannot be used
+        if existing.org_id == org_id:
+            raise Conflict(f"a user with email {email!r} already exists in this organization")
+        raise Conflict("this email address cannot be used; choose another")
     user = User(
-        org_id=org_id, email=email, name=new.name, role=new.role.value, password_hash=hash_password(new.password)
+        org_id=org_id, email=email, name=new.name, role=new.role.value, password_hash=passwords().hash(new.password)
     )
     repo.users.add(session, user)
     audit.record(session, principal, "user.create", "user", user.id, before=None, after=user)

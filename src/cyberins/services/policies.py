@@ -75,9 +75,9 @@ def new_policy(
     if currency != policy.currency:
         raise InvalidInput.one("currency", f"the premium is in {currency} but the policy is in {policy.currency}")
     assert policy.policy_number is not None
-    if repo.policy_by_number(session, policy.policy_number) is not None:
-        raise Conflict(f"policy number {policy.policy_number!r} is already bound")
     insured, insurer, broker = parties
+    if repo.policy_by_number(session, insurer, policy.policy_number) is not None:
+        raise Conflict(f"policy number {policy.policy_number!r} is already on the insurer's book")
     record = PolicyRecord(
         policy_number=policy.policy_number,
         insured_org_id=insured,

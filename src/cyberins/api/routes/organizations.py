@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from cyberins.api.deps import PrincipalDep, SessionDep
+from cyberins.api.deps import ClockDep, PrincipalDep, SessionDep
 from cyberins.api.routes.common import Limit, Offset
 from cyberins.api.schemas.common import ERROR_RESPONSES, Page, page_of
 from cyberins.api.schemas.parties import (
@@ -14,11 +14,12 @@ from cyberins.api.schemas.parties import (
     OrganizationCreate,
     OrganizationPublic,
     PanelAdd,
+    PasswordReset,
     UserCreate,
     UserPublic,
 )
 from cyberins.model.vocab import OrgKind
-from cyberins.services import auth, parties
+from cyberins.services import auth, parties, users
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
@@ -66,6 +67,26 @@ def list_users(
 def create_user(body: UserCreate, session: SessionDep, principal: PrincipalDep) -> UserPublic:
     """A user of your own organization (admins only)."""
     return UserPublic.model_validate(parties.create_user(session, principal, _new_user(body)))
+
+
+@router.post("/users/{user_id}/disable", response_model=UserPublic, tags=["parties"])
+def disable_user(user_id: str, session: SessionDep, principal: PrincipalDep, clock: ClockDep) -> UserPublic:
+    """Disable a user of your organization (admins only): it cannot sign in, and its tokens stop working."""
+    return UserPublic.model_validate(users.set_active(session, principal, user_id, False, clock))
+
+
+@router.post("/users/{user_id}/enable", response_model=UserPublic, tags=["parties"])
+def enable_user(user_id: str, session: SessionDep, principal: PrincipalDep, clock: ClockDep) -> UserPublic:
+    """Enable a disabled user of your organization again (admins only)."""
+    return UserPublic.model_validate(users.set_active(session, principal, user_id, True, clock))
+
+
+@router.post("/users/{user_id}/reset-password", response_model=PasswordReset, tags=["parties"])
+def reset_password(user_id: str, session: SessionDep, principal: PrincipalDep, clock: ClockDep) -> PasswordReset:
+    """A new random password for a user of your organization, shown once; its tokens are revoked and a sign-in
+    lock on the account is lifted."""
+    user, password = users.reset_password(session, principal, user_id, clock)
+    return PasswordReset(user=UserPublic.model_validate(user), password=password)
 
 
 @router.post("/api-keys", response_model=ApiKeyCreated, status_code=201, tags=["parties"])

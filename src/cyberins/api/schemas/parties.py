@@ -45,6 +45,11 @@ class UserCreate(In):
     password: Password
 
 
+class PasswordChange(In):
+    current_password: Annotated[str, Field(min_length=1, max_length=200)]
+    new_password: Password
+
+
 class UserPublic(Out):
     id: str
     org_id: str
@@ -53,6 +58,11 @@ class UserPublic(Out):
     role: Role
     active: bool
     created_at: datetime
+
+
+class PasswordReset(BaseModel):
+    user: UserPublic
+    password: str = Field(description="The new random password, shown once: hand it to the user, who changes it.")
 
 
 class OrganizationCreate(In):

@@ -3,6 +3,7 @@
 from cyberins.store.models.claims import Incident, Payment
 from cyberins.store.models.parties import ApiKey, Organization, Relationship, User
 from cyberins.store.models.platform import AuditEntry, AuditHead, IdempotencyRecord, ServiceOffer, ServiceSubscription
+from cyberins.store.models.signin import SignInFailure, SignInLock
 from cyberins.store.models.underwriting import PolicyRecord, Submission
 
 __all__ = [
@@ -17,6 +18,8 @@ __all__ = [
     "Relationship",
     "ServiceOffer",
     "ServiceSubscription",
+    "SignInFailure",
+    "SignInLock",
     "Submission",
     "User",
 ]

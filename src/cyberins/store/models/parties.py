@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cyberins.model.vocab import OrgKind, RelationshipKind, Role
@@ -13,17 +13,22 @@ from cyberins.store.types import UtcDateTime, new_id
 
 
 class Organization(Base):
+    """A party. Its name is not unique platform-wide (two registrars may each have an "Acme Ltd"), so a name
+    taken in another tenant reveals nothing; the services keep it unique among the registrar's own."""
+
     __tablename__ = "organizations"
     __table_args__ = (CheckConstraint(one_of("kind", OrgKind), name="kind"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(40), index=True)
     country: Mapped[str | None] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class User(Base):
+    """A person of one organization. The email is unique platform-wide: it is what signs in."""
+
     __tablename__ = "users"
     __table_args__ = (CheckConstraint(one_of("role", Role), name="role"),)
 
@@ -34,6 +39,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Carried by every access token; raising it (logout, disable, password change or reset) revokes them all.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cyberins.model.vocab import PolicyState, SubmissionState
@@ -39,10 +39,14 @@ class PolicyRecord(Timestamps, Base):
     """A bound policy: its wording (`cyberins.model.policy.Policy` as JSON), premium and parties."""
 
     __tablename__ = "policies"
-    __table_args__ = (CheckConstraint(one_of("state", PolicyState), name="state"),)
+    __table_args__ = (
+        CheckConstraint(one_of("state", PolicyState), name="state"),
+        # numbers are the insurer's own series: another insurer's number is neither taken nor revealed
+        UniqueConstraint("insurer_org_id", "policy_number"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    policy_number: Mapped[str] = mapped_column(String(80), unique=True)
+    policy_number: Mapped[str] = mapped_column(String(80))
     insured_org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
     insurer_org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
     broker_org_id: Mapped[str | None] = mapped_column(ForeignKey("organizations.id"), index=True)

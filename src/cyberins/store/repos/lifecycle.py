@@ -20,8 +20,12 @@ services = Repository(ServiceOffer)
 subscriptions = Repository(ServiceSubscription)
 
 
-def policy_by_number(session: Session, policy_number: str) -> PolicyRecord | None:
-    return session.scalars(select(PolicyRecord).where(PolicyRecord.policy_number == policy_number)).one_or_none()
+def policy_by_number(session: Session, insurer_org_id: str, policy_number: str) -> PolicyRecord | None:
+    """A policy of one insurer's book by its number (numbers are unique per insurer)."""
+    stmt = select(PolicyRecord).where(
+        PolicyRecord.insurer_org_id == insurer_org_id, PolicyRecord.policy_number == policy_number
+    )
+    return session.scalars(stmt).one_or_none()
 
 
 def policies_in_state(session: Session, state: str, insurer_org_id: str | None = None) -> Iterator[PolicyRecord]:

@@ -16,8 +16,12 @@ api_keys = Repository(ApiKey)
 relationships = Repository(Relationship)
 
 
-def organization_named(session: Session, name: str) -> Organization | None:
-    return session.scalars(select(Organization).where(func.lower(Organization.name) == name.lower())).first()
+def organization_named(session: Session, name: str, among: set[str] | None = None) -> Organization | None:
+    """The organization of this name (any case), among the ids `among` when given."""
+    stmt = select(Organization).where(func.lower(Organization.name) == name.lower())
+    if among is not None:
+        stmt = stmt.where(Organization.id.in_(among))
+    return session.scalars(stmt).first()
 
 
 def user_by_email(session: Session, email: str) -> User | None:
