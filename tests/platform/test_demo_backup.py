@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,10 +48,8 @@ def counts(engine: Engine, tables: list[str]) -> dict[str, int]:
 def test_demo_seeds_a_fresh_sqlite_file_twice_without_duplicates(tmp_path: Path, use_database: object) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     use_database(url)  # type: ignore[operator]
-    started = time.perf_counter()
     first = CliRunner().invoke(cli(), ["demo"])
     assert first.exit_code == 0, first.output
-    assert time.perf_counter() - started < 10
     assert "admin@" in first.output
     drawn = re.search(r"password of the users created now: (\S+)", first.output)
     assert drawn is not None and len(drawn.group(1)) >= 16  # drawn at random, never a known default
