@@ -116,3 +116,20 @@ def factor_label(name: str, lang: Lang = "zh") -> str:
     if kind == "history":
         return ("历史事件: " if lang == "zh" else "past incidents: ") + ident
     return name
+
+
+def cite_sources(sources: list[str]) -> tuple[list[list[int]], list[tuple[int, str]]]:
+    """Number the documents that factors cite, in order of first citation: for each factor's `source` the
+    numbers it cites (none for an assumption), and the numbered references `(n, "publisher, title, year")`."""
+    known = {s.id: s for s in load_calibration().sources}
+    numbers: dict[str, int] = {}
+    cited = []
+    for source in sources:
+        ids = [] if source == "assumption" else [s.strip() for s in source.split(",")]
+        cited.append([numbers.setdefault(i, len(numbers) + 1) for i in ids])
+    references = []
+    for ident, n in numbers.items():
+        s = known.get(ident)
+        text = ident if s is None else ", ".join(str(x) for x in (s.publisher, s.title, s.year) if x)
+        references.append((n, text))
+    return cited, references

@@ -13,8 +13,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from cyberins.assess import ExplainRow, check_eligibility, factor_label, summary
+from cyberins.assess import ExplainRow, check_eligibility, factor_label, outcome_label, summary
 from cyberins.assess import explain as explain_rows
+from cyberins.assess.explain import cite_sources
 from cyberins.assess.loader import load_profile, load_risk_model
 from cyberins.assess.uninsured import uninsured
 from cyberins.cli.options import lang_option
@@ -59,15 +60,21 @@ def explain(
         console.print_json(json.dumps(out, ensure_ascii=False))
         return
     zh = lang == "zh"
-    console.rule(f"{model.name} ({model.currency})")
+    name = org.name_zh if zh and org is not None and org.name_zh else model.name
+    console.rule(f"{name}（{model.currency}）" if zh else f"{name} ({model.currency})")
     if eligibility is not None:
-        console.print(f"{'准入结论' if zh else 'Eligibility'}: [bold]{eligibility.outcome.value}[/]")
+        colon = "：" if zh else ": "
+        console.print(
+            f"{'准入结论' if zh else 'Eligibility'}{colon}[bold]{outcome_label(eligibility.outcome, lang)}[/]"
+        )
         for reason in eligibility.reasons:
             text = reason.zh if zh else reason.en
-            console.print(f"  - [{reason.rule_id}] {reason.outcome.value}: {text}", markup=False)
-    events = Table(title="事件类型 Event types" if zh else "Event types")
-    for col in ("event type", "events / year", "mean loss / event", "expected annual loss"):
-        events.add_column(col, justify="left" if col == "event type" else "right")
+            console.print(f"  - {outcome_label(reason.outcome, lang)}{colon}{text}", markup=False)
+    events = Table(title="事件类型" if zh else "Event types")
+    heads = ("事件类型", "次/年", "单次平均损失", "年均损失") if zh else (
+        "event type", "events / year", "mean loss / event", "expected annual loss")  # fmt: skip
+    for n, col in enumerate(heads):
+        events.add_column(col, justify="left" if n == 0 else "right")
     for s in summary(model):
         events.add_row(
             label(s.event_type, lang),
@@ -75,22 +82,30 @@ def explain(
             money(s.severity, lang),
             money(s.expected_loss, lang),
         )
-    events.add_row("[bold]total[/]", "", "", f"[bold]{money(model.expected_loss(), lang)}[/]")
+    events.add_row(f"[bold]{'合计' if zh else 'total'}[/]", "", "", f"[bold]{money(model.expected_loss(), lang)}[/]")
     console.print(events)
-    factors = Table(title="因子 Factors" if zh else "Factors")
-    for col in ("factor", "event type", "frequency ×", "severity ×", "effect on expected loss", "source"):
-        factors.add_column(col, justify="right" if "×" in col or "effect" in col else "left")
-    for r in rows:
+    factors = Table(title="风险因子" if zh else "Factors")
+    factor_heads = ("因子", "事件类型", "频率×", "严重度×", "对年均损失的影响", "来源") if zh else (
+        "factor", "event type", "frequency ×", "severity ×", "effect on expected loss", "source")  # fmt: skip
+    for n, col in enumerate(factor_heads):
+        factors.add_column(col, justify="right" if 2 <= n <= 4 else "left", overflow="fold")
+    cited, references = cite_sources([r.source for r in rows])
+    for r, refs in zip(rows, cited, strict=True):
+        source = "".join(f"[{n}]" for n in refs) or ("假设" if zh else "assumption")
         factors.add_row(
             factor_label(r.factor, lang), label(r.event_type, lang),
-            f"{r.frequency:.3f}", f"{r.severity:.3f}", money(r.effect, lang), r.source,
+            f"{r.frequency:.3f}", f"{r.severity:.3f}", money(r.effect, lang), source, end_section=False,
         )  # fmt: skip
     console.print(factors)
+    console.print("来源：" if zh else "Sources:")
+    for n, text in references:
+        console.print(f"  [{n}] {text}", markup=False, highlight=False)
     if outside is not None:
         head = "不在任何保障内的预期年损失" if zh else "Expected annual losses outside every coverage"
         console.print(
-            f"{head}: {'行政罚款' if zh else 'fines'} {money(outside.fines, lang)}; "
-            f"{'不可赔付的赎金' if zh else 'uninsurable ransom'} {money(outside.ransom, lang)}"
+            f"{head}：行政罚款 {money(outside.fines, lang)}；不可赔付的赎金 {money(outside.ransom, lang)}"
+            if zh
+            else f"{head}: fines {money(outside.fines, lang)}; uninsurable ransom {money(outside.ransom, lang)}"
         )
 
 

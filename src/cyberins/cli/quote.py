@@ -95,10 +95,12 @@ def write_report(result: UnderwritingResult, lang: Lang, html: Path | None, pdf:
 def print_quote(r: UnderwritingResult, lang: Lang) -> None:
     zh = lang == "zh"
     name = r.profile.name_zh if zh and r.profile.name_zh else r.profile.name
-    console.rule(f"{'评估与报价' if zh else 'Assessment and quote'}: {name}")
-    console.print(f"{'准入' if zh else 'eligibility'}: [bold]{outcome_label(r.eligibility.outcome, lang)}[/]")
+    colon = "：" if zh else ": "
+    console.rule(f"{'评估与报价' if zh else 'Assessment and quote'}{colon}{name}")
+    console.print(f"{'准入' if zh else 'eligibility'}{colon}[bold]{outcome_label(r.eligibility.outcome, lang)}[/]")
     for reason in r.eligibility.reasons:
-        console.print(f"  - {reason.rule_id}: {reason.zh if zh else reason.en}", markup=False)
+        text = reason.zh if zh else reason.en
+        console.print(f"  - {outcome_label(reason.outcome, lang)}{colon}{text}", markup=False)
     g, i = r.simulation.gross(), r.simulation.insured()
     console.print(
         f"{'年均毛损失' if zh else 'expected gross loss'} {money(g.aal, lang)} ± {money(g.aal_se, lang)}; "

@@ -116,34 +116,50 @@ def print_result(result: SimulationResult, lang: Lang) -> None:
 
     from cyberins.cli.render import console, label, money
 
+    zh = lang == "zh"
     gross = result.gross()
     insured = result.insured() if result.has_policy else None
-    table = Table(title=f"{result.years:,} years, seed {result.seed} ({result.currency})")
-    table.add_column("measure")
-    table.add_column("gross 毛损失" if lang == "zh" else "gross", justify="right")
+    title = (
+        f"{result.years:,} 年，随机种子 {result.seed}（{result.currency}）"
+        if zh
+        else f"{result.years:,} years, seed {result.seed} ({result.currency})"
+    )
+    table = Table(title=title)
+    table.add_column("指标" if zh else "measure")
+    table.add_column("毛损失" if zh else "gross", justify="right")
     if insured:
-        table.add_column("insured 保险赔付" if lang == "zh" else "insured", justify="right")
+        table.add_column("保险赔付" if zh else "insured", justify="right")
 
     def row(name: str, pick: object) -> None:
         values = [pick(m) for m in (gross, insured) if m is not None]  # type: ignore[operator]
         table.add_row(name, *(money(v, lang) for v in values))
 
-    row("AAL", lambda m: m.aal)
-    row("± s.e." if lang == "en" else "± 标准误", lambda m: m.aal_se)
-    row("std", lambda m: m.std)
+    row("年均损失" if zh else "AAL", lambda m: m.aal)
+    row("± 标准误" if zh else "± s.e.", lambda m: m.aal_se)
+    row("标准差" if zh else "std", lambda m: m.std)
     for level in gross.var:
-        row(f"VaR {level}", lambda m, q=level: m.var[q])
-        row(f"TVaR {level}", lambda m, q=level: m.tvar[q])
+        pct = f"{float(level) * 100:g}%"
+        row(f"风险价值 {pct}" if zh else f"VaR {level}", lambda m, q=level: m.var[q])
+        row(f"尾部期望 {pct}" if zh else f"TVaR {level}", lambda m, q=level: m.tvar[q])
     console.print(table)
-    contributions = Table(title="by event type")
-    for col in ("event type", "events/yr", "gross AAL", "insured AAL"):
-        contributions.add_column(col, justify="left" if col == "event type" else "right")
+    heads = (
+        ("事件类型", "次/年", "年均毛损失", "年均赔付")
+        if zh
+        else ("event type", "events/yr", "gross AAL", "insured AAL")
+    )
+    contributions = Table(title="各事件类型" if zh else "by event type")
+    for n, col in enumerate(heads):
+        contributions.add_column(col, justify="left" if n == 0 else "right")
     for et, (g, i) in result.by_event_type.items():
         contributions.add_row(label(et, lang), f"{result.frequency[et]:.4f}", money(g, lang), money(i, lang))
     console.print(contributions)
     console.print(exceedance_chart(gross, insured, lang))
     for c in result.money_only_time_element:
-        console.print(f"{label(c, lang)}: loss given as money only, waiting/indemnity periods not applied")
+        console.print(
+            f"{label(c, lang)}：损失仅以金额给出，未适用等待期和赔偿期"
+            if zh
+            else f"{label(c, lang)}: loss given as money only, waiting/indemnity periods not applied"
+        )
 
 
 def exceedance_chart(gross: LossMeasures, insured: LossMeasures | None, lang: Lang, width: int = 48) -> str:
@@ -151,12 +167,16 @@ def exceedance_chart(gross: LossMeasures, insured: LossMeasures | None, lang: La
     from cyberins.cli.render import money
 
     top = max(v for _, v in gross.aep) or 1.0
-    lines = ["aggregate exceedance (AEP), return period → annual loss"]
+    zh = lang == "zh"
+    lines = [
+        "年累计损失超越（AEP）：重现期 → 年损失" if zh else "aggregate exceedance (AEP), return period → annual loss"
+    ]
     for i, (rp, g) in enumerate(gross.aep):
         ins = insured.aep[i][1] if insured else 0.0
         n_ins, n_g = round(width * ins / top), round(width * g / top)
         bar = "▓" * n_ins + "█" * max(n_g - n_ins, 0)
         lines.append(
-            f"{int(rp):>5} yr │{bar:<{width}}│ {money(g, lang)}" + (f" / {money(ins, lang)}" if insured else "")
+            f"{int(rp):>5} {'年' if zh else 'yr'} │{bar:<{width}}│ {money(g, lang)}"
+            + (f" / {money(ins, lang)}" if insured else "")
         )
     return "\n".join(lines)

@@ -12,8 +12,7 @@ from decimal import Decimal
 from typing import Literal
 
 from cyberins.assess import Outcome, load_questionnaire, outcome_label
-from cyberins.assess.explain import factor_label
-from cyberins.assess.resources import load_calibration
+from cyberins.assess.explain import cite_sources, factor_label
 from cyberins.catalog import get_catalog
 from cyberins.model.policy import Policy
 from cyberins.quant.metrics import exceedance
@@ -104,20 +103,13 @@ class Reference:
 
 def factor_appendix(r: UnderwritingResult, lang: Lang) -> tuple[list[tuple[str, list[FactorRow]]], list[Reference]]:
     """The model's factors grouped by event type under readable labels, and the sources they cite, numbered."""
-    cat, sources = get_catalog(), {s.id: s for s in load_calibration().sources}
-    numbers: dict[str, int] = {}
+    cat = get_catalog()
+    cited, references = cite_sources([f.source for f in r.factors])
     groups: dict[str, list[FactorRow]] = {}
-    for f in r.factors:
-        ids = [] if f.source == "assumption" else [s.strip() for s in f.source.split(",")]
-        refs = [numbers.setdefault(i, len(numbers) + 1) for i in ids]
+    for f, refs in zip(r.factors, cited, strict=True):
         row = FactorRow(factor_label(f.factor, lang), f.frequency, f.severity, f.effect, refs)
         groups.setdefault(cat.label(f.event_type, lang), []).append(row)
-    refs_out = []
-    for ident, n in numbers.items():
-        s = sources.get(ident)
-        text = ident if s is None else ", ".join(str(x) for x in (s.publisher, s.title, s.year) if x)
-        refs_out.append(Reference(n, text))
-    return list(groups.items()), refs_out
+    return list(groups.items()), [Reference(n, text) for n, text in references]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,49 @@
+"""Every command speaks the reader's language: a zh output carries no English word and an en output no
+Chinese, beside names and codes (currency and GB/T codes, acronyms such as RDP or EDR, policy numbers, time
+zones) and the cited sources' own titles."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.cli.helpers import cyberins
+from tests.conftest import EXAMPLES
+
+PROFILE = str(EXAMPLES / "orgs" / "sme-manufacturer.yaml")
+POLICY = str(EXAMPLES / "policies" / "sme-standalone-cny.yaml")
+INCIDENT = str(EXAMPLES / "incidents" / "sme-ransomware-erp.yaml")
+
+COMMANDS = {
+    "explain": ("explain", PROFILE),
+    "simulate": ("simulate", PROFILE, "--policy", POLICY, "--years", "2000"),
+    "quote": ("quote", PROFILE, "--policy", POLICY, "--years", "2000", "--no-controls"),
+    "whatif": ("whatif", PROFILE, "--policy", POLICY, "--add-control", "edr", "--years", "2000"),
+    "policy show": ("policy", "show", POLICY),
+    "claim adjust": ("claim", "adjust", INCIDENT, "--policy", POLICY),
+}
+#: Names and codes a zh page may show in Latin letters.
+CODES = re.compile(r"^([A-Z0-9/-]+|DDoS|RDP/VPN|GB/T|Asia/Shanghai|CY-SME-\d{4}-\d{4})$")
+
+
+def _before_sources(text: str) -> str:
+    """The references list cites documents by their own titles: names, left out of the check."""
+    for mark in ("来源：", "Sources:"):
+        text = text.split(mark)[0]
+    return text
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_a_zh_output_has_no_english_word(name: str) -> None:
+    r = cyberins(*COMMANDS[name], "--lang", "zh", env={"COLUMNS": "100"})
+    assert r.returncode == 0, r.stderr
+    words = set(re.findall(r"[A-Za-z][A-Za-z0-9/_.-]*[A-Za-z0-9]|[A-Za-z]", _before_sources(r.stdout)))
+    assert {w for w in words if not CODES.match(w)} == set()
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_an_en_output_has_no_chinese(name: str) -> None:
+    r = cyberins(*COMMANDS[name], "--lang", "en", env={"COLUMNS": "100"})
+    assert r.returncode == 0, r.stderr
+    assert re.findall(r"[\u4e00-\u9fff]+", _before_sources(r.stdout)) == []
