@@ -22,6 +22,7 @@ COMMANDS = {
     "whatif": ("whatif", PROFILE, "--policy", POLICY, "--add-control", "edr", "--years", "2000"),
     "policy show": ("policy", "show", POLICY),
     "claim adjust": ("claim", "adjust", INCIDENT, "--policy", POLICY),
+    "product price": ("product", "price", str(EXAMPLES / "products" / "service-bundle-sme.yaml"), "--years", "2000"),
 }
 #: Names and codes a zh page may show in Latin letters.
 CODES = re.compile(r"^([A-Z0-9/-]+|DDoS|RDP/VPN|GB/T|Asia/Shanghai|CY-SME-\d{4}-\d{4})$")

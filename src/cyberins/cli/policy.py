@@ -11,7 +11,7 @@ from rich.table import Table
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import lang_option
 from cyberins.cli.options import prior_paid as parse_prior_paid
-from cyberins.cli.render import Lang, console, label, money
+from cyberins.cli.render import Lang, console, label, money, print_fitted
 from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy, RetentionBasis
 from cyberins.model.scenario import LossScenario
@@ -88,15 +88,9 @@ def show(file: Path = FileArg, lang: Lang = lang_option("Language of the summary
         console.print(say("特别条件：", "Conditions: ") + sep.join(label(c, lang) for c in conditions))
 
 
-#: The narrowest a coverage name or event-type list may fold to in the table (terminal cells).
-MIN_TEXT_CELLS = 10
-
-
 def _coverages(p: Policy, lang: Lang) -> None:
     """The coverages as a table with only the columns some coverage uses; stacked, one block per coverage,
     when even that does not fit the terminal (money is never cut)."""
-    from rich.cells import cell_len
-
     from cyberins.claims.reasons import label as term
 
     zh = lang == "zh"
@@ -131,31 +125,15 @@ def _coverages(p: Policy, lang: Lang) -> None:
         "waiting": ("等待期", "Waiting period"), "indemnity": ("赔偿期", "Indemnity"),
         "event_types": ("适用事件", "Event types"),
     }  # fmt: skip
-    title = "保障" if zh else "Coverages"
-    folding = ("coverage", "event_types")  # texts fold inside their cell; every other column prints whole
-    whole = sum(max(cell_len(v) for v in [heads[k][0 if zh else 1], *columns[k]]) for k in shown if k not in folding)
-    needed = whole + sum(MIN_TEXT_CELLS for k in shown if k in folding) + 3 * len(shown) + 1  # borders, padding
-    if needed <= console.width:
-        table = Table(title=title)
-        for key in shown:
-            text = key in folding
-            table.add_column(heads[key][0 if zh else 1], justify="left" if text else "right",
-                             no_wrap=not text, overflow="fold" if text else "ellipsis",
-                             min_width=MIN_TEXT_CELLS if text else None)  # fmt: skip
-        for n in range(len(columns["coverage"])):
-            table.add_row(*(columns[key][n] for key in shown))
-        console.print(table)
-        return
-    console.print(f"[bold]{title}[/]")
-    for n in range(len(columns["coverage"])):
-        block = Table.grid(padding=(0, 2))
-        block.add_column(style="dim", no_wrap=True)
-        block.add_column(no_wrap=False)
-        for key in shown[1:]:
-            if key in always or columns[key][n] not in unused:  # a block lists only the terms it has
-                block.add_row("  " + heads[key][0 if zh else 1], columns[key][n])
-        console.print(columns["coverage"][n])
-        console.print(block)
+    keys = list(shown)
+    folding = tuple(n for n, k in enumerate(keys) if k in ("coverage", "event_types"))
+    print_fitted(
+        "保障" if zh else "Coverages",
+        [heads[k][0 if zh else 1] for k in keys],
+        [[columns[k][n] for k in keys] for n in range(len(columns["coverage"]))],
+        folding=folding,
+        empty=tuple(unused),
+    )
 
 
 @app.command()

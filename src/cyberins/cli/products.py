@@ -1,6 +1,6 @@
 """`cyberins product price PRODUCT --years N --seed S [--json]` (issue 12 contract).
 
-Thin: load the product file, price it, print the contract JSON document or a bilingual table.
+Thin: load the product file, price it, print the contract JSON document or a table in the reader's language.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import typer
 from rich.table import Table
 
 from cyberins.cli.errors import CyberinsGroup
-from cyberins.cli.options import SEED_MAX
-from cyberins.cli.render import console, money
+from cyberins.cli.options import SEED_MAX, lang_option
+from cyberins.cli.render import Lang, console, money, print_fitted
 from cyberins.pricing import load_basis
 from cyberins.products import load_product, price_product, product_document
 from cyberins.quant.simulate import YEARS_LIMIT
@@ -27,41 +27,41 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-FORM_LABELS: dict[str, str] = {
-    "service_bundle": "安全服务绑定保险 Service bundle",
-    "product_warranty": "防护产品+保险 Product warranty",
-    "group_scheme": "园区保 Group scheme",
+FORM_LABELS: dict[str, tuple[str, str]] = {
+    "service_bundle": ("安全服务绑定保险", "Service bundle"),
+    "product_warranty": ("防护产品+保险", "Product warranty"),
+    "group_scheme": ("园区保", "Group scheme"),
 }
 
 #: Top-level figures shown under the lines, by document key (zh / en label).
-FIGURES: dict[str, str] = {
-    "expected_gross_loss": "预期毛损失 Expected gross loss",
-    "expected_insured_loss": "预期赔付 Expected insured loss",
-    "technical_premium": "技术保费 Technical premium",
-    "services_cost": "服务费用 Services cost",
-    "bundle_price": "套餐价格 Bundle price (premium + services)",
-    "premium_saving": "保费节省 Premium saving",
-    "retained_loss_drop": "自留损失下降 Drop in retained loss",
-    "net_benefit": "净收益 Net benefit",
-    "pays_for_itself": "服务物有所值 Services pay for themselves",
-    "customers": "客户数 Customers",
-    "licences": "授权数 Licences",
-    "rate_per_customer": "每客户费率 Rate per customer",
-    "rate_per_licence": "每授权费率 Rate per licence",
-    "members": "成员数 Members",
-    "exhaustion_probability": "统保累计限额耗尽概率 Scheme aggregate exhaustion probability",
+FIGURES: dict[str, tuple[str, str]] = {
+    "expected_gross_loss": ("预期毛损失", "Expected gross loss"),
+    "expected_insured_loss": ("预期赔付", "Expected insured loss"),
+    "technical_premium": ("技术保费", "Technical premium"),
+    "services_cost": ("服务费用", "Services cost"),
+    "bundle_price": ("套餐价格", "Bundle price (premium + services)"),
+    "premium_saving": ("保费节省", "Premium saving"),
+    "retained_loss_drop": ("自留损失下降", "Drop in retained loss"),
+    "net_benefit": ("净收益", "Net benefit"),
+    "pays_for_itself": ("服务物有所值", "Services pay for themselves"),
+    "customers": ("客户数", "Customers"),
+    "licences": ("授权数", "Licences"),
+    "rate_per_customer": ("每客户费率", "Rate per customer"),
+    "rate_per_licence": ("每授权费率", "Rate per licence"),
+    "members": ("成员数", "Members"),
+    "exhaustion_probability": ("统保累计限额耗尽概率", "Scheme aggregate exhaustion probability"),
 }
 
 #: Extra line columns, by line key.
-LINE_COLUMNS: dict[str, str] = {
-    "expected_retained_loss": "自留损失 Retained loss",
-    "services_cost": "服务费用 Services",
-    "total_cost_of_risk": "风险总成本 Total cost of risk",
-    "customers": "客户 Customers",
-    "licences": "授权 Licences",
-    "rate_per_licence": "每授权 Per licence",
-    "expected_insured_loss_before_scheme_aggregate": "统保限额前赔付 Before scheme aggregate",
-    "certificate_aggregate_limit": "分单累计限额 Certificate aggregate",
+LINE_COLUMNS: dict[str, tuple[str, str]] = {
+    "expected_retained_loss": ("自留损失", "Retained loss"),
+    "services_cost": ("服务费用", "Services"),
+    "total_cost_of_risk": ("风险总成本", "Total cost of risk"),
+    "customers": ("客户", "Customers"),
+    "licences": ("授权", "Licences"),
+    "rate_per_licence": ("每授权", "Per licence"),
+    "expected_insured_loss_before_scheme_aggregate": ("统保限额前赔付", "Before scheme aggregate"),
+    "certificate_aggregate_limit": ("分单累计限额", "Certificate aggregate"),
 }
 
 
@@ -72,6 +72,7 @@ def price(
     seed: int | None = typer.Option(None, "--seed", min=0, max=SEED_MAX, help="Random seed (default: settings.seed)."),
     as_json: bool = typer.Option(False, "--json", help="Print the contract JSON document."),
     basis_file: Path | None = typer.Option(None, "--basis", help="Pricing basis overrides (YAML/JSON)."),
+    lang: Lang = lang_option(),
 ) -> None:
     """Price a product: expected insured loss and technical premium, in total and by line."""
     product = load_product(product_file)
@@ -81,67 +82,74 @@ def price(
     if as_json:
         print(json.dumps(doc))
         return
-    print_document(doc)
+    print_document(doc, lang)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, lang: Lang) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "是 yes" if value else "否 no"
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return money(value)
+        return money(value, lang)
     if isinstance(value, str):
         try:
-            return money(Decimal(value))
+            return money(Decimal(value), lang)
         except ArithmeticError:
             return value
     return str(value)
 
 
-def print_document(doc: dict[str, Any]) -> None:
-    """A bilingual summary: the lines, then the product's figures."""
-    title = " ".join(x for x in (doc.get("name_zh"), doc.get("name")) if x) or doc["product"]
-    console.print(f"[bold]{title}[/] ({doc['product']})")
+def print_document(doc: dict[str, Any], lang: Lang) -> None:
+    """The lines, then the product's figures, in the reader's language; figures are never cut."""
+    zh, pick = lang == "zh", 0 if lang == "zh" else 1
+    colon, sep = ("：", "；") if zh else (": ", "; ")
+    title = (doc.get("name_zh") if zh else doc.get("name")) or doc.get("name") or doc["product"]
+    console.print(f"[bold]{title}[/]")
+    form = FORM_LABELS[doc["form"]][pick] if doc["form"] in FORM_LABELS else doc["form"]
     console.print(
-        f"形式 Form: {FORM_LABELS.get(doc['form'], doc['form'])}; 币种 Currency {doc['currency']}; "
-        f"{doc['years']:,} 模拟年 simulated years, seed {doc['seed']}"
+        f"形式{colon}{form}{sep}币种{colon}{doc['currency']}{sep}模拟 {doc['years']:,} 年，随机种子 {doc['seed']}"
+        if zh
+        else f"Form{colon}{form}{sep}currency {doc['currency']}{sep}"
+        f"{doc['years']:,} simulated years, seed {doc['seed']}"
     )
-    table = Table(title="分项 Lines")
-    table.add_column("行 Line", no_wrap=True)
-    for head in ("预期毛损失 Gross loss", "预期赔付 Insured loss", "技术保费 Premium"):
-        table.add_column(head, justify="right")
     extra = [k for k in LINE_COLUMNS if any(k in line for line in doc["lines"])]
-    for key in extra:
-        table.add_column(LINE_COLUMNS[key], justify="right")
-    for line in doc["lines"]:
-        table.add_row(
-            str(line["id"]),
-            _cell(line["expected_gross_loss"]),
-            _cell(line["expected_insured_loss"]),
-            _cell(line["technical_premium"]),
-            *(_cell(line.get(k)) for k in extra),
-        )
-    console.print(table)
-    figures = Table(title="合计 Totals", show_header=False)
+    heads = [("分项", "Line"), ("预期毛损失", "Gross loss"), ("预期赔付", "Insured loss"), ("技术保费", "Premium")]
+    rows = [
+        [
+            str((line.get("name_zh") if zh else line.get("name")) or line["id"]),
+            _cell(line["expected_gross_loss"], lang),
+            _cell(line["expected_insured_loss"], lang),
+            _cell(line["technical_premium"], lang),
+            *(_cell(line.get(k), lang) for k in extra),
+        ]
+        for line in doc["lines"]
+    ]
+    print_fitted("分项" if zh else "Lines", [h[pick] for h in heads] + [LINE_COLUMNS[k][pick] for k in extra], rows)
+    figures = Table(title="合计" if zh else "Totals", show_header=False)
     figures.add_column("figure")
-    figures.add_column("value", justify="right")
+    figures.add_column("value", justify="right", no_wrap=True)
     for key, text in FIGURES.items():
         if key in doc:
             value = doc[key]
-            shown = f"{value:.2%}" if key == "exhaustion_probability" else _cell(value)
-            figures.add_row(text, shown)
+            shown = f"{value:.2%}" if key == "exhaustion_probability" else _cell(value, lang)
+            figures.add_row(text[pick], shown)
     tail = doc.get("insured", {})
     if "expected_insured_loss_se" in doc:
-        figures.add_row("预期赔付标准误 ± s.e. of the insured loss", _cell(doc["expected_insured_loss_se"]))
+        figures.add_row(
+            "预期赔付的标准误" if zh else "± s.e. of the insured loss", _cell(doc["expected_insured_loss_se"], lang)
+        )
     for level in ("0.99", "0.995"):
         if level in tail.get("var", {}):
-            figures.add_row(f"赔付 VaR {level} Insured VaR", _cell(tail["var"][level]))
-            figures.add_row(f"赔付 TVaR {level} Insured TVaR", _cell(tail["tvar"][level]))
+            pct = f"{float(level) * 100:g}%"
+            figures.add_row(f"赔付风险价值 {pct}" if zh else f"Insured VaR {level}", _cell(tail["var"][level], lang))
+            figures.add_row(f"赔付尾部期望 {pct}" if zh else f"Insured TVaR {level}", _cell(tail["tvar"][level], lang))
     if "scheme" in doc:
-        figures.add_row("统保累计限额 Scheme aggregate limit", _cell(doc["scheme"]["aggregate_limit"]))
+        figures.add_row(
+            "统保累计限额" if zh else "Scheme aggregate limit", _cell(doc["scheme"]["aggregate_limit"], lang)
+        )
     console.print(figures)
     for note in doc.get("notes", []):
-        console.print(f"注 Note: {note}")
+        console.print(f"{'注' if zh else 'Note'}{colon}{note}", markup=False)

@@ -51,3 +51,49 @@ def money(amount: Decimal | float | None, lang: Lang = "en") -> str:
     if amount is None:
         return "—"
     return format_decimal(amount, format="#,##0.00", locale="zh_CN" if lang == "zh" else "en_US")
+
+
+#: The narrowest a folding text column may get in a table (terminal cells).
+MIN_TEXT_CELLS = 10
+
+
+def print_fitted(
+    title: str,
+    heads: list[str],
+    rows: list[list[str]],
+    *,
+    folding: tuple[int, ...] = (0,),
+    empty: tuple[str, ...] = ("—",),
+) -> None:
+    """A table whose figures are never cut: the `folding` columns (names) wrap inside their cell, the others
+    print whole; when even that does not fit the terminal, one block per row (the first cell as its heading,
+    then each other column as `head  value`, leaving out the `empty` ones)."""
+    from rich.cells import cell_len
+    from rich.table import Table
+
+    console = _console()
+    whole = sum(
+        max(cell_len(v) for v in [heads[n], *(r[n] for r in rows)]) for n in range(len(heads)) if n not in folding
+    )
+    if whole + MIN_TEXT_CELLS * len(folding) + 3 * len(heads) + 1 <= console.width:  # + borders and padding
+        table = Table(title=title)
+        for n, head in enumerate(heads):
+            text = n in folding
+            table.add_column(
+                head, justify="left" if text else "right", no_wrap=not text,
+                overflow="fold" if text else "ellipsis", min_width=MIN_TEXT_CELLS if text else None,
+            )  # fmt: skip
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+        return
+    console.print(f"[bold]{title}[/]")
+    for row in rows:
+        block = Table.grid(padding=(0, 2))
+        block.add_column(style="dim", no_wrap=True)
+        block.add_column(justify="right", overflow="fold")  # a long list folds; an amount always fits
+        for head, value in zip(heads[1:], row[1:], strict=True):
+            if value not in empty:
+                block.add_row("  " + head, value)
+        console.print(row[0])
+        console.print(block)
