@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, WithJsonSchema, model_serializer
 
+from cyberins.claims.reasons import Reason
 from cyberins.model.incident import Incident
 from cyberins.model.policy import Policy
 
@@ -254,18 +255,9 @@ class QuoteRecord(Document):
     withdrawn_reason: str | None = None
 
 
-class ClaimReason(Document):
-    code: str
-    clause: str
-    text_zh: str
-    text_en: str
-    cite_zh: str
-    cite_en: str
-
-
 class CoverageDecision(Document):
     status: str = Field(examples=["covered"])
-    reasons: list[ClaimReason]
+    reasons: list[Reason]  # the claims engine's own record of a reason, as `Reason.to_json` writes it
 
 
 class EventTypeCode(Document):
