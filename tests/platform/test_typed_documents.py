@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from cyberins.api.schemas.documents import (
     Adjustment,
@@ -22,6 +23,7 @@ from cyberins.api.schemas.documents import (
 )
 from cyberins.assess import OrganizationProfile
 from cyberins.model.policy import Policy
+from cyberins.store.models import Submission
 from cyberins.underwriting import QuoteOptions, underwrite
 from cyberins.underwriting.document import quote_document
 from tests.platform.test_claims_engines import FINDINGS, _report, _through_settlement, _to_forensics
@@ -112,3 +114,39 @@ def test_claim_documents_match_their_schemas(client: TestClient, world: World) -
     assert [line.model_dump(mode="json") for line in statement.statement] == settled["documents"]["settlement"][
         "statement"
     ]
+
+
+def test_documents_stored_in_an_older_shape_are_returned_as_stored(
+    client: TestClient, world: World, session: Session
+) -> None:
+    base = {"insurer_org_id": world.org["insurer_a"], "insured_org_id": world.org["insured_a"]}
+    created = client.post("/submissions", json=base | {"profile": profile("Old Co")}, headers=world.headers("broker_a"))
+    # as services/risk.py wrote them before one document per result: `rule_id`/`zh`/`en` reasons, factor rows
+    # without labels, the premium under `technical_premium.premium` and the grid as rows and skipped cells
+    summary = {
+        "catalog_version": "1.0.0",
+        "currency": "CNY",
+        "years": 4000,
+        "seed": 11,
+        "eligibility": {"outcome": "accept", "reasons": [{"rule_id": "r", "outcome": "accept", "zh": "是", "en": "y"}]},
+        "gross": {"aal": "1200.50", "var": {"0.99": "30000.00"}, "tvar": {"0.99": "45000.00"}},
+        "expected_loss_by_event_type": [],
+        "explain": [{"factor": "control:mfa", "event_type": "ransomware", "frequency": 0.5, "severity": 1.0,
+                     "effect": "-100.00", "source": "s", "reason": "r"}],
+    }  # fmt: skip
+    details = {
+        "technical_premium": {"premium": "18000.00", "expected_insured_loss": "9000.00"},
+        "grid": {"years": 4000, "seed": 11, "rows": [], "skipped": []},
+        "eligibility": summary["eligibility"],
+        "seed": 11,
+        "years": 4000,
+    }
+    sub = session.get(Submission, created.json()["id"])
+    assert sub is not None
+    sub.state, sub.assessment = "quoted", {"summary": summary, "seed": 11, "at": "2026-07-01T00:00:00+00:00"}
+    sub.quote = {"premium": "18000.00", "currency": "CNY", "details": details}
+    session.commit()
+    read = client.get(f"/submissions/{sub.id}", headers=world.headers("insurer_a"))
+    assert read.status_code == 200, read.text
+    assert read.json()["assessment"]["summary"] == summary
+    assert read.json()["quote"] == {"premium": "18000.00", "currency": "CNY", "details": details}
