@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
@@ -105,6 +105,26 @@ def test_notice_after_the_reporting_deadline_is_denied_as_late(
     assert late.json()["documents"]["decision"]["reason"] == "late_notice"
     body["discovered_at"] = (clock.now() - timedelta(days=29)).isoformat()
     assert client.post("/incidents", json=body, headers=world.headers("broker_a")).json()["state"] == "reported"
+
+
+def test_notice_exactly_at_the_deadline_is_in_time_and_one_second_later_is_late(
+    client: TestClient, world: World, clock: FixedClock
+) -> None:
+    # reported now (the platform's clock): discovered 30 days ago to the second is the deadline itself (rule 10)
+    at_deadline = clock.now() - timedelta(days=30)
+    body = {
+        "policy_id": world.ids["policy_a"],
+        "summary": "breach found a month ago",
+        "occurred_at": (at_deadline - timedelta(days=1)).isoformat(),
+        "discovered_at": at_deadline.isoformat(),
+    }
+    in_time = client.post("/incidents", json=body, headers=world.headers("insured_a"))
+    assert in_time.status_code == 201, in_time.text
+    assert in_time.json()["state"] == "reported" and "decision" not in in_time.json()["documents"]
+    body["discovered_at"] = (at_deadline - timedelta(seconds=1)).isoformat()
+    late = client.post("/incidents", json=body, headers=world.headers("insured_a")).json()
+    assert late["state"] == "denied" and late["documents"]["decision"]["reason"] == "late_notice"
+    assert datetime.fromisoformat(late["documents"]["decision"]["deadline"]) == clock.now() - timedelta(seconds=1)
 
 
 def test_incident_times_must_make_sense(client: TestClient, world: World, clock: FixedClock) -> None:

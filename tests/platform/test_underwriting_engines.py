@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 
 from cyberins.assess import OrganizationProfile, assess, check_eligibility
 from cyberins.catalog import get_catalog
+from cyberins.model.money import money_text
 from cyberins.model.policy import Policy
 from cyberins.pricing import default_basis, technical_premium
 from cyberins.quant.simulate import simulate, years_for_precision
-from cyberins.services.risk import money_text
 from tests.platform.world import World, policy_document, profile
 
 NO_CONTROLS = {"mfa": False, "edr": False, "offline_backups": False}
@@ -97,10 +97,11 @@ def test_the_quote_prices_the_wording_and_the_bind_takes_it(client: TestClient, 
     expected = technical_premium(simulate(model, policy, 3000, 5), policy, default_basis())
     assert quoted.json()["state"] == "quoted"
     assert Decimal(quote["premium"]) == expected.premium and quote["currency"] == "CNY"
-    assert quote["details"]["technical_premium"]["expected_insured_loss"] == format(expected.expected_loss, "f")
-    assert (quote["details"]["seed"], quote["details"]["years"]) == (5, 3000)
-    cells = quote["details"]["grid"]
-    assert len(cells["rows"]) == 2 and len(cells["skipped"]) == 2  # a 600,000 retention reaches the sublimits
+    details = quote["details"]
+    assert details["premium"]["technical_premium"] == quote["premium"]
+    assert details["premium"]["expected_insured_loss"] == format(expected.expected_loss, "f")
+    assert (details["seed"], details["years"], details["bindable"]) == (5, 3000, True)
+    assert len(details["grid"]) == 2 and len(details["grid_skipped"]) == 2  # a 600,000 retention reaches sublimits
     headers = {**insurer, "Idempotency-Key": "bind-quoted"}
     wrong_premium = client.post(f"/submissions/{sub['id']}/bind", json={"premium": "1.00"}, headers=headers)
     assert wrong_premium.status_code == 422 and _fields(wrong_premium) == ["premium"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -123,6 +123,15 @@ class Reason:
 class Eligibility:
     outcome: Outcome
     reasons: tuple[Reason, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The one shape of an eligibility decision in every document (assessment, quote, `explain --json`)."""
+        return {
+            "outcome": self.outcome.value,
+            "reasons": [
+                {"rule": r.rule_id, "outcome": r.outcome.value, "text_zh": r.zh, "text_en": r.en} for r in self.reasons
+            ],
+        }
 
 
 @functools.cache

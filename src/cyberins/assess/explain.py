@@ -12,10 +12,12 @@ each is measured with all the others in place; each answers "what if only this f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from cyberins.assess.resources import load_calibration, load_questionnaire
 from cyberins.catalog.schema import Lang
 from cyberins.model.ids import EventType
+from cyberins.model.money import money_text
 from cyberins.quant.model import RiskModel
 
 _LABELS: dict[str, tuple[str, str]] = {
@@ -45,6 +47,19 @@ class ExplainRow:
     source: str
     reason: str
 
+    def to_json(self, currency: str) -> dict[str, Any]:
+        """The one shape of a factor row in every document: multipliers as numbers, the effect as money."""
+        return {
+            "factor": self.factor,
+            "label": {"zh": factor_label(self.factor, "zh"), "en": factor_label(self.factor, "en")},
+            "event_type": self.event_type.value,
+            "frequency": self.frequency,
+            "severity": self.severity,
+            "effect": money_text(self.effect, currency),
+            "source": self.source,
+            "reason": self.reason,
+        }
+
 
 @dataclass(frozen=True)
 class EventTypeSummary:
@@ -54,6 +69,15 @@ class EventTypeSummary:
     frequency: float
     severity: float
     expected_loss: float
+
+    def to_json(self, currency: str) -> dict[str, Any]:
+        """Events a year as a number; the loss per event and per year as money."""
+        return {
+            "event_type": self.event_type.value,
+            "frequency": self.frequency,
+            "severity": money_text(self.severity, currency),
+            "expected_loss": money_text(self.expected_loss, currency),
+        }
 
 
 def explain(model: RiskModel) -> list[ExplainRow]:

@@ -23,11 +23,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from cyberins.claims.context import ClaimContext
 from cyberins.claims.quantify import Quantification
 from cyberins.claims.reasons import Reason, label, reason
 from cyberins.model.ids import THIRD_PARTY_COVERAGES, Coverage, Exclusion, TriggerKind
+from cyberins.model.policy import ReportingDeadline
 
 
 class Status(StrEnum):
@@ -53,6 +55,31 @@ class CoverageDecision:
 
     def to_json(self) -> dict[str, object]:
         return {"status": self.status.value, "reasons": [r.to_json() for r in self.reasons]}
+
+
+class Notice(Protocol):
+    """The moments of an incident that rule 10's reporting deadline reads (an `Incident`, a stored report)."""
+
+    @property
+    def occurred_at(self) -> datetime: ...
+    @property
+    def discovered_at(self) -> datetime: ...
+    @property
+    def reported_at(self) -> datetime: ...
+
+
+def notice_deadline(rule: ReportingDeadline, notice: Notice) -> datetime:
+    """Rule 10: the last moment a notice is in time, `rule.days` after the moment `rule.after` names."""
+    start: datetime = getattr(notice, rule.after)
+    return start + timedelta(days=rule.days)
+
+
+def late_notice(rule: ReportingDeadline | None, notice: Notice) -> datetime | None:
+    """Rule 10: the deadline the notice missed (a report at the deadline itself is in time), else None."""
+    if rule is None:
+        return None
+    deadline = notice_deadline(rule, notice)
+    return deadline if notice.reported_at > deadline else None
 
 
 def candidate_coverages(ctx: ClaimContext, quantification: Quantification) -> tuple[Coverage, ...]:
@@ -88,10 +115,9 @@ def timing(ctx: ClaimContext, coverage: Coverage) -> tuple[Status | None, list[R
             ]
     deadline_rule = policy.trigger.reporting_deadline
     if deadline_rule is not None:
-        start: datetime = getattr(incident, deadline_rule.after)
-        deadline = start + timedelta(days=deadline_rule.days)
+        deadline = notice_deadline(deadline_rule, incident)
         params = {"reported_at": ctx.when(incident.reported_at), "deadline": ctx.when(deadline)}
-        if incident.reported_at > deadline:
+        if late_notice(deadline_rule, incident) is not None:
             after = label("moments", deadline_rule.after)
             return Status.EXCLUDED, [reason("late_notice", days=str(deadline_rule.days), after=after, **params)]
         reasons.append(reason("notice_in_time", **params))

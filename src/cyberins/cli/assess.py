@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from cyberins.assess import ExplainRow, check_eligibility, factor_label, outcome_label, summary
+from cyberins.assess import check_eligibility, factor_label, outcome_label, summary
 from cyberins.assess import explain as explain_rows
 from cyberins.assess.explain import cite_sources
 from cyberins.assess.loader import load_profile, load_risk_model
@@ -46,15 +46,10 @@ def explain(
                  "expected_loss": s.expected_loss}
                 for s in summary(model)
             ],
-            "factors": [_row_json(r) for r in rows],
+            "factors": [r.to_json(model.currency) for r in rows],
         }  # fmt: skip
         if eligibility is not None:
-            out["eligibility"] = {
-                "outcome": eligibility.outcome.value,
-                "reasons": [
-                    {"rule": r.rule_id, "outcome": r.outcome.value, "zh": r.zh, "en": r.en} for r in eligibility.reasons
-                ],
-            }
+            out["eligibility"] = eligibility.to_json()
         if outside is not None:
             out["uninsured"] = {"fines": outside.fines, "ransom": outside.ransom}
         console.print_json(json.dumps(out, ensure_ascii=False))
@@ -107,16 +102,3 @@ def explain(
             if zh
             else f"{head}: fines {money(outside.fines, lang)}; uninsurable ransom {money(outside.ransom, lang)}"
         )
-
-
-def _row_json(r: ExplainRow) -> dict[str, object]:
-    return {
-        "factor": r.factor,
-        "label": {"zh": factor_label(r.factor, "zh"), "en": factor_label(r.factor, "en")},
-        "event_type": r.event_type.value,
-        "frequency": r.frequency,
-        "severity": r.severity,
-        "effect": r.effect,
-        "source": r.source,
-        "reason": r.reason,
-    }

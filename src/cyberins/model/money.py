@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Annotated
@@ -51,3 +52,13 @@ Currency = Annotated[str, AfterValidator(check_currency)]
 Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), AfterValidator(check_amount)]
 #: A positive amount of money (a revenue, a loss that defines a point of a curve).
 PositiveAmount = Annotated[Decimal, Field(gt=0, allow_inf_nan=False), AfterValidator(check_amount)]
+
+
+def money_text(amount: Decimal | float, currency: str) -> str | None:
+    """An amount as a document shows it: a decimal string at the currency's minor unit (a float through its
+    shortest repr, so 0.1 stays 0.1); None for a non-finite simulated amount, which has no decimal form."""
+    if isinstance(amount, float):
+        if not math.isfinite(amount):
+            return None
+        amount = Decimal(repr(amount))
+    return format(to_minor(amount, currency), "f")

@@ -209,8 +209,9 @@ class Policy(_Frozen):
             if terms.sublimit > self.aggregate_limit:
                 problems.append(f"{where}.sublimit {terms.sublimit} is above aggregate_limit {self.aggregate_limit}")
             if cov not in TIME_ELEMENT_COVERAGES:
+                # a value, not the key: a full dump of a policy (null for these) must read back as itself
                 for name in ("waiting_period_hours", "indemnity_period_days"):
-                    if name in terms.model_fields_set:
+                    if getattr(terms, name) is not None:
                         problems.append(f"{where}.{name} applies only to business-interruption coverages")
         if self.form is PolicyForm.ENDORSEMENT and self.underlying is None:
             problems.append("underlying: an endorsement names the policy it extends (underlying.line)")

@@ -1,11 +1,11 @@
 """Underwriting with the engines: assess a submission's profile, then price a wording on its risk model.
 
-`assess_submission` builds the risk model of the stored profile (`cyberins.assess.assess`), simulates it gross
-for a bounded number of years under a recorded seed (`cyberins.quant.simulate.simulate`) and stores the
-summary through `underwriting.record_assessment`. `quote_submission` rebuilds the same model from the stored
-profile (the assessor draws nothing; the simulation takes the stored seed and years, so the numbers are
-reproducible), prices the wording (`cyberins.pricing.technical_premium`, and `quote_grid` over limit ×
-retention options on the same simulated years) and stores it through `underwriting.record_quote`.
+`assess_submission` runs `cyberins.underwriting.assess_risk` on the stored profile (gross simulation for a
+bounded number of years under a recorded seed) and stores its document (`underwriting.document`) through
+`underwriting.record_assessment`. `quote_submission` runs `cyberins.underwriting.underwrite` (the engine
+quote that `cyberins quote` runs) on the same profile with the stored seed and years, so the numbers are
+reproducible, and stores its quote document, the same one `cyberins quote --json` prints, with what the
+platform applied (wording, tier, services), through `underwriting.record_quote`.
 
 Both put in place the controls of the services the submission's insured holds at the time of the call
 (`services/marketplace.py`; a quote adds its tier's), and record which services and controls they applied.
@@ -23,13 +23,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cyberins.assess import OrganizationProfile, Outcome, assess, check_eligibility
-from cyberins.catalog import get_catalog
+from cyberins.assess import OrganizationProfile, Outcome, check_eligibility
 from cyberins.model.errors import InvalidInput
-from cyberins.pricing import PricingBasis, default_basis, quote_grid, technical_premium
+from cyberins.pricing import PricingBasis, default_basis
 from cyberins.quant.simulate import MAX_YEARS as PRECISION_MAX_YEARS
-from cyberins.quant.simulate import simulate, years_for_precision
-from cyberins.services import marketplace, risk, underwriting
+from cyberins.services import marketplace, underwriting
 from cyberins.services.access import Action, Principal
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
 from cyberins.services.common import load_for, money, under
@@ -39,6 +37,8 @@ from cyberins.services.underwriting import SUBMISSION_MACHINE, validate_profile
 from cyberins.services.uow import end_read
 from cyberins.store.models import Submission
 from cyberins.store.repos import lifecycle as repo
+from cyberins.underwriting import QuoteOptions, assess_risk, underwrite
+from cyberins.underwriting.document import assessment_document, quote_document
 
 #: Years a caller may name. Naming none (the default, as in `cyberins quote`) lets the simulation choose as
 #: many as make the AAL's standard error at most 0.5% of it (`quant.years_for_precision`): the assessment on
@@ -125,9 +125,7 @@ def assess_submission(
         raise InvalidInput.one("years", f"simulate between {MIN_YEARS:,} and {MAX_YEARS:,} years")
     sub, services = _read(session, actor, submission_id, Action.ASSESS, "assess", expected_version, clock)
     profile = _with_services(validate_profile(sub.profile), services)
-    model = assess(profile)
-    simulated = years or years_for_precision(model, None, seed)
-    summary = risk.model_summary(profile, model, simulate(model, None, simulated, seed), years=simulated, seed=seed)
+    summary = assessment_document(assess_risk(profile, seed=seed, years=years))
     summary["years_requested"] = years
     summary["services"] = _services_document(services)
     summary["service_controls"] = sorted({c for service in services for c in service.controls})
@@ -186,27 +184,25 @@ def quote_submission(
     policy = validate_document(document, require_number=False)
     if policy.currency != profile.currency:
         raise InvalidInput.one("document.currency", f"the profile is assessed in {profile.currency}")
-    basis = basis or default_basis()
-    model = assess(profile)
-    years = int(requested) if requested else years_for_precision(model, policy, seed)
-    quote = technical_premium(simulate(model, policy, years, seed), policy, basis)
-    details: dict[str, Any] = {
+    asked = _grid_options(grid, policy.currency) if grid is not None else GridOptions((), ())
+    options = QuoteOptions(
+        years=int(requested) if requested else None,
+        seed=seed,
+        limits=asked.limits,
+        retentions=asked.retentions,
+        basis=basis or default_basis(),
+        # ranking the candidate controls runs one more simulation each: `cyberins quote` and its report do that
+        recommend_controls=False,
+    )
+    result = underwrite(profile, policy, options)
+    details = quote_document(result) | {
         "policy": policy.model_dump(mode="json", exclude_unset=True),
         "tier": {"name": tier.name, "controls": list(tier.controls)} if tier else None,
         "services": _services_document(services),
         "controls_applied": sorted(
             {c for service in services for c in service.controls} | set(tier.controls if tier else ())
         ),
-        "technical_premium": risk.premium_document(quote),
-        "eligibility": risk.eligibility_document(eligibility),
-        "catalog_version": get_catalog().version,
-        "seed": seed,
-        "years": years,
     }
-    if grid is not None:
-        options = _grid_options(grid, policy.currency)
-        priced = quote_grid(model, policy, options.limits, options.retentions, basis, years=years, seed=seed)
-        details["grid"] = risk.grid_document(priced)
     return underwriting.record_quote(
-        session, actor, sub.id, quote.premium, policy.currency, details, expected_version=sub.version
+        session, actor, sub.id, result.premium.premium, policy.currency, details, expected_version=sub.version
     )

@@ -9,12 +9,13 @@ once with reason `late_notice` (DESIGN.md rule 10).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cyberins.claims.decision import late_notice
 from cyberins.model.errors import InvalidInput
 from cyberins.model.policy import Policy
 from cyberins.model.vocab import IncidentState, OrgKind, RelationshipKind
@@ -83,27 +84,24 @@ def report_incident(
         raise InvalidInput.one("discovered_at", "is in the future")
     with unit_of_work(session):
         policy = load_for(session, repo.policies, "policy", policy_id, actor, Action.REPORT_INCIDENT)
-        deadline = Policy.model_validate(policy.document).trigger.reporting_deadline
-        state, decision = C.REPORTED, None
-        if deadline is not None:
-            due = (discovered if deadline.after == "discovered_at" else occurred) + timedelta(days=deadline.days)
-            if now > due:
-                state = C.DENIED
-                decision = {"covered": False, "reason": "late_notice", "deadline": due.isoformat()}
         incident = Incident(
             policy_id=policy.id,
             insured_org_id=policy.insured_org_id,
             insurer_org_id=policy.insurer_org_id,
             broker_org_id=policy.broker_org_id,
-            state=state.value,
+            state=C.REPORTED.value,
             summary=summary,
             occurred_at=occurred,
             discovered_at=discovered,
             reported_at=now,
-            documents={"report": dict(details or {}), **({"decision": decision} if decision else {})},
+            documents={"report": dict(details or {})},
             currency=policy.currency,
             paid_amount=Decimal(0),
         )
+        missed = late_notice(Policy.model_validate(policy.document).trigger.reporting_deadline, incident)
+        if missed is not None:
+            incident.state = C.DENIED.value
+            _with(incident, "decision", {"covered": False, "reason": "late_notice", "deadline": missed.isoformat()})
         repo.incidents.add(session, incident)
         audit.record(
             session, actor, "incident.report", "incident", incident.id, before=None, after=incident, clock=clock

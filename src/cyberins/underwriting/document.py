@@ -1,18 +1,25 @@
-"""The underwriting result as one JSON document (`cyberins quote --json`, the report's data, the API's body)."""
+"""The underwriting results as JSON documents: the quote (`cyberins quote --json`, the report's data, the API's
+stored quote) and the assessment (the API's stored assessment).
+
+Money is a decimal string (model and premium amounts at the currency's minor unit); multipliers, frequencies
+and the simulation's measures (`quant.summary.simulation_document`, the `simulate --json` contract) are numbers.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from cyberins.assess import Eligibility, Remediation
+from cyberins.assess import Remediation, explain, summary
+from cyberins.catalog import get_catalog
+from cyberins.model.money import money_text
 from cyberins.pricing import GridRow, TechnicalPremium
 from cyberins.quant.summary import simulation_document
-from cyberins.underwriting.job import UnderwritingResult
+from cyberins.underwriting.job import AssessmentResult, UnderwritingResult
 
 
 def _money(x: Decimal) -> str:
-    return str(x)
+    return format(x, "f")
 
 
 def premium_document(q: TechnicalPremium) -> dict[str, Any]:
@@ -70,16 +77,26 @@ def remediation_document(r: UnderwritingResult) -> dict[str, Any] | None:
         "controls": list(plan.controls),
         "annual_cost": None if plan.annual_cost is None else _money(plan.annual_cost),
         "clears_decline": plan.clears,
-        "eligibility_after": eligibility_document(plan.eligibility),
+        "eligibility_after": plan.eligibility.to_json(),
     }
 
 
-def eligibility_document(e: Eligibility) -> dict[str, Any]:
+def assessment_document(a: AssessmentResult) -> dict[str, Any]:
+    """What an underwriter reads of an assessment, and what reproduces it (catalog version, seed, years)."""
+    currency, gross = a.model.currency, a.simulation.gross()
     return {
-        "outcome": e.outcome.value,
-        "reasons": [
-            {"rule": x.rule_id, "outcome": x.outcome.value, "text_zh": x.zh, "text_en": x.en} for x in e.reasons
-        ],
+        "catalog_version": get_catalog().version,
+        "currency": currency,
+        "years": a.simulation.years,
+        "seed": a.simulation.seed,
+        "eligibility": a.eligibility.to_json(),
+        "gross": {
+            "aal": money_text(gross.aal, currency),
+            "var": {level: money_text(v, currency) for level, v in gross.var.items()},
+            "tvar": {level: money_text(v, currency) for level, v in gross.tvar.items()},
+        },
+        "expected_loss_by_event_type": [row.to_json(currency) for row in summary(a.model)],
+        "explain": [row.to_json(currency) for row in explain(a.model)],
     }
 
 
@@ -98,26 +115,17 @@ def quote_document(r: UnderwritingResult) -> dict[str, Any]:
         "insured": {"name": r.profile.name, "name_zh": r.profile.name_zh, "industry": r.profile.industry},
         "currency": r.policy.currency,
         "policy_number": r.policy.policy_number,
+        "catalog_version": get_catalog().version,
         "years": r.simulation.years,
         "seed": r.options.seed,
-        "eligibility": eligibility_document(r.eligibility),
+        "eligibility": r.eligibility.to_json(),
         "bindable": r.bindable,
         "subject_to": subject_to,
         "remediation": remediation_document(r),
         "premium_after_remediation": premium_document(r.remediated.premium) if r.remediated else None,
         "simulation": simulation_document(r.simulation, policy_number=r.policy.policy_number),
         "premium": premium,
-        "factors": [
-            {
-                "factor": f.factor,
-                "event_type": f.event_type.value,
-                "frequency": f.frequency,
-                "severity": f.severity,
-                "effect": f.effect,
-                "source": f.source,
-            }
-            for f in r.factors
-        ],
+        "factors": [f.to_json(r.policy.currency) for f in r.factors],
         "grid": [_cell(row) for row in r.grid.rows],
         "grid_skipped": [
             {"aggregate_limit": _money(s.aggregate_limit), "retention": _money(s.retention), "reason": s.reason}

@@ -106,6 +106,26 @@ class UnderwritingResult:
         return self.eligibility.outcome is not Outcome.DECLINE
 
 
+@dataclass(frozen=True)
+class AssessmentResult:
+    """What an underwriter reads before any wording: the risk model, its eligibility and its gross losses."""
+
+    profile: OrganizationProfile
+    model: RiskModel
+    eligibility: Eligibility
+    simulation: SimulationResult
+
+
+def assess_risk(
+    profile: OrganizationProfile, *, seed: int, years: int | None = None, rel_se: float = DEFAULT_REL_SE
+) -> AssessmentResult:
+    """Assess `profile` and simulate its gross loss; `years` None: as many as the gross AAL's standard error at
+    most `rel_se` of it needs (`quant.years_for_precision`), as a quote chooses for what its wording pays."""
+    model = assess(profile)
+    years = years or years_for_precision(model, None, seed, rel_se=rel_se)
+    return AssessmentResult(profile, model, check_eligibility(profile), simulate(model, None, years, seed))
+
+
 def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptions | None = None) -> UnderwritingResult:
     """Assess `profile`, price `policy` for it and say what to buy and what to fix.
 

@@ -8,8 +8,20 @@ from typing import Annotated, Any, ClassVar
 from pydantic import ConfigDict, Field
 
 from cyberins.api.schemas.common import In, MomentIn, MoneyIn, MoneyText, Out, Version
+from cyberins.api.schemas.documents import LEFT_TO_RIGHT, IncidentDocuments, Legacy, sent_as
 from cyberins.api.schemas.underwriting import Currency
 from cyberins.model.vocab import IncidentState
+
+#: Incident findings as `cyberins claim adjust` reads them (`cyberins.model.incident.Incident`); the policy is
+#: the bound one, and the policy number and the moments default to the stored ones.
+Findings = Annotated[
+    dict[str, Any],
+    sent_as(
+        "Incident",
+        "Incident findings (`cyberins claim adjust` reads the same); the moments default to the "
+        "incident's, and problems name the field under `findings.`.",
+    ),
+]
 
 
 class IncidentCreate(In):
@@ -48,7 +60,7 @@ class IncidentPublic(Out):
     occurred_at: datetime
     discovered_at: datetime
     reported_at: datetime
-    documents: dict[str, Any]
+    documents: Annotated[IncidentDocuments | Legacy, LEFT_TO_RIGHT]
     currency: str
     settled_amount: MoneyText | None
     paid_amount: MoneyText
@@ -63,7 +75,7 @@ class IncidentAssign(In):
 
 
 class ForensicsSubmit(In):
-    findings: dict[str, Any] = Field(examples=[{"root_cause": "phishing", "event_types": ["ransomware"]}])
+    findings: Findings = Field(examples=[{"root_cause": {"kind": "phishing"}, "event_types": ["ransomware"]}])
     version: Version = None
 
 
@@ -86,7 +98,7 @@ class ClaimFindings(In):
             ]
         },  # fmt: skip
     )
-    findings: dict[str, Any] | None = None
+    findings: Findings | None = None
     version: Version = None
 
 

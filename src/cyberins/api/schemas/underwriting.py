@@ -8,10 +8,15 @@ from typing import Annotated, Any, ClassVar
 from pydantic import ConfigDict, Field
 
 from cyberins.api.schemas.common import DateIn, In, MoneyIn, MoneyText, Out, Version
+from cyberins.api.schemas.documents import LEFT_TO_RIGHT, AssessmentRecord, Legacy, QuoteRecord, sent_as
+from cyberins.assess import OrganizationProfile
+from cyberins.model.policy import Policy
 from cyberins.model.vocab import PolicyState, SubmissionState
 from cyberins.services.assessment import MAX_YEARS, MIN_YEARS
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["CNY"])]
+#: A policy wording as `cyberins policy check` validates it (`cyberins.model.policy.Policy`).
+Wording = Annotated[dict[str, Any], sent_as("Policy", "The wording, as `cyberins policy check` validates it.")]
 
 PROFILE_EXAMPLE: dict[str, Any] = {
     "name": "Foshan Jinrui Hardware Products Co., Ltd.",
@@ -40,10 +45,14 @@ class SubmissionCreate(In):
     )
     insurer_org_id: str
     insured_org_id: str | None = Field(default=None, description="Required when a broker submits for a client.")
-    profile: dict[str, Any] = Field(
-        description="The organization profile (`cyberins assess` reads the same; docs/profiles.md); "
-        "problems name the field under `profile.`."
-    )
+    profile: Annotated[
+        dict[str, Any],
+        sent_as(
+            "OrganizationProfile",
+            "The organization profile (`cyberins assess` reads the same; docs/profiles.md); "
+            "problems name the field under `profile.`.",
+        ),
+    ]
 
 
 class SubmissionAssess(In):
@@ -89,7 +98,9 @@ class SubmissionQuote(In):
             ]
         },
     )
-    document: dict[str, Any] = Field(description="The wording to price (its policy_number may wait for the bind).")
+    document: Annotated[
+        dict[str, Any], sent_as("Policy", "The wording to price (its policy_number may wait for the bind).")
+    ]
     grid: QuoteGrid | None = None
     tier: QuoteTier | None = None
     version: Version = None
@@ -101,9 +112,9 @@ class SubmissionPublic(Out):
     insurer_org_id: str
     broker_org_id: str | None
     state: SubmissionState
-    profile: dict[str, Any]
-    assessment: dict[str, Any] | None
-    quote: dict[str, Any] | None
+    profile: Annotated[OrganizationProfile | Legacy, LEFT_TO_RIGHT]
+    assessment: Annotated[AssessmentRecord | Legacy | None, LEFT_TO_RIGHT]
+    quote: Annotated[QuoteRecord | Legacy | None, LEFT_TO_RIGHT]
     version: int
     created_at: datetime
     updated_at: datetime
@@ -125,7 +136,7 @@ class PolicyCreate(In):
     )
     insured_org_id: str
     broker_org_id: str | None = None
-    document: dict[str, Any] = Field(description="The wording, as `cyberins policy check` validates it.")
+    document: Wording
     premium: MoneyIn
     currency: Currency
 
@@ -137,7 +148,7 @@ class SubmissionBind(In):
         extra="forbid", json_schema_extra={"examples": [{"policy_number": "CY-SME-2026-0042", "version": 3}]}
     )
     policy_number: Annotated[str | None, Field(default=None, min_length=1, max_length=80)]
-    document: dict[str, Any] | None = None
+    document: Wording | None = None
     premium: MoneyIn | None = None
     currency: Currency | None = None
     version: Version = None
@@ -158,7 +169,7 @@ class PolicyExpire(In):
 
 
 class PolicyRenew(In):
-    document: dict[str, Any]
+    document: Wording
     premium: MoneyIn
     currency: Currency
     version: Version = None
@@ -182,7 +193,7 @@ class PolicyPublic(Out):
     cancelled_on: date | None
     cancel_reason: str | None
     return_premium: MoneyText | None
-    document: dict[str, Any]
+    document: Annotated[Policy | Legacy, LEFT_TO_RIGHT]
     version: int
     created_at: datetime
     updated_at: datetime
