@@ -45,6 +45,16 @@ def test_quote_writes_the_report(tmp_path: Path) -> None:
     assert page.read_text(encoding="utf-8").count("<svg") == 4  # no controls chart when not asked
 
 
+def test_a_quote_is_dated_and_stands_for_the_bases_validity() -> None:
+    r = cyberins("quote", PROFILE, "--policy", POLICY, "--years", "2000", "--no-controls", "--json",
+                 "--quoted-on", "2026-05-20")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert (doc["quoted_on"], doc["valid_until"]) == ("2026-05-20", "2026-06-19")
+    bad = cyberins("quote", PROFILE, "--policy", POLICY, "--quoted-on", "2026-13-45")
+    assert bad.returncode == 2 and "--quoted-on" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_whatif_adds_controls_and_prices_the_difference() -> None:
     r = cyberins("whatif", PROFILE, "--policy", POLICY, "--add-control", "mfa", "--add-control", "edr",
                  "--years", "3000", "--json")  # fmt: skip

@@ -20,6 +20,7 @@ def sourced_numbers(basis: PricingBasis) -> list[Sourced]:
         basis.expense_ratio,
         basis.profit_margin,
         basis.rounding.increment,
+        basis.quote_validity_days,
         *basis.minimum_premium.values(),
     ]
 
@@ -78,6 +79,7 @@ def test_a_file_overrides_part_of_the_default(tmp_path: Path) -> None:
         ({"cost_of_capital_rate": 1.5}, "risk_load", "outside [0, 1]"),
         ({"rounding_increment": 0}, "rounding", "must be positive"),
         ({"minimum_premium": {"XYZ": 10}}, "minimum_premium", "unknown currency"),
+        ({"quote_validity_days": 0}, "", "whole number of days from 1 to 366"),
     ],
 )
 def test_invalid_overrides_name_the_field(changes: dict[str, object], field: str, words: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,13 @@ from cyberins.underwriting import QuoteOptions, underwrite
 from tests.conftest import EXAMPLES
 
 POLICY = EXAMPLES / "policies" / "sme-standalone-cny.yaml"
+QUOTED_ON = date(2026, 6, 1)
 
 
 @pytest.fixture(scope="module")
 def result():  # type: ignore[no-untyped-def]
     profile = load_profile(EXAMPLES / "orgs" / "sme-manufacturer.yaml")
-    return underwrite(profile, load_model(Policy, POLICY), QuoteOptions(years=4_000, seed=5))
+    return underwrite(profile, load_model(Policy, POLICY), QuoteOptions(years=4_000, seed=5, quoted_on=QUOTED_ON))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -58,6 +60,7 @@ def test_page_one_answers_the_insureds_questions(result, lang: str) -> None:  # 
     assert (result.profile.name_zh if lang == "zh" else result.profile.name) in page
     first = page.replace(",", "")
     assert policy.period.start.isoformat() in first and policy.period.end.isoformat() in first
+    assert "2026-06-01" in first and "2026-07-01" in first  # quoted on, and valid for the basis's 30 days
     for cov, terms in policy.coverages.items():
         row = first[first.index(cat.label(f"coverage:{cov}", lang)) :]
         row = row[: row.index("\n")]  # the coverage's table row is one line of the page source

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,16 @@ from cyberins.model.money import Amount
 SEED_MAX = 2**64 - 1
 
 _PRIOR = TypeAdapter(dict[Coverage, Amount])
+
+
+def iso_date(option: str, text: str | None) -> date | None:
+    """An option's ISO date (`2025-12-31`), or exit 2 naming the option and the format."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput.one(option, f"{text!r} is not an ISO date (e.g. 2025-12-31)") from None
 
 
 def lang_option(help: str = "Language of the output: zh or en.") -> Any:

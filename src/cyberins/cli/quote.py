@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import typer
 from rich.table import Table
 
 from cyberins.assess import candidate_controls, load_profile, load_questionnaire, model_with, outcome_label
-from cyberins.cli.options import SEED_MAX, lang_option
+from cyberins.cli.options import SEED_MAX, iso_date, lang_option
 from cyberins.cli.render import Lang, console, money
 from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import load_model
@@ -54,15 +55,20 @@ def quote(
     as_json: bool = typer.Option(False, "--json", help="Print the quote as JSON."),
     html: Path | None = typer.Option(None, "--html", help="Write the report page here."),
     pdf: Path | None = typer.Option(None, "--pdf", help="Write the report as PDF here."),
+    quoted_on: str | None = typer.Option(
+        None, "--quoted-on", help="The day of the quote (ISO date; default: today in the policy's time zone)."
+    ),
     lang: Lang = lang_option("zh or en."),
 ) -> None:
     """Assess, price, offer limit/retention options, recommend the cover needed and the controls that pay."""
     if tolerance and len(tolerance) != 2:
         raise InvalidInput.one("--tolerance", f"give two points LOSS@YEARS, got {len(tolerance)}")
     points = tuple(parse_tolerance_point(t, "--tolerance") for t in tolerance)
+    policy = load_model(Policy, policy_file)
     options = QuoteOptions(
         years=years,
         seed=get_settings().seed if seed is None else seed,
+        quoted_on=iso_date("--quoted-on", quoted_on) or datetime.now(policy.zone).date(),
         limits=_amounts(limit, "--limit"),
         retentions=_amounts(retention, "--retention"),
         tolerance=(points[0], points[1]) if points else None,
@@ -70,7 +76,7 @@ def quote(
         basis=load_basis(basis),
         recommend_controls=controls,
     )
-    result = underwrite(load_profile(profile_file), load_model(Policy, policy_file), options)
+    result = underwrite(load_profile(profile_file), policy, options)
     write_report(result, lang, html, pdf)
     if as_json:
         print(json.dumps(quote_document(result), ensure_ascii=False))

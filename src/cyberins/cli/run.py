@@ -8,6 +8,7 @@ paid, the audit chain verified. This module only parses, calls that service and 
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -43,11 +44,12 @@ def run(
     lang: Lang = lang_option("zh or en."),
 ) -> None:
     """Quote → decline → fix → quote → bind → claim → settle → pay → audit, for one example company."""
+    policy = load_model(Policy, policy_file)
     inputs = MainJobInputs(
         profile=load_profile(profile_file),
-        policy=load_model(Policy, policy_file),
+        policy=policy,
         incident=load_model(Incident, incident_file),
-        options=QuoteOptions(years=years, seed=get_settings().seed),
+        options=QuoteOptions(years=years, seed=get_settings().seed, quoted_on=datetime.now(policy.zone).date()),
     )
     database = out / DATABASE
     job = run_main_job(database, inputs)

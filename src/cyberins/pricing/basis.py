@@ -106,6 +106,8 @@ class PricingBasis(_Frozen):
     profit_margin: Sourced
     minimum_premium: dict[str, Sourced]
     rounding: Rounding
+    #: Days a quote stands after the day it is given (the risk it priced may change after that).
+    quote_validity_days: Sourced
 
     @field_validator("minimum_premium")
     @classmethod
@@ -123,6 +125,9 @@ class PricingBasis(_Frozen):
             raise ValueError(f"expense_ratio {e} and profit_margin {p} must not be negative")
         if e + p >= 1:
             raise ValueError(f"expense_ratio {e} + profit_margin {p} must stay below 1 for the gross-up")
+        days = self.quote_validity_days.value
+        if days != days.to_integral_value() or not 1 <= days <= 366:
+            raise ValueError(f"quote_validity_days {days} must be a whole number of days from 1 to 366")
         return self
 
     @property
@@ -159,6 +164,7 @@ class PricingBasis(_Frozen):
         profit_margin: Decimal | float | None = None,
         minimum_premium: dict[str, Decimal | float] | None = None,
         rounding_increment: Decimal | float | None = None,
+        quote_validity_days: int | None = None,
     ) -> PricingBasis:
         """A copy with the given numbers replaced, each marked `assumption: true` with `reason`.
 
@@ -189,6 +195,8 @@ class PricingBasis(_Frozen):
             data["minimum_premium"] = {**data["minimum_premium"], **extra}
         if rounding_increment is not None:
             data["rounding"]["increment"] = sourced(rounding_increment)
+        if quote_validity_days is not None:
+            data["quote_validity_days"] = sourced(quote_validity_days)
         return parse_model(PricingBasis, data, "pricing basis override")
 
 

@@ -193,6 +193,7 @@ def quote_submission(
         basis=basis or default_basis(),
         # ranking the candidate controls runs one more simulation each: `cyberins quote` and its report do that
         recommend_controls=False,
+        quoted_on=clock.now().astimezone(policy.zone).date(),
     )
     result = underwrite(profile, policy, options)
     details = quote_document(result) | {

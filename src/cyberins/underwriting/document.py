@@ -115,6 +115,8 @@ def quote_document(r: UnderwritingResult) -> dict[str, Any]:
         "insured": {"name": r.profile.name, "name_zh": r.profile.name_zh, "industry": r.profile.industry},
         "currency": r.policy.currency,
         "policy_number": r.policy.policy_number,
+        "quoted_on": None if r.options.quoted_on is None else r.options.quoted_on.isoformat(),
+        "valid_until": None if r.valid_until is None else r.valid_until.isoformat(),
         "catalog_version": get_catalog().version,
         "years": r.simulation.years,
         "seed": r.options.seed,

@@ -8,6 +8,7 @@ simulated on the same years (common random numbers), and is not bindable while t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
 from cyberins.assess import (
@@ -69,6 +70,9 @@ class QuoteOptions:
     basis: PricingBasis = field(default_factory=default_basis)
     #: Rank the candidate security controls by their return (one more simulation per candidate).
     recommend_controls: bool = True
+    #: The day the quote is given (in the policy's time zone); it stands `basis.quote_validity_days` after.
+    #: None: a quote without dates (an engine run, not an offer).
+    quoted_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,13 @@ class UnderwritingResult:
     remediation: Remediation | None = None
     #: ... and the premium once done (None when the remedies do not lift the decline).
     remediated: RemediatedQuote | None = None
+
+    @property
+    def valid_until(self) -> date | None:
+        """The last day the quote stands (None when it was not given on a day)."""
+        if self.options.quoted_on is None:
+            return None
+        return self.options.quoted_on + timedelta(days=int(self.options.basis.quote_validity_days.value))
 
     @property
     def bindable(self) -> bool:

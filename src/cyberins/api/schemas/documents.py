@@ -223,6 +223,8 @@ class Quote(Document):
     insured: QuoteInsured
     currency: str
     policy_number: str | None
+    quoted_on: str | None = Field(None, description="The day the quote was given (ISO date).")
+    valid_until: str | None = Field(None, description="The last day the quote stands (ISO date).")
     catalog_version: str
     years: int
     seed: int
