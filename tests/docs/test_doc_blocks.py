@@ -8,6 +8,7 @@ lands in the copy, never in the repository. Nothing reaches the network.
 from __future__ import annotations
 
 import doctest
+import itertools
 import os
 import shlex
 import shutil
@@ -49,11 +50,16 @@ def workspace(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _pythonpath() -> str:
+    """This checkout's package first, whatever the interpreter has installed."""
+    return os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
+
+
 def _environment(workspace: Path) -> dict[str, str]:
     # The docs describe the defaults: settings a developer has exported must not change what the commands do.
     env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERINS_")}
     env["PATH"] = f"{workspace / '.venv' / 'bin'}{os.pathsep}{env['PATH']}"
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), str(ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = _pythonpath()
     env["MPLCONFIGDIR"] = str(workspace / ".matplotlib")
     return env
 
@@ -78,21 +84,32 @@ def test_shell_block_runs(block: Block, workspace: Path) -> None:
         assert done.returncode == 0, f"{block.id}: `{command}` exited {done.returncode}\n{done.stderr[-3000:]}"
 
 
-def _repo_paths(command: str) -> list[str]:
-    words = shlex.split(command.replace("\\\n", " "), comments=True)
-    prefixes = tuple(f"{name}/" for name in (*INPUTS, "tests", "docs"))
-    return [w.removeprefix("./") for w in words if w.removeprefix("./").startswith(prefixes)]
+def _cyberins_help(words: list[str]) -> str:
+    """The help of the `cyberins` subcommand that `words` (the command after `cyberins`) call."""
+    sub = list(itertools.takewhile(lambda w: not w.startswith("-") and "/" not in w and "." not in w, words))
+    env = {**os.environ, "COLUMNS": "200", "PYTHONPATH": _pythonpath()}
+    done = subprocess.run(
+        [sys.executable, "-m", "cyberins", *sub, "--help"], env=env, capture_output=True, text=True, timeout=TIMEOUT_S
+    )
+    assert done.returncode == 0, f"cyberins {' '.join(sub)} --help: {done.stderr[-2000:]}"
+    return done.stdout
 
 
 @pytest.mark.parametrize("block", _shell_blocks(run=False), ids=lambda b: b.id)
-def test_block_not_run_names_files_that_exist(block: Block) -> None:
-    """A block that is not run still names real files: scripts that can be executed, inputs that exist."""
+def test_block_not_run_names_what_exists(block: Block) -> None:
+    """A block that is not run still names real things: executable scripts, existing inputs, cyberins options."""
     for command in block.commands():
-        for path in _repo_paths(command):
+        words = shlex.split(command.replace("\\\n", " "), comments=True)
+        prefixes = tuple(f"{name}/" for name in (*INPUTS, "tests", "docs"))
+        for path in (w.removeprefix("./") for w in words if w.removeprefix("./").startswith(prefixes)):
             target = ROOT / path
             assert target.exists() or list(ROOT.glob(path)), f"{block.id}: {path} does not exist"
             if path.endswith(".sh"):
                 assert os.access(target, os.X_OK), f"{block.id}: {path} is not executable"
+        if words and Path(words[0]).name == "cyberins":
+            options = [w.split("=")[0] for w in words if w.startswith("--")]
+            help_text = _cyberins_help(words[1:])
+            assert all(o in help_text for o in options), f"{block.id}: `{command}` uses options its help lacks"
 
 
 def _python_pages() -> list[Path]:
