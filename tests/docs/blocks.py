@@ -85,7 +85,8 @@ def read_blocks(page: Path) -> list[Block]:
             blocks.append(Block(page, i + 1, opening.group("lang"), body, not_run, shows))
             i = end + 1
             continue
-        indented = lines[i].startswith("    ") and (i == 0 or not lines[i - 1].strip())
+        # An indented block cannot interrupt a paragraph: it follows a blank line or a heading.
+        indented = lines[i].startswith("    ") and (i == 0 or not lines[i - 1].strip() or lines[i - 1].startswith("#"))
         if indented and COMMAND_START.match(lines[i].strip()):
             end = i
             while end < len(lines) and (lines[end].startswith("    ") or not lines[end].strip()):

@@ -41,6 +41,9 @@ Then an indented block that is not a command:
   ```python
   x = 1
   ```
+
+## A heading
+    cyberins run
 """
 
 
@@ -59,11 +62,13 @@ def test_blocks_are_found_with_their_language_line_and_marks(tmp_path: Path) -> 
         (22, ""),
         (26, "bash"),
         (33, "python"),
+        (38, "bash"),
     ]
-    assert [b.not_run for b in blocks] == [None, "serves until stopped", None, None, None, None]
-    assert [b.shows_file for b in blocks] == [None, None, "examples/models/m.yaml", None, None, None]
+    assert [b.not_run for b in blocks] == [None, "serves until stopped", None, None, None, None, None]
+    assert [b.shows_file for b in blocks] == [None, None, "examples/models/m.yaml", None, None, None, None]
     assert blocks[4].text == "cyberins explain p.yaml   # an indented command"
     assert blocks[5].text == "x = 1"  # a fence inside a list item loses the item's indentation
+    assert blocks[6].text == "cyberins run"  # an indented block may follow a heading
 
 
 def test_console_commands_join_continuations_and_drop_output(tmp_path: Path) -> None:
