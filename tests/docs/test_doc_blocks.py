@@ -10,6 +10,7 @@ from __future__ import annotations
 import doctest
 import itertools
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -150,3 +151,15 @@ def test_readme_first_block_says_how_to_run_cyberins_next() -> None:
     assert ".venv/bin" in first.text.strip().splitlines()[-1]
     # scripts/run.sh ends with the same hint (it takes minutes, so its text is what is checked).
     assert "source .venv/bin/activate" in (ROOT / "scripts" / "run.sh").read_text(encoding="utf-8")
+
+
+def test_commands_named_in_the_text_exist() -> None:
+    """`cyberins X` in running text names a command that `cyberins --help` lists."""
+    listed = set(re.findall(r"^│ (\w+) {2,}", _cyberins_help([]), flags=re.MULTILINE))
+    named = {
+        (page.name, name)
+        for page in PAGES
+        for name in re.findall(r"`(?:\.venv/bin/)?cyberins (\w+)", page.read_text(encoding="utf-8"))
+    }
+    assert listed, "cyberins --help listed no commands"
+    assert not {(page, name) for page, name in named if name not in listed}
