@@ -2,7 +2,7 @@
 
 Commands run in a temporary copy of the repository's inputs (examples, scripts, benchmarks) with a
 `.venv/bin` of its own on PATH whose `cyberins` and `python` are this interpreter, so whatever they write
-lands in the copy, never in the repository. Nothing reaches the network.
+lands in the copy, never in the repository. Blocks that would reach the network are marked not run.
 """
 
 from __future__ import annotations
