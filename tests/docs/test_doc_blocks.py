@@ -163,3 +163,19 @@ def test_commands_named_in_the_text_exist() -> None:
     }
     assert listed, "cyberins --help listed no commands"
     assert not {(page, name) for page, name in named if name not in listed}
+
+
+#: Files the docs name that live outside this tree: ciso-assistant's source (the benchmark's reference) and the
+#: project's design contracts.
+ELSEWHERE = frozenset({"backend/crq/utils.py", "contracts/trust.md"})
+FILE_NAMED = re.compile(r"`([\w./*-]+/[\w.*-]+\.(?:py|yaml|yml|csv|json|md|sh|j2|toml))`")
+
+
+def test_files_named_in_the_text_exist() -> None:
+    """A file path in backticks exists, from the repository root or from the package (`claims/settle.py`)."""
+    bases = (ROOT, ROOT / "src", ROOT / "src" / "cyberins")
+    named = {(page.name, path) for page in PAGES for path in FILE_NAMED.findall(page.read_text(encoding="utf-8"))}
+    # `../orgs/x.yaml` is relative to the example file that names it, not to the page.
+    wanted = {(page, path) for page, path in named if path not in ELSEWHERE and not path.startswith("../")}
+    assert len(wanted) > 50, "the pattern no longer finds the paths the docs name"
+    assert not {(page, path) for page, path in wanted if not any(list(base.glob(path)) for base in bases)}
