@@ -99,8 +99,9 @@ def _cyberins_help(words: list[str]) -> str:
 @pytest.mark.parametrize("block", _shell_blocks(run=False), ids=lambda b: b.id)
 def test_block_not_run_names_what_exists(block: Block) -> None:
     """A block that is not run still names real things: executable scripts, existing inputs, cyberins options."""
-    for command in block.commands():
-        words = shlex.split(command.replace("\\\n", " "), comments=True)
+    lines = (line for command in block.commands() for line in command.replace("\\\n", " ").splitlines())
+    for command in lines:
+        words = shlex.split(command, comments=True)
         prefixes = tuple(f"{name}/" for name in (*INPUTS, "tests", "docs"))
         for path in (w.removeprefix("./") for w in words if w.removeprefix("./").startswith(prefixes)):
             target = ROOT / path
