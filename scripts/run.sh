@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-exec .venv/bin/cyberins run "$@"
+.venv/bin/cyberins run "$@"
+echo "Next / 下一步: source .venv/bin/activate, then / 然后 cyberins --help (or / 或 .venv/bin/cyberins --help)"

@@ -83,9 +83,18 @@ def technical_premium(result: SimulationResult, policy: Policy, basis: PricingBa
 
     Examples
     --------
+    The example SME under its standalone policy, 100,000 simulated years:
+
+    >>> from pathlib import Path
+    >>> from cyberins.assess import assess, load_profile
+    >>> from cyberins.model.loading import load_model
     >>> from cyberins.pricing import default_basis
-    >>> result = simulate(model, policy, 100_000, seed=1)  # doctest: +SKIP
-    >>> technical_premium(result, policy, default_basis()).premium  # doctest: +SKIP
+    >>> from cyberins.quant.simulate import simulate
+    >>> model = assess(load_profile(Path("examples/orgs/sme-manufacturer.yaml")))
+    >>> policy = load_model(Policy, Path("examples/policies/sme-standalone-cny.yaml"))
+    >>> result = simulate(model, policy, 100_000, seed=1)
+    >>> technical_premium(result, policy, default_basis()).premium
+    Decimal('56992.00')
     """
     require_currency(result.currency, policy, "the simulation")
     if not result.has_policy:
