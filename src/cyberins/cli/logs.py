@@ -79,6 +79,7 @@ class Status(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.INFO)
         self._status: Any = None
+        self._context = ""  # the job's current stage, shown before each simulation it runs
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.levelno >= logging.WARNING:
@@ -87,6 +88,10 @@ class Status(logging.Handler):
         text = stage_text(record, _lang)
         if text is None:
             return
+        if getattr(record, "stage", None) == "simulate":
+            text = f"{self._context} · {text}" if self._context else text
+        else:
+            self._context = text.removesuffix("…")
         if self._status is None:
             from rich.console import Console
 

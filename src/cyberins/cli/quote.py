@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -87,6 +88,7 @@ def quote(
 def write_report(result: UnderwritingResult, lang: Lang, html: Path | None, pdf: Path | None) -> None:
     if html is None and pdf is None:
         return
+    logging.getLogger("cyberins.report").info("report", extra={"stage": "report"})
     page = render_quote_html(result, lang)
     for path, data in ((html, page.encode("utf-8")), (pdf, None)):
         if path is None:

@@ -7,6 +7,7 @@ simulated on the same years (common random numbers), and is not bindable while t
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -50,6 +51,8 @@ from cyberins.pricing import (
 )
 from cyberins.quant.model import RiskModel
 from cyberins.quant.simulate import DEFAULT_REL_SE, SimulationResult, simulate, years_for_precision
+
+log = logging.getLogger(__name__)
 
 #: Grid options around the wording when none are given: half, the same and twice its limit and retention.
 DEFAULT_SCALES: tuple[Decimal, ...] = (Decimal("0.5"), Decimal(1), Decimal(2))
@@ -146,17 +149,22 @@ def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptio
     opts = options or QuoteOptions()
     if policy.currency != profile.currency:
         raise InvalidInput.one("currency", f"the profile is in {profile.currency} but the policy in {policy.currency}")
+    log.info("assess", extra={"stage": "assess", "organization": profile.name})
     model = assess(profile)
     eligibility = check_eligibility(profile)
+    if opts.years is None:
+        log.info("precision", extra={"stage": "precision", "rel_se": opts.rel_se})
     years = opts.years or years_for_precision(model, policy, opts.seed, rel_se=opts.rel_se)
     result = simulate(model, policy, years, opts.seed)
     premium = technical_premium(result, policy, opts.basis)
     remediated = None
     plan = plan_remediation(profile, eligibility)
     if plan is not None and plan.clears:
+        log.info("remediation", extra={"stage": "remediation", "rules": [s.rule_id for s in plan.steps]})
         fixed = simulate(assess(plan.profile), policy, years, opts.seed)
         remediated = RemediatedQuote(fixed, technical_premium(fixed, policy, opts.basis))
     currency = policy.currency
+    log.info("grid", extra={"stage": "grid"})
     grid = quote_grid(
         model,
         policy,
@@ -173,6 +181,7 @@ def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptio
     if opts.recommend_controls:
         candidates = [Candidate(c.control_id, c.annual_cost, c.name) for c in candidate_controls(profile)]
         if candidates:
+            log.info("controls", extra={"stage": "controls", "total": len(candidates)})
             controls = security_roi(
                 model_with(profile), [], candidates, policy, opts.basis, years=years, seed=opts.seed
             )
