@@ -227,6 +227,8 @@ class Incident(BaseModel):
     discovered_at: AwareDatetime
     reported_at: AwareDatetime
     description: str | None = None
+    #: The description in Chinese, for zh statements (the claimant's words in the other language otherwise).
+    description_zh: str | None = None
     attribution: Attribution = Attribution()
     root_cause: RootCause | None = None
     outages: list[Outage] = Field(default_factory=list)

@@ -57,7 +57,7 @@ def statement_context(adjustment: ClaimAdjustment, lang: Lang, catalog: Catalog 
             "occurred_at": when(incident.occurred_at),
             "discovered_at": when(incident.discovered_at),
             "reported_at": when(incident.reported_at),
-            "description": incident.description or "",
+            "description": (incident.description_zh if lang == "zh" else None) or incident.description or "",
         },
         "decisions": [
             {
