@@ -98,7 +98,7 @@ def test_unknown_language_is_refused() -> None:
 
 NAMES = sorted(p.name for p in INCIDENTS.glob("*.yaml"))
 #: Fields whose text is the insured's own (a description, a vendor's or a claimant's name): shown as given.
-THEIR_WORDS = {"description", "vendor", "claimant", "authority", "provider", "name", "name_zh"}
+THEIR_WORDS = {"description", "description_zh", "vendor", "claimant", "authority", "provider", "name", "name_zh"}
 #: What a zh statement may spell in Latin letters: currency codes and ids (policy numbers, ISO times, IANA
 #: zones, GB/T 20986 codes, CVE ids, the incident file's line references such as `costs[2]`).
 ZH_LATIN_ALLOWED = re.compile(
