@@ -21,7 +21,7 @@ from cyberins.pricing.basis import PricingBasis
 from cyberins.pricing.premium import TechnicalPremium, premium_influence, require_currency, technical_premium
 from cyberins.quant.metrics import standard_error
 from cyberins.quant.model import FloatArray, RiskModel
-from cyberins.quant.simulate import simulate, years_for_precision
+from cyberins.quant.simulate import SimulationResult, simulate, years_for_precision
 
 #: The risk model of the insured with a given set of control ids in place.
 ModelWith = Callable[[frozenset[str]], RiskModel]
@@ -117,7 +117,11 @@ def outcome(
     """Simulate and price the insured with `controls` in place."""
     model = model_with(controls)
     require_currency(model.currency, policy, "the model")
-    result = simulate(model, policy, years, seed)
+    return outcome_of(simulate(model, policy, years, seed), controls, policy, basis)
+
+
+def outcome_of(result: SimulationResult, controls: frozenset[str], policy: Policy, basis: PricingBasis) -> Outcome:
+    """Price one simulation of the insured with `controls` in place (the products' bundle reuses it)."""
     quote = technical_premium(result, policy, basis)
     currency = policy.currency
     gross = to_minor(Decimal(float(result.ylt.gross.mean())), currency)
