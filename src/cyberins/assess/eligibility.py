@@ -19,8 +19,8 @@ from cyberins.assess.profile import OrganizationProfile
 from cyberins.assess.provenance import SourcedFile
 from cyberins.assess.resources import load_calibration, load_questionnaire, packaged
 from cyberins.catalog import get_catalog
-from cyberins.catalog.schema import Frozen, Label, Lang, Provenance, SnakeId
-from cyberins.model.ids import EventType
+from cyberins.catalog.schema import Frozen, Label, Provenance, SnakeId
+from cyberins.model.ids import EventType, Lang
 
 
 class Outcome(StrEnum):

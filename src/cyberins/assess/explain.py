@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cyberins.assess.resources import load_calibration, load_questionnaire
-from cyberins.catalog.schema import Lang
-from cyberins.model.ids import EventType
+from cyberins.model.ids import EventType, Lang
 from cyberins.quant.model import RiskModel
 
 _LABELS: dict[str, tuple[str, str]] = {

@@ -13,11 +13,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
-Lang = Literal["zh", "en"]
+from cyberins.model.ids import Lang
 
 
 @dataclass(frozen=True)

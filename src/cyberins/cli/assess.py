@@ -17,8 +17,10 @@ from cyberins.assess import ExplainRow, check_eligibility, factor_label, summary
 from cyberins.assess import explain as explain_rows
 from cyberins.assess.loader import load_profile, load_risk_model
 from cyberins.assess.uninsured import uninsured
-from cyberins.cli.render import Lang, console, label, money
+from cyberins.cli.render import console, label
+from cyberins.model.ids import Lang
 from cyberins.model.loading import read_document
+from cyberins.model.money import format_money
 
 
 def explain(
@@ -71,10 +73,10 @@ def explain(
         events.add_row(
             label(s.event_type, lang),
             f"{s.frequency:.4f}",
-            money(s.severity, lang),
-            money(s.expected_loss, lang),
+            format_money(s.severity, model.currency, lang),
+            format_money(s.expected_loss, model.currency, lang),
         )
-    events.add_row("[bold]total[/]", "", "", f"[bold]{money(model.expected_loss(), lang)}[/]")
+    events.add_row("[bold]total[/]", "", "", f"[bold]{format_money(model.expected_loss(), model.currency, lang)}[/]")
     console.print(events)
     factors = Table(title="因子 Factors" if zh else "Factors")
     for col in ("factor", "event type", "frequency ×", "severity ×", "effect on expected loss", "source"):
@@ -82,14 +84,14 @@ def explain(
     for r in rows:
         factors.add_row(
             factor_label(r.factor, lang), label(r.event_type, lang),
-            f"{r.frequency:.3f}", f"{r.severity:.3f}", money(r.effect, lang), r.source,
+            f"{r.frequency:.3f}", f"{r.severity:.3f}", format_money(r.effect, model.currency, lang), r.source,
         )  # fmt: skip
     console.print(factors)
     if outside is not None:
         head = "不在任何保障内的预期年损失" if zh else "Expected annual losses outside every coverage"
         console.print(
-            f"{head}: {'行政罚款' if zh else 'fines'} {money(outside.fines, lang)}; "
-            f"{'不可赔付的赎金' if zh else 'uninsurable ransom'} {money(outside.ransom, lang)}"
+            f"{head}: {'行政罚款' if zh else 'fines'} {format_money(outside.fines, model.currency, lang)}; "
+            f"{'不可赔付的赎金' if zh else 'uninsurable ransom'} {format_money(outside.ransom, model.currency, lang)}"
         )
 
 

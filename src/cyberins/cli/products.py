@@ -15,7 +15,8 @@ from rich.table import Table
 
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import SEED_MAX
-from cyberins.cli.render import console, money
+from cyberins.cli.render import console
+from cyberins.model.money import format_money
 from cyberins.pricing import load_basis
 from cyberins.products import load_product, price_product, product_document
 from cyberins.quant.simulate import YEARS_LIMIT
@@ -84,7 +85,7 @@ def price(
     print_document(doc)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, currency: str) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -92,10 +93,10 @@ def _cell(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return money(value)
+        return format_money(value, currency)
     if isinstance(value, str):
         try:
-            return money(Decimal(value))
+            return format_money(Decimal(value), currency)
         except ArithmeticError:
             return value
     return str(value)
@@ -103,6 +104,7 @@ def _cell(value: Any) -> str:
 
 def print_document(doc: dict[str, Any]) -> None:
     """A bilingual summary: the lines, then the product's figures."""
+    currency = doc["currency"]
     title = " ".join(x for x in (doc.get("name_zh"), doc.get("name")) if x) or doc["product"]
     console.print(f"[bold]{title}[/] ({doc['product']})")
     console.print(
@@ -119,10 +121,10 @@ def print_document(doc: dict[str, Any]) -> None:
     for line in doc["lines"]:
         table.add_row(
             str(line["id"]),
-            _cell(line["expected_gross_loss"]),
-            _cell(line["expected_insured_loss"]),
-            _cell(line["technical_premium"]),
-            *(_cell(line.get(k)) for k in extra),
+            _cell(line["expected_gross_loss"], currency),
+            _cell(line["expected_insured_loss"], currency),
+            _cell(line["technical_premium"], currency),
+            *(_cell(line.get(k), currency) for k in extra),
         )
     console.print(table)
     figures = Table(title="合计 Totals", show_header=False)
@@ -131,17 +133,17 @@ def print_document(doc: dict[str, Any]) -> None:
     for key, text in FIGURES.items():
         if key in doc:
             value = doc[key]
-            shown = f"{value:.2%}" if key == "exhaustion_probability" else _cell(value)
+            shown = f"{value:.2%}" if key == "exhaustion_probability" else _cell(value, currency)
             figures.add_row(text, shown)
     tail = doc.get("insured", {})
     if "expected_insured_loss_se" in doc:
-        figures.add_row("预期赔付标准误 ± s.e. of the insured loss", _cell(doc["expected_insured_loss_se"]))
+        figures.add_row("预期赔付标准误 ± s.e. of the insured loss", _cell(doc["expected_insured_loss_se"], currency))
     for level in ("0.99", "0.995"):
         if level in tail.get("var", {}):
-            figures.add_row(f"赔付 VaR {level} Insured VaR", _cell(tail["var"][level]))
-            figures.add_row(f"赔付 TVaR {level} Insured TVaR", _cell(tail["tvar"][level]))
+            figures.add_row(f"赔付 VaR {level} Insured VaR", _cell(tail["var"][level], currency))
+            figures.add_row(f"赔付 TVaR {level} Insured TVaR", _cell(tail["tvar"][level], currency))
     if "scheme" in doc:
-        figures.add_row("统保累计限额 Scheme aggregate limit", _cell(doc["scheme"]["aggregate_limit"]))
+        figures.add_row("统保累计限额 Scheme aggregate limit", _cell(doc["scheme"]["aggregate_limit"], currency))
     console.print(figures)
     for note in doc.get("notes", []):
         console.print(f"注 Note: {note}")

@@ -25,9 +25,9 @@ from cyberins.claims import (
     reserving_report,
 )
 from cyberins.cli.errors import CyberinsGroup
-from cyberins.cli.render import console, money
+from cyberins.cli.render import console
 from cyberins.model.errors import InvalidInput, Problem
-from cyberins.model.money import check_amount
+from cyberins.model.money import check_amount, format_money
 
 app = typer.Typer(
     cls=CyberinsGroup,
@@ -125,7 +125,7 @@ def print_report(report: ReservingReport, title: str) -> None:
     for age in report.ages_months:
         tri.add_column(f"{unit}{age // step}", justify="right")
     for origin, values in report.triangle.items():
-        tri.add_row(origin, *("" if v is None else money(v) for v in values))
+        tri.add_row(origin, *("" if v is None else format_money(v, report.currency) for v in values))
     console.print(tri)
 
     factors = Table(title="Development factors (volume-weighted), σ and s.e. (Mack 1993)")
@@ -151,17 +151,25 @@ def print_report(report: ReservingReport, title: str) -> None:
     for o in report.origins:
         cells = [
             o.origin,
-            money(o.latest),
+            format_money(o.latest, report.currency),
             f"{o.age_to_ultimate:.4f}",
-            money(o.ultimate),
-            money(o.ibnr),
-            money(o.mack_se),
+            format_money(o.ultimate, report.currency),
+            format_money(o.ibnr, report.currency),
+            format_money(o.mack_se, report.currency),
         ]
         if report.method == "bf":
-            cells[2:2] = [money(o.expected_loss)]
+            cells[2:2] = [format_money(o.expected_loss, report.currency)]
         result.add_row(*cells)
-    total = ["[bold]total[/]", money(report.total("latest")), "", money(report.total("ultimate"))]
-    total += [f"[bold]{money(report.total('ibnr'))}[/]", money(report.total_mack_se)]
+    total = [
+        "[bold]total[/]",
+        format_money(report.total("latest"), report.currency),
+        "",
+        format_money(report.total("ultimate"), report.currency),
+    ]
+    total += [
+        f"[bold]{format_money(report.total('ibnr'), report.currency)}[/]",
+        format_money(report.total_mack_se, report.currency),
+    ]
     if report.method == "bf":
         total[2:2] = [""]
     result.add_row(*total)

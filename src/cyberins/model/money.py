@@ -6,8 +6,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Annotated
 
-from babel.numbers import get_currency_precision, list_currencies
+from babel.numbers import format_decimal, get_currency_precision, list_currencies
 from pydantic import AfterValidator, Field
+
+from cyberins.model.ids import Lang
 
 
 @cache
@@ -30,6 +32,31 @@ def minor_units(currency: str) -> int:
 def to_minor(amount: Decimal, currency: str) -> Decimal:
     """Round to the currency's minor unit, half up as settlement statements do."""
     return amount.quantize(Decimal(1).scaleb(-minor_units(currency)), rounding=ROUND_HALF_UP)
+
+
+def from_float(value: float, currency: str) -> Decimal:
+    """A simulated float64 amount as money at the currency's minor unit.
+
+    The float's shortest round-tripping decimal (its `repr`) is rounded, not its exact binary expansion: a mean
+    printed as ``2.675`` rounds to ``2.68`` as a reader expects, where ``Decimal(2.675)`` would give ``2.67``.
+    """
+    return to_minor(Decimal(repr(float(value))), currency)
+
+
+_LOCALES: dict[Lang, str] = {"en": "en_US", "zh": "zh_CN"}
+
+
+def format_money(amount: Decimal | float | None, currency: str, lang: Lang = "en") -> str:
+    """An amount for people: thousands separators and the currency's minor digits (``1,234.50`` CNY, ``1,235`` JPY).
+
+    A float (a simulated figure) is converted with `from_float`; None (not estimated) shows as ``—``.
+    """
+    if amount is None:
+        return "—"
+    money = to_minor(amount, currency) if isinstance(amount, Decimal) else from_float(amount, currency)
+    digits = minor_units(currency)
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return str(format_decimal(money, format=pattern, locale=_LOCALES[lang]))
 
 
 #: Every amount is below 10^16: the store keeps money as NUMERIC(20, 4) (`store/types.py`), 16 digits before

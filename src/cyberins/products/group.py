@@ -14,7 +14,7 @@ MSP many members rely on) is later work of the portfolio module.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from cyberins.assess import assess
@@ -23,7 +23,7 @@ from cyberins.model.ids import PolicyForm
 from cyberins.model.money import to_minor
 from cyberins.model.policy import Insured, Policy
 from cyberins.pricing import PricingBasis, premium_from_measures
-from cyberins.pricing.premium import RATE_ON_LINE_STEP
+from cyberins.pricing.premium import rate_on_line
 from cyberins.products.forms import GroupSchemeSpec
 from cyberins.products.population import generate_profiles, member_id
 from cyberins.products.product import Product
@@ -150,9 +150,7 @@ def price_group_scheme(product: Product, years: int, seed: int, basis: PricingBa
             exhaustion_probability=exhaustion,
             expected_insured_loss_before_scheme_aggregate=float(result.before_aggregate.mean()),
             members=len(members),
-            rate_on_line=(premium.premium / cap).quantize(RATE_ON_LINE_STEP, rounding=ROUND_HALF_UP)
-            if cap > 0
-            else Decimal(0),
+            rate_on_line=rate_on_line(premium.premium, cap),
         ),
         notes=("members are simulated as independent: accumulation through shared dependencies is not modelled yet",),
     )

@@ -13,13 +13,13 @@ premium / licences. The warranty conditions are assumed to hold (a breach would 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from cyberins.assess import assess
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import EventType, PolicyForm
-from cyberins.model.money import minor_units
+from cyberins.model.money import to_minor
 from cyberins.pricing import PricingBasis, premium_from_measures
 from cyberins.products.categories import SecurityCategory, security_catalog
 from cyberins.products.forms import ProductWarrantySpec, WarrantyConditions
@@ -193,5 +193,4 @@ def _members(
 
 
 def _rate(amount: Decimal, per: int, currency: str) -> Decimal:
-    unit = Decimal(1).scaleb(-minor_units(currency))
-    return (amount / per).quantize(unit, rounding=ROUND_HALF_UP)
+    return to_minor(amount / per, currency)

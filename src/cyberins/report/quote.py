@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from cyberins.assess import Outcome, outcome_label
 from cyberins.catalog import get_catalog
+from cyberins.model.ids import Lang
 from cyberins.report.charts import Curve, bars_svg, exceedance_svg
 from cyberins.report.render import render
 from cyberins.underwriting import UnderwritingResult
 from cyberins.underwriting.document import quote_document
-
-Lang = Literal["zh", "en"]
 
 WORDS: dict[str, dict[str, str]] = {
     "lec_title": {"zh": "损失超越曲线（年累计）", "en": "Loss exceedance (annual aggregate)"},
@@ -90,6 +87,7 @@ def render_quote_html(r: UnderwritingResult, lang: Lang = "zh") -> str:
         "quote.html.j2",
         {
             "lang": lang,
+            "currency": r.policy.currency,
             "doc": doc,
             "charts": charts(r, lang),
             "label": lambda ident: cat.label(ident, lang),
