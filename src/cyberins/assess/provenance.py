@@ -6,7 +6,8 @@ from collections.abc import Iterator, Mapping
 
 from pydantic import BaseModel, Field
 
-from cyberins.catalog.schema import Frozen, Provenance, Source
+from cyberins.catalog.schema import Provenance, Source
+from cyberins.model.base import Frozen
 from cyberins.model.errors import Problem
 
 
@@ -36,10 +37,9 @@ def uncited(data: object, sources: tuple[Source, ...]) -> list[Problem]:
     ]
 
 
-class SourcedFile(BaseModel):
+class SourcedFile(Frozen):
     """A data file with a `version` and the `sources` its entries cite."""
 
-    model_config = Frozen.model_config
     version: str
     sources: tuple[Source, ...] = Field(min_length=1)
 

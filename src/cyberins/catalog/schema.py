@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator, model_validator
+from pydantic import StringConstraints, field_validator, model_validator
 
+from cyberins.model.base import Frozen
 from cyberins.model.ids import Lang
 
 #: A non-empty string, surrounding blanks removed.
@@ -21,12 +22,6 @@ SnakeId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 V = TypeVar("V")
-
-
-class Frozen(BaseModel):
-    """Immutable, strict about unknown fields: a typo in a data file is an error, not a silent default."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Label(Frozen):

@@ -23,7 +23,8 @@ from cyberins.catalog.entries import (
     JurisdictionEntry,
     VocabularyEntry,
 )
-from cyberins.catalog.schema import Frozen, SnakeId, Source, Text
+from cyberins.catalog.schema import SnakeId, Source, Text
+from cyberins.model.base import Frozen
 from cyberins.model.ids import CostCategory, Coverage, EventType, Exclusion, Jurisdiction, PolicyForm, TriggerKind
 
 #: Policy conditions fixed by DESIGN.md, "The vocabulary".

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from cyberins.model.base import Frozen
 from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import parse_model, read_document
 from cyberins.model.money import check_currency, to_minor
@@ -25,11 +26,7 @@ from cyberins.quant.metrics import LEVELS
 DEFAULT_BASIS_RESOURCE = "data/basis.yaml"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Sourced(_Frozen):
+class Sourced(Frozen):
     """A number with its provenance: a `source`, or `assumption: true` with the `reason` for it."""
 
     value: Decimal = Field(allow_inf_nan=False)
@@ -58,7 +55,7 @@ class RoundingDirection(StrEnum):
     HALF_UP = "half_up"
 
 
-class RiskLoad(_Frozen):
+class RiskLoad(Frozen):
     method: RiskLoadMethod = RiskLoadMethod.COST_OF_CAPITAL
     capital_level: Sourced
     cost_of_capital_rate: Sourced
@@ -86,7 +83,7 @@ class RiskLoad(_Frozen):
         return str(float(self.capital_level.value))
 
 
-class Rounding(_Frozen):
+class Rounding(Frozen):
     increment: Sourced
     direction: RoundingDirection = RoundingDirection.UP
 
@@ -97,7 +94,7 @@ class Rounding(_Frozen):
         return self
 
 
-class PricingBasis(_Frozen):
+class PricingBasis(Frozen):
     """How a technical premium is built from simulated insured losses (docs/pricing.md)."""
 
     name: str

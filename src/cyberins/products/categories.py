@@ -15,9 +15,10 @@ import yaml
 from pydantic import Field, model_validator
 
 from cyberins.catalog.schema import Label, SnakeId, Source
+from cyberins.model.base import Frozen
 from cyberins.model.ids import EventType
 from cyberins.model.loading import parse_model
-from cyberins.products.spec import FactorSpec, Frozen
+from cyberins.products.spec import FactorSpec
 
 
 class ProductCategory(StrEnum):

@@ -9,8 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, model_validator
+from pydantic import Field, NonNegativeInt, model_validator
 
+from cyberins.model.base import Frozen
 from cyberins.model.ids import EventType
 from cyberins.quant.model import Factor
 
@@ -18,10 +19,6 @@ from cyberins.quant.model import Factor
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=80)]
 #: A multiplier of a service or a security product: it may lower a frequency or severity, never raise it.
 Reduction = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class FactorSpec(Frozen):
