@@ -13,12 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import Field, field_validator, model_validator
 
 from cyberins.model.base import Frozen
 from cyberins.model.errors import InvalidInput
-from cyberins.model.loading import parse_model, read_document
+from cyberins.model.loading import parse_model, read_document, read_packaged
 from cyberins.model.money import check_currency, to_minor
 from cyberins.quant.metrics import LEVELS
 
@@ -201,8 +200,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def _default_data() -> dict[str, Any]:
-    text = resources.files("cyberins.pricing").joinpath(DEFAULT_BASIS_RESOURCE).read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = read_packaged(resources.files("cyberins.pricing").joinpath(DEFAULT_BASIS_RESOURCE))
     assert isinstance(data, dict)
     return data
 
