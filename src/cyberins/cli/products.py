@@ -15,7 +15,8 @@ from rich.table import Table
 
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import SEED_MAX
-from cyberins.cli.render import console
+from cyberins.cli.render import bilingual, console
+from cyberins.model.ids import PolicyForm
 from cyberins.model.money import format_money
 from cyberins.pricing import load_basis
 from cyberins.products import load_product, price_product, product_document
@@ -27,12 +28,6 @@ app = typer.Typer(
     help="Products: service bundles, product warranties and group schemes (产品).",
     no_args_is_help=True,
 )
-
-FORM_LABELS: dict[str, str] = {
-    "service_bundle": "安全服务绑定保险 Service bundle",
-    "product_warranty": "防护产品+保险 Product warranty",
-    "group_scheme": "园区保 Group scheme",
-}
 
 #: Top-level figures shown under the lines, by document key (zh / en label).
 FIGURES: dict[str, str] = {
@@ -108,7 +103,7 @@ def print_document(doc: dict[str, Any]) -> None:
     title = " ".join(x for x in (doc.get("name_zh"), doc.get("name")) if x) or doc["product"]
     console.print(f"[bold]{title}[/] ({doc['product']})")
     console.print(
-        f"形式 Form: {FORM_LABELS.get(doc['form'], doc['form'])}; 币种 Currency {doc['currency']}; "
+        f"形式 Form: {bilingual(PolicyForm(doc['form']))}; 币种 Currency {doc['currency']}; "
         f"{doc['years']:,} 模拟年 simulated years, seed {doc['seed']}"
     )
     table = Table(title="分项 Lines")
