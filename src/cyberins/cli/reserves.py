@@ -16,7 +16,11 @@ from typing import Literal
 import typer
 from rich.table import Table
 
-from cyberins.claims import (
+from cyberins.cli.errors import CyberinsGroup
+from cyberins.cli.render import console
+from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.money import check_amount, format_money
+from cyberins.reserving import (
     CredibilityEstimate,
     ReservingReport,
     claims_triangle,
@@ -24,10 +28,6 @@ from cyberins.claims import (
     read_transactions,
     reserving_report,
 )
-from cyberins.cli.errors import CyberinsGroup
-from cyberins.cli.render import console
-from cyberins.model.errors import InvalidInput, Problem
-from cyberins.model.money import check_amount, format_money
 
 app = typer.Typer(
     cls=CyberinsGroup,

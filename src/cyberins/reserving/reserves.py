@@ -108,8 +108,8 @@ def _dec(value: Any) -> Decimal:
 
 @functools.cache
 def load_unit_costs() -> UnitCosts:
-    """The packaged unit costs (`cyberins/claims/data/reserve_costs.yaml`)."""
-    data = read_packaged(resources.files("cyberins.claims").joinpath("data", "reserve_costs.yaml"))
+    """The packaged unit costs (`cyberins/reserving/data/reserve_costs.yaml`)."""
+    data = read_packaged(resources.files("cyberins.reserving").joinpath("data", "reserve_costs.yaml"))
     rec = data["records"]
     costs = tuple(
         CostRate(

@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from cyberins.claims.transactions import TransactionBook
 from cyberins.model.errors import InvalidInput, Problem
 from cyberins.model.money import from_float, to_minor
+from cyberins.reserving.transactions import TransactionBook
 
-if TYPE_CHECKING:  # chainladder and pandas load lazily: `import cyberins.claims` stays fast
+if TYPE_CHECKING:  # chainladder and pandas load lazily: `import cyberins.reserving` stays fast
     import chainladder as cl
 
 Basis = Literal["paid", "incurred"]
