@@ -10,7 +10,9 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
+from cyberins.catalog import get_catalog
 from cyberins.cli import products as products_cli
+from cyberins.model.ids import PolicyForm
 from tests.cli.helpers import cyberins
 from tests.products.helpers import PRODUCTS
 
@@ -41,7 +43,9 @@ def test_json_keeps_the_contract_and_repeats_for_a_seed(path: Path) -> None:
 def test_the_table_is_bilingual() -> None:
     code, out, _ = invoke(str(PRODUCTS / "group-scheme-industrial-park.yaml"), "--years", "1000", "--seed", "1")
     assert code == 0
-    for text in ("园区保 Group scheme", "技术保费", "Technical premium", "统保累计限额", "Scheme aggregate"):
+    cat = get_catalog()  # the form as the catalog names it, in both languages (no copy of the labels)
+    form = f"{cat.label(PolicyForm.GROUP_SCHEME, 'zh')} {cat.label(PolicyForm.GROUP_SCHEME, 'en')}"
+    for text in (form, "技术保费", "Technical premium", "统保累计限额", "Scheme aggregate"):
         assert text in out
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
-from cyberins.assess.provenance import uncited
+from cyberins.catalog.provenance import uncited
 from cyberins.catalog.schema import Fact, Label, Provenance, SnakeId, Source
 from cyberins.model.base import Frozen
 from cyberins.model.ids import Coverage, EventType, Jurisdiction

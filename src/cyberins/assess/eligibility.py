@@ -16,9 +16,9 @@ from pydantic import Field, model_validator
 
 from cyberins.assess.calibration import Calibration
 from cyberins.assess.profile import OrganizationProfile
-from cyberins.assess.provenance import SourcedFile
 from cyberins.assess.resources import load_calibration, load_questionnaire, packaged
 from cyberins.catalog import get_catalog
+from cyberins.catalog.provenance import SourcedFile
 from cyberins.catalog.schema import Label, Provenance, SnakeId
 from cyberins.model.base import Frozen
 from cyberins.model.ids import EventType, Lang

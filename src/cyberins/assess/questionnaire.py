@@ -20,7 +20,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from cyberins.assess.provenance import SourcedFile
+from cyberins.catalog.provenance import SourcedFile
 from cyberins.catalog.schema import Label, Provenance, SnakeId
 from cyberins.model.base import Frozen
 from cyberins.model.ids import EventType

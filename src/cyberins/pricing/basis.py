@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
+from cyberins.catalog.provenance import Cited
 from cyberins.model.base import Frozen
 from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import parse_model, read_document, read_packaged
@@ -25,21 +26,10 @@ from cyberins.quant.metrics import LEVELS
 DEFAULT_BASIS_RESOURCE = "data/basis.yaml"
 
 
-class Sourced(Frozen):
+class Sourced(Cited):
     """A number with its provenance: a `source`, or `assumption: true` with the `reason` for it."""
 
     value: Decimal = Field(allow_inf_nan=False)
-    source: str = ""
-    assumption: bool = False
-    reason: str = ""
-
-    @model_validator(mode="after")
-    def _provenance(self) -> Sourced:
-        if self.assumption and not self.reason.strip():
-            raise ValueError("an assumption needs a reason")
-        if not self.assumption and not self.source.strip():
-            raise ValueError("give the number's source, or mark it assumption: true with a reason")
-        return self
 
 
 class RiskLoadMethod(StrEnum):
