@@ -6,7 +6,6 @@ Invalid input exits 2 naming the field or column (`cli.errors.CyberinsGroup`), a
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -19,6 +18,7 @@ from rich.table import Table
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.render import console
 from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.loading import read_csv_rows
 from cyberins.model.money import check_amount, format_money
 from cyberins.reserving import (
     CredibilityEstimate,
@@ -43,17 +43,7 @@ def reserve() -> None:
 
 def read_premium(path: Path) -> dict[str, Decimal]:
     """A CSV of `origin,premium` rows (origin labels as the triangle prints them: `2025Q3` or `2025`)."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in ("origin", "premium") if c not in (reader.fieldnames or [])]
-            if missing:
-                raise InvalidInput([Problem(c, "column missing") for c in missing], str(path))
-            rows = list(reader)
-    except OSError as exc:
-        raise InvalidInput.one("--premium", f"cannot read the file: {exc.strerror or exc}", str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise InvalidInput.one("--premium", f"not UTF-8 text (byte {exc.start})", str(path)) from None
+    rows = read_csv_rows(path, ("origin", "premium"), "--premium")
     out, problems = {}, []
     for i, row in enumerate(rows):
         text = (row.get("premium") or "").strip()

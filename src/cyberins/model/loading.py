@@ -6,6 +6,7 @@ it in the file; nothing here ever lets a traceback reach a user.
 
 from __future__ import annotations
 
+import csv
 import difflib
 import json
 import types
@@ -178,6 +179,24 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def read_csv_rows(path: Path, columns: tuple[str, ...], field: str = "") -> list[dict[str, str]]:
+    """The rows of a CSV file with a header (UTF-8; the BOM Excel writes allowed) that holds every one of
+    `columns`; a missing column, an unreadable file or text that is not UTF-8 is refused, naming `field`
+    (the option that gave the file) or the column."""
+    source = str(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in columns if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InvalidInput([Problem(c, "column missing") for c in missing], source)
+            return list(reader)
+    except OSError as exc:
+        raise InvalidInput.one(field, f"cannot read the file: {exc.strerror or exc}", source) from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput.one(field, f"not UTF-8 text (byte {exc.start}): save the file as UTF-8", source) from None
 
 
 def _check_shape(data: Any, source: str) -> None:
