@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from cyberins.catalog.entries import CostCategoryEntry, CoverageEntry, EventTypeEntry
-from cyberins.catalog.provenance import uncited
-from cyberins.catalog.tables import DataFile, TableSpec
+from cyberins.catalog.provenance import SourcedFile, uncited
+from cyberins.catalog.tables import TableSpec
 from cyberins.model.errors import Problem
 from cyberins.model.ids import (
     THIRD_PARTY_COVERAGES,
@@ -52,7 +52,7 @@ def missing_ids(spec: TableSpec, table: Mapping[str, object]) -> list[Problem]:
     ]
 
 
-def uncited_sources(data: DataFile, table: str) -> list[Problem]:
+def uncited_sources(data: SourcedFile, table: str) -> list[Problem]:
     """Every `source` an entry cites is declared in the file's own `sources` list."""
     return uncited(getattr(data, table), data.sources, table)
 

@@ -18,13 +18,13 @@ from typing import TypeVar
 
 from cyberins.catalog import checks
 from cyberins.catalog.catalog import Catalog
+from cyberins.catalog.provenance import SourcedFile
 from cyberins.catalog.schema import Source
 from cyberins.catalog.tables import (
     TABLES,
     ConditionsFile,
     CostCategoriesFile,
     CoveragesFile,
-    DataFile,
     EventTypesFile,
     ExclusionsFile,
     FormsFile,
@@ -39,7 +39,7 @@ from cyberins.model.loading import parse_model, read_packaged
 
 K = TypeVar("K", bound=StrEnum)
 V = TypeVar("V")
-F = TypeVar("F", bound=DataFile)
+F = TypeVar("F", bound=SourcedFile)
 
 
 @functools.cache
@@ -76,7 +76,7 @@ def _load(folder: Traversable) -> Catalog:
     )
 
 
-def _load_file(folder: Traversable, spec: TableSpec) -> DataFile:
+def _load_file(folder: Traversable, spec: TableSpec) -> SourcedFile:
     path = folder.joinpath(spec.file)
     source = str(path)
     data = parse_model(spec.model, read_packaged(path), source)
@@ -90,7 +90,7 @@ def _raise_if(problems: list[Problem], folder: Traversable, file: str) -> None:
         raise InvalidInput(problems, str(folder.joinpath(file)))
 
 
-def _one(files: Mapping[str, DataFile], model: type[F]) -> F:
+def _one(files: Mapping[str, SourcedFile], model: type[F]) -> F:
     (found,) = (data for data in files.values() if isinstance(data, model))
     return found
 
@@ -99,7 +99,7 @@ def _in_enum_order(table: Mapping[K, V], enum: type[K]) -> Mapping[K, V]:
     return MappingProxyType({member: table[member] for member in enum})
 
 
-def _version(files: Mapping[str, DataFile], folder: Traversable) -> str:
+def _version(files: Mapping[str, SourcedFile], folder: Traversable) -> str:
     """The catalog's version: every file carries the same one, so a quote can name the catalog it used."""
     (first_file, first), *rest = files.items()
     for file, data in rest:
@@ -109,7 +109,7 @@ def _version(files: Mapping[str, DataFile], folder: Traversable) -> str:
     return first.version
 
 
-def _sources(files: Mapping[str, DataFile], folder: Traversable) -> Mapping[str, Source]:
+def _sources(files: Mapping[str, SourcedFile], folder: Traversable) -> Mapping[str, Source]:
     """All sources of all files; an id used in several files must name the same document."""
     merged: dict[str, Source] = {}
     for file, data in files.items():

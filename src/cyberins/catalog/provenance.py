@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
-from cyberins.catalog.schema import Provenance, Source
+from cyberins.catalog.schema import Provenance, Source, Text
 from cyberins.model.base import Frozen
 from cyberins.model.errors import Problem
 
@@ -39,10 +39,19 @@ def uncited(data: object, sources: tuple[Source, ...], path: str = "") -> list[P
 
 
 class SourcedFile(Frozen):
-    """A data file with a `version` and the `sources` its entries cite."""
+    """A data file with a `version` and the `sources` its entries cite, each declared once."""
 
-    version: str
+    version: Text
     sources: tuple[Source, ...] = Field(min_length=1)
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_ids(cls, sources: tuple[Source, ...]) -> tuple[Source, ...]:
+        ids = [s.id for s in sources]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"source id declared more than once: {', '.join(repeated)}")
+        return sources
 
     def require_cited(self, field: str) -> None:
         """ValueError naming every source cited under `field` but not declared."""
