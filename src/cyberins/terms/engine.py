@@ -9,7 +9,8 @@ incident, exact `Decimal`). The order of application is DESIGN.md rule 1:
     -> sublimit remaining in the policy year -> aggregate remaining in the policy year.
 
 Events erode the sublimits and the aggregate in time order within their policy year; within one event,
-coverages erode the aggregate in the order the policy lists them.
+coverages erode the aggregate in the order the policy lists them. Each step is a function of `terms.steps`;
+this module selects and orders the rows and columns, runs the steps and keeps the trace.
 """
 
 from __future__ import annotations
