@@ -6,9 +6,9 @@ import pytest
 
 from cyberins.assess import CANDIDATE_CONTROLS, load_calibration, load_questionnaire, with_overrides
 from cyberins.assess.eligibility import load_rules
-from cyberins.assess.provenance import provenances
 from cyberins.assess.questionnaire import GBT22239_AREAS, Question
 from cyberins.catalog import get_catalog
+from cyberins.catalog.provenance import provenances
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import EventType
 

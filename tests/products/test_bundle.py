@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from cyberins.assess import CANDIDATE_CONTROLS, OrganizationProfile, assess
 from cyberins.model.errors import InvalidInput
+from cyberins.pricing import default_basis
+from cyberins.pricing.roi import Candidate, whatif
 from cyberins.products import Insured, ServiceSpec, model_with_services, price_product
 from cyberins.quant.model import Factor
 from tests.products.helpers import bundle, load, service
@@ -72,6 +74,26 @@ def test_the_bundle_price_and_whether_services_pay_for_themselves() -> None:
     doc_services = d.as_dict()["services"]
     assert [s["id"] for s in doc_services] == ["a", "b"]
     assert doc_services[0]["factors"][0]["name"] == "service:a"
+
+
+def test_the_bundle_return_is_the_security_roi_of_its_services() -> None:
+    # The services are one security investment: the bundle's saving, retained-loss drop and net benefit are
+    # the figures `pricing.roi.whatif` gives for the same controls, cost, policy, years and seed. Seven years
+    # of 50,000 losses give means in sevenths, where rounding each mean before subtracting (as the roi module
+    # does) and rounding the difference differ by a cent.
+    product = load(bundle([service(cost=1_500, controls=["edr"])], retention=10_000))
+    insured = product.insureds["insured"]
+    d = price_product(product, 7, seed=1).details
+    _, change = whatif(
+        insured.with_controls, [], [Candidate("edr", Decimal(1_500))], product.policy, default_basis(),
+        years=7, seed=1,
+    )  # fmt: skip
+    assert change.net_benefit != 0
+    assert (d.premium_saving, d.retained_loss_drop, d.net_benefit) == (
+        change.premium_drop,
+        change.retained_loss_drop,
+        change.net_benefit,
+    )
 
 
 def test_services_cost_more_than_they_save_when_they_change_nothing() -> None:

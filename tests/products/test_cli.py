@@ -10,7 +10,9 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
+from cyberins.catalog import get_catalog
 from cyberins.cli import products as products_cli
+from cyberins.model.ids import PolicyForm
 from tests.cli.helpers import cyberins
 from tests.products.helpers import PRODUCTS
 
@@ -42,12 +44,13 @@ def test_the_table_speaks_the_readers_language() -> None:
     path = str(PRODUCTS / "group-scheme-industrial-park.yaml")
     code, out, _ = invoke(path, "--years", "1000", "--seed", "1")
     assert code == 0
-    for text in ("园区保", "技术保费", "统保累计限额"):
+    cat = get_catalog()  # the form as the catalog names it (no copy of the labels)
+    for text in (cat.label(PolicyForm.GROUP_SCHEME, "zh"), "技术保费", "统保累计限额"):
         assert text in out
     assert "Technical premium" not in out
     code, out, _ = invoke(path, "--years", "1000", "--seed", "1", "--lang", "en")
     assert code == 0
-    for text in ("Group scheme", "Technical premium", "Scheme aggregate"):
+    for text in (cat.label(PolicyForm.GROUP_SCHEME, "en"), "Technical premium", "Scheme aggregate"):
         assert text in out
     assert "技术保费" not in out
 

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cyberins.assess import load_risk_model
-from cyberins.claims import BuhlmannStraub, model_frequency, poisson_gamma, with_experience
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import EventType
+from cyberins.reserving import BuhlmannStraub, model_frequency, poisson_gamma, with_experience
 from tests.conftest import EXAMPLES
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from cyberins.claims import read_transactions
+from cyberins.reserving import read_transactions
 from tests.conftest import EXAMPLES
 
 SCRIPT = EXAMPLES / "claims" / "make_transactions.py"

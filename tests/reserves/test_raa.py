@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from cyberins.claims import ReservingReport, reserving_report
+from cyberins.reserving import ReservingReport, reserving_report
 from tests.reserves.helpers import load_raa
 
 

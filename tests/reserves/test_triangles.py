@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cyberins.claims import TransactionBook, claims_triangle, read_transactions, reserving_report
 from cyberins.model.errors import InvalidInput
+from cyberins.reserving import TransactionBook, claims_triangle, read_transactions, reserving_report
 from tests.reserves.helpers import COLUMNS, HAND_ROWS, write_csv
 
 VALUATION = date(2025, 9, 30)

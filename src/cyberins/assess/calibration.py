@@ -13,10 +13,11 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from cyberins.assess.provenance import uncited
-from cyberins.catalog.schema import Fact, Frozen, Label, Provenance, SnakeId, Source
+from cyberins.catalog.provenance import uncited
+from cyberins.catalog.schema import Fact, Label, Provenance, SnakeId, Source
+from cyberins.model.base import Frozen
 from cyberins.model.ids import Coverage, EventType, Jurisdiction
 
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
@@ -165,10 +166,9 @@ class LogCurve(Provenance):
         return log_interpolate(x, self.points)
 
 
-class Size(BaseModel):
+class Size(Frozen):
     """How frequency grows with revenue (every event type) and how over-dispersed annual counts are."""
 
-    model_config = Frozen.model_config
     frequency: PowerLaw
     #: Variance-to-mean ratio of annual counts by revenue (CNY): 1 is Poisson, above 1 negative binomial.
     dispersion: LogCurve
@@ -188,8 +188,7 @@ class Bounds(Provenance):
     exposure: tuple[Multiplier, Multiplier]
 
 
-class Frequency(BaseModel):
-    model_config = Frozen.model_config
+class Frequency(Frozen):
     #: Ground-up events per year of a small firm with the population-average controls.
     base: dict[EventType, Fact[NonNegative]]
     #: By 等保 level of the core systems: "none" (not graded), "1" … "4".
@@ -269,8 +268,7 @@ class BreachSpec(Provenance):
     probability: Share
 
 
-class EventSpec(BaseModel):
-    model_config = Frozen.model_config
+class EventSpec(Frozen):
     outage: OutageSpec | None = None
     breach: BreachSpec | None = None
     ransom: RansomSpec | None = None
@@ -306,10 +304,9 @@ class JurisdictionCosts(Provenance):
     coverage_multipliers: dict[Coverage, Annotated[float, Field(gt=0, le=2)]] = Field(default_factory=dict)
 
 
-class Calibration(BaseModel):
+class Calibration(Frozen):
     """The whole calibration file, validated; `docs/risk-model.md` describes every block."""
 
-    model_config = Frozen.model_config
     version: str
     currency: Literal["CNY"]
     sources: tuple[Source, ...] = Field(min_length=1)

@@ -18,7 +18,7 @@ from cyberins.assess.engine import assess
 from cyberins.assess.profile import OrganizationProfile
 from cyberins.assess.questionnaire import CANDIDATE_CONTROLS
 from cyberins.assess.resources import load_calibration, load_questionnaire
-from cyberins.model.money import to_minor
+from cyberins.model.money import from_float
 from cyberins.quant.model import RiskModel
 
 
@@ -44,7 +44,7 @@ def candidate_controls(profile: OrganizationProfile, calibration: Calibration | 
         if answer is not None and q.score(answer) >= 1:
             continue
         assert q.annual_cost is not None  # the questionnaire's validator requires it for candidates
-        cost = to_minor(Decimal(str(cal.by_band(q.annual_cost.by_band, revenue_cny) / fx)), profile.currency)
+        cost = from_float(cal.by_band(q.annual_cost.by_band, revenue_cny) / fx, profile.currency)
         out.append(CandidateControl(ident, cost, q.name.en, q.name.zh))
     return out
 

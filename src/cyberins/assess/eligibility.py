@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from cyberins.assess.calibration import Calibration
 from cyberins.assess.profile import OrganizationProfile
-from cyberins.assess.provenance import SourcedFile
 from cyberins.assess.resources import load_calibration, load_questionnaire, packaged
 from cyberins.catalog import get_catalog
-from cyberins.catalog.schema import Frozen, Label, Lang, Provenance, SnakeId
-from cyberins.model.ids import EventType
+from cyberins.catalog.provenance import SourcedFile
+from cyberins.catalog.schema import Label, Provenance, SnakeId
+from cyberins.model.base import Frozen
+from cyberins.model.ids import EventType, Lang
 
 
 class Outcome(StrEnum):
@@ -33,10 +34,9 @@ class Outcome(StrEnum):
         return ("accept", "refer", "decline").index(self.value)
 
 
-class When(BaseModel):
+class When(Frozen):
     """Conditions of a rule; all that are given must hold."""
 
-    model_config = Frozen.model_config
     #: The control is answered "no" (score 0).
     control_no: SnakeId | None = None
     #: The control is not answered.
@@ -61,10 +61,9 @@ class Fix(StrEnum):
     CLOSE_RDP = "close_rdp"
 
 
-class Remedy(BaseModel):
+class Remedy(Frozen):
     """What clears a rule (保前加固): controls put fully in place and exposure fixes, said in both languages."""
 
-    model_config = Frozen.model_config
     controls: tuple[SnakeId, ...] = ()
     fixes: tuple[Fix, ...] = ()
     text: Label

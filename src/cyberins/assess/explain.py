@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cyberins.assess.resources import load_calibration, load_questionnaire
-from cyberins.catalog.schema import Lang
-from cyberins.model.ids import EventType
+from cyberins.model.ids import EventType, Lang
 from cyberins.model.money import money_text
 from cyberins.quant.model import RiskModel
 

@@ -12,8 +12,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     field_validator,
 )
@@ -21,6 +19,7 @@ from pydantic import (
 from cyberins.assess.calibration import DependencyKind, RecordCategory
 from cyberins.assess.questionnaire import Answer
 from cyberins.assess.resources import load_calibration, load_questionnaire
+from cyberins.model.base import Frozen
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import EventType, Jurisdiction
 from cyberins.model.money import Amount, Currency, PositiveAmount
@@ -58,11 +57,7 @@ Fraction = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
 RecordCount = Annotated[int, Field(ge=0, le=10**11)]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Records(_Frozen):
+class Records(Frozen):
     """Records held, by category (counts of people or cards; 个人信息, 敏感个人信息 per PIPL art. 28)."""
 
     personal_information: RecordCount = 0
@@ -74,24 +69,24 @@ class Records(_Frozen):
         return {c: getattr(self, c.value) for c in RecordCategory}
 
 
-class CriticalSystem(_Frozen):
+class CriticalSystem(Frozen):
     name: str = Field(min_length=1)
     rto_hours: Annotated[float, Field(gt=0, le=8760)]
 
 
-class Dependency(_Frozen):
+class Dependency(Frozen):
     name: str = Field(min_length=1)
     kind: DependencyKind
 
 
-class VpnProduct(_Frozen):
+class VpnProduct(Frozen):
     """An internet-exposed remote-access gateway seen from outside (e.g. by an attack-surface scan)."""
 
     product: Literal["cisco_asa", "fortinet", "palo_alto", "ivanti", "sangfor", "other"]
     version: str | None = None
 
 
-class Vulnerability(_Frozen):
+class Vulnerability(Frozen):
     cve: Annotated[str, Field(pattern=r"^CVE-\d{4}-\d{4,7}$")]
     #: Listed in CISA's Known Exploited Vulnerabilities catalog.
     kev: bool = False
@@ -99,7 +94,7 @@ class Vulnerability(_Frozen):
     asset: str | None = None
 
 
-class ExposureSignals(_Frozen):
+class ExposureSignals(Frozen):
     """Outside-in signals: what an internet scan sees of the organisation."""
 
     rdp_exposed: bool = False
@@ -112,21 +107,21 @@ class ExposureSignals(_Frozen):
         return tuple(v for v in self.vulnerabilities if v.kev and not v.remediated)
 
 
-class PastIncident(_Frozen):
+class PastIncident(Frozen):
     year: Annotated[int, Field(ge=1990, le=2100)]
     event_type: EventType
     loss: Amount
     description: str = ""
 
 
-class ToleranceStatement(_Frozen):
+class ToleranceStatement(Frozen):
     """ "A loss above `loss` at most once in `return_period` years": one point of the insured's risk tolerance."""
 
     loss: PositiveAmount
     return_period: Annotated[float, Field(gt=1, le=10_000)]
 
 
-class OrganizationProfile(_Frozen):
+class OrganizationProfile(Frozen):
     """An organisation as the assessor sees it; `assess(profile)` turns it into a `RiskModel`."""
 
     kind: Literal["organization"] = "organization"

@@ -18,10 +18,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
-from cyberins.assess.provenance import SourcedFile
-from cyberins.catalog.schema import Frozen, Label, Provenance, SnakeId
+from cyberins.catalog.provenance import SourcedFile
+from cyberins.catalog.schema import Label, Provenance, SnakeId
+from cyberins.model.base import Frozen
 from cyberins.model.ids import EventType
 
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
@@ -60,8 +61,7 @@ class AnswerType(StrEnum):
     CHOICE = "choice"
 
 
-class Choice(BaseModel):
-    model_config = Frozen.model_config
+class Choice(Frozen):
     id: SnakeId
     label: Label
     score: Share

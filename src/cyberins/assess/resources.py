@@ -14,13 +14,12 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from cyberins.assess.calibration import Calibration
 from cyberins.assess.questionnaire import Questionnaire
 from cyberins.model.errors import InvalidInput, Problem
-from cyberins.model.loading import parse_model, problems_from
+from cyberins.model.loading import parse_model, problems_from, read_packaged
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -28,7 +27,7 @@ M = TypeVar("M", bound=BaseModel)
 def packaged(model: type[M], name: str) -> M:
     """Read and validate one of the package's data files (`cyberins/assess/data/NAME`)."""
     path = resources.files("cyberins.assess").joinpath("data", name)
-    return parse_model(model, yaml.safe_load(path.read_text(encoding="utf-8")), f"cyberins/assess/data/{name}")
+    return parse_model(model, read_packaged(path), f"cyberins/assess/data/{name}")
 
 
 @functools.cache

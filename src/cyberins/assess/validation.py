@@ -11,7 +11,6 @@ table to `docs/validation.md`; `tests/assess/test_validation.py` asserts every r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -191,7 +190,3 @@ def sme_policy() -> Policy:
 def large_policy() -> Policy:
     """A mid-market programme: USD 3M limits, USD 25k retention."""
     return reference_policy(3_000_000, 25_000)
-
-
-def money(x: float) -> Decimal:
-    return Decimal(round(x))

@@ -28,7 +28,8 @@ from cyberins.catalog.entries import (
     OedCoverage,
 )
 from cyberins.catalog.loader import get_catalog, load_catalog
-from cyberins.catalog.schema import Fact, Label, Lang, Provenance, Source
+from cyberins.catalog.schema import Fact, Label, Provenance, Source
+from cyberins.model.ids import Lang
 
 __all__ = [
     "TABLE_PREFIXES",

@@ -17,7 +17,7 @@ from cyberins.catalog.entries import (
     JurisdictionEntry,
     VocabularyEntry,
 )
-from cyberins.catalog.schema import LANGS, Label, Lang, Source
+from cyberins.catalog.schema import LANGS, Label, Source
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import (
     CostCategory,
@@ -26,6 +26,7 @@ from cyberins.model.ids import (
     EventType,
     Exclusion,
     Jurisdiction,
+    Lang,
     PolicyForm,
     TriggerKind,
 )

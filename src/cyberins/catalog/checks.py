@@ -6,14 +6,12 @@ its file, so the loader can report all of a file's problems at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 
-from pydantic import BaseModel
-
 from cyberins.catalog.entries import CostCategoryEntry, CoverageEntry, EventTypeEntry
-from cyberins.catalog.schema import Provenance
-from cyberins.catalog.tables import DataFile, TableSpec
+from cyberins.catalog.provenance import SourcedFile, uncited
+from cyberins.catalog.tables import TableSpec
 from cyberins.model.errors import Problem
 from cyberins.model.ids import (
     THIRD_PARTY_COVERAGES,
@@ -54,26 +52,9 @@ def missing_ids(spec: TableSpec, table: Mapping[str, object]) -> list[Problem]:
     ]
 
 
-def _provenances(value: object, path: str) -> Iterator[tuple[str, Provenance]]:
-    if isinstance(value, Provenance):
-        yield path, value
-    if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _provenances(getattr(value, name), f"{path}.{name}")
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield from _provenances(item, f"{path}.{key}")
-
-
-def uncited_sources(data: DataFile, table: str) -> list[Problem]:
+def uncited_sources(data: SourcedFile, table: str) -> list[Problem]:
     """Every `source` an entry cites is declared in the file's own `sources` list."""
-    declared = {s.id for s in data.sources}
-    problems = []
-    for path, provenance in _provenances(getattr(data, table), table):
-        for ident in provenance.source_ids:
-            if ident not in declared:
-                problems.append(Problem(f"{path}.source", f"unknown source {ident!r}; declare it under `sources`"))
-    return problems
+    return uncited(getattr(data, table), data.sources, table)
 
 
 def coverage_kinds(coverages: Mapping[Coverage, CoverageEntry]) -> list[Problem]:

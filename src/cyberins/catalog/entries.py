@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from cyberins.catalog.schema import Fact, Frozen, Label, Provenance, SnakeId, Text
+from cyberins.catalog.schema import Fact, Label, Provenance, SnakeId, Text
+from cyberins.model.base import Frozen
 from cyberins.model.ids import Coverage, CoverageKind
 
 #: Open Exposure Data cyber coverage codes (OED `CoverageValues.csv`, ids 7-16) and their abbreviations.

@@ -8,25 +8,23 @@ data once and caches it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from enum import StrEnum
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
-
-import yaml
+from typing import TypeVar
 
 from cyberins.catalog import checks
 from cyberins.catalog.catalog import Catalog
+from cyberins.catalog.provenance import SourcedFile
 from cyberins.catalog.schema import Source
 from cyberins.catalog.tables import (
     TABLES,
     ConditionsFile,
     CostCategoriesFile,
     CoveragesFile,
-    DataFile,
     EventTypesFile,
     ExclusionsFile,
     FormsFile,
@@ -37,11 +35,11 @@ from cyberins.catalog.tables import (
 )
 from cyberins.model.errors import InvalidInput, Problem
 from cyberins.model.ids import CostCategory, Coverage, EventType, Exclusion, Jurisdiction, PolicyForm, TriggerKind
-from cyberins.model.loading import parse_model
+from cyberins.model.loading import parse_model, read_packaged
 
 K = TypeVar("K", bound=StrEnum)
 V = TypeVar("V")
-F = TypeVar("F", bound=DataFile)
+F = TypeVar("F", bound=SourcedFile)
 
 
 @functools.cache
@@ -78,48 +76,13 @@ def _load(folder: Traversable) -> Catalog:
     )
 
 
-def _load_file(folder: Traversable, spec: TableSpec) -> DataFile:
+def _load_file(folder: Traversable, spec: TableSpec) -> SourcedFile:
     path = folder.joinpath(spec.file)
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput.one("", f"cannot read the catalog file: {exc.strerror or exc}", source) from None
-    data = parse_model(spec.model, _read_yaml(text, source), source)
+    data = parse_model(spec.model, read_packaged(path), source)
     table: Mapping[str, object] = getattr(data, spec.table)
     _raise_if(checks.missing_ids(spec, table) + checks.uncited_sources(data, spec.table), folder, spec.file)
     return data
-
-
-def _read_yaml(text: str, source: str) -> Any:
-    """Parse YAML, refusing a key given twice in one mapping (PyYAML would silently keep the last)."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        problems = list(_repeated_keys(node, ""))
-        if problems:
-            raise InvalidInput(problems, source)
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "cannot parse"
-        raise InvalidInput.one("", f"malformed YAML{where}: {problem}", source) from None
-
-
-def _repeated_keys(node: yaml.Node | None, path: str) -> Iterator[Problem]:
-    if isinstance(node, yaml.MappingNode):
-        first_line: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            child = f"{path}.{key}" if path else key
-            line = key_node.start_mark.line + 1
-            if key in first_line:
-                yield Problem(child, f"given twice (lines {first_line[key]} and {line}); each id appears once")
-            first_line.setdefault(key, line)
-            yield from _repeated_keys(value_node, child)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            yield from _repeated_keys(item, f"{path}[{i}]")
 
 
 def _raise_if(problems: list[Problem], folder: Traversable, file: str) -> None:
@@ -127,7 +90,7 @@ def _raise_if(problems: list[Problem], folder: Traversable, file: str) -> None:
         raise InvalidInput(problems, str(folder.joinpath(file)))
 
 
-def _one(files: Mapping[str, DataFile], model: type[F]) -> F:
+def _one(files: Mapping[str, SourcedFile], model: type[F]) -> F:
     (found,) = (data for data in files.values() if isinstance(data, model))
     return found
 
@@ -136,7 +99,7 @@ def _in_enum_order(table: Mapping[K, V], enum: type[K]) -> Mapping[K, V]:
     return MappingProxyType({member: table[member] for member in enum})
 
 
-def _version(files: Mapping[str, DataFile], folder: Traversable) -> str:
+def _version(files: Mapping[str, SourcedFile], folder: Traversable) -> str:
     """The catalog's version: every file carries the same one, so a quote can name the catalog it used."""
     (first_file, first), *rest = files.items()
     for file, data in rest:
@@ -146,7 +109,7 @@ def _version(files: Mapping[str, DataFile], folder: Traversable) -> str:
     return first.version
 
 
-def _sources(files: Mapping[str, DataFile], folder: Traversable) -> Mapping[str, Source]:
+def _sources(files: Mapping[str, SourcedFile], folder: Traversable) -> Mapping[str, Source]:
     """All sources of all files; an id used in several files must name the same document."""
     merged: dict[str, Source] = {}
     for file, data in files.items():

@@ -7,25 +7,21 @@ STYLE.md asks that every value in a data file carries its source or says it is a
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator, model_validator
+from pydantic import StringConstraints, field_validator, model_validator
+
+from cyberins.model.base import Frozen
+from cyberins.model.ids import Lang
 
 #: A non-empty string, surrounding blanks removed.
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 #: A stable machine id: snake_case ASCII.
 SnakeId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
-Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 V = TypeVar("V")
-
-
-class Frozen(BaseModel):
-    """Immutable, strict about unknown fields: a typo in a data file is an error, not a silent default."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Label(Frozen):

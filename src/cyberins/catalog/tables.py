@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from cyberins.catalog.entries import (
     ConditionEntry,
@@ -23,7 +23,8 @@ from cyberins.catalog.entries import (
     JurisdictionEntry,
     VocabularyEntry,
 )
-from cyberins.catalog.schema import Frozen, SnakeId, Source, Text
+from cyberins.catalog.provenance import SourcedFile
+from cyberins.catalog.schema import SnakeId
 from cyberins.model.ids import CostCategory, Coverage, EventType, Exclusion, Jurisdiction, PolicyForm, TriggerKind
 
 #: Policy conditions fixed by DESIGN.md, "The vocabulary".
@@ -35,53 +36,39 @@ REQUIRED_CONDITIONS: tuple[str, ...] = (
 )
 
 
-class DataFile(Frozen):
-    version: Text
-    sources: tuple[Source, ...] = Field(min_length=1)
-
-    @field_validator("sources")
-    @classmethod
-    def _unique_ids(cls, sources: tuple[Source, ...]) -> tuple[Source, ...]:
-        ids = [s.id for s in sources]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
-        if repeated:
-            raise ValueError(f"source id declared more than once: {', '.join(repeated)}")
-        return sources
-
-
-class EventTypesFile(DataFile):
+class EventTypesFile(SourcedFile):
     event_types: dict[EventType, EventTypeEntry]
 
 
-class CoveragesFile(DataFile):
+class CoveragesFile(SourcedFile):
     coverages: dict[Coverage, CoverageEntry]
 
 
-class CostCategoriesFile(DataFile):
+class CostCategoriesFile(SourcedFile):
     cost_categories: dict[CostCategory, CostCategoryEntry]
 
 
-class ExclusionsFile(DataFile):
+class ExclusionsFile(SourcedFile):
     exclusions: dict[Exclusion, ExclusionEntry]
 
 
-class ConditionsFile(DataFile):
+class ConditionsFile(SourcedFile):
     conditions: dict[SnakeId, ConditionEntry]
 
 
-class JurisdictionsFile(DataFile):
+class JurisdictionsFile(SourcedFile):
     jurisdictions: dict[Jurisdiction, JurisdictionEntry]
 
 
-class FormsFile(DataFile):
+class FormsFile(SourcedFile):
     forms: dict[PolicyForm, VocabularyEntry]
 
 
-class TriggersFile(DataFile):
+class TriggersFile(SourcedFile):
     triggers: dict[TriggerKind, VocabularyEntry]
 
 
-class IndustriesFile(DataFile):
+class IndustriesFile(SourcedFile):
     industries: dict[SnakeId, IndustryEntry] = Field(min_length=1)
 
 
@@ -90,12 +77,12 @@ class TableSpec:
     """One data file: its name, its model, the key of its table and the ids the table must hold."""
 
     file: str
-    model: type[DataFile]
+    model: type[SourcedFile]
     table: str
     required: Collection[str]
 
     @classmethod
-    def of_enum(cls, file: str, model: type[DataFile], table: str, ids: type[StrEnum]) -> TableSpec:
+    def of_enum(cls, file: str, model: type[SourcedFile], table: str, ids: type[StrEnum]) -> TableSpec:
         return cls(file, model, table, tuple(m.value for m in ids))
 
 

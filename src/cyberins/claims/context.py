@@ -12,7 +12,7 @@ from cyberins.catalog import Catalog, JurisdictionEntry
 from cyberins.claims.reasons import Bi
 from cyberins.model.ids import Coverage
 from cyberins.model.incident import Incident
-from cyberins.model.money import to_minor
+from cyberins.model.money import format_money
 from cyberins.model.policy import Policy
 
 
@@ -46,7 +46,7 @@ class ClaimContext:
 
     def money(self, amount: Decimal) -> str:
         """`CNY 1,234.50`: an amount for a reason text, at the currency's minor unit."""
-        return f"{self.currency} {to_minor(amount, self.currency):,}"
+        return f"{self.currency} {format_money(amount, self.currency)}"
 
     def when(self, moment: datetime) -> str:
         """A time in the policy's zone, with its offset (rule 10)."""

@@ -13,11 +13,10 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Literal
+from typing import Any
 
-import yaml
-
-Lang = Literal["zh", "en"]
+from cyberins.model.ids import Lang
+from cyberins.model.loading import read_packaged
 
 
 @dataclass(frozen=True)
@@ -71,8 +70,7 @@ class StepText:
 
 @functools.cache
 def _data() -> dict[str, Any]:
-    text = resources.files("cyberins.claims").joinpath("data", "reasons.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = read_packaged(resources.files("cyberins.claims").joinpath("data", "reasons.yaml"))
     return data
 
 

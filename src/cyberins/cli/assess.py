@@ -19,8 +19,10 @@ from cyberins.assess.explain import cite_sources
 from cyberins.assess.loader import load_profile, load_risk_model
 from cyberins.assess.uninsured import uninsured
 from cyberins.cli.options import lang_option
-from cyberins.cli.render import Lang, console, label, money
+from cyberins.cli.render import console, label
+from cyberins.model.ids import Lang
 from cyberins.model.loading import read_document
+from cyberins.model.money import format_money
 
 
 def explain(
@@ -55,6 +57,10 @@ def explain(
         console.print_json(json.dumps(out, ensure_ascii=False))
         return
     zh = lang == "zh"
+
+    def show(amount: float) -> str:
+        return format_money(amount, model.currency, lang)
+
     name = org.name_zh if zh and org is not None and org.name_zh else model.name
     console.rule(f"{name}（{model.currency}）" if zh else f"{name} ({model.currency})")
     if eligibility is not None:
@@ -74,10 +80,10 @@ def explain(
         events.add_row(
             label(s.event_type, lang),
             f"{s.frequency:.4f}",
-            money(s.severity, lang),
-            money(s.expected_loss, lang),
+            show(s.severity),
+            show(s.expected_loss),
         )
-    events.add_row(f"[bold]{'合计' if zh else 'total'}[/]", "", "", f"[bold]{money(model.expected_loss(), lang)}[/]")
+    events.add_row(f"[bold]{'合计' if zh else 'total'}[/]", "", "", f"[bold]{show(model.expected_loss())}[/]")
     console.print(events)
     factors = Table(title="风险因子" if zh else "Factors")
     factor_heads = ("因子", "事件类型", "频率×", "严重度×", "对年均损失的影响", "来源") if zh else (
@@ -89,7 +95,7 @@ def explain(
         source = "".join(f"[{n}]" for n in refs) or ("假设" if zh else "assumption")
         factors.add_row(
             factor_label(r.factor, lang), label(r.event_type, lang),
-            f"{r.frequency:.3f}", f"{r.severity:.3f}", money(r.effect, lang), source, end_section=False,
+            f"{r.frequency:.3f}", f"{r.severity:.3f}", show(r.effect), source, end_section=False,
         )  # fmt: skip
     console.print(factors)
     console.print("来源：" if zh else "Sources:")
@@ -98,7 +104,7 @@ def explain(
     if outside is not None:
         head = "不在任何保障内的预期年损失" if zh else "Expected annual losses outside every coverage"
         console.print(
-            f"{head}：行政罚款 {money(outside.fines, lang)}；不可赔付的赎金 {money(outside.ransom, lang)}"
+            f"{head}：行政罚款 {show(outside.fines)}；不可赔付的赎金 {show(outside.ransom)}"
             if zh
-            else f"{head}: fines {money(outside.fines, lang)}; uninsurable ransom {money(outside.ransom, lang)}"
+            else f"{head}: fines {show(outside.fines)}; uninsurable ransom {show(outside.ransom)}"
         )

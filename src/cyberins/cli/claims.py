@@ -17,10 +17,12 @@ from cyberins.claims.reasons import label as step_label
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import lang_option
 from cyberins.cli.options import prior_paid as parse_prior_paid
-from cyberins.cli.render import Lang, console, label, money
+from cyberins.cli.render import console, label
 from cyberins.model.errors import InvalidInput
+from cyberins.model.ids import Lang
 from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model
+from cyberins.model.money import format_money
 from cyberins.model.policy import Policy
 from cyberins.report import render_statement_html, to_pdf
 
@@ -124,9 +126,9 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
         statement.add_row(
             label(line.coverage, lang),
             step_label("steps", line.step).in_lang(lang),
-            money(line.amount_before, lang),
-            money(line.deducted, lang),
-            money(line.amount_after, lang),
+            format_money(line.amount_before, result.currency, lang),
+            format_money(line.deducted, result.currency, lang),
+            format_money(line.amount_after, result.currency, lang),
             line.cite_zh if zh else line.cite_en,
         )
     console.print(statement)
@@ -140,11 +142,16 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
         if result.claimed[cov] or payable:
             totals.add_row(
                 label(cov, lang),
-                money(result.claimed[cov], lang),
-                money(result.adjusted_loss[cov], lang),
-                money(payable, lang),
+                format_money(result.claimed[cov], result.currency, lang),
+                format_money(result.adjusted_loss[cov], result.currency, lang),
+                format_money(payable, result.currency, lang),
             )
-    totals.add_row(f"[bold]{'合计' if zh else 'total'}[/]", "", "", f"[bold]{money(result.total_payable, lang)}[/]")
+    totals.add_row(
+        f"[bold]{'合计' if zh else 'total'}[/]",
+        "",
+        "",
+        f"[bold]{format_money(result.total_payable, result.currency, lang)}[/]",
+    )
     console.print(totals)
     if result.under_review:
         console.print(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from cyberins.model.errors import InvalidInput, Problem
 from cyberins.model.ids import Coverage
-from cyberins.model.loading import problems_from, read_document
+from cyberins.model.loading import parse_document, problems_from, read_document
 from cyberins.model.money import Amount
 
 #: Seeds are unsigned 64-bit integers: the documents record them as JSON numbers and the settings as an
@@ -45,10 +44,7 @@ def prior_paid(value: str | None) -> dict[Coverage, Decimal] | None:
     if value is None:
         return None
     if value.lstrip().startswith("{"):
-        try:
-            data = json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput.one("--prior-paid", f"malformed JSON: {exc.msg}") from None
+        data = parse_document(value, "--prior-paid", json_=True)
     else:
         data = read_document(Path(value))
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import typer
@@ -11,8 +12,10 @@ from rich.table import Table
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import lang_option
 from cyberins.cli.options import prior_paid as parse_prior_paid
-from cyberins.cli.render import Lang, console, label, money, print_fitted
+from cyberins.cli.render import console, label, print_fitted
+from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model
+from cyberins.model.money import format_money
 from cyberins.model.policy import Policy, RetentionBasis
 from cyberins.model.scenario import LossScenario
 from cyberins.terms import ScenarioSettlement, Step, settle_scenario
@@ -31,7 +34,7 @@ def check(files: list[Path] = typer.Argument(..., help="Policy files (YAML or JS
         policy = load_model(Policy, path)
         console.print(
             f"[green]OK[/] {path}: {policy.form.value}, {len(policy.coverages)} coverages, "
-            f"aggregate {money(policy.aggregate_limit)} {policy.currency}"
+            f"aggregate {format_money(policy.aggregate_limit, policy.currency)} {policy.currency}"
         )
 
 
@@ -65,7 +68,7 @@ def show(file: Path = FileArg, lang: Lang = lang_option("Language of the summary
         trigger += say(f"，自{after}起 {rd.days} 天内报案", f", notice within {rd.days} days of {after}")
     head.add_row(say("触发方式", "Trigger"), trigger)
     head.add_row(say("司法辖区", "Jurisdiction"), label(p.jurisdiction, lang))
-    head.add_row(say("累计限额", "Aggregate"), f"{money(p.aggregate_limit, lang)} {p.currency}")
+    head.add_row(say("累计限额", "Aggregate"), f"{format_money(p.aggregate_limit, p.currency, lang)} {p.currency}")
     head.add_row(
         say("抗辩费用", "Defence costs"),
         say("计入限额", "erode the limits") if p.claims_expenses_erode_limit else say("在限额之外", "in addition"),
@@ -104,9 +107,9 @@ def _coverages(p: Policy, lang: Lang) -> None:
         days = None if t.indemnity_period_days is None else f"{t.indemnity_period_days.normalize():f}"
         cells = {
             "coverage": label(cov, lang),
-            "sublimit": money(t.sublimit, lang),
-            "retention": money(t.retention, lang),
-            "each_claim": money(t.each_claim_limit, lang),
+            "sublimit": format_money(t.sublimit, p.currency, lang),
+            "retention": format_money(t.retention, p.currency, lang),
+            "each_claim": format_money(t.each_claim_limit, p.currency, lang),
             "coinsurance": f"{t.coinsurance:.0%}" if t.coinsurance else "—",
             "waiting": waiting,
             "indemnity": "—" if days is None else (f"{days} 天" if zh else f"{days} days"),
@@ -171,6 +174,7 @@ def settlement_json(result: ScenarioSettlement) -> dict[str, object]:
 def print_settlement(result: ScenarioSettlement, lang: Lang) -> None:
     """One row per coverage: ground-up loss, each term that took something (rule 1 order), payable."""
     zh = lang == "zh"
+    money = partial(format_money, currency=result.currency, lang=lang)
     table = Table(title=f"{'赔付计算' if zh else 'Settlement'} ({result.currency})")
     table.add_column("保障" if zh else "coverage")
     table.add_column("损失" if zh else "ground up", justify="right")
@@ -179,20 +183,20 @@ def print_settlement(result: ScenarioSettlement, lang: Lang) -> None:
     steps = list(Step)
     for line in result.lines:
         cuts = [
-            f"{step.value.replace('_', ' ')} −{money(line.steps[prev] - line.steps[step], lang)}"
+            f"{step.value.replace('_', ' ')} −{money(line.steps[prev] - line.steps[step])}"
             for prev, step in zip(steps, steps[1:], strict=False)
             if line.steps[prev] != line.steps[step]
         ]
         if line.payable != line.steps[Step.AGGREGATE]:  # rounded in the policy's order with the other lines
-            cuts.append(f"rounding −{money(line.steps[Step.AGGREGATE] - line.payable, lang)}")
+            cuts.append(f"rounding −{money(line.steps[Step.AGGREGATE] - line.payable)}")
         table.add_row(
             label(line.coverage, lang),
-            money(line.ground_up, lang),
+            money(line.ground_up),
             "\n".join(cuts) or "—",
-            money(line.payable, lang),
+            money(line.payable),
         )
     console.print(table)
-    console.print(f"{'赔付合计' if zh else 'Total payable'}: {money(result.total_payable, lang)} {result.currency}")
+    console.print(f"{'赔付合计' if zh else 'Total payable'}: {money(result.total_payable)} {result.currency}")
     for cov in result.not_purchased:
         console.print(f"not purchased, pays nothing: {label(cov, lang)}")
     for cov in result.money_only_time_element:

@@ -15,7 +15,9 @@ from rich.table import Table
 
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import SEED_MAX, lang_option
-from cyberins.cli.render import Lang, console, money, print_fitted
+from cyberins.cli.render import console, label, print_fitted
+from cyberins.model.ids import Lang, PolicyForm
+from cyberins.model.money import format_money
 from cyberins.pricing import load_basis
 from cyberins.products import load_product, price_product, product_document
 from cyberins.quant.simulate import YEARS_LIMIT
@@ -26,12 +28,6 @@ app = typer.Typer(
     help="Products: service bundles, product warranties and group schemes (产品).",
     no_args_is_help=True,
 )
-
-FORM_LABELS: dict[str, tuple[str, str]] = {
-    "service_bundle": ("安全服务绑定保险", "Service bundle"),
-    "product_warranty": ("防护产品+保险", "Product warranty"),
-    "group_scheme": ("园区保", "Group scheme"),
-}
 
 #: Top-level figures shown under the lines, by document key (zh / en label).
 FIGURES: dict[str, tuple[str, str]] = {
@@ -85,7 +81,7 @@ def price(
     print_document(doc, lang)
 
 
-def _cell(value: Any, lang: Lang) -> str:
+def _cell(value: Any, currency: str, lang: Lang) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -93,10 +89,10 @@ def _cell(value: Any, lang: Lang) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return money(value, lang)
+        return format_money(value, currency, lang)
     if isinstance(value, str):
         try:
-            return money(Decimal(value), lang)
+            return format_money(Decimal(value), currency, lang)
         except ArithmeticError:
             return value
     return str(value)
@@ -104,11 +100,11 @@ def _cell(value: Any, lang: Lang) -> str:
 
 def print_document(doc: dict[str, Any], lang: Lang) -> None:
     """The lines, then the product's figures, in the reader's language; figures are never cut."""
-    zh, pick = lang == "zh", 0 if lang == "zh" else 1
+    zh, pick, currency = lang == "zh", 0 if lang == "zh" else 1, doc["currency"]
     colon, sep = ("：", "；") if zh else (": ", "; ")
     title = (doc.get("name_zh") if zh else doc.get("name")) or doc.get("name") or doc["product"]
     console.print(f"[bold]{title}[/]")
-    form = FORM_LABELS[doc["form"]][pick] if doc["form"] in FORM_LABELS else doc["form"]
+    form = label(PolicyForm(doc["form"]), lang)
     console.print(
         f"形式{colon}{form}{sep}币种{colon}{doc['currency']}{sep}模拟 {doc['years']:,} 年，随机种子 {doc['seed']}"
         if zh
@@ -120,10 +116,10 @@ def print_document(doc: dict[str, Any], lang: Lang) -> None:
     rows = [
         [
             str((line.get("name_zh") if zh else line.get("name")) or line["id"]),
-            _cell(line["expected_gross_loss"], lang),
-            _cell(line["expected_insured_loss"], lang),
-            _cell(line["technical_premium"], lang),
-            *(_cell(line.get(k), lang) for k in extra),
+            _cell(line["expected_gross_loss"], currency, lang),
+            _cell(line["expected_insured_loss"], currency, lang),
+            _cell(line["technical_premium"], currency, lang),
+            *(_cell(line.get(k), currency, lang) for k in extra),
         ]
         for line in doc["lines"]
     ]
@@ -134,21 +130,26 @@ def print_document(doc: dict[str, Any], lang: Lang) -> None:
     for key, text in FIGURES.items():
         if key in doc:
             value = doc[key]
-            shown = f"{value:.2%}" if key == "exhaustion_probability" else _cell(value, lang)
+            shown = f"{value:.2%}" if key == "exhaustion_probability" else _cell(value, currency, lang)
             figures.add_row(text[pick], shown)
     tail = doc.get("insured", {})
     if "expected_insured_loss_se" in doc:
         figures.add_row(
-            "预期赔付的标准误" if zh else "± s.e. of the insured loss", _cell(doc["expected_insured_loss_se"], lang)
+            "预期赔付的标准误" if zh else "± s.e. of the insured loss",
+            _cell(doc["expected_insured_loss_se"], currency, lang),
         )
     for level in ("0.99", "0.995"):
         if level in tail.get("var", {}):
             pct = f"{float(level) * 100:g}%"
-            figures.add_row(f"赔付风险价值 {pct}" if zh else f"Insured VaR {level}", _cell(tail["var"][level], lang))
-            figures.add_row(f"赔付尾部期望 {pct}" if zh else f"Insured TVaR {level}", _cell(tail["tvar"][level], lang))
+            figures.add_row(
+                f"赔付风险价值 {pct}" if zh else f"Insured VaR {level}", _cell(tail["var"][level], currency, lang)
+            )
+            figures.add_row(
+                f"赔付尾部期望 {pct}" if zh else f"Insured TVaR {level}", _cell(tail["tvar"][level], currency, lang)
+            )
     if "scheme" in doc:
         figures.add_row(
-            "统保累计限额" if zh else "Scheme aggregate limit", _cell(doc["scheme"]["aggregate_limit"], lang)
+            "统保累计限额" if zh else "Scheme aggregate limit", _cell(doc["scheme"]["aggregate_limit"], currency, lang)
         )
     console.print(figures)
     for note in doc.get("notes", []):

@@ -6,6 +6,7 @@ import json
 import logging
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,11 @@ from rich.table import Table
 
 from cyberins.assess import candidate_controls, load_profile, load_questionnaire, model_with, outcome_label
 from cyberins.cli.options import SEED_MAX, iso_date, lang_option
-from cyberins.cli.render import Lang, console, money
+from cyberins.cli.render import console
 from cyberins.model.errors import InvalidInput
+from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model
+from cyberins.model.money import format_money
 from cyberins.model.policy import Policy
 from cyberins.pricing import Candidate, load_basis, load_scheme, parse_tolerance_point, whatif
 from cyberins.quant.simulate import YEARS_LIMIT
@@ -101,7 +104,8 @@ def write_report(result: UnderwritingResult, lang: Lang, html: Path | None, pdf:
 
 
 def print_quote(r: UnderwritingResult, lang: Lang) -> None:
-    zh = lang == "zh"
+    zh, cur = lang == "zh", r.policy.currency
+    money = partial(format_money, currency=cur, lang=lang)
     name = r.profile.name_zh if zh and r.profile.name_zh else r.profile.name
     colon = "：" if zh else ": "
     console.rule(f"{'评估与报价' if zh else 'Assessment and quote'}{colon}{name}")
@@ -111,13 +115,13 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
         console.print(f"  - {outcome_label(reason.outcome, lang)}{colon}{text}", markup=False)
     g, i = r.simulation.gross(), r.simulation.insured()
     console.print(
-        f"{'年均毛损失' if zh else 'expected gross loss'} {money(g.aal, lang)} ± {money(g.aal_se, lang)}; "
-        f"{'年均赔付' if zh else 'expected insured loss'} {money(i.aal, lang)} ± {money(i.aal_se, lang)} "
+        f"{'年均毛损失' if zh else 'expected gross loss'} {money(g.aal)} ± {money(g.aal_se)}; "
+        f"{'年均赔付' if zh else 'expected insured loss'} {money(i.aal)} ± {money(i.aal_se)} "
         f"({r.simulation.years:,} {'模拟年' if zh else 'simulated years'})"
     )
     if r.bindable:
         console.print(
-            f"{'技术保费' if zh else 'technical premium'} [bold]{money(r.premium.premium, lang)}[/] {r.policy.currency}"
+            f"{'技术保费' if zh else 'technical premium'} [bold]{money(r.premium.premium)}[/] {r.policy.currency}"
         )
     else:
         print_subject_to(r, lang)
@@ -129,8 +133,8 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
     recommended = r.adequacy.recommended if r.adequacy else None
     for row in r.grid.rows:
         mark = " ★" if row is recommended else ""
-        grid.add_row(money(row.aggregate_limit, lang) + mark, money(row.retention, lang), money(row.premium, lang),
-                     money(row.expected_insured_loss, lang), money(row.expected_retained_loss, lang))  # fmt: skip
+        grid.add_row(money(row.aggregate_limit) + mark, money(row.retention), money(row.premium),
+                     money(row.expected_insured_loss), money(row.expected_retained_loss))  # fmt: skip
     console.print(grid)
     if r.adequacy is not None:
         why = r.adequacy.reason_zh if zh else r.adequacy.reason
@@ -145,13 +149,13 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
         for c in r.controls.ranked:
             names = [questions.question(i).name.in_lang(lang) for i in sorted(c.controls)]
             saving = c.retained_loss_drop + c.premium_drop
-            se = money(c.net_benefit_se, lang) if c.net_benefit_se is not None else "—"
-            table.add_row("、".join(names) if zh else ", ".join(names), money(c.annual_cost, lang),
-                          money(saving, lang), money(c.net_benefit, lang), se)  # fmt: skip
+            se = money(c.net_benefit_se) if c.net_benefit_se is not None else "—"
+            table.add_row("、".join(names) if zh else ", ".join(names), money(c.annual_cost),
+                          money(saving), money(c.net_benefit), se)  # fmt: skip
         console.print(table)
     if r.subsidy is not None:
-        console.print(f"{'补贴' if zh else 'subsidy'} {money(r.subsidy.subsidy, lang)}; "
-                      f"{'实付' if zh else 'insured pays'} {money(r.subsidy.payable, lang)}")  # fmt: skip
+        console.print(f"{'补贴' if zh else 'subsidy'} {money(r.subsidy.subsidy)}; "
+                      f"{'实付' if zh else 'insured pays'} {money(r.subsidy.payable)}")  # fmt: skip
 
 
 def print_subject_to(r: UnderwritingResult, lang: Lang) -> None:
@@ -160,13 +164,17 @@ def print_subject_to(r: UnderwritingResult, lang: Lang) -> None:
     currency = r.policy.currency
     console.print(
         f"[bold red]{'按现状拒保，不可出单' if zh else 'Declined as it stands: not bindable'}[/]; "
-        f"{'指示性保费' if zh else 'indicative premium'} {money(r.premium.premium, lang)} {currency}"
+        f"{'指示性保费' if zh else 'indicative premium'} {format_money(r.premium.premium, currency, lang)} {currency}"
     )
     if plan is None:
         return
     console.print("须先整改（保前加固）：" if zh else "Subject to (fix before cover):")
     for n, step in enumerate(plan.steps, 1):
-        cost = money(step.annual_cost, lang) if step.annual_cost is not None else ("未估算" if zh else "not estimated")
+        cost = (
+            format_money(step.annual_cost, currency, lang)
+            if step.annual_cost is not None
+            else ("未估算" if zh else "not estimated")
+        )
         text = step.remedy_zh if zh else step.remedy_en
         console.print(f"  {n}. {text} ({'年成本' if zh else 'annual cost'} {cost})", markup=False)
     if r.remediated is None:
@@ -175,7 +183,7 @@ def print_subject_to(r: UnderwritingResult, lang: Lang) -> None:
     outcome = outcome_label(plan.eligibility.outcome, lang)
     console.print(
         f"{'整改后技术保费' if zh else 'technical premium once fixed'} "
-        f"[bold]{money(r.remediated.premium.premium, lang)}[/] {currency} "
+        f"[bold]{format_money(r.remediated.premium.premium, currency, lang)}[/] {currency} "
         f"({'整改后准入' if zh else 'eligibility then'}: {outcome})"
     )
 
@@ -224,6 +232,7 @@ def whatif_command(
         print(json.dumps(doc))
         return
     zh = lang == "zh"
+    money = partial(format_money, currency=policy.currency, lang=lang)
     questions = load_questionnaire()
     names = [questions.question(c).name.in_lang(lang) for c in doc["controls"]]
     table = Table(title=("、" if zh else ", ").join(names))
@@ -237,10 +246,10 @@ def whatif_command(
     for key, (label_zh, label_en) in rows.items():
         table.add_row(
             label_zh if zh else label_en,
-            money(Decimal(doc[key]["before"]), lang),
-            money(Decimal(doc[key]["after"]), lang),
+            money(Decimal(doc[key]["before"])),
+            money(Decimal(doc[key]["after"])),
         )
     console.print(table)
-    se = f" ± {money(change.net_benefit_se, lang)}" if change.net_benefit_se is not None else ""
-    cost, net = money(change.annual_cost, lang), money(change.net_benefit, lang) + se
+    se = f" ± {money(change.net_benefit_se)}" if change.net_benefit_se is not None else ""
+    cost, net = money(change.annual_cost), money(change.net_benefit) + se
     console.print(f"年成本 {cost}；净收益 {net}" if zh else f"annual cost {cost}; net benefit {net}")

@@ -1,4 +1,4 @@
-"""Shared rendering helpers of the CLI: labels in the chosen language, money, one console.
+"""Shared rendering helpers of the CLI: labels in the chosen language, one console (money: `format_money`).
 
 Babel, Rich and the catalog are imported on first use (the console on first access), so a command that
 prints JSON only does not pay for them at start-up.
@@ -7,14 +7,13 @@ prints JSON only does not pay for them at start-up.
 from __future__ import annotations
 
 import functools
-from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+
+from cyberins.model.ids import Lang
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-Lang = Literal["zh", "en"]
 
 
 @functools.cache
@@ -35,22 +34,6 @@ def label(id_: StrEnum | str, lang: Lang) -> str:
     from cyberins.catalog import get_catalog
 
     return get_catalog().label(id_, lang)
-
-
-def bilingual(id_: StrEnum | str) -> str:
-    """`业务中断 Business interruption`: both labels, for tables read by both audiences."""
-    from cyberins.catalog import get_catalog
-
-    cat = get_catalog()
-    return f"{cat.label(id_, 'zh')} {cat.label(id_, 'en')}"
-
-
-def money(amount: Decimal | float | None, lang: Lang = "en") -> str:
-    from babel.numbers import format_decimal
-
-    if amount is None:
-        return "—"
-    return format_decimal(amount, format="#,##0.00", locale="zh_CN" if lang == "zh" else "en_US")
 
 
 #: The narrowest a folding text column may get in a table (terminal cells).

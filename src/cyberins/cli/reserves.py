@@ -6,7 +6,6 @@ Invalid input exits 2 naming the field or column (`cli.errors.CyberinsGroup`), a
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -16,7 +15,12 @@ from typing import Literal
 import typer
 from rich.table import Table
 
-from cyberins.claims import (
+from cyberins.cli.errors import CyberinsGroup
+from cyberins.cli.render import console
+from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.loading import read_csv_rows
+from cyberins.model.money import check_amount, format_money
+from cyberins.reserving import (
     CredibilityEstimate,
     ReservingReport,
     claims_triangle,
@@ -24,10 +28,6 @@ from cyberins.claims import (
     read_transactions,
     reserving_report,
 )
-from cyberins.cli.errors import CyberinsGroup
-from cyberins.cli.render import console, money
-from cyberins.model.errors import InvalidInput, Problem
-from cyberins.model.money import check_amount
 
 app = typer.Typer(
     cls=CyberinsGroup,
@@ -43,17 +43,7 @@ def reserve() -> None:
 
 def read_premium(path: Path) -> dict[str, Decimal]:
     """A CSV of `origin,premium` rows (origin labels as the triangle prints them: `2025Q3` or `2025`)."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in ("origin", "premium") if c not in (reader.fieldnames or [])]
-            if missing:
-                raise InvalidInput([Problem(c, "column missing") for c in missing], str(path))
-            rows = list(reader)
-    except OSError as exc:
-        raise InvalidInput.one("--premium", f"cannot read the file: {exc.strerror or exc}", str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise InvalidInput.one("--premium", f"not UTF-8 text (byte {exc.start})", str(path)) from None
+    rows = read_csv_rows(path, ("origin", "premium"), "--premium")
     out, problems = {}, []
     for i, row in enumerate(rows):
         text = (row.get("premium") or "").strip()
@@ -125,7 +115,7 @@ def print_report(report: ReservingReport, title: str) -> None:
     for age in report.ages_months:
         tri.add_column(f"{unit}{age // step}", justify="right")
     for origin, values in report.triangle.items():
-        tri.add_row(origin, *("" if v is None else money(v) for v in values))
+        tri.add_row(origin, *("" if v is None else format_money(v, report.currency) for v in values))
     console.print(tri)
 
     factors = Table(title="Development factors (volume-weighted), σ and s.e. (Mack 1993)")
@@ -151,17 +141,25 @@ def print_report(report: ReservingReport, title: str) -> None:
     for o in report.origins:
         cells = [
             o.origin,
-            money(o.latest),
+            format_money(o.latest, report.currency),
             f"{o.age_to_ultimate:.4f}",
-            money(o.ultimate),
-            money(o.ibnr),
-            money(o.mack_se),
+            format_money(o.ultimate, report.currency),
+            format_money(o.ibnr, report.currency),
+            format_money(o.mack_se, report.currency),
         ]
         if report.method == "bf":
-            cells[2:2] = [money(o.expected_loss)]
+            cells[2:2] = [format_money(o.expected_loss, report.currency)]
         result.add_row(*cells)
-    total = ["[bold]total[/]", money(report.total("latest")), "", money(report.total("ultimate"))]
-    total += [f"[bold]{money(report.total('ibnr'))}[/]", money(report.total_mack_se)]
+    total = [
+        "[bold]total[/]",
+        format_money(report.total("latest"), report.currency),
+        "",
+        format_money(report.total("ultimate"), report.currency),
+    ]
+    total += [
+        f"[bold]{format_money(report.total('ibnr'), report.currency)}[/]",
+        format_money(report.total_mack_se, report.currency),
+    ]
     if report.method == "bf":
         total[2:2] = [""]
     result.add_row(*total)

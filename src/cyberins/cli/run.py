@@ -9,6 +9,7 @@ paid, the audit chain verified. This module only parses, calls that service and 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import typer
@@ -17,10 +18,12 @@ from rich.table import Table
 from cyberins.assess import Outcome, load_profile
 from cyberins.cli.options import lang_option
 from cyberins.cli.quote import print_quote, write_report
-from cyberins.cli.render import Lang, console, label, money
+from cyberins.cli.render import console, label
 from cyberins.model.errors import InvalidInput
+from cyberins.model.ids import Lang
 from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model
+from cyberins.model.money import format_money
 from cyberins.model.policy import Policy
 from cyberins.report import render_statement_html, to_pdf
 from cyberins.services.assessment import MAX_YEARS
@@ -147,14 +150,14 @@ def print_platform(job: MainJob, lang: Lang) -> None:
     name = (insured.name_zh or insured.name if zh else insured.name) if insured else "—"
     console.print(
         f"{'保单' if zh else 'policy'} {policy.policy_number} · {'被保险人' if zh else 'insured'} {name} · "
-        f"{'保费' if zh else 'premium'} {money(policy.premium, lang)} {currency}",
+        f"{'保费' if zh else 'premium'} {format_money(policy.premium, currency, lang)} {currency}",
         markup=False,
     )
     table = Table(title=f"{'全流程' if zh else 'The lifecycle'} ({currency})")
     for n, head in enumerate(("参与方", "步骤", "状态", "金额") if zh else ("party", "step", "state", "amount")):
         table.add_column(head, justify="right" if n == 3 else "left", no_wrap=n == 3)
     for step in job.steps:
-        amount = money(step.amount, lang) if step.amount is not None else ""
+        amount = format_money(step.amount, currency, lang) if step.amount is not None else ""
         table.add_row(PARTIES[step.party][0 if zh else 1], _in(STEPS, step.action, lang),
                       _in(STATES, step.state, lang), amount)  # fmt: skip
     console.print(table)
@@ -169,13 +172,14 @@ def print_platform(job: MainJob, lang: Lang) -> None:
 def print_claim(job: MainJob, lang: Lang) -> None:
     """The claim by coverage: claimed, adjusted loss (before any term) and payable; the statement has the steps."""
     zh, adj = lang == "zh", job.statement
+    money = partial(format_money, currency=adj.currency, lang=lang)
     table = Table(title=f"{'理赔' if zh else 'Claim'} {job.policy.policy_number} ({adj.currency})")
     heads = ("保障", "索赔", "定损", "赔付") if zh else ("coverage", "claimed", "adjusted", "payable")
     for n, head in enumerate(heads):
         table.add_column(head, justify="left" if n == 0 else "right", no_wrap=n > 0)
     for cov, payable in adj.payable.items():
         if adj.claimed[cov] or payable:
-            table.add_row(label(cov, lang), money(adj.claimed[cov], lang), money(adj.adjusted_loss[cov], lang),
-                          money(payable, lang))  # fmt: skip
-    table.add_row("合计" if zh else "total", "", "", money(adj.total_payable, lang))
+            table.add_row(label(cov, lang), money(adj.claimed[cov]), money(adj.adjusted_loss[cov]),
+                          money(payable))  # fmt: skip
+    table.add_row("合计" if zh else "total", "", "", money(adj.total_payable))
     console.print(table)

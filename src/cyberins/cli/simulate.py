@@ -14,8 +14,8 @@ import numpy as np
 import typer
 
 from cyberins.cli.options import SEED_MAX, lang_option
-from cyberins.cli.render import Lang
 from cyberins.model.errors import InvalidInput
+from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model, parse_model, read_document
 from cyberins.quant.simulate import YEARS_LIMIT
 
@@ -114,7 +114,8 @@ def write_ylt(result: SimulationResult, path: Path) -> None:
 def print_result(result: SimulationResult, lang: Lang) -> None:
     from rich.table import Table
 
-    from cyberins.cli.render import console, label, money
+    from cyberins.cli.render import console, label
+    from cyberins.model.money import format_money
 
     zh = lang == "zh"
     gross = result.gross()
@@ -132,7 +133,7 @@ def print_result(result: SimulationResult, lang: Lang) -> None:
 
     def row(name: str, pick: object) -> None:
         values = [pick(m) for m in (gross, insured) if m is not None]  # type: ignore[operator]
-        table.add_row(name, *(money(v, lang) for v in values))
+        table.add_row(name, *(format_money(v, result.currency, lang) for v in values))
 
     row("年均损失" if zh else "AAL", lambda m: m.aal)
     row("± 标准误" if zh else "± s.e.", lambda m: m.aal_se)
@@ -151,9 +152,14 @@ def print_result(result: SimulationResult, lang: Lang) -> None:
     for n, col in enumerate(heads):
         contributions.add_column(col, justify="left" if n == 0 else "right")
     for et, (g, i) in result.by_event_type.items():
-        contributions.add_row(label(et, lang), f"{result.frequency[et]:.4f}", money(g, lang), money(i, lang))
+        contributions.add_row(
+            label(et, lang),
+            f"{result.frequency[et]:.4f}",
+            format_money(g, result.currency, lang),
+            format_money(i, result.currency, lang),
+        )
     console.print(contributions)
-    console.print(exceedance_chart(gross, insured, lang))
+    console.print(exceedance_chart(gross, insured, result.currency, lang))
     for c in result.money_only_time_element:
         console.print(
             f"{label(c, lang)}：损失仅以金额给出，未适用等待期和赔偿期"
@@ -162,9 +168,11 @@ def print_result(result: SimulationResult, lang: Lang) -> None:
         )
 
 
-def exceedance_chart(gross: LossMeasures, insured: LossMeasures | None, lang: Lang, width: int = 48) -> str:
+def exceedance_chart(
+    gross: LossMeasures, insured: LossMeasures | None, currency: str, lang: Lang, width: int = 48
+) -> str:
     """A text loss-exceedance chart: one bar per return period, gross (█) with insured (▓) inside it."""
-    from cyberins.cli.render import money
+    from cyberins.model.money import format_money
 
     top = max(v for _, v in gross.aep) or 1.0
     zh = lang == "zh"
@@ -176,7 +184,7 @@ def exceedance_chart(gross: LossMeasures, insured: LossMeasures | None, lang: La
         n_ins, n_g = round(width * ins / top), round(width * g / top)
         bar = "▓" * n_ins + "█" * max(n_g - n_ins, 0)
         lines.append(
-            f"{int(rp):>5} {'年' if zh else 'yr'} │{bar:<{width}}│ {money(g, lang)}"
-            + (f" / {money(ins, lang)}" if insured else "")
+            f"{int(rp):>5} {'年' if zh else 'yr'} │{bar:<{width}}│ {format_money(g, currency, lang)}"
+            + (f" / {format_money(ins, currency, lang)}" if insured else "")
         )
     return "\n".join(lines)

@@ -7,6 +7,10 @@ value equal to the id, so `EventType.RANSOMWARE == "ransomware"` and YAML/JSON r
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
+
+#: The languages people read: every label, reason and report exists in both.
+Lang = Literal["zh", "en"]
 
 
 class EventType(StrEnum):

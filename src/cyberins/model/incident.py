@@ -13,8 +13,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
 
+from cyberins.model.base import Frozen
 from cyberins.model.ids import (
     THIRD_PARTY_COVERAGES,
     TIME_ELEMENT_COVERAGES,
@@ -30,9 +31,7 @@ from cyberins.model.policy import Policy
 RevenueShare = Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)]
 
 
-class _Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class _Record(Frozen):
     notes: str | None = None
 
 
@@ -210,14 +209,12 @@ class InfrastructureFailure(_Record):
     provider: str | None = None
 
 
-class Incident(BaseModel):
+class Incident(Frozen):
     """One incident as a claim: the facts the coverage decision and loss quantification read.
 
     Either `policy_number` names the policy (given apart, e.g. `--policy`), or the policy is embedded under
     `policy:` (rule 12).
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     policy_number: str | None = None
     policy: Policy | None = None

@@ -6,11 +6,13 @@ it in the file; nothing here ever lets a traceback reach a user.
 
 from __future__ import annotations
 
+import csv
 import difflib
 import json
 import re
 import types
 from decimal import Decimal
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
@@ -37,31 +39,96 @@ def read_document(path: Path) -> Any:
     """Parse a `.json`, `.yaml` or `.yml` file (UTF-8, a byte-order mark allowed); a syntax error names the line.
 
     Whatever the bytes, the outcome is parsed data or `InvalidInput`: a file too large, not UTF-8, nested too
-    deeply or expanding past `MAX_VALUES` is refused, and a scalar Python cannot build (an impossible date,
-    an integer of thousands of digits) is handed on as text or a `Decimal` for the model to refuse by field.
+    deeply, expanding past `MAX_VALUES` or giving a key twice is refused, and a scalar Python cannot build (an
+    impossible date, an integer of thousands of digits) is handed on as text or a `Decimal` for the model to
+    refuse by field.
     """
     source = str(path)
-    text = _read_text(path, source)
+    return parse_document(_read_text(path, source), source, json_=path.suffix.lower() == ".json")
+
+
+def read_packaged(file: Traversable) -> Any:
+    """A data file shipped in the package (or a copy of one in a test), read with `read_document`'s checks."""
+    source = str(file)
     try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text, parse_int=_int)
-        else:
-            data = yaml.load(text, Loader=_Loader)  # noqa: S506 - `_Loader` is a SafeLoader
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput.one("", f"cannot read the file: {exc.strerror or exc}", source) from None
+    return parse_document(text, source, json_=file.name.lower().endswith(".json"))
+
+
+def parse_document(text: str, source: str, *, json_: bool = False) -> Any:
+    """Parse JSON or YAML text: the one parser of every input and data file (see `read_document`)."""
+    try:
+        data = json.loads(text, parse_int=_int, object_pairs_hook=_unique_keys) if json_ else _load_yaml(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput.one("", f"malformed JSON at line {exc.lineno}: {exc.msg}", source) from None
+    except _RepeatedKeys as exc:
+        raise InvalidInput(exc.problems, source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "cannot parse"
-        raise InvalidInput.one("", f"malformed {_kind(path)}{where}: {problem}", source) from None
+        raise InvalidInput.one("", f"malformed YAML{where}: {problem}", source) from None
     except RecursionError:
         raise InvalidInput.one("", f"nested more than {MAX_DEPTH} levels deep", source) from None
     check_shape(data, source)
     return data
 
 
-def _kind(path: Path) -> str:
-    return "JSON" if path.suffix.lower() == ".json" else "YAML"
+class _RepeatedKeys(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key given twice is refused (`json` would silently keep the last)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _RepeatedKeys([Problem(key, "given twice in one object; each key appears once")])
+        out[key] = value
+    return out
+
+
+def _load_yaml(text: str) -> Any:
+    """Compose the YAML once, refuse a key given twice in a mapping (PyYAML would keep the last), construct."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        problems = _repeated_keys(node)
+        if problems:
+            raise _RepeatedKeys(problems)
+        return None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _repeated_keys(root: yaml.Node | None) -> list[Problem]:
+    """Keys given twice, by the path of the mapping that repeats them, with both lines. Each node is visited
+    once, so an alias-heavy document costs what its text does; merge keys (`<<`) may be overridden."""
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node | None, str]] = [(root, "")]
+    while stack:
+        node, path = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first_line: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key, line = str(key_node.value), key_node.start_mark.line + 1
+                child = f"{path}.{key}" if path else key
+                if key in first_line:
+                    problems.append(Problem(child, f"given twice (lines {first_line[key]} and {line}); keep one"))
+                first_line.setdefault(key, line)
+                stack.append((value_node, child))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, f"{path}[{i}]") for i, item in enumerate(node.value))
+    return problems
 
 
 def _read_text(path: Path, source: str) -> str:
@@ -113,6 +180,24 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def read_csv_rows(path: Path, columns: tuple[str, ...], field: str = "") -> list[dict[str, str]]:
+    """The rows of a CSV file with a header (UTF-8; the BOM Excel writes allowed) that holds every one of
+    `columns`; a missing column, an unreadable file or text that is not UTF-8 is refused, naming `field`
+    (the option that gave the file) or the column."""
+    source = str(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in columns if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InvalidInput([Problem(c, "column missing") for c in missing], source)
+            return list(reader)
+    except OSError as exc:
+        raise InvalidInput.one(field, f"cannot read the file: {exc.strerror or exc}", source) from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput.one(field, f"not UTF-8 text (byte {exc.start}): save the file as UTF-8", source) from None
 
 
 def check_shape(data: Any, source: str = "") -> None:

@@ -7,8 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Annotated
 
-from babel.numbers import get_currency_precision, list_currencies
+from babel.numbers import format_decimal, get_currency_precision, list_currencies
 from pydantic import AfterValidator, Field
+
+from cyberins.model.ids import Lang
 
 
 @cache
@@ -31,6 +33,31 @@ def minor_units(currency: str) -> int:
 def to_minor(amount: Decimal, currency: str) -> Decimal:
     """Round to the currency's minor unit, half up as settlement statements do."""
     return amount.quantize(Decimal(1).scaleb(-minor_units(currency)), rounding=ROUND_HALF_UP)
+
+
+def from_float(value: float, currency: str) -> Decimal:
+    """A simulated float64 amount as money at the currency's minor unit.
+
+    The float's shortest round-tripping decimal (its `repr`) is rounded, not its exact binary expansion: a mean
+    printed as ``2.675`` rounds to ``2.68`` as a reader expects, where ``Decimal(2.675)`` would give ``2.67``.
+    """
+    return to_minor(Decimal(repr(float(value))), currency)
+
+
+_LOCALES: dict[Lang, str] = {"en": "en_US", "zh": "zh_CN"}
+
+
+def format_money(amount: Decimal | float | None, currency: str, lang: Lang = "en") -> str:
+    """An amount for people: thousands separators and the currency's minor digits (``1,234.50`` CNY, ``1,235`` JPY).
+
+    A float (a simulated figure) is converted with `from_float`; None (not estimated) shows as ``—``.
+    """
+    if amount is None:
+        return "—"
+    money = to_minor(amount, currency) if isinstance(amount, Decimal) else from_float(amount, currency)
+    digits = minor_units(currency)
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return str(format_decimal(money, format=pattern, locale=_LOCALES[lang]))
 
 
 #: Every amount is below 10^16: the store keeps money as NUMERIC(20, 4) (`store/types.py`), 16 digits before
@@ -58,7 +85,5 @@ def money_text(amount: Decimal | float, currency: str) -> str | None:
     """An amount as a document shows it: a decimal string at the currency's minor unit (a float through its
     shortest repr, so 0.1 stays 0.1); None for a non-finite simulated amount, which has no decimal form."""
     if isinstance(amount, float):
-        if not math.isfinite(amount):
-            return None
-        amount = Decimal(repr(amount))
+        return format(from_float(amount, currency), "f") if math.isfinite(amount) else None
     return format(to_minor(amount, currency), "f")

@@ -12,8 +12,9 @@ from enum import StrEnum
 from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator, model_validator
+from pydantic import Field, PositiveInt, field_validator, model_validator
 
+from cyberins.model.base import Frozen
 from cyberins.model.ids import (
     TIME_ELEMENT_COVERAGES,
     Confidence,
@@ -55,11 +56,7 @@ def _listed_once(value: list[_Id]) -> list[_Id]:
     return value
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Period(_Frozen):
+class Period(Frozen):
     """Policy period; both dates are included (rule 10)."""
 
     start: date
@@ -72,14 +69,14 @@ class Period(_Frozen):
         return self
 
 
-class ReportingDeadline(_Frozen):
+class ReportingDeadline(Frozen):
     """Notice must reach the insurer within `days` of the field `after` names (rule 10)."""
 
     days: PositiveInt
     after: Literal["discovered_at", "occurred_at"] = "discovered_at"
 
 
-class Trigger(_Frozen):
+class Trigger(Frozen):
     kind: TriggerKind = TriggerKind.OCCURRENCE
     retroactive_date: date | None = None
     reporting_deadline: ReportingDeadline | None = None
@@ -91,7 +88,7 @@ class Trigger(_Frozen):
         return self
 
 
-class CoverageTerms(_Frozen):
+class CoverageTerms(Frozen):
     """Terms of one covered coverage. `sublimit` is aggregate for the policy year, inside `aggregate_limit`."""
 
     sublimit: Amount
@@ -135,13 +132,13 @@ class CoverageTerms(_Frozen):
         return None if self.indemnity_period_days is None else self.indemnity_period_days * 24
 
 
-class MinimumSecurity(_Frozen):
+class MinimumSecurity(Frozen):
     """A minimum-security condition: known-exploited vulnerabilities patched within `kev_patch_days`."""
 
     kev_patch_days: PositiveInt
 
 
-class Conditions(_Frozen):
+class Conditions(Frozen):
     """Policy conditions; an absent condition does not apply."""
 
     ransom_requires_insurer_consent: bool = False
@@ -150,19 +147,19 @@ class Conditions(_Frozen):
     minimum_security: MinimumSecurity | None = None
 
 
-class Underlying(_Frozen):
+class Underlying(Frozen):
     """For an endorsement (附加险): the property or liability policy it extends."""
 
     line: Literal["property", "liability", "other"]
     policy_number: str | None = None
 
 
-class Insured(_Frozen):
+class Insured(Frozen):
     name: str
     name_zh: str | None = None
 
 
-class Policy(_Frozen):
+class Policy(Frozen):
     """A cyber insurance policy: period, trigger, limits and per-coverage terms, exclusions and conditions.
 
     `coverages` keeps its file order: within one incident coverages erode the aggregate in this order

@@ -10,8 +10,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from cyberins.model.base import Frozen
 from cyberins.model.ids import THIRD_PARTY_COVERAGES, TIME_ELEMENT_COVERAGES, Coverage, EventType
 from cyberins.model.money import Amount, Currency
 
@@ -20,11 +21,7 @@ from cyberins.model.money import Amount, Currency
 Hours = Annotated[Decimal, Field(ge=0, le=87_600, allow_inf_nan=False)]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Outage(_Frozen):
+class Outage(Frozen):
     """An interruption of a time-element coverage: hours after the first outage's start, income lost per hour."""
 
     coverage: Coverage = Coverage.BUSINESS_INTERRUPTION
@@ -41,7 +38,7 @@ class Outage(_Frozen):
         return self
 
 
-class LossScenario(_Frozen):
+class LossScenario(Frozen):
     """One incident's ground-up loss. `losses` are money per coverage (for BI: extra expense), `defence` the
     claims expenses of liability coverages, `outages` the hourly income loss."""
 

@@ -13,11 +13,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from cyberins.catalog.provenance import Cited
+from cyberins.model.base import Frozen
 from cyberins.model.errors import InvalidInput
-from cyberins.model.loading import parse_model, read_document
+from cyberins.model.loading import parse_model, read_document, read_packaged
 from cyberins.model.money import check_currency, to_minor
 from cyberins.quant.metrics import LEVELS
 
@@ -25,25 +26,10 @@ from cyberins.quant.metrics import LEVELS
 DEFAULT_BASIS_RESOURCE = "data/basis.yaml"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Sourced(_Frozen):
+class Sourced(Cited):
     """A number with its provenance: a `source`, or `assumption: true` with the `reason` for it."""
 
     value: Decimal = Field(allow_inf_nan=False)
-    source: str = ""
-    assumption: bool = False
-    reason: str = ""
-
-    @model_validator(mode="after")
-    def _provenance(self) -> Sourced:
-        if self.assumption and not self.reason.strip():
-            raise ValueError("an assumption needs a reason")
-        if not self.assumption and not self.source.strip():
-            raise ValueError("give the number's source, or mark it assumption: true with a reason")
-        return self
 
 
 class RiskLoadMethod(StrEnum):
@@ -58,7 +44,7 @@ class RoundingDirection(StrEnum):
     HALF_UP = "half_up"
 
 
-class RiskLoad(_Frozen):
+class RiskLoad(Frozen):
     method: RiskLoadMethod = RiskLoadMethod.COST_OF_CAPITAL
     capital_level: Sourced
     cost_of_capital_rate: Sourced
@@ -86,7 +72,7 @@ class RiskLoad(_Frozen):
         return str(float(self.capital_level.value))
 
 
-class Rounding(_Frozen):
+class Rounding(Frozen):
     increment: Sourced
     direction: RoundingDirection = RoundingDirection.UP
 
@@ -97,7 +83,7 @@ class Rounding(_Frozen):
         return self
 
 
-class PricingBasis(_Frozen):
+class PricingBasis(Frozen):
     """How a technical premium is built from simulated insured losses (docs/pricing.md)."""
 
     name: str
@@ -212,8 +198,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def _default_data() -> dict[str, Any]:
-    text = resources.files("cyberins.pricing").joinpath(DEFAULT_BASIS_RESOURCE).read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = read_packaged(resources.files("cyberins.pricing").joinpath(DEFAULT_BASIS_RESOURCE))
     assert isinstance(data, dict)
     return data
 

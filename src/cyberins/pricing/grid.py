@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import problems_from
-from cyberins.model.money import to_minor
+from cyberins.model.money import from_float, to_minor
 from cyberins.model.policy import Policy
 from cyberins.pricing.basis import PricingBasis
 from cyberins.pricing.premium import TechnicalPremium, require_currency, technical_premium
@@ -170,7 +170,7 @@ def grid_row(result: SimulationResult, policy: Policy, retention: Decimal, basis
     quote = technical_premium(result, policy, basis)
     retained = np.maximum(result.ylt.gross - result.ylt.insured, 0.0)
     insured = result.insured()
-    gross_el = to_minor(Decimal(float(result.ylt.gross.mean())), currency)
+    gross_el = from_float(result.ylt.gross.mean(), currency)
     return GridRow(
         aggregate_limit=policy.aggregate_limit,
         retention=retention,
@@ -181,8 +181,8 @@ def grid_row(result: SimulationResult, policy: Policy, retention: Decimal, basis
         expected_retained_loss=gross_el - quote.expected_loss,
         premium=quote.premium,
         rate_on_line=quote.rate_on_line,
-        insured_var_99=to_minor(Decimal(insured.var["0.99"]), currency),
-        insured_tvar_995=to_minor(Decimal(insured.tvar["0.995"]), currency),
+        insured_var_99=from_float(insured.var["0.99"], currency),
+        insured_tvar_995=from_float(insured.tvar["0.995"], currency),
         gross_aep=_curve(exceedance(result.ylt.gross)),
         retained_aep=_curve(exceedance(retained)),
     )

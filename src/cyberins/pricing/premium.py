@@ -25,6 +25,11 @@ from cyberins.quant.simulate import SimulationResult
 RATE_ON_LINE_STEP = Decimal("0.000001")
 
 
+def rate_on_line(premium: Decimal, limit: Decimal) -> Decimal:
+    """Premium / limit to `RATE_ON_LINE_STEP`, half up; 0 for a zero limit."""
+    return (premium / limit).quantize(RATE_ON_LINE_STEP, rounding=ROUND_HALF_UP) if limit > 0 else Decimal(0)
+
+
 @dataclass(frozen=True)
 class CoveragePremium:
     """One coverage's part of the premium (allocated in proportion to its expected insured loss)."""
@@ -202,9 +207,7 @@ def premium_from_measures(
         premium=premium,
         expenses=expenses,
         profit=premium - el_q - load_q - expenses,
-        rate_on_line=(premium / policy.aggregate_limit).quantize(RATE_ON_LINE_STEP, rounding=ROUND_HALF_UP)
-        if policy.aggregate_limit > 0
-        else Decimal(0),
+        rate_on_line=rate_on_line(premium, policy.aggregate_limit),
         by_coverage=tuple(CoveragePremium(c, e, r, p) for c, e, r, p in lines),
     )
 

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from cyberins.model.errors import InvalidInput, Problem
-from cyberins.model.money import to_minor
+from cyberins.model.money import from_float
 from cyberins.model.policy import Policy
 from cyberins.pricing.basis import PricingBasis
 from cyberins.pricing.premium import TechnicalPremium, premium_influence, require_currency, technical_premium
 from cyberins.quant.metrics import standard_error
 from cyberins.quant.model import FloatArray, RiskModel
-from cyberins.quant.simulate import simulate, years_for_precision
+from cyberins.quant.simulate import SimulationResult, simulate, years_for_precision
 
 #: The risk model of the insured with a given set of control ids in place.
 ModelWith = Callable[[frozenset[str]], RiskModel]
@@ -117,10 +117,14 @@ def outcome(
     """Simulate and price the insured with `controls` in place."""
     model = model_with(controls)
     require_currency(model.currency, policy, "the model")
-    result = simulate(model, policy, years, seed)
+    return outcome_of(simulate(model, policy, years, seed), controls, policy, basis)
+
+
+def outcome_of(result: SimulationResult, controls: frozenset[str], policy: Policy, basis: PricingBasis) -> Outcome:
+    """Price one simulation of the insured with `controls` in place (the products' bundle reuses it)."""
     quote = technical_premium(result, policy, basis)
     currency = policy.currency
-    gross = to_minor(Decimal(float(result.ylt.gross.mean())), currency)
+    gross = from_float(result.ylt.gross.mean(), currency)
     insured = quote.expected_loss
     ylt = result.ylt
     per_year = YearFigures(ylt.gross, ylt.gross - ylt.insured, premium_influence(ylt.insured, basis))
@@ -150,7 +154,7 @@ def compare(base: Outcome, after: Outcome, annual_cost: Decimal) -> Change:
             ("premium", d_premium),
             ("net", d_retained + d_premium),
         ):
-            se[key] = to_minor(Decimal(standard_error(diff)), currency)
+            se[key] = from_float(standard_error(diff), currency)
     return Change(
         controls=after.controls - base.controls,
         annual_cost=annual_cost,

@@ -12,19 +12,16 @@ from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, NonNegativeInt, model_validator
+from pydantic import NonNegativeInt, model_validator
 
+from cyberins.model.base import Frozen
 from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import load_model
 from cyberins.model.money import Amount, Currency, minor_units, to_minor
 from cyberins.pricing.basis import Sourced
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Eligibility(_Frozen):
+class Eligibility(Frozen):
     """Who may claim the subsidy. Bounds are inclusive; an absent bound or list does not restrict."""
 
     max_employees: Sourced | None = None
@@ -35,7 +32,7 @@ class Eligibility(_Frozen):
     industries: list[str] | None = None
 
 
-class SubsidyScheme(_Frozen):
+class SubsidyScheme(Frozen):
     """A premium subsidy: `share` of the premium, at most `cap_per_policy`, for eligible insureds."""
 
     name: str
@@ -56,7 +53,7 @@ class SubsidyScheme(_Frozen):
         return self
 
 
-class InsuredFacts(_Frozen):
+class InsuredFacts(Frozen):
     """What a scheme's eligibility looks at; revenue per year in the scheme currency."""
 
     employees: NonNegativeInt

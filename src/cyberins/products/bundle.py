@@ -16,9 +16,9 @@ from decimal import Decimal
 from typing import Any
 
 from cyberins.model.ids import PolicyForm
-from cyberins.model.money import to_minor
 from cyberins.model.policy import Policy
-from cyberins.pricing import PricingBasis, TechnicalPremium, technical_premium
+from cyberins.pricing import PricingBasis, TechnicalPremium
+from cyberins.pricing.roi import Outcome, compare, outcome_of
 from cyberins.products.forms import ServiceBundleSpec, ServiceSpec
 from cyberins.products.product import Insured, Product
 from cyberins.products.result import ProductLine, ProductResult, factor_dict
@@ -104,9 +104,8 @@ def price_service_bundle(product: Product, years: int, seed: int, basis: Pricing
     without = _Variant.of(simulate(insured.model, policy, years, seed), policy, basis)
     with_ = _Variant.of(simulate(model_with_services(insured, spec.services), policy, years, seed), policy, basis)
     cost = sum((s.annual_cost for s in spec.services), Decimal(0))
-    saving = without.quote.premium - with_.quote.premium
-    retained_drop = to_minor(Decimal(without.retained - with_.retained), currency)
-    net = saving + retained_drop - cost
+    # The services are a security investment: their return is the pricing module's, figure for figure.
+    change = compare(without.outcome, with_.outcome, cost)
     lines = (
         without.line("without_services", "Without services", "不含服务", Decimal(0)),
         with_.line("with_services", "With services", "含服务", cost),
@@ -128,10 +127,10 @@ def price_service_bundle(product: Product, years: int, seed: int, basis: Pricing
             services=tuple(spec.services),
             services_cost=cost,
             bundle_price=with_.quote.premium + cost,
-            premium_saving=saving,
-            retained_loss_drop=retained_drop,
-            net_benefit=net,
-            pays_for_itself=net > 0,
+            premium_saving=change.premium_drop,
+            retained_loss_drop=change.retained_loss_drop,
+            net_benefit=change.net_benefit,
+            pays_for_itself=change.net_benefit > 0,
         ),
         notes=_notes(with_.result),
     )
@@ -144,19 +143,18 @@ class _Variant:
     result: SimulationResult
     gross: LossMeasures
     insured: LossMeasures
-    quote: TechnicalPremium
+    outcome: Outcome
 
     @classmethod
     def of(cls, result: SimulationResult, policy: Policy, basis: PricingBasis) -> _Variant:
-        return cls(result, result.gross(), result.insured(), technical_premium(result, policy, basis))
+        return cls(result, result.gross(), result.insured(), outcome_of(result, frozenset(), policy, basis))
 
     @property
-    def retained(self) -> float:
-        """Expected gross − insured: what the insured keeps."""
-        return self.gross.aal - self.insured.aal
+    def quote(self) -> TechnicalPremium:
+        return self.outcome.quote
 
     def line(self, ident: str, name: str, name_zh: str, cost: Decimal) -> ProductLine:
-        retained = to_minor(Decimal(self.retained), self.quote.currency)
+        retained = self.outcome.expected_retained_loss
         return ProductLine(
             id=ident,
             name=name,

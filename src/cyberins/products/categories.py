@@ -11,13 +11,13 @@ import functools
 from enum import StrEnum
 from importlib import resources
 
-import yaml
 from pydantic import Field, model_validator
 
 from cyberins.catalog.schema import Label, SnakeId, Source
+from cyberins.model.base import Frozen
 from cyberins.model.ids import EventType
-from cyberins.model.loading import parse_model
-from cyberins.products.spec import FactorSpec, Frozen
+from cyberins.model.loading import parse_model, read_packaged
+from cyberins.products.spec import FactorSpec
 
 
 class ProductCategory(StrEnum):
@@ -66,5 +66,5 @@ class SecurityCatalog(Frozen):
 def security_catalog() -> SecurityCatalog:
     """The packaged security-product categories (validated once, cached)."""
     path = resources.files("cyberins.products").joinpath("data", "security_products.yaml")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_packaged(path)
     return parse_model(SecurityCatalog, data, "cyberins/products/data/security_products.yaml")

@@ -15,9 +15,10 @@ from typing import Any, Literal
 from pydantic import Field, PositiveInt, field_validator, model_validator
 
 from cyberins.assess import load_questionnaire
+from cyberins.model.base import Frozen
 from cyberins.model.money import Amount
 from cyberins.products.categories import ProductCategory
-from cyberins.products.spec import FactorSpec, Frozen, Ident, InsuredRef, ProductBase, SegmentSpec, unique_ids
+from cyberins.products.spec import FactorSpec, Ident, InsuredRef, ProductBase, SegmentSpec, unique_ids
 
 # ---- service bundle --------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ MSP many members rely on) is later work of the portfolio module.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from cyberins.assess import assess
@@ -22,13 +22,13 @@ from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import PolicyForm
 from cyberins.model.money import to_minor
 from cyberins.model.policy import Insured, Policy
-from cyberins.pricing import PricingBasis, premium_from_measures
-from cyberins.pricing.premium import RATE_ON_LINE_STEP
+from cyberins.pricing import PricingBasis
+from cyberins.pricing.premium import rate_on_line
 from cyberins.products.forms import GroupSchemeSpec
 from cyberins.products.population import generate_profiles, member_id
 from cyberins.products.product import Product
-from cyberins.products.result import ProductLine, ProductResult, line_premiums
-from cyberins.quant.scheme import SchemeMember, simulate_scheme
+from cyberins.products.result import PricedScheme, ProductLine, ProductResult
+from cyberins.quant.scheme import SchemeMember
 
 
 @dataclass(frozen=True)
@@ -110,10 +110,8 @@ def price_group_scheme(product: Product, years: int, seed: int, basis: PricingBa
     policy, currency = product.policy, product.policy.currency
     members, names = scheme_members(product, seed)
     cap = spec.scheme.aggregate_limit
-    result = simulate_scheme(members, years, seed, aggregate_limit=float(cap))
-    insured = result.insured()
-    premium = premium_from_measures(insured, result.insured_by_coverage, policy, basis)
-    shares = line_premiums(premium, result.ylt.insured, result.line_insured, basis)
+    priced = PricedScheme.of(members, policy, basis, years=years, seed=seed, aggregate_limit=float(cap))
+    result, premium, shares = priced.result, priced.premium, priced.shares
     lines = tuple(
         ProductLine(
             id=m.id,
@@ -132,27 +130,16 @@ def price_group_scheme(product: Product, years: int, seed: int, basis: PricingBa
     )
     exhaustion = result.exhaustion_probability
     assert exhaustion is not None
-    return ProductResult(
-        product=spec.id,
-        name=spec.name,
-        name_zh=spec.name_zh,
-        form=PolicyForm.GROUP_SCHEME,
-        currency=currency,
-        years=years,
-        seed=seed,
-        expected_gross_loss=float(result.ylt.gross.mean()),
-        expected_insured_loss=insured.aal,
-        premium=premium,
-        insured=insured,
-        lines=lines,
-        details=SchemeDetails(
+    return priced.product_result(
+        spec,
+        PolicyForm.GROUP_SCHEME,
+        lines,
+        SchemeDetails(
             aggregate_limit=to_minor(cap, currency),
             exhaustion_probability=exhaustion,
             expected_insured_loss_before_scheme_aggregate=float(result.before_aggregate.mean()),
             members=len(members),
-            rate_on_line=(premium.premium / cap).quantize(RATE_ON_LINE_STEP, rounding=ROUND_HALF_UP)
-            if cap > 0
-            else Decimal(0),
+            rate_on_line=rate_on_line(premium.premium, cap),
         ),
-        notes=("members are simulated as independent: accumulation through shared dependencies is not modelled yet",),
+        ("members are simulated as independent: accumulation through shared dependencies is not modelled yet",),
     )

@@ -7,7 +7,7 @@ policy currency, rounded to its minor unit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
@@ -15,10 +15,13 @@ from typing import Any, Protocol
 import numpy as np
 
 from cyberins.model.ids import PolicyForm
-from cyberins.pricing import PricingBasis, RiskLoadMethod, TechnicalPremium
+from cyberins.model.policy import Policy
+from cyberins.pricing import PricingBasis, RiskLoadMethod, TechnicalPremium, premium_from_measures
 from cyberins.pricing.premium import allocate
+from cyberins.products.spec import ProductBase
 from cyberins.quant.metrics import LossMeasures, tail_weights
 from cyberins.quant.model import Factor, FloatArray
+from cyberins.quant.scheme import SchemeMember, SchemeResult, simulate_scheme
 
 
 class FormDetails(Protocol):
@@ -169,3 +172,56 @@ def line_premiums(
         load = float(basis.risk_load.std_multiplier.value) * (cov / sd if sd > 0 else np.zeros_like(el))
     weights = [max(float(w), 0.0) for w in el + load]
     return allocate(premium.premium, weights, premium.currency)
+
+
+@dataclass(frozen=True)
+class PricedScheme:
+    """Members simulated together and priced as one policy (a warranty's customers, a group scheme's members):
+    the scheme's measures and premium, and each line's share of the premium (they add up to it)."""
+
+    result: SchemeResult
+    insured: LossMeasures
+    premium: TechnicalPremium
+    shares: list[Decimal]
+
+    @classmethod
+    def of(
+        cls,
+        members: Sequence[SchemeMember],
+        policy: Policy,
+        basis: PricingBasis,
+        *,
+        years: int,
+        seed: int,
+        aggregate_limit: float | None,
+    ) -> PricedScheme:
+        result = simulate_scheme(members, years, seed, aggregate_limit=aggregate_limit)
+        insured = result.insured()
+        premium = premium_from_measures(insured, result.insured_by_coverage, policy, basis)
+        return cls(result, insured, premium, line_premiums(premium, result.ylt.insured, result.line_insured, basis))
+
+    def product_result(
+        self,
+        spec: ProductBase,
+        form: PolicyForm,
+        lines: tuple[ProductLine, ...],
+        details: FormDetails,
+        notes: tuple[str, ...],
+    ) -> ProductResult:
+        """The priced product: the scheme's totals, with the form's `lines`, `details` and `notes`."""
+        return ProductResult(
+            product=spec.id,
+            name=spec.name,
+            name_zh=spec.name_zh,
+            form=form,
+            currency=self.premium.currency,
+            years=self.result.years,
+            seed=self.result.seed,
+            expected_gross_loss=float(self.result.ylt.gross.mean()),
+            expected_insured_loss=self.insured.aal,
+            premium=self.premium,
+            insured=self.insured,
+            lines=lines,
+            details=details,
+            notes=notes,
+        )

@@ -9,8 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, model_validator
+from pydantic import Field, NonNegativeInt, model_validator
 
+from cyberins.catalog.provenance import Cited
+from cyberins.model.base import Frozen
 from cyberins.model.ids import EventType
 from cyberins.quant.model import Factor
 
@@ -20,11 +22,7 @@ Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=
 Reduction = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
 
 
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class FactorSpec(Frozen):
+class FactorSpec(Cited):
     """A per-event-type multiplier of frequency and severity, with its provenance.
 
     `source` names where the number comes from (a report, a vendor test, a data file); otherwise
@@ -34,17 +32,6 @@ class FactorSpec(Frozen):
     event_type: EventType
     frequency: Reduction = 1.0
     severity: Reduction = 1.0
-    source: str = ""
-    assumption: bool = False
-    reason: str = ""
-
-    @model_validator(mode="after")
-    def _provenance(self) -> FactorSpec:
-        if self.assumption and not self.reason.strip():
-            raise ValueError("an assumption needs a reason")
-        if not self.assumption and not self.source.strip():
-            raise ValueError("give the factor's source, or mark it assumption: true with a reason")
-        return self
 
     def to_factor(self, name: str) -> Factor:
         reason = ("assumption: " if self.assumption else "") + self.reason

@@ -13,21 +13,21 @@ premium / licences. The warranty conditions are assumed to hold (a breach would 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from cyberins.assess import assess
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import EventType, PolicyForm
-from cyberins.model.money import minor_units
-from cyberins.pricing import PricingBasis, premium_from_measures
+from cyberins.model.money import to_minor
+from cyberins.pricing import PricingBasis
 from cyberins.products.categories import SecurityCategory, security_catalog
 from cyberins.products.forms import ProductWarrantySpec, WarrantyConditions
 from cyberins.products.population import generate_profiles, member_id
 from cyberins.products.product import Product
-from cyberins.products.result import ProductLine, ProductResult, factor_dict, line_premiums
+from cyberins.products.result import PricedScheme, ProductLine, ProductResult, factor_dict
 from cyberins.quant.model import Factor, RiskModel
-from cyberins.quant.scheme import SchemeMember, simulate_scheme
+from cyberins.quant.scheme import SchemeMember
 
 
 @dataclass(frozen=True)
@@ -101,10 +101,8 @@ def price_product_warranty(product: Product, years: int, seed: int, basis: Prici
         )
     factors = [f.to_factor(f"product:{spec.product.category.value}") for f in specs]
     members, names, licences = _members(product, spec, seed, category.event_types, factors)
-    result = simulate_scheme(members, years, seed, aggregate_limit=None)
-    insured = result.insured()
-    premium = premium_from_measures(insured, result.insured_by_coverage, policy, basis)
-    shares = line_premiums(premium, result.ylt.insured, result.line_insured, basis)
+    priced = PricedScheme.of(members, policy, basis, years=years, seed=seed, aggregate_limit=None)
+    result, premium, shares = priced.result, priced.premium, priced.shares
     counts = {line: sum(1 for m in members if m.line_id == line) for line in result.lines}
     lines = []
     for i, line in enumerate(result.lines):
@@ -130,20 +128,11 @@ def price_product_warranty(product: Product, years: int, seed: int, basis: Prici
     notes = ["customers are simulated as independent: accumulation through shared dependencies is not modelled yet"]
     if total_licences is None:
         notes.append("some customers or segments give no licences: no rate per licence")
-    return ProductResult(
-        product=spec.id,
-        name=spec.name,
-        name_zh=spec.name_zh,
-        form=PolicyForm.PRODUCT_WARRANTY,
-        currency=policy.currency,
-        years=years,
-        seed=seed,
-        expected_gross_loss=float(result.ylt.gross.mean()),
-        expected_insured_loss=insured.aal,
-        premium=premium,
-        insured=insured,
-        lines=tuple(lines),
-        details=WarrantyDetails(
+    return priced.product_result(
+        spec,
+        PolicyForm.PRODUCT_WARRANTY,
+        tuple(lines),
+        WarrantyDetails(
             category=category,
             spec=spec,
             factors=tuple(factors),
@@ -155,7 +144,7 @@ def price_product_warranty(product: Product, years: int, seed: int, basis: Prici
             if total_licences is None
             else _rate(premium.premium, total_licences, policy.currency),
         ),
-        notes=tuple(notes),
+        tuple(notes),
     )
 
 
@@ -193,5 +182,4 @@ def _members(
 
 
 def _rate(amount: Decimal, per: int, currency: str) -> Decimal:
-    unit = Decimal(1).scaleb(-minor_units(currency))
-    return (amount / per).quantize(unit, rounding=ROUND_HALF_UP)
+    return to_minor(amount / per, currency)

@@ -13,8 +13,9 @@ from statistics import NormalDist
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
+from pydantic import ConfigDict, Field, PositiveFloat, model_validator
 
+from cyberins.model.base import Frozen
 from cyberins.quant.arrivals import (
     FloatArray,
     IntArray,
@@ -28,8 +29,8 @@ from cyberins.quant.streams import StreamSource, blocks, source
 Z95 = NormalDist().inv_cdf(0.95)
 
 
-class _Dist(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Dist(Frozen):
+    """A distribution's parameters as a file or a request gives them."""
 
 
 # ---- frequency (events per year) ------------------------------------------------------------------------
@@ -71,7 +72,7 @@ class NegBin(_Dist):
     dist: Literal["negbin"]
     mean_: float = Field(alias="mean", ge=0, allow_inf_nan=False)
     var: PositiveFloat = Field(allow_inf_nan=False)
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True)
 
     @model_validator(mode="after")
     def _over_dispersed(self) -> NegBin:

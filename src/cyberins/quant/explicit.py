@@ -22,25 +22,24 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
+from pydantic import Field, PositiveFloat, model_validator
 
+from cyberins.model.base import Frozen
 from cyberins.model.ids import TIME_ELEMENT_COVERAGES, Coverage, EventType
 from cyberins.model.money import Currency
 from cyberins.quant.distributions import Frequency, Severity
 from cyberins.quant.model import EventDraws, EventTypeModel, RiskModel
 
 
-class HourlyLoss(BaseModel):
+class HourlyLoss(Frozen):
     """A time-element loss given as outage hours and income per hour, so waiting periods can act (rule 15)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
     hours: Severity
     per_hour: PositiveFloat = Field(allow_inf_nan=False)
     extra_expense: Severity | None = None
 
 
-class ExplicitEventType(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class ExplicitEventType(Frozen):
     frequency: Frequency
     losses: dict[Coverage, Severity | HourlyLoss] = Field(min_length=1)
     #: Share of events whose state-backed attribution stays under review (rule 20); paid and reported apart.
@@ -56,8 +55,7 @@ class ExplicitEventType(BaseModel):
         return self
 
 
-class ExplicitModelFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class ExplicitModelFile(Frozen):
     kind: Literal["explicit"]
     currency: Currency
     name: str = ""

@@ -10,13 +10,15 @@ import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import matplotlib
 from babel.numbers import format_compact_decimal, get_currency_name
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
+
+from cyberins.model.ids import Lang
 
 #: Chinese glyphs come from the first of these that is installed (scripts/setup.sh installs WenQuanYi).
 CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "SimHei", "Microsoft YaHei")
@@ -46,7 +48,6 @@ def _svg(fig: Figure) -> str:
     return buf.getvalue()
 
 
-Lang = Literal["zh", "en"]
 _LOCALE = {"zh": "zh_CN", "en": "en"}
 
 

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
 
 from cyberins.assess import Outcome, load_questionnaire, outcome_label
 from cyberins.assess.explain import cite_sources, factor_label
 from cyberins.catalog import get_catalog
+from cyberins.model.ids import Lang
 from cyberins.model.policy import Policy
 from cyberins.quant.metrics import exceedance
 from cyberins.report.charts import Curve, bars_svg, exceedance_svg
 from cyberins.report.render import render
 from cyberins.underwriting import UnderwritingResult
 from cyberins.underwriting.document import quote_document
-
-Lang = Literal["zh", "en"]
 
 WORDS: dict[str, dict[str, str]] = {
     "lec_title": {"zh": "损失超越曲线（年累计）", "en": "Loss exceedance (annual aggregate)"},
@@ -212,6 +210,7 @@ def render_quote_html(r: UnderwritingResult, lang: Lang = "zh") -> str:
         "quote.html.j2",
         {
             "lang": lang,
+            "currency": r.policy.currency,
             "doc": doc,
             "policy": r.policy,
             "schedule": cover_schedule(r.policy, lang),

@@ -8,6 +8,8 @@ from typing import Any
 
 import jinja2
 
+from cyberins.model.money import format_money
+
 
 @functools.cache
 def environment() -> jinja2.Environment:
@@ -22,10 +24,11 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def money(amount: Decimal | float | None) -> str:
-    if amount is None:
-        return "—"
-    return f"{Decimal(str(amount)):,.2f}"
+@jinja2.pass_context
+def money(context: jinja2.runtime.Context, amount: Decimal | float | str | None) -> str:
+    """`{{ x | money }}` in the page's `currency` and `lang`; documents hold amounts as decimal strings."""
+    value = Decimal(amount) if isinstance(amount, str) else amount
+    return format_money(value, context["currency"], context["lang"])
 
 
 def render(template: str, context: dict[str, Any]) -> str:

@@ -9,23 +9,23 @@ design rule a line also carries for developers (`rule`, `clause`: kept out of th
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from cyberins.catalog import Catalog, get_catalog
 from cyberins.claims.adjust import ClaimAdjustment
-from cyberins.claims.reasons import Lang, label
+from cyberins.claims.reasons import label
 from cyberins.model.errors import InvalidInput
+from cyberins.model.ids import Lang
+from cyberins.model.money import format_money
 from cyberins.report.render import render
-
-
-def _money(amount: Decimal) -> str:
-    return f"{amount:,}"
 
 
 def statement_context(adjustment: ClaimAdjustment, lang: Lang, catalog: Catalog | None = None) -> dict[str, Any]:
     """Everything the template shows, already in `lang`."""
     cat = catalog or get_catalog()
     policy, incident = adjustment.policy, adjustment.incident
+    money = partial(format_money, currency=adjustment.currency, lang=lang)
     zone = policy.zone
 
     def cov(c: str) -> str:
@@ -46,7 +46,7 @@ def statement_context(adjustment: ClaimAdjustment, lang: Lang, catalog: Catalog 
             "trigger": cat.label(policy.trigger.kind, lang),
             "retroactive_date": str(policy.trigger.retroactive_date or "—"),
             "jurisdiction": cat.label(policy.jurisdiction, lang),
-            "aggregate": _money(policy.aggregate_limit),
+            "aggregate": money(policy.aggregate_limit),
         },
         "incident": {
             "event_types": [
@@ -79,9 +79,9 @@ def statement_context(adjustment: ClaimAdjustment, lang: Lang, catalog: Catalog 
             {
                 "coverage": cov(line.coverage),
                 "step": label("steps", line.step).in_lang(lang),
-                "before": _money(line.amount_before),
-                "deducted": _money(line.deducted),
-                "after": _money(line.amount_after),
+                "before": money(line.amount_before),
+                "deducted": money(line.deducted),
+                "after": money(line.amount_after),
                 "cite": line.cite_zh if lang == "zh" else line.cite_en,
                 "text": line.text_zh if lang == "zh" else line.text_en,
             }
@@ -90,15 +90,15 @@ def statement_context(adjustment: ClaimAdjustment, lang: Lang, catalog: Catalog 
         "totals": [
             {
                 "coverage": cov(c),
-                "claimed": _money(adjustment.claimed[c]),
-                "adjusted": _money(adjustment.adjusted_loss[c]),
-                "payable": _money(adjustment.payable[c]),
+                "claimed": money(adjustment.claimed[c]),
+                "adjusted": money(adjustment.adjusted_loss[c]),
+                "payable": money(adjustment.payable[c]),
             }
             for c in adjustment.payable
         ],
-        "total_claimed": _money(sum(adjustment.claimed.values(), Decimal(0))),
-        "total_adjusted": _money(sum(adjustment.adjusted_loss.values(), Decimal(0))),
-        "total_payable": _money(adjustment.total_payable),
+        "total_claimed": money(sum(adjustment.claimed.values(), Decimal(0))),
+        "total_adjusted": money(sum(adjustment.adjusted_loss.values(), Decimal(0))),
+        "total_payable": money(adjustment.total_payable),
         "under_review": adjustment.under_review,
     }
 

@@ -9,7 +9,8 @@ incident, exact `Decimal`). The order of application is DESIGN.md rule 1:
     -> sublimit remaining in the policy year -> aggregate remaining in the policy year.
 
 Events erode the sublimits and the aggregate in time order within their policy year; within one event,
-coverages erode the aggregate in the order the policy lists them.
+coverages erode the aggregate in the order the policy lists them. Each step is a function of `terms.steps`;
+this module selects and orders the rows and columns, runs the steps and keeps the trace.
 """
 
 from __future__ import annotations
@@ -21,15 +22,19 @@ from typing import Any
 
 import numpy as np
 
-from cyberins.model.ids import Coverage, WaitingPeriodMode
-from cyberins.terms.compiled import MODE_CODES, CompiledTerms
-from cyberins.terms.kernels import (
-    capped_running,
-    overlap_hours,
-    reaches_cap,
-    scatter_add,
-    take_in_order,
-    take_retention,
+from cyberins.model.ids import Coverage
+from cyberins.terms.compiled import CompiledTerms
+from cyberins.terms.kernels import overlap_hours, scatter_add
+from cyberins.terms.steps import (
+    Hourly,
+    add_indemnity_period_income,
+    apply_coinsurance,
+    apply_waiting_period,
+    erode_aggregate,
+    erode_sublimits,
+    limit_each_claim,
+    remove_excluded,
+    take_retentions,
 )
 from cyberins.terms.tables import Amounts, BoolArray, IntArray, LossTable
 
@@ -111,127 +116,120 @@ def apply_terms(
     # matters when a policy buys many coverages and a model hits few.
     present = [j for j, c in enumerate(terms.coverages) if c in column_of]
     work = terms.select(present)
-    cols = [column_of[c] for c in work.coverages]
-    col_index = np.asarray(cols, dtype=np.int64)
+    cols = np.asarray([column_of[c] for c in work.coverages], dtype=np.int64)
     k = len(cols)
 
-    def pick(source: Amounts | None) -> Amounts:
-        """The policy's columns of `source`, rows in (period, time) order, as a new array."""
-        if source is None or not k:
-            return work.zeros((n, k))
-        taken = np.take(source, col_index, axis=1)
-        return taken if order is None else taken[order]
-
-    loss = pick(table.ground_up)
-    defence = pick(table.defence)
-    # Hourly losses live on the time-element columns `te` only: arrays n × len(te), not n × k.
-    te = np.flatnonzero(work.time_element)
-    income_all, income_ip, income_wait, duration, has_hours = _hourly(table, work, order, cols, te)
+    loss = _columns(table.ground_up, cols, order, work, n)
+    defence = _columns(table.defence, cols, order, work, n)
+    hourly = _hourly(table, work, order, cols)
+    te = hourly.te
     money_only = np.zeros(k, dtype=bool)
-    money_only[te] = ((loss[:, te] > zero) & ~has_hours).any(axis=0)
-    steps: dict[Step, Amounts] = {}
-
-    def record(step: Step, *parts: Amounts) -> None:
-        if trace:
-            total = sum(parts[1:], parts[0].copy())
-            if step in (Step.GROUND_UP, Step.EXCLUSIONS):
-                total[:, te] += income_all
-            steps[step] = total
+    money_only[te] = ((loss[:, te] > zero) & ~hourly.has_hours).any(axis=0)
+    steps: dict[Step, Amounts] | None = {} if trace else None
 
     # Steps with nothing to act on are skipped (no exclusions, no defence costs, no hourly losses): on the
     # simulation path they would only copy million-row arrays. The result is the same either way.
-    record(Step.GROUND_UP, loss, defence)
-    excluded = _excluded(table, work, order, col_index)
+    _record(steps, Step.GROUND_UP, loss, defence, hourly=hourly)
+    excluded = _excluded(table, work, order, cols)
     if excluded is not None:
-        keep = ~excluded
-        loss, defence = np.where(keep, loss, zero), np.where(keep, defence, zero)
-        keep_te = keep[:, te]
-        income_all, income_ip = np.where(keep_te, income_all, zero), np.where(keep_te, income_ip, zero)
-        income_wait = np.where(keep_te, income_wait, zero)
-    record(Step.EXCLUSIONS, loss, defence)
-
-    loss[:, te] += income_ip
-    record(Step.INDEMNITY_PERIOD, loss, defence)
+        loss, defence, hourly = remove_excluded(excluded, loss, defence, hourly, zero)
+    _record(steps, Step.EXCLUSIONS, loss, defence, hourly=hourly)
+    loss = add_indemnity_period_income(loss, hourly)
+    _record(steps, Step.INDEMNITY_PERIOD, loss, defence)
     retention: Amounts = np.broadcast_to(work.retention, (n, k))
-    if te.size and has_hours.any():  # waiting periods act on losses given in hours only (rule 15)
-        mode = work.waiting_mode[te]
-        part = loss[:, te]
-        part = np.where(has_hours & (mode == MODE_CODES[WaitingPeriodMode.TIME_RETENTION]), part - income_wait, part)
-        reached = duration > work.waiting_h[te]
-        part = np.where(has_hours & (mode == MODE_CODES[WaitingPeriodMode.TRIGGER]) & ~reached, zero, part)
-        loss[:, te] = part
-        greater_of = has_hours & (mode == MODE_CODES[WaitingPeriodMode.GREATER_OF])
-        if greater_of.any():
-            retention = np.array(retention)
-            retention[:, te] = np.where(greater_of, np.maximum(retention[:, te], income_wait), retention[:, te])
-    record(Step.WAITING_PERIOD, loss, defence)
+    loss, retention = apply_waiting_period(loss, retention, hourly, work.waiting_mode[te], work.waiting_h[te], zero)
+    _record(steps, Step.WAITING_PERIOD, loss, defence)
+    loss, defence, one_retention = take_retentions(
+        loss,
+        defence,
+        retention,
+        per_incident=work.retention_per_incident,
+        defence_given=table.defence is not None,
+        zero=zero,
+    )
+    _record(steps, Step.RETENTION, loss, defence)
+    loss, defence = limit_each_claim(
+        loss, defence, work.each_claim_limit, expenses_erode=work.claims_expenses_erode_limit, zero=zero
+    )
+    _record(steps, Step.EACH_CLAIM_LIMIT, loss, defence)
+    loss, defence = apply_coinsurance(loss, defence, work.coinsurance)
+    _record(steps, Step.COINSURANCE, loss, defence)
+    prior, prior_total = _prior(prior_paid or {}, work, terms, decimal)
+    loss = erode_sublimits(loss, period, work.sublimit, prior)
+    _record(steps, Step.SUBLIMIT, loss, defence)
+    payable = erode_aggregate(loss, period, work.aggregate_limit, prior_total) + defence
+    _record(steps, Step.AGGREGATE, payable)
 
-    one_retention = None
-    if work.retention_per_incident and k:
-        # Rule 5, per_incident: the highest retention among the coverages the incident still reaches here,
-        # taken once from them in the policy's order, defence costs first within a coverage (rule 6).
-        reached = (loss + defence) > zero
-        one_retention = np.where(reached, retention, zero).max(axis=1)
-        defence, loss = take_in_order(defence, loss, one_retention, zero)
-    elif table.defence is not None:
-        defence, loss = take_retention(defence, loss, retention, zero)
-    else:
-        loss = np.maximum(loss - retention, zero)
-    record(Step.RETENTION, loss, defence)
-    if work.claims_expenses_erode_limit:
-        loss, defence = np.minimum(loss + defence, work.each_claim_limit), work.zeros((n, k))
-    else:
-        loss = np.minimum(loss, work.each_claim_limit)
-    record(Step.EACH_CLAIM_LIMIT, loss, defence)
-    share = 1 - work.coinsurance
-    if (work.coinsurance != 0).any():
-        loss, defence = loss * share, defence * share
-    record(Step.COINSURANCE, loss, defence)
-
-    paid_before = prior_paid or {}
-    prior = np.array([paid_before.get(c, Decimal(0)) for c in work.coverages], dtype=object)
-    prior_total: Any = sum((paid_before.get(c, Decimal(0)) for c in terms.coverages), Decimal(0))
-    if not decimal:
-        prior, prior_total = prior.astype(np.float64), float(prior_total)
-    loss = capped_running(loss, period, work.sublimit, prior)
-    record(Step.SUBLIMIT, loss, defence)
-    if reaches_cap(loss.sum(axis=1), period, work.aggregate_limit, prior_total):
-        # Erode the aggregate event by event and, within an event, coverage by coverage (rule 1).
-        loss = capped_running(loss.reshape(-1), np.repeat(period, k), work.aggregate_limit, prior_total).reshape(n, k)
-    payable = loss + defence
-    record(Step.AGGREGATE, payable)
-
-    back = None
-    if order is not None:
-        back = np.empty_like(order)
-        back[order] = np.arange(n)
+    back = _inverse(order)
     expand = not compact and len(present) < len(terms.coverages)
-
-    def out(values: Amounts) -> Amounts:
-        """Back to the input's row order; unless compact, to every covered coverage (absent ones pay zero)."""
-        rows = values if back is None else values[back]
-        if not expand:
-            return rows
-        wide = terms.zeros((n, len(terms.coverages)))
-        wide[:, present] = rows
-        return wide
-
+    width = len(terms.coverages) if expand else None
     flags = money_only
-    if expand:
-        flags = np.zeros(len(terms.coverages), dtype=bool)
+    if width is not None:
+        flags = np.zeros(width, dtype=bool)
         flags[present] = money_only
-    paid = out(payable)
+    paid = _output(payable, back, present, width, terms)
     under_review = None
     if table.under_review is not None:
         under_review = np.where(table.under_review, paid.sum(axis=1) + zero, zero)
     return TermsResult(
-        coverages=work.coverages if not expand else terms.coverages,
+        coverages=terms.coverages if expand else work.coverages,
         payable=paid,
-        trace={s: out(v) for s, v in steps.items()} if trace else None,
+        trace=None if steps is None else {s: _output(v, back, present, width, terms) for s, v in steps.items()},
         money_only_time_element=flags,
         under_review_payable=under_review,
-        incident_retention=None if one_retention is None else (one_retention if back is None else one_retention[back]),
+        incident_retention=one_retention if one_retention is None or back is None else one_retention[back],
     )
+
+
+def _record(
+    steps: dict[Step, Amounts] | None, step: Step, first: Amounts, *rest: Amounts, hourly: Hourly | None = None
+) -> None:
+    """Keep the amount still payable after `step` (the parts summed) when tracing. Before the indemnity
+    period the hourly income is not yet part of the loss, so `hourly` adds all of it for the record."""
+    if steps is None:
+        return
+    total = sum(rest, first.copy())
+    if hourly is not None:
+        total[:, hourly.te] += hourly.income_all
+    steps[step] = total
+
+
+def _columns(source: Amounts | None, cols: IntArray, order: IntArray | None, work: CompiledTerms, n: int) -> Amounts:
+    """The policy's columns of `source`, rows in (period, time) order, as a new array (zeros when absent)."""
+    if source is None or not len(cols):
+        return work.zeros((n, len(cols)))
+    taken = np.take(source, cols, axis=1)
+    return taken if order is None else taken[order]
+
+
+def _prior(
+    paid: dict[Coverage, Decimal], work: CompiledTerms, terms: CompiledTerms, decimal: bool
+) -> tuple[Amounts, Any]:
+    """What the policy year already paid (rule 11): per step column, and in total over every covered coverage."""
+    prior = np.array([paid.get(c, Decimal(0)) for c in work.coverages], dtype=object)
+    total: Any = sum((paid.get(c, Decimal(0)) for c in terms.coverages), Decimal(0))
+    return (prior, total) if decimal else (prior.astype(np.float64), float(total))
+
+
+def _inverse(order: IntArray | None) -> IntArray | None:
+    """The permutation back to the input's row order; None when the rows were not reordered."""
+    if order is None:
+        return None
+    back = np.empty_like(order)
+    back[order] = np.arange(len(order))
+    return back
+
+
+def _output(
+    values: Amounts, back: IntArray | None, present: list[int], width: int | None, terms: CompiledTerms
+) -> Amounts:
+    """Back to the input's row order; with a `width`, to every covered coverage (absent ones pay zero)."""
+    rows = values if back is None else values[back]
+    if width is None:
+        return rows
+    wide = terms.zeros((rows.shape[0], width))
+    wide[:, present] = rows
+    return wide
 
 
 def _excluded(table: LossTable, terms: CompiledTerms, order: IntArray | None, cols: IntArray) -> BoolArray | None:
@@ -255,27 +253,27 @@ def _time_order(table: LossTable) -> IntArray | None:
     return np.lexsort((t, p))
 
 
-def _hourly(
-    table: LossTable, terms: CompiledTerms, order: IntArray | None, cols: list[int], te: IntArray
-) -> tuple[Amounts, Amounts, Amounts, Amounts, BoolArray]:
-    """On the time-element columns `te` (n × len(te)): income lost in all, inside the indemnity period and
-    inside the waiting period; the span from the first outage's start; whether the loss came in hours."""
+def _hourly(table: LossTable, terms: CompiledTerms, order: IntArray | None, cols: IntArray) -> Hourly:
+    """The hourly income of the time-element columns, rows in (period, time) order: lost in all, inside the
+    indemnity period and inside the waiting period; the span from the first outage's start; whether the
+    loss came in hours."""
+    te = np.flatnonzero(terms.time_element)
     n, m = table.n_events, len(te)
     zero: Any = Decimal(0) if terms.numeric == "decimal" else 0.0
     income_all, income_ip, income_wait, duration = (terms.zeros((n, m)) for _ in range(4))
     has_hours = np.zeros((n, m), dtype=bool)
+    hourly = Hourly(te, income_all, income_ip, income_wait, duration, has_hours)
     out = table.outages
     if out is None or len(out.event) == 0 or m == 0:
-        return income_all, income_ip, income_wait, duration, has_hours
+        return hourly
     position = np.full(len(table.coverages), -1)  # table column -> position among te
-    position[np.asarray(cols, dtype=np.int64)[te]] = np.arange(m)
+    position[cols[te]] = np.arange(m)
     column = position[out.coverage]
     use = column >= 0
     row, column = out.event[use], column[use]
-    if order is not None:
-        rank = np.empty_like(order)
-        rank[order] = np.arange(n)
-        row = rank[row]
+    back = _inverse(order)
+    if back is not None:
+        row = back[row]
     start, end, rate = out.start_h[use], out.end_h[use], out.per_hour[use]
     flat = row * m + column
     ip = terms.indemnity_h[te][column]
@@ -285,4 +283,4 @@ def _hourly(
     scatter_add(income_wait, flat, overlap_hours(start, end, zero, wait, zero) * rate)
     np.maximum.at(duration.reshape(-1), flat, end)
     has_hours.reshape(-1)[flat] = True
-    return income_all, income_ip, income_wait, duration, has_hours
+    return hourly

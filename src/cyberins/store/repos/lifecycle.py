@@ -47,11 +47,6 @@ def incidents_of_policy(session: Session, policy_id: str) -> list[Incident]:
     return list(session.scalars(stmt))
 
 
-def payments_of(session: Session, incident_id: str) -> list[Payment]:
-    stmt = select(Payment).where(Payment.incident_id == incident_id).order_by(Payment.created_at)
-    return list(session.scalars(stmt))
-
-
 def services_of(session: Session, provider_org_id: str, name: str) -> ServiceOffer | None:
     stmt = select(ServiceOffer).where(ServiceOffer.provider_org_id == provider_org_id, ServiceOffer.name == name)
     return session.scalars(stmt).first()

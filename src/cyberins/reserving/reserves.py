@@ -24,13 +24,12 @@ from enum import StrEnum
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from cyberins.catalog import Catalog, get_catalog
 from cyberins.claims.adjust import ClaimAdjustment, adjust_claim, resolve_policy
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import ClaimState, CostCategory, Coverage, Jurisdiction
 from cyberins.model.incident import CostLine, Incident, RecordsAffected, ThirdPartyClaim
+from cyberins.model.loading import read_packaged
 from cyberins.model.money import to_minor
 from cyberins.model.policy import Policy
 
@@ -109,9 +108,8 @@ def _dec(value: Any) -> Decimal:
 
 @functools.cache
 def load_unit_costs() -> UnitCosts:
-    """The packaged unit costs (`cyberins/claims/data/reserve_costs.yaml`)."""
-    text = resources.files("cyberins.claims").joinpath("data/reserve_costs.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    """The packaged unit costs (`cyberins/reserving/data/reserve_costs.yaml`)."""
+    data = read_packaged(resources.files("cyberins.reserving").joinpath("data", "reserve_costs.yaml"))
     rec = data["records"]
     costs = tuple(
         CostRate(

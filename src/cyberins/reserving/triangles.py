@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from cyberins.claims.transactions import TransactionBook
 from cyberins.model.errors import InvalidInput, Problem
-from cyberins.model.money import to_minor
+from cyberins.model.money import from_float, to_minor
+from cyberins.reserving.transactions import TransactionBook
 
-if TYPE_CHECKING:  # chainladder and pandas load lazily: `import cyberins.claims` stays fast
+if TYPE_CHECKING:  # chainladder and pandas load lazily: `import cyberins.reserving` stays fast
     import chainladder as cl
 
 Basis = Literal["paid", "incurred"]
@@ -218,7 +218,7 @@ def reserving_report(
         total_se = float(mack.total_mack_std_err_.values.flatten()[0])
 
     def money(x: float) -> Decimal:
-        return to_minor(Decimal(repr(float(x))), currency)
+        return from_float(x, currency)
 
     def amount(x: float) -> Decimal:
         return money(x if math.isfinite(x) else 0.0)  # chainladder stores a zero cell as NaN

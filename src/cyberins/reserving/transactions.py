@@ -6,7 +6,6 @@ transaction) and case_reserve (the claim's case reserve after it). Every error n
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.loading import read_csv_rows
 from cyberins.model.money import check_amount, check_currency
 
 COLUMNS = ("claim_id", "accident_date", "report_date", "transaction_date", "paid", "case_reserve")
@@ -80,17 +80,7 @@ def _row(row: Mapping[str, str | None], line: int, problems: list[Problem]) -> T
 
 def read_transactions(path: Path, currency: str | None = None) -> TransactionBook:
     """Read a transactions CSV (`COLUMNS`, optionally `currency`); every problem names its column and row."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:  # Excel writes CSV with a BOM
-            reader = csv.DictReader(handle)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise InvalidInput([Problem(c, "column missing") for c in missing], str(path))
-            rows = list(reader)
-    except OSError as exc:
-        raise InvalidInput.one("", f"cannot read the file: {exc.strerror or exc}", str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise InvalidInput.one("", f"not UTF-8 text: {exc.reason} (save the file as UTF-8)", str(path)) from None
+    rows = read_csv_rows(path, COLUMNS)
     problems: list[Problem] = [] if rows else [Problem("", "no transactions")]
     named = {(r.get("currency") or "").strip() for r in rows} - {""}
     if len(named) > 1 or (currency and named and named != {currency}):
