@@ -16,8 +16,8 @@ from tests.reserves.helpers import HAND_ROWS, write_csv
 runner = CliRunner()
 
 
-def invoke(*args: str) -> Any:
-    return runner.invoke(app, list(args))
+def invoke(*args: str, columns: int = 160) -> Any:
+    return runner.invoke(app, list(args), env={"COLUMNS": str(columns)})
 
 
 @pytest.fixture
@@ -51,11 +51,22 @@ def test_bf_json(book: str, premium: str) -> None:
 
 
 def test_tables(book: str, premium: str) -> None:
-    result = invoke("triangle", book, "--basis", "incurred", "--as-of", "2025-09-30")
+    result = invoke("triangle", book, "--basis", "incurred", "--as-of", "2025-09-30", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "Cumulative triangle" in result.output and "320.00" in result.output and "Mack" in result.output
-    bf = invoke("triangle", book, "--method", "bf", "--apriori-loss-ratio", "0.6", "--premium", premium)
+    bf = invoke("triangle", book, "--method", "bf", "--apriori-loss-ratio", "0.6", "--premium", premium, "--lang", "en")
     assert bf.exit_code == 0 and "Bornhuetter-Ferguson" in bf.output and "a-priori" in bf.output
+    zh = invoke("triangle", book, "--method", "bf", "--apriori-loss-ratio", "0.6", "--premium", premium)
+    assert zh.exit_code == 0 and "累计赔款三角形" in zh.output and "先验赔款" in zh.output
+    assert "Cumulative" not in zh.output
+
+
+def test_the_triangle_is_never_cut_at_80_columns(examples: Path) -> None:
+    """The example book's 16 × 16 quarterly triangle splits into column groups, each figure printed whole."""
+    result = invoke("triangle", str(examples / "claims" / "transactions.csv"), "--lang", "en", columns=80)
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output and all(len(line) <= 80 for line in result.output.splitlines())
+    assert "65,009,306.91" in result.output and " · 1/" in result.output
 
 
 def test_example_book(examples: Path) -> None:

@@ -80,3 +80,28 @@ def print_fitted(
                 block.add_row("  " + head, value)
         console.print(row[0])
         console.print(block)
+
+
+def print_in_groups(title: str, heads: list[str], rows: list[list[str]], *, keep: int = 1) -> None:
+    """A table too wide for the terminal printed as several tables, each with the first `keep` columns (the
+    row names) and as many of the others as fit; no figure is ever cut (a claims triangle at 80 columns)."""
+    from rich.cells import cell_len
+    from rich.table import Table
+
+    console = _console()
+    widths = [max(cell_len(v) for v in [head, *(r[n] for r in rows)]) + 3 for n, head in enumerate(heads)]
+    groups: list[list[int]] = []
+    for n in range(keep, len(heads)):
+        room = console.width - 1 - sum(widths[:keep])
+        if groups and sum(widths[k] for k in groups[-1]) + widths[n] <= room:
+            groups[-1].append(n)
+        else:
+            groups.append([n])
+    for g, columns in enumerate(groups or [[]]):
+        part = f" · {g + 1}/{len(groups)}" if len(groups) > 1 else ""
+        table = Table(title=title + part)
+        for n in [*range(keep), *columns]:
+            table.add_column(heads[n], justify="left" if n < keep else "right", no_wrap=True)
+        for row in rows:
+            table.add_row(*(row[n] for n in [*range(keep), *columns]))
+        console.print(table)

@@ -7,8 +7,8 @@ Invalid input exits 2 naming the field or column (`cli.errors.CyberinsGroup`), a
 from __future__ import annotations
 
 import json
-from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -16,8 +16,10 @@ import typer
 from rich.table import Table
 
 from cyberins.cli.errors import CyberinsGroup
-from cyberins.cli.render import console
+from cyberins.cli.options import iso_date, lang_option
+from cyberins.cli.render import console, print_in_groups
 from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.ids import Lang
 from cyberins.model.loading import read_csv_rows
 from cyberins.model.money import check_amount, format_money
 from cyberins.reserving import (
@@ -72,9 +74,10 @@ def triangle(
     premium: Path | None = typer.Option(None, "--premium", dir_okay=False, help="BF: CSV of origin,premium."),
     currency: str | None = typer.Option(None, help="Currency, when the CSV has no currency column (default CNY)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    lang: Lang = lang_option(),
 ) -> None:
     """Triangle, development factors, ultimate, IBNR and Mack standard errors of a book of claims."""
-    valuation = _date("--as-of", as_of)
+    valuation = iso_date("--as-of", as_of)
     if method == "bf":
         problems = [
             Problem(name, "required with --method bf")
@@ -95,75 +98,83 @@ def triangle(
     if as_json:
         print(json.dumps({"basis": basis, "grain": grain, "origin": origin, **report.to_json()}))
         return
-    print_report(report, f"{basis}, {origin} {grain} × development {grain}")
+    print_report(report, basis, grain, origin, lang)
 
 
-def _date(option: str, text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput.one(option, f"{text!r} is not an ISO date (e.g. 2025-12-31)") from None
-
-
-def print_report(report: ReservingReport, title: str) -> None:
-    unit = "Q" if any(o.endswith(("Q1", "Q2", "Q3", "Q4")) for o in report.triangle) else "Y"
+def print_report(report: ReservingReport, basis: str, grain: str, origin: str, lang: Lang) -> None:
+    zh, cur = lang == "zh", report.currency
+    money = partial(format_money, currency=cur, lang=lang)
+    quarters = any(o.endswith(("Q1", "Q2", "Q3", "Q4")) for o in report.triangle)
+    unit = ("季度" if quarters else "年") if zh else ("Q" if quarters else "Y")
     step = report.ages_months[0] if report.ages_months else 12
-    tri = Table(title=f"Cumulative triangle ({title}; {report.currency}, valued {report.valuation})")
-    tri.add_column("origin")
-    for age in report.ages_months:
-        tri.add_column(f"{unit}{age // step}", justify="right")
-    for origin, values in report.triangle.items():
-        tri.add_row(origin, *("" if v is None else format_money(v, report.currency) for v in values))
-    console.print(tri)
 
-    factors = Table(title="Development factors (volume-weighted), σ and s.e. (Mack 1993)")
-    for col in ("development", "age-to-age", "σ", "s.e."):
-        factors.add_column(col, justify="left" if col == "development" else "right")
+    def age(n: int) -> str:
+        return f"第{n}{unit}" if zh else f"{unit}{n}"
+
+    if zh:
+        words = {
+            "paid": "已付",
+            "incurred": "已发生",
+            "accident": "事故",
+            "report": "报案",
+            "quarter": "季度",
+            "year": "年",
+        }
+        title = (
+            f"累计赔款三角形（{words[basis]}；{words[origin]}{words[grain]} × 进展{words[grain]}；"
+            f"{cur}，评估日 {report.valuation}）"
+        )
+    else:
+        title = (
+            f"Cumulative triangle ({basis}, {origin} {grain} × development {grain}; {cur}, valued {report.valuation})"
+        )
+    heads = ["起始期" if zh else "origin", *(age(a // step) for a in report.ages_months)]
+    rows = [[o, *("" if v is None else money(v) for v in values)] for o, values in report.triangle.items()]
+    print_in_groups(title, heads, rows)
+
+    factors = Table(
+        title="进展因子（加权平均）、σ 与标准误（Mack 1993）"
+        if zh
+        else "Development factors (volume-weighted), σ and s.e. (Mack 1993)"
+    )
+    for n, col in enumerate(("进展", "进展因子", "σ", "标准误") if zh else ("development", "age-to-age", "σ", "s.e.")):
+        factors.add_column(col, justify="left" if n == 0 else "right")
     for i, f in enumerate(report.age_to_age):
         sigma, se = report.sigma[i], report.factor_std_err[i]
         factors.add_row(
-            f"{unit}{i + 1}→{unit}{i + 2}",
+            f"{age(i + 1)}→{age(i + 2)}",
             f"{f:.4f}",
             "—" if sigma is None else f"{sigma:.4g}",
             "—" if se is None else f"{se:.4g}",
         )
     console.print(factors)
 
-    name = "Bornhuetter-Ferguson" if report.method == "bf" else "Chain-ladder"
-    result = Table(title=f"{name} ultimate and IBNR ({report.currency})")
-    cols = ["origin", "latest", "to ultimate", "ultimate", "IBNR", "Mack s.e. (CL)"]
-    if report.method == "bf":
-        cols[2:2] = ["a-priori"]
-    for col in cols:
-        result.add_column(col, justify="left" if col == "origin" else "right")
+    bf = report.method == "bf"
+    if zh:
+        name = "BF 法（Bornhuetter-Ferguson）" if bf else "链梯法"
+        result_title = f"{name}最终赔款与 IBNR（{cur}）"
+        cols = ["起始期", "最新累计", "至最终因子", "最终赔款", "IBNR", "Mack 标准误（链梯法）"]
+        if bf:
+            cols[2:2] = ["先验赔款"]
+    else:
+        name = "Bornhuetter-Ferguson" if bf else "Chain-ladder"
+        result_title = f"{name} ultimate and IBNR ({cur})"
+        cols = ["origin", "latest", "to ultimate", "ultimate", "IBNR", "Mack s.e. (CL)"]
+        if bf:
+            cols[2:2] = ["a-priori"]
+    rows = []
     for o in report.origins:
-        cells = [
-            o.origin,
-            format_money(o.latest, report.currency),
-            f"{o.age_to_ultimate:.4f}",
-            format_money(o.ultimate, report.currency),
-            format_money(o.ibnr, report.currency),
-            format_money(o.mack_se, report.currency),
-        ]
-        if report.method == "bf":
-            cells[2:2] = [format_money(o.expected_loss, report.currency)]
-        result.add_row(*cells)
-    total = [
-        "[bold]total[/]",
-        format_money(report.total("latest"), report.currency),
-        "",
-        format_money(report.total("ultimate"), report.currency),
-    ]
-    total += [
-        f"[bold]{format_money(report.total('ibnr'), report.currency)}[/]",
-        format_money(report.total_mack_se, report.currency),
-    ]
-    if report.method == "bf":
+        cells = [o.origin, money(o.latest), f"{o.age_to_ultimate:.4f}", money(o.ultimate), money(o.ibnr),
+                 money(o.mack_se)]  # fmt: skip
+        if bf:
+            cells[2:2] = [money(o.expected_loss)]
+        rows.append(cells)
+    total = ["合计" if zh else "total", money(report.total("latest")), "", money(report.total("ultimate")),
+             money(report.total("ibnr")), money(report.total_mack_se)]  # fmt: skip
+    if bf:
         total[2:2] = [""]
-    result.add_row(*total)
-    console.print(result)
+    rows.append(total)
+    print_in_groups(result_title, cols, rows)
 
 
 @app.command()
@@ -173,29 +184,31 @@ def credibility(
     prior_frequency: float = typer.Option(..., "--prior-frequency", help="λ₀: the model's claims per exposure-year."),
     prior_weight: float = typer.Option(..., "--prior-weight", help="β: the prior's weight in exposure-years."),
     as_json: bool = typer.Option(False, "--json", help="Print the estimate as JSON."),
+    lang: Lang = lang_option(),
 ) -> None:
     """Poisson–gamma credibility: posterior frequency = Z · N/E + (1 − Z) · λ₀, Z = E / (E + β)."""
     estimate = poisson_gamma(observed, exposure, prior_frequency, prior_weight)
     if as_json:
         print(json.dumps(estimate.to_json()))
         return
-    print_estimate(estimate)
+    print_estimate(estimate, lang)
 
 
-def print_estimate(e: CredibilityEstimate) -> None:
-    table = Table(title="Credibility (Poisson–gamma)")
-    table.add_column("quantity")
-    table.add_column("value", justify="right")
+def print_estimate(e: CredibilityEstimate, lang: Lang) -> None:
+    zh = lang == "zh"
+    table = Table(title="信度（泊松–伽马）" if zh else "Credibility (Poisson–gamma)")
+    table.add_column("量" if zh else "quantity")
+    table.add_column("值" if zh else "value", justify="right")
     observed = e.observed_frequency
-    for name, value in (
-        ("claims observed N", f"{e.observed_claims:g}"),
-        ("exposure-years E", f"{e.exposure_years:g}"),
-        ("observed frequency N/E", "—" if observed is None else f"{observed:.6g}"),
-        ("prior frequency λ₀", f"{e.prior_frequency:.6g}"),
-        ("prior weight β (= k)", f"{e.k:g}"),
-        ("credibility Z = E/(E+β)", f"{e.credibility:.4f}"),
-        ("posterior frequency", f"{e.posterior_frequency:.6g}"),
-        ("experience factor", f"× {e.multiplier:.4f}"),
+    for (name_zh, name_en), value in (
+        (("观察到的赔案数 N", "claims observed N"), f"{e.observed_claims:g}"),
+        (("暴露年数 E", "exposure-years E"), f"{e.exposure_years:g}"),
+        (("观察频率 N/E", "observed frequency N/E"), "—" if observed is None else f"{observed:.6g}"),
+        (("先验频率 λ₀", "prior frequency λ₀"), f"{e.prior_frequency:.6g}"),
+        (("先验权重 β（= k）", "prior weight β (= k)"), f"{e.k:g}"),
+        (("信度 Z = E/(E+β)", "credibility Z = E/(E+β)"), f"{e.credibility:.4f}"),
+        (("后验频率", "posterior frequency"), f"{e.posterior_frequency:.6g}"),
+        (("经验因子", "experience factor"), f"× {e.multiplier:.4f}"),
     ):
-        table.add_row(name, value)
+        table.add_row(name_zh if zh else name_en, value)
     console.print(table)
