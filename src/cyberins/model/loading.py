@@ -220,7 +220,7 @@ def check_shape(data: Any, source: str = "") -> None:
             size[key] = 1 + scalars + sum(size[id(c)] for c in children)
             depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
             if size[key] > MAX_VALUES:
-                raise InvalidInput.one("", f"holds more than {MAX_VALUES:,} values (YAML aliases expanded)", source)
+                raise InvalidInput.one("", f"holds more than {MAX_VALUES:,} values once YAML aliases expand", source)
             if depth[key] > MAX_DEPTH:
                 raise InvalidInput.one("", f"nested more than {MAX_DEPTH} levels deep", source)
             continue
@@ -262,9 +262,9 @@ _MOMENTS = ("datetime_parsing", "datetime_from_date_parsing", "datetime_type", "
 
 
 def _arm(part: int | str) -> bool:
-    """A location part naming a union's alternative (`HourlyLoss`, `tagged-union[...]`), not a field: field
-    names are snake_case here, model classes capitalised."""
-    return isinstance(part, str) and ("[" in part or part[:1].isupper())
+    """A location part naming a union's alternative (`HourlyLoss`, `tagged-union[...]`), not a field or a key:
+    field names are snake_case here, ids snake_case or upper case (`CN`), model classes CamelCase."""
+    return isinstance(part, str) and ("[" in part or re.fullmatch(r"[A-Z][a-z]\w*", part) is not None)
 
 
 def _split(loc: tuple[int | str, ...]) -> tuple[tuple[int | str, ...], str | None, tuple[int | str, ...]]:
