@@ -15,7 +15,7 @@ from cyberins.api.limits import BodySizeLimit
 from cyberins.api.routes import auth, claims, meta, organizations, platform, underwriting
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
 from cyberins.services.queue import JobQueue, queue_for
-from cyberins.services.secrets import with_signing_key
+from cyberins.services.secrets import audit_key, with_signing_key
 from cyberins.settings import Settings
 from cyberins.store.db import make_engine, session_factory
 
@@ -44,7 +44,8 @@ def create_app(settings: Settings, *, clock: Clock = SYSTEM_CLOCK, queue: JobQue
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url)
         jobs = queue if queue is not None else queue_for(settings.redis_url)
-        app.state.engine, app.state.sessions, app.state.queue = engine, session_factory(engine), jobs
+        sessions = session_factory(engine, audit_key(settings))
+        app.state.engine, app.state.sessions, app.state.queue = engine, sessions, jobs
         try:
             yield
         finally:

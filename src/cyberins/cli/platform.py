@@ -1,7 +1,9 @@
-"""Platform commands: `serve`, `demo`, `audit verify`, `backup`, `restore` (registered by `cli.app`)."""
+"""Platform commands: `serve`, `demo`, `audit verify`, `audit heads`, `backup`, `restore` (registered by
+`cli.app`)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,26 +15,30 @@ from sqlalchemy.orm import Session
 
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.model.errors import InvalidInput
-from cyberins.services import audit
+from cyberins.services import audit_check
 from cyberins.services import backup as backup_service
 from cyberins.services import demo as demo_service
+from cyberins.services.secrets import audit_key
 from cyberins.settings import get_settings
 from cyberins.store import make_engine, session_factory, upgrade
 
 console = Console(highlight=False)
-audit_app = typer.Typer(cls=CyberinsGroup, help="The hash-chained audit log.", no_args_is_help=True)
+audit_app = typer.Typer(cls=CyberinsGroup, help="The keyed, hash-chained audit log.", no_args_is_help=True)
 
 #: Where `cyberins demo` finds the example policies when run from a source checkout.
 SOURCE_EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "policies"
 
 
 @contextmanager
-def _session(migrate: bool = False) -> Iterator[Session]:
-    engine = make_engine(get_settings().database_url)
+def _session(migrate: bool = False, new_key: bool = True) -> Iterator[Session]:
+    """A session with the installation's audit key (`new_key=False`: refuse to make one, for readers)."""
+    settings = get_settings()
+    key = audit_key(settings, create=new_key)
+    engine = make_engine(settings.database_url)
     try:
         if migrate:
             upgrade(engine)
-        with session_factory(engine)() as session:
+        with session_factory(engine, key)() as session:
             yield session
     finally:
         engine.dispose()
@@ -78,18 +84,67 @@ def demo(
     console.print(f"database: {get_settings().database_url}; serve it with `cyberins serve`")
 
 
+def _anchors(expect_head: list[str], heads_file: Path | None) -> dict[str, str]:
+    """Published heads, chain -> hash: from a file written by `audit heads` or a backup, then `CHAIN=HASH`s."""
+    anchors: dict[str, str] = {}
+    if heads_file is not None:
+        try:
+            text = heads_file.read_text(encoding="utf-8")
+            # `audit heads` writes one JSON document; a backup's heads are in its header, the first line
+            document = json.loads(text if text.lstrip().startswith("{\n") else text.splitlines()[0])
+        except (OSError, UnicodeDecodeError, IndexError, json.JSONDecodeError) as exc:
+            raise InvalidInput.one(
+                "--heads-file", f"cannot read a JSON object of heads from {heads_file}: {exc}"
+            ) from None
+        heads = document.get("audit_heads", document) if isinstance(document, dict) else None
+        if not isinstance(heads, dict):
+            raise InvalidInput.one("--heads-file", 'expected {"CHAIN": {"hash": HASH} or HASH, ...}')
+        for chain, head in heads.items():
+            anchors[str(chain)] = str(head["hash"] if isinstance(head, dict) else head)
+    for item in expect_head:
+        chain, sep, hash_ = item.partition("=")
+        if not sep or not chain or len(hash_) != 64:
+            raise InvalidInput.one("--expect-head", f"{item!r}: give CHAIN=HASH (64 hex characters)")
+        anchors[chain] = hash_.lower()
+    return anchors
+
+
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Recompute the audit chain; exit 1 naming the first bad entry when it was tampered with."""
-    with _session() as session:
-        report = audit.verify_chain(session)
-    if report.ok:
-        console.print(f"[green]OK[/] {report.entries} entries, head {report.head_hash}")
-        return
-    Console(stderr=True, highlight=False).print(
-        f"[bold red]TAMPERED[/] at entry {report.first_bad_seq}: {report.problem}"
-    )
-    raise typer.Exit(1)
+def audit_verify(
+    expect_head: list[str] = typer.Option(
+        [], "--expect-head", help="CHAIN=HASH published earlier (repeatable): the chain must still end there."
+    ),
+    heads_file: Path = typer.Option(
+        None, "--heads-file", help="Published heads: the output of `audit heads`, or a backup file."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Recompute every chain and reconcile every audited row with its last entry; exit 1 naming each
+    discrepancy (edited, unaudited, deleted, chain_break, head_mismatch)."""
+    anchors = _anchors(expect_head, heads_file)
+    with _session(new_key=False) as session:
+        report = audit_check.verify_all(session, anchors)
+    if as_json:
+        typer.echo(json.dumps(audit_check.as_dict(report), ensure_ascii=False, indent=2))
+    elif report.ok:
+        console.print(f"[green]OK[/] {len(report.chains)} chains, {report.entries} entries, {report.entities} rows")
+    else:
+        table = Table(title=f"TAMPERED: {len(report.discrepancies)} discrepancies")
+        for column in ("kind", "entity", "id", "detail"):
+            table.add_column(column, overflow="fold")
+        for d in report.discrepancies:
+            table.add_row(d.kind.value, d.entity_type, d.entity_id, d.detail)
+        Console(stderr=True, highlight=False, width=160).print(table)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("heads")
+def audit_heads() -> None:
+    """Print each chain's head (JSON) to publish outside the database; `audit verify --heads-file` checks it."""
+    with _session(new_key=False) as session:
+        heads = audit_check.published_heads(session)
+    typer.echo(json.dumps(heads, indent=2))
 
 
 def backup(
