@@ -16,7 +16,7 @@ from cyberins.api.routes import auth, claims, meta, organizations, platform, und
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
 from cyberins.services.queue import JobQueue, queue_for
 from cyberins.services.secrets import audit_key, with_signing_key
-from cyberins.settings import Settings
+from cyberins.settings import Settings, get_settings
 from cyberins.store.db import make_engine, session_factory
 
 DESCRIPTION = """
@@ -66,3 +66,8 @@ def create_app(settings: Settings, *, clock: Clock = SYSTEM_CLOCK, queue: JobQue
     app.add_middleware(Options)
     app.add_middleware(SecurityHeaders)  # outermost: its headers reach every response, a 413 included
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """`create_app(get_settings())`: the factory each uvicorn worker process imports (`cyberins serve --workers`)."""
+    return create_app(get_settings())

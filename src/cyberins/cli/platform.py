@@ -47,6 +47,7 @@ def _session(migrate: bool = False, new_key: bool = True) -> Iterator[Session]:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="TCP port."),
+    workers: int = typer.Option(1, help="Worker processes (each with its own connection pool)."),
 ) -> None:
     """Run the REST API with uvicorn (OpenAPI schema at /openapi.json, docs at /docs)."""
     import uvicorn
@@ -55,7 +56,14 @@ def serve(
 
     if not 0 < port < 65536:
         raise InvalidInput.one("port", f"{port} is not a TCP port")
-    uvicorn.run(create_app(get_settings()), host=host, port=port, server_header=False)
+    if not 1 <= workers <= 64:
+        raise InvalidInput.one("workers", f"{workers}: give 1 to 64 processes")
+    app = create_app(get_settings())  # here first, so a missing key or a bad setting exits 2 before any worker
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, server_header=False)
+    else:  # uvicorn imports the app in each worker process, so it needs the factory's import path
+        factory = "cyberins.api.app:app_from_environment"
+        uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, server_header=False)
 
 
 def demo(
