@@ -236,3 +236,24 @@ def test_money_written_by_services_reconciles(session: Session, world: World) ->
     assert row is not None and row.settled_amount == Decimal("50000")
     session.expire_all()
     assert audit_check.verify_all(session).ok
+
+
+def test_tenants_do_not_queue_behind_each_other(engine: Engine, database_url: str, world: World) -> None:
+    """While insurer A's transaction holds its chain's head, insurer B appends to its own chain at once."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time whatever the chains")
+    from cyberins.services.uow import unit_of_work
+    from tests.platform.conftest import sessions_for
+
+    sessions = sessions_for(engine, database_url)
+    a, b = world.principal["insurer_a"], world.principal["insurer_b"]
+    with sessions() as first, sessions() as second:
+        with unit_of_work(first):
+            policies.cancel_policy(first, a, world.ids["policy_a"], date(2026, 9, 1), "a")  # commits at once
+        first.begin()
+        audit.record(first, a, "test.hold", "organization", a.org_id, before=None, after=None)  # A's head held
+        second.execute(text("SET lock_timeout = '2s'"))  # a queue behind A would fail with 55P03, not wait
+        policies.cancel_policy(second, b, world.ids["policy_b"], date(2026, 9, 1), "b")
+        first.rollback()
+    with sessions() as check:
+        assert audit_check.verify_all(check).ok

@@ -24,13 +24,14 @@ def lock_chain(session: Session, chain: str) -> AuditChain:
     """The chain's head (made on its first entry), locked for this transaction: appenders of one chain queue
     up behind it, those of other chains do not.
 
-    The no-op UPDATE takes the write lock on SQLite too (which ignores FOR UPDATE); the insert that makes a
-    missing head skips a concurrent one (ON CONFLICT DO NOTHING) instead of failing.
+    The no-op UPDATE takes the write lock on SQLite too (which ignores FOR UPDATE); when it finds no row, the
+    insert that makes the head skips a concurrent one (ON CONFLICT DO NOTHING) instead of failing.
     """
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    values = {"chain": chain, "seq": 0, "hash": origin(session), "keyed": True}
-    session.execute(dialect.insert(AuditChain).values(values).on_conflict_do_nothing(index_elements=["chain"]))
-    session.execute(update(AuditChain).where(AuditChain.chain == chain).values(seq=AuditChain.seq))
+    touched = session.execute(update(AuditChain).where(AuditChain.chain == chain).values(seq=AuditChain.seq))
+    if touched.rowcount == 0:  # type: ignore[attr-defined]
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        values = {"chain": chain, "seq": 0, "hash": origin(session), "keyed": True}
+        session.execute(dialect.insert(AuditChain).values(values).on_conflict_do_nothing(index_elements=["chain"]))
     stmt = select(AuditChain).where(AuditChain.chain == chain).with_for_update()
     return session.scalars(stmt.execution_options(populate_existing=True)).one()
 
