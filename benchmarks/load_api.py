@@ -200,9 +200,11 @@ def settle_one(client: httpx.Client, world: World, ledger: Ledger) -> str:
     return str(incident)
 
 
-def client_loop(base: str, world: World, claim: str, ledger: Ledger, seconds: float, seed: int) -> None:
+def client_loop(
+    base: str, world: World, claim: str, ledger: Ledger, seconds: float, seed: int, mix: dict[str, int]
+) -> None:
     rng = random.Random(seed)
-    ops, weights = list(MIX), list(MIX.values())
+    ops, weights = list(mix), list(mix.values())
     h = world.headers
     with httpx.Client(base_url=base, timeout=60) as client:
         deadline = time.monotonic() + seconds
@@ -308,15 +310,31 @@ def database(postgres: str | None, folder: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def run_clients(base: str, password: str, clients: int, seconds: float, seed: int, ledger: Ledger) -> float:
-    """Settle one claim per client, then run the clients for `seconds`; the time they ran."""
+#: Settled claims the clients pay from, shared round robin: the SME policy's incident-response sublimit
+#: (500,000) pays ten claims of 50,000 in full, and one settled after that pays nothing (rule 11).
+CLAIMS = 8
+
+
+def parse_mix(text: str) -> dict[str, int]:
+    """`pay=1,report_incident=3` -> {"pay": 1, "report_incident": 3}."""
+    try:
+        mix = {name: int(weight) for name, _, weight in (item.partition("=") for item in text.split(","))}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give operation=weight,...") from None
+    if not mix or set(mix) - set(MIX) or min(mix.values()) < 0 or not any(mix.values()):
+        raise argparse.ArgumentTypeError(f"{text!r}: operations among {', '.join(MIX)}, weights >= 0, one > 0")
+    return mix
+
+
+def run_clients(
+    base: str, password: str, clients: int, seconds: float, seed: int, ledger: Ledger, mix: dict[str, int]
+) -> float:
+    """Settle the claims to pay from, then run the clients for `seconds`; the time they ran."""
     world = discover(base, password)
     with httpx.Client(base_url=base, timeout=60) as setup:
-        claims = [settle_one(setup, world, ledger) for _ in range(clients)]
-    threads = [
-        threading.Thread(target=client_loop, args=(base, world, claims[i], ledger, seconds, seed + i))
-        for i in range(clients)
-    ]
+        claims = [settle_one(setup, world, ledger) for _ in range(min(clients, CLAIMS))]
+    loops = [(base, world, claims[i % len(claims)], ledger, seconds, seed + i, mix) for i in range(clients)]
+    threads = [threading.Thread(target=client_loop, args=loop) for loop in loops]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -336,12 +354,15 @@ def main() -> int:
     parser.add_argument("--database-url", help="with --url: its database, checked for lost writes afterwards")
     parser.add_argument("--password", help="with --url: the demo users' password that `cyberins demo` printed")
     parser.add_argument("--seed", type=int, default=1, help="seed of the clients' choice of operations")
+    parser.add_argument(
+        "--mix", type=parse_mix, default=MIX, help=f"operation=weight,... among {', '.join(MIX)} (default: {MIX})"
+    )
     args = parser.parse_args()
     ledger = Ledger()
     if args.url:
         if not (args.database_url and args.password):
             parser.error("--url needs --database-url and --password")
-        elapsed = run_clients(args.url, args.password, args.clients, args.seconds, args.seed, ledger)
+        elapsed = run_clients(args.url, args.password, args.clients, args.seconds, args.seed, ledger, args.mix)
         # the server's installation key, from CYBERINS_SECRET_KEY or its key file, as `cyberins audit verify`
         key = audit_key(Settings(database_url=args.database_url), create=False)
         lost, backend, where = lost_writes(args.database_url, key, ledger), args.database_url.split(":")[0], args.url
@@ -349,12 +370,12 @@ def main() -> int:
         secret = uuid4().hex * 2
         with tempfile.TemporaryDirectory() as tmp, database(args.postgres, Path(tmp)) as url:
             with server(url, Path(tmp) / "server.log", secret, args.port, args.workers) as (_, base, password):
-                elapsed = run_clients(base, password, args.clients, args.seconds, args.seed, ledger)
+                elapsed = run_clients(base, password, args.clients, args.seconds, args.seed, ledger, args.mix)
             key = audit_key(Settings(database_url=url, secret_key=secret))
             lost = lost_writes(url, key, ledger)
         backend = "PostgreSQL" if args.postgres else "SQLite (WAL, synchronous=FULL)"
         where = f"uvicorn with {args.workers} worker process(es) on 127.0.0.1"
-    print(f"{args.clients} clients, {elapsed:.1f} s, {backend}, {where}\n")
+    print(f"{args.clients} clients, {elapsed:.1f} s, {backend}, {where}, mix {args.mix}\n")
     print(table(ledger, elapsed))
     writes = len(ledger.submissions) + len(ledger.incidents) + len(ledger.payments)
     errors = sum(len(e) for e in ledger.errors.values())
