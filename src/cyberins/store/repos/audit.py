@@ -24,16 +24,19 @@ def lock_chain(session: Session, chain: str) -> AuditChain:
     """The chain's head (made on its first entry), locked for this transaction: appenders of one chain queue
     up behind it, those of other chains do not.
 
-    The no-op UPDATE takes the write lock on SQLite too (which ignores FOR UPDATE); when it finds no row, the
-    insert that makes the head skips a concurrent one (ON CONFLICT DO NOTHING) instead of failing.
+    A no-op UPDATE ... RETURNING locks and reads the row in one statement (and takes SQLite's write lock,
+    which ignores FOR UPDATE); when it finds no row, the insert that makes the head skips a concurrent one
+    (ON CONFLICT DO NOTHING) instead of failing, and the row is locked and read again.
     """
-    touched = session.execute(update(AuditChain).where(AuditChain.chain == chain).values(seq=AuditChain.seq))
-    if touched.rowcount == 0:  # type: ignore[attr-defined]
+    touch = update(AuditChain).where(AuditChain.chain == chain).values(seq=AuditChain.seq).returning(AuditChain)
+    fresh = {"populate_existing": True}
+    head = session.scalars(touch, execution_options=fresh).one_or_none()
+    if head is None:
         dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
         values = {"chain": chain, "seq": 0, "hash": origin(session), "keyed": True}
         session.execute(dialect.insert(AuditChain).values(values).on_conflict_do_nothing(index_elements=["chain"]))
-    stmt = select(AuditChain).where(AuditChain.chain == chain).with_for_update()
-    return session.scalars(stmt.execution_options(populate_existing=True)).one()
+        head = session.scalars(touch, execution_options=fresh).one()
+    return head
 
 
 def append(session: Session, head: AuditChain, entry: AuditEntry) -> None:
