@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import typer
@@ -180,7 +181,7 @@ def test_a_tenant_report_holds_nothing_of_other_tenants(session: Session, world:
 
 
 def test_a_rewritten_head_is_caught_by_the_published_head(
-    engine: Engine, world: World, cli_env: None, tmp_path: object
+    engine: Engine, world: World, cli_env: None, tmp_path: Path
 ) -> None:
     """A chain truncated with its head row is consistent in itself; the head published before betrays it."""
     heads = CliRunner().invoke(cli(), ["audit", "heads"])
@@ -203,16 +204,21 @@ def test_a_rewritten_head_is_caught_by_the_published_head(
     assert anchored.exit_code == 1
     found = {(d["kind"], d["entity_id"]) for d in json.loads(anchored.stdout)["discrepancies"]}
     assert ("head_mismatch", chain) in found
-    path = tmp_path / "heads.json"  # type: ignore[operator]
+    path = tmp_path / "heads.json"
     path.write_text(heads.stdout, encoding="utf-8")
     assert CliRunner().invoke(cli(), ["audit", "verify", "--heads-file", str(path)]).exit_code == 1
 
 
 def test_verify_refuses_a_bad_anchor_and_a_missing_key(
-    world: World, cli_env: None, monkeypatch: pytest.MonkeyPatch
+    world: World, cli_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     bad = CliRunner().invoke(cli(), ["audit", "verify", "--expect-head", "nothing"])
     assert bad.exit_code == 2 and "--expect-head" in bad.output and "Traceback" not in bad.output
+    heads = tmp_path / "heads.json"
+    for text_ in ('{"platform": {"seq": 1}}', "[1, 2]", "not json"):
+        heads.write_text(text_, encoding="utf-8")
+        refused = CliRunner().invoke(cli(), ["audit", "verify", "--heads-file", str(heads)])
+        assert refused.exit_code == 2 and "--heads-file" in refused.output, text_
     monkeypatch.delenv("CYBERINS_SECRET_KEY")
     monkeypatch.setenv("CYBERINS_SECRET_KEY_FILE", "/nonexistent/cyberins.key")
     get_settings.cache_clear()

@@ -92,28 +92,30 @@ def demo(
     console.print(f"database: {get_settings().database_url}; serve it with `cyberins serve`")
 
 
+def _head_hash(option: str, chain: str, value: object) -> str:
+    if not isinstance(value, str) or len(value) != 64 or any(c not in "0123456789abcdefABCDEF" for c in value):
+        raise InvalidInput.one(option, f"the head of chain {chain!r} is not a hash of 64 hex characters")
+    return value.lower()
+
+
 def _anchors(expect_head: list[str], heads_file: Path | None) -> dict[str, str]:
     """Published heads, chain -> hash: from a file written by `audit heads` or a backup, then `CHAIN=HASH`s."""
     anchors: dict[str, str] = {}
     if heads_file is not None:
         try:
-            text = heads_file.read_text(encoding="utf-8")
-            # `audit heads` writes one JSON document; a backup's heads are in its header, the first line
-            document = json.loads(text if text.lstrip().startswith("{\n") else text.splitlines()[0])
-        except (OSError, UnicodeDecodeError, IndexError, json.JSONDecodeError) as exc:
-            raise InvalidInput.one(
-                "--heads-file", f"cannot read a JSON object of heads from {heads_file}: {exc}"
-            ) from None
+            # the first JSON value of the file: all of `audit heads`'s output, or a backup's header line
+            document, _ = json.JSONDecoder().raw_decode(heads_file.read_text(encoding="utf-8").lstrip())
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InvalidInput.one("--heads-file", f"cannot read JSON from {heads_file}: {exc}") from None
         heads = document.get("audit_heads", document) if isinstance(document, dict) else None
         if not isinstance(heads, dict):
-            raise InvalidInput.one("--heads-file", 'expected {"CHAIN": {"hash": HASH} or HASH, ...}')
+            raise InvalidInput.one("--heads-file", 'expected {"CHAIN": {"hash": HASH}, ...}')
         for chain, head in heads.items():
-            anchors[str(chain)] = str(head["hash"] if isinstance(head, dict) else head)
+            value = head.get("hash") if isinstance(head, dict) else head
+            anchors[str(chain)] = _head_hash("--heads-file", str(chain), value)
     for item in expect_head:
-        chain, sep, hash_ = item.partition("=")
-        if not sep or not chain or len(hash_) != 64:
-            raise InvalidInput.one("--expect-head", f"{item!r}: give CHAIN=HASH (64 hex characters)")
-        anchors[chain] = hash_.lower()
+        chain, _, value = item.partition("=")
+        anchors[chain] = _head_hash("--expect-head", chain, value)
     return anchors
 
 
