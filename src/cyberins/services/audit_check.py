@@ -114,11 +114,11 @@ def verify(session: Session, actor: Principal) -> AuditReport:
     chain = audit.chain_of(actor)
     _check_chain(session, key, chain, repo.heads(session, [chain]).get(chain), report, None)
     for entity_type, audited in AUDITED.items():
-        rows = repo.rows_owned_by(session, audited.model, audited.owners, actor.org_id)
+        owner = repo.Owner(actor.org_id, audited.owners)
+        rows = repo.rows_owned_by(session, audited.model, owner)
         # rows its chain wrote that exist no more (those of other owners it acted on are theirs to check)
-        acted_on = set(repo.entity_ids_in_chain(session, chain, entity_type))
-        gone = acted_on - repo.existing_ids(session, audited.model, sorted(acted_on))
-        last = repo.last_entries(session, entity_type, sorted({row.id for row in rows} | gone))
+        gone = repo.gone_in_chain(session, chain, entity_type, audited.model)
+        last = repo.last_entries(session, entity_type, audited.model, owner, also=gone)
         _reconcile(key, entity_type, rows, last, gone, report)
     return report
 

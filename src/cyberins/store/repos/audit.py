@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -71,31 +72,47 @@ def chain_entries(session: Session, chain: str, batch: int = 1000) -> Iterator[A
         last = rows[-1].chain_seq
 
 
-def last_entries(session: Session, entity_type: str, entity_ids: list[str] | None = None) -> dict[str, AuditEntry]:
-    """The last entry of each entity of a type (by time, then `seq`), for all of them or those named."""
+@dataclass(frozen=True)
+class Owner:
+    """An organization, and the columns of a table that name a row's owner (any of them)."""
+
+    org_id: str
+    columns: tuple[str, ...]
+
+
+def last_entries(
+    session: Session,
+    entity_type: str,
+    model: type[Any] | None = None,
+    owner: Owner | None = None,
+    also: frozenset[str] | set[str] = frozenset(),
+) -> dict[str, AuditEntry]:
+    """The last entry (by time, then `seq`) of each entity of a type: all of them, or those of `model` that
+    `owner` owns plus the ids in `also` (a subquery, so a tenant of any size is one statement)."""
     stmt = select(AuditEntry).where(AuditEntry.entity_type == entity_type)
-    if entity_ids is not None:
-        stmt = stmt.where(AuditEntry.entity_id.in_(entity_ids))
+    if model is not None and owner is not None:
+        owned = AuditEntry.entity_id.in_(select(model.id).where(_owned(model, owner)))
+        stmt = stmt.where(or_(owned, AuditEntry.entity_id.in_(sorted(also))) if also else owned)
     last: dict[str, AuditEntry] = {}
     for entry in session.scalars(stmt.order_by(AuditEntry.at, AuditEntry.seq)):
         last[entry.entity_id] = entry
     return last
 
 
-def entity_ids_in_chain(session: Session, chain: str, entity_type: str) -> list[str]:
-    """The ids of a type that a chain's entries name (those its tenant acted on)."""
-    stmt = select(AuditEntry.entity_id).where(AuditEntry.chain == chain, AuditEntry.entity_type == entity_type)
-    return list(session.scalars(stmt.distinct()))
+def gone_in_chain(session: Session, chain: str, entity_type: str, model: type[Any]) -> set[str]:
+    """The ids of a type that a chain's entries name and that have no row any more."""
+    named = select(AuditEntry.entity_id).where(AuditEntry.chain == chain, AuditEntry.entity_type == entity_type)
+    missing = named.where(~select(model.id).where(model.id == AuditEntry.entity_id).exists())
+    return set(session.scalars(missing.distinct()))
 
 
 def all_rows(session: Session, model: type[Any]) -> list[Any]:
     return list(session.scalars(select(model)))
 
 
-def rows_owned_by(session: Session, model: type[Any], owners: tuple[str, ...], org_id: str) -> list[Any]:
-    """The rows of `model` whose owner columns name `org_id` (any of them)."""
-    return list(session.scalars(select(model).where(or_(*(getattr(model, c) == org_id for c in owners)))))
+def _owned(model: type[Any], owner: Owner) -> ColumnElement[bool]:
+    return or_(*(getattr(model, column) == owner.org_id for column in owner.columns))
 
 
-def existing_ids(session: Session, model: type[Any], ids: list[str]) -> set[str]:
-    return set(session.scalars(select(model.id).where(model.id.in_(ids)))) if ids else set()
+def rows_owned_by(session: Session, model: type[Any], owner: Owner) -> list[Any]:
+    return list(session.scalars(select(model).where(_owned(model, owner))))
