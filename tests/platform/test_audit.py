@@ -263,3 +263,15 @@ def test_tenants_do_not_queue_behind_each_other(engine: Engine, database_url: st
         first.rollback()
     with sessions() as check:
         assert audit_check.verify_all(check).ok
+
+
+def test_the_report_reads_in_the_configured_language(
+    engine: Engine, world: World, cli_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with engine.begin() as connection:
+        _edit_payment_amount(connection, world)
+    for lang, words in (("zh", ("已被篡改", "数据被改动 (edited)", "说明")), ("en", ("TAMPERED", "edited", "detail"))):
+        monkeypatch.setenv("CYBERINS_LANG", lang)
+        get_settings.cache_clear()
+        result = CliRunner().invoke(cli(), ["audit", "verify"])
+        assert result.exit_code == 1 and all(word in result.output for word in words), result.output

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -92,6 +92,31 @@ def demo(
     console.print(f"database: {get_settings().database_url}; serve it with `cyberins serve`")
 
 
+#: The verify report's words: ok line, tampered title, columns (the kinds keep their ids beside the zh label).
+AUDIT_ZH = (
+    "完好：{chains} 条链，{entries} 条记录，{rows} 行数据已核对",
+    "已被篡改：{n} 处不符",
+    ("类型", "对象", "编号", "说明"),
+)
+AUDIT_EN = ("OK: {chains} chains, {entries} entries, {rows} rows reconciled", "TAMPERED: {n} discrepancies",
+            ("kind", "entity", "id", "detail"))  # fmt: skip
+
+
+def _print_report(
+    report: audit_check.AuditReport, words: tuple[str, str, tuple[str, ...]], kind: Callable[[audit_check.Kind], str]
+) -> None:
+    ok, tampered, columns = words
+    if report.ok:
+        console.print("[green]" + ok.format(chains=len(report.chains), entries=report.entries, rows=report.entities))
+        return
+    table = Table(title=tampered.format(n=len(report.discrepancies)))
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for d in report.discrepancies:
+        table.add_row(kind(d.kind), d.entity_type, d.entity_id, d.detail)
+    Console(stderr=True, highlight=False, width=160).print(table)
+
+
 def _head_hash(option: str, chain: str, value: object) -> str:
     if not isinstance(value, str) or len(value) != 64 or any(c not in "0123456789abcdefABCDEF" for c in value):
         raise InvalidInput.one(option, f"the head of chain {chain!r} is not a hash of 64 hex characters")
@@ -136,15 +161,10 @@ def audit_verify(
         report = audit_check.verify_all(session, anchors)
     if as_json:
         typer.echo(json.dumps(audit_check.as_dict(report), ensure_ascii=False, indent=2))
-    elif report.ok:
-        console.print(f"[green]OK[/] {len(report.chains)} chains, {report.entries} entries, {report.entities} rows")
+    elif get_settings().lang == "zh":
+        _print_report(report, AUDIT_ZH, lambda kind: f"{audit_check.KIND_ZH[kind]} ({kind.value})")
     else:
-        table = Table(title=f"TAMPERED: {len(report.discrepancies)} discrepancies")
-        for column in ("kind", "entity", "id", "detail"):
-            table.add_column(column, overflow="fold")
-        for d in report.discrepancies:
-            table.add_row(d.kind.value, d.entity_type, d.entity_id, d.detail)
-        Console(stderr=True, highlight=False, width=160).print(table)
+        _print_report(report, AUDIT_EN, lambda kind: kind.value)
     if not report.ok:
         raise typer.Exit(1)
 

@@ -48,6 +48,16 @@ class Kind(StrEnum):
     HEAD_MISMATCH = "head_mismatch"
 
 
+#: What a reader of the zh-CN report sees for each kind (the id stays beside it, for searching logs).
+KIND_ZH: Mapping[Kind, str] = {
+    Kind.EDITED: "数据被改动",
+    Kind.UNAUDITED: "无审计记录",
+    Kind.DELETED: "数据被删除",
+    Kind.CHAIN_BREAK: "审计链断裂",
+    Kind.HEAD_MISMATCH: "链头不符",
+}
+
+
 @dataclass(frozen=True)
 class Audited:
     """A table whose rows the log protects, and the columns naming the organization that owns a row."""
