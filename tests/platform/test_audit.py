@@ -111,6 +111,16 @@ def _delete_entry(c: Connection, w: World) -> tuple[Kind, str, str]:
     return Kind.CHAIN_BREAK, "audit_entry", f"{chain}:{seq}"
 
 
+def _reorder(c: Connection, w: World) -> tuple[Kind, str, str]:
+    # swapping two entries' database order could make an older entry look like an entity's last one
+    chain, seq = _chain_of_payment(c, w)
+    pick = "SELECT seq FROM audit_log WHERE chain = :c AND chain_seq = :s"
+    a, b = (c.execute(text(pick), {"c": chain, "s": s}).scalar_one() for s in (seq, seq + 1))
+    for old, new in ((a, -1), (b, a), (-1, b)):
+        c.execute(text("UPDATE audit_log SET seq = :new WHERE seq = :old"), {"new": new, "old": old})
+    return Kind.CHAIN_BREAK, "audit_entry", f"{chain}:{seq + 1}"
+
+
 def _truncate(c: Connection, w: World) -> tuple[Kind, str, str]:
     chain = w.org["insurer_a"]
     last = c.execute(text("SELECT max(chain_seq) FROM audit_log WHERE chain = :c"), {"c": chain}).scalar_one()
@@ -125,6 +135,7 @@ TAMPERS: list[Tamper] = [
     _delete_payment,
     _rechain_tail,
     _delete_entry,
+    _reorder,
     _truncate,
 ]
 

@@ -154,13 +154,15 @@ def _check_chain(
 ) -> None:
     """Recompute one chain; name its first bad entry, then compare its end with the head row and the anchor."""
     prev = GENESIS_HASH if chain == LEGACY_CHAIN else repo.origin(session)
-    count = 0
+    count, last_seq = 0, 0
     broken = False
     for entry in repo.chain_entries(session, chain):
         count += 1
         problem = None
         if entry.chain_seq != count:
             problem = f"expected entry {count}, found {entry.chain_seq}: an entry was deleted or moved"
+        elif entry.seq <= last_seq:  # `seq` picks an entity's last entry across chains: it must follow the chain
+            problem = f"its seq {entry.seq} is not after the previous entry's {last_seq}: entries were reordered"
         elif entry.prev_hash != prev:
             problem = "its prev_hash is not the previous entry's hash: an entry before it was deleted, moved or edited"
         elif audit.entry_hash(entry, key) != entry.hash:
@@ -169,7 +171,7 @@ def _check_chain(
             report.discrepancies.append(Discrepancy(Kind.CHAIN_BREAK, "audit_entry", f"{chain}:{count}", problem))
             broken = True
             break
-        prev = entry.hash
+        prev, last_seq = entry.hash, entry.seq
     if not broken:
         if head is None and count:
             problem = "entries name a chain that has no head row"

@@ -87,14 +87,15 @@ def last_entries(
     owner: Owner | None = None,
     also: frozenset[str] | set[str] = frozenset(),
 ) -> dict[str, AuditEntry]:
-    """The last entry (by time, then `seq`) of each entity of a type: all of them, or those of `model` that
+    """The last entry (by `seq`, the order the database took them in) of each entity of a type: all of them,
+    or those of `model` that
     `owner` owns plus the ids in `also` (a subquery, so a tenant of any size is one statement)."""
     stmt = select(AuditEntry).where(AuditEntry.entity_type == entity_type)
     if model is not None and owner is not None:
         owned = AuditEntry.entity_id.in_(select(model.id).where(_owned(model, owner)))
         stmt = stmt.where(or_(owned, AuditEntry.entity_id.in_(sorted(also))) if also else owned)
     last: dict[str, AuditEntry] = {}
-    for entry in session.scalars(stmt.order_by(AuditEntry.at, AuditEntry.seq)):
+    for entry in session.scalars(stmt.order_by(AuditEntry.seq)):
         last[entry.entity_id] = entry
     return last
 
