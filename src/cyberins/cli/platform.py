@@ -98,8 +98,11 @@ AUDIT_ZH = (
     "已被篡改：{n} 处不符",
     ("类型", "对象", "编号", "说明"),
 )
-AUDIT_EN = ("OK: {chains} chains, {entries} entries, {rows} rows reconciled", "TAMPERED: {n} discrepancies",
-            ("kind", "entity", "id", "detail"))  # fmt: skip
+AUDIT_EN = (
+    "OK: {chains} chains, {entries} entries, {rows} rows reconciled",
+    "TAMPERED: {n} discrepancies",
+    ("kind", "entity", "id", "detail"),
+)
 
 
 def _print_report(
