@@ -6,9 +6,15 @@ the underwriter assesses and quotes it), report an incident (claims handler), an
 1.00 with a fresh `Idempotency-Key`. Latency is measured per request from the client (send to last byte).
 Afterwards the server is stopped and the database read directly: every acknowledged submission, quote,
 incident and payment must be there, each claim's paid amount the sum of its acknowledged payments, and the
-audit chain must verify. Traffic goes to 127.0.0.1 only.
+audit log must verify (every chain, every row reconciled). Traffic goes to 127.0.0.1 only.
 
-    .venv/bin/python benchmarks/load_api.py [--seconds 30] [--clients 8] [--postgres postgresql+psycopg://...]
+    .venv/bin/python benchmarks/load_api.py [--seconds 30] [--clients 50] [--postgres postgresql+psycopg://...]
+        [--port 8765] [--workers 2]
+
+or against a server already running (seeded with `cyberins demo`, whose password it printed):
+
+    CYBERINS_SECRET_KEY=... .venv/bin/python benchmarks/load_api.py --url http://127.0.0.1:8000 \
+        --database-url postgresql+psycopg://... --password ...
 """
 
 from __future__ import annotations
@@ -37,7 +43,9 @@ import numpy as np
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
-from cyberins.services import audit
+from cyberins.services import audit_check
+from cyberins.services.secrets import audit_key
+from cyberins.settings import Settings
 from cyberins.store import make_engine, normalize_url, session_factory
 from cyberins.store.models import Incident, Payment, Submission
 
@@ -108,11 +116,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(database_url: str, log: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, str]]:
-    """Seed the demo (`cyberins demo`) and serve it (`cyberins serve`) on a free loopback port; yields the
-    process, the base URL and the demo users' password."""
+def server(
+    database_url: str, log: Path, secret: str, port: int | None, workers: int
+) -> Iterator[tuple[subprocess.Popen[bytes], str, str]]:
+    """Seed the demo (`cyberins demo`) and serve it (`cyberins serve`) on `port` (else a free one) of the
+    loopback; yields the process, the base URL and the demo users' password."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERINS_")}
-    env |= {"CYBERINS_DATABASE_URL": database_url, "CYBERINS_ENV": "test", "CYBERINS_SECRET_KEY": uuid4().hex * 2}
+    env |= {"CYBERINS_DATABASE_URL": database_url, "CYBERINS_ENV": "test", "CYBERINS_SECRET_KEY": secret}
     with log.open("ab") as out:
         seeded = subprocess.run(
             [sys.executable, "-m", "cyberins", "demo"], env=env | {"COLUMNS": "200"}, cwd=ROOT,
@@ -122,8 +132,9 @@ def server(database_url: str, log: Path) -> Iterator[tuple[subprocess.Popen[byte
         found = PASSWORD_LINE.search(seeded.stdout)
         if found is None:
             raise SystemExit(f"`cyberins demo` printed no password; see {log}")
-        port = _free_port()
-        command = [sys.executable, "-m", "cyberins", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        port = port or _free_port()
+        command = [sys.executable, "-m", "cyberins", "serve", "--host", "127.0.0.1", "--port", str(port),
+                   "--workers", str(workers)]  # fmt: skip
         proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -189,9 +200,11 @@ def settle_one(client: httpx.Client, world: World, ledger: Ledger) -> str:
     return str(incident)
 
 
-def client_loop(base: str, world: World, claim: str, ledger: Ledger, seconds: float, seed: int) -> None:
+def client_loop(
+    base: str, world: World, claim: str, ledger: Ledger, seconds: float, seed: int, mix: dict[str, int]
+) -> None:
     rng = random.Random(seed)
-    ops, weights = list(MIX), list(MIX.values())
+    ops, weights = list(mix), list(mix.values())
     h = world.headers
     with httpx.Client(base_url=base, timeout=60) as client:
         deadline = time.monotonic() + seconds
@@ -238,12 +251,12 @@ def quote(client: httpx.Client, world: World, ledger: Ledger, rng: random.Random
             return
 
 
-def lost_writes(database_url: str, ledger: Ledger) -> list[str]:
-    """Every acknowledged write, looked up in the database after the server stopped."""
+def lost_writes(database_url: str, key: bytes, ledger: Ledger) -> list[str]:
+    """Every acknowledged write, looked up in the database after the clients stopped."""
     engine = make_engine(database_url)
     problems = []
     try:
-        with session_factory(engine)() as session:
+        with session_factory(engine, key)() as session:
             states = {row.id: row.state for row in session.execute(select(Submission.id, Submission.state))}
             problems += [f"submission {i} ({s})" for i, s in ledger.submissions.items() if states.get(i) != s]
             incidents = {i.id: i for i in session.scalars(select(Incident))}
@@ -258,9 +271,8 @@ def lost_writes(database_url: str, ledger: Ledger) -> list[str]:
                 recorded = incidents[claim].paid_amount
                 if recorded != paid or paid != acked:
                     problems.append(f"claim {claim}: paid {recorded}, {paid} in payments, {acked} acknowledged")
-            report = audit.verify_chain(session)
-            if not report.ok:
-                problems.append(f"audit chain: {report.problem}")
+            report = audit_check.verify_all(session)
+            problems += [f"audit: {d.kind} {d.entity_type} {d.entity_id}: {d.detail}" for d in report.discrepancies]
     finally:
         engine.dispose()
     return problems
@@ -298,32 +310,72 @@ def database(postgres: str | None, folder: Path) -> Iterator[str]:
         admin.dispose()
 
 
+#: Settled claims the clients pay from, shared round robin: the SME policy's incident-response sublimit
+#: (500,000) pays ten claims of 50,000 in full, and one settled after that pays nothing (rule 11).
+CLAIMS = 8
+
+
+def parse_mix(text: str) -> dict[str, int]:
+    """`pay=1,report_incident=3` -> {"pay": 1, "report_incident": 3}."""
+    try:
+        mix = {name: int(weight) for name, _, weight in (item.partition("=") for item in text.split(","))}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give operation=weight,...") from None
+    if not mix or set(mix) - set(MIX) or min(mix.values()) < 0 or not any(mix.values()):
+        raise argparse.ArgumentTypeError(f"{text!r}: operations among {', '.join(MIX)}, weights >= 0, one > 0")
+    return mix
+
+
+def run_clients(
+    base: str, password: str, clients: int, seconds: float, seed: int, ledger: Ledger, mix: dict[str, int]
+) -> float:
+    """Settle the claims to pay from, then run the clients for `seconds`; the time they ran."""
+    world = discover(base, password)
+    with httpx.Client(base_url=base, timeout=60) as setup:
+        claims = [settle_one(setup, world, ledger) for _ in range(min(clients, CLAIMS))]
+    loops = [(base, world, claims[i % len(claims)], ledger, seconds, seed + i, mix) for i in range(clients)]
+    threads = [threading.Thread(target=client_loop, args=loop) for loop in loops]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0, help="how long the clients run")
-    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (threads)")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients (threads)")
     parser.add_argument("--postgres", metavar="URL", help="run on a fresh schema of this PostgreSQL database")
+    parser.add_argument("--port", type=int, help="serve on this loopback port (default: a free one)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of the server")
+    parser.add_argument("--url", help="load a server already running here instead (needs the next two)")
+    parser.add_argument("--database-url", help="with --url: its database, checked for lost writes afterwards")
+    parser.add_argument("--password", help="with --url: the demo users' password that `cyberins demo` printed")
     parser.add_argument("--seed", type=int, default=1, help="seed of the clients' choice of operations")
+    parser.add_argument(
+        "--mix", type=parse_mix, default=MIX, help=f"operation=weight,... among {', '.join(MIX)} (default: {MIX})"
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, database(args.postgres, Path(tmp)) as url:
-        ledger = Ledger()
-        with server(url, Path(tmp) / "server.log") as (_, base, password):
-            world = discover(base, password)
-            with httpx.Client(base_url=base, timeout=60) as setup:
-                claims = [settle_one(setup, world, ledger) for _ in range(args.clients)]
-            threads = [
-                threading.Thread(target=client_loop, args=(base, world, claims[i], ledger, args.seconds, args.seed + i))
-                for i in range(args.clients)
-            ]
-            started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - started
-        lost = lost_writes(url, ledger)
-    backend = "PostgreSQL" if args.postgres else "SQLite (WAL)"
-    print(f"{args.clients} clients, {elapsed:.1f} s, {backend}, one uvicorn process on 127.0.0.1\n")
+    ledger = Ledger()
+    if args.url:
+        if not (args.database_url and args.password):
+            parser.error("--url needs --database-url and --password")
+        elapsed = run_clients(args.url, args.password, args.clients, args.seconds, args.seed, ledger, args.mix)
+        # the server's installation key, from CYBERINS_SECRET_KEY or its key file, as `cyberins audit verify`
+        key = audit_key(Settings(database_url=args.database_url), create=False)
+        lost, backend, where = lost_writes(args.database_url, key, ledger), args.database_url.split(":")[0], args.url
+    else:
+        secret = uuid4().hex * 2
+        with tempfile.TemporaryDirectory() as tmp, database(args.postgres, Path(tmp)) as url:
+            with server(url, Path(tmp) / "server.log", secret, args.port, args.workers) as (_, base, password):
+                elapsed = run_clients(base, password, args.clients, args.seconds, args.seed, ledger, args.mix)
+            key = audit_key(Settings(database_url=url, secret_key=secret))
+            lost = lost_writes(url, key, ledger)
+        backend = "PostgreSQL" if args.postgres else "SQLite (WAL, synchronous=FULL)"
+        where = f"uvicorn with {args.workers} worker process(es) on 127.0.0.1"
+    print(f"{args.clients} clients, {elapsed:.1f} s, {backend}, {where}, mix {args.mix}\n")
     print(table(ledger, elapsed))
     writes = len(ledger.submissions) + len(ledger.incidents) + len(ledger.payments)
     errors = sum(len(e) for e in ledger.errors.values())

@@ -19,8 +19,10 @@ from cyberins.cli.run import print_claim, print_platform
 from cyberins.model.incident import Incident as Findings
 from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy
-from cyberins.services.audit import verify_chain
+from cyberins.services.audit_check import verify_all
 from cyberins.services.main_job import MainJobInputs, run_main_job
+from cyberins.services.secrets import audit_key
+from cyberins.settings import Settings
 from cyberins.store import make_engine, session_factory
 from cyberins.store.models import Incident, Payment, PolicyRecord, Submission
 from cyberins.underwriting import QuoteOptions
@@ -58,9 +60,10 @@ def test_run_takes_one_insured_from_decline_to_a_paid_claim(tmp_path: Path) -> N
     assert "409" in platform and "no_mfa_exposed_remote_access" in platform
     assert _english_words(platform) == set()
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'cyberins.db'}")
+    url = f"sqlite:///{tmp_path / 'cyberins.db'}"
+    engine = make_engine(url)
     try:
-        with session_factory(engine)() as session:
+        with session_factory(engine, audit_key(Settings(database_url=url), create=False))() as session:
             states = session.scalars(select(Submission.state).order_by(Submission.created_at)).all()
             assert states == ["declined", "bound"]
             (policy,) = session.scalars(select(PolicyRecord)).all()
@@ -70,7 +73,7 @@ def test_run_takes_one_insured_from_decline_to_a_paid_claim(tmp_path: Path) -> N
             assert claim.policy_id == policy.id and claim.state == "closed"
             (payment,) = session.scalars(select(Payment)).all()
             assert payment.amount == claim.settled_amount == claim.paid_amount > 0
-            assert verify_chain(session).ok
+            assert verify_all(session).ok
     finally:
         engine.dispose()
 

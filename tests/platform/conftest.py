@@ -17,11 +17,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from cyberins.api import create_app
 from cyberins.services.clock import FixedClock
 from cyberins.services.queue import InProcessQueue
+from cyberins.services.secrets import audit_key
 from cyberins.settings import Settings
 from cyberins.store import make_engine, normalize_url, session_factory, upgrade
 from tests.platform.world import World, build_world
@@ -85,9 +86,14 @@ def engine(database_url: str) -> Iterator[Engine]:
         yield engine
 
 
+def sessions_for(engine: Engine, url: str) -> sessionmaker[Session]:
+    """Sessions with the test installation's audit key, as the app opens them."""
+    return session_factory(engine, audit_key(settings_for(url)))
+
+
 @pytest.fixture
-def session(engine: Engine) -> Iterator[Session]:
-    with session_factory(engine)() as session:
+def session(engine: Engine, database_url: str) -> Iterator[Session]:
+    with sessions_for(engine, database_url)() as session:
         yield session
 
 
@@ -119,7 +125,7 @@ def seeded(folder: Path) -> Iterator[tuple[World, FastAPI]]:
     with fresh_database(folder) as url, migrated(url) as engine:
         settings = settings_for(url)
         clock = FixedClock(NOW)
-        with session_factory(engine)() as session:
+        with sessions_for(engine, url)() as session:
             world = build_world(session, settings, clock)
         yield world, create_app(settings, clock=clock, queue=InProcessQueue())
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from cyberins.store import head_revision
 from tests.platform.world import PASSWORD, World
 
 
 def test_public_routes(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok"}
     assert client.get("/ready").json() == {"status": "ready"}
-    assert client.get("/version").json()["schema_revision"] == "0004"
+    assert client.get("/version").json()["schema_revision"] == head_revision()
     catalog = client.get("/catalog").json()
     ransomware = next(e for e in catalog["event_types"] if e["id"] == "ransomware")
     assert ransomware["label"]["zh"] and ransomware["label"]["en"]

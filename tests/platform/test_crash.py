@@ -25,10 +25,9 @@ import httpx
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from cyberins.services import audit, claims
-from cyberins.store import session_factory
+from cyberins.services import audit_check, claims
 from cyberins.store.models import AuditEntry, IdempotencyRecord, Incident, Payment
-from tests.platform.conftest import PG_URL, TEST_SECRET
+from tests.platform.conftest import PG_URL, TEST_SECRET, sessions_for
 from tests.platform.world import World
 
 BURST = 160  # payments of 1.00, one key each
@@ -130,7 +129,7 @@ def _burst(base: str, headers: dict[str, str], incident: str, server: subprocess
 def _check_store(engine: Engine, incident: str, insurer_org: str) -> dict[str, Payment]:
     """No half-written payment: each has its audit entry and its stored response; the claim's paid amount is
     their sum; the audit chain verifies. Returns the payments by key."""
-    with session_factory(engine)() as session:
+    with sessions_for(engine, str(engine.url))() as session:
         rows = session.scalars(select(Payment).where(Payment.incident_id == incident))
         payments = {p.idempotency_key: p for p in rows}
         created = {
@@ -149,8 +148,8 @@ def _check_store(engine: Engine, incident: str, insurer_org: str) -> dict[str, P
         claim = session.get(Incident, incident)
         assert claim is not None
         assert claim.paid_amount == sum((p.amount for p in payments.values()), Decimal(0))
-        report = audit.verify_chain(session)
-        assert report.ok, report.problem
+        report = audit_check.verify_all(session)
+        assert report.ok, report.discrepancies
         total = session.scalar(select(func.count()).select_from(Payment).where(Payment.incident_id == incident))
         assert total == len(payments), "two payments under one key"
         return payments

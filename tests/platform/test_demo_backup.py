@@ -16,7 +16,7 @@ from cyberins.cli import platform
 from cyberins.settings import get_settings
 from cyberins.store import make_engine
 from cyberins.store.dump import TENANT_TABLES
-from tests.platform.conftest import fresh_database, migrated
+from tests.platform.conftest import TEST_SECRET, fresh_database, migrated
 from tests.platform.world import World
 
 TABLES = [*TENANT_TABLES, "audit_log"]
@@ -34,6 +34,7 @@ def cli() -> typer.Typer:
 def use_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     def point_at(url: str) -> None:
         monkeypatch.setenv("CYBERINS_DATABASE_URL", url)
+        monkeypatch.setenv("CYBERINS_SECRET_KEY", TEST_SECRET)  # the test world's installation key
         get_settings.cache_clear()
 
     yield point_at
@@ -94,6 +95,9 @@ def test_backup_and_restore_round_trip_a_tenant(
     exported = {(item["table"], item["row"]["id"]) for item in lines[1:]}
     assert ("policies", world.ids["policy_a"]) in exported and ("policies", world.ids["policy_b"]) not in exported
     assert not any(item["row"].get("insured_org_id") == world.org["insured_b"] for item in lines[1:])
+    # the header publishes the tenant's chain head (and no other tenant's); the source still ends there
+    assert list(lines[0]["audit_heads"]) == [tenant] and len(lines[0]["audit_heads"][tenant]["hash"]) == 64
+    assert CliRunner().invoke(cli(), ["audit", "verify", "--heads-file", str(out)]).exit_code == 0
 
     (tmp_path / "target").mkdir()
     with fresh_database(tmp_path / "target") as target_url, migrated(target_url) as target:
@@ -111,7 +115,10 @@ def test_backup_and_restore_round_trip_a_tenant(
             ).one()
         assert str(premium).startswith("36500")
         assert (json.loads(document) if isinstance(document, str) else document)["policy_number"] == "T-A-0001"
-        assert CliRunner().invoke(cli(), ["audit", "verify"]).exit_code == 0
+        # each restored row has its own entry in the target, so it reconciles there
+        verified = CliRunner().invoke(cli(), ["audit", "verify", "--json"])
+        assert verified.exit_code == 0, verified.output
+        assert json.loads(verified.stdout)["entities"] == sum(restored.values()) - restored["idempotency_keys"]
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path, database_url: str, use_database: object) -> None:

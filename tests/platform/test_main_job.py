@@ -18,8 +18,10 @@ from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy
 from cyberins.pricing import default_basis, technical_premium
 from cyberins.quant.simulate import simulate
-from cyberins.services import audit
+from cyberins.services import audit_check
 from cyberins.services.main_job import MainJobInputs, bound_wording, run_main_job, walk
+from cyberins.services.secrets import audit_key
+from cyberins.settings import Settings
 from cyberins.store import make_engine, session_factory
 from cyberins.store.models import AuditEntry, Incident, Payment, PolicyRecord, Submission
 from cyberins.underwriting import QuoteOptions
@@ -63,7 +65,10 @@ def test_the_declined_sme_is_fixed_quoted_at_the_engine_premium_bound_and_paid_o
     assert job.statement.total_payable == expected
     assert job.statement.policy.insured is not None and job.statement.policy.insured.name == PROFILE.name
 
-    assert job.chain.ok and job.chain.entries == audit.verify_chain(session).entries
+    whole = audit_check.verify_all(session)
+    assert job.chain.ok and whole.ok, whole.discrepancies
+    (insurer_chain,) = job.chain.chains  # the insurer's admin checks its own chain, no other
+    assert insurer_chain in whole.chains and 0 < job.chain.entries < whole.entries
     assert [s.action for s in job.steps if s.action.startswith("pay")] == ["pay", "pay_retried"]
 
 
@@ -83,11 +88,13 @@ def test_each_run_starts_on_a_fresh_database(tmp_path: Path) -> None:
         run_main_job(database, _inputs())
     engine = make_engine(f"sqlite:///{database}")
     try:
-        with session_factory(engine)() as session:
+        with session_factory(
+            engine, audit_key(Settings(database_url=f"sqlite:///{database}"), create=False)
+        )() as session:
             assert session.scalar(select(func.count()).select_from(PolicyRecord)) == 1
             assert session.scalar(select(func.count()).select_from(Submission)) == 2
             assert session.scalar(select(func.count()).select_from(Incident)) == 1
-            assert audit.verify_chain(session).ok
+            assert audit_check.verify_all(session).ok
     finally:
         engine.dispose()
 

@@ -16,8 +16,8 @@ from cyberins.services import policies, underwriting
 from cyberins.services.clock import FixedClock
 from cyberins.services.errors import Conflict
 from cyberins.services.uow import unit_of_work
-from cyberins.store import session_factory
 from cyberins.store.models import PolicyRecord
+from tests.platform.conftest import sessions_for
 from tests.platform.world import World, policy_document, profile
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -138,7 +138,7 @@ def test_a_stale_version_is_refused_with_the_current_one(client: TestClient, wor
 
 def test_concurrent_writers_cannot_lose_an_update(engine: Engine, world: World) -> None:
     """Two sessions read version 1; the first commits; the second's write (WHERE version = 1) is refused."""
-    sessions = session_factory(engine)
+    sessions = sessions_for(engine, str(engine.url))
     with sessions() as first, sessions() as second:
         mine = first.get(PolicyRecord, world.ids["policy_a"])
         theirs = second.get(PolicyRecord, world.ids["policy_a"])

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from cyberins.model.loading import read_document
 from cyberins.model.vocab import OrgKind, RelationshipKind, Role
-from cyberins.services import auth, claims, marketplace, parties, payments, underwriting
+from cyberins.services import audit, auth, claims, marketplace, parties, payments, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.clock import FixedClock
 from cyberins.services.passwords import passwords
@@ -88,7 +88,9 @@ class World:
 def _user(session: Session, world: World, name: str, party: str, role: Role) -> None:
     email = f"{name.replace('_', '-')}@test.example"
     user = User(org_id=world.org[party], email=email, name=name, role=role.value, password_hash=password_hash())
-    session.add(user)
+    session.add(user)  # directly, with a precomputed hash: hashing a password per user would slow every test
+    session.flush()
+    audit.record(session, Principal.system_actor(), "user.create", "user", user.id, before=None, after=user)
     session.commit()
     world.email[name] = email
     world.principal[name] = Principal(world.org[party], PARTIES[party], role, user_id=user.id)

@@ -15,8 +15,8 @@ from cyberins.api.limits import BodyLimits
 from cyberins.api.routes import auth, claims, meta, organizations, platform, underwriting
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
 from cyberins.services.queue import JobQueue, queue_for
-from cyberins.services.secrets import with_signing_key
-from cyberins.settings import Settings
+from cyberins.services.secrets import audit_key, with_signing_key
+from cyberins.settings import Settings, get_settings
 from cyberins.store.db import make_engine, session_factory
 
 DESCRIPTION = """
@@ -44,7 +44,8 @@ def create_app(settings: Settings, *, clock: Clock = SYSTEM_CLOCK, queue: JobQue
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url)
         jobs = queue if queue is not None else queue_for(settings.redis_url)
-        app.state.engine, app.state.sessions, app.state.queue = engine, session_factory(engine), jobs
+        sessions = session_factory(engine, audit_key(settings))
+        app.state.engine, app.state.sessions, app.state.queue = engine, sessions, jobs
         try:
             yield
         finally:
@@ -65,3 +66,8 @@ def create_app(settings: Settings, *, clock: Clock = SYSTEM_CLOCK, queue: JobQue
     app.add_middleware(Options)
     app.add_middleware(SecurityHeaders)  # outermost: its headers reach every response, a 413 included
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """`create_app(get_settings())`: the factory each uvicorn worker process imports (`cyberins serve --workers`)."""
+    return create_app(get_settings())

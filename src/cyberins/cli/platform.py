@@ -1,8 +1,10 @@
-"""Platform commands: `serve`, `demo`, `audit verify`, `backup`, `restore` (registered by `cli.app`)."""
+"""Platform commands: `serve`, `demo`, `audit verify`, `audit heads`, `backup`, `restore` (registered by
+`cli.app`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,26 +15,30 @@ from sqlalchemy.orm import Session
 
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.model.errors import InvalidInput
-from cyberins.services import audit
+from cyberins.services import audit_check
 from cyberins.services import backup as backup_service
 from cyberins.services import demo as demo_service
+from cyberins.services.secrets import audit_key
 from cyberins.settings import get_settings
 from cyberins.store import make_engine, session_factory, upgrade
 
 console = Console(highlight=False)
-audit_app = typer.Typer(cls=CyberinsGroup, help="The hash-chained audit log.", no_args_is_help=True)
+audit_app = typer.Typer(cls=CyberinsGroup, help="The keyed, hash-chained audit log.", no_args_is_help=True)
 
 #: Where `cyberins demo` finds the example policies when run from a source checkout.
 SOURCE_EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "policies"
 
 
 @contextmanager
-def _session(migrate: bool = False) -> Iterator[Session]:
-    engine = make_engine(get_settings().database_url)
+def _session(migrate: bool = False, new_key: bool = True) -> Iterator[Session]:
+    """A session with the installation's audit key (`new_key=False`: refuse to make one, for readers)."""
+    settings = get_settings()
+    key = audit_key(settings, create=new_key)
+    engine = make_engine(settings.database_url)
     try:
         if migrate:
             upgrade(engine)
-        with session_factory(engine)() as session:
+        with session_factory(engine, key)() as session:
             yield session
     finally:
         engine.dispose()
@@ -41,6 +47,7 @@ def _session(migrate: bool = False) -> Iterator[Session]:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="TCP port."),
+    workers: int = typer.Option(1, help="Worker processes (each with its own connection pool)."),
 ) -> None:
     """Run the REST API with uvicorn (OpenAPI schema at /openapi.json, docs at /docs)."""
     import uvicorn
@@ -49,7 +56,14 @@ def serve(
 
     if not 0 < port < 65536:
         raise InvalidInput.one("port", f"{port} is not a TCP port")
-    uvicorn.run(create_app(get_settings()), host=host, port=port, server_header=False)
+    if not 1 <= workers <= 64:
+        raise InvalidInput.one("workers", f"{workers}: give 1 to 64 processes")
+    app = create_app(get_settings())  # here first, so a missing key or a bad setting exits 2 before any worker
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, server_header=False)
+    else:  # uvicorn imports the app in each worker process, so it needs the factory's import path
+        factory = "cyberins.api.app:app_from_environment"
+        uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, server_header=False)
 
 
 def demo(
@@ -78,18 +92,92 @@ def demo(
     console.print(f"database: {get_settings().database_url}; serve it with `cyberins serve`")
 
 
-@audit_app.command("verify")
-def audit_verify() -> None:
-    """Recompute the audit chain; exit 1 naming the first bad entry when it was tampered with."""
-    with _session() as session:
-        report = audit.verify_chain(session)
+#: The verify report's words: ok line, tampered title, columns (the kinds keep their ids beside the zh label).
+AUDIT_ZH = (
+    "完好：{chains} 条链，{entries} 条记录，{rows} 行数据已核对",
+    "已被篡改：{n} 处不符",
+    ("类型", "对象", "编号", "说明"),
+)
+AUDIT_EN = (
+    "OK: {chains} chains, {entries} entries, {rows} rows reconciled",
+    "TAMPERED: {n} discrepancies",
+    ("kind", "entity", "id", "detail"),
+)
+
+
+def _print_report(
+    report: audit_check.AuditReport, words: tuple[str, str, tuple[str, ...]], kind: Callable[[audit_check.Kind], str]
+) -> None:
+    ok, tampered, columns = words
     if report.ok:
-        console.print(f"[green]OK[/] {report.entries} entries, head {report.head_hash}")
+        console.print("[green]" + ok.format(chains=len(report.chains), entries=report.entries, rows=report.entities))
         return
-    Console(stderr=True, highlight=False).print(
-        f"[bold red]TAMPERED[/] at entry {report.first_bad_seq}: {report.problem}"
-    )
-    raise typer.Exit(1)
+    table = Table(title=tampered.format(n=len(report.discrepancies)))
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for d in report.discrepancies:
+        table.add_row(kind(d.kind), d.entity_type, d.entity_id, d.detail)
+    Console(stderr=True, highlight=False, width=160).print(table)
+
+
+def _head_hash(option: str, chain: str, value: object) -> str:
+    if not isinstance(value, str) or len(value) != 64 or any(c not in "0123456789abcdefABCDEF" for c in value):
+        raise InvalidInput.one(option, f"the head of chain {chain!r} is not a hash of 64 hex characters")
+    return value.lower()
+
+
+def _anchors(expect_head: list[str], heads_file: Path | None) -> dict[str, str]:
+    """Published heads, chain -> hash: from a file written by `audit heads` or a backup, then `CHAIN=HASH`s."""
+    anchors: dict[str, str] = {}
+    if heads_file is not None:
+        try:
+            # the first JSON value of the file: all of `audit heads`'s output, or a backup's header line
+            document, _ = json.JSONDecoder().raw_decode(heads_file.read_text(encoding="utf-8").lstrip())
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InvalidInput.one("--heads-file", f"cannot read JSON from {heads_file}: {exc}") from None
+        heads = document.get("audit_heads", document) if isinstance(document, dict) else None
+        if not isinstance(heads, dict):
+            raise InvalidInput.one("--heads-file", 'expected {"CHAIN": {"hash": HASH}, ...}')
+        for chain, head in heads.items():
+            value = head.get("hash") if isinstance(head, dict) else head
+            anchors[str(chain)] = _head_hash("--heads-file", str(chain), value)
+    for item in expect_head:
+        chain, _, value = item.partition("=")
+        anchors[chain] = _head_hash("--expect-head", chain, value)
+    return anchors
+
+
+@audit_app.command("verify")
+def audit_verify(
+    expect_head: list[str] = typer.Option(
+        [], "--expect-head", help="CHAIN=HASH published earlier (repeatable): the chain must still end there."
+    ),
+    heads_file: Path = typer.Option(
+        None, "--heads-file", help="Published heads: the output of `audit heads`, or a backup file."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Recompute every chain and reconcile every audited row with its last entry; exit 1 naming each
+    discrepancy (edited, unaudited, deleted, chain_break, head_mismatch)."""
+    anchors = _anchors(expect_head, heads_file)
+    with _session(new_key=False) as session:
+        report = audit_check.verify_all(session, anchors)
+    if as_json:
+        typer.echo(json.dumps(audit_check.as_dict(report), ensure_ascii=False, indent=2))
+    elif get_settings().lang == "zh":
+        _print_report(report, AUDIT_ZH, lambda kind: f"{audit_check.KIND_ZH[kind]} ({kind.value})")
+    else:
+        _print_report(report, AUDIT_EN, lambda kind: kind.value)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("heads")
+def audit_heads() -> None:
+    """Print each chain's head (JSON) to publish outside the database; `audit verify --heads-file` checks it."""
+    with _session(new_key=False) as session:
+        heads = audit_check.published_heads(session)
+    typer.echo(json.dumps(heads, indent=2))
 
 
 def backup(

@@ -1,17 +1,19 @@
-"""The append-only, hash-chained audit log.
+"""The append-only audit log: one keyed hash chain per tenant.
 
 Each entry holds who did what to which entity, the SHA-256 digests of the entity before and after (its
-columns as canonical JSON), the time, the previous entry's hash and its own hash over all of these. Editing,
-deleting or reordering any entry breaks the chain at that entry; `verify_chain` names the first one. The
-head row (last seq and hash) also catches a truncated tail; a rewrite of the head and the tail together
-needs an outside copy of the head hash to be caught, which `verify_chain(expected_head=...)` accepts.
+columns as canonical JSON), the time, the previous entry's hash and its own hash over all of these. The
+hash is an HMAC-SHA256 under the audit key, derived from the installation secret (`services.secrets`),
+which the database does not hold: someone who can write the database can edit an entry but cannot make a
+hash that verifies. Entries go to the chain of the actor's organization (`platform` for actions of no
+organization), so a tenant's writes lock only its own chain's head. `services.audit_check` verifies the
+chains and reconciles every audited row with its last entry.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -19,17 +21,22 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
-from cyberins.services.access import Action, Principal, require
+from cyberins.services.access import Principal
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
+from cyberins.store.db import AUDIT_KEY
 from cyberins.store.models import AuditEntry
-from cyberins.store.models.platform import GENESIS_HASH
+from cyberins.store.models.platform import LEGACY_CHAIN, PLATFORM_CHAIN
 from cyberins.store.repos import audit as repo
 
 
 def _plain(value: Any) -> Any:
+    # One text per value, as written or as read back: the store gives money without trailing zeros and
+    # instants in UTC, whatever the caller's Decimal exponent or time zone was.
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
-    if isinstance(value, datetime | date):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime):
+        return (value.astimezone(UTC) if value.tzinfo else value).isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"not JSON-serializable: {type(value).__name__}")
 
@@ -53,9 +60,22 @@ def digest(entity: Any | None) -> str | None:
     return None if entity is None else sha256_hex(canonical_json(snapshot(entity)))
 
 
-def entry_hash(entry: AuditEntry) -> str:
+def audit_key(session: Session) -> bytes:
+    """The key the session was opened with (`store.session_factory(engine, audit_key=...)`)."""
+    key = session.info.get(AUDIT_KEY)
+    if not isinstance(key, bytes):
+        raise RuntimeError("this session has no audit key: open it with session_factory(engine, audit_key=...)")
+    return key
+
+
+def chain_of(actor: Principal) -> str:
+    return actor.org_id or PLATFORM_CHAIN
+
+
+def entry_hash(entry: AuditEntry, key: bytes) -> str:
+    """HMAC-SHA256 under `key` of the entry's canonical body; plain SHA-256 for the legacy chain."""
     body = {
-        "seq": entry.seq,
+        "seq": entry.chain_seq,
         "at": entry.at.isoformat(),
         "actor": entry.actor,
         "org_id": entry.org_id,
@@ -66,7 +86,10 @@ def entry_hash(entry: AuditEntry) -> str:
         "after": entry.after_digest,
         "prev": entry.prev_hash,
     }
-    return sha256_hex(canonical_json(body))
+    if entry.chain == LEGACY_CHAIN:  # written before keyed chains, as it was hashed then
+        return sha256_hex(canonical_json(body))
+    text = canonical_json({**body, "chain": entry.chain})
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def record(
@@ -80,12 +103,15 @@ def record(
     after: Any | None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> AuditEntry:
-    """Append one entry inside the caller's transaction. `before` is a digest taken before the change."""
+    """Append one entry to the actor's chain inside the caller's transaction. `before` is a digest taken
+    before the change."""
+    key = audit_key(session)
     session.flush()  # versions and defaults are set before the after-digest is taken
-    head = repo.lock_head(session)
+    head = repo.lock_chain(session, chain_of(actor))
     at = clock.now().astimezone(UTC)  # stored and hashed in UTC, so the hash survives the round trip
     entry = AuditEntry(
-        seq=head.seq + 1,
+        chain=head.chain,
+        chain_seq=head.seq + 1,
         at=at,
         actor=actor.actor,
         org_id=actor.org_id or None,
@@ -97,44 +123,6 @@ def record(
         prev_hash=head.hash,
         hash="",
     )
-    entry.hash = entry_hash(entry)
+    entry.hash = entry_hash(entry, key)
     repo.append(session, head, entry)
     return entry
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    ok: bool
-    entries: int
-    head_hash: str
-    first_bad_seq: int | None = None
-    problem: str | None = None
-
-
-def verify(session: Session, actor: Principal) -> ChainReport:
-    """`verify_chain` for a caller allowed to (an insurer's admin)."""
-    require(actor, Action.VERIFY_AUDIT)
-    return verify_chain(session)
-
-
-def verify_chain(session: Session, expected_head: str | None = None) -> ChainReport:
-    """Recompute the chain from the first entry; report the first entry that does not fit."""
-    prev, count = GENESIS_HASH, 0
-    for entry in repo.entries(session):
-        count += 1
-        problem = None
-        if entry.seq != count:
-            problem = f"expected seq {count}, found {entry.seq}: an entry was deleted or moved"
-        elif entry.prev_hash != prev:
-            problem = "prev_hash does not match the previous entry: an entry was deleted, moved or edited"
-        elif entry_hash(entry) != entry.hash:
-            problem = "the entry's content does not match its hash: it was edited"
-        if problem:
-            return ChainReport(False, count, prev, entry.seq, problem)
-        prev = entry.hash
-    head = repo.read_head(session)
-    if head is not None and (head.seq != count or head.hash != prev):
-        return ChainReport(False, count, prev, count + 1, f"the head says {head.seq} entries, the log has {count}")
-    if expected_head is not None and expected_head != prev:
-        return ChainReport(False, count, prev, count, "the last hash differs from the expected head")
-    return ChainReport(True, count, prev)

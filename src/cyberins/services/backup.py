@@ -1,8 +1,10 @@
 """Backup and restore of one tenant as JSON lines: a header line, then one `{"table", "row"}` per line.
 
 Restore inserts the rows that are missing and keeps those already present, so restoring twice changes
-nothing the second time. The audit chain is not exported (it belongs to the source database); both the
-export and the import are appended to the audit log of the database they touch.
+nothing the second time. The audit chain is not exported (it belongs to the source database), but the
+header records the head of the tenant's chain as the export saw it, so an operator can publish it and later
+check the chain against it (`cyberins audit verify --heads-file BACKUP`). The export is appended to the
+audit log; the import appends one `restore` entry per row it inserts, so restored rows reconcile.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cyberins.model.errors import InvalidInput
-from cyberins.services import audit
+from cyberins.services import audit, audit_check
 from cyberins.services.access import Principal
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
 from cyberins.services.errors import NotFound
@@ -44,7 +46,8 @@ def export_tenant(session: Session, org_id: str, clock: Clock = SYSTEM_CLOCK) ->
         if org is None:
             raise NotFound("organization", org_id)
         header = {"format": FORMAT, "version": FORMAT_VERSION, "tenant": org_id, "schema": head_revision(),
-                  "created_at": clock.now().isoformat()}  # fmt: skip
+                  "created_at": clock.now().isoformat(),
+                  "audit_heads": audit_check.published_heads(session, [org_id])}  # fmt: skip
         lines = [json.dumps(header, ensure_ascii=False)]
         lines += [json.dumps({"table": t, "row": r}, ensure_ascii=False) for t, r in dump.tenant_rows(session, org_id)]
         audit.record(session, system, "tenant.backup", "organization", org_id, before=None, after=org, clock=clock)
@@ -86,15 +89,27 @@ def restore_tenant(session: Session, lines: Iterable[str]) -> RestoreReport:
     """Import a backup in one transaction: missing rows are inserted, present rows kept as they are."""
     header, rows = _parse(lines)
     report = RestoreReport(str(header["tenant"]))
+    system = Principal.system_actor()
     with unit_of_work(session):
         for table in dump.TENANT_TABLES:
             batch = [row for name, row in rows if name == table]
             if batch:
                 inserted, present = dump.insert_missing(session, table, batch)
-                report.inserted[table] += inserted
+                report.inserted[table] += len(inserted)
                 report.present[table] += present
+                _audit_restored(session, system, table, inserted)
         org = party_repo.organizations.get(session, report.tenant)
-        audit.record(
-            session, Principal.system_actor(), "tenant.restore", "organization", report.tenant, before=None, after=org
-        )
+        audit.record(session, system, "tenant.restore", "organization", report.tenant, before=None, after=org)
     return report
+
+
+def _audit_restored(session: Session, system: Principal, table: str, ids: list[str]) -> None:
+    """One entry per restored row of an audited table: the row's digest as restored, so it reconciles (the
+    source database's entries about it stay there)."""
+    entity_type = audit_check.ENTITY_OF_TABLE.get(table)
+    if entity_type is None:
+        return
+    model = audit_check.AUDITED[entity_type].model
+    for entity_id in ids:
+        row = session.get(model, entity_id)
+        audit.record(session, system, "tenant.restore_row", entity_type, entity_id, before=None, after=row)

@@ -2,8 +2,10 @@
 digest of the request and replayed to every retry; the same key with another request is refused (422).
 
 The operation, its audit entries and the stored response commit in one transaction, so a crash can never
-leave a payment without its key. Two racing first attempts collide on the key's unique index; the loser
-rolls back and replays the winner's response.
+leave a payment without its key. The key is claimed before the operation runs (`repo.claim`: a transaction
+lock on PostgreSQL; SQLite's writers take turns already), so a retry racing the first attempt waits for it
+to commit and replays its response; it never runs the operation a second time, whose state machine would
+answer 409.
 """
 
 from __future__ import annotations
@@ -12,13 +14,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cyberins.model.errors import InvalidInput
 from cyberins.services.access import Principal
 from cyberins.services.audit import canonical_json, sha256_hex
-from cyberins.services.errors import Conflict
 from cyberins.services.payments import check_key
 from cyberins.services.uow import unit_of_work
 from cyberins.store.models import IdempotencyRecord
@@ -50,28 +50,16 @@ def once(
     key = check_key(key)
     scope = actor.org_id or actor.actor
     fingerprint = sha256_hex(canonical_json({"endpoint": endpoint, "request": request}))
-    try:
-        with unit_of_work(session):
-            first = repo.find(session, scope, key)
-            if first is not None:
-                return _replay(first, endpoint, fingerprint)
-            status, body = run()
-            session.add(
-                IdempotencyRecord(
-                    scope=scope,
-                    key=key,
-                    endpoint=endpoint,
-                    request_sha256=fingerprint,
-                    status_code=status,
-                    response=body,
-                )
+    with unit_of_work(session):
+        repo.claim(session, scope, key)
+        first = repo.find(session, scope, key)
+        if first is not None:
+            return _replay(first, endpoint, fingerprint)
+        status, body = run()
+        session.add(
+            IdempotencyRecord(
+                scope=scope, key=key, endpoint=endpoint, request_sha256=fingerprint, status_code=status, response=body
             )
-            session.flush()
-    except Conflict as exc:
-        if not isinstance(exc.__context__, IntegrityError):
-            raise
-        winner = repo.find(session, scope, key)  # a concurrent first attempt committed before us
-        if winner is None:
-            raise
-        return _replay(winner, endpoint, fingerprint)
+        )
+        session.flush()
     return Outcome(status, body, replayed=False)

@@ -34,12 +34,14 @@ from cyberins.model.incident import Incident as Findings
 from cyberins.model.loading import parse_model
 from cyberins.model.policy import Insured, Policy
 from cyberins.model.vocab import IncidentState, OrgKind, Role
-from cyberins.services import adjusting, assessment, audit, claims, parties, payments, underwriting
+from cyberins.services import adjusting, assessment, audit_check, claims, parties, payments, underwriting
 from cyberins.services.access import Principal
-from cyberins.services.audit import ChainReport
+from cyberins.services.audit_check import AuditReport
 from cyberins.services.clock import FixedClock
 from cyberins.services.demo import BROKER_EAST, INSURER, RESPONDER
 from cyberins.services.errors import Conflict
+from cyberins.services.secrets import audit_key
+from cyberins.settings import Settings
 from cyberins.store import make_engine, session_factory, upgrade
 from cyberins.store.models import Incident, PolicyRecord, Submission
 from cyberins.underwriting import QuoteOptions, UnderwritingResult, underwrite
@@ -86,7 +88,7 @@ class MainJob:
     claim: Incident
     #: The settlement as the claims engine gave it, for the statement.
     statement: ClaimAdjustment
-    chain: ChainReport
+    chain: AuditReport
     steps: tuple[Step, ...]
 
 
@@ -114,7 +116,8 @@ def run_main_job(database: Path, inputs: MainJobInputs) -> MainJob:
     engine = make_engine(f"sqlite:///{database}")
     try:
         upgrade(engine)
-        with session_factory(engine)() as session:
+        key = audit_key(Settings(database_url=f"sqlite:///{database}"))  # the key file beside the database
+        with session_factory(engine, key)() as session:
             return walk(session, inputs)
     finally:
         engine.dispose()
@@ -137,7 +140,7 @@ def walk(session: Session, inputs: MainJobInputs) -> MainJob:
         fixed = plan.profile
     bound, policy = _bind(session, cast, fixed, wording, inputs.options)
     claim = _claim(session, cast, policy, inputs.incident, responder_org_id)
-    chain = audit.verify(session, cast.admin)
+    chain = audit_check.verify(session, cast.admin)
     cast.did(Party.INSURER, "verify_audit", "intact" if chain.ok else "broken")
     return MainJob(
         quote=quote,

@@ -12,6 +12,8 @@ No environment has a default key (a key published in the source signs tokens any
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 import stat
@@ -53,6 +55,18 @@ def with_signing_key(settings: Settings, *, create: bool = True) -> Settings:
             raise InvalidInput.one("CYBERINS_SECRET_KEY_FILE", f"{path} does not exist")
         _write_new(path)
     return settings.model_copy(update={"secret_key": SecretStr(_read(path))})
+
+
+#: What the audit key is derived for: a key of its own, so a leaked token key does not forge the audit log.
+AUDIT_KEY_LABEL = b"cyberins audit chain v1"
+
+
+def audit_key(settings: Settings, *, create: bool = True) -> bytes:
+    """The audit log's HMAC key: HMAC-SHA256(installation secret, `AUDIT_KEY_LABEL`), the secret resolved by
+    `with_signing_key` (`create=False` for readers: a new key could verify nothing already written)."""
+    secret = with_signing_key(settings, create=create).secret_key
+    assert secret is not None  # with_signing_key resolves it or raises InvalidInput
+    return hmac.new(secret.get_secret_value().encode("utf-8"), AUDIT_KEY_LABEL, hashlib.sha256).digest()
 
 
 def _write_new(path: Path) -> None:

@@ -39,7 +39,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
         cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; a crash loses at most the last commit
+        # FULL: a commit is on disk (the WAL fsynced) before it returns, so a power loss never takes back a
+        # payment the caller was told about; NORMAL could lose the last commits (see docs/platform.md).
+        cursor.execute("PRAGMA synchronous=FULL")
     finally:
         cursor.close()
 
@@ -79,6 +81,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded objects usable after commit (services return them to renderers)."""
-    return sessionmaker(engine, expire_on_commit=False)
+#: `Session.info` entry holding the audit chain's HMAC key (`services.audit`); the database never holds it.
+AUDIT_KEY = "cyberins.audit_key"
+
+
+def session_factory(engine: Engine, audit_key: bytes | None = None) -> sessionmaker[Session]:
+    """Sessions that keep loaded objects usable after commit (services return them to renderers).
+
+    Sessions that write audited changes need `audit_key` (`services.secrets.audit_key(settings)`); read-only
+    ones (background checks) may go without.
+    """
+    info = {} if audit_key is None else {AUDIT_KEY: audit_key}
+    return sessionmaker(engine, expire_on_commit=False, info=info)

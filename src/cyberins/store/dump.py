@@ -96,8 +96,8 @@ def _close_over_foreign_keys(session: Session, rows: dict[str, dict[Any, dict[st
                         changed = True
 
 
-def insert_missing(session: Session, name: str, batch: Iterable[dict[str, Any]]) -> tuple[int, int]:
-    """Insert the rows whose primary key is absent; return (inserted, already present)."""
+def insert_missing(session: Session, name: str, batch: Iterable[dict[str, Any]]) -> tuple[list[Any], int]:
+    """Insert the rows whose primary key is absent; return (their keys, how many were present already)."""
     table = _table(name)
     pk = _pk(table)
     values = [{c: from_json(table, c, v) for c, v in row.items() if c in table.c} for row in batch]
@@ -105,4 +105,4 @@ def insert_missing(session: Session, name: str, batch: Iterable[dict[str, Any]])
     fresh = [v for v in values if v[pk] not in present]
     for row in fresh:
         session.execute(table.insert().values(**row))
-    return len(fresh), len(values) - len(fresh)
+    return [v[pk] for v in fresh], len(values) - len(fresh)

@@ -8,7 +8,7 @@ from cyberins.api.deps import ClockDep, PrincipalDep, QueueDep, SessionDep, Sett
 from cyberins.api.routes.common import Limit, Offset
 from cyberins.api.schemas.common import ERROR_RESPONSES, Page, page_of
 from cyberins.api.schemas.platform import (
-    ChainReportPublic,
+    AuditReportPublic,
     JobPublic,
     ServiceCreate,
     ServicePublic,
@@ -16,15 +16,17 @@ from cyberins.api.schemas.platform import (
     SubscriptionEnd,
     SubscriptionPublic,
 )
-from cyberins.services import audit, jobs, marketplace
+from cyberins.services import audit_check, jobs, marketplace
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
 
-@router.get("/audit/verify", response_model=ChainReportPublic, tags=["audit"])
-def verify_audit(session: SessionDep, principal: PrincipalDep) -> ChainReportPublic:
-    """Recompute the audit chain; `ok` is false and `first_bad_seq` names the first tampered entry."""
-    return ChainReportPublic.model_validate(audit.verify(session, principal))
+@router.get("/audit/verify", response_model=AuditReportPublic, tags=["audit"])
+def verify_audit(session: SessionDep, principal: PrincipalDep) -> AuditReportPublic:
+    """Recompute your organization's audit chain and reconcile the rows it owns (policies, submissions,
+    incidents, payments, users, API keys ...) with their last entries; `ok` is false and `discrepancies`
+    names each one (kind `edited`, `unaudited`, `deleted`, `chain_break` or `head_mismatch`)."""
+    return AuditReportPublic.model_validate(audit_check.as_dict(audit_check.verify(session, principal)))
 
 
 @router.get("/services", response_model=Page[ServicePublic], tags=["marketplace"])

@@ -11,12 +11,27 @@ from cyberins.api.schemas.common import In, MoneyIn, MoneyText, Out, Version
 from cyberins.api.schemas.underwriting import Currency
 
 
-class ChainReportPublic(Out):
-    ok: bool
+class ChainStatePublic(Out):
+    chain: str
     entries: int
     head_hash: str
-    first_bad_seq: int | None
-    problem: str | None
+
+
+class DiscrepancyPublic(Out):
+    kind: Annotated[str, Field(examples=["edited", "unaudited", "deleted", "chain_break", "head_mismatch"])]
+    entity_type: str
+    entity_id: str
+    detail: str
+
+
+class AuditReportPublic(Out):
+    """Your organization's chain and the rows it owns, each discrepancy named; nothing of other tenants."""
+
+    ok: bool
+    entries: int
+    entities: int
+    chains: list[ChainStatePublic]
+    discrepancies: list[DiscrepancyPublic]
 
 
 class ServiceCreate(In):

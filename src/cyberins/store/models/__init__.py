@@ -2,14 +2,14 @@
 
 from cyberins.store.models.claims import Incident, Payment
 from cyberins.store.models.parties import ApiKey, Organization, Relationship, User
-from cyberins.store.models.platform import AuditEntry, AuditHead, IdempotencyRecord, ServiceOffer, ServiceSubscription
+from cyberins.store.models.platform import AuditChain, AuditEntry, IdempotencyRecord, ServiceOffer, ServiceSubscription
 from cyberins.store.models.signin import SignInFailure, SignInLock
 from cyberins.store.models.underwriting import PolicyRecord, Submission
 
 __all__ = [
     "ApiKey",
+    "AuditChain",
     "AuditEntry",
-    "AuditHead",
     "IdempotencyRecord",
     "Incident",
     "Organization",

@@ -13,16 +13,24 @@ from sqlalchemy.orm import Mapped, mapped_column
 from cyberins.store.base import Base, utcnow
 from cyberins.store.types import Document, Money, UtcDateTime, new_id
 
-#: `prev_hash` of the first entry of the chain.
+#: `prev_hash` of the first entry of a chain (after the legacy chain's head, when a database has one).
 GENESIS_HASH = "0" * 64
+#: The chain of actions taken by no organization (the system, platform operators).
+PLATFORM_CHAIN = "platform"
+#: The single unkeyed chain of the entries written before per-tenant chains (revision 0005), kept verifiable.
+LEGACY_CHAIN = "legacy"
 
 
 class AuditEntry(Base):
-    """One append-only entry; `hash` covers every other field and `prev_hash`, chaining the log by `seq`."""
+    """One append-only entry of one chain. `hash` covers every other field but `seq` and chains the entries of
+    its `chain` by `chain_seq`; `seq`, given by the database, orders entries across chains."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (UniqueConstraint("chain", "chain_seq"),)
 
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chain: Mapped[str] = mapped_column(String(32))
+    chain_seq: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(80))
     org_id: Mapped[str | None] = mapped_column(String(32), index=True)
@@ -35,14 +43,17 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-class AuditHead(Base):
-    """The single row holding the chain's last `seq` and `hash`; appenders lock it to stay in order."""
+class AuditChain(Base):
+    """The head of one chain (a tenant's organization id, `platform` or `legacy`): its last `chain_seq` and
+    `hash`. Appenders lock only their chain's row, so tenants never queue behind each other. `keyed` is false
+    for the legacy chain alone (plain SHA-256); every other chain's hashes are HMACs under the audit key."""
 
-    __tablename__ = "audit_head"
+    __tablename__ = "audit_chains"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    chain: Mapped[str] = mapped_column(String(32), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+    keyed: Mapped[bool] = mapped_column(Boolean)
 
 
 class IdempotencyRecord(Base):

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import hashlib
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cyberins.store.models import IdempotencyRecord, Payment
+
+
+def claim(session: Session, scope: str, key: str) -> None:
+    """Hold (scope, key) until this transaction ends, so a concurrent request with the same key waits for it.
+
+    PostgreSQL: a transaction-scoped advisory lock on 64 bits of the pair's SHA-256 (a collision only makes
+    two unrelated requests take turns). SQLite: nothing to do, its writing transactions take turns already.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    lock_id = int.from_bytes(hashlib.sha256(f"{scope}\0{key}".encode()).digest()[:8], "big", signed=True)
+    session.execute(select(func.pg_advisory_xact_lock(lock_id)))
 
 
 def find(session: Session, scope: str, key: str) -> IdempotencyRecord | None:
