@@ -99,7 +99,7 @@ def test_assessment_and_quote_responses_match_their_schemas_and_the_cli_quote(cl
     # the API's quote is the engine quote `cyberins quote --json` prints, with what the platform applied beside it
     org, policy = OrganizationProfile.model_validate(profile("Typed Co")), Policy.model_validate(_wording())
     quoted_on = date.fromisoformat(details["quoted_on"])  # the platform's clock, in the wording's time zone
-    options = QuoteOptions(years=3000, seed=5, recommend_controls=False, quoted_on=quoted_on)
+    options = QuoteOptions(years=3000, seed=5, recommend_controls=False, quoted_on=quoted_on, price_grid=False)
     cli = quote_document(underwrite(org, policy, options))
     assert {k: v for k, v in details.items() if k not in PLATFORM_KEYS} == json.loads(json.dumps(cli))
     assert details["premium"]["technical_premium"] == quoted.json()["quote"]["premium"]

@@ -143,3 +143,15 @@ def test_a_tier_assesses_its_controls_in_and_eligibility_can_refuse(client: Test
     usd = policy_document("us-claims-made-usd.yaml", "US-1")
     mismatch = client.post(f"/submissions/{sub['id']}/quote", json={"document": usd, "tier": tier}, headers=insurer)
     assert mismatch.status_code == 422 and _fields(mismatch) == ["document.currency"]
+
+
+def test_a_quote_without_a_grid_prices_the_wording_alone(client: TestClient, world: World) -> None:
+    """No `grid` asked: no options and no recommendation, so a quote costs one simulation, not ten."""
+    sub = _submit(client, world, {"profile": profile("Plain Co")})
+    insurer = world.headers("insurer_a")
+    client.post(f"/submissions/{sub['id']}/assess", json={"seed": 5, "years": 3000}, headers=insurer)
+    quoted = client.post(f"/submissions/{sub['id']}/quote", json={"document": _wording()}, headers=insurer)
+    assert quoted.status_code == 200, quoted.text
+    details = quoted.json()["quote"]["details"]
+    assert details["grid"] == [] and details["grid_skipped"] == [] and details["adequacy"] is None
+    assert details["premium"]["technical_premium"] == quoted.json()["quote"]["premium"]

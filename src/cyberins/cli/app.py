@@ -55,7 +55,7 @@ SUMMARIES: dict[str, str] = {
     "policy": "Policy wordings as data: check, show, and apply to a loss.",
     "claim": "Claims: coverage decision (定责), loss adjustment (定损) and settlement.",
     "product": "Products: service bundles, product warranties and group schemes (产品).",
-    "audit": "The hash-chained audit log.",
+    "audit": "The keyed, hash-chained audit log.",
     "user": "Users: disable, enable, reset a password (用户管理).",
     "reserve": "Reserves: claims triangles, chain-ladder and Bornhuetter-Ferguson IBNR, credibility.",
 }

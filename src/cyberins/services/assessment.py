@@ -190,6 +190,7 @@ def quote_submission(
         seed=seed,
         limits=asked.limits,
         retentions=asked.retentions,
+        price_grid=grid is not None,  # the options only when asked: each cell is one more simulation
         basis=basis or default_basis(),
         # ranking the candidate controls runs one more simulation each: `cyberins quote` and its report do that
         recommend_controls=False,

@@ -67,6 +67,9 @@ class QuoteOptions:
     seed: int = 20260101
     limits: tuple[Decimal, ...] = ()
     retentions: tuple[Decimal, ...] = ()
+    #: Price the limit × retention options (`limits`/`retentions`, or half, the same and twice the wording's)
+    #: and recommend the cover the tolerance needs; False: the wording alone (one simulation, not ten).
+    price_grid: bool = True
     #: Two points of the insured's risk tolerance; default: the profile's `risk_tolerance`.
     tolerance: tuple[TolerancePoint, TolerancePoint] | None = None
     subsidy: SubsidyScheme | None = None
@@ -164,19 +167,16 @@ def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptio
         fixed = simulate(assess(plan.profile), policy, years, opts.seed)
         remediated = RemediatedQuote(fixed, technical_premium(fixed, policy, opts.basis))
     currency = policy.currency
-    log.info("grid", extra={"stage": "grid"})
-    grid = quote_grid(
-        model,
-        policy,
-        tuple(to_minor(x, currency) for x in opts.limits) or _around(policy.aggregate_limit, currency),
-        tuple(to_minor(x, currency) for x in opts.retentions)
-        or _around(max(t.retention for t in policy.coverages.values()), currency),
-        opts.basis,
-        years=years,
-        seed=opts.seed,
+    limits = tuple(to_minor(x, currency) for x in opts.limits) or _around(policy.aggregate_limit, currency)
+    retentions = tuple(to_minor(x, currency) for x in opts.retentions) or _around(
+        max(t.retention for t in policy.coverages.values()), currency
     )
+    if not opts.price_grid:
+        limits, retentions = (), ()
+    log.info("grid", extra={"stage": "grid"})
+    grid = quote_grid(model, policy, limits, retentions, opts.basis, years=years, seed=opts.seed)
     points = opts.tolerance or _profile_tolerance(profile)
-    adequacy = recommend_limit(grid, ToleranceCurve.through(*points)) if points else None
+    adequacy = recommend_limit(grid, ToleranceCurve.through(*points)) if points and grid.rows else None
     controls = None
     if opts.recommend_controls:
         candidates = [Candidate(c.control_id, c.annual_cost, c.name) for c in candidate_controls(profile)]
