@@ -115,9 +115,11 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
         console.print(f"  - {outcome_label(reason.outcome, lang)}{colon}{text}", markup=False)
     g, i = r.simulation.gross(), r.simulation.insured()
     console.print(
-        f"{'年均毛损失' if zh else 'expected gross loss'} {money(g.aal)} ± {money(g.aal_se)}; "
-        f"{'年均赔付' if zh else 'expected insured loss'} {money(i.aal)} ± {money(i.aal_se)} "
-        f"({r.simulation.years:,} {'模拟年' if zh else 'simulated years'})"
+        f"年均毛损失 {money(g.aal)} ± {money(g.aal_se)}；年均赔付 {money(i.aal)} ± {money(i.aal_se)}"
+        f"（模拟 {r.simulation.years:,} 年）"
+        if zh
+        else f"expected gross loss {money(g.aal)} ± {money(g.aal_se)}; expected insured loss {money(i.aal)} "
+        f"± {money(i.aal_se)} ({r.simulation.years:,} simulated years)"
     )
     if r.bindable:
         console.print(
@@ -138,7 +140,7 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
     console.print(grid)
     if r.adequacy is not None:
         why = r.adequacy.reason_zh if zh else r.adequacy.reason
-        console.print(f"{'限额充足性' if zh else 'limit adequacy'}: {why}", markup=False)
+        console.print(f"{'限额充足性' if zh else 'limit adequacy'}{colon}{why}", markup=False)
     if r.controls is not None:
         table = Table(title="安全投入回报（每年）" if zh else "Return on security controls (per year)")
         heads = ("措施", "年成本", "节省", "净收益", "±标准误") if zh else (
@@ -154,8 +156,8 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
                           money(saving), money(c.net_benefit), se)  # fmt: skip
         console.print(table)
     if r.subsidy is not None:
-        console.print(f"{'补贴' if zh else 'subsidy'} {money(r.subsidy.subsidy)}; "
-                      f"{'实付' if zh else 'insured pays'} {money(r.subsidy.payable)}")  # fmt: skip
+        console.print(f"补贴 {money(r.subsidy.subsidy)}；实付 {money(r.subsidy.payable)}" if zh else
+                      f"subsidy {money(r.subsidy.subsidy)}; insured pays {money(r.subsidy.payable)}")  # fmt: skip
 
 
 def print_subject_to(r: UnderwritingResult, lang: Lang) -> None:
@@ -163,7 +165,7 @@ def print_subject_to(r: UnderwritingResult, lang: Lang) -> None:
     zh, plan = lang == "zh", r.remediation
     currency = r.policy.currency
     console.print(
-        f"[bold red]{'按现状拒保，不可出单' if zh else 'Declined as it stands: not bindable'}[/]; "
+        f"[bold red]{'按现状拒保，不可出单' if zh else 'Declined as it stands: not bindable'}[/]{'；' if zh else '; '}"
         f"{'指示性保费' if zh else 'indicative premium'} {format_money(r.premium.premium, currency, lang)} {currency}"
     )
     if plan is None:
@@ -176,15 +178,16 @@ def print_subject_to(r: UnderwritingResult, lang: Lang) -> None:
             else ("未估算" if zh else "not estimated")
         )
         text = step.remedy_zh if zh else step.remedy_en
-        console.print(f"  {n}. {text} ({'年成本' if zh else 'annual cost'} {cost})", markup=False)
+        console.print(f"  {n}. {text}（年成本 {cost}）" if zh else f"  {n}. {text} (annual cost {cost})", markup=False)
     if r.remediated is None:
         console.print("以上整改无法消除拒保原因。" if zh else "These remedies do not lift the decline.")
         return
     outcome = outcome_label(plan.eligibility.outcome, lang)
+    premium = format_money(r.remediated.premium.premium, currency, lang)
     console.print(
-        f"{'整改后技术保费' if zh else 'technical premium once fixed'} "
-        f"[bold]{format_money(r.remediated.premium.premium, currency, lang)}[/] {currency} "
-        f"({'整改后准入' if zh else 'eligibility then'}: {outcome})"
+        f"整改后技术保费 [bold]{premium}[/] {currency}（整改后准入：{outcome}）"
+        if zh
+        else f"technical premium once fixed [bold]{premium}[/] {currency} (eligibility then: {outcome})"
     )
 
 
