@@ -8,12 +8,11 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
-from cyberins.assess import candidate_controls, load_profile, load_questionnaire, model_with, outcome_label
 from cyberins.cli.options import SEED_MAX, iso_date, lang_option
 from cyberins.cli.render import console
 from cyberins.model.errors import InvalidInput
@@ -21,12 +20,14 @@ from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model
 from cyberins.model.money import format_money
 from cyberins.model.policy import Policy
-from cyberins.pricing import Candidate, load_basis, load_scheme, parse_tolerance_point, whatif
 from cyberins.quant.simulate import YEARS_LIMIT
-from cyberins.report import render_quote_html, to_pdf
 from cyberins.settings import get_settings
-from cyberins.underwriting import QuoteOptions, UnderwritingResult, underwrite
-from cyberins.underwriting.document import quote_document
+
+if TYPE_CHECKING:
+    from cyberins.underwriting import UnderwritingResult
+
+# The risk model (SciPy), pricing, the underwriting job and the report stack (matplotlib, WeasyPrint) are
+# imported inside the commands that run them, so `cyberins quote --help` does not pay for them.
 
 
 def _amounts(values: list[str], option: str) -> tuple[Decimal, ...]:
@@ -67,6 +68,11 @@ def quote(
     """Assess, price, offer limit/retention options, recommend the cover needed and the controls that pay."""
     if tolerance and len(tolerance) != 2:
         raise InvalidInput.one("--tolerance", f"give two points LOSS@YEARS, got {len(tolerance)}")
+    from cyberins.assess import load_profile
+    from cyberins.pricing import load_basis, load_scheme, parse_tolerance_point
+    from cyberins.underwriting import QuoteOptions, underwrite
+    from cyberins.underwriting.document import quote_document
+
     points = tuple(parse_tolerance_point(t, "--tolerance") for t in tolerance)
     policy = load_model(Policy, policy_file)
     options = QuoteOptions(
@@ -92,6 +98,8 @@ def write_report(result: UnderwritingResult, lang: Lang, html: Path | None, pdf:
     if html is None and pdf is None:
         return
     logging.getLogger("cyberins.report").info("report", extra={"stage": "report"})
+    from cyberins.report import render_quote_html, to_pdf
+
     page = render_quote_html(result, lang)
     for path, data in ((html, page.encode("utf-8")), (pdf, None)):
         if path is None:
@@ -104,6 +112,8 @@ def write_report(result: UnderwritingResult, lang: Lang, html: Path | None, pdf:
 
 
 def print_quote(r: UnderwritingResult, lang: Lang) -> None:
+    from cyberins.assess import load_questionnaire, outcome_label
+
     zh, cur = lang == "zh", r.policy.currency
     money = partial(format_money, currency=cur, lang=lang)
     name = r.profile.name_zh if zh and r.profile.name_zh else r.profile.name
@@ -162,6 +172,8 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
 
 def print_subject_to(r: UnderwritingResult, lang: Lang) -> None:
     """A declined risk: its indicative premium, what must be fixed first, and the premium once fixed."""
+    from cyberins.assess import outcome_label
+
     zh, plan = lang == "zh", r.remediation
     currency = r.policy.currency
     console.print(
@@ -203,6 +215,9 @@ def whatif_command(
     lang: Lang = lang_option("zh or en."),
 ) -> None:
     """What adding security controls does to expected loss, retained loss and premium, against their cost."""
+    from cyberins.assess import candidate_controls, load_profile, load_questionnaire, model_with
+    from cyberins.pricing import Candidate, load_basis, whatif
+
     profile = load_profile(profile_file)
     costs = {c.control_id: c for c in candidate_controls(profile)}
     unknown = [c for c in add_control if c not in costs]
