@@ -27,9 +27,11 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy.orm import Session
 
 from cyberins.api import create_app
 from cyberins.services import auth
+from cyberins.store import make_engine
 from cyberins.store.models import User
 from tests.platform.conftest import seeded, settings_for
 from tests.platform.world import World
@@ -74,11 +76,15 @@ def api_schema(fuzzed: tuple[FastAPI, World]) -> Any:
 def credentials(fuzzed: tuple[FastAPI, World]) -> dict[str, str]:
     """A token of the insurer's admin at its current token version, fresh for each operation: a fuzzed
     `POST /auth/logout` revokes the admin's tokens, and every later operation must still be reached."""
-    app, world = fuzzed
-    with app.state.sessions() as session:
-        user = session.get(User, world.principal["insurer_a"].user_id)
-        assert user is not None
-        principal = auth.principal_of(session, user)
+    _, world = fuzzed
+    engine = make_engine(world.settings.database_url)  # its own, disposed: none of the app's pooled connections
+    try:
+        with Session(engine) as session:
+            user = session.get(User, world.principal["insurer_a"].user_id)
+            assert user is not None
+            principal = auth.principal_of(session, user)
+    finally:
+        engine.dispose()
     return {"Authorization": f"Bearer {auth.issue_token(principal, world.settings).access_token}"}
 
 

@@ -25,6 +25,7 @@ from cyberins.services.queue import InProcessQueue
 from cyberins.services.signin import account_key
 from cyberins.settings import Settings, get_settings
 from cyberins.store.models import AuditEntry, SignInLock
+from tests.platform.conftest import TEST_SECRET
 from tests.platform.world import PASSWORD, World, policy_document
 
 #: Small limits, so a test reaches them in a few requests.
@@ -380,8 +381,10 @@ def test_a_body_of_too_many_values_is_refused(engine: Engine, settings: Settings
 
 @pytest.fixture
 def operator(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    """A CLI runner pointed at the test database."""
+    """A CLI runner pointed at the test database, with the installation's key (a PostgreSQL store has no
+    folder to generate one in; the audit entries the commands write are keyed by it)."""
     monkeypatch.setenv("CYBERINS_DATABASE_URL", database_url)
+    monkeypatch.setenv("CYBERINS_SECRET_KEY", TEST_SECRET)
     get_settings.cache_clear()
     yield CliRunner()
     get_settings.cache_clear()
