@@ -16,6 +16,7 @@ from cyberins.catalog import get_catalog
 from cyberins.model.ids import Lang
 from cyberins.model.policy import Policy
 from cyberins.quant.metrics import exceedance
+from cyberins.quant.model import FloatArray
 from cyberins.report.charts import Curve, bars_svg, exceedance_svg
 from cyberins.report.render import render
 from cyberins.underwriting import UnderwritingResult
@@ -175,9 +176,9 @@ def charts(r: UnderwritingResult, lang: Lang) -> dict[str, str]:
     }
     if r.adequacy is not None:
         # the wording's own retained loss (its several retentions), not a grid cell's single retention
-        retained_now = exceedance(r.simulation.ylt.gross - r.simulation.ylt.insured)
+        retained_now = exceedance(_retained_years(r))
         curves = [
-            Curve(_w("gross", lang), r.grid.rows[0].gross_aep, "gross"),
+            Curve(_w("gross", lang), [(p[0], p[1]) for p in gross.aep], "gross"),
             Curve(_w("retained_now", lang), [(p[0], p[1]) for p in retained_now], "insured"),
         ]
         if r.adequacy.recommended is not None:
@@ -232,6 +233,11 @@ def render_quote_html(r: UnderwritingResult, lang: Lang = "zh") -> str:
     )
 
 
+def _retained_years(r: UnderwritingResult) -> FloatArray:
+    """What the insured keeps each simulated year under the wording itself: gross less what the policy pays."""
+    return r.simulation.ylt.gross - r.simulation.ylt.insured
+
+
 def insured_retained(r: UnderwritingResult) -> float:
-    """The expected loss the insured keeps under the wording itself: gross less what the policy pays."""
-    return float((r.simulation.ylt.gross - r.simulation.ylt.insured).mean())
+    """The expected loss the insured keeps under the wording itself."""
+    return float(_retained_years(r).mean())
