@@ -246,7 +246,8 @@ class _Occurrences:
 
     @classmethod
     def of(cls, rows: GrossRows) -> _Occurrences:
-        year, time, occurrence = rows.year, rows.time, rows.occurrence
+        year, occurrence = np.asarray(rows.year, dtype=np.int64), np.asarray(rows.occurrence, dtype=np.int64)
+        time = np.asarray(rows.time, dtype=np.float64)
         dy, dt, do = np.diff(year), np.diff(time), np.diff(occurrence)
         in_order = (dy > 0) | ((dy == 0) & ((dt > 0) | ((dt == 0) & (do >= 0))))
         order = None if bool(in_order.all()) else np.lexsort((occurrence, time, year))
@@ -288,7 +289,8 @@ class _Occurrences:
 
 def _annual(year: IntArray, values: FloatArray, n_years: int) -> FloatArray:
     """Σ values per year 0 … n_years − 1."""
-    return np.asarray(np.bincount(year, weights=values, minlength=n_years)[:n_years], dtype=np.float64)
+    counted = np.bincount(np.asarray(year, dtype=np.int64), weights=values, minlength=n_years)
+    return np.asarray(counted[:n_years], dtype=np.float64)
 
 
 def _share(paid: FloatArray, of: FloatArray) -> FloatArray:
