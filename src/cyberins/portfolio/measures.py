@@ -101,7 +101,7 @@ def tvar_weights(gross: FloatArray) -> dict[str, FloatArray]:
 
 
 def row_contributions(
-    weights: FloatArray, year: FloatArray, key: FloatArray, amount: FloatArray, n_keys: int
+    weights: FloatArray, year: IntArray, key: IntArray, amount: FloatArray, n_keys: int
 ) -> FloatArray:
     """Σ weights[year] · amount over rows, per key 0 … n_keys − 1 (e.g. per policy, from a chunk's rows with
     the weights of its years): additive over chunks, so a book's per-policy contributions need no per-year
