@@ -32,12 +32,21 @@ from cyberins.portfolio.treaties import (
 AnyTreaty = QuotaShare | PerRiskXL | CatXL | AggregateStopLoss
 
 
-def rows_of(*occurrences: tuple[int, float, list[float]], weights: list[float] | None = None) -> GrossRows:
-    """Rows from (year, time, [amount per policy]) per occurrence; occurrence ids count up from 0."""
+#: How a simulation may number occurrences: through the chunk, within each year, or sparsely (hashed keys).
+ID_SCHEMES = ("chunk", "year", "sparse")
+
+
+def rows_of(
+    *occurrences: tuple[int, float, list[float]], weights: list[float] | None = None, ids: str = "chunk"
+) -> GrossRows:
+    """Rows from (year, time, [amount per policy]) per occurrence; ids count up from 0 (`ID_SCHEMES`)."""
     year, occ, time, policy, amount = [], [], [], [], []
+    in_year: dict[int, int] = defaultdict(int)
     for o, (y, t, amounts) in enumerate(occurrences):
+        number = {"chunk": o, "year": in_year[y], "sparse": o * 10**13 + 7}[ids]
+        in_year[y] += 1
         for p, a in enumerate(amounts):
-            year.append(y), occ.append(o), time.append(t), policy.append(p), amount.append(a)
+            year.append(y), occ.append(number), time.append(t), policy.append(p), amount.append(a)
     weight = None if weights is None else np.array(weights, dtype=float)
     return GrossRows(
         np.array(year, dtype=np.int64),
@@ -138,6 +147,16 @@ def test_stop_loss_goes_to_the_occurrence_that_crosses_it_in_time_order() -> Non
     assert result.net_largest.tolist() == pytest.approx([60.0])
 
 
+@pytest.mark.parametrize("ids", ID_SCHEMES)
+def test_an_occurrence_is_its_year_and_id_however_ids_are_numbered(ids: str) -> None:
+    # two years listed interleaved; with ids per year both years have an occurrence 0 and 1
+    rows = rows_of((1, 0.6, [70.0]), (0, 0.3, [90.0]), (1, 0.2, [40.0, 30.0]), (0, 0.8, [20.0]), ids=ids)
+    result = apply_programme(rows, [xl(CatXL, 50.0, 30.0, id="cat")], 2)  # one limit of 30 a year
+    # year 0: 90 → 30 (the cover), then 20 → nothing; year 1: 70 at 0.2 → 20, then 70 at 0.6 → the last 10
+    assert result.ceded["cat"].tolist() == pytest.approx([10.0, 30.0, 20 * 4 / 7, 20 * 3 / 7, 0.0])
+    assert result.gross_largest.tolist() == pytest.approx([90.0, 70.0])
+
+
 def test_weights_multiply_rows_and_results_stay_per_unit_of_weight() -> None:
     rows = rows_of((0, 0.5, [100.0, 50.0]), weights=[3.0, 2.0])  # a stress event: 400 in all
     result = apply_programme(rows, [qs(0.5), xl(CatXL, 100.0, 100.0, [1.0], premium=8.0, id="cat")], 1)
@@ -235,7 +254,9 @@ def chunks(draw: st.DrawFn) -> tuple[GrossRows, int]:
         occurrences.append(
             (draw(st.integers(0, n_years - 1)), draw(st.sampled_from([0.1, 0.25, 0.5, 0.75, 0.9])), amounts)
         )
-    rows = rows_of(*occurrences)
+    if draw(st.booleans()):  # rows in processing order already (the kernel's other path)
+        occurrences.sort(key=lambda o: (o[0], o[1]))
+    rows = rows_of(*occurrences, ids=draw(st.sampled_from(ID_SCHEMES)))
     if draw(st.booleans()):
         rows = GrossRows(
             rows.year,

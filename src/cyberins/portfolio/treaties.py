@@ -200,8 +200,8 @@ Ils = Annotated[list[CatBond], AfterValidator(_check_ils)]
 class GrossRows:
     """What the policies pay, one row per (occurrence, policy) with something to pay, in a chunk of years.
 
-    Rows may come in any order; they are processed in (year, time, occurrence) order, fastest when already in
-    it. `weight` (stress: count × hit_probability) multiplies a row: `amount` is per unit of weight, and so
+    Rows may come in any order: occurrences are processed in (year, time, occurrence) order. `weight`
+    (stress: count × hit_probability) multiplies a row: `amount` is per unit of weight, and so
     are the per-row results of `apply_programme`; a total is Σ weight · value. None means 1.
     """
 
@@ -235,45 +235,46 @@ class ProgrammeResult:
 
 @dataclass(frozen=True)
 class _Occurrences:
-    """Rows in processing order and their occurrences: `order` sorts the rows (None when they are sorted),
-    `index` is each sorted row's occurrence, `starts` each occurrence's first sorted row, `year` its year."""
+    """The chunk's occurrences in processing order, (year, time, occurrence id), without sorting the rows:
+    `index` is each row's occurrence (its position in that order), `year` each occurrence's year; `starts`
+    each occurrence's first row when the rows already come in that order (sums by segment, not by scatter)."""
 
-    order: IntArray | None
     index: IntArray
-    starts: IntArray
     year: IntArray
     weight: FloatArray | None
+    starts: IntArray | None = None
 
     @classmethod
     def of(cls, rows: GrossRows) -> _Occurrences:
         year, occurrence = np.asarray(rows.year, dtype=np.int64), np.asarray(rows.occurrence, dtype=np.int64)
+        if len(year) == 0:
+            return cls(year, year, rows.weight)
         time = np.asarray(rows.time, dtype=np.float64)
-        dy, dt, do = np.diff(year), np.diff(time), np.diff(occurrence)
-        in_order = (dy > 0) | ((dy == 0) & ((dt > 0) | ((dt == 0) & (do >= 0))))
-        order = None if bool(in_order.all()) else np.lexsort((occurrence, time, year))
-        if order is not None:
-            year, occurrence = year[order], occurrence[order]
-        new = np.r_[True, (year[1:] != year[:-1]) | (occurrence[1:] != occurrence[:-1])] if len(year) else year > 0
-        starts = np.flatnonzero(new)
-        weight = rows.weight if rows.weight is None or order is None else rows.weight[order]
-        return cls(order, np.cumsum(new) - 1, starts, year[starts], weight)
-
-    def sort(self, values: FloatArray) -> FloatArray:
-        return np.asarray(values, dtype=np.float64) if self.order is None else values[self.order]
-
-    def unsort(self, values: FloatArray) -> FloatArray:
-        if self.order is None:
-            return values
-        out = np.empty_like(values)
-        out[self.order] = values
-        return out
+        if bool((year[1:] >= year[:-1]).all()):  # perhaps in order already: then sums go by segment
+            dy, dt, do = np.diff(year), np.diff(time), np.diff(occurrence)
+            if bool(((dy > 0) | ((dy == 0) & ((dt > 0) | ((dt == 0) & (do >= 0))))).all()):
+                new = np.r_[True, (dy != 0) | (do != 0)]
+                starts = np.flatnonzero(new)
+                return cls(np.cumsum(new) - 1, year[starts], rows.weight, starts)
+        low = int(occurrence.min())
+        key, top = occurrence - low, int(occurrence.max()) - low + 1
+        keys, first = _first_rows(key, top)
+        if not np.array_equal(_lookup(key, top, keys, year[first]), year):  # ids unique within a year only
+            if (int(year.max()) + 1) * top >= 2**62:
+                key, top = np.unique(key, return_inverse=True)[1].astype(np.int64), len(keys)
+            key, top = year * top + key, (int(year.max()) + 1) * top
+            keys, first = _first_rows(key, top)
+        order = np.lexsort((occurrence[first], time[first], year[first]))
+        position = np.empty_like(order)
+        position[order] = np.arange(len(order))
+        return cls(_lookup(key, top, keys, position), year[first][order], rows.weight)
 
     def total(self, per_row: FloatArray) -> FloatArray:
-        """Per occurrence: Σ weight · value over its (sorted) rows."""
-        if len(per_row) == 0:
-            return per_row
+        """Per occurrence: Σ weight · value over its rows."""
         weighted = per_row if self.weight is None else per_row * self.weight
-        return np.add.reduceat(weighted, self.starts)
+        if self.starts is not None:
+            return np.add.reduceat(weighted, self.starts) if len(weighted) else weighted
+        return np.asarray(np.bincount(self.index, weights=weighted, minlength=len(self.year)), dtype=np.float64)
 
     def annual(self, per_occurrence: FloatArray, n_years: int) -> FloatArray:
         return _annual(self.year, per_occurrence, n_years)
@@ -285,6 +286,31 @@ class _Occurrences:
             first = np.flatnonzero(np.r_[True, self.year[1:] != self.year[:-1]])
             out[self.year[first]] = np.maximum.reduceat(per_occurrence, first)
         return out
+
+
+def _dense(key: IntArray) -> int:
+    """Keys up to this bound are numbered by a table (a few passes), larger ones by sorting."""
+    return 4 * len(key) + 1024
+
+
+def _first_rows(key: IntArray, top: int) -> tuple[IntArray, IntArray]:
+    """The distinct keys in ascending order and a row holding each (keys are 0 … top − 1)."""
+    if top <= _dense(key):
+        first = np.full(top, -1, dtype=np.int64)
+        first[key] = np.arange(len(key))
+        keys = np.flatnonzero(first >= 0)
+        return keys, first[keys]
+    keys, rows = np.unique(key, return_index=True)
+    return keys, rows.astype(np.int64)
+
+
+def _lookup(key: IntArray, top: int, keys: IntArray, values: IntArray) -> IntArray:
+    """Per row, the value of its key (`values` given for the distinct ascending `keys`)."""
+    if top <= _dense(key):
+        table = np.zeros(top, dtype=np.int64)
+        table[keys] = values
+        return table[key]
+    return values[np.searchsorted(keys, key)]
 
 
 def _annual(year: IntArray, values: FloatArray, n_years: int) -> FloatArray:
@@ -307,8 +333,8 @@ def _capped(per_occurrence: FloatArray, year: IntArray, cover: float | None) -> 
 def _recover(
     treaty: QuotaShare | PerRiskXL | CatXL | AggregateStopLoss, left: FloatArray, occ: _Occurrences
 ) -> FloatArray:
-    """One treaty's recovery per sorted row, per unit of weight, on what the earlier treaties `left`."""
-    spread = occ.index
+    """One treaty's recovery per row, per unit of weight, on what the earlier treaties `left`."""
+    spread = occ.index  # each row's occurrence
     if isinstance(treaty, QuotaShare):
         recovery = treaty.share * left
         if treaty.event_limit is not None:
@@ -363,7 +389,7 @@ def apply_programme(
     [0.0, 30.0]
     """
     occ = _Occurrences.of(rows)
-    gross = occ.sort(rows.amount)
+    gross = np.asarray(rows.amount, dtype=np.float64)
     left = gross.copy()
     ceded: dict[str, FloatArray] = {}
     ceded_annual: dict[str, FloatArray] = {}
@@ -373,7 +399,7 @@ def apply_programme(
         recovery = np.minimum(_recover(treaty, left, occ), left)
         left -= recovery
         by_occurrence = occ.total(recovery)
-        ceded[treaty.id] = occ.unsort(recovery)
+        ceded[treaty.id] = recovery
         ceded_annual[treaty.id] = occ.annual(by_occurrence, n_years)
         ceded_largest[treaty.id] = occ.largest(by_occurrence, n_years)
         if isinstance(treaty, XL_KINDS):
@@ -382,7 +408,7 @@ def apply_programme(
     return ProgrammeResult(
         ceded=ceded,
         reinstatement_premium=premium,
-        net=occ.unsort(left),
+        net=left,
         ceded_annual=ceded_annual,
         ceded_largest=ceded_largest,
         gross_annual=occ.annual(gross_occ, n_years),
@@ -403,5 +429,5 @@ def ils_payouts(bond: CatBond, rows: GrossRows, net: FloatArray, n_years: int) -
         weighted = basis if rows.weight is None else basis * rows.weight
         return np.clip(_annual(rows.year, weighted, n_years) - bond.attachment, 0.0, bond.limit)
     occ = _Occurrences.of(rows)
-    per_occurrence = np.clip(occ.total(occ.sort(basis)) - bond.attachment, 0.0, bond.limit)
+    per_occurrence = np.clip(occ.total(basis) - bond.attachment, 0.0, bond.limit)
     return np.minimum(occ.annual(per_occurrence, n_years), bond.limit)
