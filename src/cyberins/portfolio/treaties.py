@@ -327,7 +327,41 @@ def _share(paid: FloatArray, of: FloatArray) -> FloatArray:
 def _capped(per_occurrence: FloatArray, year: IntArray, cover: float | None) -> FloatArray:
     """Recoveries reached in time order until each year's total reaches `cover` (None: no cap); the
     occurrence that crosses it gets the part up to it."""
-    return per_occurrence if cover is None else capped_running(per_occurrence, year, cover, 0.0)
+    if cover is None:
+        return per_occurrence
+    paid = capped_running(per_occurrence, year, cover, 0.0)
+    if paid is per_occurrence:
+        return paid  # no year reaches the cover
+    return _settled(paid, per_occurrence, year, np.minimum(_by_year(per_occurrence, year), cover))
+
+
+def _stop_loss(per_occurrence: FloatArray, year: IntArray, attachment: float, limit: float) -> FloatArray:
+    """What passes `attachment` in each year, up to `limit`, reached in time order: the occurrence that takes
+    the year past the attachment gets what lies above it."""
+    top = capped_running(per_occurrence, year, attachment + limit, 0.0)
+    paid = np.clip(top - capped_running(per_occurrence, year, attachment, 0.0), 0.0, None)
+    return _settled(paid, per_occurrence, year, np.clip(_by_year(per_occurrence, year) - attachment, 0.0, limit))
+
+
+def _by_year(per_occurrence: FloatArray, year: IntArray) -> FloatArray:
+    return _annual(year, per_occurrence, int(year[-1]) + 1 if len(year) else 0)
+
+
+def _settled(paid: FloatArray, amount: FloatArray, year: IntArray, due: FloatArray) -> FloatArray:
+    """`paid` (0 ≤ paid ≤ amount per occurrence) with each year's total made what is `due` that year: the
+    difference, float rounding of running totals that carry the magnitude of every year before, is taken up
+    by the occurrence with the most room either way, the one that crossed the cap. So a year's recovery
+    never passes its cover by a rounding step, nor misses reaching it."""
+    room = np.minimum(paid, amount - paid)
+    crossing = np.flatnonzero(room > 0)
+    if len(crossing) == 0:
+        return paid
+    crossing = crossing[np.lexsort((room[crossing], year[crossing]))]  # by year, the most room last
+    crossing = crossing[np.r_[year[crossing][1:] != year[crossing][:-1], True]]
+    gap = due - _by_year(paid, year)
+    settled = paid.copy()
+    settled[crossing] = np.clip(settled[crossing] + gap[year[crossing]], 0.0, amount[crossing])
+    return settled
 
 
 def _recover(
@@ -348,9 +382,8 @@ def _recover(
     total = occ.total(left)
     if isinstance(treaty, CatXL):
         paid = _capped(np.clip(total - treaty.attachment, 0.0, treaty.limit), occ.year, treaty.annual_cover)
-    else:  # the stop loss reached in time order: what passes the attachment, up to the limit
-        top = capped_running(total, occ.year, treaty.attachment + treaty.limit, 0.0)
-        paid = np.clip(top - capped_running(total, occ.year, treaty.attachment, 0.0), 0.0, None)
+    else:
+        paid = _stop_loss(total, occ.year, treaty.attachment, treaty.limit)
     return left * _share(paid, total)[spread]
 
 
