@@ -204,6 +204,9 @@ def test_an_empty_chunk_recovers_nothing() -> None:
 # ---- cat bonds ----------------------------------------------------------------------------------------------
 
 
+TRIGGERS = ("indemnity_annual_aggregate", "indemnity_occurrence")
+
+
 def bond(trigger: str, basis: str = "gross") -> CatBond:
     return CatBond(id="bond", trigger=trigger, basis=basis, attachment=40.0, exhaustion=100.0)  # type: ignore[arg-type]
 
@@ -336,6 +339,14 @@ def test_the_kernel_matches_the_reference_and_the_invariants_hold(
             assert (annual <= t.annual_cover * (1 + 1e-12)).all()
     if treaties and isinstance(treaties[0], QuotaShare):
         assert (result.ceded_annual[treaties[0].id] <= treaties[0].share * gross * (1 + 1e-12) + 1e-9).all()
+    # a bond pays within its limit; per occurrence never more than on the year's aggregate; on the net never
+    # more than on the gross
+    paid = {(t, b): ils_payouts(bond(t, b), rows, result.net, n_years) for t in TRIGGERS for b in ("gross", "net")}
+    for basis in ("gross", "net"):
+        occurrence, aggregate = paid[(TRIGGERS[1], basis)], paid[(TRIGGERS[0], basis)]
+        assert (0 <= occurrence).all() and (occurrence <= aggregate + 1e-9).all() and (aggregate <= 60.0).all()
+    for trigger in TRIGGERS:
+        assert (paid[(trigger, "net")] <= paid[(trigger, "gross")] + 1e-9).all()
 
 
 @settings(max_examples=50, deadline=None)
