@@ -1,0 +1,342 @@
+"""Reinsurance treaties and cat bonds as a book writes them (contract portfolio.md §1), and their programme.
+
+Treaties act in the order the book lists them (inuring order), each on what the earlier ones leave; cat
+bonds are analysed alongside, on the gross or the net, never part of the net. The mathematics, with a year
+worked by hand, is in docs/portfolio.md ("Reinsurance").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, field_validator
+
+from cyberins.model.base import Frozen
+from cyberins.model.errors import Problem
+from cyberins.portfolio.occurrences import Occurrences, annual_sum, capped_in_time_order, stop_loss_in_time_order
+from cyberins.quant.model import FloatArray, IntArray
+
+#: A treaty or bond id: it names YLT columns (`ceded.<id>`, `ils.<id>`), so no dots or spaces.
+TreatyId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+PositiveMoney = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class Reinstatement(Frozen):
+    """One reinstatement of an XL layer: `rate` × the upfront premium, pro rata to the amount reinstated."""
+
+    rate: float = Field(ge=0, allow_inf_nan=False)
+
+
+class QuotaShare(Frozen):
+    """`share` of each loss; `event_limit` caps the recovery of one occurrence (null: no cap)."""
+
+    id: TreatyId
+    kind: Literal["quota_share"]
+    share: float = Field(gt=0, le=1, allow_inf_nan=False)
+    event_limit: PositiveMoney | None = None
+
+    @property
+    def annual_cover(self) -> float | None:
+        """No annual cap: a quota share is never exhausted."""
+        return None
+
+
+class _ExcessOfLoss(Frozen):
+    """An excess-of-loss layer: `limit` xs `attachment`, with an upfront `premium` and its reinstatements."""
+
+    id: TreatyId
+    attachment: Money
+    limit: PositiveMoney
+    premium: Money = 0.0
+    reinstatements: list[Reinstatement] | Literal["unlimited"] = Field(default_factory=list)
+
+    @property
+    def annual_cover(self) -> float | None:
+        """What the layer recovers in a year at most: (1 + k)·limit with k reinstatements; None when unlimited."""
+        if self.reinstatements == "unlimited":
+            return None
+        return (1 + len(self.reinstatements)) * self.limit
+
+
+class PerRiskXL(_ExcessOfLoss):
+    """min(max(x − attachment, 0), limit) of each policy's loss x in each occurrence."""
+
+    kind: Literal["per_risk_xl"]
+
+
+class CatXL(_ExcessOfLoss):
+    """min(max(X − attachment, 0), limit) of each occurrence's total X over every policy it hits."""
+
+    kind: Literal["cat_xl"]
+
+
+class AggregateStopLoss(Frozen):
+    """min(max(Y − attachment, 0), limit) of the year's total Y left by the treaties before it."""
+
+    id: TreatyId
+    kind: Literal["aggregate_stop_loss"]
+    attachment: Money
+    limit: PositiveMoney
+
+    @property
+    def annual_cover(self) -> float | None:
+        return self.limit
+
+
+_KINDS = {
+    "quota_share": "QuotaShare",
+    "per_risk_xl": "PerRiskXL",
+    "cat_xl": "CatXL",
+    "aggregate_stop_loss": "AggregateStopLoss",
+}
+
+
+def _treaty_tag(value: Any) -> str | None:
+    """The alternative a treaty is meant as, by its `kind`. The tags are the class names, which the loader's
+    error paths leave out (`reinsurance[0].share`, not `reinsurance[0].quota_share.share`)."""
+    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    return _KINDS.get(kind) if isinstance(kind, str) else None
+
+
+Treaty = Annotated[
+    Annotated[QuotaShare, Tag("QuotaShare")]
+    | Annotated[PerRiskXL, Tag("PerRiskXL")]
+    | Annotated[CatXL, Tag("CatXL")]
+    | Annotated[AggregateStopLoss, Tag("AggregateStopLoss")],
+    Discriminator(
+        _treaty_tag,
+        custom_error_type="treaty_kind",
+        custom_error_message=f"kind must be one of: {', '.join(_KINDS)}",
+    ),
+]
+XL_KINDS = (PerRiskXL, CatXL)
+
+
+class Trigger(StrEnum):
+    INDEMNITY_ANNUAL_AGGREGATE = "indemnity_annual_aggregate"  # the year's total of the basis
+    INDEMNITY_OCCURRENCE = "indemnity_occurrence"  # each occurrence of the basis; one limit a year
+
+
+class Basis(StrEnum):
+    GROSS = "gross"
+    NET = "net"
+
+
+class CatBond(Frozen):
+    """An indemnity cat bond: pays min(max(B − attachment, 0), exhaustion − attachment) on the trigger's B."""
+
+    id: TreatyId
+    kind: Literal["cat_bond"] = "cat_bond"
+    trigger: Trigger
+    basis: Basis = Basis.GROSS
+    attachment: Money
+    exhaustion: PositiveMoney
+
+    @field_validator("exhaustion")
+    @classmethod
+    def _above_attachment(cls, exhaustion: float, info: ValidationInfo) -> float:
+        attachment = info.data.get("attachment")
+        if attachment is not None and exhaustion <= attachment:
+            raise ValueError(f"must exceed the attachment ({attachment:g})")
+        return exhaustion
+
+    @property
+    def limit(self) -> float:
+        return self.exhaustion - self.attachment
+
+
+def programme_problems(
+    reinsurance: Sequence[QuotaShare | PerRiskXL | CatXL | AggregateStopLoss],
+    ils: Sequence[CatBond] = (),
+) -> list[Problem]:
+    """What is wrong with a programme as a whole, by dotted path: a repeated id (in `reinsurance` or in `ils`),
+    a treaty other than a stop loss after a stop loss (it would act on a loss the stop loss already capped)."""
+    problems: list[Problem] = []
+    for name, items in (("reinsurance", reinsurance), ("ils", ils)):
+        first: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.id in first:
+                message = f"{item.id!r} is already the id of {name}[{first[item.id]}]"
+                problems.append(Problem(f"{name}[{i}].id", message))
+            first.setdefault(item.id, i)
+    stop_loss = next((i for i, t in enumerate(reinsurance) if isinstance(t, AggregateStopLoss)), None)
+    if stop_loss is not None:
+        for i, treaty in enumerate(reinsurance[stop_loss + 1 :], start=stop_loss + 1):
+            if not isinstance(treaty, AggregateStopLoss):
+                message = f"a {treaty.kind} cannot follow the stop loss reinsurance[{stop_loss}]: only stop losses may"
+                problems.append(Problem(f"reinsurance[{i}].kind", message))
+    return problems
+
+
+def _check_reinsurance(treaties: list[Any]) -> list[Any]:
+    problems = programme_problems(treaties)
+    if problems:
+        raise ValueError("; ".join(str(p) for p in problems))
+    return treaties
+
+
+def _check_ils(bonds: list[CatBond]) -> list[CatBond]:
+    problems = programme_problems((), bonds)
+    if problems:
+        raise ValueError("; ".join(str(p) for p in problems))
+    return bonds
+
+
+#: A book's `reinsurance:` list, checked as a whole (`programme_problems` gives the same checks by path).
+Reinsurance = Annotated[list[Treaty], AfterValidator(_check_reinsurance)]
+#: A book's `ils:` list, checked as a whole.
+Ils = Annotated[list[CatBond], AfterValidator(_check_ils)]
+
+
+# ---- the programme on simulated years -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrossRows:
+    """What the policies pay, one row per (occurrence, policy) with something to pay, in a chunk of years.
+
+    Rows may come in any order: occurrences are processed in (year, time, occurrence) order. `weight`
+    (stress: count × hit_probability) multiplies a row: `amount` is per unit of weight, and so
+    are the per-row results of `apply_programme`; a total is Σ weight · value. None means 1.
+    """
+
+    year: IntArray  # 0 … n_years − 1 within the chunk
+    occurrence: IntArray  # rows of one occurrence share its year and time
+    time: FloatArray  # the occurrence's time in its year
+    policy: IntArray  # expanded-policy index
+    amount: FloatArray  # gross: what the policy pays for the occurrence, after its own terms
+    weight: FloatArray | None = None
+
+
+@dataclass(frozen=True)
+class ProgrammeResult:
+    """The treaties' recoveries by row (in the rows' own order) and by year.
+
+    Per row and per unit of weight: `ceded[id]`, and `net` = amount − Σ ceded. Per year (index 0 … n_years − 1):
+    `ceded_annual[id]` (the treaty's recovery C), `reinstatement_premium[id]` (each XL; §2.6), the totals and
+    each year's largest occurrence of gross, net and each treaty's recovery (for OEP).
+    """
+
+    ceded: dict[str, FloatArray]
+    reinstatement_premium: dict[str, FloatArray]
+    net: FloatArray
+    ceded_annual: dict[str, FloatArray]
+    ceded_largest: dict[str, FloatArray]
+    gross_annual: FloatArray
+    gross_largest: FloatArray
+    net_annual: FloatArray
+    net_largest: FloatArray
+
+
+def _share(paid: FloatArray, of: FloatArray) -> FloatArray:
+    """paid / of per occurrence, 0 where `of` is 0: the fraction each of its rows recovers."""
+    return np.divide(paid, of, out=np.zeros_like(paid), where=of > 0)
+
+
+def _recover(
+    treaty: QuotaShare | PerRiskXL | CatXL | AggregateStopLoss, left: FloatArray, occ: Occurrences
+) -> FloatArray:
+    """One treaty's recovery per row, per unit of weight, on what the earlier treaties `left`."""
+    spread = occ.index  # each row's occurrence
+    if isinstance(treaty, QuotaShare):
+        recovery = treaty.share * left
+        if treaty.event_limit is not None:
+            total = occ.total(recovery)
+            recovery = recovery * _share(np.minimum(total, treaty.event_limit), total)[spread]
+        return recovery
+    if isinstance(treaty, PerRiskXL):  # each risk's layer; an occurrence crossing the cap shares it pro rata
+        layer = np.clip(left - treaty.attachment, 0.0, treaty.limit)
+        total = occ.total(layer)
+        return layer * _share(capped_in_time_order(total, occ.year, treaty.annual_cover), total)[spread]
+    total = occ.total(left)
+    if isinstance(treaty, CatXL):
+        paid = capped_in_time_order(
+            np.clip(total - treaty.attachment, 0.0, treaty.limit), occ.year, treaty.annual_cover
+        )
+    else:
+        paid = stop_loss_in_time_order(total, occ.year, treaty.attachment, treaty.limit)
+    return left * _share(paid, total)[spread]
+
+
+def reinstatement_premium(treaty: PerRiskXL | CatXL, recovered: FloatArray) -> FloatArray:
+    """Premium due for reinstatements in each year, pro rata as to amount (never time):
+
+    premium · Σᵢ rateᵢ · min(max(C − (i − 1)·limit, 0), limit) / limit, C the treaty's recovery in the year.
+
+    >>> xl = CatXL(id="x", kind="cat_xl", attachment=10, limit=100, premium=12, reinstatements=[{"rate": 1.0}])
+    >>> reinstatement_premium(xl, np.array([0.0, 25.0, 150.0])).tolist()
+    [0.0, 3.0, 12.0]
+    """
+    due = np.zeros_like(recovered)
+    if treaty.reinstatements == "unlimited":
+        return due  # free: nothing is reinstated against premium
+    for i, reinstatement in enumerate(treaty.reinstatements):
+        used = np.clip(recovered - i * treaty.limit, 0.0, treaty.limit)
+        due += treaty.premium * reinstatement.rate * used / treaty.limit
+    return due
+
+
+def apply_programme(
+    rows: GrossRows, treaties: Sequence[QuotaShare | PerRiskXL | CatXL | AggregateStopLoss], n_years: int
+) -> ProgrammeResult:
+    """The treaties in inuring order on a chunk of simulated years (contract portfolio.md §2.6).
+
+    Each treaty acts on what the earlier ones leave. Recoveries are attributed to occurrences in time order
+    (the occurrence that crosses an annual cap or the stop loss gets the part up to it) and, within an
+    occurrence, to its rows pro rata to what is left of them (a per-risk XL: to each risk's own layer).
+    Vectorised: a few passes over the rows per treaty, no loop over rows or years.
+
+    >>> rows = GrossRows(year=np.array([0, 0]), occurrence=np.array([0, 1]), time=np.array([0.2, 0.7]),
+    ...                  policy=np.array([0, 1]), amount=np.array([60.0, 80.0]))
+    >>> asl = AggregateStopLoss(id="asl", kind="aggregate_stop_loss", attachment=100, limit=30)
+    >>> apply_programme(rows, [asl], 1).ceded["asl"].tolist()  # the second occurrence crosses 100
+    [0.0, 30.0]
+    """
+    occ = Occurrences.of(rows.year, rows.occurrence, rows.time, rows.weight)
+    gross = np.asarray(rows.amount, dtype=np.float64)
+    left = gross.copy()
+    ceded: dict[str, FloatArray] = {}
+    ceded_annual: dict[str, FloatArray] = {}
+    ceded_largest: dict[str, FloatArray] = {}
+    premium: dict[str, FloatArray] = {}
+    for treaty in treaties:
+        recovery = np.minimum(_recover(treaty, left, occ), left)
+        left -= recovery
+        by_occurrence = occ.total(recovery)
+        ceded[treaty.id] = recovery
+        ceded_annual[treaty.id] = occ.annual(by_occurrence, n_years)
+        ceded_largest[treaty.id] = occ.largest(by_occurrence, n_years)
+        if isinstance(treaty, XL_KINDS):
+            premium[treaty.id] = reinstatement_premium(treaty, ceded_annual[treaty.id])
+    gross_occ, net_occ = occ.total(gross), occ.total(left)
+    return ProgrammeResult(
+        ceded=ceded,
+        reinstatement_premium=premium,
+        net=left,
+        ceded_annual=ceded_annual,
+        ceded_largest=ceded_largest,
+        gross_annual=occ.annual(gross_occ, n_years),
+        gross_largest=occ.largest(gross_occ, n_years),
+        net_annual=occ.annual(net_occ, n_years),
+        net_largest=occ.largest(net_occ, n_years),
+    )
+
+
+def ils_payouts(bond: CatBond, rows: GrossRows, net: FloatArray, n_years: int) -> FloatArray:
+    """The bond's payout in each year: min(max(B − attachment, 0), limit) (contract portfolio.md §2.7).
+
+    B is the year's total of the basis (`indemnity_annual_aggregate`) or, for `indemnity_occurrence`, each
+    occurrence's total, the year's payouts together capped at one limit. `net` is `apply_programme`'s.
+    """
+    basis = np.asarray(rows.amount if bond.basis is Basis.GROSS else net, dtype=np.float64)
+    if bond.trigger is Trigger.INDEMNITY_ANNUAL_AGGREGATE:
+        weighted = basis if rows.weight is None else basis * rows.weight
+        return np.clip(annual_sum(rows.year, weighted, n_years) - bond.attachment, 0.0, bond.limit)
+    occ = Occurrences.of(rows.year, rows.occurrence, rows.time, rows.weight)
+    per_occurrence = np.clip(occ.total(basis) - bond.attachment, 0.0, bond.limit)
+    return np.minimum(occ.annual(per_occurrence, n_years), bond.limit)
