@@ -1,0 +1,320 @@
+"""The portfolio year simulation (contract §2): chunks of whole years, each an independent pure computation.
+
+`simulate_chunk` is the kernel: for years ``start … start + n_years − 1`` it draws every scenario's events,
+runs each line (all its copies at once, `portfolio.events`) through its policy, applies the treaties to the
+chunk's occurrences and returns per-year sums. `run_book` maps it over the chunks, in-process or with any
+`map` (a Dask client's, `portfolio.cluster`), and joins the chunks in order: chunk sizes and seeds depend on
+the number of years only, so every way of running gives the same numbers, bit for bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from cyberins.model.errors import InvalidInput
+from cyberins.portfolio.book import Book
+from cyberins.portfolio.events import Bar, LineEvents, SystemicEvents, bar, line_events, systemic_events
+from cyberins.quant.model import FloatArray, IntArray
+from cyberins.terms import CompiledTerms
+
+#: Years per chunk: the unit of work and of seeding. A function of nothing but this constant, so the
+#: numbers never depend on the workers. 4,096 years of 10,000 policies hold a few million events at once.
+CHUNK_YEARS = 4_096
+#: The most years one run may hold (per-year arrays of a few dozen columns stay under a few GB).
+MAX_YEARS = 4_194_304
+
+
+def chunks(years: int) -> list[tuple[int, int, int]]:
+    """`(chunk, first year, years in it)` for `years` simulated years."""
+    return [(c, start, min(CHUNK_YEARS, years - start)) for c, start in enumerate(range(0, years, CHUNK_YEARS))]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What every chunk reads: the book, each line's compiled terms and each (line, scenario) exclusion."""
+
+    book: Book
+    terms: tuple[CompiledTerms | None, ...]
+    bars: tuple[tuple[Bar, ...], ...]
+    #: Index of each line's industry in `industries`; of each source's dependency in `dependencies`.
+    industries: tuple[str, ...]
+    industry_of: IntArray
+    #: The first expanded-policy index of each line.
+    first_policy: IntArray
+
+    @classmethod
+    def of(cls, book: Book) -> Prepared:
+        industries = tuple(dict.fromkeys(line.industry for line in book.lines))
+        counts = np.array([line.count for line in book.lines], dtype=np.int64)
+        return cls(
+            book=book,
+            terms=tuple(None if line.policy is None else CompiledTerms.from_policy(line.policy) for line in book.lines),
+            bars=tuple(tuple(bar(line, s) for s in book.scenarios) for line in book.lines),
+            industries=industries,
+            industry_of=np.array([industries.index(line.industry) for line in book.lines], dtype=np.int64),
+            first_policy=np.cumsum(counts) - counts,
+        )
+
+
+@dataclass(frozen=True)
+class GrossRow:
+    """Rows of gross payments of a chunk (years local to the chunk), one per policy and occurrence."""
+
+    year: IntArray
+    occurrence: IntArray
+    time: FloatArray
+    policy: IntArray
+    amount: FloatArray
+
+
+@dataclass
+class ChunkResult:
+    """Per-year sums of one chunk (arrays of `n_years`), and the chunk's totals by group."""
+
+    chunk: int
+    start: int
+    n_years: int
+    ground_up: FloatArray
+    ground_up_largest: FloatArray
+    gross: FloatArray
+    gross_largest: FloatArray
+    net: FloatArray
+    net_largest: FloatArray
+    #: Sources × years: own events (row 0), then each scenario.
+    gross_by_source: FloatArray
+    #: Industries × years.
+    gross_by_industry: FloatArray
+    ground_up_by_source: FloatArray
+    ground_up_by_industry: FloatArray
+    events_by_source: IntArray
+    under_review: FloatArray
+    ceded: dict[str, FloatArray] = field(default_factory=dict)
+    ceded_largest: dict[str, FloatArray] = field(default_factory=dict)
+    reinstatement_premium: dict[str, FloatArray] = field(default_factory=dict)
+    ils: dict[str, FloatArray] = field(default_factory=dict)
+    #: Sparse gross by (year in chunk, expanded policy): for the Euler contributions by policy.
+    policy_year: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    policy_index: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    policy_gross: FloatArray = field(default_factory=lambda: np.zeros(0))
+
+
+def simulate_chunk(prepared: Prepared, seed: int, chunk: int, start: int, n_years: int) -> ChunkResult:
+    """The kernel: every line's own events and systemic hits in years `start …`, their terms, the treaties."""
+    book = prepared.book
+    n_sources = 1 + len(book.scenarios)
+    events = [systemic_events(s, seed, chunk, n_years) for s in book.scenarios]
+    offsets = np.cumsum([0] + [e.n for e in events])  # occurrence ids: scenario events first, own events after
+    n_systemic = int(offsets[-1])
+    acc = _ChunkSums(n_years, n_sources, len(prepared.industries), n_systemic)
+    for s, e in enumerate(events):
+        acc.events_by_source[1 + s] = e.n
+    own_next = n_systemic
+    for i, line in enumerate(book.lines):
+        rows = line_events(line, prepared.terms[i], book.scenarios, events, list(prepared.bars[i]), seed, chunk, n_years)
+        own = rows.source == 0
+        occurrence = np.where(own, 0, offsets[np.maximum(rows.source - 1, 0)] + rows.occurrence)
+        n_own = int(own.sum())
+        occurrence[own] = own_next + np.arange(n_own)
+        own_next += n_own
+        acc.events_by_source[0] += n_own
+        acc.add(rows, occurrence, int(prepared.industry_of[i]), int(prepared.first_policy[i]))
+    return acc.finish(prepared, chunk, start, own_next, events)
+
+
+class _ChunkSums:
+    """Running sums of one chunk over its lines."""
+
+    def __init__(self, n_years: int, n_sources: int, n_industries: int, n_systemic: int) -> None:
+        self.n = n_years
+        self.ground_up, self.gross, self.under_review = np.zeros(n_years), np.zeros(n_years), np.zeros(n_years)
+        self.gross_by_source = np.zeros((n_sources, n_years))
+        self.gross_by_industry = np.zeros((n_industries, n_years))
+        self.ground_up_by_source, self.ground_up_by_industry = np.zeros(n_sources), np.zeros(n_industries)
+        self.events_by_source = np.zeros(n_sources, dtype=np.int64)
+        self.sys_ground_up, self.sys_gross = np.zeros(n_systemic), np.zeros(n_systemic)
+        self.ground_up_largest, self.gross_largest = np.zeros(n_years), np.zeros(n_years)
+        self.rows: list[tuple[IntArray, IntArray, FloatArray, IntArray, FloatArray]] = []
+
+    def add(self, rows: LineEvents, occurrence: IntArray, industry: int, first_policy: int) -> None:
+        n = self.n
+        year, copy = rows.period % n, rows.period // n
+        own = rows.source == 0
+        self.ground_up += np.bincount(year, weights=rows.ground_up, minlength=n)
+        self.gross += np.bincount(year, weights=rows.paid, minlength=n)
+        if rows.under_review is not None:
+            self.under_review += np.bincount(year, weights=rows.under_review, minlength=n)
+        width = self.gross_by_source.shape[0]
+        self.gross_by_source += np.bincount(rows.source * n + year, weights=rows.paid, minlength=width * n).reshape(
+            width, n
+        )
+        self.gross_by_industry[industry] += np.bincount(year, weights=rows.paid, minlength=n)
+        self.ground_up_by_source += np.bincount(rows.source, weights=rows.ground_up, minlength=width)
+        self.ground_up_by_industry[industry] += rows.ground_up.sum()
+        # Own events are occurrences of their own: the year's largest is a maximum over rows.
+        np.maximum.at(self.ground_up_largest, year[own], rows.ground_up[own])
+        np.maximum.at(self.gross_largest, year[own], rows.paid[own])
+        systemic = ~own
+        np.add.at(self.sys_ground_up, occurrence[systemic], rows.ground_up[systemic])
+        np.add.at(self.sys_gross, occurrence[systemic], rows.paid[systemic])
+        pays = rows.paid > 0
+        self.rows.append((year[pays], occurrence[pays], rows.time[pays], first_policy + copy[pays], rows.paid[pays]))
+
+    def finish(
+        self, prepared: Prepared, chunk: int, start: int, n_occurrences: int, events: Sequence[SystemicEvents]
+    ) -> ChunkResult:
+        n = self.n
+        sys_year = np.concatenate([e.year for e in events]) if events else np.zeros(0, dtype=np.int64)
+        np.maximum.at(self.ground_up_largest, sys_year, self.sys_ground_up)
+        np.maximum.at(self.gross_largest, sys_year, self.sys_gross)
+        year, occurrence, time, policy, amount = (
+            np.concatenate([r[k] for r in self.rows]) if self.rows else np.zeros(0) for k in range(5)
+        )
+        year, occurrence, policy = (a.astype(np.int64) for a in (year, occurrence, policy))
+        rows = GrossRow(year, occurrence, time, policy, amount)
+        out = ChunkResult(
+            chunk=chunk,
+            start=start,
+            n_years=n,
+            ground_up=self.ground_up,
+            ground_up_largest=self.ground_up_largest,
+            gross=self.gross,
+            gross_largest=self.gross_largest,
+            net=self.gross.copy(),
+            net_largest=self.gross_largest.copy(),
+            gross_by_source=self.gross_by_source,
+            gross_by_industry=self.gross_by_industry,
+            ground_up_by_source=self.ground_up_by_source,
+            ground_up_by_industry=self.ground_up_by_industry,
+            events_by_source=self.events_by_source,
+            under_review=self.under_review,
+        )
+        book = prepared.book
+        if book.reinsurance or book.ils:
+            _programme(out, rows, book, n_occurrences)
+        key = year * (int(policy.max()) + 1 if len(policy) else 1) + policy
+        unique, inverse = np.unique(key, return_inverse=True)
+        out.policy_gross = np.bincount(inverse, weights=amount, minlength=len(unique))
+        width = int(policy.max()) + 1 if len(policy) else 1
+        out.policy_year, out.policy_index = unique // width, unique % width
+        return out
+
+
+def _programme(out: ChunkResult, rows: GrossRow, book: Book, n_occurrences: int) -> None:
+    """The treaties in inuring order and the bonds on the chunk's occurrences (`portfolio.treaties`)."""
+    from cyberins.portfolio.treaties import GrossRows, apply_programme, ils_payouts
+
+    n = out.n_years
+    gross_rows = GrossRows(rows.year, rows.occurrence, rows.time, rows.policy, rows.amount)
+    result = apply_programme(gross_rows, list(book.reinsurance), n)
+    net = np.asarray(result.net, dtype=np.float64)
+    out.net = np.bincount(rows.year, weights=net, minlength=n)
+    out.net_largest = _largest(rows.year, rows.occurrence, net, n, n_occurrences)
+    for treaty in book.reinsurance:
+        ceded = np.asarray(result.ceded[treaty.id], dtype=np.float64)
+        out.ceded[treaty.id] = np.bincount(rows.year, weights=ceded, minlength=n)
+        out.ceded_largest[treaty.id] = _largest(rows.year, rows.occurrence, ceded, n, n_occurrences)
+        if treaty.id in result.reinstatement_premium:
+            out.reinstatement_premium[treaty.id] = np.asarray(result.reinstatement_premium[treaty.id], dtype=np.float64)
+    for bond in book.ils:
+        out.ils[bond.id] = np.asarray(ils_payouts(bond, gross_rows, net, n), dtype=np.float64)
+
+
+def _largest(year: IntArray, occurrence: IntArray, amount: FloatArray, n_years: int, n_occ: int) -> FloatArray:
+    """Each year's largest occurrence total of `amount` (0 in a year without one)."""
+    totals = np.bincount(occurrence, weights=amount, minlength=n_occ)
+    occ_year = np.zeros(n_occ, dtype=np.int64)
+    occ_year[occurrence] = year
+    out = np.zeros(n_years)
+    np.maximum.at(out, occ_year, totals)
+    return out
+
+
+#: How chunks are mapped: in-process by default, or a Dask client's `map` + `gather` (`portfolio.cluster`).
+Mapper = Callable[[Callable[..., ChunkResult], Prepared, int, list[tuple[int, int, int]]], list[ChunkResult]]
+
+
+def map_in_process(
+    kernel: Callable[..., ChunkResult], prepared: Prepared, seed: int, work: list[tuple[int, int, int]]
+) -> list[ChunkResult]:
+    return [kernel(prepared, seed, c, start, n) for c, start, n in work]
+
+
+@dataclass(frozen=True)
+class PortfolioRun:
+    """The joined chunks: one row per simulated year (`ylt`), the groups' totals and the sparse policy years."""
+
+    book: Book
+    years: int
+    seed: int
+    ylt: dict[str, FloatArray]
+    largest: dict[str, FloatArray]
+    gross_by_industry: FloatArray
+    industries: tuple[str, ...]
+    ground_up_by_source: FloatArray
+    ground_up_by_industry: FloatArray
+    events_by_source: IntArray
+    under_review: FloatArray
+    policy_year: IntArray
+    policy_index: IntArray
+    policy_gross: FloatArray
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def run_book(book: Book, years: int, seed: int, mapper: Mapper | None = None) -> PortfolioRun:
+    """Simulate `years` years of `book` (contract §2) with the chunks mapped by `mapper` (in-process default)."""
+    if not 1 <= years <= MAX_YEARS:
+        raise InvalidInput.one("--years", f"{years} is outside 1 to {MAX_YEARS:,}")
+    prepared = Prepared.of(book)
+    results = (mapper or map_in_process)(simulate_chunk, prepared, seed, chunks(years))
+    results = sorted(results, key=lambda r: r.chunk)
+    return _join(prepared, years, seed, results)
+
+
+def _join(prepared: Prepared, years: int, seed: int, parts: list[ChunkResult]) -> PortfolioRun:
+    book = prepared.book
+
+    def cat(pick: Callable[[ChunkResult], FloatArray]) -> FloatArray:
+        return np.concatenate([pick(p) for p in parts], axis=-1)
+
+    ylt: dict[str, FloatArray] = {
+        "ground_up": cat(lambda p: p.ground_up),
+        "gross": cat(lambda p: p.gross),
+        "gross_largest": cat(lambda p: p.gross_largest),
+        "net": cat(lambda p: p.net),
+    }
+    by_source = cat(lambda p: p.gross_by_source)
+    for s, sid in enumerate(["own_events", *(sc.id for sc in book.scenarios)]):
+        ylt[f"gross.{sid}"] = by_source[s]
+    largest = {
+        "ground_up": cat(lambda p: p.ground_up_largest),
+        "gross": ylt["gross_largest"],
+        "net": cat(lambda p: p.net_largest),
+    }
+    for t in book.reinsurance:
+        ylt[f"ceded.{t.id}"] = cat(lambda p, i=t.id: p.ceded[i])
+        largest[f"ceded.{t.id}"] = cat(lambda p, i=t.id: p.ceded_largest[i])
+    for t in book.reinsurance:
+        if t.id in parts[0].reinstatement_premium:
+            ylt[f"reinstatement_premium.{t.id}"] = cat(lambda p, i=t.id: p.reinstatement_premium[i])
+    for b in book.ils:
+        ylt[f"ils.{b.id}"] = cat(lambda p, i=b.id: p.ils[i])
+    return PortfolioRun(
+        book=book,
+        years=years,
+        seed=seed,
+        ylt=ylt,
+        largest=largest,
+        gross_by_industry=cat(lambda p: p.gross_by_industry),
+        industries=prepared.industries,
+        ground_up_by_source=sum((p.ground_up_by_source for p in parts), np.zeros(1 + len(book.scenarios))),
+        ground_up_by_industry=sum((p.ground_up_by_industry for p in parts), np.zeros(len(prepared.industries))),
+        events_by_source=sum((p.events_by_source for p in parts), np.zeros(1 + len(book.scenarios), dtype=np.int64)),
+        under_review=cat(lambda p: p.under_review),
+        policy_year=np.concatenate([p.policy_year + p.start for p in parts]),
+        policy_index=np.concatenate([p.policy_index for p in parts]),
+        policy_gross=np.concatenate([p.policy_gross for p in parts]),
+    )
