@@ -4,7 +4,7 @@ A book file (`kind: portfolio`, YAML or JSON) lists **lines**: `count` identical
 size, depending on shared services (`depends_on`), with the exposure the scenarios read, their own events
 (an explicit model or an organisation profile, `model:`) and their policy (`policy:`). A `model:` or
 `policy:` string is a path relative to the book. The **scenarios** strike a dependency, and through it
-every line that depends on it. `reinsurance` and `ils` are read by `cyberins.portfolio.treaties`.
+every line that depends on it. `reinsurance` and `ils` are `cyberins.portfolio.treaties`' models.
 
 Every problem is an `InvalidInput` whose field is a dotted path into the book (`policies[1].count`,
 `scenarios[0].dependency`, `policies[3].policy.currency`), so the CLI exits 2 naming it.
@@ -26,6 +26,7 @@ from cyberins.model.ids import TIME_ELEMENT_COVERAGES, Confidence, Coverage, Eve
 from cyberins.model.loading import check_shape, parse_model, read_document
 from cyberins.model.money import Currency
 from cyberins.model.policy import Policy
+from cyberins.portfolio.treaties import CatBond, Treaty, programme_problems
 from cyberins.quant.distributions import Severity
 from cyberins.quant.model import RiskModel
 
@@ -99,6 +100,9 @@ class Scenario(Frozen):
     war: bool = False
     infrastructure_failure: bool = False
     attribution_confidence: Confidence | None = None
+    #: False draws one duration per hit policy instead (independent severities): a what-if that shows how
+    #: much of the tail the shared severity makes. The contract's mechanism is the default, true.
+    shared_duration: bool = True
     description: str | None = None
     source: str | None = None
 
@@ -112,8 +116,8 @@ class BookFile(Frozen):
     dependencies: dict[str, Dependency] = Field(default_factory=dict)
     policies: list[LineSpec] = Field(min_length=1)
     scenarios: list[Scenario] = Field(default_factory=list)
-    reinsurance: list[dict[str, Any]] = Field(default_factory=list)
-    ils: list[dict[str, Any]] = Field(default_factory=list)
+    reinsurance: list[Treaty] = Field(default_factory=list)
+    ils: list[CatBond] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -143,8 +147,8 @@ class Book:
     dependencies: dict[str, Dependency]
     lines: tuple[Line, ...]
     scenarios: tuple[Scenario, ...]
-    reinsurance: tuple[Any, ...] = ()
-    ils: tuple[Any, ...] = ()
+    reinsurance: tuple[Treaty, ...] = ()
+    ils: tuple[CatBond, ...] = ()
 
     @property
     def policies(self) -> int:
@@ -176,15 +180,14 @@ def parse_book(data: Any, folder: Path, source: str = "") -> Book:
     if problems:
         raise InvalidInput(problems, source)
     lines = tuple(_resolve(i, line, spec.currency, folder, source) for i, line in enumerate(spec.policies))
-    reinsurance, ils = _programme(spec, source)
     return Book(
         id=spec.id,
         currency=spec.currency,
         dependencies=dict(spec.dependencies),
         lines=lines,
         scenarios=tuple(spec.scenarios),
-        reinsurance=reinsurance,
-        ils=ils,
+        reinsurance=tuple(spec.reinsurance),
+        ils=tuple(spec.ils),
     )
 
 
@@ -217,7 +220,7 @@ def _cross_checks(spec: BookFile) -> list[Problem]:
                 problems.append(
                     Problem(f"scenarios[{i}].losses.{cov.value}", "hours apply to business-interruption coverages only")
                 )
-    return problems
+    return problems + programme_problems(spec.reinsurance, spec.ils)
 
 
 def _unknown_dependency(dep: str, spec: BookFile) -> str:
@@ -276,12 +279,3 @@ def _resolve(i: int, spec: LineSpec, currency: str, folder: Path, source: str) -
         model=model,
         policy=policy,
     )
-
-
-def _programme(spec: BookFile, source: str) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    """The treaties and bonds, validated by `cyberins.portfolio.treaties` (fields named `reinsurance[i].…`)."""
-    if not spec.reinsurance and not spec.ils:
-        return (), ()
-    from cyberins.portfolio.treaties import parse_programme
-
-    return parse_programme(spec.reinsurance, spec.ils, source)

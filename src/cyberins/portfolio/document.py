@@ -79,12 +79,17 @@ def run_document(run: PortfolioRun) -> dict[str, Any]:
         by_dep[dep]["gross_aal"] += float(gross_by_source[s].sum()) / years
         gross_by_dep[d] += gross_by_source[s]
     doc["by_dependency"] = by_dep
-    doc["under_review"] = {"gross_aal": float(run.under_review.mean()), "years_with_any": int((run.under_review > 0).sum())}
+    doc["under_review"] = {
+        "gross_aal": float(run.under_review.mean()),
+        "years_with_any": int((run.under_review > 0).sum()),
+    }
     doc["contributions"] = {"tvar": {}}
     names = [f"{line.id}#{k + 1}" for line in book.lines for k in range(line.count)] if book.policies <= 10**6 else []
     for level in LEVELS:
         w = euler_weights(ylt["gross"], level)
-        per_policy = np.bincount(run.policy_index, weights=w[run.policy_year] * run.policy_gross, minlength=book.policies)
+        per_policy = np.bincount(
+            run.policy_index, weights=w[run.policy_year] * run.policy_gross, minlength=book.policies
+        )
         top = sorted(
             ((float(v), names[i] if names else str(i)) for i, v in enumerate(per_policy) if v > 0),
             key=lambda item: (-item[0], item[1]),

@@ -200,14 +200,17 @@ def _hit_part(
     line: Line, scenario: Scenario, index: int, ev: SystemicEvents, b: Bar, seed: int, chunk: int, n_years: int
 ) -> _Part:
     """The incidents of the copies a scenario's events hit: each hit copy independently, one shared duration."""
-    rng = source(seed, chunk, HITS, code(scenario.id), code(line.id))(Stream.ARRIVALS)
-    hit = rng.random((ev.n, line.count)) < scenario.hit_probability
+    streams = source(seed, chunk, HITS, code(scenario.id), code(line.id))
+    hit = streams(Stream.ARRIVALS).random((ev.n, line.count)) < scenario.hit_probability
     event, copy = np.nonzero(hit)
     n = len(event)
     covs = tuple(c for c in Coverage if c in scenario.losses)
     money = np.zeros((n, len(covs)))
     ground_up = np.zeros(n)
-    duration = ev.duration_h[event]
+    if scenario.shared_duration:
+        duration = ev.duration_h[event]
+    else:  # the what-if: each hit policy its own duration, from the same distribution
+        duration = np.maximum(scenario.duration_hours.sample(streams(Stream.SEVERITY), n), 0.0)
     outages = None
     for j, cov in enumerate(covs):
         basis = scenario.losses[cov]
@@ -262,7 +265,9 @@ def _table(parts: list[_Part]) -> LossTable:
     outages = None
     if rows:
         hours = np.concatenate(ends)
-        outages = Outages(np.concatenate(rows), np.concatenate(cols), np.zeros_like(hours), hours, np.concatenate(rates))
+        outages = Outages(
+            np.concatenate(rows), np.concatenate(cols), np.zeros_like(hours), hours, np.concatenate(rates)
+        )
     return LossTable(
         coverages=covs,
         period=np.concatenate([p.period for p in parts]),

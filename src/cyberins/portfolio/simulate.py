@@ -114,7 +114,9 @@ def simulate_chunk(prepared: Prepared, seed: int, chunk: int, start: int, n_year
         acc.events_by_source[1 + s] = e.n
     own_next = n_systemic
     for i, line in enumerate(book.lines):
-        rows = line_events(line, prepared.terms[i], book.scenarios, events, list(prepared.bars[i]), seed, chunk, n_years)
+        rows = line_events(
+            line, prepared.terms[i], book.scenarios, events, list(prepared.bars[i]), seed, chunk, n_years
+        )
         own = rows.source == 0
         occurrence = np.where(own, 0, offsets[np.maximum(rows.source - 1, 0)] + rows.occurrence)
         n_own = int(own.sum())
