@@ -51,7 +51,9 @@ def line_outcome(
 ) -> tuple[float, float, str, bool]:
     """One insured of a hit line: (ground-up, paid, outcome, paid while the attribution is under review)."""
     loss = incident(line, scenario, hours, currency)
-    ground_up = float(sum(loss.losses.values(), Decimal(0)) + sum((o.end_h * o.per_hour for o in loss.outages), Decimal(0)))
+    ground_up = float(
+        sum(loss.losses.values(), Decimal(0)) + sum((o.end_h * o.per_hour for o in loss.outages), Decimal(0))
+    )
     if line.policy is None:
         return ground_up, 0.0, "uninsured", False
     verdict = bar(line, scenario, confidence)
@@ -84,7 +86,11 @@ def stress(book: Book, scenario_id: str, hours: float, confidence: Confidence | 
             "outcome": outcome,
             "per_insured": {"ground_up": ground_up, "gross": paid},
         }
-        for group, key in (("by_industry", line.industry), ("by_size", line.size), ("by_dependency", scenario.dependency)):
+        for group, key in (
+            ("by_industry", line.industry),
+            ("by_size", line.size),
+            ("by_dependency", scenario.dependency),
+        ):
             block = groups[group].setdefault(key, {"ground_up": 0.0, "gross": 0.0})
             block["ground_up"] += ground_up * weight
             block["gross"] += paid * weight
