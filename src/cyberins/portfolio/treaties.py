@@ -8,13 +8,17 @@ worked by hand, is in docs/portfolio.md ("Reinsurance").
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, field_validator
 
 from cyberins.model.base import Frozen
 from cyberins.model.errors import Problem
+from cyberins.quant.model import FloatArray, IntArray
+from cyberins.terms.kernels import capped_running
 
 #: A treaty or bond id: it names YLT columns (`ceded.<id>`, `ils.<id>`), so no dots or spaces.
 TreatyId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
@@ -187,3 +191,217 @@ def _check_ils(bonds: list[CatBond]) -> list[CatBond]:
 Reinsurance = Annotated[list[Treaty], AfterValidator(_check_reinsurance)]
 #: A book's `ils:` list, checked as a whole.
 Ils = Annotated[list[CatBond], AfterValidator(_check_ils)]
+
+
+# ---- the programme on simulated years -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrossRows:
+    """What the policies pay, one row per (occurrence, policy) with something to pay, in a chunk of years.
+
+    Rows may come in any order; they are processed in (year, time, occurrence) order, fastest when already in
+    it. `weight` (stress: count × hit_probability) multiplies a row: `amount` is per unit of weight, and so
+    are the per-row results of `apply_programme`; a total is Σ weight · value. None means 1.
+    """
+
+    year: IntArray  # 0 … n_years − 1 within the chunk
+    occurrence: IntArray  # rows of one occurrence share its year and time
+    time: FloatArray  # the occurrence's time in its year
+    policy: IntArray  # expanded-policy index
+    amount: FloatArray  # gross: what the policy pays for the occurrence, after its own terms
+    weight: FloatArray | None = None
+
+
+@dataclass(frozen=True)
+class ProgrammeResult:
+    """The treaties' recoveries by row (in the rows' own order) and by year.
+
+    Per row and per unit of weight: `ceded[id]`, and `net` = amount − Σ ceded. Per year (index 0 … n_years − 1):
+    `ceded_annual[id]` (the treaty's recovery C), `reinstatement_premium[id]` (each XL; §2.6), the totals and
+    each year's largest occurrence of gross, net and each treaty's recovery (for OEP).
+    """
+
+    ceded: dict[str, FloatArray]
+    reinstatement_premium: dict[str, FloatArray]
+    net: FloatArray
+    ceded_annual: dict[str, FloatArray]
+    ceded_largest: dict[str, FloatArray]
+    gross_annual: FloatArray
+    gross_largest: FloatArray
+    net_annual: FloatArray
+    net_largest: FloatArray
+
+
+@dataclass(frozen=True)
+class _Occurrences:
+    """Rows in processing order and their occurrences: `order` sorts the rows (None when they are sorted),
+    `index` is each sorted row's occurrence, `starts` each occurrence's first sorted row, `year` its year."""
+
+    order: IntArray | None
+    index: IntArray
+    starts: IntArray
+    year: IntArray
+    weight: FloatArray | None
+
+    @classmethod
+    def of(cls, rows: GrossRows) -> _Occurrences:
+        year, occurrence = np.asarray(rows.year, dtype=np.int64), np.asarray(rows.occurrence, dtype=np.int64)
+        time = np.asarray(rows.time, dtype=np.float64)
+        dy, dt, do = np.diff(year), np.diff(time), np.diff(occurrence)
+        in_order = (dy > 0) | ((dy == 0) & ((dt > 0) | ((dt == 0) & (do >= 0))))
+        order = None if bool(in_order.all()) else np.lexsort((occurrence, time, year))
+        if order is not None:
+            year, occurrence = year[order], occurrence[order]
+        new = np.r_[True, (year[1:] != year[:-1]) | (occurrence[1:] != occurrence[:-1])] if len(year) else year > 0
+        starts = np.flatnonzero(new)
+        weight = rows.weight if rows.weight is None or order is None else rows.weight[order]
+        return cls(order, np.cumsum(new) - 1, starts, year[starts], weight)
+
+    def sort(self, values: FloatArray) -> FloatArray:
+        return np.asarray(values, dtype=np.float64) if self.order is None else values[self.order]
+
+    def unsort(self, values: FloatArray) -> FloatArray:
+        if self.order is None:
+            return values
+        out = np.empty_like(values)
+        out[self.order] = values
+        return out
+
+    def total(self, per_row: FloatArray) -> FloatArray:
+        """Per occurrence: Σ weight · value over its (sorted) rows."""
+        if len(per_row) == 0:
+            return per_row
+        weighted = per_row if self.weight is None else per_row * self.weight
+        return np.add.reduceat(weighted, self.starts)
+
+    def annual(self, per_occurrence: FloatArray, n_years: int) -> FloatArray:
+        return _annual(self.year, per_occurrence, n_years)
+
+    def largest(self, per_occurrence: FloatArray, n_years: int) -> FloatArray:
+        """Each year's largest occurrence (0 in a year without one)."""
+        out = np.zeros(n_years)
+        if len(per_occurrence):
+            first = np.flatnonzero(np.r_[True, self.year[1:] != self.year[:-1]])
+            out[self.year[first]] = np.maximum.reduceat(per_occurrence, first)
+        return out
+
+
+def _annual(year: IntArray, values: FloatArray, n_years: int) -> FloatArray:
+    """Σ values per year 0 … n_years − 1."""
+    counted = np.bincount(np.asarray(year, dtype=np.int64), weights=values, minlength=n_years)
+    return np.asarray(counted[:n_years], dtype=np.float64)
+
+
+def _share(paid: FloatArray, of: FloatArray) -> FloatArray:
+    """paid / of per occurrence, 0 where `of` is 0: the fraction each of its rows recovers."""
+    return np.divide(paid, of, out=np.zeros_like(paid), where=of > 0)
+
+
+def _capped(per_occurrence: FloatArray, year: IntArray, cover: float | None) -> FloatArray:
+    """Recoveries reached in time order until each year's total reaches `cover` (None: no cap); the
+    occurrence that crosses it gets the part up to it."""
+    return per_occurrence if cover is None else capped_running(per_occurrence, year, cover, 0.0)
+
+
+def _recover(
+    treaty: QuotaShare | PerRiskXL | CatXL | AggregateStopLoss, left: FloatArray, occ: _Occurrences
+) -> FloatArray:
+    """One treaty's recovery per sorted row, per unit of weight, on what the earlier treaties `left`."""
+    spread = occ.index
+    if isinstance(treaty, QuotaShare):
+        recovery = treaty.share * left
+        if treaty.event_limit is not None:
+            total = occ.total(recovery)
+            recovery = recovery * _share(np.minimum(total, treaty.event_limit), total)[spread]
+        return recovery
+    if isinstance(treaty, PerRiskXL):  # each risk's layer; an occurrence crossing the cap shares it pro rata
+        layer = np.clip(left - treaty.attachment, 0.0, treaty.limit)
+        total = occ.total(layer)
+        return layer * _share(_capped(total, occ.year, treaty.annual_cover), total)[spread]
+    total = occ.total(left)
+    if isinstance(treaty, CatXL):
+        paid = _capped(np.clip(total - treaty.attachment, 0.0, treaty.limit), occ.year, treaty.annual_cover)
+    else:  # the stop loss reached in time order: what passes the attachment, up to the limit
+        top = capped_running(total, occ.year, treaty.attachment + treaty.limit, 0.0)
+        paid = np.clip(top - capped_running(total, occ.year, treaty.attachment, 0.0), 0.0, None)
+    return left * _share(paid, total)[spread]
+
+
+def reinstatement_premium(treaty: PerRiskXL | CatXL, recovered: FloatArray) -> FloatArray:
+    """Premium due for reinstatements in each year, pro rata as to amount (never time):
+
+    premium · Σᵢ rateᵢ · min(max(C − (i − 1)·limit, 0), limit) / limit, C the treaty's recovery in the year.
+
+    >>> xl = CatXL(id="x", kind="cat_xl", attachment=10, limit=100, premium=12, reinstatements=[{"rate": 1.0}])
+    >>> reinstatement_premium(xl, np.array([0.0, 25.0, 150.0])).tolist()
+    [0.0, 3.0, 12.0]
+    """
+    due = np.zeros_like(recovered)
+    if treaty.reinstatements == "unlimited":
+        return due  # free: nothing is reinstated against premium
+    for i, reinstatement in enumerate(treaty.reinstatements):
+        used = np.clip(recovered - i * treaty.limit, 0.0, treaty.limit)
+        due += treaty.premium * reinstatement.rate * used / treaty.limit
+    return due
+
+
+def apply_programme(
+    rows: GrossRows, treaties: Sequence[QuotaShare | PerRiskXL | CatXL | AggregateStopLoss], n_years: int
+) -> ProgrammeResult:
+    """The treaties in inuring order on a chunk of simulated years (contract portfolio.md §2.6).
+
+    Each treaty acts on what the earlier ones leave. Recoveries are attributed to occurrences in time order
+    (the occurrence that crosses an annual cap or the stop loss gets the part up to it) and, within an
+    occurrence, to its rows pro rata to what is left of them (a per-risk XL: to each risk's own layer).
+    Vectorised: a few passes over the rows per treaty, no loop over rows or years.
+
+    >>> rows = GrossRows(year=np.array([0, 0]), occurrence=np.array([0, 1]), time=np.array([0.2, 0.7]),
+    ...                  policy=np.array([0, 1]), amount=np.array([60.0, 80.0]))
+    >>> asl = AggregateStopLoss(id="asl", kind="aggregate_stop_loss", attachment=100, limit=30)
+    >>> apply_programme(rows, [asl], 1).ceded["asl"].tolist()  # the second occurrence crosses 100
+    [0.0, 30.0]
+    """
+    occ = _Occurrences.of(rows)
+    gross = occ.sort(rows.amount)
+    left = gross.copy()
+    ceded: dict[str, FloatArray] = {}
+    ceded_annual: dict[str, FloatArray] = {}
+    ceded_largest: dict[str, FloatArray] = {}
+    premium: dict[str, FloatArray] = {}
+    for treaty in treaties:
+        recovery = np.minimum(_recover(treaty, left, occ), left)
+        left -= recovery
+        by_occurrence = occ.total(recovery)
+        ceded[treaty.id] = occ.unsort(recovery)
+        ceded_annual[treaty.id] = occ.annual(by_occurrence, n_years)
+        ceded_largest[treaty.id] = occ.largest(by_occurrence, n_years)
+        if isinstance(treaty, XL_KINDS):
+            premium[treaty.id] = reinstatement_premium(treaty, ceded_annual[treaty.id])
+    gross_occ, net_occ = occ.total(gross), occ.total(left)
+    return ProgrammeResult(
+        ceded=ceded,
+        reinstatement_premium=premium,
+        net=occ.unsort(left),
+        ceded_annual=ceded_annual,
+        ceded_largest=ceded_largest,
+        gross_annual=occ.annual(gross_occ, n_years),
+        gross_largest=occ.largest(gross_occ, n_years),
+        net_annual=occ.annual(net_occ, n_years),
+        net_largest=occ.largest(net_occ, n_years),
+    )
+
+
+def ils_payouts(bond: CatBond, rows: GrossRows, net: FloatArray, n_years: int) -> FloatArray:
+    """The bond's payout in each year: min(max(B − attachment, 0), limit) (contract portfolio.md §2.7).
+
+    B is the year's total of the basis (`indemnity_annual_aggregate`) or, for `indemnity_occurrence`, each
+    occurrence's total, the year's payouts together capped at one limit. `net` is `apply_programme`'s.
+    """
+    basis = np.asarray(rows.amount if bond.basis is Basis.GROSS else net, dtype=np.float64)
+    if bond.trigger is Trigger.INDEMNITY_ANNUAL_AGGREGATE:
+        weighted = basis if rows.weight is None else basis * rows.weight
+        return np.clip(_annual(rows.year, weighted, n_years) - bond.attachment, 0.0, bond.limit)
+    occ = _Occurrences.of(rows)
+    per_occurrence = np.clip(occ.total(occ.sort(basis)) - bond.attachment, 0.0, bond.limit)
+    return np.minimum(occ.annual(per_occurrence, n_years), bond.limit)

@@ -1,0 +1,396 @@
+"""Reinsurance treaties and cat bonds (contract portfolio.md §1, §2.6–2.7, §8, §9): hand-computed years, a
+loop-by-loop reference, properties per year and the errors a book's author sees."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cyberins.model.base import Frozen
+from cyberins.model.errors import InvalidInput
+from cyberins.model.loading import parse_model
+from cyberins.portfolio.treaties import (
+    AggregateStopLoss,
+    CatBond,
+    CatXL,
+    GrossRows,
+    Ils,
+    PerRiskXL,
+    QuotaShare,
+    Reinsurance,
+    apply_programme,
+    ils_payouts,
+    programme_problems,
+    reinstatement_premium,
+)
+
+AnyTreaty = QuotaShare | PerRiskXL | CatXL | AggregateStopLoss
+
+
+def rows_of(*occurrences: tuple[int, float, list[float]], weights: list[float] | None = None) -> GrossRows:
+    """Rows from (year, time, [amount per policy]) per occurrence; occurrence ids count up from 0."""
+    year, occ, time, policy, amount = [], [], [], [], []
+    for o, (y, t, amounts) in enumerate(occurrences):
+        for p, a in enumerate(amounts):
+            year.append(y), occ.append(o), time.append(t), policy.append(p), amount.append(a)
+    weight = None if weights is None else np.array(weights, dtype=float)
+    return GrossRows(
+        np.array(year, dtype=np.int64),
+        np.array(occ, dtype=np.int64),
+        np.array(time, dtype=float),
+        np.array(policy, dtype=np.int64),
+        np.array(amount, dtype=float),
+        weight,
+    )
+
+
+def qs(share: float, event_limit: float | None = None, id: str = "qs") -> QuotaShare:
+    return QuotaShare(id=id, kind="quota_share", share=share, event_limit=event_limit)
+
+
+def xl(
+    kind: type[PerRiskXL] | type[CatXL],
+    attachment: float,
+    limit: float,
+    reinstatements: Any = (),
+    premium: float = 0.0,
+    id: str = "xl",
+) -> Any:
+    kinds = {PerRiskXL: "per_risk_xl", CatXL: "cat_xl"}
+    spec = reinstatements if reinstatements == "unlimited" else [{"rate": r} for r in reinstatements]
+    return kind(id=id, kind=kinds[kind], attachment=attachment, limit=limit, premium=premium, reinstatements=spec)
+
+
+def asl(attachment: float, limit: float, id: str = "asl") -> AggregateStopLoss:
+    return AggregateStopLoss(id=id, kind="aggregate_stop_loss", attachment=attachment, limit=limit)
+
+
+# ---- hand-computed years ----------------------------------------------------------------------------------
+
+
+def test_quota_share_with_an_event_limit_caps_each_occurrence_pro_rata() -> None:
+    rows = rows_of((0, 0.1, [60.0, 40.0]), (0, 0.5, [30.0]))
+    result = apply_programme(rows, [qs(0.5, event_limit=40.0)], 1)
+    # occurrence 0: half of 100 is 50, capped at 40 and shared 60:40; occurrence 1: half of 30
+    assert result.ceded["qs"].tolist() == pytest.approx([24.0, 16.0, 15.0])
+    assert result.net.tolist() == pytest.approx([36.0, 24.0, 15.0])
+    assert result.ceded_annual["qs"].tolist() == pytest.approx([55.0])
+    assert result.ceded_largest["qs"].tolist() == pytest.approx([40.0])
+    assert "qs" not in result.reinstatement_premium
+
+
+@pytest.mark.parametrize(
+    ("reinstatements", "want_rows", "want_premium"),
+    [
+        ([1.0], [50.0, 25.0, 25.0], 10.0),  # cover 100: the second occurrence crosses it and gets 25
+        ([], [100 / 3, 50 / 3, 0.0], 0.0),  # cover 50: the first occurrence's 75 is cut to 50, pro rata to the layers
+        ("unlimited", [50.0, 25.0, 50.0], 0.0),  # no annual cap, no premium
+    ],
+)
+def test_per_risk_xl_reinstatements(reinstatements: Any, want_rows: list[float], want_premium: float) -> None:
+    rows = rows_of((0, 0.2, [100.0, 45.0]), (0, 0.6, [90.0]))  # layers 50 xs 20: 50, 25, then 50
+    treaty = xl(PerRiskXL, 20.0, 50.0, reinstatements, premium=10.0, id="rxl")
+    result = apply_programme(rows, [treaty], 1)
+    assert result.ceded["rxl"].tolist() == pytest.approx(want_rows)
+    assert result.reinstatement_premium["rxl"].tolist() == pytest.approx([want_premium])
+
+
+def test_the_annual_cover_starts_again_each_year() -> None:
+    rows = rows_of((0, 0.5, [200.0]), (0, 0.7, [200.0]), (1, 0.1, [200.0]))
+    result = apply_programme(rows, [xl(CatXL, 50.0, 100.0, id="cat")], 2)
+    assert result.ceded["cat"].tolist() == pytest.approx([100.0, 0.0, 100.0])
+    assert result.ceded_annual["cat"].tolist() == pytest.approx([100.0, 100.0])
+
+
+def test_reinstatement_premium_is_pro_rata_as_to_amount() -> None:
+    treaty = xl(CatXL, 0.0, 50.0, [1.0, 0.5], premium=10.0)
+    recovered = np.array([0.0, 25.0, 75.0, 150.0, 150.0 + 1e-9])
+    # 25: half a limit at rate 1 (5); 75: one limit at 1 (10) and half a limit at 0.5 (2.5); 150: all of both
+    assert reinstatement_premium(treaty, recovered).tolist() == pytest.approx([0.0, 5.0, 12.5, 15.0, 15.0])
+
+
+def test_per_risk_and_cat_xl_on_one_occurrence_inure_in_list_order() -> None:
+    rows = rows_of((0, 0.3, [40.0, 40.0, 40.0]))
+    per_risk, cat = xl(PerRiskXL, 20.0, 30.0, "unlimited", id="rxl"), xl(CatXL, 50.0, 100.0, "unlimited", id="cat")
+    first = apply_programme(rows, [per_risk, cat], 1)
+    # each risk's 20 xs 20 is recovered (60), the 60 left is 10 over the cat's 50
+    assert first.ceded["rxl"].tolist() == pytest.approx([20.0] * 3)
+    assert first.ceded["cat"].tolist() == pytest.approx([10 / 3] * 3)
+    second = apply_programme(rows, [cat, per_risk], 1)
+    # the cat takes 70 of 120 first; 50/3 is left of each risk, under the per-risk attachment
+    assert second.ceded["cat"].tolist() == pytest.approx([70 / 3] * 3)
+    assert second.ceded["rxl"].tolist() == pytest.approx([0.0] * 3)
+
+
+def test_stop_loss_goes_to_the_occurrence_that_crosses_it_in_time_order() -> None:
+    # listed out of time order: occurrence 0 happens last
+    rows = rows_of((0, 0.9, [50.0]), (0, 0.2, [60.0]), (0, 0.7, [30.0, 50.0]))
+    result = apply_programme(rows, [asl(100.0, 60.0)], 1)
+    # in time order the year runs 60, 140 (crosses 100: 40 recovered, 15 and 25 by row), 190 (the last 20)
+    assert result.ceded["asl"].tolist() == pytest.approx([20.0, 0.0, 15.0, 25.0])
+    assert result.ceded_annual["asl"].tolist() == pytest.approx([60.0])
+    assert result.gross_largest.tolist() == pytest.approx([80.0])
+    assert result.net_largest.tolist() == pytest.approx([60.0])
+
+
+def test_weights_multiply_rows_and_results_stay_per_unit_of_weight() -> None:
+    rows = rows_of((0, 0.5, [100.0, 50.0]), weights=[3.0, 2.0])  # a stress event: 400 in all
+    result = apply_programme(rows, [qs(0.5), xl(CatXL, 100.0, 100.0, [1.0], premium=8.0, id="cat")], 1)
+    assert result.ceded["qs"].tolist() == pytest.approx([50.0, 25.0])
+    # the cat sees 200 left, recovers 100: half of what is left of each row
+    assert result.ceded["cat"].tolist() == pytest.approx([25.0, 12.5])
+    assert result.ceded_annual["cat"].tolist() == pytest.approx([100.0])
+    assert result.reinstatement_premium["cat"].tolist() == pytest.approx([8.0])
+    assert result.net_annual.tolist() == pytest.approx([100.0])
+
+
+def test_an_empty_chunk_recovers_nothing() -> None:
+    rows = rows_of()
+    result = apply_programme(rows, [qs(0.5), xl(CatXL, 1.0, 1.0), asl(1.0, 1.0)], 3)
+    assert result.net.shape == (0,)
+    assert result.ceded_annual["xl"].tolist() == [0.0, 0.0, 0.0]
+    assert result.reinstatement_premium["xl"].tolist() == [0.0, 0.0, 0.0]
+
+
+# ---- cat bonds ----------------------------------------------------------------------------------------------
+
+
+def bond(trigger: str, basis: str = "gross") -> CatBond:
+    return CatBond(id="bond", trigger=trigger, basis=basis, attachment=40.0, exhaustion=100.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("trigger", "basis", "want"),
+    [
+        ("indemnity_annual_aggregate", "gross", [40.0, 60.0, 60.0]),  # years of 80, 180, 180
+        ("indemnity_occurrence", "gross", [10.0, 60.0, 60.0]),  # 30 → 0, 50 → 10; 90 + 90 → 50 + 50, one limit
+        ("indemnity_annual_aggregate", "net", [0.0, 50.0, 50.0]),  # half of each
+        ("indemnity_occurrence", "net", [0.0, 10.0, 50.0]),  # 15, 25 → 0; 45 + 45 → 5 + 5; 90 → 50
+    ],
+)
+def test_cat_bond_triggers_and_bases(trigger: str, basis: str, want: list[float]) -> None:
+    rows = rows_of((0, 0.1, [30.0]), (0, 0.4, [20.0, 30.0]), (1, 0.3, [90.0]), (1, 0.8, [90.0]), (2, 0.5, [180.0]))
+    net = apply_programme(rows, [qs(0.5)], 3).net
+    assert ils_payouts(bond(trigger, basis), rows, net, 3).tolist() == pytest.approx(want)
+
+
+# ---- a loop-by-loop reference and properties per year ----------------------------------------------------
+
+
+def reference(rows: GrossRows, treaties: list[AnyTreaty], n_years: int) -> dict[str, np.ndarray]:
+    """§2.6 one occurrence at a time, in (year, time, occurrence) order: the kernel must agree with it."""
+    weight = np.ones(len(rows.amount)) if rows.weight is None else rows.weight
+    groups: dict[tuple[int, float, int], list[int]] = defaultdict(list)
+    for i in range(len(rows.amount)):
+        groups[(int(rows.year[i]), float(rows.time[i]), int(rows.occurrence[i]))].append(i)
+    left = rows.amount.astype(float).copy()
+    out = {}
+    for t in treaties:
+        recovery = np.zeros_like(left)
+        used: dict[int, float] = defaultdict(float)
+        for (year, _, _), idx in sorted(groups.items()):
+            x, w = left[idx], weight[idx]
+            cover = t.annual_cover if t.annual_cover is not None else np.inf
+            if isinstance(t, QuotaShare):
+                r = t.share * x
+                total = float(w @ r)
+                if t.event_limit is not None and total > t.event_limit:
+                    r = r * t.event_limit / total
+            elif isinstance(t, PerRiskXL):
+                layer = np.clip(x - t.attachment, 0, t.limit)
+                total = float(w @ layer)
+                paid = min(total, max(cover - used[year], 0.0))
+                used[year] += paid
+                r = layer * paid / total if total > 0 else 0 * x
+            else:
+                total = float(w @ x)
+                if isinstance(t, CatXL):
+                    paid = min(float(np.clip(total - t.attachment, 0, t.limit)), max(cover - used[year], 0.0))
+                    used[year] += paid
+                else:
+                    before = used[year]
+                    used[year] += total
+                    paid = float(
+                        np.clip(used[year] - t.attachment, 0, t.limit) - np.clip(before - t.attachment, 0, t.limit)
+                    )
+                r = x * paid / total if total > 0 else 0 * x
+            recovery[idx] = r
+        left = left - recovery
+        out[t.id] = recovery
+    return out
+
+
+@st.composite
+def chunks(draw: st.DrawFn) -> tuple[GrossRows, int]:
+    n_years = draw(st.integers(1, 4))
+    n_occ = draw(st.integers(0, 12))
+    occurrences = []
+    for _ in range(n_occ):
+        amounts = draw(st.lists(st.floats(0.0, 500.0, allow_subnormal=False), min_size=1, max_size=4))
+        occurrences.append(
+            (draw(st.integers(0, n_years - 1)), draw(st.sampled_from([0.1, 0.25, 0.5, 0.75, 0.9])), amounts)
+        )
+    rows = rows_of(*occurrences)
+    if draw(st.booleans()):
+        rows = GrossRows(
+            rows.year,
+            rows.occurrence,
+            rows.time,
+            rows.policy,
+            rows.amount,
+            np.array(
+                draw(st.lists(st.sampled_from([0.5, 1.0, 3.0]), min_size=len(rows.amount), max_size=len(rows.amount)))
+            ),
+        )
+    return rows, n_years
+
+
+money = st.floats(0.0, 600.0, allow_subnormal=False)
+positive = st.floats(1.0, 600.0)
+covers = st.sampled_from(["unlimited", [], [1.0], [0.5, 1.0]])
+treaty_strategies = st.one_of(
+    st.builds(qs, st.floats(0.05, 1.0), st.one_of(st.none(), positive)),
+    st.builds(xl, st.just(PerRiskXL), money, positive, covers, money),
+    st.builds(xl, st.just(CatXL), money, positive, covers, money),
+)
+
+
+@st.composite
+def programmes(draw: st.DrawFn) -> list[AnyTreaty]:
+    treaties: list[AnyTreaty] = draw(st.lists(treaty_strategies, max_size=3))
+    treaties += draw(st.lists(st.builds(asl, money, positive), max_size=2))
+    return [t.model_copy(update={"id": f"t{i}"}) for i, t in enumerate(treaties)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(chunks(), programmes())
+def test_the_kernel_matches_the_reference_and_the_invariants_hold(
+    chunk: tuple[GrossRows, int], treaties: list[AnyTreaty]
+) -> None:
+    rows, n_years = chunk
+    result = apply_programme(rows, treaties, n_years)
+    want = reference(rows, treaties, n_years)
+    for t in treaties:
+        np.testing.assert_allclose(result.ceded[t.id], want[t.id], rtol=1e-9, atol=1e-7)
+    weight = np.ones(len(rows.amount)) if rows.weight is None else rows.weight
+    gross = np.bincount(rows.year, weights=rows.amount * weight, minlength=n_years)
+    ceded = sum((result.ceded_annual[t.id] for t in treaties), np.zeros(n_years))
+    np.testing.assert_allclose(result.gross_annual, gross, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(gross, result.net_annual + ceded, rtol=1e-9, atol=1e-9)
+    assert (result.net >= 0).all()
+    for t in treaties:
+        annual = result.ceded_annual[t.id]
+        assert (annual >= 0).all()
+        if t.annual_cover is not None:
+            assert (annual <= t.annual_cover * (1 + 1e-12)).all()
+    if treaties and isinstance(treaties[0], QuotaShare):
+        assert (result.ceded_annual[treaties[0].id] <= treaties[0].share * gross * (1 + 1e-12) + 1e-9).all()
+
+
+@settings(max_examples=50, deadline=None)
+@given(chunks(), programmes(), st.randoms(use_true_random=False))
+def test_the_order_rows_come_in_changes_nothing(
+    chunk: tuple[GrossRows, int], treaties: list[AnyTreaty], random: Any
+) -> None:
+    rows, n_years = chunk
+    perm = np.array(random.sample(range(len(rows.amount)), len(rows.amount)), dtype=np.int64)
+    weight = None if rows.weight is None else rows.weight[perm]
+    shuffled = GrossRows(
+        rows.year[perm], rows.occurrence[perm], rows.time[perm], rows.policy[perm], rows.amount[perm], weight
+    )
+    a, b = apply_programme(rows, treaties, n_years), apply_programme(shuffled, treaties, n_years)
+    for t in treaties:
+        np.testing.assert_allclose(b.ceded[t.id], a.ceded[t.id][perm], rtol=1e-12, atol=1e-9)
+    for basis in ("gross", "net"):
+        for trigger in ("indemnity_annual_aggregate", "indemnity_occurrence"):
+            np.testing.assert_allclose(
+                ils_payouts(bond(trigger, basis), shuffled, b.net, n_years),
+                ils_payouts(bond(trigger, basis), rows, a.net, n_years),
+                rtol=1e-12,
+                atol=1e-9,
+            )
+
+
+# ---- the book's treaties as data --------------------------------------------------------------------------
+
+
+class _Book(Frozen):
+    reinsurance: Reinsurance = []
+    ils: Ils = []
+
+
+def problems(data: dict[str, Any]) -> dict[str, str]:
+    with pytest.raises(InvalidInput) as caught:
+        parse_model(_Book, data)
+    return {p.field: p.message for p in caught.value.problems}
+
+
+def test_the_contracts_programme_reads() -> None:
+    book = parse_model(
+        _Book,
+        {
+            "reinsurance": [
+                {"id": "qs", "kind": "quota_share", "share": 0.5, "event_limit": None},
+                {
+                    "id": "rxl",
+                    "kind": "per_risk_xl",
+                    "attachment": "1e6",
+                    "limit": 2e6,
+                    "reinstatements": [{"rate": 1.0}],
+                },
+                {
+                    "id": "cat_xl",
+                    "kind": "cat_xl",
+                    "attachment": 2e8,
+                    "limit": 3e8,
+                    "premium": 1.2e7,
+                    "reinstatements": "unlimited",
+                },
+                {"id": "asl", "kind": "aggregate_stop_loss", "attachment": 1.5e8, "limit": 1e8},
+            ],
+            "ils": [
+                {
+                    "id": "bond",
+                    "kind": "cat_bond",
+                    "trigger": "indemnity_annual_aggregate",
+                    "attachment": 4e7,
+                    "exhaustion": 1e8,
+                }
+            ],
+        },
+    )
+    assert [t.annual_cover for t in book.reinsurance] == [None, 4e6, None, 1e8]
+    assert book.ils[0].basis == "gross" and book.ils[0].limit == 6e7
+    assert book.reinsurance[1].premium == 0.0
+
+
+def test_errors_name_the_field() -> None:
+    found = problems(
+        {
+            "reinsurance": [
+                {"id": "qs", "kind": "quota_share", "share": 1.5},
+                {"id": "rxl", "kind": "per_risk_xl", "attachment": 1e6, "limit": 2e6, "reinstatements": "some"},
+                {"id": "cat", "kind": "cat_xl", "attachment": 2e8},
+                {"id": "x", "kind": "surplus"},
+            ],
+            "ils": [{"id": "b", "trigger": "indemnity_occurrence", "attachment": 5e7, "exhaustion": 4e7}],
+        }
+    )
+    assert set(found) >= {"reinsurance[0].share", "reinsurance[2].limit", "reinsurance[3]", "ils[0].exhaustion"}
+    assert any(f.startswith("reinsurance[1].reinstatements") for f in found)
+    assert "quota_share" in found["reinsurance[3]"]
+    assert "attachment" in found["ils[0].exhaustion"]
+
+
+def test_only_stop_losses_follow_a_stop_loss_and_ids_are_unique() -> None:
+    treaties = [asl(1.0, 1.0, id="a"), asl(2.0, 1.0, id="b"), qs(0.5, id="a")]
+    found = {p.field: p.message for p in programme_problems(treaties, [bond("indemnity_occurrence")] * 2)}
+    assert set(found) == {"reinsurance[2].id", "reinsurance[2].kind", "ils[1].id"}
+    assert "reinsurance[0]" in found["reinsurance[2].kind"]
+    message = problems({"reinsurance": [t.model_dump() for t in treaties]})["reinsurance"]
+    assert "reinsurance[2].kind" in message
