@@ -33,11 +33,18 @@ def dask_mapper(workers: int | None = None, scheduler: str | None = None) -> Ite
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
-        with Client(scheduler) as client:
+        client = Client(scheduler)  # type: ignore[no-untyped-call]
+        try:
             yield client_mapper(client)
+        finally:
+            client.close()  # type: ignore[no-untyped-call]
         return
-    with (
-        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
-        Client(cluster) as client,
-    ):
+    cluster = LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    client = Client(cluster)  # type: ignore[no-untyped-call]
+    try:
         yield client_mapper(client)
+    finally:
+        client.close()  # type: ignore[no-untyped-call]
+        cluster.close()

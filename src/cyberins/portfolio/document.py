@@ -104,13 +104,29 @@ def run_document(run: PortfolioRun) -> dict[str, Any]:
 
 
 def _programme_blocks(run: PortfolioRun) -> dict[str, Any]:
-    """`ceded` per treaty and `ils` per bond (contract §5), by `cyberins.portfolio.measures`."""
-    book = run.book
-    if not book.reinsurance and not book.ils:
-        return {}
-    from cyberins.portfolio.measures import programme_blocks
-
-    return programme_blocks(run)
+    """`ceded` per treaty and `ils` per bond (contract §5): their measures and the probabilities of §5."""
+    book, ylt = run.book, run.ylt
+    ceded: dict[str, Any] = {}
+    for t in book.reinsurance:
+        annual = ylt[f"ceded.{t.id}"]
+        block = measures(annual, run.largest[f"ceded.{t.id}"])
+        premium = ylt.get(f"reinstatement_premium.{t.id}")
+        cover = t.annual_cover
+        block["expected_reinstatement_premium"] = 0.0 if premium is None else float(premium.mean())
+        block["attachment_probability"] = float((annual > 0).mean())
+        # "Reaches the annual cover to the cent": within half a cent of it.
+        block["exhaustion_probability"] = 0.0 if cover is None else float((annual >= cover - 0.005).mean())
+        ceded[t.id] = block
+    ils: dict[str, Any] = {}
+    for bond in book.ils:
+        paid = ylt[f"ils.{bond.id}"]
+        ils[bond.id] = {
+            "attachment_probability": float((paid > 0).mean()),
+            "exhaustion_probability": float((paid >= bond.limit - 0.005).mean()),
+            "expected_loss": float(paid.mean()),
+            "expected_loss_pct_of_limit": float(paid.mean()) / bond.limit,
+        }
+    return {"ceded": ceded, "ils": ils}
 
 
 def ylt_columns(run: PortfolioRun) -> dict[str, FloatArray]:

@@ -124,7 +124,7 @@ def simulate_chunk(prepared: Prepared, seed: int, chunk: int, start: int, n_year
         own_next += n_own
         acc.events_by_source[0] += n_own
         acc.add(rows, occurrence, int(prepared.industry_of[i]), int(prepared.first_policy[i]))
-    return acc.finish(prepared, chunk, start, own_next, events)
+    return acc.finish(prepared, chunk, start, events)
 
 
 class _ChunkSums:
@@ -165,9 +165,7 @@ class _ChunkSums:
         pays = rows.paid > 0
         self.rows.append((year[pays], occurrence[pays], rows.time[pays], first_policy + copy[pays], rows.paid[pays]))
 
-    def finish(
-        self, prepared: Prepared, chunk: int, start: int, n_occurrences: int, events: Sequence[SystemicEvents]
-    ) -> ChunkResult:
+    def finish(self, prepared: Prepared, chunk: int, start: int, events: Sequence[SystemicEvents]) -> ChunkResult:
         n = self.n
         sys_year = np.concatenate([e.year for e in events]) if events else np.zeros(0, dtype=np.int64)
         np.maximum.at(self.ground_up_largest, sys_year, self.sys_ground_up)
@@ -196,43 +194,29 @@ class _ChunkSums:
         )
         book = prepared.book
         if book.reinsurance or book.ils:
-            _programme(out, rows, book, n_occurrences)
-        key = year * (int(policy.max()) + 1 if len(policy) else 1) + policy
-        unique, inverse = np.unique(key, return_inverse=True)
-        out.policy_gross = np.bincount(inverse, weights=amount, minlength=len(unique))
+            _programme(out, rows, book)
         width = int(policy.max()) + 1 if len(policy) else 1
+        unique, inverse = np.unique(year * width + policy, return_inverse=True)
+        out.policy_gross = np.bincount(inverse, weights=amount, minlength=len(unique)).astype(np.float64)
         out.policy_year, out.policy_index = unique // width, unique % width
         return out
 
 
-def _programme(out: ChunkResult, rows: GrossRow, book: Book, n_occurrences: int) -> None:
+def _programme(out: ChunkResult, rows: GrossRow, book: Book) -> None:
     """The treaties in inuring order and the bonds on the chunk's occurrences (`portfolio.treaties`)."""
     from cyberins.portfolio.treaties import GrossRows, apply_programme, ils_payouts
 
     n = out.n_years
     gross_rows = GrossRows(rows.year, rows.occurrence, rows.time, rows.policy, rows.amount)
     result = apply_programme(gross_rows, list(book.reinsurance), n)
-    net = np.asarray(result.net, dtype=np.float64)
-    out.net = np.bincount(rows.year, weights=net, minlength=n)
-    out.net_largest = _largest(rows.year, rows.occurrence, net, n, n_occurrences)
+    out.net, out.net_largest = result.net_annual, result.net_largest
     for treaty in book.reinsurance:
-        ceded = np.asarray(result.ceded[treaty.id], dtype=np.float64)
-        out.ceded[treaty.id] = np.bincount(rows.year, weights=ceded, minlength=n)
-        out.ceded_largest[treaty.id] = _largest(rows.year, rows.occurrence, ceded, n, n_occurrences)
+        out.ceded[treaty.id] = result.ceded_annual[treaty.id]
+        out.ceded_largest[treaty.id] = result.ceded_largest[treaty.id]
         if treaty.id in result.reinstatement_premium:
-            out.reinstatement_premium[treaty.id] = np.asarray(result.reinstatement_premium[treaty.id], dtype=np.float64)
+            out.reinstatement_premium[treaty.id] = result.reinstatement_premium[treaty.id]
     for bond in book.ils:
-        out.ils[bond.id] = np.asarray(ils_payouts(bond, gross_rows, net, n), dtype=np.float64)
-
-
-def _largest(year: IntArray, occurrence: IntArray, amount: FloatArray, n_years: int, n_occ: int) -> FloatArray:
-    """Each year's largest occurrence total of `amount` (0 in a year without one)."""
-    totals = np.bincount(occurrence, weights=amount, minlength=n_occ)
-    occ_year = np.zeros(n_occ, dtype=np.int64)
-    occ_year[occurrence] = year
-    out = np.zeros(n_years)
-    np.maximum.at(out, occ_year, totals)
-    return out
+        out.ils[bond.id] = ils_payouts(bond, gross_rows, result.net, n)
 
 
 #: How chunks are mapped: in-process by default, or a Dask client's `map` + `gather` (`portfolio.cluster`).
@@ -296,14 +280,18 @@ def _join(prepared: Prepared, years: int, seed: int, parts: list[ChunkResult]) -
         "gross": ylt["gross_largest"],
         "net": cat(lambda p: p.net_largest),
     }
+
+    def named(pick: Callable[[ChunkResult], dict[str, FloatArray]], key: str) -> FloatArray:
+        return np.concatenate([pick(p)[key] for p in parts])
+
     for t in book.reinsurance:
-        ylt[f"ceded.{t.id}"] = cat(lambda p, i=t.id: p.ceded[i])
-        largest[f"ceded.{t.id}"] = cat(lambda p, i=t.id: p.ceded_largest[i])
+        ylt[f"ceded.{t.id}"] = named(lambda p: p.ceded, t.id)
+        largest[f"ceded.{t.id}"] = named(lambda p: p.ceded_largest, t.id)
     for t in book.reinsurance:
         if t.id in parts[0].reinstatement_premium:
-            ylt[f"reinstatement_premium.{t.id}"] = cat(lambda p, i=t.id: p.reinstatement_premium[i])
+            ylt[f"reinstatement_premium.{t.id}"] = named(lambda p: p.reinstatement_premium, t.id)
     for b in book.ils:
-        ylt[f"ils.{b.id}"] = cat(lambda p, i=b.id: p.ils[i])
+        ylt[f"ils.{b.id}"] = named(lambda p: p.ils, b.id)
     return PortfolioRun(
         book=book,
         years=years,
