@@ -136,3 +136,26 @@ def test_prepared_book_pickles() -> None:
     prepared = Prepared.of(book(mixed()))
     again = pickle.loads(pickle.dumps(prepared))
     assert dataclasses.fields(again) and again.book.id == prepared.book.id
+
+
+def test_a_line_whose_model_is_an_organisation_profile() -> None:
+    import pickle
+
+    data = {
+        "kind": "portfolio",
+        "id": "cny",
+        "currency": "CNY",
+        "policies": [
+            {
+                "id": "sme",
+                "count": 3,
+                "industry": "retail",
+                "model": "../orgs/sme-retailer.yaml",
+                "policy": "../policies/sme-standalone-cny.yaml",
+            }
+        ],
+    }
+    b = book(data)
+    assert b.lines[0].model is not None and b.lines[0].model.kind != "explicit"
+    run = run_book(pickle.loads(pickle.dumps(b)), 500, 2)  # the assessed model travels to Dask workers
+    assert run.ylt["ground_up"].sum() > 0 and (run.ylt["gross"] <= run.ylt["ground_up"] + 1e-6).all()

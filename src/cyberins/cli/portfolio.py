@@ -140,7 +140,8 @@ def _print_stress(doc: dict[str, Any]) -> None:
     title = f"{doc['scenario']}, {doc['hours']:g} h: {doc['policies_hit']:,.1f} of {doc['policies']:,} policies hit"
     table = Table(title=title)
     for head in ("line", "hit", "ground-up", "gross", "outcome"):
-        table.add_column(head, justify="right" if head in ("hit", "ground-up", "gross") else "left")
+        numeric = head in ("hit", "ground-up", "gross")
+        table.add_column(head, justify="right" if numeric else "left", overflow="fold", no_wrap=numeric)
     for lid, b in doc["by_line"].items():
         table.add_row(lid, f"{b['policies_hit']:,.1f}", _money(b["ground_up"]), _money(b["gross"]), b["outcome"])
     console.print(table)

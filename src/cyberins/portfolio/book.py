@@ -50,6 +50,8 @@ class DependencyKind(StrEnum):
     SOFTWARE_VENDOR = "software_vendor"
     MSP = "msp"
     PAYMENT_PROCESSOR = "payment_processor"
+    #: Beyond the contract's list: the electricity grid of a region (Lloyd's "Business Blackout").
+    POWER_GRID = "power_grid"
 
 
 class Family(StrEnum):
