@@ -174,6 +174,10 @@ class _ChunkSums:
             np.concatenate([r[k] for r in self.rows]) if self.rows else np.zeros(0) for k in range(5)
         )
         year, occurrence, policy = (a.astype(np.int64) for a in (year, occurrence, policy))
+        # The treaties read rows in (year, time, occurrence) order: one stable sort on year + time (exact: a
+        # time is a multiple of 2⁻³¹ and a year below 2¹²) keeps an occurrence's rows in line order.
+        order = np.argsort(year + time, kind="stable")
+        year, occurrence, time, policy, amount = (a[order] for a in (year, occurrence, time, policy, amount))
         rows = GrossRow(year, occurrence, time, policy, amount)
         out = ChunkResult(
             chunk=chunk,
