@@ -394,3 +394,80 @@ def test_only_stop_losses_follow_a_stop_loss_and_ids_are_unique() -> None:
     assert "reinsurance[0]" in found["reinsurance[2].kind"]
     message = problems({"reinsurance": [t.model_dump() for t in treaties]})["reinsurance"]
     assert "reinsurance[2].kind" in message
+
+
+# ---- analytical checks on a compound Poisson year (issue 19 §4) ------------------------------------------
+
+LAMBDA, MU, SIGMA = 2.0, 0.0, 1.0  # Poisson(2) occurrences a year, lognormal(0, 1) severities
+ATTACHMENT, LIMIT = 1.5, 3.0
+
+
+def limited_expected_value(d: float) -> float:
+    """E[min(X, d)] of the lognormal (Klugman, Panjer & Willmot, "Loss Models", appendix A)."""
+    from scipy.stats import norm
+
+    log_d = np.log(d)
+    return float(
+        np.exp(MU + SIGMA**2 / 2) * norm.cdf((log_d - MU - SIGMA**2) / SIGMA) + d * norm.sf((log_d - MU) / SIGMA)
+    )
+
+
+def compound_poisson_years(n_years: int, seed: int) -> GrossRows:
+    rng = np.random.default_rng(seed)
+    counts = rng.poisson(LAMBDA, n_years)
+    n = int(counts.sum())
+    year = np.repeat(np.arange(n_years, dtype=np.int64), counts)
+    return GrossRows(
+        year, np.arange(n, dtype=np.int64), rng.random(n), np.zeros(n, dtype=np.int64), rng.lognormal(MU, SIGMA, n)
+    )
+
+
+def within_three_standard_errors(simulated: np.ndarray, exact: float) -> None:
+    se = simulated.std(ddof=1) / np.sqrt(len(simulated))
+    assert abs(simulated.mean() - exact) < 3 * se, (simulated.mean(), exact, se)
+
+
+@pytest.mark.parametrize("kind", [PerRiskXL, CatXL])
+def test_a_per_occurrence_layer_recovers_lambda_times_the_layers_expected_value(kind: Any) -> None:
+    from scipy.integrate import quad
+    from scipy.stats import lognorm
+
+    layer = limited_expected_value(ATTACHMENT + LIMIT) - limited_expected_value(ATTACHMENT)
+    severity = lognorm(s=SIGMA, scale=np.exp(MU))
+    by_quadrature, _ = quad(lambda x: min(max(x - ATTACHMENT, 0.0), LIMIT) * severity.pdf(x), 0, np.inf, limit=200)
+    assert layer == pytest.approx(by_quadrature, rel=1e-7)
+    result = apply_programme(
+        compound_poisson_years(40_000, 19), [xl(kind, ATTACHMENT, LIMIT, "unlimited", id="layer")], 40_000
+    )
+    within_three_standard_errors(result.ceded_annual["layer"], LAMBDA * layer)
+
+
+def compound_layer_pmf(attachment: float, limit: float, grid: int, size: int) -> np.ndarray:
+    """The annual total of a per-occurrence layer on a grid of limit/grid, by FFT (as gemact computes it):
+    the layer's recovery discretised by rounding, then the compound Poisson transform exp(λ(φ − 1))."""
+    from scipy.stats import lognorm
+
+    h = limit / grid
+    cdf = lognorm(s=SIGMA, scale=np.exp(MU)).cdf(attachment + (np.arange(grid) + 0.5) * h)
+    single = np.zeros(size)
+    single[0] = cdf[0]
+    single[1:grid] = np.diff(cdf)
+    single[grid] = 1 - cdf[-1]  # the whole limit
+    return np.fft.irfft(np.exp(LAMBDA * (np.fft.rfft(single) - 1)), n=size)
+
+
+@pytest.mark.parametrize("reinstatements", [[], [1.0]])
+def test_an_annual_cap_matches_the_compound_distribution_by_fft(reinstatements: list[float]) -> None:
+    attachment, limit = 0.5, 1.0  # a low layer, so that even two limits a year bind often
+    grid, size = 1000, 2**15  # the grid reaches 32 limits: P(that many occurrences in a year) is nil
+    pmf = compound_layer_pmf(attachment, limit, grid, size)
+    assert pmf.sum() == pytest.approx(1.0, abs=1e-9)
+    cover = (1 + len(reinstatements)) * limit
+    total = np.arange(size) * limit / grid
+    exact, uncapped = float(np.minimum(total, cover) @ pmf), float(total @ pmf)
+    treaty = xl(CatXL, attachment, limit, reinstatements, id="cat")
+    recovered = apply_programme(compound_poisson_years(40_000, 23), [treaty], 40_000).ceded_annual["cat"]
+    assert recovered.max() == pytest.approx(cover)
+    within_three_standard_errors(recovered, exact)
+    # the check discriminates: the uncapped expectation lies well outside the same band
+    assert uncapped - exact > 6 * recovered.std(ddof=1) / np.sqrt(len(recovered))

@@ -134,15 +134,23 @@ def tail_weights(annual: FloatArray, level: float) -> FloatArray:
 
     1/m on the ⌊m⌋ worst years, (m − ⌊m⌋)/m on the VaR year, 0 elsewhere (m = (1 − level)·N). For lines
     whose annual losses add up to `annual`, `lines @ w` splits TVaR into contributions that add up to it
-    (co-TVaR, Tasche 1999). Among tied years the partition's order decides which one is the VaR year.
+    (co-TVaR, Tasche 1999). Among tied years the lower year index counts as the worse, so the split is the
+    same on every machine (contract portfolio.md §3).
+
+    >>> tail_weights(np.array([5.0, 7.0, 5.0, 0.0]), 0.5).tolist()  # the worst 2: 7 and the first 5
+    [0.5, 0.5, 0.0, 0.0]
     """
     exact, n = _exact(level), len(annual)
     position = _rank(exact, n)
     m = (1 - exact) * n
-    order = np.argpartition(annual, position)
+    boundary = annual[np.argpartition(annual, position)[position]]  # VaR
+    worse = annual > boundary
+    tied = np.flatnonzero(annual == boundary)
+    whole = n - 1 - position - int(np.count_nonzero(worse))  # tied years inside the ⌊m⌋ worst, lowest index first
     weights = np.zeros(n)
-    weights[order[position + 1 :]] = 1.0 / float(m)
-    weights[order[position]] = float(m - (n - 1 - position)) / float(m)
+    weights[worse] = 1.0 / float(m)
+    weights[tied[:whole]] = 1.0 / float(m)
+    weights[tied[whole]] = float(m - (n - 1 - position)) / float(m)
     return weights
 
 
