@@ -9,7 +9,7 @@ from scipy import stats
 
 from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy
-from cyberins.portfolio.document import euler_weights, run_document
+from cyberins.portfolio.document import run_document
 from cyberins.portfolio.events import systemic_events
 from cyberins.portfolio.simulate import CHUNK_YEARS, ChunkResult, Prepared, run_book, simulate_chunk
 from cyberins.quant.explicit import ExplicitModelFile
@@ -55,13 +55,6 @@ def test_invariants_every_year() -> None:
     assert len(top) == 20 and all(a[1] >= b[1] for a, b in zip(top, top[1:], strict=False))
     # The uninsured line pays nothing, yet counts in ground_up.
     assert doc["by_industry"]["banking"]["gross_aal"] == 0 < doc["by_industry"]["banking"]["ground_up_aal"]
-
-
-def test_euler_weights_are_the_expected_shortfall() -> None:
-    annual = np.array([0.0] * 8 + [10.0, 30.0])
-    assert euler_weights(annual, 0.85) @ annual == (30 + 0.5 * 10) / 1.5
-    ties = np.array([5.0, 5.0, 5.0, 0.0])
-    assert euler_weights(ties, 0.5).tolist() == [0.5, 0.5, 0.0, 0.0]  # ties to the lower year index
 
 
 def test_line_order_changes_nothing() -> None:

@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from cyberins.portfolio.book import OWN_EVENTS
+from cyberins.portfolio.measures import ceded_blocks, contributions, ils_blocks, loss_block, row_contributions
 from cyberins.portfolio.simulate import PortfolioRun
-from cyberins.quant.metrics import LEVELS, LossMeasures
 from cyberins.quant.model import FloatArray
 
-#: Policies listed in `contributions.tvar[level].by_policy_top`.
-TOP_POLICIES = 20
+#: The `by_dependency` group of own events (they strike no dependency).
 NONE = "none"
-
-
-def euler_weights(annual: FloatArray, level: float) -> FloatArray:
-    """Year weights of the expected shortfall at `level` (rule 13), ties broken towards the lower year index:
-    1/m on the ⌊m⌋ worst years, (m − ⌊m⌋)/m on the next, m = (1 − level)·N; `weights @ annual` is the TVaR,
-    and for groups whose years add up to `annual`, `group @ weights` are Euler contributions adding up to it."""
-    n = len(annual)
-    m = (1 - Fraction(str(level))) * n
-    whole = int(m)
-    order = np.argsort(-annual, kind="stable")  # worst first; equal years in year order
-    weights = np.zeros(n)
-    weights[order[:whole]] = 1.0 / float(m)
-    if whole < n and m > whole:
-        weights[order[whole]] = float(m - whole) / float(m)
-    return weights
-
-
-def measures(annual: FloatArray, largest: FloatArray) -> dict[str, Any]:
-    return LossMeasures.of(annual, largest).as_dict()
 
 
 def run_document(run: PortfolioRun) -> dict[str, Any]:
@@ -49,13 +28,17 @@ def run_document(run: PortfolioRun) -> dict[str, Any]:
         "seed": run.seed,
         "currency": book.currency,
         "policies": book.policies,
-        "ground_up": measures(ylt["ground_up"], run.largest["ground_up"]),
-        "gross": measures(ylt["gross"], run.largest["gross"]),
-        "net": measures(ylt["net"], run.largest["net"]),
-        "ceded": {},
-        "ils": {},
+        "ground_up": loss_block(ylt["ground_up"], run.largest["ground_up"]),
+        "gross": loss_block(ylt["gross"], run.largest["gross"]),
+        "net": loss_block(ylt["net"], run.largest["net"]),
+        "ceded": ceded_blocks(
+            book.reinsurance,
+            {t.id: ylt[f"ceded.{t.id}"] for t in book.reinsurance},
+            {t.id: run.largest[f"ceded.{t.id}"] for t in book.reinsurance},
+            {k.removeprefix("reinstatement_premium."): v for k, v in ylt.items() if k.startswith("reinstatement_")},
+        ),
+        "ils": ils_blocks(book.ils, {b.id: ylt[f"ils.{b.id}"] for b in book.ils}),
     }
-    doc.update(_programme_blocks(run))
     by_scenario: dict[str, Any] = {}
     for s, sid in enumerate(sources):
         block: dict[str, float] = {} if s == 0 else {"rate": book.scenarios[s - 1].rate}
@@ -83,50 +66,19 @@ def run_document(run: PortfolioRun) -> dict[str, Any]:
         "gross_aal": float(run.under_review.mean()),
         "years_with_any": int((run.under_review > 0).sum()),
     }
-    doc["contributions"] = {"tvar": {}}
-    names = [f"{line.id}#{k + 1}" for line in book.lines for k in range(line.count)] if book.policies <= 10**6 else []
-    for level in LEVELS:
-        w = euler_weights(ylt["gross"], level)
-        per_policy = np.bincount(
-            run.policy_index, weights=w[run.policy_year] * run.policy_gross, minlength=book.policies
-        )
-        top = sorted(
-            ((float(v), names[i] if names else str(i)) for i, v in enumerate(per_policy) if v > 0),
-            key=lambda item: (-item[0], item[1]),
-        )[:TOP_POLICIES]
-        doc["contributions"]["tvar"][str(level)] = {
-            "by_scenario": dict(zip(sources, (gross_by_source @ w).tolist(), strict=True)),
-            "by_industry": dict(zip(run.industries, (run.gross_by_industry @ w).tolist(), strict=True)),
-            "by_dependency": dict(zip(dependencies, (gross_by_dep @ w).tolist(), strict=True)),
-            "by_policy_top": [[name, value] for value, name in top],
-        }
+    names = [f"{line.id}#{k + 1}" for line in book.lines for k in range(line.count)]
+
+    def by_policy(weights: FloatArray) -> dict[str, float]:
+        values = row_contributions(weights, run.policy_year, run.policy_index, run.policy_gross, book.policies)
+        return {names[i]: float(values[i]) for i in np.flatnonzero(values > 0)}
+
+    groupings = {
+        "by_scenario": dict(zip(sources, gross_by_source, strict=True)),
+        "by_industry": dict(zip(run.industries, run.gross_by_industry, strict=True)),
+        "by_dependency": dict(zip(dependencies, gross_by_dep, strict=True)),
+    }
+    doc["contributions"] = {"tvar": contributions(ylt["gross"], groupings, by_policy)}
     return doc
-
-
-def _programme_blocks(run: PortfolioRun) -> dict[str, Any]:
-    """`ceded` per treaty and `ils` per bond (contract §5): their measures and the probabilities of §5."""
-    book, ylt = run.book, run.ylt
-    ceded: dict[str, Any] = {}
-    for t in book.reinsurance:
-        annual = ylt[f"ceded.{t.id}"]
-        block = measures(annual, run.largest[f"ceded.{t.id}"])
-        premium = ylt.get(f"reinstatement_premium.{t.id}")
-        cover = t.annual_cover
-        block["expected_reinstatement_premium"] = 0.0 if premium is None else float(premium.mean())
-        block["attachment_probability"] = float((annual > 0).mean())
-        # "Reaches the annual cover to the cent": within half a cent of it.
-        block["exhaustion_probability"] = 0.0 if cover is None else float((annual >= cover - 0.005).mean())
-        ceded[t.id] = block
-    ils: dict[str, Any] = {}
-    for bond in book.ils:
-        paid = ylt[f"ils.{bond.id}"]
-        ils[bond.id] = {
-            "attachment_probability": float((paid > 0).mean()),
-            "exhaustion_probability": float((paid >= bond.limit - 0.005).mean()),
-            "expected_loss": float(paid.mean()),
-            "expected_loss_pct_of_limit": float(paid.mean()) / bond.limit,
-        }
-    return {"ceded": ceded, "ils": ils}
 
 
 def ylt_columns(run: PortfolioRun) -> dict[str, FloatArray]:

@@ -18,6 +18,7 @@ import numpy as np
 from cyberins.model.errors import InvalidInput
 from cyberins.portfolio.book import Book
 from cyberins.portfolio.events import Bar, LineEvents, SystemicEvents, bar, line_events, systemic_events
+from cyberins.portfolio.treaties import GrossRows, apply_programme, ils_payouts
 from cyberins.quant.model import FloatArray, IntArray
 from cyberins.terms import CompiledTerms
 
@@ -58,17 +59,6 @@ class Prepared:
             industry_of=np.array([industries.index(line.industry) for line in book.lines], dtype=np.int64),
             first_policy=np.cumsum(counts) - counts,
         )
-
-
-@dataclass(frozen=True)
-class GrossRow:
-    """Rows of gross payments of a chunk (years local to the chunk), one per policy and occurrence."""
-
-    year: IntArray
-    occurrence: IntArray
-    time: FloatArray
-    policy: IntArray
-    amount: FloatArray
 
 
 @dataclass
@@ -170,15 +160,17 @@ class _ChunkSums:
         sys_year = np.concatenate([e.year for e in events]) if events else np.zeros(0, dtype=np.int64)
         np.maximum.at(self.ground_up_largest, sys_year, self.sys_ground_up)
         np.maximum.at(self.gross_largest, sys_year, self.sys_gross)
-        year, occurrence, time, policy, amount = (
-            np.concatenate([r[k] for r in self.rows]) if self.rows else np.zeros(0) for k in range(5)
-        )
-        year, occurrence, policy = (a.astype(np.int64) for a in (year, occurrence, policy))
+
+        def joined(k: int, dtype: type) -> Any:
+            return np.concatenate([r[k] for r in self.rows]).astype(dtype) if self.rows else np.zeros(0, dtype)
+
+        year, occurrence, policy = joined(0, np.int64), joined(1, np.int64), joined(3, np.int64)
+        time, amount = joined(2, np.float64), joined(4, np.float64)
         # The treaties read rows in (year, time, occurrence) order: one stable sort on year + time (exact: a
         # time is a multiple of 2⁻³¹ and a year below 2¹²) keeps an occurrence's rows in line order.
         order = np.argsort(year + time, kind="stable")
-        year, occurrence, time, policy, amount = (a[order] for a in (year, occurrence, time, policy, amount))
-        rows = GrossRow(year, occurrence, time, policy, amount)
+        rows = GrossRows(year[order], occurrence[order], time[order], policy[order], amount[order])
+        year, policy, amount = rows.year, rows.policy, rows.amount
         out = ChunkResult(
             chunk=chunk,
             start=start,
@@ -206,13 +198,10 @@ class _ChunkSums:
         return out
 
 
-def _programme(out: ChunkResult, rows: GrossRow, book: Book) -> None:
+def _programme(out: ChunkResult, rows: GrossRows, book: Book) -> None:
     """The treaties in inuring order and the bonds on the chunk's occurrences (`portfolio.treaties`)."""
-    from cyberins.portfolio.treaties import GrossRows, apply_programme, ils_payouts
-
     n = out.n_years
-    gross_rows = GrossRows(rows.year, rows.occurrence, rows.time, rows.policy, rows.amount)
-    result = apply_programme(gross_rows, list(book.reinsurance), n)
+    result = apply_programme(rows, list(book.reinsurance), n)
     out.net, out.net_largest = result.net_annual, result.net_largest
     for treaty in book.reinsurance:
         out.ceded[treaty.id] = result.ceded_annual[treaty.id]
@@ -220,7 +209,7 @@ def _programme(out: ChunkResult, rows: GrossRow, book: Book) -> None:
         if treaty.id in result.reinstatement_premium:
             out.reinstatement_premium[treaty.id] = result.reinstatement_premium[treaty.id]
     for bond in book.ils:
-        out.ils[bond.id] = ils_payouts(bond, gross_rows, result.net, n)
+        out.ils[bond.id] = ils_payouts(bond, rows, result.net, n)
 
 
 #: How chunks are mapped: in-process by default, or a Dask client's `map` + `gather` (`portfolio.cluster`).
