@@ -130,6 +130,7 @@ class _ChunkSums:
         self.sys_ground_up, self.sys_gross = np.zeros(n_systemic), np.zeros(n_systemic)
         self.ground_up_largest, self.gross_largest = np.zeros(n_years), np.zeros(n_years)
         self.rows: list[tuple[IntArray, IntArray, FloatArray, IntArray, FloatArray]] = []
+        self.policy_years: list[tuple[IntArray, IntArray, FloatArray]] = []
 
     def add(self, rows: LineEvents, occurrence: IntArray, industry: int, first_policy: int) -> None:
         n = self.n
@@ -154,6 +155,10 @@ class _ChunkSums:
         np.add.at(self.sys_gross, occurrence[systemic], rows.paid[systemic])
         pays = rows.paid > 0
         self.rows.append((year[pays], occurrence[pays], rows.time[pays], first_policy + copy[pays], rows.paid[pays]))
+        # Each copy's gross by year, kept where it is positive (sparse: most policy years pay nothing).
+        by_period = np.bincount(rows.period[pays], weights=rows.paid[pays]).astype(np.float64)
+        period = np.flatnonzero(by_period > 0).astype(np.int64)
+        self.policy_years.append((period % n, first_policy + period // n, by_period[period]))
 
     def finish(self, prepared: Prepared, chunk: int, start: int, events: Sequence[SystemicEvents]) -> ChunkResult:
         n = self.n
@@ -170,7 +175,6 @@ class _ChunkSums:
         # time is a multiple of 2⁻³¹ and a year below 2¹²) keeps an occurrence's rows in line order.
         order = np.argsort(year + time, kind="stable")
         rows = GrossRows(year[order], occurrence[order], time[order], policy[order], amount[order])
-        year, policy, amount = rows.year, rows.policy, rows.amount
         out = ChunkResult(
             chunk=chunk,
             start=start,
@@ -191,10 +195,10 @@ class _ChunkSums:
         book = prepared.book
         if book.reinsurance or book.ils:
             _programme(out, rows, book)
-        width = int(policy.max()) + 1 if len(policy) else 1
-        unique, inverse = np.unique(year * width + policy, return_inverse=True)
-        out.policy_gross = np.bincount(inverse, weights=amount, minlength=len(unique)).astype(np.float64)
-        out.policy_year, out.policy_index = unique // width, unique % width
+        if self.policy_years:
+            out.policy_year, out.policy_index, out.policy_gross = (
+                np.concatenate([p[k] for p in self.policy_years]) for k in range(3)
+            )
         return out
 
 
