@@ -47,7 +47,9 @@ def run_command(
         with dask_mapper(workers, scheduler) as mapper:
             result = run_book(book, years, seed, mapper)
     if ylt is not None:
-        _write_ylt(ylt_columns(result), ylt)
+        from cyberins.cli.simulate import write_columns
+
+        write_columns(ylt_columns(result), ylt)
     doc = run_document(result)
     if as_json:
         print(json.dumps(doc))
@@ -74,25 +76,6 @@ def stress_command(
         print(json.dumps(doc))
         return
     _print_stress(doc)
-
-
-def _write_ylt(columns: dict[str, Any], path: Path) -> None:
-    import numpy as np
-
-    if path.suffix == ".parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        pq.write_table(pa.table(columns), path)
-        return
-    np.savetxt(
-        path,
-        np.column_stack(list(columns.values())),
-        delimiter=",",
-        header=",".join(columns),
-        comments="",
-        fmt=["%d"] + ["%.2f"] * (len(columns) - 1),
-    )
 
 
 def _money(value: float) -> str:
