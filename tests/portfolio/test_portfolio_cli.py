@@ -116,3 +116,15 @@ def test_bad_book_exits_2_naming_the_field(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(data))
     code, _, err = _invoke("portfolio", "run", str(path), "--years", "10", "--seed", "1")
     assert code == 2 and "scenarios[0].dependency" in err and "Traceback" not in err
+
+
+def test_scheduler_option_uses_a_running_cluster() -> None:
+    from distributed import LocalCluster
+
+    args = ["portfolio", "run", BOOK, "--years", "5000", "--seed", "8", "--json"]
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        code, remote, err = _invoke(*args, "--scheduler", cluster.scheduler_address)
+    assert code == 0, err
+    code, local, err = _invoke(*args)
+    assert code == 0, err
+    assert remote == local

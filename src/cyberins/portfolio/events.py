@@ -202,7 +202,7 @@ def _hit_part(
     """The incidents of the copies a scenario's events hit: each hit copy independently, one shared duration."""
     streams = source(seed, chunk, HITS, code(scenario.id), code(line.id))
     hit = streams(Stream.ARRIVALS).random((ev.n, line.count)) < scenario.hit_probability
-    event, copy = np.nonzero(hit)
+    copy, event = np.nonzero(hit.T)  # by copy, then time: a line's only source needs no sort in the engine
     n = len(event)
     covs = tuple(c for c in Coverage if c in scenario.losses)
     money = np.zeros((n, len(covs)))
