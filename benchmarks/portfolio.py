@@ -169,7 +169,9 @@ def _lognormal(ci: list[float]) -> tuple[float, float]:
 
 
 def _child(case: str, policies: int, years: int, workers: int) -> None:
+    cpu = time.process_time()
     out = run_numpy(policies, years) if case == "numpy" else run_cyberins(policies, years, workers)
+    out["cpu_seconds"] = time.process_time() - cpu  # this process only: Dask workers' CPU is not in it
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(out))
 
@@ -186,15 +188,16 @@ def main() -> None:
         _child(case, int(policies), int(years), int(workers))
         return
     cases = [("cyberins", 0), ("numpy", 0)] + ([("cyberins", args.workers)] if args.workers else [])
-    print("| case | policies | years | seconds | peak MB (parent) | gross AAL | net AAL |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| case | policies | years | wall s | CPU s (this process) | peak MB | gross AAL | net AAL |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for case, workers in cases:
         argv = [sys.executable, __file__, "--child", case, str(args.policies), str(args.years), str(workers)]
         done = subprocess.run(argv, capture_output=True, text=True, check=True)
         r = json.loads(done.stdout.strip().splitlines()[-1])
         name = case if not workers else f"{case}, {workers} Dask workers"
         print(
-            f"| {name} | {args.policies:,} | {args.years:,} | {r['seconds']:.1f} | {r['peak_mb']:.0f} "
+            f"| {name} | {args.policies:,} | {args.years:,} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} "
+            f"| {r['peak_mb']:.0f} "
             f"| {r['gross_aal']:,.0f} | {r['net_aal']:,.0f} |"
         )
 

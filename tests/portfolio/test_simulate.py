@@ -11,7 +11,7 @@ from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy
 from cyberins.portfolio.document import run_document
 from cyberins.portfolio.events import systemic_events
-from cyberins.portfolio.simulate import CHUNK_YEARS, ChunkResult, Prepared, run_book, simulate_chunk
+from cyberins.portfolio.simulate import CHUNK_YEARS, ChunkResult, Prepared, chunk_years, run_book, simulate_chunk
 from cyberins.quant.explicit import ExplicitModelFile
 from cyberins.quant.metrics import LEVELS
 from cyberins.quant.simulate import simulate
@@ -68,6 +68,7 @@ def test_line_order_changes_nothing() -> None:
 
 def test_chunks_in_any_order_give_the_same_bits() -> None:
     b = book(mixed())
+    assert chunk_years(b) == CHUNK_YEARS  # a small book: the largest chunks
     years = 2 * CHUNK_YEARS + 10
 
     def backwards(kernel, prepared: Prepared, seed: int, work: list[tuple[int, int, int]]) -> list[ChunkResult]:
@@ -152,3 +153,13 @@ def test_a_line_whose_model_is_an_organisation_profile() -> None:
     assert b.lines[0].model is not None and b.lines[0].model.kind != "explicit"
     run = run_book(pickle.loads(pickle.dumps(b)), 500, 2)  # the assessed model travels to Dask workers
     assert run.ylt["ground_up"].sum() > 0 and (run.ylt["gross"] <= run.ylt["ground_up"] + 1e-6).all()
+
+
+def test_chunk_size_bounds_the_rows_of_a_large_book_whatever_the_line_order() -> None:
+    data = outage_book(count=2_000, rate=0.5)  # 1,000 expected hits a year
+    size = chunk_years(book(data))
+    assert size == 1_024  # 1,024,000 rows <= 2**20 < 2,048,000
+    data["policies"].append({**data["policies"][0], "id": "second", "count": 3})
+    again = book(data)
+    swapped = again.with_lines(again.lines[::-1])
+    assert chunk_years(again) == chunk_years(swapped)

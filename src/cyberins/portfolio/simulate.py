@@ -9,6 +9,7 @@ the number of years only, so every way of running gives the same numbers, bit fo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,16 +23,43 @@ from cyberins.portfolio.treaties import GrossRows, apply_programme, ils_payouts
 from cyberins.quant.model import FloatArray, IntArray
 from cyberins.terms import CompiledTerms
 
-#: Years per chunk: the unit of work and of seeding. A function of nothing but this constant, so the
-#: numbers never depend on the workers. 4,096 years of 10,000 policies hold a few million events at once.
+#: Years per chunk at most: the unit of work and of seeding (a year's position in a chunk stays below 2¹²).
 CHUNK_YEARS = 4_096
+#: Years per chunk at least.
+MIN_CHUNK_YEARS = 64
+#: Expected event rows (own events plus systemic hits, over every insured) one chunk may hold: about 2²⁰,
+#: a few hundred MB of tables at once, whatever the size of the book.
+CHUNK_ROWS = 2**20
 #: The most years one run may hold (per-year arrays of a few dozen columns stay under a few GB).
 MAX_YEARS = 4_194_304
 
 
-def chunks(years: int) -> list[tuple[int, int, int]]:
-    """`(chunk, first year, years in it)` for `years` simulated years."""
-    return [(c, start, min(CHUNK_YEARS, years - start)) for c, start in enumerate(range(0, years, CHUNK_YEARS))]
+def expected_rows(book: Book) -> float:
+    """Expected event rows a year: each insured's own events, and each scenario's rate × the insureds it
+    hits on average. `math.fsum` is exact, so the order of the lines cannot change it."""
+    own = [line.count * sum(et.frequency.mean() for et in line.model.event_types) for line in book.lines if line.model]
+    hits = [
+        s.rate * s.hit_probability * line.count
+        for s in book.scenarios
+        for line in book.lines
+        if s.dependency in line.depends_on
+    ]
+    return math.fsum(own + hits)
+
+
+def chunk_years(book: Book) -> int:
+    """Years per chunk for `book`: the largest power of two from `MIN_CHUNK_YEARS` to `CHUNK_YEARS` whose
+    expected rows stay within `CHUNK_ROWS`. It depends on the book alone, never on the workers."""
+    rows = expected_rows(book)
+    size = CHUNK_YEARS
+    while size > MIN_CHUNK_YEARS and size * rows > CHUNK_ROWS:
+        size //= 2
+    return size
+
+
+def chunks(years: int, size: int = CHUNK_YEARS) -> list[tuple[int, int, int]]:
+    """`(chunk, first year, years in it)` for `years` simulated years in chunks of `size` years."""
+    return [(c, start, min(size, years - start)) for c, start in enumerate(range(0, years, size))]
 
 
 @dataclass(frozen=True)
@@ -252,7 +280,7 @@ def run_book(book: Book, years: int, seed: int, mapper: Mapper | None = None) ->
     if not 1 <= years <= MAX_YEARS:
         raise InvalidInput.one("--years", f"{years} is outside 1 to {MAX_YEARS:,}")
     prepared = Prepared.of(book)
-    results = (mapper or map_in_process)(simulate_chunk, prepared, seed, chunks(years))
+    results = (mapper or map_in_process)(simulate_chunk, prepared, seed, chunks(years, chunk_years(book)))
     results = sorted(results, key=lambda r: r.chunk)
     return _join(prepared, years, seed, results)
 
