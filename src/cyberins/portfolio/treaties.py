@@ -17,8 +17,8 @@ from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, 
 
 from cyberins.model.base import Frozen
 from cyberins.model.errors import Problem
+from cyberins.portfolio.occurrences import Occurrences, annual_sum, capped_in_time_order, stop_loss_in_time_order
 from cyberins.quant.model import FloatArray, IntArray
-from cyberins.terms.kernels import capped_running
 
 #: A treaty or bond id: it names YLT columns (`ceded.<id>`, `ils.<id>`), so no dots or spaces.
 TreatyId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
@@ -200,8 +200,8 @@ Ils = Annotated[list[CatBond], AfterValidator(_check_ils)]
 class GrossRows:
     """What the policies pay, one row per (occurrence, policy) with something to pay, in a chunk of years.
 
-    Rows may come in any order; they are processed in (year, time, occurrence) order, fastest when already in
-    it. `weight` (stress: count × hit_probability) multiplies a row: `amount` is per unit of weight, and so
+    Rows may come in any order: occurrences are processed in (year, time, occurrence) order. `weight`
+    (stress: count × hit_probability) multiplies a row: `amount` is per unit of weight, and so
     are the per-row results of `apply_programme`; a total is Σ weight · value. None means 1.
     """
 
@@ -233,82 +233,16 @@ class ProgrammeResult:
     net_largest: FloatArray
 
 
-@dataclass(frozen=True)
-class _Occurrences:
-    """Rows in processing order and their occurrences: `order` sorts the rows (None when they are sorted),
-    `index` is each sorted row's occurrence, `starts` each occurrence's first sorted row, `year` its year."""
-
-    order: IntArray | None
-    index: IntArray
-    starts: IntArray
-    year: IntArray
-    weight: FloatArray | None
-
-    @classmethod
-    def of(cls, rows: GrossRows) -> _Occurrences:
-        year, occurrence = np.asarray(rows.year, dtype=np.int64), np.asarray(rows.occurrence, dtype=np.int64)
-        time = np.asarray(rows.time, dtype=np.float64)
-        dy, dt, do = np.diff(year), np.diff(time), np.diff(occurrence)
-        in_order = (dy > 0) | ((dy == 0) & ((dt > 0) | ((dt == 0) & (do >= 0))))
-        order = None if bool(in_order.all()) else np.lexsort((occurrence, time, year))
-        if order is not None:
-            year, occurrence = year[order], occurrence[order]
-        new = np.r_[True, (year[1:] != year[:-1]) | (occurrence[1:] != occurrence[:-1])] if len(year) else year > 0
-        starts = np.flatnonzero(new)
-        weight = rows.weight if rows.weight is None or order is None else rows.weight[order]
-        return cls(order, np.cumsum(new) - 1, starts, year[starts], weight)
-
-    def sort(self, values: FloatArray) -> FloatArray:
-        return np.asarray(values, dtype=np.float64) if self.order is None else values[self.order]
-
-    def unsort(self, values: FloatArray) -> FloatArray:
-        if self.order is None:
-            return values
-        out = np.empty_like(values)
-        out[self.order] = values
-        return out
-
-    def total(self, per_row: FloatArray) -> FloatArray:
-        """Per occurrence: Σ weight · value over its (sorted) rows."""
-        if len(per_row) == 0:
-            return per_row
-        weighted = per_row if self.weight is None else per_row * self.weight
-        return np.add.reduceat(weighted, self.starts)
-
-    def annual(self, per_occurrence: FloatArray, n_years: int) -> FloatArray:
-        return _annual(self.year, per_occurrence, n_years)
-
-    def largest(self, per_occurrence: FloatArray, n_years: int) -> FloatArray:
-        """Each year's largest occurrence (0 in a year without one)."""
-        out = np.zeros(n_years)
-        if len(per_occurrence):
-            first = np.flatnonzero(np.r_[True, self.year[1:] != self.year[:-1]])
-            out[self.year[first]] = np.maximum.reduceat(per_occurrence, first)
-        return out
-
-
-def _annual(year: IntArray, values: FloatArray, n_years: int) -> FloatArray:
-    """Σ values per year 0 … n_years − 1."""
-    counted = np.bincount(np.asarray(year, dtype=np.int64), weights=values, minlength=n_years)
-    return np.asarray(counted[:n_years], dtype=np.float64)
-
-
 def _share(paid: FloatArray, of: FloatArray) -> FloatArray:
     """paid / of per occurrence, 0 where `of` is 0: the fraction each of its rows recovers."""
     return np.divide(paid, of, out=np.zeros_like(paid), where=of > 0)
 
 
-def _capped(per_occurrence: FloatArray, year: IntArray, cover: float | None) -> FloatArray:
-    """Recoveries reached in time order until each year's total reaches `cover` (None: no cap); the
-    occurrence that crosses it gets the part up to it."""
-    return per_occurrence if cover is None else capped_running(per_occurrence, year, cover, 0.0)
-
-
 def _recover(
-    treaty: QuotaShare | PerRiskXL | CatXL | AggregateStopLoss, left: FloatArray, occ: _Occurrences
+    treaty: QuotaShare | PerRiskXL | CatXL | AggregateStopLoss, left: FloatArray, occ: Occurrences
 ) -> FloatArray:
-    """One treaty's recovery per sorted row, per unit of weight, on what the earlier treaties `left`."""
-    spread = occ.index
+    """One treaty's recovery per row, per unit of weight, on what the earlier treaties `left`."""
+    spread = occ.index  # each row's occurrence
     if isinstance(treaty, QuotaShare):
         recovery = treaty.share * left
         if treaty.event_limit is not None:
@@ -318,13 +252,14 @@ def _recover(
     if isinstance(treaty, PerRiskXL):  # each risk's layer; an occurrence crossing the cap shares it pro rata
         layer = np.clip(left - treaty.attachment, 0.0, treaty.limit)
         total = occ.total(layer)
-        return layer * _share(_capped(total, occ.year, treaty.annual_cover), total)[spread]
+        return layer * _share(capped_in_time_order(total, occ.year, treaty.annual_cover), total)[spread]
     total = occ.total(left)
     if isinstance(treaty, CatXL):
-        paid = _capped(np.clip(total - treaty.attachment, 0.0, treaty.limit), occ.year, treaty.annual_cover)
-    else:  # the stop loss reached in time order: what passes the attachment, up to the limit
-        top = capped_running(total, occ.year, treaty.attachment + treaty.limit, 0.0)
-        paid = np.clip(top - capped_running(total, occ.year, treaty.attachment, 0.0), 0.0, None)
+        paid = capped_in_time_order(
+            np.clip(total - treaty.attachment, 0.0, treaty.limit), occ.year, treaty.annual_cover
+        )
+    else:
+        paid = stop_loss_in_time_order(total, occ.year, treaty.attachment, treaty.limit)
     return left * _share(paid, total)[spread]
 
 
@@ -362,8 +297,8 @@ def apply_programme(
     >>> apply_programme(rows, [asl], 1).ceded["asl"].tolist()  # the second occurrence crosses 100
     [0.0, 30.0]
     """
-    occ = _Occurrences.of(rows)
-    gross = occ.sort(rows.amount)
+    occ = Occurrences.of(rows.year, rows.occurrence, rows.time, rows.weight)
+    gross = np.asarray(rows.amount, dtype=np.float64)
     left = gross.copy()
     ceded: dict[str, FloatArray] = {}
     ceded_annual: dict[str, FloatArray] = {}
@@ -373,7 +308,7 @@ def apply_programme(
         recovery = np.minimum(_recover(treaty, left, occ), left)
         left -= recovery
         by_occurrence = occ.total(recovery)
-        ceded[treaty.id] = occ.unsort(recovery)
+        ceded[treaty.id] = recovery
         ceded_annual[treaty.id] = occ.annual(by_occurrence, n_years)
         ceded_largest[treaty.id] = occ.largest(by_occurrence, n_years)
         if isinstance(treaty, XL_KINDS):
@@ -382,7 +317,7 @@ def apply_programme(
     return ProgrammeResult(
         ceded=ceded,
         reinstatement_premium=premium,
-        net=occ.unsort(left),
+        net=left,
         ceded_annual=ceded_annual,
         ceded_largest=ceded_largest,
         gross_annual=occ.annual(gross_occ, n_years),
@@ -401,7 +336,7 @@ def ils_payouts(bond: CatBond, rows: GrossRows, net: FloatArray, n_years: int) -
     basis = np.asarray(rows.amount if bond.basis is Basis.GROSS else net, dtype=np.float64)
     if bond.trigger is Trigger.INDEMNITY_ANNUAL_AGGREGATE:
         weighted = basis if rows.weight is None else basis * rows.weight
-        return np.clip(_annual(rows.year, weighted, n_years) - bond.attachment, 0.0, bond.limit)
-    occ = _Occurrences.of(rows)
-    per_occurrence = np.clip(occ.total(occ.sort(basis)) - bond.attachment, 0.0, bond.limit)
+        return np.clip(annual_sum(rows.year, weighted, n_years) - bond.attachment, 0.0, bond.limit)
+    occ = Occurrences.of(rows.year, rows.occurrence, rows.time, rows.weight)
+    per_occurrence = np.clip(occ.total(basis) - bond.attachment, 0.0, bond.limit)
     return np.minimum(occ.annual(per_occurrence, n_years), bond.limit)
