@@ -92,3 +92,18 @@ def test_unknown_scenario_names_the_option() -> None:
     with pytest.raises(InvalidInput) as caught:
         stress(book(mixed()), "nope", 1)
     assert caught.value.problems[0].field == "--scenario"
+
+
+def test_cover_by_event_type_leaves_system_failure_out() -> None:
+    """Rule 19 through the same terms engine: BI for malicious events only pays nothing for an outage."""
+    from cyberins.portfolio.simulate import run_book
+
+    p = policy_data()
+    p["coverages"]["business_interruption"]["event_types"] = ["ransomware", "malware"]
+    data = outage_book(policy=p, count=5)
+    doc = stress(book(data), "outage", 48)
+    assert doc["by_line"]["line"]["outcome"] == "covered_nothing_payable" and doc["gross"] == 0
+    run = run_book(book(data), 500, 3)
+    assert run.ylt["gross"].sum() == 0 < run.ylt["ground_up"].sum()
+    data["scenarios"][0]["event_type"] = "ransomware"
+    assert stress(book(data), "outage", 48)["gross"] > 0
