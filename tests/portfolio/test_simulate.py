@@ -163,3 +163,22 @@ def test_chunk_size_bounds_the_rows_of_a_large_book_whatever_the_line_order() ->
     again = book(data)
     swapped = again.with_lines(again.lines[::-1])
     assert chunk_years(again) == chunk_years(swapped)
+
+
+def test_policy_years_outside_every_tail_are_dropped_without_changing_a_contribution() -> None:
+    from cyberins.portfolio.measures import row_contributions, tvar_weights
+    from cyberins.portfolio.simulate import chunks
+
+    b = book(mixed())
+    years = 2 * CHUNK_YEARS + 500
+    run = run_book(b, years, 6)
+    prepared = Prepared.of(b)
+    full = [simulate_chunk(prepared, 6, *w) for w in chunks(years, chunk_years(b))]
+    year = np.concatenate([p.policy_year + p.start for p in full])
+    index = np.concatenate([p.policy_index for p in full])
+    gross = np.concatenate([p.policy_gross for p in full])
+    assert len(run.policy_year) < 0.3 * len(year)  # most policy years are dropped …
+    for weights in tvar_weights(run.ylt["gross"]).values():  # … and no contribution moves
+        every = row_contributions(weights, year, index, gross, b.policies)
+        kept = row_contributions(weights, run.policy_year, run.policy_index, run.policy_gross, b.policies)
+        np.testing.assert_array_equal(kept, every)

@@ -7,7 +7,7 @@ gathered and joined in chunk order, so the numbers are those of the in-process r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,10 +19,14 @@ def client_mapper(client: Any) -> Mapper:
 
     def mapper(
         kernel: Callable[..., ChunkResult], prepared: Prepared, seed: int, work: list[tuple[int, int, int]]
-    ) -> list[ChunkResult]:
+    ) -> Iterable[ChunkResult]:
+        from distributed import as_completed
+
         shared = client.scatter(prepared, broadcast=True)
         futures = [client.submit(kernel, shared, seed, c, start, n, pure=False) for c, start, n in work]
-        return list(client.gather(futures))
+        for future in as_completed(futures):  # type: ignore[no-untyped-call]  # each result as it comes
+            yield future.result()
+            future.release()
 
     return mapper
 

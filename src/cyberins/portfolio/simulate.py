@@ -10,8 +10,9 @@ the number of years only, so every way of running gives the same numbers, bit fo
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from cyberins.model.errors import InvalidInput
 from cyberins.portfolio.book import Book
 from cyberins.portfolio.events import Bar, LineEvents, SystemicEvents, bar, line_events, systemic_events
 from cyberins.portfolio.treaties import GrossRows, apply_programme, ils_payouts
+from cyberins.quant.metrics import LEVELS
 from cyberins.quant.model import FloatArray, IntArray
 from cyberins.terms import CompiledTerms
 
@@ -244,14 +246,60 @@ def _programme(out: ChunkResult, rows: GrossRows, book: Book) -> None:
         out.ils[bond.id] = ils_payouts(bond, rows, result.net, n)
 
 
-#: How chunks are mapped: in-process by default, or a Dask client's `map` + `gather` (`portfolio.cluster`).
-Mapper = Callable[[Callable[..., ChunkResult], Prepared, int, list[tuple[int, int, int]]], list[ChunkResult]]
+#: How chunks are mapped: in-process by default, or on a Dask cluster (`portfolio.cluster`); results may come
+#: in any order (they are joined in chunk order).
+Mapper = Callable[[Callable[..., ChunkResult], Prepared, int, list[tuple[int, int, int]]], Iterable[ChunkResult]]
 
 
 def map_in_process(
     kernel: Callable[..., ChunkResult], prepared: Prepared, seed: int, work: list[tuple[int, int, int]]
-) -> list[ChunkResult]:
-    return [kernel(prepared, seed, c, start, n) for c, start, n in work]
+) -> Iterator[ChunkResult]:
+    for c, start, n in work:
+        yield kernel(prepared, seed, c, start, n)
+
+
+class _TailYears:
+    """Keeps the per-policy years only where they can count: in a year among the worst ⌊(1 − 0.9)·N⌋ + 1.
+
+    The Euler weights of every level are zero outside the worst (1 − level)·N years and the boundary one, and
+    the lowest level's tail holds the others'. The worst `keep` annual gross losses seen so far give a
+    threshold that only rises as chunks arrive; a chunk's policy years below it can never be in the tail and
+    are dropped at once, so memory holds about a tenth of them, whatever the number of years. The final
+    threshold is the same in any arrival order, and so is what is kept.
+    """
+
+    def __init__(self, years: int) -> None:
+        m = (1 - Fraction(str(min(LEVELS)))) * years
+        self.keep = int(m) + 1
+        self.top = np.zeros(0)
+        self.parts: list[ChunkResult] = []
+        self.rows_at_prune = 0
+
+    @property
+    def threshold(self) -> float:
+        return float(self.top.min()) if len(self.top) >= self.keep else -math.inf
+
+    def add(self, part: ChunkResult) -> None:
+        both = np.concatenate([self.top, part.gross])
+        self.top = both if len(both) <= self.keep else np.partition(both, len(both) - self.keep)[-self.keep :]
+        self._prune(part)
+        self.parts.append(part)
+        rows = sum(len(p.policy_year) for p in self.parts)
+        if rows > 2 * self.rows_at_prune:  # amortised: each row is re-examined a bounded number of times
+            for p in self.parts:
+                self._prune(p)
+            self.rows_at_prune = sum(len(p.policy_year) for p in self.parts)
+
+    def _prune(self, part: ChunkResult) -> None:
+        keep = part.gross[part.policy_year] >= self.threshold
+        if not keep.all():
+            part.policy_year, part.policy_index = part.policy_year[keep], part.policy_index[keep]
+            part.policy_gross = part.policy_gross[keep]
+
+    def finish(self) -> list[ChunkResult]:
+        for p in self.parts:
+            self._prune(p)
+        return sorted(self.parts, key=lambda r: r.chunk)
 
 
 @dataclass(frozen=True)
@@ -280,9 +328,10 @@ def run_book(book: Book, years: int, seed: int, mapper: Mapper | None = None) ->
     if not 1 <= years <= MAX_YEARS:
         raise InvalidInput.one("--years", f"{years} is outside 1 to {MAX_YEARS:,}")
     prepared = Prepared.of(book)
-    results = (mapper or map_in_process)(simulate_chunk, prepared, seed, chunks(years, chunk_years(book)))
-    results = sorted(results, key=lambda r: r.chunk)
-    return _join(prepared, years, seed, results)
+    tail = _TailYears(years)
+    for result in (mapper or map_in_process)(simulate_chunk, prepared, seed, chunks(years, chunk_years(book))):
+        tail.add(result)
+    return _join(prepared, years, seed, tail.finish())
 
 
 def _join(prepared: Prepared, years: int, seed: int, parts: list[ChunkResult]) -> PortfolioRun:
