@@ -182,3 +182,11 @@ def test_policy_years_outside_every_tail_are_dropped_without_changing_a_contribu
         every = row_contributions(weights, year, index, gross, b.policies)
         kept = row_contributions(weights, run.policy_year, run.policy_index, run.policy_gross, b.policies)
         np.testing.assert_array_equal(kept, every)
+
+
+def test_hits_drawn_in_slices_are_the_whole_matrix() -> None:
+    from cyberins.portfolio.events import hits
+
+    whole = np.random.default_rng(3).random((50, 7)) < 0.3
+    event, copy = hits(np.random.default_rng(3), 50, 7, 0.3, slice_draws=20)  # slices of 2 events
+    assert np.array_equal(np.stack([event, copy]), np.stack(np.nonzero(whole)))

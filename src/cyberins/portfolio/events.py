@@ -201,8 +201,7 @@ def _hit_part(
 ) -> _Part:
     """The incidents of the copies a scenario's events hit: each hit copy independently, one shared duration."""
     streams = source(seed, chunk, HITS, code(scenario.id), code(line.id))
-    hit = streams(Stream.ARRIVALS).random((ev.n, line.count)) < scenario.hit_probability
-    copy, event = np.nonzero(hit.T)  # by copy, then time: a line's only source needs no sort in the engine
+    event, copy = hits(streams(Stream.ARRIVALS), ev.n, line.count, scenario.hit_probability)
     n = len(event)
     covs = tuple(c for c in Coverage if c in scenario.losses)
     money = np.zeros((n, len(covs)))
@@ -235,6 +234,28 @@ def _hit_part(
         occurrence=event.astype(np.int64),
         ground_up=ground_up,
     )
+
+
+#: Uniform draws held at once for the hits (32 MB): a line of millions of insureds is drawn in slices of events.
+HIT_DRAWS = 2**22
+
+
+def hits(
+    rng: np.random.Generator, n_events: int, count: int, p: float, slice_draws: int = HIT_DRAWS
+) -> tuple[IntArray, IntArray]:
+    """(event, copy) of each hit: copy j is hit by event e when draw e·count + j of `rng` is below `p`.
+
+    Drawn in slices of whole events; a generator's doubles come in sequence, so the slices are the numbers
+    one draw of the whole matrix would give, and memory stays bounded whatever the line's count."""
+    step = max(1, slice_draws // max(count, 1))
+    events, copies = [], []
+    for first in range(0, n_events, step):
+        e, c = np.nonzero(rng.random((min(step, n_events - first), count)) < p)
+        events.append(e + first)
+        copies.append(c)
+    if not events:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(events).astype(np.int64), np.concatenate(copies).astype(np.int64)
 
 
 def _table(parts: list[_Part]) -> LossTable:
