@@ -107,3 +107,19 @@ def test_cover_by_event_type_leaves_system_failure_out() -> None:
     assert run.ylt["gross"].sum() == 0 < run.ylt["ground_up"].sum()
     data["scenarios"][0]["event_type"] = "ransomware"
     assert stress(book(data), "outage", 48)["gross"] > 0
+
+
+def test_the_lloyds_scenarios_run_as_stress_tests() -> None:
+    from cyberins.portfolio.book import load_book
+    from tests.portfolio.books import FOLDER
+
+    b = load_book(FOLDER / "lloyds-rds.yaml")
+    for scenario in b.scenarios:
+        doc = stress(b, scenario.id, 72)
+        assert doc["ground_up"] > doc["gross"] > 0, scenario.id
+        assert set(doc["by_dependency"]) == {scenario.dependency}
+        assert doc["gross"] == pytest.approx(sum(v["gross"] for v in doc["by_industry"].values()))
+        assert doc["net"] == pytest.approx(doc["gross"] - sum(doc["ceded"].values()))
+    blackout = stress(b, "business_blackout", 72)["by_line"]
+    assert blackout["banking-large"]["outcome"] == "excluded_infrastructure_failure"
+    assert blackout["logistics-mid"]["outcome"] == "paid"
