@@ -167,22 +167,24 @@ class _ChunkSums:
         year, copy = rows.period % n, rows.period // n
         own = rows.source == 0
         self.ground_up += np.bincount(year, weights=rows.ground_up, minlength=n)
-        self.gross += np.bincount(year, weights=rows.paid, minlength=n)
+        line_gross = np.bincount(year, weights=rows.paid, minlength=n)
+        self.gross += line_gross
         if rows.under_review is not None:
             self.under_review += np.bincount(year, weights=rows.under_review, minlength=n)
         width = self.gross_by_source.shape[0]
         self.gross_by_source += np.bincount(rows.source * n + year, weights=rows.paid, minlength=width * n).reshape(
             width, n
         )
-        self.gross_by_industry[industry] += np.bincount(year, weights=rows.paid, minlength=n)
+        self.gross_by_industry[industry] += line_gross
         self.ground_up_by_source += np.bincount(rows.source, weights=rows.ground_up, minlength=width)
         self.ground_up_by_industry[industry] += rows.ground_up.sum()
         # Own events are occurrences of their own: the year's largest is a maximum over rows.
         np.maximum.at(self.ground_up_largest, year[own], rows.ground_up[own])
         np.maximum.at(self.gross_largest, year[own], rows.paid[own])
         systemic = ~own
-        np.add.at(self.sys_ground_up, occurrence[systemic], rows.ground_up[systemic])
-        np.add.at(self.sys_gross, occurrence[systemic], rows.paid[systemic])
+        m = len(self.sys_gross)
+        self.sys_ground_up += np.bincount(occurrence[systemic], weights=rows.ground_up[systemic], minlength=m)
+        self.sys_gross += np.bincount(occurrence[systemic], weights=rows.paid[systemic], minlength=m)
         pays = rows.paid > 0
         self.rows.append((year[pays], occurrence[pays], rows.time[pays], first_policy + copy[pays], rows.paid[pays]))
         # Each copy's gross by year, kept where it is positive (sparse: most policy years pay nothing).
