@@ -7,6 +7,7 @@ Every failure is an `InvalidInput` naming the file and the field.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from cyberins.assess.engine import assess
 from cyberins.assess.profile import OrganizationProfile
@@ -28,14 +29,18 @@ def load_profile(path: Path) -> OrganizationProfile:
 
 def load_risk_model(path: Path) -> RiskModel:
     """The risk model a file describes: `kind: explicit` as written, otherwise the assessed profile."""
-    data = read_document(path)
+    return parse_risk_model(read_document(path), str(path))
+
+
+def parse_risk_model(data: Any, source: str = "") -> RiskModel:
+    """The risk model parsed data describe (a file's, or one written inline in a portfolio book)."""
     kind = data.get("kind", "organization") if isinstance(data, dict) else "organization"
     if kind not in KINDS:
-        raise InvalidInput.one("kind", f"unknown kind {kind!r}; use one of {', '.join(KINDS)}", str(path))
+        raise InvalidInput.one("kind", f"unknown kind {kind!r}; use one of {', '.join(KINDS)}", source)
     if kind == "explicit":
-        return parse_model(ExplicitModelFile, data, str(path)).to_model()
-    profile = parse_model(OrganizationProfile, data, str(path))
+        return parse_model(ExplicitModelFile, data, source).to_model()
+    profile = parse_model(OrganizationProfile, data, source)
     try:
         return assess(profile)
     except InvalidInput as exc:
-        raise InvalidInput(exc.problems, str(path)) from None
+        raise InvalidInput(exc.problems, source) from None

@@ -28,8 +28,8 @@ from typing import Protocol
 from cyberins.claims.context import ClaimContext
 from cyberins.claims.quantify import Quantification
 from cyberins.claims.reasons import Reason, label, reason
-from cyberins.model.ids import THIRD_PARTY_COVERAGES, Coverage, Exclusion, TriggerKind
-from cyberins.model.policy import ReportingDeadline
+from cyberins.model.ids import THIRD_PARTY_COVERAGES, Confidence, Coverage, Exclusion, TriggerKind
+from cyberins.model.policy import Policy, ReportingDeadline
 
 
 class Status(StrEnum):
@@ -124,19 +124,47 @@ def timing(ctx: ClaimContext, coverage: Coverage) -> tuple[Status | None, list[R
     return None, reasons
 
 
+def attribution_bars(
+    policy: Policy, *, war: bool, state_backed: bool, confidence: Confidence, infrastructure_failure: bool
+) -> tuple[tuple[Exclusion, ...], bool]:
+    """Rule 9 and the infrastructure exclusion on an incident's flags: the policy's exclusions that bar it (in
+    the order war, state-backed operation, infrastructure failure), and whether a state-backed attribution is
+    under review (listed, but below `attribution_confidence_required`). The claim decision and the portfolio's
+    systemic events both read this, so they cannot disagree on what a wording excludes."""
+    listed = set(policy.exclusions)
+    barred: list[Exclusion] = []
+    under_review = False
+    if war and Exclusion.WAR in listed:
+        barred.append(Exclusion.WAR)
+    if state_backed and Exclusion.STATE_BACKED_CYBER_OPERATION in listed:
+        if confidence.rank >= policy.attribution_confidence_required.rank:
+            barred.append(Exclusion.STATE_BACKED_CYBER_OPERATION)
+        else:
+            under_review = True
+    if infrastructure_failure and Exclusion.INFRASTRUCTURE_FAILURE in listed:
+        barred.append(Exclusion.INFRASTRUCTURE_FAILURE)
+    return tuple(barred), under_review
+
+
 def exclusions(ctx: ClaimContext) -> tuple[list[Reason], list[Reason]]:
     """The incident's exclusions and condition breaches (they bar every coverage), and notes that do not."""
     policy, incident = ctx.policy, ctx.incident
     listed, att = set(policy.exclusions), incident.attribution
+    bars, under_review = attribution_bars(
+        policy,
+        war=att.war,
+        state_backed=att.state_backed,
+        confidence=att.confidence,
+        infrastructure_failure=incident.has_infrastructure_failure,
+    )
     barred: list[Reason] = []
     notes: list[Reason] = []
-    if att.war and Exclusion.WAR in listed:
+    if Exclusion.WAR in bars:
         barred.append(reason("war"))
-    if att.state_backed and Exclusion.STATE_BACKED_CYBER_OPERATION in listed:
-        required = policy.attribution_confidence_required
-        code = "state_backed_cyber_operation" if att.confidence.rank >= required.rank else "attribution_under_review"
-        (barred if code == "state_backed_cyber_operation" else notes).append(
-            reason(code, confidence=att.confidence.value, required=required.value)
+    if Exclusion.STATE_BACKED_CYBER_OPERATION in bars or under_review:
+        code = "attribution_under_review" if under_review else "state_backed_cyber_operation"
+        (notes if under_review else barred).append(
+            reason(code, confidence=att.confidence.value, required=policy.attribution_confidence_required.value)
         )
     flags = (
         (incident.prior_knowledge, Exclusion.PRIOR_KNOWLEDGE),
@@ -144,7 +172,7 @@ def exclusions(ctx: ClaimContext) -> tuple[list[Reason], list[Reason]]:
         (incident.intentional_act, Exclusion.INTENTIONAL_ACTS),
     )
     barred.extend(reason(exclusion.value) for flag, exclusion in flags if flag and exclusion in listed)
-    if incident.has_infrastructure_failure and Exclusion.INFRASTRUCTURE_FAILURE in listed:
+    if Exclusion.INFRASTRUCTURE_FAILURE in bars:
         failure = incident.infrastructure_failure
         what = "" if isinstance(failure, bool) else " ".join(filter(None, (failure.kind, failure.provider)))
         barred.append(reason("infrastructure_failure", infrastructure=what or "—"))

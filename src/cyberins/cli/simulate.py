@@ -84,13 +84,20 @@ def _risk_model(path: Path) -> RiskModel:
 
 
 def write_ylt(result: SimulationResult, path: Path) -> None:
-    columns = {
-        "year": np.arange(result.years),
-        "gross": result.ylt.gross,
-        "insured": result.ylt.insured,
-        "gross_largest": result.ylt.gross_largest,
-        "insured_largest": result.ylt.insured_largest,
-    }
+    write_columns(
+        {
+            "year": np.arange(result.years),
+            "gross": result.ylt.gross,
+            "insured": result.ylt.insured,
+            "gross_largest": result.ylt.gross_largest,
+            "insured_largest": result.ylt.insured_largest,
+        },
+        path,
+    )
+
+
+def write_columns(columns: dict[str, np.ndarray], path: Path) -> None:
+    """A year-loss table: `.parquet`, or `.csv` with a header, the first column whole, amounts to the cent."""
     if path.suffix == ".parquet":
         try:
             import pyarrow as pa
@@ -105,7 +112,7 @@ def write_ylt(result: SimulationResult, path: Path) -> None:
             delimiter=",",
             header=",".join(columns),
             comments="",
-            fmt=["%d", "%.2f", "%.2f", "%.2f", "%.2f"],
+            fmt=["%d"] + ["%.2f"] * (len(columns) - 1),
         )
     else:
         raise InvalidInput.one("--ylt", f"unknown format {path.suffix!r}: use .csv or .parquet")

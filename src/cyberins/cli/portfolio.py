@@ -1,0 +1,133 @@
+"""`cyberins portfolio run | stress` (contract portfolio.md §4): a book's year simulation and its stress tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from cyberins.cli.options import SEED_MAX
+from cyberins.model.errors import InvalidInput
+from cyberins.model.ids import Confidence
+
+app = typer.Typer(
+    help="Portfolio accumulation: systemic scenarios, reinsurance and cat bonds (风险分散).", no_args_is_help=True
+)
+
+
+@app.command("run")
+def run_command(
+    book_file: Path = typer.Argument(..., help="The portfolio book (kind: portfolio; YAML or JSON)."),
+    years: int = typer.Option(..., "--years", min=1, help="Simulated years."),
+    seed: int = typer.Option(..., "--seed", min=0, max=SEED_MAX, help="Random seed."),
+    workers: int | None = typer.Option(None, "--workers", min=1, help="Start a local Dask cluster of K processes."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Use a running Dask cluster: tcp://HOST:PORT."),
+    as_json: bool = typer.Option(False, "--json", help="Print the contract JSON document."),
+    ylt: Path | None = typer.Option(None, "--ylt", help="Write the year-loss table (.csv or .parquet)."),
+) -> None:
+    """Simulate a book's years: own events and systemic scenarios, terms, treaties, measures."""
+    from cyberins.portfolio.book import load_book
+    from cyberins.portfolio.document import run_document, ylt_columns
+    from cyberins.portfolio.simulate import MAX_YEARS, run_book
+
+    if workers is not None and scheduler is not None:
+        raise InvalidInput.one("--workers", "give --workers or --scheduler, not both")
+    if years > MAX_YEARS:
+        raise InvalidInput.one("--years", f"{years:,} is more than {MAX_YEARS:,}")
+    if ylt is not None and ylt.suffix not in (".csv", ".parquet"):
+        raise InvalidInput.one("--ylt", f"unknown format {ylt.suffix!r}: use .csv or .parquet")
+    book = load_book(book_file)
+    if workers is None and scheduler is None:
+        result = run_book(book, years, seed)
+    else:
+        from cyberins.portfolio.cluster import dask_mapper
+
+        with dask_mapper(workers, scheduler) as mapper:
+            result = run_book(book, years, seed, mapper)
+    if ylt is not None:
+        from cyberins.cli.simulate import write_columns
+
+        write_columns(ylt_columns(result), ylt)
+    doc = run_document(result)
+    if as_json:
+        print(json.dumps(doc))
+        return
+    _print_run(doc)
+
+
+@app.command("stress")
+def stress_command(
+    book_file: Path = typer.Argument(..., help="The portfolio book (kind: portfolio; YAML or JSON)."),
+    scenario: str = typer.Option(..., "--scenario", help="The id of one of the book's scenarios."),
+    hours: float = typer.Option(..., "--hours", min=0, max=87_600, help="How long the event lasts (hours)."),
+    confidence: Confidence | None = typer.Option(
+        None, "--attribution-confidence", help="Replace the scenario's attribution confidence: low, medium or high."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the contract JSON document."),
+) -> None:
+    """Stress one systemic event on a fresh policy year: losses by line, industry, size, dependency, treaties."""
+    from cyberins.portfolio.book import load_book
+    from cyberins.portfolio.stress import stress
+
+    doc = stress(load_book(book_file), scenario, hours, confidence)
+    if as_json:
+        print(json.dumps(doc))
+        return
+    _print_stress(doc)
+
+
+def _money(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _print_run(doc: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from cyberins.cli.render import console
+
+    cur = doc["currency"]
+    table = Table(title=f"{doc['portfolio']}: {doc['policies']:,} policies, {doc['years']:,} years ({cur})")
+    table.add_column("measure")
+    for name in ("ground_up", "gross", "net"):
+        table.add_column(name, justify="right")
+    blocks = [doc["ground_up"], doc["gross"], doc["net"]]
+    table.add_row("AAL", *(_money(b["aal"]) for b in blocks))
+    for level in ("0.99", "0.995"):
+        table.add_row(f"VaR {level}", *(_money(b["var"][level]) for b in blocks))
+        table.add_row(f"TVaR {level}", *(_money(b["tvar"][level]) for b in blocks))
+    console.print(table)
+    scen = Table(title="by scenario")
+    for head in ("scenario", "events/yr", "ground-up AAL", "gross AAL"):
+        scen.add_column(head, justify="left" if head == "scenario" else "right")
+    for sid, b in doc["by_scenario"].items():
+        scen.add_row(sid, f"{b['events_per_year']:.3f}", _money(b["ground_up_aal"]), _money(b["gross_aal"]))
+    console.print(scen)
+    if doc["ceded"]:
+        ceded = Table(title="treaties")
+        for head in ("treaty", "ceded AAL", "P(attach)", "P(exhaust)"):
+            ceded.add_column(head, justify="left" if head == "treaty" else "right")
+        for tid, b in doc["ceded"].items():
+            ceded.add_row(
+                tid, _money(b["aal"]), f"{b['attachment_probability']:.4f}", f"{b['exhaustion_probability']:.4f}"
+            )
+        console.print(ceded)
+
+
+def _print_stress(doc: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from cyberins.cli.render import console
+
+    title = f"{doc['scenario']}, {doc['hours']:g} h: {doc['policies_hit']:,.1f} of {doc['policies']:,} policies hit"
+    table = Table(title=title)
+    for head in ("line", "hit", "ground-up", "gross", "outcome"):
+        numeric = head in ("hit", "ground-up", "gross")
+        table.add_column(head, justify="right" if numeric else "left", overflow="fold", no_wrap=numeric)
+    for lid, b in doc["by_line"].items():
+        table.add_row(lid, f"{b['policies_hit']:,.1f}", _money(b["ground_up"]), _money(b["gross"]), b["outcome"])
+    console.print(table)
+    console.print(f"ground-up {_money(doc['ground_up'])}  gross {_money(doc['gross'])}  net {_money(doc['net'])}")
+    for tid, value in doc["ceded"].items():
+        console.print(f"  ceded to {tid}: {_money(value)}")

@@ -1,0 +1,301 @@
+"""What one line suffers in one chunk of years: its own events and its systemic hits, as one loss table.
+
+The copies of a line are independent insureds with one model and one policy, so they are simulated as one
+long run of years: copy j's year y is period ``j·n_years + y`` of the line's table. Each period is a policy
+year of one insured, so the terms engine erodes each copy's sublimits and aggregate separately, in time
+order, with its own events and its systemic hits together (rule 15), in ONE call per line.
+
+Random streams (`cyberins.quant.streams`), keyed so that nothing depends on the machine, the number of
+workers or the order of the lines:
+
+- own events of copies ``b·g … b·g + g − 1`` (a batch; g = ⌊65,536 / n_years⌋, a function of the chunk
+  size only): ``(seed, chunk, event-type code, line code, b, purpose)``, drawn by `quant.simulate.draw_events`
+  exactly as `cyberins simulate` draws one insured's years;
+- a scenario's events in a chunk (how many, when, and the ONE duration each): ``(seed, chunk, SYSTEMIC,
+  scenario code, purpose)``;
+- which copies of a line a scenario's events hit: ``(seed, chunk, HITS, scenario code, line code, purpose)``.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from cyberins.claims.decision import attribution_bars
+from cyberins.model.ids import Confidence, Coverage, EventType, Exclusion
+from cyberins.portfolio.book import BI_PER_HOUR, HOURS, Line, Scenario
+from cyberins.quant.arrivals import MAX_YEARS, TICKS_PER_YEAR, TIME_BITS, poisson_occurrences
+from cyberins.quant.model import FloatArray, IntArray
+from cyberins.quant.simulate import draw_events
+from cyberins.quant.streams import Stream, source, type_streams
+from cyberins.terms import CompiledTerms, LossTable, Outages, apply_terms
+from cyberins.terms.tables import BoolArray
+
+#: Key tags that keep the scenario and hit streams apart from the own-event streams.
+SYSTEMIC = 1
+HITS = 2
+EVENT_TYPES = list(EventType)
+
+
+@functools.cache
+def code(key: str) -> int:
+    """The stable integer of an id (its UTF-8 bytes, little-endian), as `quant.streams.type_code` does."""
+    return int.from_bytes(key.encode("utf-8"), "little")
+
+
+@dataclass(frozen=True)
+class SystemicEvents:
+    """One scenario's events in one chunk: year, time in the year (0 to 1) and the shared duration (hours)."""
+
+    year: IntArray
+    time: FloatArray
+    duration_h: FloatArray
+
+    @property
+    def n(self) -> int:
+        return len(self.year)
+
+
+def systemic_events(scenario: Scenario, seed: int, chunk: int, n_years: int) -> SystemicEvents:
+    """Poisson(rate) events a year at uniform times; ONE duration per event, for every policy it hits."""
+    streams = source(seed, chunk, SYSTEMIC, code(scenario.id))
+    ticks = poisson_occurrences(streams, n_years, scenario.rate).ticks
+    order = np.argsort(ticks, kind="stable")
+    ticks = ticks[order]
+    duration = scenario.duration_hours.sample(streams(Stream.SEVERITY), len(ticks))[order]  # row k: event k
+    year = (ticks >> np.uint64(TIME_BITS)).astype(np.int64)
+    time = (ticks & np.uint64(TICKS_PER_YEAR - 1)).astype(np.float64) / TICKS_PER_YEAR
+    return SystemicEvents(year, time, np.maximum(np.asarray(duration, dtype=np.float64), 0.0))
+
+
+@dataclass(frozen=True)
+class Bar:
+    """How a line's policy treats a scenario (rule 9 through the claims decision): barred by which exclusion,
+    or paid while the attribution is under review (rule 20)."""
+
+    exclusion: Exclusion | None
+    under_review: bool
+
+
+def bar(line: Line, scenario: Scenario, confidence: Confidence | None = None) -> Bar:
+    """The claims decision's exclusions for `scenario` under `line`'s policy (`confidence` overrides the
+    scenario's; no confidence reads as low, as an incident's attribution does)."""
+    if line.policy is None:
+        return Bar(None, False)
+    given = confidence or scenario.attribution_confidence or Confidence.LOW
+    bars, under_review = attribution_bars(
+        line.policy,
+        war=scenario.war,
+        state_backed=scenario.state_backed,
+        confidence=given,
+        infrastructure_failure=scenario.infrastructure_failure,
+    )
+    return Bar(bars[0] if bars else None, under_review)
+
+
+@dataclass(frozen=True)
+class LineEvents:
+    """A line's events of one chunk, in the table's row order, after its policy's terms.
+
+    `period` is copy·n_years + year; `source` 0 for own events, 1 + i for scenario i; `occurrence` the
+    scenario event's index within its scenario's chunk events (−1 for own events, each its own occurrence).
+    """
+
+    period: IntArray
+    time: FloatArray
+    source: IntArray
+    occurrence: IntArray
+    ground_up: FloatArray
+    paid: FloatArray
+    under_review: FloatArray | None
+
+
+@dataclass
+class _Part:
+    coverages: tuple[Coverage, ...]
+    period: IntArray
+    time: FloatArray
+    money: FloatArray
+    outages: Outages | None
+    event_type: IntArray
+    under_review: BoolArray | None
+    excluded: bool
+    source: IntArray
+    occurrence: IntArray
+    ground_up: FloatArray
+
+
+def line_events(
+    line: Line,
+    terms: CompiledTerms | None,
+    scenarios: tuple[Scenario, ...],
+    events: list[SystemicEvents],
+    bars: list[Bar],
+    seed: int,
+    chunk: int,
+    n_years: int,
+) -> LineEvents:
+    """Own events and systemic hits of every copy of `line` in one chunk, through the terms engine at once."""
+    parts = _own_parts(line, seed, chunk, n_years)
+    for i, (scenario, ev, b) in enumerate(zip(scenarios, events, bars, strict=True)):
+        if scenario.dependency in line.depends_on and ev.n:
+            parts.append(_hit_part(line, scenario, i, ev, b, seed, chunk, n_years))
+    if not parts:
+        empty = np.zeros(0)
+        none = np.zeros(0, dtype=np.int64)
+        return LineEvents(none, empty, none, none, empty, empty, None)
+    table = _table(parts)
+    ground_up = np.concatenate([p.ground_up for p in parts])
+    paid, review = np.zeros(len(ground_up)), None
+    if terms is not None and table.n_events:
+        result = apply_terms(table, terms, compact=True)
+        paid = result.payable.sum(axis=1) if result.payable.shape[1] else paid
+        review = result.under_review_payable
+    return LineEvents(
+        period=table.period,
+        time=table.time,
+        source=np.concatenate([p.source for p in parts]),
+        occurrence=np.concatenate([p.occurrence for p in parts]),
+        ground_up=ground_up,
+        paid=paid,
+        under_review=review,
+    )
+
+
+def _own_parts(line: Line, seed: int, chunk: int, n_years: int) -> list[_Part]:
+    """The copies' own events, in batches of whole copies of at most `MAX_YEARS` years of draws."""
+    model = line.model
+    if model is None or not model.event_types:
+        return []
+    covs = model.coverages
+    codes = np.array([EVENT_TYPES.index(et.event_type) for et in model.event_types], dtype=np.int64)
+    per_batch = max(1, MAX_YEARS // n_years)
+    parts = []
+    for batch, first in enumerate(range(0, line.count, per_batch)):
+        copies = min(per_batch, line.count - first)
+        drawn = draw_events(model, covs, copies * n_years, type_streams(seed, chunk, code(line.id), batch))
+        t = drawn.table
+        n = t.n_events
+        parts.append(
+            _Part(
+                coverages=covs,
+                period=t.period + first * n_years,
+                time=t.time,
+                money=t.ground_up,
+                outages=t.outages,
+                event_type=codes[drawn.event_type],
+                under_review=t.under_review,
+                excluded=False,
+                source=np.zeros(n, dtype=np.int64),
+                occurrence=np.full(n, -1, dtype=np.int64),
+                ground_up=drawn.gross,
+            )
+        )
+    return parts
+
+
+def _hit_part(
+    line: Line, scenario: Scenario, index: int, ev: SystemicEvents, b: Bar, seed: int, chunk: int, n_years: int
+) -> _Part:
+    """The incidents of the copies a scenario's events hit: each hit copy independently, one shared duration."""
+    streams = source(seed, chunk, HITS, code(scenario.id), code(line.id))
+    event, copy = hits(streams(Stream.ARRIVALS), ev.n, line.count, scenario.hit_probability)
+    n = len(event)
+    covs = tuple(c for c in Coverage if c in scenario.losses)
+    money = np.zeros((n, len(covs)))
+    ground_up = np.zeros(n)
+    if scenario.shared_duration:
+        duration = ev.duration_h[event]
+    else:  # the what-if: each hit policy its own duration, from the same distribution
+        duration = np.maximum(scenario.duration_hours.sample(streams(Stream.SEVERITY), n), 0.0)
+    outages = None
+    for j, cov in enumerate(covs):
+        basis = scenario.losses[cov]
+        if basis == HOURS:
+            rate = line.amount(BI_PER_HOUR)
+            if rate > 0:
+                outages = Outages(np.arange(n), np.full(n, j), np.zeros(n), duration, np.full(n, rate))
+                ground_up += duration * rate
+        else:
+            money[:, j] = line.amount(basis)
+            ground_up += money[:, j]
+    return _Part(
+        coverages=covs,
+        period=copy * n_years + ev.year[event],
+        time=ev.time[event],
+        money=money,
+        outages=outages,
+        event_type=np.full(n, EVENT_TYPES.index(scenario.event_type), dtype=np.int64),
+        under_review=np.full(n, b.under_review) if b.under_review else None,
+        excluded=b.exclusion is not None,
+        source=np.full(n, index + 1, dtype=np.int64),
+        occurrence=event.astype(np.int64),
+        ground_up=ground_up,
+    )
+
+
+#: Uniform draws held at once for the hits (32 MB): a line of millions of insureds is drawn in slices of events.
+HIT_DRAWS = 2**22
+
+
+def hits(
+    rng: np.random.Generator, n_events: int, count: int, p: float, slice_draws: int = HIT_DRAWS
+) -> tuple[IntArray, IntArray]:
+    """(event, copy) of each hit: copy j is hit by event e when draw e·count + j of `rng` is below `p`.
+
+    Drawn in slices of whole events; a generator's doubles come in sequence, so the slices are the numbers
+    one draw of the whole matrix would give, and memory stays bounded whatever the line's count."""
+    step = max(1, slice_draws // max(count, 1))
+    events, copies = [], []
+    for first in range(0, n_events, step):
+        e, c = np.nonzero(rng.random((min(step, n_events - first), count)) < p)
+        events.append(e + first)
+        copies.append(c)
+    if not events:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(events).astype(np.int64), np.concatenate(copies).astype(np.int64)
+
+
+def _table(parts: list[_Part]) -> LossTable:
+    """The parts as one loss table over the union of their coverages (catalog order)."""
+    covs = tuple(c for c in Coverage if any(c in p.coverages for p in parts))
+    column = {c: j for j, c in enumerate(covs)}
+    sizes = [len(p.period) for p in parts]
+    n = sum(sizes)
+    money = np.zeros((n, len(covs)))
+    excluded = np.zeros((n, len(covs)), dtype=bool) if any(p.excluded for p in parts) else None
+    review = np.zeros(n, dtype=bool) if any(p.under_review is not None for p in parts) else None
+    rows, cols, ends, rates = [], [], [], []
+    start = 0
+    for p, size in zip(parts, sizes, strict=True):
+        where = slice(start, start + size)
+        at = np.array([column[c] for c in p.coverages], dtype=np.int64)
+        money[where, at] = p.money
+        if excluded is not None and p.excluded:
+            excluded[where] = True
+        if review is not None and p.under_review is not None:
+            review[where] = p.under_review
+        if p.outages is not None:
+            rows.append(p.outages.event + start)
+            cols.append(at[p.outages.coverage])
+            ends.append(p.outages.end_h - p.outages.start_h)
+            rates.append(p.outages.per_hour)
+        start += size
+    outages = None
+    if rows:
+        hours = np.concatenate(ends)
+        outages = Outages(
+            np.concatenate(rows), np.concatenate(cols), np.zeros_like(hours), hours, np.concatenate(rates)
+        )
+    return LossTable(
+        coverages=covs,
+        period=np.concatenate([p.period for p in parts]),
+        time=np.concatenate([p.time for p in parts]),
+        ground_up=money,
+        outages=outages,
+        excluded=excluded,
+        event_type=np.concatenate([p.event_type for p in parts]),
+        under_review=review,
+    )

@@ -1,0 +1,386 @@
+"""The portfolio year simulation (contract §2): chunks of whole years, each an independent pure computation.
+
+`simulate_chunk` is the kernel: for years ``start … start + n_years − 1`` it draws every scenario's events,
+runs each line (all its copies at once, `portfolio.events`) through its policy, applies the treaties to the
+chunk's occurrences and returns per-year sums. `run_book` maps it over the chunks, in-process or with any
+`map` (a Dask client's, `portfolio.cluster`), and joins the chunks in order: chunk sizes and seeds depend on
+the number of years only, so every way of running gives the same numbers, bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from cyberins.model.errors import InvalidInput
+from cyberins.portfolio.book import Book
+from cyberins.portfolio.events import Bar, LineEvents, SystemicEvents, bar, line_events, systemic_events
+from cyberins.portfolio.treaties import GrossRows, apply_programme, ils_payouts
+from cyberins.quant.metrics import LEVELS
+from cyberins.quant.model import FloatArray, IntArray
+from cyberins.terms import CompiledTerms
+
+#: Years per chunk at most: the unit of work and of seeding (a year's position in a chunk stays below 2¹²).
+CHUNK_YEARS = 4_096
+#: Years per chunk at least.
+MIN_CHUNK_YEARS = 64
+#: Expected event rows (own events plus systemic hits, over every insured) one chunk may hold: about 2²⁰,
+#: a few hundred MB of tables at once, whatever the size of the book.
+CHUNK_ROWS = 2**20
+#: The most years one run may hold (per-year arrays of a few dozen columns stay under a few GB).
+MAX_YEARS = 4_194_304
+
+
+def expected_rows(book: Book) -> float:
+    """Expected event rows a year: each insured's own events, and each scenario's rate × the insureds it
+    hits on average. `math.fsum` is exact, so the order of the lines cannot change it."""
+    own = [line.count * sum(et.frequency.mean() for et in line.model.event_types) for line in book.lines if line.model]
+    hits = [
+        s.rate * s.hit_probability * line.count
+        for s in book.scenarios
+        for line in book.lines
+        if s.dependency in line.depends_on
+    ]
+    return math.fsum(own + hits)
+
+
+def chunk_years(book: Book) -> int:
+    """Years per chunk for `book`: the largest power of two from `MIN_CHUNK_YEARS` to `CHUNK_YEARS` whose
+    expected rows stay within `CHUNK_ROWS`. It depends on the book alone, never on the workers."""
+    rows = expected_rows(book)
+    size = CHUNK_YEARS
+    while size > MIN_CHUNK_YEARS and size * rows > CHUNK_ROWS:
+        size //= 2
+    return size
+
+
+def chunks(years: int, size: int = CHUNK_YEARS) -> list[tuple[int, int, int]]:
+    """`(chunk, first year, years in it)` for `years` simulated years in chunks of `size` years."""
+    return [(c, start, min(size, years - start)) for c, start in enumerate(range(0, years, size))]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What every chunk reads: the book, each line's compiled terms and each (line, scenario) exclusion."""
+
+    book: Book
+    terms: tuple[CompiledTerms | None, ...]
+    bars: tuple[tuple[Bar, ...], ...]
+    #: Index of each line's industry in `industries`; of each source's dependency in `dependencies`.
+    industries: tuple[str, ...]
+    industry_of: IntArray
+    #: The first expanded-policy index of each line.
+    first_policy: IntArray
+
+    @classmethod
+    def of(cls, book: Book) -> Prepared:
+        industries = tuple(dict.fromkeys(line.industry for line in book.lines))
+        counts = np.array([line.count for line in book.lines], dtype=np.int64)
+        return cls(
+            book=book,
+            terms=tuple(None if line.policy is None else CompiledTerms.from_policy(line.policy) for line in book.lines),
+            bars=tuple(tuple(bar(line, s) for s in book.scenarios) for line in book.lines),
+            industries=industries,
+            industry_of=np.array([industries.index(line.industry) for line in book.lines], dtype=np.int64),
+            first_policy=np.cumsum(counts) - counts,
+        )
+
+
+@dataclass
+class ChunkResult:
+    """Per-year sums of one chunk (arrays of `n_years`), and the chunk's totals by group."""
+
+    chunk: int
+    start: int
+    n_years: int
+    ground_up: FloatArray
+    ground_up_largest: FloatArray
+    gross: FloatArray
+    gross_largest: FloatArray
+    net: FloatArray
+    net_largest: FloatArray
+    #: Sources × years: own events (row 0), then each scenario.
+    gross_by_source: FloatArray
+    #: Industries × years.
+    gross_by_industry: FloatArray
+    ground_up_by_source: FloatArray
+    ground_up_by_industry: FloatArray
+    events_by_source: IntArray
+    under_review: FloatArray
+    ceded: dict[str, FloatArray] = field(default_factory=dict)
+    ceded_largest: dict[str, FloatArray] = field(default_factory=dict)
+    reinstatement_premium: dict[str, FloatArray] = field(default_factory=dict)
+    ils: dict[str, FloatArray] = field(default_factory=dict)
+    #: Sparse gross by (year in chunk, expanded policy): for the Euler contributions by policy.
+    policy_year: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    policy_index: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    policy_gross: FloatArray = field(default_factory=lambda: np.zeros(0))
+
+
+def simulate_chunk(prepared: Prepared, seed: int, chunk: int, start: int, n_years: int) -> ChunkResult:
+    """The kernel: every line's own events and systemic hits in years `start …`, their terms, the treaties."""
+    book = prepared.book
+    n_sources = 1 + len(book.scenarios)
+    events = [systemic_events(s, seed, chunk, n_years) for s in book.scenarios]
+    offsets = np.cumsum([0] + [e.n for e in events])  # occurrence ids: scenario events first, own events after
+    n_systemic = int(offsets[-1])
+    acc = _ChunkSums(n_years, n_sources, len(prepared.industries), n_systemic)
+    for s, e in enumerate(events):
+        acc.events_by_source[1 + s] = e.n
+    own_next = n_systemic
+    for i, line in enumerate(book.lines):
+        rows = line_events(
+            line, prepared.terms[i], book.scenarios, events, list(prepared.bars[i]), seed, chunk, n_years
+        )
+        own = rows.source == 0
+        occurrence = np.where(own, 0, offsets[np.maximum(rows.source - 1, 0)] + rows.occurrence)
+        n_own = int(own.sum())
+        occurrence[own] = own_next + np.arange(n_own)
+        own_next += n_own
+        acc.events_by_source[0] += n_own
+        acc.add(rows, occurrence, int(prepared.industry_of[i]), int(prepared.first_policy[i]))
+    return acc.finish(prepared, chunk, start, events)
+
+
+class _ChunkSums:
+    """Running sums of one chunk over its lines."""
+
+    def __init__(self, n_years: int, n_sources: int, n_industries: int, n_systemic: int) -> None:
+        self.n = n_years
+        self.ground_up, self.gross, self.under_review = np.zeros(n_years), np.zeros(n_years), np.zeros(n_years)
+        self.gross_by_source = np.zeros((n_sources, n_years))
+        self.gross_by_industry = np.zeros((n_industries, n_years))
+        self.ground_up_by_source, self.ground_up_by_industry = np.zeros(n_sources), np.zeros(n_industries)
+        self.events_by_source = np.zeros(n_sources, dtype=np.int64)
+        self.sys_ground_up, self.sys_gross = np.zeros(n_systemic), np.zeros(n_systemic)
+        self.ground_up_largest, self.gross_largest = np.zeros(n_years), np.zeros(n_years)
+        self.rows: list[tuple[IntArray, IntArray, FloatArray, IntArray, FloatArray]] = []
+        self.policy_years: list[tuple[IntArray, IntArray, FloatArray]] = []
+
+    def add(self, rows: LineEvents, occurrence: IntArray, industry: int, first_policy: int) -> None:
+        n = self.n
+        year, copy = rows.period % n, rows.period // n
+        own = rows.source == 0
+        self.ground_up += np.bincount(year, weights=rows.ground_up, minlength=n)
+        line_gross = np.bincount(year, weights=rows.paid, minlength=n)
+        self.gross += line_gross
+        if rows.under_review is not None:
+            self.under_review += np.bincount(year, weights=rows.under_review, minlength=n)
+        width = self.gross_by_source.shape[0]
+        self.gross_by_source += np.bincount(rows.source * n + year, weights=rows.paid, minlength=width * n).reshape(
+            width, n
+        )
+        self.gross_by_industry[industry] += line_gross
+        self.ground_up_by_source += np.bincount(rows.source, weights=rows.ground_up, minlength=width)
+        self.ground_up_by_industry[industry] += rows.ground_up.sum()
+        # Own events are occurrences of their own: the year's largest is a maximum over rows.
+        np.maximum.at(self.ground_up_largest, year[own], rows.ground_up[own])
+        np.maximum.at(self.gross_largest, year[own], rows.paid[own])
+        systemic = ~own
+        m = len(self.sys_gross)
+        self.sys_ground_up += np.bincount(occurrence[systemic], weights=rows.ground_up[systemic], minlength=m)
+        self.sys_gross += np.bincount(occurrence[systemic], weights=rows.paid[systemic], minlength=m)
+        pays = rows.paid > 0
+        self.rows.append((year[pays], occurrence[pays], rows.time[pays], first_policy + copy[pays], rows.paid[pays]))
+        # Each copy's gross by year, kept where it is positive (sparse: most policy years pay nothing).
+        by_period = np.bincount(rows.period[pays], weights=rows.paid[pays]).astype(np.float64)
+        period = np.flatnonzero(by_period > 0).astype(np.int64)
+        self.policy_years.append((period % n, first_policy + period // n, by_period[period]))
+
+    def finish(self, prepared: Prepared, chunk: int, start: int, events: Sequence[SystemicEvents]) -> ChunkResult:
+        n = self.n
+        sys_year = np.concatenate([e.year for e in events]) if events else np.zeros(0, dtype=np.int64)
+        np.maximum.at(self.ground_up_largest, sys_year, self.sys_ground_up)
+        np.maximum.at(self.gross_largest, sys_year, self.sys_gross)
+
+        def joined(k: int, dtype: type) -> Any:
+            return np.concatenate([r[k] for r in self.rows]).astype(dtype) if self.rows else np.zeros(0, dtype)
+
+        year, occurrence, policy = joined(0, np.int64), joined(1, np.int64), joined(3, np.int64)
+        time, amount = joined(2, np.float64), joined(4, np.float64)
+        # The treaties read rows in (year, time, occurrence) order: one stable sort on year + time (exact: a
+        # time is a multiple of 2⁻³¹ and a year below 2¹²) keeps an occurrence's rows in line order.
+        order = np.argsort(year + time, kind="stable")
+        rows = GrossRows(year[order], occurrence[order], time[order], policy[order], amount[order])
+        out = ChunkResult(
+            chunk=chunk,
+            start=start,
+            n_years=n,
+            ground_up=self.ground_up,
+            ground_up_largest=self.ground_up_largest,
+            gross=self.gross,
+            gross_largest=self.gross_largest,
+            net=self.gross.copy(),
+            net_largest=self.gross_largest.copy(),
+            gross_by_source=self.gross_by_source,
+            gross_by_industry=self.gross_by_industry,
+            ground_up_by_source=self.ground_up_by_source,
+            ground_up_by_industry=self.ground_up_by_industry,
+            events_by_source=self.events_by_source,
+            under_review=self.under_review,
+        )
+        book = prepared.book
+        if book.reinsurance or book.ils:
+            _programme(out, rows, book)
+        if self.policy_years:
+            out.policy_year, out.policy_index, out.policy_gross = (
+                np.concatenate([p[k] for p in self.policy_years]) for k in range(3)
+            )
+        return out
+
+
+def _programme(out: ChunkResult, rows: GrossRows, book: Book) -> None:
+    """The treaties in inuring order and the bonds on the chunk's occurrences (`portfolio.treaties`)."""
+    n = out.n_years
+    result = apply_programme(rows, list(book.reinsurance), n)
+    out.net, out.net_largest = result.net_annual, result.net_largest
+    for treaty in book.reinsurance:
+        out.ceded[treaty.id] = result.ceded_annual[treaty.id]
+        out.ceded_largest[treaty.id] = result.ceded_largest[treaty.id]
+        if treaty.id in result.reinstatement_premium:
+            out.reinstatement_premium[treaty.id] = result.reinstatement_premium[treaty.id]
+    for bond in book.ils:
+        out.ils[bond.id] = ils_payouts(bond, rows, result.net, n)
+
+
+#: How chunks are mapped: in-process by default, or on a Dask cluster (`portfolio.cluster`); results may come
+#: in any order (they are joined in chunk order).
+Mapper = Callable[[Callable[..., ChunkResult], Prepared, int, list[tuple[int, int, int]]], Iterable[ChunkResult]]
+
+
+def map_in_process(
+    kernel: Callable[..., ChunkResult], prepared: Prepared, seed: int, work: list[tuple[int, int, int]]
+) -> Iterator[ChunkResult]:
+    for c, start, n in work:
+        yield kernel(prepared, seed, c, start, n)
+
+
+class _TailYears:
+    """Keeps the per-policy years only where they can count: in a year among the worst ⌊(1 − 0.9)·N⌋ + 1.
+
+    The Euler weights of every level are zero outside the worst (1 − level)·N years and the boundary one, and
+    the lowest level's tail holds the others'. The worst `keep` annual gross losses seen so far give a
+    threshold that only rises as chunks arrive; a chunk's policy years below it can never be in the tail and
+    are dropped at once, so memory holds about a tenth of them, whatever the number of years. The final
+    threshold is the same in any arrival order, and so is what is kept.
+    """
+
+    def __init__(self, years: int) -> None:
+        m = (1 - Fraction(str(min(LEVELS)))) * years
+        self.keep = int(m) + 1
+        self.top = np.zeros(0)
+        self.parts: list[ChunkResult] = []
+        self.rows_at_prune = 0
+
+    @property
+    def threshold(self) -> float:
+        return float(self.top.min()) if len(self.top) >= self.keep else -math.inf
+
+    def add(self, part: ChunkResult) -> None:
+        both = np.concatenate([self.top, part.gross])
+        self.top = both if len(both) <= self.keep else np.partition(both, len(both) - self.keep)[-self.keep :]
+        self._prune(part)
+        self.parts.append(part)
+        rows = sum(len(p.policy_year) for p in self.parts)
+        if rows > 2 * self.rows_at_prune:  # amortised: each row is re-examined a bounded number of times
+            for p in self.parts:
+                self._prune(p)
+            self.rows_at_prune = sum(len(p.policy_year) for p in self.parts)
+
+    def _prune(self, part: ChunkResult) -> None:
+        keep = part.gross[part.policy_year] >= self.threshold
+        if not keep.all():
+            part.policy_year, part.policy_index = part.policy_year[keep], part.policy_index[keep]
+            part.policy_gross = part.policy_gross[keep]
+
+    def finish(self) -> list[ChunkResult]:
+        for p in self.parts:
+            self._prune(p)
+        return sorted(self.parts, key=lambda r: r.chunk)
+
+
+@dataclass(frozen=True)
+class PortfolioRun:
+    """The joined chunks: one row per simulated year (`ylt`), the groups' totals and the sparse policy years."""
+
+    book: Book
+    years: int
+    seed: int
+    ylt: dict[str, FloatArray]
+    largest: dict[str, FloatArray]
+    gross_by_industry: FloatArray
+    industries: tuple[str, ...]
+    ground_up_by_source: FloatArray
+    ground_up_by_industry: FloatArray
+    events_by_source: IntArray
+    under_review: FloatArray
+    policy_year: IntArray
+    policy_index: IntArray
+    policy_gross: FloatArray
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def run_book(book: Book, years: int, seed: int, mapper: Mapper | None = None) -> PortfolioRun:
+    """Simulate `years` years of `book` (contract §2) with the chunks mapped by `mapper` (in-process default)."""
+    if not 1 <= years <= MAX_YEARS:
+        raise InvalidInput.one("--years", f"{years} is outside 1 to {MAX_YEARS:,}")
+    prepared = Prepared.of(book)
+    tail = _TailYears(years)
+    for result in (mapper or map_in_process)(simulate_chunk, prepared, seed, chunks(years, chunk_years(book))):
+        tail.add(result)
+    return _join(prepared, years, seed, tail.finish())
+
+
+def _join(prepared: Prepared, years: int, seed: int, parts: list[ChunkResult]) -> PortfolioRun:
+    book = prepared.book
+
+    def cat(pick: Callable[[ChunkResult], FloatArray]) -> FloatArray:
+        return np.concatenate([pick(p) for p in parts], axis=-1)
+
+    ylt: dict[str, FloatArray] = {
+        "ground_up": cat(lambda p: p.ground_up),
+        "gross": cat(lambda p: p.gross),
+        "gross_largest": cat(lambda p: p.gross_largest),
+        "net": cat(lambda p: p.net),
+    }
+    by_source = cat(lambda p: p.gross_by_source)
+    for s, sid in enumerate(["own_events", *(sc.id for sc in book.scenarios)]):
+        ylt[f"gross.{sid}"] = by_source[s]
+    largest = {
+        "ground_up": cat(lambda p: p.ground_up_largest),
+        "gross": ylt["gross_largest"],
+        "net": cat(lambda p: p.net_largest),
+    }
+
+    def named(pick: Callable[[ChunkResult], dict[str, FloatArray]], key: str) -> FloatArray:
+        return np.concatenate([pick(p)[key] for p in parts])
+
+    for t in book.reinsurance:
+        ylt[f"ceded.{t.id}"] = named(lambda p: p.ceded, t.id)
+        largest[f"ceded.{t.id}"] = named(lambda p: p.ceded_largest, t.id)
+    for t in book.reinsurance:
+        if t.id in parts[0].reinstatement_premium:
+            ylt[f"reinstatement_premium.{t.id}"] = named(lambda p: p.reinstatement_premium, t.id)
+    for b in book.ils:
+        ylt[f"ils.{b.id}"] = named(lambda p: p.ils, b.id)
+    return PortfolioRun(
+        book=book,
+        years=years,
+        seed=seed,
+        ylt=ylt,
+        largest=largest,
+        gross_by_industry=cat(lambda p: p.gross_by_industry),
+        industries=prepared.industries,
+        ground_up_by_source=sum((p.ground_up_by_source for p in parts), np.zeros(1 + len(book.scenarios))),
+        ground_up_by_industry=sum((p.ground_up_by_industry for p in parts), np.zeros(len(prepared.industries))),
+        events_by_source=sum((p.events_by_source for p in parts), np.zeros(1 + len(book.scenarios), dtype=np.int64)),
+        under_review=cat(lambda p: p.under_review),
+        policy_year=np.concatenate([p.policy_year + p.start for p in parts]),
+        policy_index=np.concatenate([p.policy_index for p in parts]),
+        policy_gross=np.concatenate([p.policy_gross for p in parts]),
+    )

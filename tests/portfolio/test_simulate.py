@@ -1,0 +1,192 @@
+"""The year simulation (contract §2, §8): equivalence with `simulate`, invariants, order, seeds, tails, exclusions."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from scipy import stats
+
+from cyberins.model.loading import load_model
+from cyberins.model.policy import Policy
+from cyberins.portfolio.document import run_document
+from cyberins.portfolio.events import systemic_events
+from cyberins.portfolio.simulate import CHUNK_YEARS, ChunkResult, Prepared, chunk_years, run_book, simulate_chunk
+from cyberins.quant.explicit import ExplicitModelFile
+from cyberins.quant.metrics import LEVELS
+from cyberins.quant.simulate import simulate
+from tests.portfolio.books import EXAMPLES, MODEL, POLICY, book, mixed, outage_book
+
+YEARS = 20_000
+
+
+def test_one_line_book_is_simulate_in_distribution() -> None:
+    data = {
+        "kind": "portfolio",
+        "id": "one",
+        "currency": "USD",
+        "policies": [{"id": "solo", "industry": "professional_services", "model": MODEL, "policy": POLICY}],
+    }
+    run = run_book(book(data), YEARS, 5)
+    model = load_model(ExplicitModelFile, EXAMPLES / "models" / "ransomware-fair-usd.yaml").to_model()
+    policy = load_model(Policy, EXAMPLES / "policies" / "us-claims-made-usd.yaml")
+    ref = simulate(model, policy, YEARS, 99)
+    for ours, theirs in ((run.ylt["gross"], ref.ylt.insured), (run.ylt["ground_up"], ref.ylt.gross)):
+        assert stats.ks_2samp(ours, theirs).pvalue > 1e-3
+        se = np.hypot(ours.std(), theirs.std()) / np.sqrt(YEARS)
+        assert abs(ours.mean() - theirs.mean()) < 4 * se
+
+
+def test_invariants_every_year() -> None:
+    run = run_book(book(mixed()), 3_000, 7)
+    y = run.ylt
+    assert (y["gross"] <= y["ground_up"] + 1e-6).all()
+    assert (y["gross_largest"] <= y["gross"] + 1e-6).all()
+    parts = y["gross.own_events"] + y["gross.cloud_region_outage"] + y["gross.edr_faulty_update"]
+    np.testing.assert_allclose(parts, y["gross"], rtol=1e-12, atol=1e-6)
+    doc = run_document(run)
+    assert doc["policies"] == 35
+    for level in LEVELS:
+        block = doc["contributions"]["tvar"][str(level)]
+        tvar = doc["gross"]["tvar"][str(level)]
+        for group in ("by_scenario", "by_industry", "by_dependency"):
+            assert abs(sum(block[group].values()) - tvar) <= 1e-9 * tvar
+    top = doc["contributions"]["tvar"]["0.99"]["by_policy_top"]
+    assert len(top) == 20 and all(a[1] >= b[1] for a, b in zip(top, top[1:], strict=False))
+    # The uninsured line pays nothing, yet counts in ground_up.
+    assert doc["by_industry"]["banking"]["gross_aal"] == 0 < doc["by_industry"]["banking"]["ground_up_aal"]
+
+
+def test_line_order_changes_nothing() -> None:
+    data = mixed()
+    a = run_book(book(data), 2_000, 3)
+    data["policies"].reverse()
+    b = run_book(book(data), 2_000, 3)
+    for key, col in a.ylt.items():
+        np.testing.assert_allclose(b.ylt[key], col, rtol=1e-9, atol=1e-6)
+
+
+def test_chunks_in_any_order_give_the_same_bits() -> None:
+    b = book(mixed())
+    assert chunk_years(b) == CHUNK_YEARS  # a small book: the largest chunks
+    years = 2 * CHUNK_YEARS + 10
+
+    def backwards(kernel, prepared: Prepared, seed: int, work: list[tuple[int, int, int]]) -> list[ChunkResult]:
+        return [kernel(prepared, seed, *w) for w in reversed(work)]
+
+    one, other = run_book(b, years, 9), run_book(b, years, 9, backwards)
+    for key, col in one.ylt.items():
+        assert np.array_equal(col, other.ylt[key]), key
+    chunk = simulate_chunk(Prepared.of(b), 9, 1, CHUNK_YEARS, CHUNK_YEARS)
+    assert np.array_equal(chunk.gross, one.ylt["gross"][CHUNK_YEARS : 2 * CHUNK_YEARS])
+
+
+def test_one_systemic_event_is_one_occurrence_with_one_duration() -> None:
+    b = book(outage_book(count=30, rate=0.3, policy=None))
+    run = run_book(b, 2_000, 1)
+    events = systemic_events(b.scenarios[0], 1, 0, 2_000)
+    # Every one of the 30 insureds loses 10,000 an hour for the SAME duration: one occurrence of 300,000 × D.
+    expected_total = np.bincount(events.year, weights=300_000 * events.duration_h, minlength=2_000)
+    expected_largest = np.zeros(2_000)
+    np.maximum.at(expected_largest, events.year, 300_000 * events.duration_h)
+    np.testing.assert_allclose(run.ylt["ground_up"], expected_total, rtol=1e-9)
+    np.testing.assert_allclose(run.largest["ground_up"], expected_largest, rtol=1e-9)
+    assert abs(run_document(run)["by_scenario"]["outage"]["events_per_year"] - 0.3) < 0.05
+
+
+def test_shared_duration_makes_the_tail_fatter() -> None:
+    shared = run_book(book(outage_book(policy=None)), YEARS, 2)
+    independent = run_book(book(outage_book(policy=None, shared_duration=False)), YEARS, 2)
+    a, b = shared.ylt["ground_up"], independent.ylt["ground_up"]
+    assert abs(a.mean() - b.mean()) < 0.1 * a.mean()  # the same expected loss …
+    q = 0.995
+    assert np.quantile(a, q) > 1.5 * np.quantile(b, q)  # … a much fatter tail
+    assert a.std() > 1.3 * b.std()
+
+
+def test_state_backed_scenario_is_excluded_at_high_confidence_and_paid_under_review_below() -> None:
+    excluded = outage_book(state_backed=True, attribution_confidence="high", count=5)
+    run = run_book(book(excluded), 2_000, 4)
+    assert run.ylt["gross"].sum() == 0 < run.ylt["ground_up"].sum()
+    review = outage_book(state_backed=True, attribution_confidence="low", count=5)
+    doc = run_document(run_book(book(review), 2_000, 4))
+    assert doc["gross"]["aal"] > 0
+    assert abs(doc["under_review"]["gross_aal"] - doc["gross"]["aal"]) < 1e-6 * doc["gross"]["aal"]
+
+
+def test_waiting_period_keeps_short_outages_out() -> None:
+    # 10-hour time retention and a 25,000 retention: a 3-hour outage at 10,000 an hour pays nothing.
+    data = outage_book(count=3, duration_hours={"dist": "fixed", "value": 3})
+    assert run_book(book(data), 500, 1).ylt["gross"].sum() == 0
+    data = outage_book(count=3, duration_hours={"dist": "fixed", "value": 20})
+    run = run_book(book(data), 500, 1)
+    events = run.ylt["ground_up"] / 200_000
+    np.testing.assert_allclose(run.ylt["gross"], events * (10 * 10_000 - 25_000), rtol=1e-9)
+
+
+def test_prepared_book_pickles() -> None:
+    import pickle
+
+    prepared = Prepared.of(book(mixed()))
+    again = pickle.loads(pickle.dumps(prepared))
+    assert dataclasses.fields(again) and again.book.id == prepared.book.id
+
+
+def test_a_line_whose_model_is_an_organisation_profile() -> None:
+    import pickle
+
+    data = {
+        "kind": "portfolio",
+        "id": "cny",
+        "currency": "CNY",
+        "policies": [
+            {
+                "id": "sme",
+                "count": 3,
+                "industry": "retail",
+                "model": "../orgs/sme-retailer.yaml",
+                "policy": "../policies/sme-standalone-cny.yaml",
+            }
+        ],
+    }
+    b = book(data)
+    assert b.lines[0].model is not None and b.lines[0].model.kind != "explicit"
+    run = run_book(pickle.loads(pickle.dumps(b)), 500, 2)  # the assessed model travels to Dask workers
+    assert run.ylt["ground_up"].sum() > 0 and (run.ylt["gross"] <= run.ylt["ground_up"] + 1e-6).all()
+
+
+def test_chunk_size_bounds_the_rows_of_a_large_book_whatever_the_line_order() -> None:
+    data = outage_book(count=2_000, rate=0.5)  # 1,000 expected hits a year
+    size = chunk_years(book(data))
+    assert size == 1_024  # 1,024,000 rows <= 2**20 < 2,048,000
+    data["policies"].append({**data["policies"][0], "id": "second", "count": 3})
+    again = book(data)
+    swapped = again.with_lines(again.lines[::-1])
+    assert chunk_years(again) == chunk_years(swapped)
+
+
+def test_policy_years_outside_every_tail_are_dropped_without_changing_a_contribution() -> None:
+    from cyberins.portfolio.measures import row_contributions, tvar_weights
+    from cyberins.portfolio.simulate import chunks
+
+    b = book(mixed())
+    years = 2 * CHUNK_YEARS + 500
+    run = run_book(b, years, 6)
+    prepared = Prepared.of(b)
+    full = [simulate_chunk(prepared, 6, *w) for w in chunks(years, chunk_years(b))]
+    year = np.concatenate([p.policy_year + p.start for p in full])
+    index = np.concatenate([p.policy_index for p in full])
+    gross = np.concatenate([p.policy_gross for p in full])
+    assert len(run.policy_year) < 0.3 * len(year)  # most policy years are dropped …
+    for weights in tvar_weights(run.ylt["gross"]).values():  # … and no contribution moves
+        every = row_contributions(weights, year, index, gross, b.policies)
+        kept = row_contributions(weights, run.policy_year, run.policy_index, run.policy_gross, b.policies)
+        np.testing.assert_array_equal(kept, every)
+
+
+def test_hits_drawn_in_slices_are_the_whole_matrix() -> None:
+    from cyberins.portfolio.events import hits
+
+    whole = np.random.default_rng(3).random((50, 7)) < 0.3
+    event, copy = hits(np.random.default_rng(3), 50, 7, 0.3, slice_draws=20)  # slices of 2 events
+    assert np.array_equal(np.stack([event, copy]), np.stack(np.nonzero(whole)))
