@@ -28,28 +28,13 @@ from cyberins.settings import get_settings
 from cyberins.store.models import AuditEntry, FeedLoad
 from cyberins.store.repos import feeds as repo
 from tests.monitor.feedkit import KEV, NVD, nvd_lines, small_feeds, write_epss, write_jsonl
-from tests.platform.conftest import TEST_SECRET, fresh_database, migrated, sessions_for
+from tests.platform import conftest as platform
+from tests.platform.conftest import TEST_SECRET
 
+#: The platform's fixtures: a fresh, migrated database per test (a PostgreSQL schema, or a SQLite file).
+database_url, engine, session = platform.database_url, platform.engine, platform.session
 SYSTEM = Principal.system_actor()
 CONTRACT_KEYS = {"source", "file", "sha256", "snapshot_date", "records", "added", "updated", "unchanged"}
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    with fresh_database(tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    with migrated(database_url) as engine:
-        yield engine
-
-
-@pytest.fixture
-def session(engine: Engine, database_url: str) -> Iterator[Session]:
-    with sessions_for(engine, database_url)() as session:
-        yield session
 
 
 @pytest.fixture
