@@ -20,6 +20,9 @@ app = typer.Typer(
 def load(
     dir: Path = typer.Argument(..., help="A feeds directory: files are read by name, others ignored."),
     as_json: bool = typer.Option(False, "--json", help="Print {sources: [...]} as JSON."),
+    source: list[str] = typer.Option(
+        [], "--source", help="Load only this source (repeatable): kev, epss, nvd, attack. Default: all."
+    ),
 ) -> None:
     """Load each feed file of DIR into CYBERINS_DATABASE_URL (created if new): added, updated, unchanged."""
     from rich import box
@@ -31,7 +34,7 @@ def load(
     from cyberins.services.feeds import load_feeds
 
     with _session(migrate=True) as session:
-        results = load_feeds(session, Principal.system_actor(), dir)
+        results = load_feeds(session, Principal.system_actor(), dir, sources=source or None)
     if as_json:
         typer.echo(json.dumps({"sources": [r.as_dict() for r in results]}, ensure_ascii=False, indent=2))
         return
