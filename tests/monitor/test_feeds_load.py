@@ -253,7 +253,7 @@ def test_cli_plain_output_is_a_table_within_80_columns(installation: str, feeds:
     code, out, _ = _cli(["feeds", "load", str(feeds)])
     assert code == 0
     assert max(len(line.rstrip()) for line in out.splitlines()) <= 80
-    assert "unchanged" in out and "1,404" in out and "sha256 " in out
+    assert "unchanged" in out and "1,404" in out and "file, sha256" in out and "901b1f227941…" in out
 
 
 def test_cli_loads_only_the_sources_named(installation: str, feeds: Path) -> None:

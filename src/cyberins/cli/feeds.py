@@ -40,14 +40,14 @@ def load(
         return
     table = Table(title=f"Feeds loaded from {dir}", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
     table.add_column("source", no_wrap=True)
-    table.add_column("file", overflow="fold")
+    table.add_column("file, sha256", overflow="fold")
     table.add_column("snapshot", no_wrap=True)
     for column in ("records", "added", "updated", "unchanged"):
         table.add_column(column, justify="right", no_wrap=True)
     for r in results:
         f = r.file
         table.add_row(
-            f.source, f"{f.file}\n[dim]sha256 {f.sha256[:12]}…[/dim]", f.snapshot_date.isoformat(),
+            f.source, f"{f.file}\n[dim]{f.sha256[:12]}…[/dim]", f.snapshot_date.isoformat(),
             f"{f.records:,}", f"{r.added:,}", f"{r.updated:,}", f"{r.unchanged:,}",
         )  # fmt: skip
     Console(highlight=False, width=80).print(table)
