@@ -78,6 +78,24 @@ def stress_command(
     _print_stress(doc)
 
 
+@app.command("generate")
+def generate_command(
+    policies: int = typer.Option(..., "--policies", min=1, max=1_000_000, help="Policies in the book."),
+    seed: int = typer.Option(..., "--seed", min=0, max=SEED_MAX, help="Random seed (the same seed, the same file)."),
+    currency: str = typer.Option("USD", "--currency", help="The book's currency (one with example wordings)."),
+    out: Path = typer.Option(..., "--out", help="Where to write the book (.yaml)."),
+    examples: Path = typer.Option(Path("examples"), "--examples", help="The examples folder the wordings are in."),
+    shares: Path | None = typer.Option(None, "--shares", help="Market shares to use instead of the packaged ones."),
+) -> None:
+    """Generate a synthetic book: industries, size bands, dependencies from cited market shares."""
+    from cyberins.portfolio.generate import book_text, generate_book, load_shares
+
+    doc = generate_book(policies, seed, currency, examples, load_shares(shares) if shares else None)
+    out.write_text(book_text(doc), encoding="utf-8")
+    lines, scenarios = len(doc["policies"]), len(doc["scenarios"])
+    print(f"{out}: {policies:,} policies in {lines:,} lines, {len(doc['dependencies'])} dependencies, {scenarios} scenarios")
+
+
 def _money(value: float) -> str:
     return f"{value:,.0f}"
 
