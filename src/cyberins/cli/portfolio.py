@@ -92,8 +92,8 @@ def generate_command(
 
     doc = generate_book(policies, seed, currency, examples, load_shares(shares) if shares else None)
     out.write_text(book_text(doc), encoding="utf-8")
-    lines, scenarios = len(doc["policies"]), len(doc["scenarios"])
-    print(f"{out}: {policies:,} policies in {lines:,} lines, {len(doc['dependencies'])} dependencies, {scenarios} scenarios")
+    lines, deps, scenarios = len(doc["policies"]), len(doc["dependencies"]), len(doc["scenarios"])
+    print(f"{out}: {policies:,} policies in {lines:,} lines, {deps} dependencies, {scenarios} scenarios")
 
 
 def _money(value: float) -> str:

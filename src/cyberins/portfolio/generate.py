@@ -25,8 +25,8 @@ from pydantic import Field, NonNegativeFloat, PositiveFloat, model_validator
 
 from cyberins.model.base import Frozen
 from cyberins.model.errors import InvalidInput
-from cyberins.model.loading import parse_model, read_document, read_packaged
 from cyberins.model.ids import Coverage, EventType
+from cyberins.model.loading import parse_model, read_document, read_packaged
 from cyberins.portfolio.book import DependencyKind, Family
 
 #: The generator's stream key beside the seed (so a book's seed never replays a simulation's stream).
