@@ -218,8 +218,8 @@ def _wording(examples: Path, relative: str, currency: str) -> dict[str, Any]:
     if not path.is_file():
         raise InvalidInput.one("--examples", f"no wording {relative} under {examples} (give the examples folder)")
     data = _plain(read_document(path))
-    if data.get("currency") != currency:
-        raise InvalidInput.one(f"wordings.{currency}", f"{relative} is in {data.get('currency')}, not {currency}")
+    if not isinstance(data, dict) or data.get("currency") != currency:
+        raise InvalidInput.one(f"wordings.{currency}", f"{relative} is not a policy in {currency}")
     return data
 
 
