@@ -102,18 +102,7 @@ def insurer_book(
 
 
 def _scenario(ident: str, dep: Dependency, templates: dict[DependencyKind, ScenarioTemplate]) -> Scenario:
-    t = templates[TEMPLATE_OF.get(dep.kind, dep.kind)]
-    return Scenario(
-        id=f"{t.family.value}:{ident}",
-        family=t.family,
-        event_type=t.event_type,
-        dependency=ident,
-        rate=t.rate,
-        hit_probability=t.hit_probability,
-        duration_hours=t.duration_hours,
-        losses=t.losses,
-        source=t.source,
-    )
+    return Scenario.model_validate(templates[TEMPLATE_OF.get(dep.kind, dep.kind)].scenario(ident))
 
 
 def accumulation_by_dependency(book: Book, hours: float) -> list[dict[str, Any]]:

@@ -105,6 +105,20 @@ class ScenarioTemplate(Frozen):
     losses: dict[Coverage, str]
     source: str
 
+    def scenario(self, dependency: str) -> dict[str, Any]:
+        """The book's scenario (contract §1) of this template striking `dependency`: `<family>_<dependency>`."""
+        return {
+            "id": f"{self.family.value}_{dependency}",
+            "family": self.family.value,
+            "event_type": self.event_type.value,
+            "dependency": dependency,
+            "rate": self.rate,
+            "hit_probability": self.hit_probability,
+            "duration_hours": dict(self.duration_hours),
+            "losses": {cov.value: basis for cov, basis in self.losses.items()},
+            "source": self.source,
+        }
+
 
 class SharesFile(Frozen):
     version: int
@@ -273,24 +287,8 @@ def _dependencies(spec: SharesFile) -> dict[str, Any]:
 
 
 def _scenarios(spec: SharesFile) -> list[dict[str, Any]]:
-    out = []
-    for kind, group in spec.dependencies.items():
-        template = spec.scenarios[kind]
-        for dep_id in group.vendors:
-            out.append(
-                {
-                    "id": f"{template.family.value}_{dep_id}",
-                    "family": template.family.value,
-                    "event_type": template.event_type.value,
-                    "dependency": dep_id,
-                    "rate": template.rate,
-                    "hit_probability": template.hit_probability,
-                    "duration_hours": dict(template.duration_hours),
-                    "losses": {cov.value: basis for cov, basis in template.losses.items()},
-                    "source": template.source,
-                }
-            )
-    return out
+    groups = spec.dependencies.items()
+    return [spec.scenarios[kind].scenario(dep_id) for kind, group in groups for dep_id in group.vendors]
 
 
 def _programme(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ class DependencyAccumulation(Out):
     dependency: Annotated[str, Field(examples=["cloud_provider:aws"])]
     kind: Annotated[str, Field(examples=["cloud_provider"])]
     name: str
-    scenario: Annotated[str, Field(examples=["cloud_outage:cloud_provider:aws"])]
+    scenario: Annotated[str, Field(examples=["cloud_outage_cloud_provider:aws"])]
     policies: int
     sum_of_limits: MoneyText
     policies_hit: Annotated[float, Field(description="Σ over dependent policies of the hit probability.")]
