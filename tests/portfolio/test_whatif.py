@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cyberins.model.errors import InvalidInput
+from cyberins.portfolio.book import Book
 from cyberins.portfolio.stress import stress
 from cyberins.portfolio.whatif import apply_changes, parse_changes, whatif_stress
 from tests.portfolio.books import FOLDER, book, mixed
@@ -92,3 +96,22 @@ def test_cli_json_has_the_contract_keys_and_a_whatif_block_and_bad_paths_exit_2(
     assert code == 0 and "what-if" in out and "change" in out
     code, _, err = _invoke(*args, "--set", "sublimt.business_interruption=1")
     assert code == 2 and "--set sublimt.business_interruption" in err and "Traceback" not in err
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    low=st.integers(min_value=0, max_value=72),
+    extra=st.integers(min_value=0, max_value=72),
+    hours=st.floats(min_value=1, max_value=200),
+)
+def test_a_longer_waiting_period_never_pays_more(low: int, extra: int, hours: float) -> None:
+    b = _mixed()
+    shorter = whatif_stress(b, "edr_faulty_update", hours, None, parse_changes([f"waiting_period_hours={low}"]))
+    longer = whatif_stress(b, "edr_faulty_update", hours, None, parse_changes([f"waiting_period_hours={low + extra}"]))
+    assert longer["whatif"]["gross"] <= shorter["whatif"]["gross"] + 1e-6
+    assert longer["whatif"]["ground_up"] == shorter["whatif"]["ground_up"] == shorter["ground_up"]
+
+
+@functools.cache
+def _mixed() -> Book:
+    return book(mixed())
