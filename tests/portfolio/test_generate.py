@@ -103,3 +103,15 @@ def test_unknown_currency_or_missing_examples_exit_2(tmp_path: Path) -> None:
     args = ("portfolio", "generate", "--policies", "5", "--seed", "1", "--out", out, "--examples", str(tmp_path))
     code, _, err = _invoke(*args)
     assert code == 2 and "--examples" in err
+
+
+def test_profile_models_are_read_through_assess(tmp_path: Path) -> None:
+    doc = generate_book(40, 5, "USD", EXAMPLES, models="profile")
+    kinds = {line["model"]["kind"] for line in doc["policies"]}
+    assert kinds == {"organization"}
+    path = tmp_path / "profiles.yaml"
+    path.write_text(book_text(doc), encoding="utf-8")
+    book = load_book(path)
+    assert all(line.model is not None and line.model.currency == "USD" for line in book.lines)
+    run = run_book(book, 300, 1)
+    assert run.ylt["ground_up"].sum() > 0

@@ -99,11 +99,15 @@ def generate_command(
     out: Path = typer.Option(..., "--out", help="Where to write the book (.yaml)."),
     examples: Path = typer.Option(Path("examples"), "--examples", help="The examples folder the wordings are in."),
     shares: Path | None = typer.Option(None, "--shares", help="Market shares to use instead of the packaged ones."),
+    models: str = typer.Option("explicit", "--models", help="Own events: explicit (band parameters) or profile."),
 ) -> None:
     """Generate a synthetic book: industries, size bands, dependencies from cited market shares."""
     from cyberins.portfolio.generate import book_text, generate_book, load_shares
 
-    doc = generate_book(policies, seed, currency, examples, load_shares(shares) if shares else None)
+    if models not in ("explicit", "profile"):
+        raise InvalidInput.one("--models", f"{models!r}: use explicit or profile")
+    spec = load_shares(shares) if shares else None
+    doc = generate_book(policies, seed, currency, examples, spec, models)  # type: ignore[arg-type]
     out.write_text(book_text(doc), encoding="utf-8")
     lines, deps, scenarios = len(doc["policies"]), len(doc["dependencies"]), len(doc["scenarios"])
     print(f"{out}: {policies:,} policies in {lines:,} lines, {deps} dependencies, {scenarios} scenarios")

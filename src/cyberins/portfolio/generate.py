@@ -18,7 +18,7 @@ from collections import Counter
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field, NonNegativeFloat, PositiveFloat, model_validator
@@ -58,8 +58,10 @@ class SizeBand(Frozen):
     share: PositiveFloat
     #: Amounts in USD (converted with `fx`): bi_per_hour, restoration_cost, ransom.
     exposure: dict[str, NonNegativeFloat]
-    #: Own events a year (Poisson).
+    #: Own events a year (Poisson) of the explicit model.
     frequency: NonNegativeFloat
+    #: `annual_revenue` (USD) and `employees` of the organisation profile (`--models profile`).
+    profile: dict[str, PositiveFloat]
     #: The wording class (a key of `wordings.<currency>`).
     wording: str
 
@@ -149,11 +151,18 @@ def load_shares(path: Path) -> SharesFile:
 
 
 def generate_book(
-    policies: int, seed: int, currency: str, examples: Path, shares: SharesFile | None = None
+    policies: int,
+    seed: int,
+    currency: str,
+    examples: Path,
+    shares: SharesFile | None = None,
+    models: Literal["explicit", "profile"] = "explicit",
 ) -> dict[str, Any]:
     """A `kind: portfolio` document of `policies` policies (contract §1), the same for the same arguments.
 
-    `examples` is the folder the wordings' paths are relative to (the repository's `examples/`).
+    `examples` is the folder the wordings' paths are relative to (the repository's `examples/`). `models`
+    gives each line's own events as an explicit model from the band's parameters, or as an organisation
+    profile of the line's industry and band that `assess` turns into a model when the book is read.
     """
     from cyberins.catalog import get_catalog
 
@@ -188,7 +197,8 @@ def generate_book(
     lines = Counter((industries[industry_of[k]], bands[band_of[k]], tuple(chosen[k])) for k in range(policies))
 
     fx = spec.fx.rates[currency]
-    models = {name: _model(band, spec.own_events, currency, fx) for name, band in spec.sizes.bands.items()}
+    explicit = {name: _model(band, spec.own_events, currency, fx) for name, band in spec.sizes.bands.items()}
+    profiles: dict[tuple[str, str], dict[str, Any]] = {}
     policy_lines = []
     for n, (industry, band, deps) in enumerate(sorted(lines)):
         size = spec.sizes.bands[band]
@@ -200,7 +210,11 @@ def generate_book(
                 "size": band,
                 "depends_on": list(deps),
                 "exposure": {k: round(v * fx, 2) for k, v in size.exposure.items()},
-                "model": models[band],
+                "model": (
+                    explicit[band]
+                    if models == "explicit"
+                    else profiles.setdefault((industry, band), _profile(industry, band, size, currency, fx))
+                ),
                 "policy": wordings[size.wording],
             }
         )
@@ -269,6 +283,20 @@ def _model(band: SizeBand, own: OwnEvents, currency: str, fx: float) -> dict[str
         "kind": "explicit",
         "currency": currency,
         "event_types": {"ransomware": {"frequency": {"dist": "poisson", "lam": band.frequency}, "losses": losses}},
+    }
+
+
+def _profile(industry: str, band: str, size: SizeBand, currency: str, fx: float) -> dict[str, Any]:
+    """An organisation profile of the band (short questionnaire, nothing answered: `assess`'s defaults). Its
+    dependencies are left out: the book's scenarios strike them, and `assess` would count them again."""
+    return {
+        "kind": "organization",
+        "name": f"synthetic {industry} ({band})",
+        "industry": industry,
+        "currency": currency,
+        "annual_revenue": round(size.profile["annual_revenue"] * fx),
+        "employees": int(size.profile["employees"]),
+        "hourly_gross_profit": round(size.exposure.get("bi_per_hour", 0.0) * fx, 2),
     }
 
 
