@@ -204,6 +204,20 @@ def test_me_is_your_own_organization(shared: tuple[World, TestClient], party: st
     assert me["organization"]["kind"] == PARTIES[party].value
 
 
+@pytest.mark.parametrize("party", list(PARTIES))
+def test_the_book_view_is_for_insurers_and_holds_their_own_policies(
+    shared: tuple[World, TestClient], party: str
+) -> None:
+    world, client = shared
+    response = client.get("/portfolio/accumulation", headers=world.headers(party))
+    if not party.startswith("insurer_"):
+        assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
+        return
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["org_id"] == world.org[party] and body["policies"] == 1  # its market's policy, not the other's
+
+
 def test_admin_only_routes(shared: tuple[World, TestClient]) -> None:
     world, client = shared
     assert client.get("/audit/verify", headers=world.headers("insurer_a")).json()["ok"] is True

@@ -65,17 +65,52 @@ def stress_command(
     confidence: Confidence | None = typer.Option(
         None, "--attribution-confidence", help="Replace the scenario's attribution confidence: low, medium or high."
     ),
+    changes: list[str] = typer.Option(
+        [], "--set", help="What-if on every policy's terms, e.g. waiting_period_hours=24 (repeat for more)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the contract JSON document."),
 ) -> None:
     """Stress one systemic event on a fresh policy year: losses by line, industry, size, dependency, treaties."""
     from cyberins.portfolio.book import load_book
     from cyberins.portfolio.stress import stress
+    from cyberins.portfolio.whatif import parse_changes, whatif_stress
 
-    doc = stress(load_book(book_file), scenario, hours, confidence)
+    parsed = parse_changes(changes)
+    book = load_book(book_file)
+    doc = (
+        whatif_stress(book, scenario, hours, confidence, parsed)
+        if parsed
+        else stress(book, scenario, hours, confidence)
+    )
     if as_json:
         print(json.dumps(doc))
         return
-    _print_stress(doc)
+    if parsed:
+        _print_whatif(doc)
+    else:
+        _print_stress(doc)
+
+
+@app.command("generate")
+def generate_command(
+    policies: int = typer.Option(..., "--policies", min=1, max=1_000_000, help="Policies in the book."),
+    seed: int = typer.Option(..., "--seed", min=0, max=SEED_MAX, help="Random seed (the same seed, the same file)."),
+    currency: str = typer.Option("USD", "--currency", help="The book's currency (one with example wordings)."),
+    out: Path = typer.Option(..., "--out", help="Where to write the book (.yaml)."),
+    examples: Path = typer.Option(Path("examples"), "--examples", help="The examples folder the wordings are in."),
+    shares: Path | None = typer.Option(None, "--shares", help="Market shares to use instead of the packaged ones."),
+    models: str = typer.Option("explicit", "--models", help="Own events: explicit (band parameters) or profile."),
+) -> None:
+    """Generate a synthetic book: industries, size bands, dependencies from cited market shares."""
+    from cyberins.portfolio.generate import book_text, generate_book, load_shares
+
+    if models not in ("explicit", "profile"):
+        raise InvalidInput.one("--models", f"{models!r}: use explicit or profile")
+    spec = load_shares(shares) if shares else None
+    doc = generate_book(policies, seed, currency, examples, spec, models)  # type: ignore[arg-type]
+    out.write_text(book_text(doc), encoding="utf-8")
+    lines, deps, scenarios = len(doc["policies"]), len(doc["dependencies"]), len(doc["scenarios"])
+    print(f"{out}: {policies:,} policies in {lines:,} lines, {deps} dependencies, {scenarios} scenarios")
 
 
 def _money(value: float) -> str:
@@ -131,3 +166,29 @@ def _print_stress(doc: dict[str, Any]) -> None:
     console.print(f"ground-up {_money(doc['ground_up'])}  gross {_money(doc['gross'])}  net {_money(doc['net'])}")
     for tid, value in doc["ceded"].items():
         console.print(f"  ceded to {tid}: {_money(value)}")
+
+
+def _print_whatif(doc: dict[str, Any]) -> None:
+    """Base and what-if side by side: each hit line's gross and outcome, then the totals."""
+    from rich.table import Table
+
+    from cyberins.cli.render import console
+
+    whatif = doc["whatif"]
+    title = f"{doc['scenario']}, {doc['hours']:g} h: base vs what-if ({', '.join(whatif['set'])})"
+    table = Table(title=title)
+    for head in ("line", "gross base", "outcome base", "gross what-if", "outcome what-if"):
+        table.add_column(head, justify="right" if head.startswith("gross") else "left", overflow="fold")
+    for lid, b in whatif["by_line"].items():
+        table.add_row(lid, _money(b["gross_base"]), b["outcome_base"], _money(b["gross"]), b["outcome"])
+    console.print(table)
+    totals = Table(title=f"totals ({doc['currency']})")
+    for head in ("", "base", "what-if", "change"):
+        totals.add_column(head, justify="left" if not head else "right")
+    for key in ("ground_up", "gross", "net"):
+        totals.add_row(key, _money(doc[key]), _money(whatif[key]), _money(whatif[key] - doc[key]))
+    for tid, value in doc["ceded"].items():
+        totals.add_row(
+            f"ceded {tid}", _money(value), _money(whatif["ceded"][tid]), _money(whatif["ceded"][tid] - value)
+        )
+    console.print(totals)

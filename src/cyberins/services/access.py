@@ -70,6 +70,7 @@ class Action(StrEnum):
     RUN_JOBS = "run_jobs"
     PUBLISH_SERVICE = "publish_service"
     MANAGE_SUBSCRIPTIONS = "manage_subscriptions"
+    VIEW_ACCUMULATION = "view_accumulation"
 
 
 A, U, C, N = Role.ADMIN, Role.UNDERWRITER, Role.CLAIMS_HANDLER, Role.ANALYST
@@ -105,6 +106,11 @@ PERMISSIONS: Mapping[Action, Mapping[OrgKind, frozenset[Role]]] = {
     Action.RUN_JOBS: {INS: frozenset({A})},
     Action.PUBLISH_SERVICE: {kind: frozenset({A}) for kind in PROVIDER_KINDS},
     Action.MANAGE_SUBSCRIPTIONS: {D: frozenset({A}), B: frozenset({A, U}), INS: frozenset({A, U})},
+    #: The book view (portfolio accumulation): insurers' and reinsurers' staff who underwrite or analyse it.
+    Action.VIEW_ACCUMULATION: {
+        INS: frozenset({A, U, N, Role.VIEWER}),
+        OrgKind.REINSURER: frozenset({A, U, N, Role.VIEWER}),
+    },
 }
 
 _PARTIES = {INS: ("insurer_org_id",), B: ("broker_org_id",), D: ("insured_org_id",)}
