@@ -23,6 +23,8 @@ COMMANDS = {
     "claim adjust": ("claim", "adjust", INCIDENT, "--policy", POLICY),
     "product price": ("product", "price", str(EXAMPLES / "products" / "service-bundle-sme.yaml"), "--years", "2000"),
 }
+
+
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_a_zh_output_has_no_english_word(name: str) -> None:
     r = cyberins(*COMMANDS[name], "--lang", "zh", env={"COLUMNS": "100"})

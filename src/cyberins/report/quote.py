@@ -23,6 +23,7 @@ from cyberins.report.render import render
 from cyberins.underwriting import UnderwritingResult
 from cyberins.underwriting.document import quote_document
 
+
 def _w(key: str, lang: Lang) -> str:
     return text(f"report.quote_charts.{key}", lang)
 
