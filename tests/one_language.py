@@ -9,6 +9,19 @@ from collections.abc import Iterable
 
 #: Names and codes a zh text may show in Latin letters.
 CODES = re.compile(r"^([A-Z0-9/-]+|DDoS|RDP/VPN|GB/T|Asia/Shanghai|CY-SME-\d{4}-\d{4})$")
+#: What a zh text shows as it is: file paths, header names, methods and measure names read by machines.
+VERBATIM = (
+    "docs/risk-model.md",
+    "true",
+    "false",
+    "POST /auth/token",
+    "X-API-Key",
+    "Retry-After",
+    "Bearer",
+    "TVaR",
+    "JSON",
+    "API",
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9/_.-]*[A-Za-z0-9]|[A-Za-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -22,7 +35,7 @@ def before_sources(text: str) -> str:
 
 def english_in(text: str, names: Iterable[str] = ()) -> set[str]:
     """The English words of a zh text, less codes and the given `names` (ids, field paths, e-mail addresses)."""
-    allowed = set(names)
+    allowed = sorted({*names, *VERBATIM}, key=len, reverse=True)
     for name in allowed:
         text = text.replace(name, " ")
     return {w for w in _WORD.findall(before_sources(text)) if not CODES.match(w)}
