@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-#: Names and codes a zh text may show in Latin letters.
-CODES = re.compile(r"^([A-Z0-9/-]+|DDoS|RDP/VPN|GB/T|Asia/Shanghai|CY-SME-\d{4}-\d{4})$")
+#: Names and codes a zh text may show in Latin letters (hashes and hex ids among them).
+CODES = re.compile(r"^([A-Z0-9/-]+|DDoS|RDP/VPN|GB/T|Asia/Shanghai|CY-SME-\d{4}-\d{4}|(?=[0-9a-f]*\d)[0-9a-f]{8,})$")
 #: What a zh text shows as it is: file paths, header names, methods and measure names read by machines.
 VERBATIM = (
     "docs/risk-model.md",

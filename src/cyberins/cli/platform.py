@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.model.errors import InvalidInput
+from cyberins.model.ids import Lang
+from cyberins.model.messages import text
 from cyberins.services import audit_check
 from cyberins.services import backup as backup_service
 from cyberins.services import demo as demo_service
@@ -92,31 +94,19 @@ def demo(
     console.print(f"database: {get_settings().database_url}; serve it with `cyberins serve`")
 
 
-#: The verify report's words: ok line, tampered title, columns (the kinds keep their ids beside the zh label).
-AUDIT_ZH = (
-    "完好：{chains} 条链，{entries} 条记录，{rows} 行数据已核对",
-    "已被篡改：{n} 处不符",
-    ("类型", "对象", "编号", "说明"),
-)
-AUDIT_EN = (
-    "OK: {chains} chains, {entries} entries, {rows} rows reconciled",
-    "TAMPERED: {n} discrepancies",
-    ("kind", "entity", "id", "detail"),
-)
-
-
-def _print_report(
-    report: audit_check.AuditReport, words: tuple[str, str, tuple[str, ...]], kind: Callable[[audit_check.Kind], str]
-) -> None:
-    ok, tampered, columns = words
+def _print_report(report: audit_check.AuditReport, lang: Lang) -> None:
+    """One language throughout (CYBERINS_LANG): a zh kind keeps its id beside the label, for searching logs."""
     if report.ok:
-        console.print("[green]" + ok.format(chains=len(report.chains), entries=report.entries, rows=report.entities))
+        ok = text("audit.verify.ok", lang, chains=len(report.chains), entries=report.entries, rows=report.entities)
+        console.print("[green]" + ok)
         return
-    table = Table(title=tampered.format(n=len(report.discrepancies)))
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    table = Table(title=text("audit.verify.tampered", lang, n=len(report.discrepancies)))
+    for column in ("kind", "entity", "id", "detail"):
+        table.add_column(text(f"audit.verify.{column}", lang), overflow="fold")
     for d in report.discrepancies:
-        table.add_row(kind(d.kind), d.entity_type, d.entity_id, d.detail)
+        kind = text(f"audit.kind.{d.kind.value}", lang)
+        table.add_row(f"{kind} ({d.kind.value})" if lang == "zh" else kind, d.entity_type, d.entity_id,
+                      d.said.in_lang(lang))  # fmt: skip
     Console(stderr=True, highlight=False, width=160).print(table)
 
 
@@ -164,10 +154,8 @@ def audit_verify(
         report = audit_check.verify_all(session, anchors)
     if as_json:
         typer.echo(json.dumps(audit_check.as_dict(report), ensure_ascii=False, indent=2))
-    elif get_settings().lang == "zh":
-        _print_report(report, AUDIT_ZH, lambda kind: f"{audit_check.KIND_ZH[kind]} ({kind.value})")
     else:
-        _print_report(report, AUDIT_EN, lambda kind: kind.value)
+        _print_report(report, get_settings().lang)
     if not report.ok:
         raise typer.Exit(1)
 
