@@ -4,8 +4,12 @@ zones) and the cited sources' own titles."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from subprocess import CompletedProcess
+
 import pytest
 
+from cyberins.assess.eligibility import load_rules
 from tests.cli.helpers import cyberins
 from tests.conftest import EXAMPLES
 from tests.one_language import chinese_in, english_in
@@ -37,3 +41,26 @@ def test_an_en_output_has_no_chinese(name: str) -> None:
     r = cyberins(*COMMANDS[name], "--lang", "en", env={"COLUMNS": "100"})
     assert r.returncode == 0, r.stderr
     assert chinese_in(r.stdout) == []
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, CompletedProcess[str]]]:
+    """The main job once per language (slow: a simulation and the whole platform each)."""
+    out = {}
+    for lang in ("zh", "en"):
+        folder = tmp_path_factory.mktemp(f"run-{lang}")
+        r = cyberins("run", "--out", str(folder), "--years", "1000", "--no-pdf", "--lang", lang, env={"COLUMNS": "100"})
+        assert r.returncode == 0, r.stderr
+        out[lang] = (folder, r)
+    return out
+
+
+def test_run_speaks_one_language(runs: dict[str, tuple[Path, CompletedProcess[str]]]) -> None:
+    folder, zh = runs["zh"]
+    files = [str(folder / name) for name in ("report-zh.html", "statement-zh.html", "cyberins.db")]
+    rules = [rule.id for rule in load_rules().rules]  # a declined rule is named by its id beside its text
+    assert english_in(zh.stdout.replace("\n", ""), names=files + rules) == set()
+    assert "全流程" in zh.stdout and "审计链：完整" in zh.stdout
+    folder, en = runs["en"]
+    assert chinese_in(en.stdout) == []
+    assert "The lifecycle" in en.stdout and "audit chain: intact" in en.stdout
