@@ -13,16 +13,11 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from cyberins.assess import check_eligibility, factor_label, outcome_label, summary
-from cyberins.assess import explain as explain_rows
-from cyberins.assess.explain import cite_sources
-from cyberins.assess.loader import load_profile, load_risk_model
-from cyberins.assess.uninsured import uninsured
 from cyberins.cli.options import lang_option
 from cyberins.cli.render import console, label
 from cyberins.model.ids import Lang
 from cyberins.model.loading import read_document
-from cyberins.model.money import format_money
+from cyberins.model.money import format_money, money_text
 
 
 def explain(
@@ -31,6 +26,13 @@ def explain(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """List each factor of the risk model and its effect on frequency and expected annual loss."""
+    # the risk model (SciPy) is imported when the command runs, so `explain --help` does not pay for it
+    from cyberins.assess import check_eligibility, factor_label, outcome_label, summary
+    from cyberins.assess import explain as explain_rows
+    from cyberins.assess.explain import cite_sources
+    from cyberins.assess.loader import load_profile, load_risk_model
+    from cyberins.assess.uninsured import uninsured
+
     data = read_document(profile)
     is_profile = not (isinstance(data, dict) and data.get("kind") == "explicit")
     model = load_risk_model(profile)
@@ -42,18 +44,17 @@ def explain(
         out: dict[str, object] = {
             "name": model.name,
             "currency": model.currency,
-            "expected_annual_loss": model.expected_loss(),
-            "event_types": [
-                {"event_type": s.event_type.value, "frequency": s.frequency, "severity": s.severity,
-                 "expected_loss": s.expected_loss}
-                for s in summary(model)
-            ],
+            "expected_annual_loss": money_text(model.expected_loss(), model.currency),
+            "event_types": [s.to_json(model.currency) for s in summary(model)],
             "factors": [r.to_json(model.currency) for r in rows],
-        }  # fmt: skip
+        }
         if eligibility is not None:
             out["eligibility"] = eligibility.to_json()
         if outside is not None:
-            out["uninsured"] = {"fines": outside.fines, "ransom": outside.ransom}
+            out["uninsured"] = {
+                "fines": money_text(outside.fines, model.currency),
+                "ransom": money_text(outside.ransom, model.currency),
+            }
         console.print_json(json.dumps(out, ensure_ascii=False))
         return
     zh = lang == "zh"

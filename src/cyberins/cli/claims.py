@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from cyberins.claims import ClaimAdjustment, adjust_claim
-from cyberins.claims.reasons import label as step_label
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import lang_option
 from cyberins.cli.options import prior_paid as parse_prior_paid
@@ -24,7 +23,9 @@ from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model
 from cyberins.model.money import format_money
 from cyberins.model.policy import Policy
-from cyberins.report import render_statement_html, to_pdf
+
+if TYPE_CHECKING:
+    from cyberins.claims import ClaimAdjustment
 
 app = typer.Typer(
     cls=CyberinsGroup,
@@ -58,6 +59,8 @@ def adjust(
     """Decide cover, quantify the loss and settle one incident under its policy (rules 1-16)."""
     result = _adjust(incident_file, policy_file, prior_paid)
     if html is not None or pdf is not None:
+        from cyberins.report import render_statement_html, to_pdf  # the report stack: only for a page
+
         page = render_statement_html(result, lang)
         if html is not None:
             _write(html, page.encode("utf-8"), "--html")
@@ -73,6 +76,8 @@ def adjust(
 
 
 def _adjust(incident_file: Path, policy_file: Path | None, prior_paid: str | None) -> ClaimAdjustment:
+    from cyberins.claims import adjust_claim  # the claims engine (NumPy) loads when a claim is adjusted
+
     incident = load_model(Incident, incident_file)
     policy = load_model(Policy, policy_file) if policy_file is not None else None
     prior = parse_prior_paid(prior_paid)
@@ -90,6 +95,8 @@ def _write(path: Path, data: bytes, option: str) -> None:
 
 
 def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
+    from cyberins.claims.reasons import label as step_label
+
     zh = lang == "zh"
     head = f"{result.policy.policy_number or '—'} · " + ", ".join(
         f"{label(e.id, lang)} (GB/T 20986 {e.gbt20986_code})" for e in result.event_types

@@ -7,22 +7,24 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session
 
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import Lang
 from cyberins.model.messages import text
-from cyberins.services import audit_check
-from cyberins.services import backup as backup_service
-from cyberins.services import demo as demo_service
-from cyberins.services.secrets import audit_key
 from cyberins.settings import get_settings
-from cyberins.store import make_engine, session_factory, upgrade
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from cyberins.services import audit_check
+
+# The services and the store (SQLAlchemy) are imported when a command runs, so `--help` does not load them.
 
 console = Console(highlight=False)
 audit_app = typer.Typer(cls=CyberinsGroup, help="The keyed, hash-chained audit log.", no_args_is_help=True)
@@ -34,6 +36,9 @@ SOURCE_EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "policies"
 @contextmanager
 def _session(migrate: bool = False, new_key: bool = True) -> Iterator[Session]:
     """A session with the installation's audit key (`new_key=False`: refuse to make one, for readers)."""
+    from cyberins.services.secrets import audit_key
+    from cyberins.store import make_engine, session_factory, upgrade
+
     settings = get_settings()
     key = audit_key(settings, create=new_key)
     engine = make_engine(settings.database_url)
@@ -78,6 +83,8 @@ def demo(
     if folder is None or not folder.is_dir():
         raise InvalidInput.one("--examples", "no examples/policies folder found; pass --examples DIR")
     with _session(migrate=True) as session:
+        from cyberins.services import demo as demo_service
+
         report = demo_service.seed_demo(session, folder)
     title = (
         f"Demo users — password of the users created now: {report.password}"
@@ -149,6 +156,8 @@ def audit_verify(
 ) -> None:
     """Recompute every chain and reconcile every audited row with its last entry; exit 1 naming each
     discrepancy (edited, unaudited, deleted, chain_break, head_mismatch)."""
+    from cyberins.services import audit_check
+
     anchors = _anchors(expect_head, heads_file)
     with _session(new_key=False) as session:
         report = audit_check.verify_all(session, anchors)
@@ -164,6 +173,8 @@ def audit_verify(
 def audit_heads() -> None:
     """Print each chain's head (JSON) to publish outside the database; `audit verify --heads-file` checks it."""
     with _session(new_key=False) as session:
+        from cyberins.services import audit_check
+
         heads = audit_check.published_heads(session)
     typer.echo(json.dumps(heads, indent=2))
 
@@ -174,6 +185,8 @@ def backup(
 ) -> None:
     """Export one tenant's data as JSON lines."""
     with _session() as session:
+        from cyberins.services import backup as backup_service
+
         lines = backup_service.export_tenant(session, tenant)
     try:
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -189,6 +202,8 @@ def restore(file: Path = typer.Argument(..., help="A file written by `cyberins b
     except OSError as exc:
         raise InvalidInput.one("file", f"cannot read {file}: {exc.strerror or exc}") from None
     with _session(migrate=True) as session:
+        from cyberins.services import backup as backup_service
+
         report = backup_service.restore_tenant(session, lines)
     inserted, present = sum(report.inserted.values()), sum(report.present.values())
     console.print(f"tenant {report.tenant}: {inserted} rows restored, {present} already present")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -18,7 +19,9 @@ from cyberins.model.loading import load_model
 from cyberins.model.money import format_money
 from cyberins.model.policy import Policy, RetentionBasis
 from cyberins.model.scenario import LossScenario
-from cyberins.terms import ScenarioSettlement, Step, settle_scenario
+
+if TYPE_CHECKING:
+    from cyberins.terms import ScenarioSettlement
 
 app = typer.Typer(
     cls=CyberinsGroup, help="Policy wordings as data: check, show, and apply to a loss.", no_args_is_help=True
@@ -149,6 +152,8 @@ def apply(
 ) -> None:
     """What the policy pays for one ground-up loss, step by step (rule 1)."""
     policy = load_model(Policy, policy_file)
+    from cyberins.terms import settle_scenario  # NumPy: loaded when a loss is settled, not for --help
+
     scenario = load_model(LossScenario, scenario_file)
     result = settle_scenario(policy, scenario, parse_prior_paid(prior_paid))
     if as_json:
@@ -172,6 +177,8 @@ def settlement_json(result: ScenarioSettlement) -> dict[str, object]:
 
 
 def print_settlement(result: ScenarioSettlement, lang: Lang) -> None:
+    from cyberins.terms import Step
+
     """One row per coverage: ground-up loss, each term that took something (rule 1 order), payable."""
     zh = lang == "zh"
     money = partial(format_money, currency=result.currency, lang=lang)

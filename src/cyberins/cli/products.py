@@ -18,9 +18,7 @@ from cyberins.cli.options import SEED_MAX, lang_option
 from cyberins.cli.render import console, label, print_fitted
 from cyberins.model.ids import Lang, PolicyForm
 from cyberins.model.money import format_money
-from cyberins.pricing import load_basis
-from cyberins.products import load_product, price_product, product_document
-from cyberins.quant.simulate import YEARS_LIMIT
+from cyberins.quant.sizes import YEARS_LIMIT
 from cyberins.settings import get_settings
 
 app = typer.Typer(
@@ -71,6 +69,9 @@ def price(
     lang: Lang = lang_option(),
 ) -> None:
     """Price a product: expected insured loss and technical premium, in total and by line."""
+    from cyberins.pricing import load_basis  # pricing and the products (SciPy) load when a product is priced
+    from cyberins.products import load_product, price_product, product_document
+
     product = load_product(product_file)
     basis = load_basis(basis_file)
     result = price_product(product, years, get_settings().seed if seed is None else seed, basis)

@@ -20,7 +20,7 @@ from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model
 from cyberins.model.money import format_money
 from cyberins.model.policy import Policy
-from cyberins.quant.simulate import YEARS_LIMIT
+from cyberins.quant.sizes import YEARS_LIMIT
 from cyberins.settings import get_settings
 
 if TYPE_CHECKING:

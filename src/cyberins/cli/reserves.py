@@ -10,7 +10,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import typer
 from rich.table import Table
@@ -22,14 +22,9 @@ from cyberins.model.errors import InvalidInput, Problem
 from cyberins.model.ids import Lang
 from cyberins.model.loading import read_csv_rows
 from cyberins.model.money import check_amount, format_money
-from cyberins.reserving import (
-    CredibilityEstimate,
-    ReservingReport,
-    claims_triangle,
-    poisson_gamma,
-    read_transactions,
-    reserving_report,
-)
+
+if TYPE_CHECKING:
+    from cyberins.reserving import CredibilityEstimate, ReservingReport
 
 app = typer.Typer(
     cls=CyberinsGroup,
@@ -86,6 +81,8 @@ def triangle(
         ]
         if problems:
             raise InvalidInput(problems)
+    from cyberins.reserving import claims_triangle, read_transactions, reserving_report  # NumPy, on use
+
     book = read_transactions(transactions, currency)
     tri = claims_triangle(book, basis, grain, origin, valuation)
     report = reserving_report(
@@ -187,6 +184,8 @@ def credibility(
     lang: Lang = lang_option(),
 ) -> None:
     """Poisson–gamma credibility: posterior frequency = Z · N/E + (1 − Z) · λ₀, Z = E / (E + β)."""
+    from cyberins.reserving import poisson_gamma
+
     estimate = poisson_gamma(observed, exposure, prior_frequency, prior_weight)
     if as_json:
         print(json.dumps(estimate.to_json()))

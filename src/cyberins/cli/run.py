@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from cyberins.assess import Outcome, load_profile
 from cyberins.cli.options import lang_option
 from cyberins.cli.quote import print_quote, write_report
 from cyberins.cli.render import console, label
@@ -26,11 +26,13 @@ from cyberins.model.loading import load_model
 from cyberins.model.messages import has, text
 from cyberins.model.money import format_money
 from cyberins.model.policy import Policy
-from cyberins.report import render_statement_html, to_pdf
-from cyberins.services.assessment import MAX_YEARS
-from cyberins.services.main_job import MainJob, MainJobInputs, run_main_job
+from cyberins.quant.sizes import MAX_YEARS
 from cyberins.settings import get_settings
-from cyberins.underwriting import QuoteOptions
+
+if TYPE_CHECKING:
+    from cyberins.services.main_job import MainJob
+
+# The engines, the platform (SQLAlchemy) and the report stack load when the job runs, not for `run --help`.
 
 #: The file the main job's platform lives in, inside OUT (recreated by every run).
 DATABASE = "cyberins.db"
@@ -48,6 +50,10 @@ def run(
     lang: Lang = lang_option("zh or en."),
 ) -> None:
     """Quote → decline → fix → quote → bind → claim → settle → pay → audit, for one example company."""
+    from cyberins.assess import load_profile
+    from cyberins.services.main_job import MainJobInputs, run_main_job
+    from cyberins.underwriting import QuoteOptions
+
     policy = load_model(Policy, policy_file)
     inputs = MainJobInputs(
         profile=load_profile(profile_file),
@@ -72,6 +78,8 @@ def run(
 
 def write_statement(job: MainJob, lang: Lang, html: Path, pdf: bool) -> Path:
     """The claim's settlement statement as HTML, and as PDF beside it when asked."""
+    from cyberins.report import render_statement_html, to_pdf
+
     page = render_statement_html(job.statement, lang)
     try:
         html.write_text(page, encoding="utf-8")
@@ -90,6 +98,8 @@ def _in(group: str, key: str, lang: Lang) -> str:
 
 def print_platform(job: MainJob, lang: Lang) -> None:
     """The refusal, the bound policy and the table of steps (party, step, state, amount), 80 columns wide."""
+    from cyberins.assess import Outcome
+
     zh, policy, currency = lang == "zh", job.policy, job.policy.currency
     if job.refusal is not None:
         refused = text("cli.run.refused", lang)

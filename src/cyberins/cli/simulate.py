@@ -10,14 +10,13 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import typer
 
 from cyberins.cli.options import SEED_MAX, lang_option
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model, parse_model, read_document
-from cyberins.quant.simulate import YEARS_LIMIT
+from cyberins.quant.sizes import YEARS_LIMIT
 
 if TYPE_CHECKING:
     from cyberins.quant.metrics import LossMeasures
@@ -84,6 +83,8 @@ def _risk_model(path: Path) -> RiskModel:
 
 
 def write_ylt(result: SimulationResult, path: Path) -> None:
+    import numpy as np
+
     columns = {
         "year": np.arange(result.years),
         "gross": result.ylt.gross,

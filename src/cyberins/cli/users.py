@@ -11,8 +11,6 @@ from rich.console import Console
 
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.platform import _session
-from cyberins.services import users
-from cyberins.services.access import Principal
 
 console = Console(highlight=False)
 app = typer.Typer(cls=CyberinsGroup, help="Users: disable, enable, reset a password (用户管理).", no_args_is_help=True)
@@ -21,6 +19,9 @@ EMAIL = typer.Argument(..., help="The user's email (what it signs in with).")
 
 
 def _set_active(email: str, active: bool) -> None:
+    from cyberins.services import users
+    from cyberins.services.access import Principal
+
     system = Principal.system_actor()
     with _session() as session:
         user = users.set_active(session, system, users.find_user(session, system, email).id, active)
@@ -43,6 +44,9 @@ def enable(email: str = EMAIL) -> None:
 @app.command("reset-password")
 def reset_password(email: str = EMAIL) -> None:
     """Give a user a new random password, printed once; its tokens are revoked and a sign-in lock lifted."""
+    from cyberins.services import users
+    from cyberins.services.access import Principal
+
     system = Principal.system_actor()
     with _session() as session:
         user, password = users.reset_password(session, system, users.find_user(session, system, email).id)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from cyberins.assess import OrganizationProfile, Outcome, check_eligibility
 from cyberins.model.errors import InvalidInput, Said
 from cyberins.pricing import PricingBasis, default_basis
-from cyberins.quant.simulate import MAX_YEARS as PRECISION_MAX_YEARS
+from cyberins.quant.sizes import MAX_YEARS as PRECISION_MAX_YEARS
 from cyberins.services import marketplace, underwriting
 from cyberins.services.access import Action, Principal
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
