@@ -11,6 +11,7 @@ under 0.5 s, `policy check` under 1 s).
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import resource
 import statistics
@@ -77,7 +78,7 @@ def loaded(args: list[str]) -> list[str]:
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    return list(eval(out.strip().splitlines()[-1]))  # a printed list of module names
+    return list(ast.literal_eval(out.strip().splitlines()[-1]))
 
 
 if __name__ == "__main__":
