@@ -19,16 +19,9 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-#: What a person reads for each stage, in zh and en; the record's fields fill the braces.
-STAGES: dict[str, tuple[str, str]] = {
-    "assess": ("评估风险模型", "assessing the risk model"),
-    "precision": ("估算所需模拟年数", "sizing the simulation"),
-    "simulate": ("模拟 {years:,} 年", "simulating {years:,} years"),
-    "grid": ("定价限额与免赔额方案 {done}/{total}", "pricing limit and retention options {done}/{total}"),
-    "remediation": ("模拟整改后的风险", "simulating the risk once fixed"),
-    "controls": ("评估安全措施 {done}/{total}", "weighing security controls {done}/{total}"),
-    "report": ("生成报告", "writing the report"),
-}
+#: The stages a person is shown; their words are `cli.stage.<stage>` in the message catalogue, the record's
+#: fields fill the braces (`{done}/{total}` of a loop's simulations).
+STAGES = ("assess", "precision", "simulate", "grid", "remediation", "controls", "report")
 
 #: Attributes every `logging.LogRecord` has; whatever else a record carries came in `extra`.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
@@ -52,7 +45,9 @@ def stage_text(record: logging.LogRecord, lang: str) -> str | None:
     stage = getattr(record, "stage", None)
     if stage not in STAGES:
         return None
-    text = STAGES[stage][0 if lang == "zh" else 1]
+    from cyberins.model.messages import messages
+
+    text = messages()[f"cli.stage.{stage}"]["zh" if lang == "zh" else "en"]
     try:
         return text.format(**fields(record)) + "…"
     except (KeyError, ValueError):

@@ -226,9 +226,11 @@ def whatif_command(
         raise InvalidInput.one("--add-control", f"not a missing candidate control: {', '.join(unknown)} ({known})")
     added = [Candidate(c, costs[c].annual_cost, costs[c].name) for c in add_control]
     policy = load_model(Policy, policy_file)
+    from cyberins.underwriting.job import stage_progress
+
     base, change = whatif(
         model_with(profile), [], added, policy, load_basis(None),
-        years=years, seed=get_settings().seed if seed is None else seed,
+        years=years, seed=get_settings().seed if seed is None else seed, progress=stage_progress("controls", 2),
     )  # fmt: skip
     doc: dict[str, Any] = {
         "controls": sorted(change.controls),
