@@ -64,3 +64,26 @@ def test_run_speaks_one_language(runs: dict[str, tuple[Path, CompletedProcess[st
     folder, en = runs["en"]
     assert chinese_in(en.stdout) == []
     assert "The lifecycle" in en.stdout and "audit chain: intact" in en.stdout
+
+
+#: Refused input: errors are in the chosen language (`--lang` or CYBERINS_LANG) where the catalogue says them.
+ERRORS = {
+    "policy check": (("policy", "check", "{bad}"), {}),
+    "quote --quoted-on": (("quote", PROFILE, "--policy", POLICY, "--quoted-on", "2026/07/01", "--lang", "{lang}"), {}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ERRORS))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_error_speaks_the_chosen_language(name: str, lang: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad-policy.yaml"
+    bad.write_text("policy_number: X\ncurency: CNY\n", encoding="utf-8")
+    args, _ = ERRORS[name]
+    argv = [a.format(bad=bad, lang=lang) for a in args]
+    r = cyberins(*argv, env={"CYBERINS_LANG": lang})
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    fields = ["policy_number", "currency", "curency", "period", "aggregate_limit", "coverages", "--quoted-on"]
+    if lang == "zh":
+        assert "输入无效" in r.stderr and english_in(r.stderr, names=[str(bad), *fields]) == set(), r.stderr
+    else:
+        assert "invalid input" in r.stderr and chinese_in(r.stderr) == [], r.stderr

@@ -19,6 +19,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from cyberins.model.ids import Lang
+
 #: The stages a person is shown; their words are `cli.stage.<stage>` in the message catalogue, the record's
 #: fields fill the braces (`{done}/{total}` of a loop's simulations).
 STAGES = ("assess", "precision", "simulate", "grid", "remediation", "controls", "report")
@@ -27,13 +29,27 @@ STAGES = ("assess", "precision", "simulate", "grid", "remediation", "controls", 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 _lang = "zh"
+#: The language the reader chose (`--lang` given, or `CYBERINS_LANG` set), for error messages; None: unchosen.
+_chosen: str | None = None
 
 
-def remember_lang(value: str) -> str:
-    """`--lang`'s callback: the status line speaks the command's language."""
-    global _lang
+def remember_lang(ctx: Any, param: Any, value: str) -> str:
+    """`--lang`'s callback: the status line speaks the command's language, and so do its errors once the
+    reader chose one (a default language leaves errors in English, as scripts and logs expect)."""
+    global _lang, _chosen
     _lang = value
+    source = ctx.get_parameter_source(param.name) if ctx is not None and param is not None else None
+    if source is not None and source.name != "DEFAULT":
+        _chosen = value
     return value
+
+
+def error_lang() -> Lang:
+    """The language of an error message: the one chosen with `--lang` or `CYBERINS_LANG`, else en."""
+    import os
+
+    chosen = _chosen or os.environ.get("CYBERINS_LANG")
+    return "zh" if chosen == "zh" else "en"
 
 
 def fields(record: logging.LogRecord) -> dict[str, Any]:

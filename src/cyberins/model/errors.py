@@ -91,5 +91,6 @@ class InvalidInput(CyberinsError):
         super().__init__(f"{where}invalid input\n{lines}")
 
     @classmethod
-    def one(cls, field: str, message: str, source: str = "") -> InvalidInput:
-        return cls([Problem(field, message)], source)
+    def one(cls, field: str, message: str, source: str = "", said: Said | None = None) -> InvalidInput:
+        """One problem; `said` is the same in the catalogue's words, for a reader of another language."""
+        return cls([Problem(field, message, said)], source)
