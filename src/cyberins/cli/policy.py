@@ -16,6 +16,7 @@ from cyberins.cli.options import prior_paid as parse_prior_paid
 from cyberins.cli.render import console, label, print_fitted
 from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model
+from cyberins.model.messages import text
 from cyberins.model.money import format_money
 from cyberins.model.policy import Policy, RetentionBasis
 from cyberins.model.scenario import LossScenario
@@ -177,25 +178,25 @@ def settlement_json(result: ScenarioSettlement) -> dict[str, object]:
 
 
 def print_settlement(result: ScenarioSettlement, lang: Lang) -> None:
+    """One row per coverage: ground-up loss, each term that took something (rule 1 order), payable."""
+    from cyberins.claims.reasons import label as step_label
     from cyberins.terms import Step
 
-    """One row per coverage: ground-up loss, each term that took something (rule 1 order), payable."""
-    zh = lang == "zh"
     money = partial(format_money, currency=result.currency, lang=lang)
-    table = Table(title=f"{'赔付计算' if zh else 'Settlement'} ({result.currency})")
-    table.add_column("保障" if zh else "coverage")
-    table.add_column("损失" if zh else "ground up", justify="right")
-    table.add_column("扣减" if zh else "terms applied")
-    table.add_column("赔付" if zh else "payable", justify="right")
+    table = Table(title=text("cli.policy.settlement", lang, currency=result.currency))
+    for n, head in enumerate(("coverage", "ground_up", "terms_applied", "payable")):
+        table.add_column(text(f"cli.policy.{head}", lang), justify="right" if n in (1, 3) else "left")
     steps = list(Step)
     for line in result.lines:
         cuts = [
-            f"{step.value.replace('_', ' ')} −{money(line.steps[prev] - line.steps[step])}"
+            f"{step_label('steps', step.value).in_lang(lang)} −{money(line.steps[prev] - line.steps[step])}"
             for prev, step in zip(steps, steps[1:], strict=False)
             if line.steps[prev] != line.steps[step]
         ]
         if line.payable != line.steps[Step.AGGREGATE]:  # rounded in the policy's order with the other lines
-            cuts.append(f"rounding −{money(line.steps[Step.AGGREGATE] - line.payable)}")
+            cuts.append(
+                f"{step_label('steps', 'rounding').in_lang(lang)} −{money(line.steps[Step.AGGREGATE] - line.payable)}"
+            )
         table.add_row(
             label(line.coverage, lang),
             money(line.ground_up),
@@ -203,8 +204,9 @@ def print_settlement(result: ScenarioSettlement, lang: Lang) -> None:
             money(line.payable),
         )
     console.print(table)
-    console.print(f"{'赔付合计' if zh else 'Total payable'}: {money(result.total_payable)} {result.currency}")
+    total = money(result.total_payable)
+    console.print(text("cli.policy.total_payable", lang, amount=total, currency=result.currency))
     for cov in result.not_purchased:
-        console.print(f"not purchased, pays nothing: {label(cov, lang)}")
+        console.print(text("cli.policy.not_purchased", lang, coverage=label(cov, lang)))
     for cov in result.money_only_time_element:
-        console.print(f"{label(cov, lang)}: loss given as money only, waiting/indemnity periods not applied")
+        console.print(text("cli.policy.money_only", lang, coverage=label(cov, lang)))
