@@ -17,6 +17,7 @@ from cyberins.cli.options import lang_option
 from cyberins.cli.render import console, label
 from cyberins.model.ids import Lang
 from cyberins.model.loading import read_document
+from cyberins.model.messages import text as say
 from cyberins.model.money import format_money, money_text
 
 
@@ -72,7 +73,7 @@ def explain(
         for reason in eligibility.reasons:
             text = reason.zh if zh else reason.en
             console.print(f"  - {outcome_label(reason.outcome, lang)}{colon}{text}", markup=False)
-    events = Table(title="事件类型" if zh else "Event types")
+    events = Table(title=say("cli.assess.event_types", lang))
     heads = ("事件类型", "次/年", "单次平均损失", "年均损失") if zh else (
         "event type", "events / year", "mean loss / event", "expected annual loss")  # fmt: skip
     for n, col in enumerate(heads):
@@ -86,24 +87,24 @@ def explain(
         )
     events.add_row(f"[bold]{'合计' if zh else 'total'}[/]", "", "", f"[bold]{show(model.expected_loss())}[/]")
     console.print(events)
-    factors = Table(title="风险因子" if zh else "Factors")
+    factors = Table(title=say("cli.assess.factors", lang))
     factor_heads = ("因子", "事件类型", "频率×", "严重度×", "对年均损失的影响", "来源") if zh else (
         "factor", "event type", "frequency ×", "severity ×", "effect on expected loss", "source")  # fmt: skip
     for n, col in enumerate(factor_heads):
         factors.add_column(col, justify="right" if 2 <= n <= 4 else "left", overflow="fold")
     cited, references = cite_sources([r.source for r in rows])
     for r, refs in zip(rows, cited, strict=True):
-        source = "".join(f"[{n}]" for n in refs) or ("假设" if zh else "assumption")
+        source = "".join(f"[{n}]" for n in refs) or (say("cli.assess.assumption", lang))
         factors.add_row(
             factor_label(r.factor, lang), label(r.event_type, lang),
             f"{r.frequency:.3f}", f"{r.severity:.3f}", show(r.effect), source, end_section=False,
         )  # fmt: skip
     console.print(factors)
-    console.print("来源：" if zh else "Sources:")
+    console.print(say("cli.assess.sources", lang))
     for n, text in references:
         console.print(f"  [{n}] {text}", markup=False, highlight=False)
     if outside is not None:
-        head = "不在任何保障内的预期年损失" if zh else "Expected annual losses outside every coverage"
+        head = say("cli.assess.expected_annual_losses_outside_every", lang)
         console.print(
             f"{head}：行政罚款 {show(outside.fines)}；不可赔付的赎金 {show(outside.ransom)}"
             if zh

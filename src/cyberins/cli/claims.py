@@ -21,6 +21,7 @@ from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import Lang
 from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model
+from cyberins.model.messages import text as say
 from cyberins.model.money import format_money
 from cyberins.model.policy import Policy
 
@@ -102,11 +103,11 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
         f"{label(e.id, lang)} (GB/T 20986 {e.gbt20986_code})" for e in result.event_types
     )
     console.print(f"[bold]{'理算结果' if zh else 'Claim adjustment'}[/] {head}", markup=True)
-    decision = Table(title="定责" if zh else "Coverage decision")
+    decision = Table(title=say("cli.claims.coverage_decision", lang))
     for col in (
-        "保障" if zh else "coverage",
-        "结论" if zh else "status",
-        "说明与依据" if zh else "why, with the clause",
+        say("cli.claims.coverage", lang),
+        say("cli.claims.status", lang),
+        say("cli.claims.why_with_the_clause", lang),
     ):
         decision.add_column(col, overflow="fold")
     quiet = []
@@ -122,7 +123,7 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
         )
     console.print(decision)
     if quiet:
-        console.print(("未触发（无损失）：" if zh else "Not triggered (no loss): ") + ", ".join(quiet))
+        console.print((say("cli.claims.not_triggered_no_loss", lang)) + ", ".join(quiet))
 
     statement = Table(title=f"{'理算明细' if zh else 'Statement'} ({result.currency})")
     heads = ("保障", "环节", "调整前", "扣减", "调整后", "依据") if zh else (

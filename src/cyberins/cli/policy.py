@@ -50,49 +50,49 @@ def show(file: Path = FileArg, lang: Lang = lang_option("Language of the summary
     p = load_model(Policy, file)
     zh = lang == "zh"
 
-    def say(text_zh: str, text_en: str) -> str:
+    def text(text_zh: str, text_en: str) -> str:
         return text_zh if zh else text_en
 
     head = Table.grid(padding=(0, 2))
     head.add_column(style="dim", no_wrap=True)
-    head.add_row(say("保单号", "Policy"), p.policy_number or "—")
+    head.add_row(text("保单号", "Policy"), p.policy_number or "—")
     if p.insured:
-        head.add_row(say("被保险人", "Insured"), (p.insured.name_zh or p.insured.name) if zh else p.insured.name)
-    head.add_row(say("保险期间", "Period"), f"{p.period.start} {say('至', 'to')} {p.period.end}（{p.zone.key}）"
+        head.add_row(text("被保险人", "Insured"), (p.insured.name_zh or p.insured.name) if zh else p.insured.name)
+    head.add_row(text("保险期间", "Period"), f"{p.period.start} {text('至', 'to')} {p.period.end}（{p.zone.key}）"
                  if zh else f"{p.period.start} to {p.period.end} ({p.zone.key})")  # fmt: skip
-    head.add_row(say("保单形式", "Form"), label(p.form, lang))
+    head.add_row(text("保单形式", "Form"), label(p.form, lang))
     trigger = label(p.trigger.kind, lang)
     if p.trigger.retroactive_date:
-        trigger += say(
+        trigger += text(
             f"，追溯期起始日 {p.trigger.retroactive_date}", f", retroactive date {p.trigger.retroactive_date}"
         )
     if p.trigger.reporting_deadline:
         rd = p.trigger.reporting_deadline
         after = term("moments", rd.after).in_lang(lang)
-        trigger += say(f"，自{after}起 {rd.days} 天内报案", f", notice within {rd.days} days of {after}")
-    head.add_row(say("触发方式", "Trigger"), trigger)
-    head.add_row(say("司法辖区", "Jurisdiction"), label(p.jurisdiction, lang))
-    head.add_row(say("累计限额", "Aggregate"), f"{format_money(p.aggregate_limit, p.currency, lang)} {p.currency}")
+        trigger += text(f"，自{after}起 {rd.days} 天内报案", f", notice within {rd.days} days of {after}")
+    head.add_row(text("触发方式", "Trigger"), trigger)
+    head.add_row(text("司法辖区", "Jurisdiction"), label(p.jurisdiction, lang))
+    head.add_row(text("累计限额", "Aggregate"), f"{format_money(p.aggregate_limit, p.currency, lang)} {p.currency}")
     head.add_row(
-        say("抗辩费用", "Defence costs"),
-        say("计入限额", "erode the limits") if p.claims_expenses_erode_limit else say("在限额之外", "in addition"),
+        text("抗辩费用", "Defence costs"),
+        text("计入限额", "erode the limits") if p.claims_expenses_erode_limit else text("在限额之外", "in addition"),
     )
     per_incident = p.retention_basis is RetentionBasis.PER_INCIDENT
     head.add_row(
-        say("免赔额", "Retentions"),
-        say("每次事故一项（取所涉保障中最高者）", "one per incident, the highest of the coverages it reaches")
+        text("免赔额", "Retentions"),
+        text("每次事故一项（取所涉保障中最高者）", "one per incident, the highest of the coverages it reaches")
         if per_incident
-        else say("每项保障各自适用", "one per coverage"),
+        else text("每项保障各自适用", "one per coverage"),
     )
     console.print(head)
     _coverages(p, lang)
     if p.exclusions:
         sep = "；" if zh else "; "
-        console.print(say("除外责任：", "Exclusions: ") + sep.join(label(e, lang) for e in p.exclusions))
+        console.print(text("除外责任：", "Exclusions: ") + sep.join(label(e, lang) for e in p.exclusions))
     conditions = [name for name, value in p.conditions if value]
     if conditions:
         sep = "；" if zh else "; "
-        console.print(say("特别条件：", "Conditions: ") + sep.join(label(c, lang) for c in conditions))
+        console.print(text("特别条件：", "Conditions: ") + sep.join(label(c, lang) for c in conditions))
 
 
 def _coverages(p: Policy, lang: Lang) -> None:
@@ -119,7 +119,7 @@ def _coverages(p: Policy, lang: Lang) -> None:
             "indemnity": "—" if days is None else (f"{days} 天" if zh else f"{days} days"),
             "event_types": ("、" if zh else ", ").join(label(e, lang) for e in t.event_types)
             if t.event_types
-            else ("全部" if zh else "all"),
+            else (text("cli.policy.all", lang)),
         }
         for key, value in cells.items():
             columns.setdefault(key, []).append(value)
@@ -135,7 +135,7 @@ def _coverages(p: Policy, lang: Lang) -> None:
     keys = list(shown)
     folding = tuple(n for n, k in enumerate(keys) if k in ("coverage", "event_types"))
     print_fitted(
-        "保障" if zh else "Coverages",
+        text("cli.policy.coverages", lang),
         [heads[k][0 if zh else 1] for k in keys],
         [[columns[k][n] for k in keys] for n in range(len(columns["coverage"]))],
         folding=folding,

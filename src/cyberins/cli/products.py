@@ -17,6 +17,7 @@ from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import SEED_MAX, lang_option
 from cyberins.cli.render import console, label, print_fitted
 from cyberins.model.ids import Lang, PolicyForm
+from cyberins.model.messages import text as say
 from cyberins.model.money import format_money
 from cyberins.quant.sizes import YEARS_LIMIT
 from cyberins.settings import get_settings
@@ -124,8 +125,10 @@ def print_document(doc: dict[str, Any], lang: Lang) -> None:
         ]
         for line in doc["lines"]
     ]
-    print_fitted("分项" if zh else "Lines", [h[pick] for h in heads] + [LINE_COLUMNS[k][pick] for k in extra], rows)
-    figures = Table(title="合计" if zh else "Totals", show_header=False)
+    print_fitted(
+        say("cli.products.lines", lang), [h[pick] for h in heads] + [LINE_COLUMNS[k][pick] for k in extra], rows
+    )
+    figures = Table(title=say("cli.products.totals", lang), show_header=False)
     figures.add_column("figure")
     figures.add_column("value", justify="right", no_wrap=True)
     for key, text in FIGURES.items():
@@ -136,7 +139,7 @@ def print_document(doc: dict[str, Any], lang: Lang) -> None:
     tail = doc.get("insured", {})
     if "expected_insured_loss_se" in doc:
         figures.add_row(
-            "预期赔付的标准误" if zh else "± s.e. of the insured loss",
+            say("cli.products.s_e_of_the_insured", lang),
             _cell(doc["expected_insured_loss_se"], currency, lang),
         )
     for level in ("0.99", "0.995"):
@@ -150,7 +153,7 @@ def print_document(doc: dict[str, Any], lang: Lang) -> None:
             )
     if "scheme" in doc:
         figures.add_row(
-            "统保累计限额" if zh else "Scheme aggregate limit", _cell(doc["scheme"]["aggregate_limit"], currency, lang)
+            say("cli.products.scheme_aggregate_limit", lang), _cell(doc["scheme"]["aggregate_limit"], currency, lang)
         )
     console.print(figures)
     for note in doc.get("notes", []):

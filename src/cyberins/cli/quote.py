@@ -18,6 +18,7 @@ from cyberins.cli.render import console
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model
+from cyberins.model.messages import text as say
 from cyberins.model.money import format_money
 from cyberins.model.policy import Policy
 from cyberins.quant.sizes import YEARS_LIMIT
@@ -137,7 +138,7 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
         )
     else:
         print_subject_to(r, lang)
-    grid = Table(title="限额/免赔额方案" if zh else "Limit / retention options")
+    grid = Table(title=say("cli.quote.limit_retention_options", lang))
     heads = ("累计限额", "免赔额", "技术保费", "期望赔付", "自留期望损失") if zh else (
         "limit", "retention", "premium", "insured EL", "retained EL")  # fmt: skip
     for col in heads:
@@ -152,7 +153,7 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
         why = r.adequacy.reason_zh if zh else r.adequacy.reason
         console.print(f"{'限额充足性' if zh else 'limit adequacy'}{colon}{why}", markup=False)
     if r.controls is not None:
-        table = Table(title="安全投入回报（每年）" if zh else "Return on security controls (per year)")
+        table = Table(title=say("cli.quote.return_on_security_controls_per", lang))
         heads = ("措施", "年成本", "节省", "净收益", "±标准误") if zh else (
             "control", "annual cost", "saving", "net benefit", "± s.e.")  # fmt: skip
         for n, col in enumerate(heads):
@@ -182,17 +183,17 @@ def print_subject_to(r: UnderwritingResult, lang: Lang) -> None:
     )
     if plan is None:
         return
-    console.print("须先整改（保前加固）：" if zh else "Subject to (fix before cover):")
+    console.print(say("cli.quote.subject_to_fix_before_cover", lang))
     for n, step in enumerate(plan.steps, 1):
         cost = (
             format_money(step.annual_cost, currency, lang)
             if step.annual_cost is not None
-            else ("未估算" if zh else "not estimated")
+            else (say("cli.quote.not_estimated", lang))
         )
         text = step.remedy_zh if zh else step.remedy_en
         console.print(f"  {n}. {text}（年成本 {cost}）" if zh else f"  {n}. {text} (annual cost {cost})", markup=False)
     if r.remediated is None:
-        console.print("以上整改无法消除拒保原因。" if zh else "These remedies do not lift the decline.")
+        console.print(say("cli.quote.these_remedies_do_not_lift", lang))
         return
     outcome = outcome_label(plan.eligibility.outcome, lang)
     premium = format_money(r.remediated.premium.premium, currency, lang)
@@ -256,7 +257,7 @@ def whatif_command(
     questions = load_questionnaire()
     names = [questions.question(c).name.in_lang(lang) for c in doc["controls"]]
     table = Table(title=("、" if zh else ", ").join(names))
-    for col in ("", "加入前" if zh else "before", "加入后" if zh else "after"):
+    for col in ("", say("cli.quote.before", lang), say("cli.quote.after", lang)):
         table.add_column(col, justify="right")
     rows = {
         "expected_gross_loss": ("年均毛损失", "expected gross loss"),

@@ -21,6 +21,7 @@ from cyberins.cli.render import console, print_in_groups
 from cyberins.model.errors import InvalidInput, Problem
 from cyberins.model.ids import Lang
 from cyberins.model.loading import read_csv_rows
+from cyberins.model.messages import text as say
 from cyberins.model.money import check_amount, format_money
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ def print_report(report: ReservingReport, basis: str, grain: str, origin: str, l
         title = (
             f"Cumulative triangle ({basis}, {origin} {grain} × development {grain}; {cur}, valued {report.valuation})"
         )
-    heads = ["起始期" if zh else "origin", *(age(a // step) for a in report.ages_months)]
+    heads = [say("cli.reserves.origin", lang), *(age(a // step) for a in report.ages_months)]
     rows = [[o, *("" if v is None else money(v) for v in values)] for o, values in report.triangle.items()]
     print_in_groups(title, heads, rows)
 
@@ -166,7 +167,7 @@ def print_report(report: ReservingReport, basis: str, grain: str, origin: str, l
         if bf:
             cells[2:2] = [money(o.expected_loss)]
         rows.append(cells)
-    total = ["合计" if zh else "total", money(report.total("latest")), "", money(report.total("ultimate")),
+    total = [say("cli.reserves.total", lang), money(report.total("latest")), "", money(report.total("ultimate")),
              money(report.total("ibnr")), money(report.total_mack_se)]  # fmt: skip
     if bf:
         total[2:2] = [""]
@@ -195,9 +196,9 @@ def credibility(
 
 def print_estimate(e: CredibilityEstimate, lang: Lang) -> None:
     zh = lang == "zh"
-    table = Table(title="信度（泊松–伽马）" if zh else "Credibility (Poisson–gamma)")
-    table.add_column("量" if zh else "quantity")
-    table.add_column("值" if zh else "value", justify="right")
+    table = Table(title=say("cli.reserves.credibility_poisson_gamma", lang))
+    table.add_column(say("cli.reserves.quantity", lang))
+    table.add_column(say("cli.reserves.value", lang), justify="right")
     observed = e.observed_frequency
     for (name_zh, name_en), value in (
         (("观察到的赔案数 N", "claims observed N"), f"{e.observed_claims:g}"),

@@ -16,6 +16,7 @@ from cyberins.cli.options import SEED_MAX, lang_option
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model, parse_model, read_document
+from cyberins.model.messages import text as say
 from cyberins.quant.sizes import YEARS_LIMIT
 
 if TYPE_CHECKING:
@@ -127,18 +128,18 @@ def print_result(result: SimulationResult, lang: Lang) -> None:
         else f"{result.years:,} years, seed {result.seed} ({result.currency})"
     )
     table = Table(title=title)
-    table.add_column("指标" if zh else "measure")
-    table.add_column("毛损失" if zh else "gross", justify="right")
+    table.add_column(say("cli.simulate.measure", lang))
+    table.add_column(say("cli.simulate.gross", lang), justify="right")
     if insured:
-        table.add_column("保险赔付" if zh else "insured", justify="right")
+        table.add_column(say("cli.simulate.insured", lang), justify="right")
 
     def row(name: str, pick: object) -> None:
         values = [pick(m) for m in (gross, insured) if m is not None]  # type: ignore[operator]
         table.add_row(name, *(format_money(v, result.currency, lang) for v in values))
 
-    row("年均损失" if zh else "AAL", lambda m: m.aal)
-    row("± 标准误" if zh else "± s.e.", lambda m: m.aal_se)
-    row("标准差" if zh else "std", lambda m: m.std)
+    row(say("cli.simulate.aal", lang), lambda m: m.aal)
+    row(say("cli.simulate.s_e", lang), lambda m: m.aal_se)
+    row(say("cli.simulate.std", lang), lambda m: m.std)
     for level in gross.var:
         pct = f"{float(level) * 100:g}%"
         row(f"风险价值 {pct}" if zh else f"VaR {level}", lambda m, q=level: m.var[q])
@@ -149,7 +150,7 @@ def print_result(result: SimulationResult, lang: Lang) -> None:
         if zh
         else ("event type", "events/yr", "gross AAL", "insured AAL")
     )
-    contributions = Table(title="各事件类型" if zh else "by event type")
+    contributions = Table(title=say("cli.simulate.by_event_type", lang))
     for n, col in enumerate(heads):
         contributions.add_column(col, justify="left" if n == 0 else "right")
     for et, (g, i) in result.by_event_type.items():
@@ -177,9 +178,7 @@ def exceedance_chart(
 
     top = max(v for _, v in gross.aep) or 1.0
     zh = lang == "zh"
-    lines = [
-        "年累计损失超越（AEP）：重现期 → 年损失" if zh else "aggregate exceedance (AEP), return period → annual loss"
-    ]
+    lines = [say("cli.simulate.aggregate_exceedance_aep_return_period", lang)]
     for i, (rp, g) in enumerate(gross.aep):
         ins = insured.aep[i][1] if insured else 0.0
         n_ins, n_g = round(width * ins / top), round(width * g / top)
