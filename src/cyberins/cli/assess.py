@@ -68,7 +68,7 @@ def explain(
     if eligibility is not None:
         colon = "：" if zh else ": "
         console.print(
-            f"{'准入结论' if zh else 'Eligibility'}{colon}[bold]{outcome_label(eligibility.outcome, lang)}[/]"
+            f"{say('cli.assess.eligibility', lang)}{colon}[bold]{outcome_label(eligibility.outcome, lang)}[/]"
         )
         for reason in eligibility.reasons:
             text = reason.zh if zh else reason.en
@@ -85,7 +85,7 @@ def explain(
             show(s.severity),
             show(s.expected_loss),
         )
-    events.add_row(f"[bold]{'合计' if zh else 'total'}[/]", "", "", f"[bold]{show(model.expected_loss())}[/]")
+    events.add_row(f"[bold]{say('cli.assess.total', lang)}[/]", "", "", f"[bold]{show(model.expected_loss())}[/]")
     console.print(events)
     factors = Table(title=say("cli.assess.factors", lang))
     factor_heads = ("因子", "事件类型", "频率×", "严重度×", "对年均损失的影响", "来源") if zh else (

@@ -102,7 +102,7 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
     head = f"{result.policy.policy_number or '—'} · " + ", ".join(
         f"{label(e.id, lang)} (GB/T 20986 {e.gbt20986_code})" for e in result.event_types
     )
-    console.print(f"[bold]{'理算结果' if zh else 'Claim adjustment'}[/] {head}", markup=True)
+    console.print(f"[bold]{say('cli.claims.claim_adjustment', lang)}[/] {head}", markup=True)
     decision = Table(title=say("cli.claims.coverage_decision", lang))
     for col in (
         say("cli.claims.coverage", lang),
@@ -125,7 +125,7 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
     if quiet:
         console.print((say("cli.claims.not_triggered_no_loss", lang)) + ", ".join(quiet))
 
-    statement = Table(title=f"{'理算明细' if zh else 'Statement'} ({result.currency})")
+    statement = Table(title=f"{say('cli.claims.statement', lang)} ({result.currency})")
     heads = ("保障", "环节", "调整前", "扣减", "调整后", "依据") if zh else (
         "coverage", "step", "before", "deducted", "after", "policy clause or law")  # fmt: skip
     for n, col in enumerate(heads):
@@ -141,7 +141,7 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
         )
     console.print(statement)
 
-    totals = Table(title=f"{'赔付汇总' if zh else 'Totals'} ({result.currency})")
+    totals = Table(title=f"{say('cli.claims.totals', lang)} ({result.currency})")
     for n, col in enumerate(
         ("保障", "索赔", "定损", "赔付") if zh else ("coverage", "claimed", "adjusted loss", "payable")
     ):
@@ -155,7 +155,7 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
                 format_money(payable, result.currency, lang),
             )
     totals.add_row(
-        f"[bold]{'合计' if zh else 'total'}[/]",
+        f"[bold]{say('cli.claims.total', lang)}[/]",
         "",
         "",
         f"[bold]{format_money(result.total_payable, result.currency, lang)}[/]",

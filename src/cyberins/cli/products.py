@@ -157,4 +157,4 @@ def print_document(doc: dict[str, Any], lang: Lang) -> None:
         )
     console.print(figures)
     for note in doc.get("notes", []):
-        console.print(f"{'注' if zh else 'Note'}{colon}{note}", markup=False)
+        console.print(f"{say('cli.products.note', lang)}{colon}{note}", markup=False)

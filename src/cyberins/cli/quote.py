@@ -119,8 +119,8 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
     money = partial(format_money, currency=cur, lang=lang)
     name = r.profile.name_zh if zh and r.profile.name_zh else r.profile.name
     colon = "：" if zh else ": "
-    console.rule(f"{'评估与报价' if zh else 'Assessment and quote'}{colon}{name}")
-    console.print(f"{'准入' if zh else 'eligibility'}{colon}[bold]{outcome_label(r.eligibility.outcome, lang)}[/]")
+    console.rule(f"{say('cli.quote.assessment_and_quote', lang)}{colon}{name}")
+    console.print(f"{say('cli.quote.eligibility', lang)}{colon}[bold]{outcome_label(r.eligibility.outcome, lang)}[/]")
     for reason in r.eligibility.reasons:
         text = reason.zh if zh else reason.en
         console.print(f"  - {outcome_label(reason.outcome, lang)}{colon}{text}", markup=False)
@@ -134,7 +134,7 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
     )
     if r.bindable:
         console.print(
-            f"{'技术保费' if zh else 'technical premium'} [bold]{money(r.premium.premium)}[/] {r.policy.currency}"
+            f"{say('cli.quote.technical_premium', lang)} [bold]{money(r.premium.premium)}[/] {r.policy.currency}"
         )
     else:
         print_subject_to(r, lang)
@@ -151,7 +151,7 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
     console.print(grid)
     if r.adequacy is not None:
         why = r.adequacy.reason_zh if zh else r.adequacy.reason
-        console.print(f"{'限额充足性' if zh else 'limit adequacy'}{colon}{why}", markup=False)
+        console.print(f"{say('cli.quote.limit_adequacy', lang)}{colon}{why}", markup=False)
     if r.controls is not None:
         table = Table(title=say("cli.quote.return_on_security_controls_per", lang))
         heads = ("措施", "年成本", "节省", "净收益", "±标准误") if zh else (
@@ -178,8 +178,8 @@ def print_subject_to(r: UnderwritingResult, lang: Lang) -> None:
     zh, plan = lang == "zh", r.remediation
     currency = r.policy.currency
     console.print(
-        f"[bold red]{'按现状拒保，不可出单' if zh else 'Declined as it stands: not bindable'}[/]{'；' if zh else '; '}"
-        f"{'指示性保费' if zh else 'indicative premium'} {format_money(r.premium.premium, currency, lang)} {currency}"
+        f"[bold red]{say('cli.quote.declined_as_it_stands_not', lang)}[/]{'；' if zh else '; '}"
+        f"{say('cli.quote.indicative_premium', lang)} {format_money(r.premium.premium, currency, lang)} {currency}"
     )
     if plan is None:
         return

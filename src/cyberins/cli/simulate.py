@@ -177,14 +177,13 @@ def exceedance_chart(
     from cyberins.model.money import format_money
 
     top = max(v for _, v in gross.aep) or 1.0
-    zh = lang == "zh"
     lines = [say("cli.simulate.aggregate_exceedance_aep_return_period", lang)]
     for i, (rp, g) in enumerate(gross.aep):
         ins = insured.aep[i][1] if insured else 0.0
         n_ins, n_g = round(width * ins / top), round(width * g / top)
         bar = "▓" * n_ins + "█" * max(n_g - n_ins, 0)
         lines.append(
-            f"{int(rp):>5} {'年' if zh else 'yr'} │{bar:<{width}}│ {format_money(g, currency, lang)}"
+            f"{int(rp):>5} {say('cli.simulate.yr', lang)} │{bar:<{width}}│ {format_money(g, currency, lang)}"
             + (f" / {format_money(ins, currency, lang)}" if insured else "")
         )
     return "\n".join(lines)
