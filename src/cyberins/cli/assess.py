@@ -74,8 +74,9 @@ def explain(
             text = reason.zh if zh else reason.en
             console.print(f"  - {outcome_label(reason.outcome, lang)}{colon}{text}", markup=False)
     events = Table(title=say("cli.assess.event_types", lang))
-    heads = ("事件类型", "次/年", "单次平均损失", "年均损失") if zh else (
-        "event type", "events / year", "mean loss / event", "expected annual loss")  # fmt: skip
+    heads = tuple(
+        say(f"cli.assess.events_heads.{k}", lang) for k in ("event_type", "per_year", "mean_loss", "expected_loss")
+    )
     for n, col in enumerate(heads):
         events.add_column(col, justify="left" if n == 0 else "right")
     for s in summary(model):
@@ -88,8 +89,10 @@ def explain(
     events.add_row(f"[bold]{say('cli.assess.total', lang)}[/]", "", "", f"[bold]{show(model.expected_loss())}[/]")
     console.print(events)
     factors = Table(title=say("cli.assess.factors", lang))
-    factor_heads = ("因子", "事件类型", "频率×", "严重度×", "对年均损失的影响", "来源") if zh else (
-        "factor", "event type", "frequency ×", "severity ×", "effect on expected loss", "source")  # fmt: skip
+    factor_heads = tuple(
+        say(f"cli.assess.factors_heads.{k}", lang)
+        for k in ("factor", "event_type", "frequency", "severity", "effect", "source")
+    )
     for n, col in enumerate(factor_heads):
         factors.add_column(col, justify="right" if 2 <= n <= 4 else "left", overflow="fold")
     cited, references = cite_sources([r.source for r in rows])

@@ -139,8 +139,9 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
     else:
         print_subject_to(r, lang)
     grid = Table(title=say("cli.quote.limit_retention_options", lang))
-    heads = ("累计限额", "免赔额", "技术保费", "期望赔付", "自留期望损失") if zh else (
-        "limit", "retention", "premium", "insured EL", "retained EL")  # fmt: skip
+    heads = tuple(
+        say(f"cli.quote.grid_heads.{k}", lang) for k in ("limit", "retention", "premium", "insured_el", "retained_el")
+    )
     for col in heads:
         grid.add_column(col, justify="right")
     recommended = r.adequacy.recommended if r.adequacy else None
@@ -154,8 +155,9 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
         console.print(f"{say('cli.quote.limit_adequacy', lang)}{colon}{why}", markup=False)
     if r.controls is not None:
         table = Table(title=say("cli.quote.return_on_security_controls_per", lang))
-        heads = ("措施", "年成本", "节省", "净收益", "±标准误") if zh else (
-            "control", "annual cost", "saving", "net benefit", "± s.e.")  # fmt: skip
+        heads = tuple(
+            say(f"cli.quote.roi_heads.{k}", lang) for k in ("control", "annual_cost", "saving", "net_benefit", "se")
+        )
         for n, col in enumerate(heads):
             table.add_column(col, justify="left" if n == 0 else "right")
         questions = load_questionnaire()
