@@ -11,6 +11,7 @@ under 0.5 s, `policy check` under 1 s).
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import resource
 import statistics
@@ -27,7 +28,13 @@ CASES: list[tuple[str, list[str], float | None]] = [
     ("cyberins policy check", [sys.executable, "-m", "cyberins", "policy", "check", POLICY], 1.0),
     ("cyberins policy show", [sys.executable, "-m", "cyberins", "policy", "show", POLICY], None),
     ("cyberins quote --help", [sys.executable, "-m", "cyberins", "quote", "--help"], None),
+    *(
+        (f"cyberins {name} --help", [sys.executable, "-m", "cyberins", name, "--help"], None)
+        for name in ("simulate", "explain", "claim", "product", "reserve", "policy")
+    ),
 ]
+#: Libraries no `--help` should load (tests/cli/test_startup.py checks every command).
+HEAVY = ("numpy", "scipy", "matplotlib", "sqlalchemy", "pandas", "chainladder")
 
 
 def timed(argv: list[str]) -> tuple[float, float]:
@@ -50,12 +57,28 @@ def main() -> None:
             wall, cpu = timed(argv)
             walls[name].append(wall)
             cpus[name].append(cpu)
-    print(f"{'case':<26} {'best s':>8} {'median s':>9} {'best CPU s':>11} {'target s':>9}  met")
+    print(f"{'case':<28} {'best s':>8} {'median s':>9} {'best CPU s':>11} {'target s':>9}  met")
     for name, _, target in CASES:
         best, median = min(walls[name]), statistics.median(walls[name])
         met = "—" if target is None else ("yes" if median < target else "NO")
         shown = "—" if target is None else f"{target:.1f}"
-        print(f"{name:<26} {best:>8.3f} {median:>9.3f} {min(cpus[name]):>11.3f} {shown:>9}  {met}")
+        print(f"{name:<28} {best:>8.3f} {median:>9.3f} {min(cpus[name]):>11.3f} {shown:>9}  {met}")
+    print()
+    print(f"{'case':<28} heavy libraries loaded")
+    for name, argv, _ in CASES[1:]:
+        print(f"{name:<28} {', '.join(loaded(argv[3:])) or 'none'}")
+
+
+def loaded(args: list[str]) -> list[str]:
+    """The heavy libraries in `sys.modules` once `cyberins ARGS` has run in a fresh interpreter."""
+    code = (
+        f"import sys; sys.argv = ['cyberins', *{args!r}]\n"
+        "from cyberins.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return list(ast.literal_eval(out.strip().splitlines()[-1]))
 
 
 if __name__ == "__main__":

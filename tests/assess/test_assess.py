@@ -153,3 +153,26 @@ def test_same_seed_same_numbers() -> None:
     assert a.by_coverage == b.by_coverage
     c = simulate(model, None, 20_000, seed=43)
     assert c.gross().aal != a.gross().aal
+
+
+def test_factor_rows_follow_the_questionnaire_whatever_the_profile_key_order() -> None:
+    """A profile stored as PostgreSQL jsonb comes back with its control keys reordered: the factor rows and
+    the model must come out the same, in the questionnaire's order."""
+    from cyberins.assess import explain, load_questionnaire
+
+    answers = {
+        "mfa": True,
+        "edr": True,
+        "offline_backups": False,
+        "email_filtering": True,
+        "patch_sla": "within_30_days",
+    }
+    forward, backward = (make_profile(controls=dict(order)) for order in (answers.items(), reversed(answers.items())))
+    assert list(forward.controls) != list(backward.controls)
+    rows = [
+        [(r.factor, r.event_type, r.frequency, r.severity) for r in explain(assess(p))] for p in (forward, backward)
+    ]
+    assert rows[0] == rows[1]
+    order = [q.id for q in load_questionnaire().questions]
+    controls = [r[0].removeprefix("control:") for r in rows[0] if r[0].startswith("control:") and r[1] is RW]
+    assert controls == sorted(set(controls), key=order.index) and len(controls) > 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,7 @@ def test_explain_json_lists_factors_eligibility_and_uninsured() -> None:
     assert len(out["event_types"]) == 9
     names = {f["factor"] for f in out["factors"]}
     assert {"control:mfa", "history:ransomware", "exposure:vpn:sangfor"} <= names
-    assert out["uninsured"]["ransom"] > 0
+    assert Decimal(out["uninsured"]["ransom"]) > 0 and out["currency"] == "CNY"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

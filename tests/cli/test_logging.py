@@ -48,3 +48,33 @@ def test_shell_completion_completes_commands_and_subcommands() -> None:
     assert sub.stdout.split() == ["show"]
     script = cyberins("--show-completion", "bash")
     assert "_cyberins_completion" in script.stdout
+
+
+def _counts(stderr: str, stage: str) -> list[tuple[int, int]]:
+    lines = [json.loads(line) for line in stderr.splitlines()]
+    return [(x["done"], x["total"]) for x in lines if x.get("stage") == stage]
+
+
+def test_the_grid_and_controls_loops_log_their_counts_up_to_the_last() -> None:
+    """quote: one line per grid cell and per candidate control, from 0/n (the loop starts) to n/n."""
+    policy = str(EXAMPLES / "policies" / "sme-standalone-cny.yaml")
+    r = cyberins("-v", "quote", PROFILE, "--policy", policy, "--years", "1000", "--limit", "1000000",
+                 "--limit", "2000000", "--retention", "10000", "--json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert _counts(r.stderr, "grid") == [(0, 2), (1, 2), (2, 2)]
+    controls = _counts(r.stderr, "controls")
+    n = len(json.loads(r.stdout)["controls"])
+    assert n > 1 and controls == [(k, n) for k in range(n + 1)]
+
+
+def test_whatif_logs_its_two_simulations_as_counts() -> None:
+    policy = str(EXAMPLES / "policies" / "sme-standalone-cny.yaml")
+    r = cyberins("-v", "whatif", PROFILE, "--policy", policy, "--add-control", "edr", "--years", "1000", "--json")
+    assert r.returncode == 0, r.stderr
+    assert _counts(r.stderr, "controls") == [(0, 2), (1, 2), (2, 2)]
+
+
+def test_the_status_line_shows_a_loop_count() -> None:
+    record = logging.makeLogRecord({"msg": "grid", "stage": "grid", "done": 3, "total": 9})
+    assert stage_text(record, "zh") == "定价限额与免赔额方案 3/9…"
+    assert stage_text(record, "en") == "pricing limit and retention options 3/9…"

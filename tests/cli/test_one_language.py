@@ -4,12 +4,15 @@ zones) and the cited sources' own titles."""
 
 from __future__ import annotations
 
-import re
+from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
+from cyberins.assess.eligibility import load_rules
 from tests.cli.helpers import cyberins
 from tests.conftest import EXAMPLES
+from tests.one_language import chinese_in, english_in
 
 PROFILE = str(EXAMPLES / "orgs" / "sme-manufacturer.yaml")
 POLICY = str(EXAMPLES / "policies" / "sme-standalone-cny.yaml")
@@ -23,28 +26,90 @@ COMMANDS = {
     "policy show": ("policy", "show", POLICY),
     "claim adjust": ("claim", "adjust", INCIDENT, "--policy", POLICY),
     "product price": ("product", "price", str(EXAMPLES / "products" / "service-bundle-sme.yaml"), "--years", "2000"),
+    "quote with controls": ("quote", PROFILE, "--policy", POLICY, "--years", "1000"),
+    "policy apply": ("policy", "apply", POLICY, str(EXAMPLES / "scenarios" / "ransomware-72h.yaml")),
+    "claim adjust (late notice)": (
+        "claim",
+        "adjust",
+        str(EXAMPLES / "incidents" / "late-notice.yaml"),
+        "--policy",
+        POLICY,
+    ),
+    "reserve triangle": ("reserve", "triangle", str(EXAMPLES / "claims" / "transactions.csv"), "--grain", "year"),
+    "reserve credibility": (
+        "reserve",
+        "credibility",
+        "--observed",
+        "12",
+        "--exposure",
+        "40",
+        "--prior-frequency",
+        "0.2",
+        "--prior-weight",
+        "20",
+    ),
 }
-#: Names and codes a zh page may show in Latin letters.
-CODES = re.compile(r"^([A-Z0-9/-]+|DDoS|RDP/VPN|GB/T|Asia/Shanghai|CY-SME-\d{4}-\d{4})$")
 
 
-def _before_sources(text: str) -> str:
-    """The references list cites documents by their own titles: names, left out of the check."""
-    for mark in ("来源：", "Sources:"):
-        text = text.split(mark)[0]
-    return text
+#: Names and symbols a zh output shows as they are: a method named after its author, a formula's symbol.
+NAMES = ("Mack", "= k")
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_a_zh_output_has_no_english_word(name: str) -> None:
     r = cyberins(*COMMANDS[name], "--lang", "zh", env={"COLUMNS": "100"})
     assert r.returncode == 0, r.stderr
-    words = set(re.findall(r"[A-Za-z][A-Za-z0-9/_.-]*[A-Za-z0-9]|[A-Za-z]", _before_sources(r.stdout)))
-    assert {w for w in words if not CODES.match(w)} == set()
+    assert english_in(r.stdout, names=NAMES) == set()
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_an_en_output_has_no_chinese(name: str) -> None:
     r = cyberins(*COMMANDS[name], "--lang", "en", env={"COLUMNS": "100"})
     assert r.returncode == 0, r.stderr
-    assert re.findall(r"[\u4e00-\u9fff]+", _before_sources(r.stdout)) == []
+    assert chinese_in(r.stdout) == []
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, CompletedProcess[str]]]:
+    """The main job once per language (slow: a simulation and the whole platform each)."""
+    out = {}
+    for lang in ("zh", "en"):
+        folder = tmp_path_factory.mktemp(f"run-{lang}")
+        r = cyberins("run", "--out", str(folder), "--years", "1000", "--no-pdf", "--lang", lang, env={"COLUMNS": "100"})
+        assert r.returncode == 0, r.stderr
+        out[lang] = (folder, r)
+    return out
+
+
+def test_run_speaks_one_language(runs: dict[str, tuple[Path, CompletedProcess[str]]]) -> None:
+    folder, zh = runs["zh"]
+    files = [str(folder / name) for name in ("report-zh.html", "statement-zh.html", "cyberins.db")]
+    rules = [rule.id for rule in load_rules().rules]  # a declined rule is named by its id beside its text
+    assert english_in(zh.stdout.replace("\n", ""), names=files + rules) == set()
+    assert "全流程" in zh.stdout and "审计链：完整" in zh.stdout
+    folder, en = runs["en"]
+    assert chinese_in(en.stdout) == []
+    assert "The lifecycle" in en.stdout and "audit chain: intact" in en.stdout
+
+
+#: Refused input: errors are in the chosen language (`--lang` or CYBERINS_LANG) where the catalogue says them.
+ERRORS = {
+    "policy check": (("policy", "check", "{bad}"), {}),
+    "quote --quoted-on": (("quote", PROFILE, "--policy", POLICY, "--quoted-on", "2026/07/01", "--lang", "{lang}"), {}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ERRORS))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_error_speaks_the_chosen_language(name: str, lang: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad-policy.yaml"
+    bad.write_text("policy_number: X\ncurency: CNY\n", encoding="utf-8")
+    args, _ = ERRORS[name]
+    argv = [a.format(bad=bad, lang=lang) for a in args]
+    r = cyberins(*argv, env={"CYBERINS_LANG": lang})
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    fields = ["policy_number", "currency", "curency", "period", "aggregate_limit", "coverages", "--quoted-on"]
+    if lang == "zh":
+        assert "输入无效" in r.stderr and english_in(r.stderr, names=[str(bad), *fields]) == set(), r.stderr
+    else:
+        assert "invalid input" in r.stderr and chinese_in(r.stderr) == [], r.stderr

@@ -56,7 +56,7 @@ def test_run_takes_one_insured_from_decline_to_a_paid_claim(tmp_path: Path) -> N
     r = _run(tmp_path)
     assert r.returncode == 0, r.stderr
     assert max(cell_len(line) for line in r.stdout.splitlines()) <= 80
-    platform = r.stdout[r.stdout.index("平台") : r.stdout.index("报告:")]
+    platform = r.stdout[r.stdout.index("平台") : r.stdout.index("报告：")]
     assert "409" in platform and "no_mfa_exposed_remote_access" in platform
     assert _english_words(platform) == set()
 

@@ -23,6 +23,7 @@ from cyberins.services import audit, audit_check, policies
 from cyberins.services.audit_check import Kind
 from cyberins.settings import get_settings
 from cyberins.store.models import AuditEntry
+from tests.one_language import chinese_in, english_in
 from tests.platform.conftest import TEST_SECRET
 from tests.platform.world import World
 
@@ -156,9 +157,29 @@ def cli() -> typer.Typer:
     return app
 
 
+def _speaks_one_language(engine: Engine, world: World, monkeypatch: pytest.MonkeyPatch, kind: Kind) -> None:
+    """The text report in CYBERINS_LANG: zh has no English beside ids (kinds, entity types and ids, actions,
+    chains), en no Chinese; the kind is named in both."""
+    with engine.connect() as connection:
+        actions = [str(a) for a in connection.execute(text("SELECT DISTINCT action FROM audit_log")).scalars()]
+        rows = connection.execute(text("SELECT id FROM payments UNION SELECT id FROM incidents")).scalars()
+        names = [*Kind, "audit_entry", "audit_chain", "payment", "incident", *actions, *world.ids.values()]
+        names += [*world.org.values(), *map(str, rows)]
+    for lang in ("zh", "en"):
+        monkeypatch.setenv("CYBERINS_LANG", lang)
+        get_settings.cache_clear()
+        output = CliRunner().invoke(cli(), ["audit", "verify"]).output
+        assert kind.value in output
+        if lang == "zh":
+            assert "已被篡改" in output and english_in(output, names) == set(), output
+        else:
+            assert "TAMPERED" in output and chinese_in(output) == [], output
+    get_settings.cache_clear()
+
+
 @pytest.mark.parametrize("tamper", TAMPERS, ids=lambda f: f.__name__[1:])
 def test_each_kind_of_tampering_is_named(
-    engine: Engine, world: World, client: TestClient, cli_env: None, tamper: Tamper
+    engine: Engine, world: World, client: TestClient, cli_env: None, tamper: Tamper, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert CliRunner().invoke(cli(), ["audit", "verify"]).exit_code == 0
     with engine.begin() as connection:
@@ -169,6 +190,7 @@ def test_each_kind_of_tampering_is_named(
     assert (kind.value, entity_type, entity_id) in found
     text_result = CliRunner().invoke(cli(), ["audit", "verify"])
     assert text_result.exit_code == 1 and kind.value in text_result.output
+    _speaks_one_language(engine, world, monkeypatch, kind)
     # the insurer whose money it is sees the same discrepancy through the API
     report = client.get("/audit/verify", headers=world.headers("insurer_a")).json()
     assert report["ok"] is False

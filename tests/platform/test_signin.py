@@ -25,6 +25,7 @@ from cyberins.services.queue import InProcessQueue
 from cyberins.services.signin import account_key
 from cyberins.settings import Settings, get_settings
 from cyberins.store.models import AuditEntry, SignInLock
+from tests.one_language import chinese_in, english_in
 from tests.platform.conftest import TEST_SECRET
 from tests.platform.world import PASSWORD, World, policy_document
 
@@ -395,11 +396,15 @@ def test_an_operator_offboards_and_recovers_users_by_email(
 ) -> None:
     email, user_id = world.email["broker_b"], world.principal["broker_b"].user_id
     old = bearer(sign_in(api, email))
-    disabled = operator.invoke(users_cli.app, ["disable", email])
-    assert disabled.exit_code == 0 and "disabled" in disabled.output
+    disabled = operator.invoke(users_cli.app, ["disable", email], env={"CYBERINS_LANG": "zh"})
+    assert disabled.exit_code == 0 and "已停用" in disabled.output
+    assert english_in(disabled.output, names=[email]) == set()
+    get_settings.cache_clear()
+    operator.env = {"CYBERINS_LANG": "en"}  # the rest of the session in English
     assert api.get("/me", headers=old).status_code == 401 and sign_in(api, email).status_code == 401
     reset = operator.invoke(users_cli.app, ["reset-password", email.upper()])
-    drawn = re.search(r"new password \(新密码, shown once\): (\S+)", reset.output)
+    drawn = re.search(r"new password \(shown once\): (\S+)", reset.output)
+    assert chinese_in(reset.output) == []
     assert reset.exit_code == 0 and drawn is not None
     assert operator.invoke(users_cli.app, ["enable", email]).exit_code == 0
     assert sign_in(api, email).status_code == 401

@@ -10,7 +10,7 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from cyberins.api.schemas.common import NUL
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.services import auth
 from cyberins.services.access import Principal
 from cyberins.services.clock import Clock
@@ -66,7 +66,7 @@ def get_principal(
         return auth.principal_from_api_key(session, api_key)
     if token:
         return auth.principal_from_token(session, token, settings)
-    raise Unauthenticated("sign in: send a bearer token from POST /auth/token, or an X-API-Key header")
+    raise Unauthenticated(Said("api.error.sign_in"))
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -1,5 +1,8 @@
 """One error body for every 4xx: `{"error": {"code", "message", "fields": [{"field", "message"}]}}`.
 
+The human texts (`message`, each field's `message`) are in the reader's language, from `Accept-Language`
+(`zh`, `zh-CN` … -> zh; anything else -> en), through the message catalogue; codes and field paths stay.
+
 The package's exception tree maps once, here: InvalidInput -> 422, Unauthenticated -> 401, Forbidden -> 403,
 NotFound -> 404, Conflict -> 409 (with the current state), TooManyAttempts -> 429 and Busy -> 503 (both with
 Retry-After), and FastAPI's own request validation -> 422.
@@ -15,8 +18,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from cyberins.api.headers import secured
-from cyberins.model.errors import CyberinsError, InvalidInput
-from cyberins.model.loading import field_path
+from cyberins.model.errors import CyberinsError, InvalidInput, Problem, Said
+from cyberins.model.ids import Lang
+from cyberins.model.loading import field_path, said_of
+from cyberins.model.messages import messages, text
 from cyberins.services.errors import Busy, Conflict, Forbidden, NotFound, TooManyAttempts, Unauthenticated
 
 _HTTP_CODES = {
@@ -24,6 +29,31 @@ _HTTP_CODES = {
     409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 422: "invalid_input",
     429: "too_many_requests",
 }  # fmt: skip
+
+
+def reader_lang(request: Request) -> Lang:
+    """zh where the reader's most preferred language (`Accept-Language`, by q) is Chinese, else en."""
+    return lang_of(request.headers.get("accept-language", ""))
+
+
+def lang_of(accept_language: str) -> Lang:
+    """The language of an `Accept-Language` value: its first tag by q that is zh (`zh-CN` …) or en; else en."""
+    ranked = []
+    for n, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = params.strip().removeprefix("q=") if params.strip().startswith("q=") else "1"
+        try:
+            weight = float(q)
+        except ValueError:
+            continue
+        if tag and weight > 0:
+            ranked.append((-weight, n, tag.strip().lower()))
+    for _, _, tag in sorted(ranked):
+        if tag == "zh" or tag.startswith("zh-"):
+            return "zh"
+        if tag == "en" or tag.startswith("en-"):
+            return "en"
+    return "en"
 
 
 def error_response(
@@ -35,48 +65,76 @@ def error_response(
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
-def _invalid_input(_: Request, exc: Exception) -> JSONResponse:
+def _fields(lang: Lang, problems: list[Problem]) -> list[dict[str, str]]:
+    """One entry per problem: its path, and in zh one sentence naming the field and what is wrong."""
+    if lang == "en":
+        return [{"field": p.field, "message": p.message} for p in problems]
+    return [
+        {
+            "field": p.field,
+            "message": Said("api.problem.sentence", {"field": p.field or "body", "what": p.in_lang(lang)}).in_lang(
+                lang
+            ),
+        }
+        for p in problems
+    ]
+
+
+def _invalid_input(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InvalidInput)
-    fields = [{"field": p.field, "message": p.message} for p in exc.problems]
-    return error_response(422, "invalid_input", "the request is not valid; see fields", fields)
+    lang = reader_lang(request)
+    return error_response(422, "invalid_input", text("api.error.invalid_request", lang), _fields(lang, exc.problems))
 
 
-def _request_validation(_: Request, exc: Exception) -> JSONResponse:
+def _request_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    lang = reader_lang(request)
     if any(err.get("type") == "json_invalid" for err in exc.errors()):
-        return error_response(400, "bad_request", "the body is not valid JSON")
-    fields = []
+        return error_response(400, "bad_request", text("api.error.body_not_json", lang))
+    problems = []
     for err in exc.errors():
         loc = tuple(err.get("loc", ()))
         where = field_path(loc[1:]) if loc and loc[0] in ("body", "query", "path", "header") else field_path(loc)
         if loc and loc[0] == "header":
             where = "-".join(part.capitalize() for part in where.split("-"))
-        fields.append({"field": where or "body", "message": str(err.get("msg", "invalid"))})
-    return error_response(422, "invalid_input", "the request is not valid; see fields", fields)
+        problems.append(Problem(where or "body", str(err.get("msg", "invalid")), said_of(err)))
+    return error_response(422, "invalid_input", text("api.error.invalid_request", lang), _fields(lang, problems))
 
 
-def _domain(_: Request, exc: Exception) -> JSONResponse:
+def _domain(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, CyberinsError)
+    message = exc.in_lang(reader_lang(request))
     if isinstance(exc, Unauthenticated):
-        return error_response(401, "unauthenticated", str(exc))
+        return error_response(401, "unauthenticated", message)
     if isinstance(exc, Forbidden):
-        return error_response(403, "forbidden", str(exc))
+        return error_response(403, "forbidden", message)
     if isinstance(exc, NotFound):
-        return error_response(404, "not_found", str(exc))
+        return error_response(404, "not_found", message)
     if isinstance(exc, Busy | TooManyAttempts):
         status, code = (503, "busy") if isinstance(exc, Busy) else (429, "too_many_requests")
-        response = error_response(status, code, str(exc))
+        response = error_response(status, code, message)
         response.headers["Retry-After"] = str(exc.retry_after_s)
         return response
     if isinstance(exc, Conflict):
         return error_response(
-            409, "conflict", str(exc), current_state=exc.current_state, current_version=exc.current_version
+            409, "conflict", message, current_state=exc.current_state, current_version=exc.current_version
         )
-    return error_response(422, "invalid_input", str(exc))
+    return error_response(422, "invalid_input", message)
 
 
-def _http(_: Request, exc: Exception) -> JSONResponse:
+def _http_message(exc: HTTPException, lang: Lang) -> str:
+    """The detail of an `HTTPException` (ours or Starlette's, raised in English) in `lang`, by its catalogue id."""
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    for group in ("api.error.", "api.http."):
+        for id_, entry in messages().items():
+            if id_.startswith(group) and entry["en"] == detail:
+                return entry[lang]
+    return detail if detail is not None and lang == "en" else text("api.error.request_refused", lang)
+
+
+def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    message = exc.detail if isinstance(exc.detail, str) else "request refused"
+    message = _http_message(exc, reader_lang(request))
     response = error_response(exc.status_code, _HTTP_CODES.get(exc.status_code, "http_error"), message)
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
@@ -88,7 +146,7 @@ def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
     Starlette answers it outside every middleware, so the security headers are set here too.
     """
-    response = error_response(500, "internal_error", "the server failed to answer; the error was logged")
+    response = error_response(500, "internal_error", text("api.error.internal", reader_lang(request)))
     response.raw_headers[:] = secured(response.raw_headers, tls=request.url.scheme == "https")
     return response
 

@@ -11,8 +11,11 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cyberins.api.errors import lang_of
 from cyberins.model.errors import InvalidInput
+from cyberins.model.ids import Lang
 from cyberins.model.loading import MAX_DEPTH, check_shape
+from cyberins.model.messages import text
 
 
 def shape_problem(body: bytes) -> str | None:
@@ -28,6 +31,11 @@ def shape_problem(body: bytes) -> str | None:
     except InvalidInput as exc:
         return exc.problems[0].message
     return None
+
+
+def _lang(scope: Scope) -> Lang:
+    headers: dict[bytes, bytes] = dict(scope.get("headers") or [])
+    return lang_of(headers.get(b"accept-language", b"").decode("latin-1"))
 
 
 def _is_json(scope: Scope) -> bool:
@@ -50,7 +58,7 @@ class BodyLimits:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(send)
+            await self._too_large(scope, send)
             return
         messages: list[Message] = []
         size = 0
@@ -59,14 +67,16 @@ class BodyLimits:
             messages.append(message)
             size += len(message.get("body", b""))
             if size > self.max_bytes:
-                await self._too_large(send)
+                await self._too_large(scope, send)
                 return
             if message["type"] != "http.request" or not message.get("more_body", False):
                 break
         problem = shape_problem(b"".join(m.get("body", b"") for m in messages)) if size and _is_json(scope) else None
         if problem is not None:
+            if _lang(scope) == "zh":
+                problem = text("api.problem.sentence", "zh", field="body", what=text("api.problem.body_shape", "zh"))
             fields = [{"field": "body", "message": problem}]
-            await _refuse(send, 422, "invalid_input", "the request is not valid; see fields", fields)
+            await _refuse(send, 422, "invalid_input", text("api.error.invalid_request", _lang(scope)), fields)
             return
 
         async def replay() -> Message:
@@ -74,8 +84,9 @@ class BodyLimits:
 
         await self.app(scope, replay, send)
 
-    async def _too_large(self, send: Send) -> None:
-        await _refuse(send, 413, "payload_too_large", f"the body exceeds {self.max_bytes} bytes", [])
+    async def _too_large(self, scope: Scope, send: Send) -> None:
+        message = text("api.error.too_large", _lang(scope), bytes=self.max_bytes)
+        await _refuse(send, 413, "payload_too_large", message, [])
 
 
 async def _refuse(send: Send, status: int, code: str, message: str, fields: list[dict[str, str]]) -> None:

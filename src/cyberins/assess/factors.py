@@ -93,11 +93,17 @@ def exposure_factors(et: EventType, profile: OrganizationProfile, cal: Calibrati
 def control_factors(
     et: EventType, profile: OrganizationProfile, questionnaire: Questionnaire, cal: Calibration
 ) -> list[Factor]:
-    """One factor per answered question that affects `et`, the products bounded by `bounds.controls`."""
+    """One factor per answered question that affects `et`, the products bounded by `bounds.controls`.
+
+    In the questionnaire's order, never the profile's key order: a profile stored as PostgreSQL jsonb comes
+    back with its keys reordered, and the factor rows (and the float products) must not change with it.
+    """
     out = []
-    for ident, answer in profile.controls.items():
-        question = questionnaire.question(ident)
-        score = question.score(answer)
+    for question in questionnaire.questions:
+        if question.id not in profile.controls:
+            continue
+        score = question.score(profile.controls[question.id])
+        ident = question.id
         for effect in question.effects:
             if et in effect.event_types:
                 f = question.factor(effect.frequency, score)

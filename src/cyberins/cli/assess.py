@@ -13,16 +13,12 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from cyberins.assess import check_eligibility, factor_label, outcome_label, summary
-from cyberins.assess import explain as explain_rows
-from cyberins.assess.explain import cite_sources
-from cyberins.assess.loader import load_profile, load_risk_model
-from cyberins.assess.uninsured import uninsured
 from cyberins.cli.options import lang_option
 from cyberins.cli.render import console, label
 from cyberins.model.ids import Lang
 from cyberins.model.loading import read_document
-from cyberins.model.money import format_money
+from cyberins.model.messages import text as say
+from cyberins.model.money import format_money, money_text
 
 
 def explain(
@@ -31,6 +27,13 @@ def explain(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """List each factor of the risk model and its effect on frequency and expected annual loss."""
+    # the risk model (SciPy) is imported when the command runs, so `explain --help` does not pay for it
+    from cyberins.assess import check_eligibility, factor_label, outcome_label, summary
+    from cyberins.assess import explain as explain_rows
+    from cyberins.assess.explain import cite_sources
+    from cyberins.assess.loader import load_profile, load_risk_model
+    from cyberins.assess.uninsured import uninsured
+
     data = read_document(profile)
     is_profile = not (isinstance(data, dict) and data.get("kind") == "explicit")
     model = load_risk_model(profile)
@@ -42,18 +45,17 @@ def explain(
         out: dict[str, object] = {
             "name": model.name,
             "currency": model.currency,
-            "expected_annual_loss": model.expected_loss(),
-            "event_types": [
-                {"event_type": s.event_type.value, "frequency": s.frequency, "severity": s.severity,
-                 "expected_loss": s.expected_loss}
-                for s in summary(model)
-            ],
+            "expected_annual_loss": money_text(model.expected_loss(), model.currency),
+            "event_types": [s.to_json(model.currency) for s in summary(model)],
             "factors": [r.to_json(model.currency) for r in rows],
-        }  # fmt: skip
+        }
         if eligibility is not None:
             out["eligibility"] = eligibility.to_json()
         if outside is not None:
-            out["uninsured"] = {"fines": outside.fines, "ransom": outside.ransom}
+            out["uninsured"] = {
+                "fines": money_text(outside.fines, model.currency),
+                "ransom": money_text(outside.ransom, model.currency),
+            }
         console.print_json(json.dumps(out, ensure_ascii=False))
         return
     zh = lang == "zh"
@@ -66,14 +68,15 @@ def explain(
     if eligibility is not None:
         colon = "：" if zh else ": "
         console.print(
-            f"{'准入结论' if zh else 'Eligibility'}{colon}[bold]{outcome_label(eligibility.outcome, lang)}[/]"
+            f"{say('cli.assess.eligibility', lang)}{colon}[bold]{outcome_label(eligibility.outcome, lang)}[/]"
         )
         for reason in eligibility.reasons:
             text = reason.zh if zh else reason.en
             console.print(f"  - {outcome_label(reason.outcome, lang)}{colon}{text}", markup=False)
-    events = Table(title="事件类型" if zh else "Event types")
-    heads = ("事件类型", "次/年", "单次平均损失", "年均损失") if zh else (
-        "event type", "events / year", "mean loss / event", "expected annual loss")  # fmt: skip
+    events = Table(title=say("cli.assess.event_types", lang))
+    heads = tuple(
+        say(f"cli.assess.events_heads.{k}", lang) for k in ("event_type", "per_year", "mean_loss", "expected_loss")
+    )
     for n, col in enumerate(heads):
         events.add_column(col, justify="left" if n == 0 else "right")
     for s in summary(model):
@@ -83,26 +86,28 @@ def explain(
             show(s.severity),
             show(s.expected_loss),
         )
-    events.add_row(f"[bold]{'合计' if zh else 'total'}[/]", "", "", f"[bold]{show(model.expected_loss())}[/]")
+    events.add_row(f"[bold]{say('cli.assess.total', lang)}[/]", "", "", f"[bold]{show(model.expected_loss())}[/]")
     console.print(events)
-    factors = Table(title="风险因子" if zh else "Factors")
-    factor_heads = ("因子", "事件类型", "频率×", "严重度×", "对年均损失的影响", "来源") if zh else (
-        "factor", "event type", "frequency ×", "severity ×", "effect on expected loss", "source")  # fmt: skip
+    factors = Table(title=say("cli.assess.factors", lang))
+    factor_heads = tuple(
+        say(f"cli.assess.factors_heads.{k}", lang)
+        for k in ("factor", "event_type", "frequency", "severity", "effect", "source")
+    )
     for n, col in enumerate(factor_heads):
         factors.add_column(col, justify="right" if 2 <= n <= 4 else "left", overflow="fold")
     cited, references = cite_sources([r.source for r in rows])
     for r, refs in zip(rows, cited, strict=True):
-        source = "".join(f"[{n}]" for n in refs) or ("假设" if zh else "assumption")
+        source = "".join(f"[{n}]" for n in refs) or (say("cli.assess.assumption", lang))
         factors.add_row(
             factor_label(r.factor, lang), label(r.event_type, lang),
             f"{r.frequency:.3f}", f"{r.severity:.3f}", show(r.effect), source, end_section=False,
         )  # fmt: skip
     console.print(factors)
-    console.print("来源：" if zh else "Sources:")
+    console.print(say("cli.assess.sources", lang))
     for n, text in references:
         console.print(f"  [{n}] {text}", markup=False, highlight=False)
     if outside is not None:
-        head = "不在任何保障内的预期年损失" if zh else "Expected annual losses outside every coverage"
+        head = say("cli.assess.expected_annual_losses_outside_every", lang)
         console.print(
             f"{head}：行政罚款 {show(outside.fines)}；不可赔付的赎金 {show(outside.ransom)}"
             if zh

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from cyberins.claims import ClaimAdjustment, adjust_claim
-from cyberins.claims.reasons import label as step_label
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import lang_option
 from cyberins.cli.options import prior_paid as parse_prior_paid
@@ -22,9 +21,12 @@ from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import Lang
 from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model
+from cyberins.model.messages import text as say
 from cyberins.model.money import format_money
 from cyberins.model.policy import Policy
-from cyberins.report import render_statement_html, to_pdf
+
+if TYPE_CHECKING:
+    from cyberins.claims import ClaimAdjustment
 
 app = typer.Typer(
     cls=CyberinsGroup,
@@ -58,6 +60,8 @@ def adjust(
     """Decide cover, quantify the loss and settle one incident under its policy (rules 1-16)."""
     result = _adjust(incident_file, policy_file, prior_paid)
     if html is not None or pdf is not None:
+        from cyberins.report import render_statement_html, to_pdf  # the report stack: only for a page
+
         page = render_statement_html(result, lang)
         if html is not None:
             _write(html, page.encode("utf-8"), "--html")
@@ -73,6 +77,8 @@ def adjust(
 
 
 def _adjust(incident_file: Path, policy_file: Path | None, prior_paid: str | None) -> ClaimAdjustment:
+    from cyberins.claims import adjust_claim  # the claims engine (NumPy) loads when a claim is adjusted
+
     incident = load_model(Incident, incident_file)
     policy = load_model(Policy, policy_file) if policy_file is not None else None
     prior = parse_prior_paid(prior_paid)
@@ -90,16 +96,18 @@ def _write(path: Path, data: bytes, option: str) -> None:
 
 
 def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
+    from cyberins.claims.reasons import label as step_label
+
     zh = lang == "zh"
     head = f"{result.policy.policy_number or '—'} · " + ", ".join(
         f"{label(e.id, lang)} (GB/T 20986 {e.gbt20986_code})" for e in result.event_types
     )
-    console.print(f"[bold]{'理算结果' if zh else 'Claim adjustment'}[/] {head}", markup=True)
-    decision = Table(title="定责" if zh else "Coverage decision")
+    console.print(f"[bold]{say('cli.claims.claim_adjustment', lang)}[/] {head}", markup=True)
+    decision = Table(title=say("cli.claims.coverage_decision", lang))
     for col in (
-        "保障" if zh else "coverage",
-        "结论" if zh else "status",
-        "说明与依据" if zh else "why, with the clause",
+        say("cli.claims.coverage", lang),
+        say("cli.claims.status", lang),
+        say("cli.claims.why_with_the_clause", lang),
     ):
         decision.add_column(col, overflow="fold")
     quiet = []
@@ -115,9 +123,9 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
         )
     console.print(decision)
     if quiet:
-        console.print(("未触发（无损失）：" if zh else "Not triggered (no loss): ") + ", ".join(quiet))
+        console.print((say("cli.claims.not_triggered_no_loss", lang)) + ", ".join(quiet))
 
-    statement = Table(title=f"{'理算明细' if zh else 'Statement'} ({result.currency})")
+    statement = Table(title=f"{say('cli.claims.statement', lang)} ({result.currency})")
     heads = ("保障", "环节", "调整前", "扣减", "调整后", "依据") if zh else (
         "coverage", "step", "before", "deducted", "after", "policy clause or law")  # fmt: skip
     for n, col in enumerate(heads):
@@ -133,7 +141,7 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
         )
     console.print(statement)
 
-    totals = Table(title=f"{'赔付汇总' if zh else 'Totals'} ({result.currency})")
+    totals = Table(title=f"{say('cli.claims.totals', lang)} ({result.currency})")
     for n, col in enumerate(
         ("保障", "索赔", "定损", "赔付") if zh else ("coverage", "claimed", "adjusted loss", "payable")
     ):
@@ -147,7 +155,7 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
                 format_money(payable, result.currency, lang),
             )
     totals.add_row(
-        f"[bold]{'合计' if zh else 'total'}[/]",
+        f"[bold]{say('cli.claims.total', lang)}[/]",
         "",
         "",
         f"[bold]{format_money(result.total_payable, result.currency, lang)}[/]",

@@ -18,13 +18,25 @@ EXIT_INVALID = 2
 
 
 def print_invalid(exc: InvalidInput) -> None:
+    """The problems, one a line, in the reader's chosen language where the catalogue says them (a problem
+    only a validator's own English describes keeps it)."""
     from rich.console import Console  # only when there is an error to print: keeps start-up light
     from rich.markup import escape
 
+    from cyberins.cli.logs import error_lang
+    from cyberins.model.messages import text
+
+    lang = error_lang()
     err = Console(stderr=True, highlight=False)
-    err.print(f"[bold red]error[/]: {escape(exc.source + ': ') if exc.source else ''}invalid input")
+    source = escape(exc.source + ("：" if lang == "zh" else ": ")) if exc.source else ""
+    err.print(f"[bold red]{text('cli.error.error', lang)}[/]{text('cli.error.colon', lang)}{source}"
+              f"{text('cli.error.invalid_input', lang)}")  # fmt: skip
     for problem in exc.problems:
-        err.print(f"  - {problem}", markup=False)
+        if lang == "en" or problem.said is None:
+            err.print(f"  - {problem}", markup=False)
+        else:
+            said = text("api.problem.sentence", lang, field=problem.field or "—", what=problem.in_lang(lang))
+            err.print(f"  - {said}", markup=False)
 
 
 class CyberinsGroup(TyperGroup):
@@ -39,5 +51,10 @@ class CyberinsGroup(TyperGroup):
         except CyberinsError as exc:
             from rich.console import Console
 
-            Console(stderr=True, highlight=False).print(f"error: {exc}", markup=False)
+            from cyberins.cli.logs import error_lang
+            from cyberins.model.messages import text
+
+            lang = error_lang()
+            message = f"{text('cli.error.error', lang)}{text('cli.error.colon', lang)}{exc.in_lang(lang)}"
+            Console(stderr=True, highlight=False).print(message, markup=False)
             ctx.exit(EXIT_INVALID)

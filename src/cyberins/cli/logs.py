@@ -19,28 +19,37 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-#: What a person reads for each stage, in zh and en; the record's fields fill the braces.
-STAGES: dict[str, tuple[str, str]] = {
-    "assess": ("评估风险模型", "assessing the risk model"),
-    "precision": ("估算所需模拟年数", "sizing the simulation"),
-    "simulate": ("模拟 {years:,} 年", "simulating {years:,} years"),
-    "grid": ("定价限额与免赔额方案 {done}/{total}", "pricing limit and retention options {done}/{total}"),
-    "remediation": ("模拟整改后的风险", "simulating the risk once fixed"),
-    "controls": ("评估安全措施 {done}/{total}", "weighing security controls {done}/{total}"),
-    "report": ("生成报告", "writing the report"),
-}
+from cyberins.model.ids import Lang
+
+#: The stages a person is shown; their words are `cli.stage.<stage>` in the message catalogue, the record's
+#: fields fill the braces (`{done}/{total}` of a loop's simulations).
+STAGES = ("assess", "precision", "simulate", "grid", "remediation", "controls", "report")
 
 #: Attributes every `logging.LogRecord` has; whatever else a record carries came in `extra`.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 _lang = "zh"
+#: The language the reader chose (`--lang` given, or `CYBERINS_LANG` set), for error messages; None: unchosen.
+_chosen: str | None = None
 
 
-def remember_lang(value: str) -> str:
-    """`--lang`'s callback: the status line speaks the command's language."""
-    global _lang
+def remember_lang(ctx: Any, param: Any, value: str) -> str:
+    """`--lang`'s callback: the status line speaks the command's language, and so do its errors once the
+    reader chose one (a default language leaves errors in English, as scripts and logs expect)."""
+    global _lang, _chosen
     _lang = value
+    source = ctx.get_parameter_source(param.name) if ctx is not None and param is not None else None
+    if source is not None and source.name != "DEFAULT":
+        _chosen = value
     return value
+
+
+def error_lang() -> Lang:
+    """The language of an error message: the one chosen with `--lang` or `CYBERINS_LANG`, else en."""
+    import os
+
+    chosen = _chosen or os.environ.get("CYBERINS_LANG")
+    return "zh" if chosen == "zh" else "en"
 
 
 def fields(record: logging.LogRecord) -> dict[str, Any]:
@@ -52,7 +61,9 @@ def stage_text(record: logging.LogRecord, lang: str) -> str | None:
     stage = getattr(record, "stage", None)
     if stage not in STAGES:
         return None
-    text = STAGES[stage][0 if lang == "zh" else 1]
+    from cyberins.model.messages import messages
+
+    text = messages()[f"cli.stage.{stage}"]["zh" if lang == "zh" else "en"]
     try:
         return text.format(**fields(record)) + "…"
     except (KeyError, ValueError):

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from pydantic import TypeAdapter, ValidationError
 
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said
 from cyberins.model.ids import Coverage
 from cyberins.model.loading import parse_document, problems_from, read_document
 from cyberins.model.money import Amount
@@ -29,7 +29,8 @@ def iso_date(option: str, text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput.one(option, f"{text!r} is not an ISO date (e.g. 2025-12-31)") from None
+        said = Said("cli.error.not_iso_date", {"text": repr(text)})
+        raise InvalidInput.one(option, str(said), said=said) from None
 
 
 def lang_option(help: str = "Language of the output: zh or en.") -> Any:

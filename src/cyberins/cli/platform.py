@@ -4,23 +4,27 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session
 
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.model.errors import InvalidInput
-from cyberins.services import audit_check
-from cyberins.services import backup as backup_service
-from cyberins.services import demo as demo_service
-from cyberins.services.secrets import audit_key
+from cyberins.model.ids import Lang
+from cyberins.model.messages import text
 from cyberins.settings import get_settings
-from cyberins.store import make_engine, session_factory, upgrade
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from cyberins.services import audit_check
+
+# The services and the store (SQLAlchemy) are imported when a command runs, so `--help` does not load them.
 
 console = Console(highlight=False)
 audit_app = typer.Typer(cls=CyberinsGroup, help="The keyed, hash-chained audit log.", no_args_is_help=True)
@@ -32,6 +36,9 @@ SOURCE_EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "policies"
 @contextmanager
 def _session(migrate: bool = False, new_key: bool = True) -> Iterator[Session]:
     """A session with the installation's audit key (`new_key=False`: refuse to make one, for readers)."""
+    from cyberins.services.secrets import audit_key
+    from cyberins.store import make_engine, session_factory, upgrade
+
     settings = get_settings()
     key = audit_key(settings, create=new_key)
     engine = make_engine(settings.database_url)
@@ -76,6 +83,8 @@ def demo(
     if folder is None or not folder.is_dir():
         raise InvalidInput.one("--examples", "no examples/policies folder found; pass --examples DIR")
     with _session(migrate=True) as session:
+        from cyberins.services import demo as demo_service
+
         report = demo_service.seed_demo(session, folder)
     title = (
         f"Demo users — password of the users created now: {report.password}"
@@ -92,31 +101,19 @@ def demo(
     console.print(f"database: {get_settings().database_url}; serve it with `cyberins serve`")
 
 
-#: The verify report's words: ok line, tampered title, columns (the kinds keep their ids beside the zh label).
-AUDIT_ZH = (
-    "完好：{chains} 条链，{entries} 条记录，{rows} 行数据已核对",
-    "已被篡改：{n} 处不符",
-    ("类型", "对象", "编号", "说明"),
-)
-AUDIT_EN = (
-    "OK: {chains} chains, {entries} entries, {rows} rows reconciled",
-    "TAMPERED: {n} discrepancies",
-    ("kind", "entity", "id", "detail"),
-)
-
-
-def _print_report(
-    report: audit_check.AuditReport, words: tuple[str, str, tuple[str, ...]], kind: Callable[[audit_check.Kind], str]
-) -> None:
-    ok, tampered, columns = words
+def _print_report(report: audit_check.AuditReport, lang: Lang) -> None:
+    """One language throughout (CYBERINS_LANG): a zh kind keeps its id beside the label, for searching logs."""
     if report.ok:
-        console.print("[green]" + ok.format(chains=len(report.chains), entries=report.entries, rows=report.entities))
+        ok = text("audit.verify.ok", lang, chains=len(report.chains), entries=report.entries, rows=report.entities)
+        console.print("[green]" + ok)
         return
-    table = Table(title=tampered.format(n=len(report.discrepancies)))
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    table = Table(title=text("audit.verify.tampered", lang, n=len(report.discrepancies)))
+    for column in ("kind", "entity", "id", "detail"):
+        table.add_column(text(f"audit.verify.{column}", lang), overflow="fold")
     for d in report.discrepancies:
-        table.add_row(kind(d.kind), d.entity_type, d.entity_id, d.detail)
+        kind = text(f"audit.kind.{d.kind.value}", lang)
+        table.add_row(f"{kind} ({d.kind.value})" if lang == "zh" else kind, d.entity_type, d.entity_id,
+                      d.said.in_lang(lang))  # fmt: skip
     Console(stderr=True, highlight=False, width=160).print(table)
 
 
@@ -159,15 +156,15 @@ def audit_verify(
 ) -> None:
     """Recompute every chain and reconcile every audited row with its last entry; exit 1 naming each
     discrepancy (edited, unaudited, deleted, chain_break, head_mismatch)."""
+    from cyberins.services import audit_check
+
     anchors = _anchors(expect_head, heads_file)
     with _session(new_key=False) as session:
         report = audit_check.verify_all(session, anchors)
     if as_json:
         typer.echo(json.dumps(audit_check.as_dict(report), ensure_ascii=False, indent=2))
-    elif get_settings().lang == "zh":
-        _print_report(report, AUDIT_ZH, lambda kind: f"{audit_check.KIND_ZH[kind]} ({kind.value})")
     else:
-        _print_report(report, AUDIT_EN, lambda kind: kind.value)
+        _print_report(report, get_settings().lang)
     if not report.ok:
         raise typer.Exit(1)
 
@@ -176,6 +173,8 @@ def audit_verify(
 def audit_heads() -> None:
     """Print each chain's head (JSON) to publish outside the database; `audit verify --heads-file` checks it."""
     with _session(new_key=False) as session:
+        from cyberins.services import audit_check
+
         heads = audit_check.published_heads(session)
     typer.echo(json.dumps(heads, indent=2))
 
@@ -186,6 +185,8 @@ def backup(
 ) -> None:
     """Export one tenant's data as JSON lines."""
     with _session() as session:
+        from cyberins.services import backup as backup_service
+
         lines = backup_service.export_tenant(session, tenant)
     try:
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -201,6 +202,8 @@ def restore(file: Path = typer.Argument(..., help="A file written by `cyberins b
     except OSError as exc:
         raise InvalidInput.one("file", f"cannot read {file}: {exc.strerror or exc}") from None
     with _session(migrate=True) as session:
+        from cyberins.services import backup as backup_service
+
         report = backup_service.restore_tenant(session, lines)
     inserted, present = sum(report.inserted.values()), sum(report.present.values())
     console.print(f"tenant {report.tenant}: {inserted} rows restored, {present} already present")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -15,10 +16,13 @@ from cyberins.cli.options import prior_paid as parse_prior_paid
 from cyberins.cli.render import console, label, print_fitted
 from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model
+from cyberins.model.messages import text
 from cyberins.model.money import format_money
 from cyberins.model.policy import Policy, RetentionBasis
 from cyberins.model.scenario import LossScenario
-from cyberins.terms import ScenarioSettlement, Step, settle_scenario
+
+if TYPE_CHECKING:
+    from cyberins.terms import ScenarioSettlement
 
 app = typer.Typer(
     cls=CyberinsGroup, help="Policy wordings as data: check, show, and apply to a loss.", no_args_is_help=True
@@ -46,49 +50,49 @@ def show(file: Path = FileArg, lang: Lang = lang_option("Language of the summary
     p = load_model(Policy, file)
     zh = lang == "zh"
 
-    def say(text_zh: str, text_en: str) -> str:
+    def text(text_zh: str, text_en: str) -> str:
         return text_zh if zh else text_en
 
     head = Table.grid(padding=(0, 2))
     head.add_column(style="dim", no_wrap=True)
-    head.add_row(say("保单号", "Policy"), p.policy_number or "—")
+    head.add_row(text("保单号", "Policy"), p.policy_number or "—")
     if p.insured:
-        head.add_row(say("被保险人", "Insured"), (p.insured.name_zh or p.insured.name) if zh else p.insured.name)
-    head.add_row(say("保险期间", "Period"), f"{p.period.start} {say('至', 'to')} {p.period.end}（{p.zone.key}）"
+        head.add_row(text("被保险人", "Insured"), (p.insured.name_zh or p.insured.name) if zh else p.insured.name)
+    head.add_row(text("保险期间", "Period"), f"{p.period.start} {text('至', 'to')} {p.period.end}（{p.zone.key}）"
                  if zh else f"{p.period.start} to {p.period.end} ({p.zone.key})")  # fmt: skip
-    head.add_row(say("保单形式", "Form"), label(p.form, lang))
+    head.add_row(text("保单形式", "Form"), label(p.form, lang))
     trigger = label(p.trigger.kind, lang)
     if p.trigger.retroactive_date:
-        trigger += say(
+        trigger += text(
             f"，追溯期起始日 {p.trigger.retroactive_date}", f", retroactive date {p.trigger.retroactive_date}"
         )
     if p.trigger.reporting_deadline:
         rd = p.trigger.reporting_deadline
         after = term("moments", rd.after).in_lang(lang)
-        trigger += say(f"，自{after}起 {rd.days} 天内报案", f", notice within {rd.days} days of {after}")
-    head.add_row(say("触发方式", "Trigger"), trigger)
-    head.add_row(say("司法辖区", "Jurisdiction"), label(p.jurisdiction, lang))
-    head.add_row(say("累计限额", "Aggregate"), f"{format_money(p.aggregate_limit, p.currency, lang)} {p.currency}")
+        trigger += text(f"，自{after}起 {rd.days} 天内报案", f", notice within {rd.days} days of {after}")
+    head.add_row(text("触发方式", "Trigger"), trigger)
+    head.add_row(text("司法辖区", "Jurisdiction"), label(p.jurisdiction, lang))
+    head.add_row(text("累计限额", "Aggregate"), f"{format_money(p.aggregate_limit, p.currency, lang)} {p.currency}")
     head.add_row(
-        say("抗辩费用", "Defence costs"),
-        say("计入限额", "erode the limits") if p.claims_expenses_erode_limit else say("在限额之外", "in addition"),
+        text("抗辩费用", "Defence costs"),
+        text("计入限额", "erode the limits") if p.claims_expenses_erode_limit else text("在限额之外", "in addition"),
     )
     per_incident = p.retention_basis is RetentionBasis.PER_INCIDENT
     head.add_row(
-        say("免赔额", "Retentions"),
-        say("每次事故一项（取所涉保障中最高者）", "one per incident, the highest of the coverages it reaches")
+        text("免赔额", "Retentions"),
+        text("每次事故一项（取所涉保障中最高者）", "one per incident, the highest of the coverages it reaches")
         if per_incident
-        else say("每项保障各自适用", "one per coverage"),
+        else text("每项保障各自适用", "one per coverage"),
     )
     console.print(head)
     _coverages(p, lang)
     if p.exclusions:
         sep = "；" if zh else "; "
-        console.print(say("除外责任：", "Exclusions: ") + sep.join(label(e, lang) for e in p.exclusions))
+        console.print(text("除外责任：", "Exclusions: ") + sep.join(label(e, lang) for e in p.exclusions))
     conditions = [name for name, value in p.conditions if value]
     if conditions:
         sep = "；" if zh else "; "
-        console.print(say("特别条件：", "Conditions: ") + sep.join(label(c, lang) for c in conditions))
+        console.print(text("特别条件：", "Conditions: ") + sep.join(label(c, lang) for c in conditions))
 
 
 def _coverages(p: Policy, lang: Lang) -> None:
@@ -115,7 +119,7 @@ def _coverages(p: Policy, lang: Lang) -> None:
             "indemnity": "—" if days is None else (f"{days} 天" if zh else f"{days} days"),
             "event_types": ("、" if zh else ", ").join(label(e, lang) for e in t.event_types)
             if t.event_types
-            else ("全部" if zh else "all"),
+            else (text("cli.policy.all", lang)),
         }
         for key, value in cells.items():
             columns.setdefault(key, []).append(value)
@@ -131,7 +135,7 @@ def _coverages(p: Policy, lang: Lang) -> None:
     keys = list(shown)
     folding = tuple(n for n, k in enumerate(keys) if k in ("coverage", "event_types"))
     print_fitted(
-        "保障" if zh else "Coverages",
+        text("cli.policy.coverages", lang),
         [heads[k][0 if zh else 1] for k in keys],
         [[columns[k][n] for k in keys] for n in range(len(columns["coverage"]))],
         folding=folding,
@@ -149,6 +153,8 @@ def apply(
 ) -> None:
     """What the policy pays for one ground-up loss, step by step (rule 1)."""
     policy = load_model(Policy, policy_file)
+    from cyberins.terms import settle_scenario  # NumPy: loaded when a loss is settled, not for --help
+
     scenario = load_model(LossScenario, scenario_file)
     result = settle_scenario(policy, scenario, parse_prior_paid(prior_paid))
     if as_json:
@@ -173,22 +179,24 @@ def settlement_json(result: ScenarioSettlement) -> dict[str, object]:
 
 def print_settlement(result: ScenarioSettlement, lang: Lang) -> None:
     """One row per coverage: ground-up loss, each term that took something (rule 1 order), payable."""
-    zh = lang == "zh"
+    from cyberins.claims.reasons import label as step_label
+    from cyberins.terms import Step
+
     money = partial(format_money, currency=result.currency, lang=lang)
-    table = Table(title=f"{'赔付计算' if zh else 'Settlement'} ({result.currency})")
-    table.add_column("保障" if zh else "coverage")
-    table.add_column("损失" if zh else "ground up", justify="right")
-    table.add_column("扣减" if zh else "terms applied")
-    table.add_column("赔付" if zh else "payable", justify="right")
+    table = Table(title=text("cli.policy.settlement", lang, currency=result.currency))
+    for n, head in enumerate(("coverage", "ground_up", "terms_applied", "payable")):
+        table.add_column(text(f"cli.policy.{head}", lang), justify="right" if n in (1, 3) else "left")
     steps = list(Step)
     for line in result.lines:
         cuts = [
-            f"{step.value.replace('_', ' ')} −{money(line.steps[prev] - line.steps[step])}"
+            f"{step_label('steps', step.value).in_lang(lang)} −{money(line.steps[prev] - line.steps[step])}"
             for prev, step in zip(steps, steps[1:], strict=False)
             if line.steps[prev] != line.steps[step]
         ]
         if line.payable != line.steps[Step.AGGREGATE]:  # rounded in the policy's order with the other lines
-            cuts.append(f"rounding −{money(line.steps[Step.AGGREGATE] - line.payable)}")
+            cuts.append(
+                f"{step_label('steps', 'rounding').in_lang(lang)} −{money(line.steps[Step.AGGREGATE] - line.payable)}"
+            )
         table.add_row(
             label(line.coverage, lang),
             money(line.ground_up),
@@ -196,8 +204,9 @@ def print_settlement(result: ScenarioSettlement, lang: Lang) -> None:
             money(line.payable),
         )
     console.print(table)
-    console.print(f"{'赔付合计' if zh else 'Total payable'}: {money(result.total_payable)} {result.currency}")
+    total = money(result.total_payable)
+    console.print(text("cli.policy.total_payable", lang, amount=total, currency=result.currency))
     for cov in result.not_purchased:
-        console.print(f"not purchased, pays nothing: {label(cov, lang)}")
+        console.print(text("cli.policy.not_purchased", lang, coverage=label(cov, lang)))
     for cov in result.money_only_time_element:
-        console.print(f"{label(cov, lang)}: loss given as money only, waiting/indemnity periods not applied")
+        console.print(text("cli.policy.money_only", lang, coverage=label(cov, lang)))

@@ -17,10 +17,9 @@ from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import SEED_MAX, lang_option
 from cyberins.cli.render import console, label, print_fitted
 from cyberins.model.ids import Lang, PolicyForm
+from cyberins.model.messages import text as say
 from cyberins.model.money import format_money
-from cyberins.pricing import load_basis
-from cyberins.products import load_product, price_product, product_document
-from cyberins.quant.simulate import YEARS_LIMIT
+from cyberins.quant.sizes import YEARS_LIMIT
 from cyberins.settings import get_settings
 
 app = typer.Typer(
@@ -71,6 +70,9 @@ def price(
     lang: Lang = lang_option(),
 ) -> None:
     """Price a product: expected insured loss and technical premium, in total and by line."""
+    from cyberins.pricing import load_basis  # pricing and the products (SciPy) load when a product is priced
+    from cyberins.products import load_product, price_product, product_document
+
     product = load_product(product_file)
     basis = load_basis(basis_file)
     result = price_product(product, years, get_settings().seed if seed is None else seed, basis)
@@ -123,8 +125,10 @@ def print_document(doc: dict[str, Any], lang: Lang) -> None:
         ]
         for line in doc["lines"]
     ]
-    print_fitted("分项" if zh else "Lines", [h[pick] for h in heads] + [LINE_COLUMNS[k][pick] for k in extra], rows)
-    figures = Table(title="合计" if zh else "Totals", show_header=False)
+    print_fitted(
+        say("cli.products.lines", lang), [h[pick] for h in heads] + [LINE_COLUMNS[k][pick] for k in extra], rows
+    )
+    figures = Table(title=say("cli.products.totals", lang), show_header=False)
     figures.add_column("figure")
     figures.add_column("value", justify="right", no_wrap=True)
     for key, text in FIGURES.items():
@@ -135,7 +139,7 @@ def print_document(doc: dict[str, Any], lang: Lang) -> None:
     tail = doc.get("insured", {})
     if "expected_insured_loss_se" in doc:
         figures.add_row(
-            "预期赔付的标准误" if zh else "± s.e. of the insured loss",
+            say("cli.products.s_e_of_the_insured", lang),
             _cell(doc["expected_insured_loss_se"], currency, lang),
         )
     for level in ("0.99", "0.995"):
@@ -149,8 +153,8 @@ def print_document(doc: dict[str, Any], lang: Lang) -> None:
             )
     if "scheme" in doc:
         figures.add_row(
-            "统保累计限额" if zh else "Scheme aggregate limit", _cell(doc["scheme"]["aggregate_limit"], currency, lang)
+            say("cli.products.scheme_aggregate_limit", lang), _cell(doc["scheme"]["aggregate_limit"], currency, lang)
         )
     console.print(figures)
     for note in doc.get("notes", []):
-        console.print(f"{'注' if zh else 'Note'}{colon}{note}", markup=False)
+        console.print(f"{say('cli.products.note', lang)}{colon}{note}", markup=False)

@@ -18,9 +18,10 @@ from cyberins.cli.render import console
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model
+from cyberins.model.messages import text as say
 from cyberins.model.money import format_money
 from cyberins.model.policy import Policy
-from cyberins.quant.simulate import YEARS_LIMIT
+from cyberins.quant.sizes import YEARS_LIMIT
 from cyberins.settings import get_settings
 
 if TYPE_CHECKING:
@@ -118,8 +119,8 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
     money = partial(format_money, currency=cur, lang=lang)
     name = r.profile.name_zh if zh and r.profile.name_zh else r.profile.name
     colon = "：" if zh else ": "
-    console.rule(f"{'评估与报价' if zh else 'Assessment and quote'}{colon}{name}")
-    console.print(f"{'准入' if zh else 'eligibility'}{colon}[bold]{outcome_label(r.eligibility.outcome, lang)}[/]")
+    console.rule(f"{say('cli.quote.assessment_and_quote', lang)}{colon}{name}")
+    console.print(f"{say('cli.quote.eligibility', lang)}{colon}[bold]{outcome_label(r.eligibility.outcome, lang)}[/]")
     for reason in r.eligibility.reasons:
         text = reason.zh if zh else reason.en
         console.print(f"  - {outcome_label(reason.outcome, lang)}{colon}{text}", markup=False)
@@ -133,13 +134,14 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
     )
     if r.bindable:
         console.print(
-            f"{'技术保费' if zh else 'technical premium'} [bold]{money(r.premium.premium)}[/] {r.policy.currency}"
+            f"{say('cli.quote.technical_premium', lang)} [bold]{money(r.premium.premium)}[/] {r.policy.currency}"
         )
     else:
         print_subject_to(r, lang)
-    grid = Table(title="限额/免赔额方案" if zh else "Limit / retention options")
-    heads = ("累计限额", "免赔额", "技术保费", "期望赔付", "自留期望损失") if zh else (
-        "limit", "retention", "premium", "insured EL", "retained EL")  # fmt: skip
+    grid = Table(title=say("cli.quote.limit_retention_options", lang))
+    heads = tuple(
+        say(f"cli.quote.grid_heads.{k}", lang) for k in ("limit", "retention", "premium", "insured_el", "retained_el")
+    )
     for col in heads:
         grid.add_column(col, justify="right")
     recommended = r.adequacy.recommended if r.adequacy else None
@@ -150,11 +152,12 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
     console.print(grid)
     if r.adequacy is not None:
         why = r.adequacy.reason_zh if zh else r.adequacy.reason
-        console.print(f"{'限额充足性' if zh else 'limit adequacy'}{colon}{why}", markup=False)
+        console.print(f"{say('cli.quote.limit_adequacy', lang)}{colon}{why}", markup=False)
     if r.controls is not None:
-        table = Table(title="安全投入回报（每年）" if zh else "Return on security controls (per year)")
-        heads = ("措施", "年成本", "节省", "净收益", "±标准误") if zh else (
-            "control", "annual cost", "saving", "net benefit", "± s.e.")  # fmt: skip
+        table = Table(title=say("cli.quote.return_on_security_controls_per", lang))
+        heads = tuple(
+            say(f"cli.quote.roi_heads.{k}", lang) for k in ("control", "annual_cost", "saving", "net_benefit", "se")
+        )
         for n, col in enumerate(heads):
             table.add_column(col, justify="left" if n == 0 else "right")
         questions = load_questionnaire()
@@ -177,22 +180,22 @@ def print_subject_to(r: UnderwritingResult, lang: Lang) -> None:
     zh, plan = lang == "zh", r.remediation
     currency = r.policy.currency
     console.print(
-        f"[bold red]{'按现状拒保，不可出单' if zh else 'Declined as it stands: not bindable'}[/]{'；' if zh else '; '}"
-        f"{'指示性保费' if zh else 'indicative premium'} {format_money(r.premium.premium, currency, lang)} {currency}"
+        f"[bold red]{say('cli.quote.declined_as_it_stands_not', lang)}[/]{'；' if zh else '; '}"
+        f"{say('cli.quote.indicative_premium', lang)} {format_money(r.premium.premium, currency, lang)} {currency}"
     )
     if plan is None:
         return
-    console.print("须先整改（保前加固）：" if zh else "Subject to (fix before cover):")
+    console.print(say("cli.quote.subject_to_fix_before_cover", lang))
     for n, step in enumerate(plan.steps, 1):
         cost = (
             format_money(step.annual_cost, currency, lang)
             if step.annual_cost is not None
-            else ("未估算" if zh else "not estimated")
+            else (say("cli.quote.not_estimated", lang))
         )
         text = step.remedy_zh if zh else step.remedy_en
         console.print(f"  {n}. {text}（年成本 {cost}）" if zh else f"  {n}. {text} (annual cost {cost})", markup=False)
     if r.remediated is None:
-        console.print("以上整改无法消除拒保原因。" if zh else "These remedies do not lift the decline.")
+        console.print(say("cli.quote.these_remedies_do_not_lift", lang))
         return
     outcome = outcome_label(plan.eligibility.outcome, lang)
     premium = format_money(r.remediated.premium.premium, currency, lang)
@@ -226,9 +229,11 @@ def whatif_command(
         raise InvalidInput.one("--add-control", f"not a missing candidate control: {', '.join(unknown)} ({known})")
     added = [Candidate(c, costs[c].annual_cost, costs[c].name) for c in add_control]
     policy = load_model(Policy, policy_file)
+    from cyberins.underwriting.job import stage_progress
+
     base, change = whatif(
         model_with(profile), [], added, policy, load_basis(None),
-        years=years, seed=get_settings().seed if seed is None else seed,
+        years=years, seed=get_settings().seed if seed is None else seed, progress=stage_progress("controls", 2),
     )  # fmt: skip
     doc: dict[str, Any] = {
         "controls": sorted(change.controls),
@@ -254,7 +259,7 @@ def whatif_command(
     questions = load_questionnaire()
     names = [questions.question(c).name.in_lang(lang) for c in doc["controls"]]
     table = Table(title=("、" if zh else ", ").join(names))
-    for col in ("", "加入前" if zh else "before", "加入后" if zh else "after"):
+    for col in ("", say("cli.quote.before", lang), say("cli.quote.after", lang)):
         table.add_column(col, justify="right")
     rows = {
         "expected_gross_loss": ("年均毛损失", "expected gross loss"),

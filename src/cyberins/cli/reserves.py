@@ -10,7 +10,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import typer
 from rich.table import Table
@@ -21,15 +21,11 @@ from cyberins.cli.render import console, print_in_groups
 from cyberins.model.errors import InvalidInput, Problem
 from cyberins.model.ids import Lang
 from cyberins.model.loading import read_csv_rows
+from cyberins.model.messages import text as say
 from cyberins.model.money import check_amount, format_money
-from cyberins.reserving import (
-    CredibilityEstimate,
-    ReservingReport,
-    claims_triangle,
-    poisson_gamma,
-    read_transactions,
-    reserving_report,
-)
+
+if TYPE_CHECKING:
+    from cyberins.reserving import CredibilityEstimate, ReservingReport
 
 app = typer.Typer(
     cls=CyberinsGroup,
@@ -86,6 +82,8 @@ def triangle(
         ]
         if problems:
             raise InvalidInput(problems)
+    from cyberins.reserving import claims_triangle, read_transactions, reserving_report  # NumPy, on use
+
     book = read_transactions(transactions, currency)
     tri = claims_triangle(book, basis, grain, origin, valuation)
     report = reserving_report(
@@ -128,7 +126,7 @@ def print_report(report: ReservingReport, basis: str, grain: str, origin: str, l
         title = (
             f"Cumulative triangle ({basis}, {origin} {grain} × development {grain}; {cur}, valued {report.valuation})"
         )
-    heads = ["起始期" if zh else "origin", *(age(a // step) for a in report.ages_months)]
+    heads = [say("cli.reserves.origin", lang), *(age(a // step) for a in report.ages_months)]
     rows = [[o, *("" if v is None else money(v) for v in values)] for o, values in report.triangle.items()]
     print_in_groups(title, heads, rows)
 
@@ -169,7 +167,7 @@ def print_report(report: ReservingReport, basis: str, grain: str, origin: str, l
         if bf:
             cells[2:2] = [money(o.expected_loss)]
         rows.append(cells)
-    total = ["合计" if zh else "total", money(report.total("latest")), "", money(report.total("ultimate")),
+    total = [say("cli.reserves.total", lang), money(report.total("latest")), "", money(report.total("ultimate")),
              money(report.total("ibnr")), money(report.total_mack_se)]  # fmt: skip
     if bf:
         total[2:2] = [""]
@@ -187,6 +185,8 @@ def credibility(
     lang: Lang = lang_option(),
 ) -> None:
     """Poisson–gamma credibility: posterior frequency = Z · N/E + (1 − Z) · λ₀, Z = E / (E + β)."""
+    from cyberins.reserving import poisson_gamma
+
     estimate = poisson_gamma(observed, exposure, prior_frequency, prior_weight)
     if as_json:
         print(json.dumps(estimate.to_json()))
@@ -196,9 +196,9 @@ def credibility(
 
 def print_estimate(e: CredibilityEstimate, lang: Lang) -> None:
     zh = lang == "zh"
-    table = Table(title="信度（泊松–伽马）" if zh else "Credibility (Poisson–gamma)")
-    table.add_column("量" if zh else "quantity")
-    table.add_column("值" if zh else "value", justify="right")
+    table = Table(title=say("cli.reserves.credibility_poisson_gamma", lang))
+    table.add_column(say("cli.reserves.quantity", lang))
+    table.add_column(say("cli.reserves.value", lang), justify="right")
     observed = e.observed_frequency
     for (name_zh, name_en), value in (
         (("观察到的赔案数 N", "claims observed N"), f"{e.observed_claims:g}"),

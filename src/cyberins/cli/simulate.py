@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import typer
 
 from cyberins.cli.options import SEED_MAX, lang_option
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model, parse_model, read_document
-from cyberins.quant.simulate import YEARS_LIMIT
+from cyberins.model.messages import text as say
+from cyberins.quant.sizes import YEARS_LIMIT
 
 if TYPE_CHECKING:
     from cyberins.quant.metrics import LossMeasures
@@ -84,6 +84,8 @@ def _risk_model(path: Path) -> RiskModel:
 
 
 def write_ylt(result: SimulationResult, path: Path) -> None:
+    import numpy as np
+
     write_columns(
         {
             "year": np.arange(result.years),
@@ -96,8 +98,10 @@ def write_ylt(result: SimulationResult, path: Path) -> None:
     )
 
 
-def write_columns(columns: dict[str, np.ndarray], path: Path) -> None:
+def write_columns(columns: dict[str, Any], path: Path) -> None:
     """A year-loss table: `.parquet`, or `.csv` with a header, the first column whole, amounts to the cent."""
+    import numpy as np
+
     if path.suffix == ".parquet":
         try:
             import pyarrow as pa
@@ -133,18 +137,18 @@ def print_result(result: SimulationResult, lang: Lang) -> None:
         else f"{result.years:,} years, seed {result.seed} ({result.currency})"
     )
     table = Table(title=title)
-    table.add_column("指标" if zh else "measure")
-    table.add_column("毛损失" if zh else "gross", justify="right")
+    table.add_column(say("cli.simulate.measure", lang))
+    table.add_column(say("cli.simulate.gross", lang), justify="right")
     if insured:
-        table.add_column("保险赔付" if zh else "insured", justify="right")
+        table.add_column(say("cli.simulate.insured", lang), justify="right")
 
     def row(name: str, pick: object) -> None:
         values = [pick(m) for m in (gross, insured) if m is not None]  # type: ignore[operator]
         table.add_row(name, *(format_money(v, result.currency, lang) for v in values))
 
-    row("年均损失" if zh else "AAL", lambda m: m.aal)
-    row("± 标准误" if zh else "± s.e.", lambda m: m.aal_se)
-    row("标准差" if zh else "std", lambda m: m.std)
+    row(say("cli.simulate.aal", lang), lambda m: m.aal)
+    row(say("cli.simulate.s_e", lang), lambda m: m.aal_se)
+    row(say("cli.simulate.std", lang), lambda m: m.std)
     for level in gross.var:
         pct = f"{float(level) * 100:g}%"
         row(f"风险价值 {pct}" if zh else f"VaR {level}", lambda m, q=level: m.var[q])
@@ -155,7 +159,7 @@ def print_result(result: SimulationResult, lang: Lang) -> None:
         if zh
         else ("event type", "events/yr", "gross AAL", "insured AAL")
     )
-    contributions = Table(title="各事件类型" if zh else "by event type")
+    contributions = Table(title=say("cli.simulate.by_event_type", lang))
     for n, col in enumerate(heads):
         contributions.add_column(col, justify="left" if n == 0 else "right")
     for et, (g, i) in result.by_event_type.items():
@@ -182,16 +186,13 @@ def exceedance_chart(
     from cyberins.model.money import format_money
 
     top = max(v for _, v in gross.aep) or 1.0
-    zh = lang == "zh"
-    lines = [
-        "年累计损失超越（AEP）：重现期 → 年损失" if zh else "aggregate exceedance (AEP), return period → annual loss"
-    ]
+    lines = [say("cli.simulate.aggregate_exceedance_aep_return_period", lang)]
     for i, (rp, g) in enumerate(gross.aep):
         ins = insured.aep[i][1] if insured else 0.0
         n_ins, n_g = round(width * ins / top), round(width * g / top)
         bar = "▓" * n_ins + "█" * max(n_g - n_ins, 0)
         lines.append(
-            f"{int(rp):>5} {'年' if zh else 'yr'} │{bar:<{width}}│ {format_money(g, currency, lang)}"
+            f"{int(rp):>5} {say('cli.simulate.yr', lang)} │{bar:<{width}}│ {format_money(g, currency, lang)}"
             + (f" / {format_money(ins, currency, lang)}" if insured else "")
         )
     return "\n".join(lines)

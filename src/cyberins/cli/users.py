@@ -1,4 +1,4 @@
-"""`cyberins user disable|enable|reset-password EMAIL`: offboarding and recovery without SQL.
+"""`cyberins user disable|enable|reset-password EMAIL`: offboarding and recovery without SQL, in CYBERINS_LANG.
 
 The operator acts as the platform's system actor (it holds the database), so any organization's user can be
 named; each step is audited like its API twin (`services.users`).
@@ -11,8 +11,8 @@ from rich.console import Console
 
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.platform import _session
-from cyberins.services import users
-from cyberins.services.access import Principal
+from cyberins.model.messages import text
+from cyberins.settings import get_settings
 
 console = Console(highlight=False)
 app = typer.Typer(cls=CyberinsGroup, help="Users: disable, enable, reset a password (用户管理).", no_args_is_help=True)
@@ -21,11 +21,14 @@ EMAIL = typer.Argument(..., help="The user's email (what it signs in with).")
 
 
 def _set_active(email: str, active: bool) -> None:
+    from cyberins.services import users
+    from cyberins.services.access import Principal
+
     system = Principal.system_actor()
     with _session() as session:
         user = users.set_active(session, system, users.find_user(session, system, email).id, active)
-    state = "enabled (已启用)" if active else "disabled, its tokens revoked (已停用，令牌已撤销)"
-    console.print(f"{user.email}: {state}")
+    lang = get_settings().lang
+    console.print(text("cli.user.enabled" if active else "cli.user.disabled", lang, email=user.email), markup=False)
 
 
 @app.command("disable")
@@ -43,7 +46,11 @@ def enable(email: str = EMAIL) -> None:
 @app.command("reset-password")
 def reset_password(email: str = EMAIL) -> None:
     """Give a user a new random password, printed once; its tokens are revoked and a sign-in lock lifted."""
+    from cyberins.services import users
+    from cyberins.services.access import Principal
+
     system = Principal.system_actor()
     with _session() as session:
         user, password = users.reset_password(session, system, users.find_user(session, system, email).id)
-    console.print(f"{user.email}: new password (新密码, shown once): {password}")
+    lang = get_settings().lang
+    console.print(text("cli.user.new_password", lang, email=user.email, password=password), markup=False)

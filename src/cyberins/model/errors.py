@@ -6,11 +6,59 @@ problems as a body. Every problem names the field (a dotted path into the input)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as default
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cyberins.model.ids import Lang
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message of the catalogue (`model/data/messages.yaml`) with its values, said in the reader's language.
+
+    A value that is itself a `Said` (an entity's name), or a mapping of both languages' texts (a reason
+    that carries its own), is said in the same language; str() is the English text.
+    """
+
+    id: str
+    values: Mapping[str, Any] = default(default_factory=dict)
+
+    def in_lang(self, lang: Lang) -> str:
+        from cyberins.model.messages import text
+
+        values = {k: _in_lang(v, lang) for k, v in self.values.items()}
+        return text(self.id, lang, **values)
+
+    def __str__(self) -> str:
+        return self.in_lang("en")
+
+
+def _in_lang(value: Any, lang: Lang) -> Any:
+    if isinstance(value, Said):
+        return value.in_lang(lang)
+    if isinstance(value, Mapping) and set(value) == {"zh", "en"}:
+        return value[lang]
+    return value
 
 
 class CyberinsError(Exception):
-    """Base of every error the package raises on purpose."""
+    """Base of every error the package raises on purpose; raised with a `Said`, it can speak either language."""
+
+    @property
+    def said(self) -> Said | None:
+        return self.args[0] if self.args and isinstance(self.args[0], Said) else None
+
+    def in_lang(self, lang: Lang) -> str:
+        """The message in `lang` where it comes from the catalogue, else as raised."""
+        said = self.said
+        return said.in_lang(lang) if said is not None else str(self)
+
+    def __str__(self) -> str:
+        said = self.said
+        return str(said) if said is not None else super().__str__()
 
 
 @dataclass(frozen=True)
@@ -19,6 +67,14 @@ class Problem:
 
     field: str
     message: str
+    #: What is wrong said from the catalogue, for a reader of another language (the API's zh bodies).
+    said: Said | None = default(default=None, compare=False)
+
+    def in_lang(self, lang: Lang) -> str:
+        """What is wrong in `lang`: the catalogue's sentence, or a general one where the problem has none."""
+        if lang == "en":
+            return self.message
+        return (self.said or Said("api.problem.invalid")).in_lang(lang)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
@@ -35,5 +91,6 @@ class InvalidInput(CyberinsError):
         super().__init__(f"{where}invalid input\n{lines}")
 
     @classmethod
-    def one(cls, field: str, message: str, source: str = "") -> InvalidInput:
-        return cls([Problem(field, message)], source)
+    def one(cls, field: str, message: str, source: str = "", said: Said | None = None) -> InvalidInput:
+        """One problem; `said` is the same in the catalogue's words, for a reader of another language."""
+        return cls([Problem(field, message, said)], source)

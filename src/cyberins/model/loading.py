@@ -19,7 +19,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -295,6 +295,25 @@ def _message(e: Any) -> str:
     return message
 
 
+#: Context values a catalogue sentence of a problem shows (`api.problem.greater_than`: {gt}).
+_SAID_VALUES = ("gt", "ge", "lt", "le", "min_length", "max_length")
+
+
+def said_of(e: Any, near: str | None = None) -> Said | None:
+    """The problem as a catalogue sentence (`api.problem.<pydantic type>`), for a reader of another language."""
+    from cyberins.model.messages import has
+
+    kind, ctx = str(e["type"]), e.get("ctx") or {}
+    if kind == "extra_forbidden" and near:
+        return Said("api.problem.extra_near", {"near": repr(near)})
+    if kind in ("enum", "literal_error"):
+        expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return Said(f"api.problem.{kind}", {"expected": {"zh": "、".join(expected), "en": ", ".join(expected)}})
+    if not has(f"api.problem.{kind}"):
+        return None
+    return Said(f"api.problem.{kind}", {k: ctx[k] for k in _SAID_VALUES if k in ctx})
+
+
 def problems_from(error: ValidationError, model: type[BaseModel] | None = None) -> list[Problem]:
     """One `Problem` per failing field, said the way a person fixes it: the expected format of an amount or a
     date, the nearest known id of a misspelt value or key (a misspelt `atribution` must be refused, never
@@ -320,7 +339,9 @@ def problems_from(error: ValidationError, model: type[BaseModel] | None = None) 
             message = f"unknown field; did you mean {near[0]!r}?" if near else "unknown field"
             if known and not near:
                 message += f" (known here: {', '.join(known)})"
-        problem = Problem(field_path(prefix + rest), message)
+        problem = Problem(
+            field_path(prefix + rest), message, said_of(e, near[0] if e["type"] == "extra_forbidden" and near else None)
+        )
         if problem not in problems:
             problems.append(problem)
     return problems

@@ -11,7 +11,7 @@ Option rule (docs/pricing.md, "The grid"):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -31,6 +31,8 @@ from cyberins.quant.simulate import SimulationResult, simulate
 
 #: A loss-exceedance curve: (return period in years, annual loss in currency units) pairs (rule 13).
 Curve = tuple[tuple[float, float], ...]
+#: `(done, total)` after each simulation of a loop: the caller shows or logs it (an engine never logs).
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ def quote_grid(
     *,
     years: int,
     seed: int,
+    progress: Progress | None = None,
 ) -> QuoteGrid:
     """Simulate and price every (aggregate limit, retention) option of `policy`.
 
@@ -138,20 +141,24 @@ def quote_grid(
         The pricing basis.
     years, seed
         Simulated policy years per cell and the random seed shared by all cells.
+    progress
+        Called with (cells done, cells in all) after each cell, a skipped one included, for the caller to show or log.
     """
     require_currency(model.currency, policy, "the model")
     rows: list[GridRow] = []
     skipped: list[SkippedCell] = []
-    for limit in limits:
-        for retention in retentions:
-            try:
-                variant = variant_policy(policy, limit, retention)
-            except InvalidInput as exc:
-                reason = "; ".join(str(p) for p in exc.problems)
-                skipped.append(SkippedCell(limit, retention, reason))
-                continue
+    cells = [(limit, retention) for limit in limits for retention in retentions]
+    for n, (limit, retention) in enumerate(cells, 1):
+        try:
+            variant = variant_policy(policy, limit, retention)
+        except InvalidInput as exc:
+            reason = "; ".join(str(p) for p in exc.problems)
+            skipped.append(SkippedCell(limit, retention, reason))
+        else:
             result = simulate(model, variant, years, seed)
             rows.append(grid_row(result, variant, retention, basis))
+        if progress is not None:
+            progress(n, len(cells))
     return QuoteGrid(
         currency=policy.currency,
         basis=basis.name,

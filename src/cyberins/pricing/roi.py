@@ -18,6 +18,7 @@ from cyberins.model.errors import InvalidInput, Problem
 from cyberins.model.money import from_float
 from cyberins.model.policy import Policy
 from cyberins.pricing.basis import PricingBasis
+from cyberins.pricing.grid import Progress
 from cyberins.pricing.premium import TechnicalPremium, premium_influence, require_currency, technical_premium
 from cyberins.quant.metrics import standard_error
 from cyberins.quant.model import FloatArray, RiskModel
@@ -180,6 +181,7 @@ def security_roi(
     *,
     years: int | None,
     seed: int,
+    progress: Progress | None = None,
 ) -> RoiAnalysis:
     """Rank candidate controls by their return on cost, each added alone to `base_controls`.
 
@@ -202,6 +204,8 @@ def security_roi(
     years, seed
         Simulated years and the seed shared by every run; years None: as many as make the base's insured
         AAL's standard error at most 0.5% of it (`quant.years_for_precision`).
+    progress
+        Called with (candidates done, candidates in all) after each candidate.
 
     Returns
     -------
@@ -213,9 +217,11 @@ def security_roi(
     years = years or years_for_precision(model_with(base_set), policy, seed)
     base = outcome(model_with, base_set, policy, basis, years=years, seed=seed)
     changes = []
-    for c in candidates:
+    for n, c in enumerate(candidates, 1):
         after = outcome(model_with, base_set | {c.control_id}, policy, basis, years=years, seed=seed)
         changes.append(compare(base, after, c.annual_cost))
+        if progress is not None:
+            progress(n, len(candidates))
     ranked = sorted(changes, key=_rank_key)
     return RoiAnalysis(base, tuple(ranked), years, seed)
 
@@ -229,18 +235,24 @@ def whatif(
     *,
     years: int | None,
     seed: int,
+    progress: Progress | None = None,
 ) -> tuple[Outcome, Change]:
     """The base outcome and the effect of adding all of `added` at once (their costs summed).
 
     Controls that act on the same event type combine as the model combines their factors (multiplied),
-    which is why the joint return differs from the sum of the separate ones.
+    which is why the joint return differs from the sum of the separate ones. `progress` hears (1, 2) once the
+    base is simulated and (2, 2) once the controls are in place.
     """
     base_set = frozenset(base_controls)
     _check_candidates(added, base_set)
     years = years or years_for_precision(model_with(base_set), policy, seed)
     base = outcome(model_with, base_set, policy, basis, years=years, seed=seed)
+    if progress is not None:
+        progress(1, 2)
     ids = frozenset(c.control_id for c in added)
     after = outcome(model_with, base_set | ids, policy, basis, years=years, seed=seed)
+    if progress is not None:
+        progress(2, 2)
     cost = sum((c.annual_cost for c in added), Decimal(0))
     return base, compare(base, after, cost)
 

@@ -22,7 +22,8 @@ from cyberins.model.policy import Policy
 from cyberins.quant.arrivals import TICKS_PER_YEAR, TIME_BITS, time_order
 from cyberins.quant.metrics import LossMeasures
 from cyberins.quant.model import FloatArray, IntArray, RiskModel
-from cyberins.quant.streams import BLOCK_YEARS, Stream, StreamSource, blocks, type_streams
+from cyberins.quant.sizes import BLOCK_YEARS, MAX_YEARS, YEARS_LIMIT
+from cyberins.quant.streams import Stream, StreamSource, blocks, type_streams
 from cyberins.terms import CompiledTerms, LossTable, Outages, apply_terms
 from cyberins.terms.tables import BoolArray
 
@@ -32,14 +33,6 @@ log = logging.getLogger(__name__)
 DEFAULT_REL_SE = 0.005
 #: Years of the pilot run that estimates the standard deviation of annual losses: one block.
 PILOT_YEARS = BLOCK_YEARS
-#: At most 4,194,304 years: under a second for the example SME under its policy, whose 0.5% needs about 2.7M
-#: years, and a year-loss table of 134 MB (docs/simulation.md, "Precision").
-MAX_YEARS = 64 * BLOCK_YEARS
-#: The most years one simulation may run: 256 blocks, 16,777,216 years. The year-loss table keeps four float64
-#: a year in memory (with events under review a fifth), so this bounds it to 537 MB (671 MB), and the metrics'
-#: sorted copies to as much again; quantiles need every year, so the table cannot be streamed. Four times
-#: the precision cap `MAX_YEARS`, well past the 10,000,000 years docs/simulation.md shows.
-YEARS_LIMIT = 256 * BLOCK_YEARS
 
 
 @dataclass(frozen=True)

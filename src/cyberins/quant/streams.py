@@ -28,10 +28,7 @@ from enum import IntEnum
 import numpy as np
 
 from cyberins.model.ids import EventType
-
-#: Years per block: about BLOCK_YEARS·λ events are held at once (131,072 at λ = 2); at most `arrivals.MAX_YEARS`.
-#: Fewer, larger blocks cost less per simulated year for rare events (per-block work per event type).
-BLOCK_YEARS = 65_536
+from cyberins.quant.sizes import BLOCK_YEARS
 
 
 class Stream(IntEnum):

@@ -14,6 +14,7 @@ from cyberins.assess import Outcome, load_questionnaire, outcome_label
 from cyberins.assess.explain import cite_sources, factor_label
 from cyberins.catalog import get_catalog
 from cyberins.model.ids import Lang
+from cyberins.model.messages import text, texts
 from cyberins.model.policy import Policy
 from cyberins.quant.metrics import exceedance
 from cyberins.quant.model import FloatArray
@@ -22,27 +23,9 @@ from cyberins.report.render import render
 from cyberins.underwriting import UnderwritingResult
 from cyberins.underwriting.document import quote_document
 
-WORDS: dict[str, dict[str, str]] = {
-    "lec_title": {"zh": "损失超越曲线（年累计）", "en": "Loss exceedance (annual aggregate)"},
-    "rp": {"zh": "重现期（年）", "en": "Return period (years)"},
-    "annual_loss": {"zh": "年损失", "en": "Annual loss"},
-    "gross": {"zh": "毛损失", "en": "Gross"},
-    "insured": {"zh": "保险赔付", "en": "Insured"},
-    "retained": {"zh": "自留（推荐方案）", "en": "Retained (recommended cover)"},
-    "retained_now": {"zh": "自留（本保单条款）", "en": "Retained (this wording)"},
-    "tolerance": {"zh": "风险容忍度", "en": "Risk tolerance"},
-    "adequacy_title": {"zh": "限额充足性", "en": "Limit adequacy"},
-    "by_event": {"zh": "各事件类型年均毛损失", "en": "Expected gross loss by event type"},
-    "by_coverage": {"zh": "各保障年均赔付", "en": "Expected insured loss by coverage"},
-    "controls": {"zh": "安全投入净收益（每年）", "en": "Net annual benefit of security controls"},
-    "assumption": {"zh": "假设（可由用户覆盖）", "en": "assumption (a user may override it)"},
-    "hours": {"zh": "{n} 小时", "en": "{n} hours"},
-    "days": {"zh": "{n} 天", "en": "{n} days"},
-}
-
 
 def _w(key: str, lang: Lang) -> str:
-    return WORDS[key][lang]
+    return text(f"report.quote_charts.{key}", lang)
 
 
 def _number(value: Decimal) -> str:
@@ -76,10 +59,10 @@ def cover_schedule(policy: Policy, lang: Lang) -> list[ScheduleRow]:
                 coinsurance=f"{_number(t.coinsurance * 100)}%" if t.coinsurance else None,
                 waiting=None
                 if t.waiting_period_hours is None
-                else _w("hours", lang).format(n=_number(t.waiting_period_hours)),
+                else text("report.quote_charts.hours", lang, n=_number(t.waiting_period_hours)),
                 indemnity=None
                 if t.indemnity_period_days is None
-                else _w("days", lang).format(n=_number(t.indemnity_period_days)),
+                else text("report.quote_charts.days", lang, n=_number(t.indemnity_period_days)),
             )
         )
     return rows
@@ -211,6 +194,7 @@ def render_quote_html(r: UnderwritingResult, lang: Lang = "zh") -> str:
         "quote.html.j2",
         {
             "lang": lang,
+            "t": texts("report.quote", lang),
             "currency": r.policy.currency,
             "doc": doc,
             "policy": r.policy,

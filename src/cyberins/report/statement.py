@@ -17,6 +17,7 @@ from cyberins.claims.adjust import ClaimAdjustment
 from cyberins.claims.reasons import label
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import Lang
+from cyberins.model.messages import texts
 from cyberins.model.money import format_money
 from cyberins.report.render import render
 
@@ -38,6 +39,7 @@ def statement_context(adjustment: ClaimAdjustment, lang: Lang, catalog: Catalog 
     insured_name = "" if insured is None else (insured.name_zh or insured.name if lang == "zh" else insured.name)
     return {
         "lang": lang,
+        "t": texts("report.statement", lang),
         "currency": adjustment.currency,
         "policy": {
             "number": policy.policy_number or "—",

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cyberins.model.errors import Said
 from cyberins.model.vocab import PROVIDER_KINDS, OrgKind, Role
 from cyberins.services.errors import Forbidden
 from cyberins.store.repos.aggregates import PartyScope
@@ -131,7 +132,12 @@ def allowed(principal: Principal, action: Action) -> bool:
 def require(principal: Principal, action: Action) -> None:
     """Raise `Forbidden` unless the caller's kind and role may take `action`."""
     if not allowed(principal, action):
-        raise Forbidden(f"a {principal.role} of a {principal.org_kind} may not {action.value.replace('_', ' ')}")
+        raise Forbidden(
+            Said(
+                "api.error.role_may_not",
+                {"role": principal.role, "org_kind": principal.org_kind, "action": action.value},
+            )
+        )
 
 
 def scope_for(principal: Principal, aggregate: str) -> PartyScope:

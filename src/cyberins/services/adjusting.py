@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cyberins.claims import ClaimAdjustment, adjust_claim
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Coverage
 from cyberins.model.incident import Incident as Findings
 from cyberins.model.loading import parse_model
@@ -180,7 +180,7 @@ def settle_claim(
         incident, adj, used = _run(session, actor, incident_id, SETTLE, findings, expected_version)
         if adj.under_review:
             raise Conflict(
-                "the state-backed attribution is under review: the claim waits until the findings settle it",
+                Said("api.error.attribution_review"),
                 current_state=incident.state,
             )
         result = adj.to_json()

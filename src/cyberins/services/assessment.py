@@ -24,9 +24,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cyberins.assess import OrganizationProfile, Outcome, check_eligibility
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.pricing import PricingBasis, default_basis
-from cyberins.quant.simulate import MAX_YEARS as PRECISION_MAX_YEARS
+from cyberins.quant.sizes import MAX_YEARS as PRECISION_MAX_YEARS
 from cyberins.services import marketplace, underwriting
 from cyberins.services.access import Action, Principal
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
@@ -179,8 +179,9 @@ def quote_submission(
     profile = _tiered(_with_services(validate_profile(sub.profile), services), tier)
     eligibility = check_eligibility(profile)
     if eligibility.outcome is Outcome.DECLINE:
-        reasons = "; ".join(r.en for r in eligibility.reasons if r.outcome is Outcome.DECLINE)
-        raise Conflict(f"the eligibility baseline declines this risk: {reasons}", current_state=sub.state)
+        declined = [r for r in eligibility.reasons if r.outcome is Outcome.DECLINE]
+        reasons = {"zh": "；".join(r.zh for r in declined), "en": "; ".join(r.en for r in declined)}
+        raise Conflict(Said("api.error.baseline_declines", {"reasons": reasons}), current_state=sub.state)
     policy = validate_document(document, require_number=False)
     if policy.currency != profile.currency:
         raise InvalidInput.one("document.currency", f"the profile is assessed in {profile.currency}")

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cyberins.model.errors import Said
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require
 from cyberins.store.models import (
@@ -48,16 +49,6 @@ class Kind(StrEnum):
     DELETED = "deleted"
     CHAIN_BREAK = "chain_break"
     HEAD_MISMATCH = "head_mismatch"
-
-
-#: What a reader of the zh-CN report sees for each kind (the id stays beside it, for searching logs).
-KIND_ZH: Mapping[Kind, str] = {
-    Kind.EDITED: "数据被改动",
-    Kind.UNAUDITED: "无审计记录",
-    Kind.DELETED: "数据被删除",
-    Kind.CHAIN_BREAK: "审计链断裂",
-    Kind.HEAD_MISMATCH: "链头不符",
-}
 
 
 @dataclass(frozen=True)
@@ -96,7 +87,12 @@ class Discrepancy:
     #: `audit_entry` (with `chain:chain_seq` as id) or `audit_chain` for the log itself, else an entity type.
     entity_type: str
     entity_id: str
-    detail: str
+    #: What is wrong, in either language (`said.in_lang`); `detail` is the English text the JSON carries.
+    said: Said
+
+    @property
+    def detail(self) -> str:
+        return str(self.said)
 
 
 @dataclass(frozen=True)
@@ -166,15 +162,15 @@ def _check_chain(
     broken = False
     for entry in repo.chain_entries(session, chain):
         count += 1
-        problem = None
+        problem: Said | None = None
         if entry.chain_seq != count:
-            problem = f"expected entry {count}, found {entry.chain_seq}: an entry was deleted or moved"
+            problem = Said("audit.detail.moved", {"count": count, "found": entry.chain_seq})
         elif entry.seq <= last_seq:  # `seq` picks an entity's last entry across chains: it must follow the chain
-            problem = f"its seq {entry.seq} is not after the previous entry's {last_seq}: entries were reordered"
+            problem = Said("audit.detail.reordered", {"seq": entry.seq, "last": last_seq})
         elif entry.prev_hash != prev:
-            problem = "its prev_hash is not the previous entry's hash: an entry before it was deleted, moved or edited"
+            problem = Said("audit.detail.prev_hash")
         elif audit.entry_hash(entry, key) != entry.hash:
-            problem = "its content does not match its keyed hash: it was edited, or re-hashed without the key"
+            problem = Said("audit.detail.content")
         if problem:
             report.discrepancies.append(Discrepancy(Kind.CHAIN_BREAK, "audit_entry", f"{chain}:{count}", problem))
             broken = True
@@ -182,13 +178,13 @@ def _check_chain(
         prev, last_seq = entry.hash, entry.seq
     if not broken:
         if head is None and count:
-            problem = "entries name a chain that has no head row"
+            problem = Said("audit.detail.no_head")
             report.discrepancies.append(Discrepancy(Kind.HEAD_MISMATCH, "audit_chain", chain, problem))
         elif head is not None and (head.seq != count or head.hash != prev):
-            problem = f"the head row says {head.seq} entries ending in {head.hash[:12]}…, the log has {count}"
+            problem = Said("audit.detail.head_says", {"seq": head.seq, "hash": head.hash[:12], "count": count})
             report.discrepancies.append(Discrepancy(Kind.HEAD_MISMATCH, "audit_chain", chain, problem))
         if expected is not None and expected != prev:
-            problem = f"the last hash {prev[:12]}… differs from the published head {expected[:12]}…"
+            problem = Said("audit.detail.anchor", {"last": prev[:12], "expected": expected[:12]})
             report.discrepancies.append(Discrepancy(Kind.HEAD_MISMATCH, "audit_chain", chain, problem))
     report.chains.append(ChainState(chain, count, prev))
 
@@ -202,18 +198,20 @@ def _reconcile(
     for entity_id, row in present.items():
         entry = last.get(entity_id)
         if entry is None:
-            problem = "no audit entry names this row: it was written outside the platform"
+            problem = Said("audit.detail.unaudited")
             report.discrepancies.append(Discrepancy(Kind.UNAUDITED, entity_type, entity_id, problem))
         elif audit.entry_hash(entry, key) != entry.hash:
-            problem = f"its last audit entry ({entry.chain}:{entry.chain_seq}) is not authentic"
+            problem = Said("audit.detail.not_authentic", {"entry": f"{entry.chain}:{entry.chain_seq}"})
             report.discrepancies.append(Discrepancy(Kind.EDITED, entity_type, entity_id, problem))
         elif audit.digest(row) != entry.after_digest:
-            problem = f"its columns differ from those recorded by {entry.action} ({entry.chain}:{entry.chain_seq})"
+            problem = Said(
+                "audit.detail.columns_differ", {"action": entry.action, "entry": f"{entry.chain}:{entry.chain_seq}"}
+            )
             report.discrepancies.append(Discrepancy(Kind.EDITED, entity_type, entity_id, problem))
     for entity_id in sorted(gone):
         entry = last[entity_id]
         if entry.after_digest is not None:
-            problem = f"recorded by {entry.action} ({entry.chain}:{entry.chain_seq}), the row is gone"
+            problem = Said("audit.detail.gone", {"action": entry.action, "entry": f"{entry.chain}:{entry.chain_seq}"})
             report.discrepancies.append(Discrepancy(Kind.DELETED, entity_type, entity_id, problem))
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 import jwt
 from sqlalchemy.orm import Session
 
+from cyberins.model.errors import Said
 from cyberins.model.vocab import OrgKind, Role
 from cyberins.services import audit, signin
 from cyberins.services.access import Action, Principal, require
@@ -37,7 +38,7 @@ def principal_of(session: Session, user: User) -> Principal:
     """The user as a caller; a disabled user (or one whose organization is gone) is refused."""
     org = session.get(Organization, user.org_id)
     if org is None or not user.active:
-        raise Unauthenticated("the account is disabled")
+        raise Unauthenticated(Said("api.error.account_disabled"))
     return Principal(
         org_id=org.id, org_kind=OrgKind(org.kind), role=Role(user.role), user_id=user.id,
         token_version=user.token_version,
@@ -56,7 +57,7 @@ def check_password(session: Session, attempt: signin.Attempt, password: str, set
         passwords().spend_decoy(password)
     if user is None or not passwords().verify(user.password_hash, password):
         signin.record_failure(session, attempt, settings, clock)
-        raise Unauthenticated("wrong email or password")
+        raise Unauthenticated(Said("api.error.wrong_password"))
     signin.record_success(session, attempt)
     return user
 
@@ -71,7 +72,7 @@ def authenticate(
 def issue_token(principal: Principal, settings: Settings, clock: Clock = SYSTEM_CLOCK) -> AccessToken:
     """A signed token naming the user, its organization and its token version (raised to revoke it)."""
     if principal.user_id is None:
-        raise Unauthenticated("only users sign in for tokens; machine clients use their API key")
+        raise Unauthenticated(Said("api.error.users_only_tokens"))
     now = clock.now()
     ttl = timedelta(minutes=settings.token_ttl_minutes)
     claims = {
@@ -93,14 +94,14 @@ def principal_from_token(session: Session, token: str, settings: Settings) -> Pr
             token, settings.signing_key, algorithms=[ALGORITHM], options={"require": ["sub", "exp", "iat", "ver"]}
         )
     except jwt.ExpiredSignatureError:
-        raise Unauthenticated("the access token has expired; sign in again") from None
+        raise Unauthenticated(Said("api.error.token_expired")) from None
     except jwt.InvalidTokenError:
-        raise Unauthenticated("invalid access token") from None
+        raise Unauthenticated(Said("api.error.token_invalid")) from None
     user = repo.users.get(session, str(claims["sub"]))
     if user is None or claims.get("typ") != "access" or claims.get("org") != user.org_id:
-        raise Unauthenticated("invalid access token")
+        raise Unauthenticated(Said("api.error.token_invalid"))
     if claims["ver"] != user.token_version:
-        raise Unauthenticated("the access token was revoked; sign in again")
+        raise Unauthenticated(Said("api.error.token_revoked"))
     return principal_of(session, user)
 
 
@@ -140,10 +141,10 @@ def principal_from_api_key(session: Session, raw: str) -> Principal:
     key_id, _, secret = rest.partition("_")
     key = repo.api_keys.get(session, key_id) if prefix == API_KEY_PREFIX and secret else None
     if key is None or not hmac.compare_digest(key.secret_sha256, _sha256(raw)):
-        raise Unauthenticated("invalid API key")
+        raise Unauthenticated(Said("api.error.key_invalid"))
     if key.revoked_at is not None:
-        raise Unauthenticated("the API key has been revoked")
+        raise Unauthenticated(Said("api.error.key_revoked"))
     org = session.get(Organization, key.org_id)
     if org is None:
-        raise Unauthenticated("invalid API key")
+        raise Unauthenticated(Said("api.error.key_invalid"))
     return Principal(org_id=org.id, org_kind=OrgKind(org.kind), role=Role(key.role), api_key_id=key.id)

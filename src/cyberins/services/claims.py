@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cyberins.claims.decision import late_notice
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.policy import Policy
 from cyberins.model.vocab import IncidentState, OrgKind, RelationshipKind
 from cyberins.services import audit
@@ -162,7 +162,7 @@ def submit_forensics(
             session, actor, incident_id, Action.SUBMIT_FORENSICS, C.FORENSICS_SUBMITTED, expected_version
         )
         if incident.responder_org_id is None:
-            raise Conflict("no responder is assigned yet", current_state=incident.state)
+            raise Conflict(Said("api.error.no_responder"), current_state=incident.state)
         _with(
             incident,
             "forensics",
@@ -233,7 +233,10 @@ def close_claim(
         incident, before = _step(session, actor, incident_id, Action.CLOSE_CLAIM, C.CLOSED, expected_version)
         outstanding = (incident.settled_amount or Decimal(0)) - incident.paid_amount
         if outstanding > 0:
-            raise Conflict(f"{outstanding} {incident.currency} is still to be paid", current_state=C.SETTLED.value)
+            raise Conflict(
+                Said("api.error.still_to_pay", {"amount": outstanding, "currency": incident.currency}),
+                current_state=C.SETTLED.value,
+            )
         _with(incident, "closed", {"reason": reason})
         return _done(session, actor, incident, "close", before)
 

@@ -7,7 +7,7 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said
 from cyberins.model.money import check_currency, to_minor
 from cyberins.services.access import Action, Principal, require, scope_for
 from cyberins.services.errors import Conflict, NotFound
@@ -68,7 +68,7 @@ def check_version(entity: Versioned, expected: int | None) -> None:
     """Optimistic concurrency: a caller that read version N may only change version N."""
     if expected is not None and expected != entity.version:
         raise Conflict(
-            f"version {expected} is stale; the current version is {entity.version}",
+            Said("api.error.stale_version", {"expected": expected, "current": entity.version}),
             current_state=entity.state,
             current_version=entity.version,
         )

@@ -8,7 +8,7 @@ again), `TooManyAttempts` -> 429 with `Retry-After`.
 
 from __future__ import annotations
 
-from cyberins.model.errors import CyberinsError
+from cyberins.model.errors import CyberinsError, Said
 
 
 class Unauthenticated(CyberinsError):
@@ -25,13 +25,15 @@ class NotFound(CyberinsError):
     def __init__(self, entity: str, entity_id: str) -> None:
         self.entity = entity
         self.entity_id = entity_id
-        super().__init__(f"{entity} {entity_id!r} not found")
+        super().__init__(Said("api.error.not_found", {"entity": entity_name(entity), "id": repr(entity_id)}))
 
 
 class Conflict(CyberinsError):
     """The request does not fit the entity's current state (an illegal transition, a stale version, a duplicate)."""
 
-    def __init__(self, message: str, *, current_state: str | None = None, current_version: int | None = None) -> None:
+    def __init__(
+        self, message: str | Said, *, current_state: str | None = None, current_version: int | None = None
+    ) -> None:
         self.current_state = current_state
         self.current_version = current_version
         super().__init__(message)
@@ -49,4 +51,17 @@ class TooManyAttempts(CyberinsError):
 
     def __init__(self, retry_after_s: int) -> None:
         self.retry_after_s = retry_after_s
-        super().__init__(f"too many failed sign-ins; try again in {retry_after_s} seconds")
+        super().__init__(Said("api.error.too_many_sign_ins", {"seconds": retry_after_s}))
+
+
+#: The entities a `NotFound` names, by the name services give them, with their label in the catalogue.
+ENTITIES = (
+    "api_key", "claim", "incident", "job", "organization", "payment", "policy", "service", "submission",
+    "subscription", "user", "responder",
+)  # fmt: skip
+
+
+def entity_name(entity: str) -> Said | str:
+    """An entity's name as a reader says it (a name the catalogue lacks is shown as given)."""
+    key = "responder" if entity.startswith("incident responder") else entity
+    return Said(f"api.entity.{key}") if key in ENTITIES else entity

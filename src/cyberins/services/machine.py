@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cyberins.model.errors import Said
 from cyberins.services.errors import Conflict
 
 
@@ -27,11 +28,16 @@ class StateMachine:
         """Return `target` if `action` may move an entity from `current` to `target`, else raise `Conflict`."""
         rule = self.transitions.get(str(action))
         if rule is None:
-            raise Conflict(f"{self.name}: unknown action {action!s}", current_state=current)
+            raise Conflict(
+                Said("api.error.unknown_action", {"machine": self.name, "action": str(action)}), current_state=current
+            )
         if current not in rule.sources:
             allowed = ", ".join(sorted(rule.sources))
             raise Conflict(
-                f"{self.name}: cannot {action!s} from state {current!r} (allowed from: {allowed})",
+                Said(
+                    "api.error.illegal_transition",
+                    {"machine": self.name, "action": str(action), "current": repr(current), "allowed": allowed},
+                ),
                 current_state=current,
             )
         if target not in rule.targets:  # a programming error in a service, never the caller's

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from cyberins.assess import OrganizationProfile
 from cyberins.claims import ClaimAdjustment, adjust_claim, resolve_policy
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Coverage
 from cyberins.model.incident import Incident as Findings
 from cyberins.model.loading import parse_model
@@ -210,7 +210,7 @@ def _declined(
     except Conflict as exc:
         refusal = str(exc)
     else:  # the platform and the engine read one baseline; a quote here would be a bug worth stopping on
-        raise Conflict("the platform quoted a risk the eligibility baseline declines", current_state=sub.state)
+        raise Conflict(Said("api.error.quoted_declined_risk"), current_state=sub.state)
     cast.did(Party.INSURER, "quote_refused", sub.state)
     sub = underwriting.decline(session, cast.underwriter, sub.id, refusal)
     cast.did(Party.INSURER, "decline", sub.state)
@@ -271,7 +271,7 @@ def _pay(session: Session, cast: _Cast, claim: Incident) -> None:
     cast.did(Party.INSURER, "pay", claim.state, payment.amount)
     replay, new = payments.pay_claim(session, cast.claims_handler, claim.id, amount, claim.currency, key)
     if new or replay.id != payment.id:
-        raise Conflict("a retried payment paid twice", current_state=claim.state)
+        raise Conflict(Said("api.error.paid_twice"), current_state=claim.state)
     cast.did(Party.INSURER, "pay_retried", claim.state, Decimal(0))
 
 
@@ -291,5 +291,5 @@ def statement_of(claim: Incident, policy: PolicyRecord, reported: Findings) -> C
     prior = {Coverage(c): Decimal(v) for c, v in settled.get("prior_paid", {}).items()}
     adjustment = adjust_claim(findings, Policy.model_validate(policy.document), prior)
     if settled and adjustment.total_payable != Decimal(settled["payable"]):
-        raise Conflict("the statement does not reproduce the stored settlement", current_state=claim.state)
+        raise Conflict(Said("api.error.statement_mismatch"), current_state=claim.state)
     return adjustment

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from cyberins.assess import load_questionnaire
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.vocab import OrgKind
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require
@@ -176,7 +176,7 @@ def end_subscription(
         require(actor, Action.MANAGE_SUBSCRIPTIONS)
         check_version(sub, expected_version)
         if sub.active_to is not None:
-            raise Conflict("the subscription has ended already", current_state=sub.state, current_version=sub.version)
+            raise Conflict(Said("api.error.subscription_ended"), current_state=sub.state, current_version=sub.version)
         before = audit.digest(sub)
         sub.active_to = max(clock.now(), sub.active_from)
         audit.record(

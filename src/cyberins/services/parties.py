@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.vocab import PROVIDER_KINDS, OrgKind, RelationshipKind, Role
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require
@@ -56,7 +56,7 @@ def create_organization(
         # names are unique among the registrar's own organizations only: a name taken in another tenant
         # is neither refused nor revealed (two registrars may each have their own "Acme Ltd")
         if repo.organization_named(session, name, among=visible_org_ids(session, principal)) is not None:
-            raise Conflict(f"an organization named {name!r} is already among yours")
+            raise Conflict(Said("api.error.org_name_taken", {"name": repr(name)}))
         org = repo.organizations.add(session, Organization(name=name, kind=kind.value, country=country))
         audit.record(session, principal, "organization.create", "organization", org.id, before=None, after=org)
         if link is not None:
@@ -88,8 +88,8 @@ def _add_user(session: Session, principal: Principal, org_id: str, new: NewUser)
         # emails sign in, so they are unique platform-wide; whose user holds one is told only to its own
         # organization, any other registrar learns only that the address cannot be used
         if existing.org_id == org_id:
-            raise Conflict(f"a user with email {email!r} already exists in this organization")
-        raise Conflict("this email address cannot be used; choose another")
+            raise Conflict(Said("api.error.email_taken", {"email": repr(email)}))
+        raise Conflict(Said("api.error.email_unusable"))
     user = User(
         org_id=org_id, email=email, name=new.name, role=new.role.value, password_hash=passwords().hash(new.password)
     )
@@ -149,6 +149,6 @@ def get_organization(session: Session, principal: Principal, org_id: str) -> Org
 def link(session: Session, actor: Principal, kind: RelationshipKind, from_org_id: str, to_org_id: str) -> None:
     """Record a standing relationship directly: only for the system actor (seeding, restore)."""
     if not actor.system:
-        raise Forbidden("only the platform itself links organizations directly")
+        raise Forbidden(Said("api.error.platform_links_only"))
     with unit_of_work(session):
         _link(session, actor, kind, from_org_id, to_org_id)

@@ -16,7 +16,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.services.errors import Busy
 from cyberins.settings import get_settings
 
@@ -42,7 +42,7 @@ class Passwords:
     @contextmanager
     def _slot(self) -> Iterator[None]:
         if not self._slots.acquire(timeout=self.wait_s):
-            raise Busy("too many sign-ins at once; nothing was changed, retry shortly")
+            raise Busy(Said("api.error.busy_sign_ins"))
         try:
             yield
         finally:

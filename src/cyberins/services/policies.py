@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.loading import parse_model
 from cyberins.model.policy import Policy
 from cyberins.model.vocab import OrgKind, PolicyState, RelationshipKind
@@ -77,7 +77,7 @@ def new_policy(
     assert policy.policy_number is not None
     insured, insurer, broker = parties
     if repo.policy_by_number(session, insurer, policy.policy_number) is not None:
-        raise Conflict(f"policy number {policy.policy_number!r} is already on the insurer's book")
+        raise Conflict(Said("api.error.policy_number_taken", {"number": repr(policy.policy_number)}))
     record = PolicyRecord(
         policy_number=policy.policy_number,
         insured_org_id=insured,
@@ -160,7 +160,7 @@ def expire_policy(
         before = audit.digest(record)
         _, end = Policy.model_validate(record.document).period_bounds()
         if clock.now() < end:
-            raise Conflict(f"the policy period runs until {end.isoformat()}", current_state=record.state)
+            raise Conflict(Said("api.error.period_runs_until", {"end": end.isoformat()}), current_state=record.state)
         record.state = POLICY_MACHINE.check("expire", record.state, P.EXPIRED)
         audit.record(session, actor, "policy.expire", "policy", record.id, before=before, after=record, clock=clock)
     return record

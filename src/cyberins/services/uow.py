@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from cyberins.model.errors import Said
 from cyberins.services.errors import Busy, Conflict
 from cyberins.store.db import begin_write
 
@@ -39,11 +40,11 @@ def unit_of_work(session: Session) -> Iterator[Session]:
     except StaleDataError:
         if depth == 0:
             session.rollback()
-        raise Conflict("the entity was changed by someone else; reload it and try again") from None
+        raise Conflict(Said("api.error.changed_by_other")) from None
     except IntegrityError:
         if depth == 0:
             session.rollback()
-        raise Conflict("the change conflicts with an existing record or a missing one it refers to") from None
+        raise Conflict(Said("api.error.integrity")) from None
     except DBAPIError as exc:
         if depth == 0:
             _busy_or_raise(session, exc)
@@ -66,7 +67,7 @@ def _busy_or_raise(session: Session, exc: DBAPIError) -> None:
     text = str(exc.orig).lower()
     code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
     if code in _PG_CONTENTION or "database is locked" in text or "database is busy" in text:
-        raise Busy("the store is busy with other writes; nothing was written, retry shortly") from None
+        raise Busy(Said("api.error.busy_store")) from None
     raise exc
 
 

@@ -12,7 +12,7 @@ import secrets
 
 from sqlalchemy.orm import Session
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.services import audit, signin
 from cyberins.services.access import Action, Principal, require
 from cyberins.services.auth import check_password
@@ -43,7 +43,7 @@ def _managed_user(session: Session, principal: Principal, user_id: str) -> User:
 
 def _own_user(session: Session, principal: Principal) -> User:
     if principal.user_id is None:
-        raise Forbidden("an API key has no password or session; revoke the key instead")
+        raise Forbidden(Said("api.error.key_no_password"))
     user = repo.users.get(session, principal.user_id, for_update=True)
     if user is None:
         raise NotFound("user", principal.user_id)

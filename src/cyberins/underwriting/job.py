@@ -49,6 +49,7 @@ from cyberins.pricing import (
     security_roi,
     technical_premium,
 )
+from cyberins.pricing.grid import Progress
 from cyberins.quant.model import RiskModel
 from cyberins.quant.simulate import DEFAULT_REL_SE, SimulationResult, simulate, years_for_precision
 
@@ -143,6 +144,18 @@ def assess_risk(
     return AssessmentResult(profile, model, check_eligibility(profile), simulate(model, None, years, seed))
 
 
+def stage_progress(stage: str, total: int) -> Progress:
+    """Log the start of a loop of `total` simulations as its stage (`done` 0), and hand back the callback that
+    logs each `done`/`total` up to `total`: the status line and the JSON lines of --verbose show them."""
+    if total:
+        log.info(stage, extra={"stage": stage, "done": 0, "total": total})
+
+    def report(done: int, total: int) -> None:
+        log.info(stage, extra={"stage": stage, "done": done, "total": total})
+
+    return report
+
+
 def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptions | None = None) -> UnderwritingResult:
     """Assess `profile`, price `policy` for it and say what to buy and what to fix.
 
@@ -173,18 +186,26 @@ def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptio
     )
     if not opts.price_grid:
         limits, retentions = (), ()
-    log.info("grid", extra={"stage": "grid"})
-    grid = quote_grid(model, policy, limits, retentions, opts.basis, years=years, seed=opts.seed)
+    grid = quote_grid(
+        model,
+        policy,
+        limits,
+        retentions,
+        opts.basis,
+        years=years,
+        seed=opts.seed,
+        progress=stage_progress("grid", len(limits) * len(retentions)),
+    )
     points = opts.tolerance or _profile_tolerance(profile)
     adequacy = recommend_limit(grid, ToleranceCurve.through(*points)) if points and grid.rows else None
     controls = None
     if opts.recommend_controls:
         candidates = [Candidate(c.control_id, c.annual_cost, c.name) for c in candidate_controls(profile)]
         if candidates:
-            log.info("controls", extra={"stage": "controls", "total": len(candidates)})
             controls = security_roi(
-                model_with(profile), [], candidates, policy, opts.basis, years=years, seed=opts.seed
-            )
+                model_with(profile), [], candidates, policy, opts.basis,
+                years=years, seed=opts.seed, progress=stage_progress("controls", len(candidates)),
+            )  # fmt: skip
     subsidy = None
     if opts.subsidy is not None:
         facts = InsuredFacts(employees=profile.employees, revenue=profile.annual_revenue, industry=profile.industry)

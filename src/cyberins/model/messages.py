@@ -1,0 +1,92 @@
+"""The one message catalogue of the interfaces: every text the CLI, the reports, the statements and the API's
+error bodies print, as `id -> {zh, en}` in `model/data/messages.yaml` (issue 17 §3).
+
+Ids are dotted paths (`cli.quote.title`, `api.error.not_found`); placeholders are `str.format` names and must be
+the same in both languages. The file is read once and checked (`check_messages`) the first time a text is asked
+for, so a missing translation or a misspelt placeholder fails at once rather than in front of a reader.
+
+Domain data files whose records carry their own `zh`/`en` fields (the catalog's labels, the claims reasons, the
+eligibility rules, the questionnaire) stay where they are: they are data catalogues of their own.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from collections.abc import Mapping
+from importlib.resources import files
+from typing import Any
+
+from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.ids import Lang
+
+#: The languages every message exists in.
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+Messages = Mapping[str, Mapping[Lang, str]]
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested mapping of groups to `{id: entry}`; an entry is a mapping with exactly the keys `zh` and `en`."""
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping) and not set(value) & set(LANGS):
+            out.update(flatten(value, path + "."))
+        else:
+            out[path] = value
+    return out
+
+
+def check_messages(entries: Mapping[str, Any]) -> list[Problem]:
+    """Every id has both languages as text, nothing else, and the same placeholders in both."""
+    problems = []
+    for id_, entry in entries.items():
+        if not isinstance(entry, Mapping) or set(entry) != set(LANGS):
+            problems.append(Problem(id_, "needs exactly the texts zh and en"))
+            continue
+        if not all(isinstance(entry[lang], str) and entry[lang] for lang in LANGS):
+            problems.append(Problem(id_, "zh and en must both be non-empty text"))
+            continue
+        try:
+            zh, en = (_placeholders(entry[lang]) for lang in LANGS)
+        except ValueError as exc:
+            problems.append(Problem(id_, f"not a str.format template: {exc}"))
+            continue
+        if zh != en:
+            problems.append(Problem(id_, f"placeholders differ: zh {sorted(zh)}, en {sorted(en)}"))
+    return problems
+
+
+@functools.cache
+def messages() -> Messages:
+    """The catalogue, read and checked once."""
+    from cyberins.model.loading import read_packaged
+
+    source = files("cyberins.model") / "data" / "messages.yaml"
+    data = read_packaged(source)
+    entries = flatten({k: v for k, v in data.items() if k != "version"})
+    problems = check_messages(entries)
+    if problems:
+        raise InvalidInput(problems, str(source))
+    return entries
+
+
+def text(id_: str, lang: Lang, /, **values: Any) -> str:
+    """The message `id_` in `lang`, its placeholders filled from `values`."""
+    template = messages()[id_][lang]
+    return template.format(**values)
+
+
+def texts(prefix: str, lang: Lang) -> dict[str, str]:
+    """Every message under `prefix` (`report.quote`) in `lang`, by its id's last part, unfilled (for templates)."""
+    start = prefix + "."
+    return {id_[len(start) :]: entry[lang] for id_, entry in messages().items() if id_.startswith(start)}
+
+
+def has(id_: str) -> bool:
+    return id_ in messages()
