@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("cyberins.cli.platform", "audit_app"),
     "user": ("cyberins.cli.users", "app"),
     "reserve": ("cyberins.cli.reserves", "app"),
+    "monitor": ("cyberins.cli.monitor", "app"),
 }
 
 
@@ -58,6 +59,7 @@ SUMMARIES: dict[str, str] = {
     "audit": "The keyed, hash-chained audit log.",
     "user": "Users: disable, enable, reset a password (用户管理).",
     "reserve": "Reserves: claims triangles, chain-ladder and Bornhuetter-Ferguson IBNR, credibility.",
+    "monitor": "In-policy monitoring: match asset inventories to vulnerability feeds; alerts, re-scoring, the book.",
 }
 
 
