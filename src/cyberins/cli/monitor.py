@@ -173,13 +173,15 @@ def _kev(alert: Alert, zh: bool) -> str:
 
 
 def _print_book(view: BookView, lang: Lang) -> None:
+    from rich.markup import escape
+
     from cyberins.cli.render import console, print_fitted
     from cyberins.model.money import format_money
 
     zh = lang == "zh"
     t = view.target
     what = t.cve or f"{t.vendor}:{t.product}"
-    console.rule(f"承保组合暴露：{what}" if zh else f"Book exposure: {what}", markup=False)
+    console.rule(escape(f"承保组合暴露：{what}" if zh else f"Book exposure: {what}"))
     if not view.items:
         console.print("没有被保险人受影响。" if zh else "No insured is exposed.")
         return

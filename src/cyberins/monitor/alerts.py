@@ -15,6 +15,8 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from cyberins.model.ids import Lang
+from cyberins.monitor.cpe import logical, parse_cpe
+from cyberins.monitor.feeds import AttackIndex
 from cyberins.monitor.inventory import AssetRow
 from cyberins.monitor.rules import EventTypeRules, Raised
 
@@ -158,7 +160,7 @@ def alert_id(insured: str | None, hostname: str, cpe: str, cve: str) -> str:
     """A stable id of (insured or "", hostname, cpe, cve): the same from CSV or JSON and across feed updates.
 
     >>> alert_id(None, "web-1", "cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*", "CVE-2021-44228")
-    'alert-6f3d1f0c0bb2d0f0b6b7c1d5'
+    'alert-5ea8f989c125a9752c91eb0a'
     """
     key = "\x1f".join((insured or "", hostname, cpe, cve)).encode("utf-8")
     return "alert-" + hashlib.sha256(key).hexdigest()[:24]
@@ -167,6 +169,29 @@ def alert_id(insured: str | None, hostname: str, cpe: str, cve: str) -> str:
 def cvss_severity_v2(score: float) -> str:
     """NVD's CVSS v2 bands: LOW below 4.0, MEDIUM below 7.0, HIGH from 7.0."""
     return "LOW" if score < 4.0 else "MEDIUM" if score < 7.0 else "HIGH"
+
+
+#: The contract's priority bases: (level, reason en, reason zh) before criticality and tier adjust the level.
+_BASES: dict[str, tuple[int, str, str]] = {
+    "kev_ransomware_internet": (
+        1, "KEV-listed with known ransomware use, on an internet-facing asset",
+        "已列入 KEV 且已知被勒索软件利用，资产面向互联网",
+    ),
+    "kev_internet": (2, "KEV-listed, on an internet-facing asset", "已列入 KEV，资产面向互联网"),
+    "kev_ransomware_internal": (
+        2, "KEV-listed with known ransomware use, on an internal asset", "已列入 KEV 且已知被勒索软件利用，内部资产"
+    ),
+    "kev_internal": (3, "KEV-listed, on an internal asset", "已列入 KEV，内部资产"),
+    "epss_internet": (
+        3, "EPSS percentile {pct} ≥ {epss}, on an internet-facing asset", "EPSS 百分位 {pct} ≥ {epss}，资产面向互联网"
+    ),
+    "epss": (4, "EPSS percentile {pct} ≥ {epss}", "EPSS 百分位 {pct} ≥ {epss}"),
+    "cvss": (4, "CVSS {score} ≥ {critical}", "CVSS {score} ≥ {critical}"),
+    "rest": (
+        5, "not KEV-listed, EPSS percentile below {epss}, CVSS below {critical}",
+        "未列入 KEV，EPSS 百分位低于 {epss}，CVSS 低于 {critical}",
+    ),
+}  # fmt: skip
 
 
 def priority(
@@ -187,25 +212,22 @@ def priority(
     3
     """
     high_epss = epss is not None and epss.percentile >= EPSS_HIGH
-    pct = f"{epss.percentile:.3f}" if epss is not None else ""
-    if kev.ransomware_known and internet_facing:
-        level, en, zh = 1, "KEV-listed with known ransomware use, on an internet-facing asset", "已列入 KEV 且已知被勒索软件利用，资产面向互联网"  # fmt: skip
-    elif kev.listed and internet_facing:
-        level, en, zh = 2, "KEV-listed, on an internet-facing asset", "已列入 KEV，资产面向互联网"
-    elif kev.ransomware_known:
-        level, en, zh = 2, "KEV-listed with known ransomware use, on an internal asset", "已列入 KEV 且已知被勒索软件利用，内部资产"  # fmt: skip
+    values = {
+        "pct": f"{epss.percentile:.3f}" if epss is not None else "", "epss": EPSS_HIGH,
+        "score": cvss.base_score if cvss is not None else "", "critical": CVSS_CRITICAL,
+    }  # fmt: skip
+    if kev.ransomware_known:
+        basis = "kev_ransomware_internet" if internet_facing else "kev_ransomware_internal"
     elif kev.listed:
-        level, en, zh = 3, "KEV-listed, on an internal asset", "已列入 KEV，内部资产"
-    elif high_epss and internet_facing:
-        level, en, zh = 3, f"EPSS percentile {pct} ≥ {EPSS_HIGH}, on an internet-facing asset", f"EPSS 百分位 {pct} ≥ {EPSS_HIGH}，资产面向互联网"  # fmt: skip
+        basis = "kev_internet" if internet_facing else "kev_internal"
     elif high_epss:
-        level, en, zh = 4, f"EPSS percentile {pct} ≥ {EPSS_HIGH}", f"EPSS 百分位 {pct} ≥ {EPSS_HIGH}"
+        basis = "epss_internet" if internet_facing else "epss"
     elif cvss is not None and cvss.base_score >= CVSS_CRITICAL:
-        level, en, zh = 4, f"CVSS {cvss.base_score} ≥ {CVSS_CRITICAL}", f"CVSS {cvss.base_score} ≥ {CVSS_CRITICAL}"
+        basis = "cvss"
     else:
-        level = 5
-        en = f"not KEV-listed, EPSS percentile below {EPSS_HIGH}, CVSS below {CVSS_CRITICAL}"
-        zh = f"未列入 KEV，EPSS 百分位低于 {EPSS_HIGH}，CVSS 低于 {CVSS_CRITICAL}"
+        basis = "rest"
+    level, en, zh = _BASES[basis]
+    en, zh = en.format(**values), zh.format(**values)
     if criticality == "high" and level > 1:
         level -= 1
         en, zh = f"{en}; raised one level: criticality high", f"{zh}；资产重要性高，提高一级"
@@ -248,20 +270,21 @@ def build_alert(
     kev: KevListing,
     epss: Epss | None,
     cwe: tuple[str, ...],
-    known_techniques: frozenset[str] | None,
+    attack: AttackIndex | None,
     provenance: Mapping[str, Any],
     opened_at: datetime,
     insured: str | None = None,
     kev_patch_days: int | None = None,
 ) -> Alert:
-    """One alert from a match and what the feeds say about its CVE (`known_techniques`: the ATT&CK bundle's
-    active technique ids, None when the snapshot has no bundle and every mapped technique is kept)."""
-    vendor, product = _vendor_product(row.cpe)
+    """One alert from a match and what the feeds say about its CVE. ATT&CK techniques: the table's (from the
+    CVSS vector and the asset), kept when the snapshot's bundle has them active, plus the techniques the bundle
+    itself links to the CVE or its CWEs; without a bundle, the table's."""
+    vendor, product = vendor_product(row.cpe)
     raised = rules.event_types(cwe, vendor, product, row.role, kev.ransomware_known)
-    techniques = [
-        t for t in rules.techniques(cvss.vector if cvss else None, row.internet_facing)
-        if known_techniques is None or t in known_techniques
-    ]  # fmt: skip
+    techniques = rules.techniques(cvss.vector if cvss else None, row.internet_facing)
+    if attack is not None:
+        active = [t for t in techniques if t in attack.techniques and attack.techniques[t].active]
+        techniques = list(dict.fromkeys([*active, *attack.techniques_for(cve, cwe)]))
     return Alert(
         id=alert_id(insured, row.hostname, row.cpe, cve),
         insured=insured,
@@ -282,33 +305,10 @@ def build_alert(
     )
 
 
-def _vendor_product(cpe: str) -> tuple[str, str]:
-    """Vendor and product of a CPE 2.3 formatted string, escapes removed (`\\(` → `(`)."""
-    parts = _split(cpe)
-    return (parts[3].replace("\\", ""), parts[4].replace("\\", "")) if len(parts) > 4 else ("", "")
-
-
-def _split(cpe: str) -> list[str]:
-    out, current, escaped = [], "", False
-    for ch in cpe:
-        if escaped:
-            current += "\\" + ch
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == ":":
-            out.append(current)
-            current = ""
-        else:
-            current += ch
-    out.append(current)
-    return out
-
-
 def vendor_product(cpe: str) -> tuple[str, str]:
-    """Vendor and product of a row's CPE, for rules and the book view (lower-case, unescaped)."""
-    vendor, product = _vendor_product(cpe)
-    return vendor.lower(), product.lower()
+    """Vendor and product of a row's CPE as matching compares them (lower case, escapes removed)."""
+    name = parse_cpe(cpe)
+    return logical(name.vendor), logical(name.product)
 
 
 def _iso(d: date | None) -> str | None:

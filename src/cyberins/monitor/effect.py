@@ -41,7 +41,7 @@ def scan_exposure(alerts: Iterable[Alert], inventory: Inventory, rules: EventTyp
     return ExposureSignals(
         rdp_exposed=inventory.rdp_exposed,
         vpn_products=tuple(vpn.values()),
-        risky_services=tuple(inventory.risky_services),  # type: ignore[arg-type]  # RISKY_PORTS' names
+        risky_services=tuple(inventory.risky_services),
         vulnerabilities=tuple(vulnerabilities.values()),
     )
 

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 from urllib.parse import quote, unquote
 
 from cyberins.model.errors import InvalidInput, Problem
@@ -150,7 +150,7 @@ def asset_row(values: Mapping[str, Any], where: str, problems: _Problems, *, jso
         except ValueError as exc:
             problems.add(where, "cpe", str(exc))
     elif vendor and product and part in PARTS:
-        cpe = build_cpe(part, vendor, product, version or "*")
+        cpe = build_cpe(part, vendor, product, version)
         try:
             parse_cpe(cpe, asset=True)
         except ValueError as exc:
@@ -169,9 +169,9 @@ def asset_row(values: Mapping[str, Any], where: str, problems: _Problems, *, jso
         cpe,
         role,
         bool(facing),
-        criticality,
+        cast(Criticality, criticality),
         part,
-        where,  # type: ignore[arg-type]
+        where,
     )
 
 
@@ -258,10 +258,8 @@ def _forbid(*_: object) -> None:
 def _safe_parser() -> ET.XMLParser:
     """Expat without entity expansion: a DTD may name the document type (Nmap writes one) but declare nothing."""
     parser = ET.XMLParser()
-    expat = parser.parser
-    expat.EntityDeclHandler = _forbid
-    expat.UnparsedEntityDeclHandler = _forbid
-    expat.ExternalEntityRefHandler = _forbid
+    for handler in ("EntityDeclHandler", "UnparsedEntityDeclHandler", "ExternalEntityRefHandler"):
+        setattr(parser.parser, handler, _forbid)
     return parser
 
 
@@ -278,8 +276,8 @@ def _read_nmap(path: Path) -> Inventory:
         raise InvalidInput.one("", f"malformed XML at line {line}, column {column + 1}", source) from None
     if root.tag != "nmaprun":
         raise InvalidInput.one("", f"not Nmap XML output (root <{root.tag}>, expected <nmaprun>)", source)
-    problems, rows = _Problems(source), []
-    rdp, risky = False, set()
+    problems, rows = _Problems(source), list[AssetRow]()
+    rdp, risky = False, set[str]()
     for host in root.iter("host"):
         status = host.find("status")
         if status is not None and status.get("state", "up") != "up":
@@ -294,7 +292,8 @@ def _read_nmap(path: Path) -> Inventory:
             state = port.find("state")
             if state is None or state.get("state") != "open":
                 continue
-            number = int(port.get("portid", "0") or 0)
+            portid = port.get("portid", "")
+            number = int(portid) if portid.isdigit() else 0
             rdp |= number == RDP_PORT
             if number in RISKY_PORTS:
                 risky.add(RISKY_PORTS[number])

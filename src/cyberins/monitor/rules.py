@@ -123,9 +123,9 @@ class EventTypeRules(Frozen):
             matched = [c for c in cwes if c in r.cwes]
             if matched:
                 add(r, r.event_types, f"cwe:{','.join(matched)}")
-        for r in self.assets:
-            if r.applies(vendor, product, role):
-                add(r, r.event_types, "asset")
+        for a in self.assets:
+            if a.applies(vendor, product, role):
+                add(a, a.event_types, "asset")
         if ransomware:
             add(self.ransomware, self.ransomware.event_types, "kev:ransomware")
         if not out:

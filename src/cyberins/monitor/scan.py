@@ -7,7 +7,6 @@ gives the time the alerts open.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -17,7 +16,7 @@ from cyberins.model.errors import InvalidInput
 from cyberins.model.policy import Policy
 from cyberins.monitor.alerts import Alert, Cvss, Epss, KevListing, Matched, Tier, build_alert, cvss_severity_v2
 from cyberins.monitor.effect import Effect, Rescorer, scan_exposure
-from cyberins.monitor.feeds import Snapshot
+from cyberins.monitor.feeds import EpssScore, KevEntry, NvdRecord, Snapshot
 from cyberins.monitor.inventory import Inventory
 from cyberins.monitor.matching import Matcher
 from cyberins.monitor.rules import EventTypeRules, load_rules
@@ -51,7 +50,7 @@ def snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
     return {
         "dir": str(snapshot.dir),
         "sources": [
-            {"source": s.source, "file": s.file, "sha256": s.sha256, "snapshot_date": _text(s.snapshot_date),
+            {"source": s.source, "file": s.file, "sha256": s.sha256, "snapshot_date": _iso(s.snapshot_date),
              "records": s.records}
             for s in snapshot.sources
         ],
@@ -88,7 +87,6 @@ def scan(
     rows = inventory.rows
     security = policy.conditions.minimum_security if policy is not None else None
     days = security.kev_patch_days if security is not None else None
-    known = _techniques(snapshot)
     alerts = []
     for m in matcher.scan([(r.hostname, r.cpe) for r in rows]):
         tier = str(getattr(m.tier, "value", m.tier))
@@ -100,7 +98,7 @@ def scan(
                 rows[m.row], m.cve, tier,  # type: ignore[arg-type]  # checked against TIERS
                 Matched(m.criteria, dict(m.range), m.configuration, tuple(m.platform), tuple(m.uncertain)),
                 rules=rules, cvss=cvss_of(record), kev=kev_of(snapshot.kev.get(m.cve)),
-                epss=epss_of(snapshot.epss.get(m.cve)), cwe=tuple(record.cwes), known_techniques=known,
+                epss=epss_of(snapshot.epss.get(m.cve)), cwe=tuple(record.cwes), attack=snapshot.attack,
                 provenance=provenance(record, snapshot), opened_at=opened_at, insured=insured, kev_patch_days=days,
             )
         )  # fmt: skip
@@ -114,88 +112,35 @@ def scan(
     return ScanResult(snapshot, inventory, tuple(alerts), exposure, effect)
 
 
-def provenance(record: Any, snapshot: Snapshot) -> dict[str, Any]:
+def provenance(record: NvdRecord, snapshot: Snapshot) -> dict[str, Any]:
     return {
         "nvd_file": record.file,
-        "nvd_source": _plain(record.source),
+        "nvd_source": dict(record.source),
         "kev_catalog_version": snapshot.kev_catalog_version,
-        "epss_score_date": _text(snapshot.epss_score_date),
+        "epss_score_date": _iso(snapshot.epss_score_date),
     }
 
 
-def cvss_of(record: Any) -> Cvss | None:
+def cvss_of(record: NvdRecord) -> Cvss | None:
     """`cvssV3`, else `cvssV2` (version "2.0", NVD's v2 severity bands), else None."""
-    v3, v2 = _plain(record.cvss_v3), _plain(record.cvss_v2)
+    v3, v2 = record.cvss_v3, record.cvss_v2
     if v3:
-        return Cvss(
-            str(_get(v3, "version")), float(_get(v3, "base_score", "baseScore")),
-            str(_get(v3, "base_severity", "baseSeverity", "severity")), str(_get(v3, "vector", "vector_string", "vectorString")),
-        )  # fmt: skip
+        return Cvss(str(v3["version"]), float(v3["baseScore"]), str(v3["baseSeverity"]), str(v3["vectorString"]))
     if v2:
-        score = float(_get(v2, "base_score", "baseScore"))
-        return Cvss("2.0", score, cvss_severity_v2(score), str(_get(v2, "vector", "vector_string", "vectorString")))
+        score = float(v2["baseScore"])
+        return Cvss("2.0", score, cvss_severity_v2(score), str(v2["vectorString"]))
     return None
 
 
-def kev_of(entry: Any) -> KevListing:
+def kev_of(entry: KevEntry | None) -> KevListing:
     if entry is None:
         return KevListing(False)
-    ransomware = entry.ransomware
-    if isinstance(ransomware, bool):
-        ransomware = "Known" if ransomware else "Unknown"
-    return KevListing(
-        True, _date(entry.date_added), _date(entry.due_date), "Known" if ransomware == "Known" else "Unknown"
-    )
+    return KevListing(True, entry.date_added, entry.due_date, "Known" if entry.ransomware == "Known" else "Unknown")
 
 
-def epss_of(score: Any) -> Epss | None:
-    if score is None:
-        return None
-    return Epss(float(score.score), float(score.percentile), _date(score.score_date))
+def epss_of(score: EpssScore | None) -> Epss | None:
+    return None if score is None else Epss(score.score, score.percentile, score.score_date)
 
 
-def _techniques(snapshot: Snapshot) -> frozenset[str] | None:
-    """Active ATT&CK technique ids of the snapshot's bundle; None without one (then no filtering)."""
-    attack = getattr(snapshot, "attack", None)
-    if not attack:
-        return None
-    return frozenset(str(k) for k in attack)
-
-
-def _get(obj: Any, *names: str) -> Any:
-    for name in names:
-        value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
-        if value is not None:
-            return value
-    return None
-
-
-def _plain(value: Any) -> Any:
-    dump = getattr(value, "model_dump", None)
-    if dump is not None:
-        return dump(mode="json")
-    if hasattr(value, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return asdict(value)
-    return value
-
-
-def _date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else value.isoformat() if isinstance(value, date) else str(value)
-
-
-def scan_many(
-    inventories: Iterable[tuple[str, Inventory]], snapshot: Snapshot, *, opened_at: datetime
-) -> dict[str, ScanResult]:
-    """Scan several insureds' inventories against one snapshot, the index built once (the book view)."""
-    matcher = matcher_for(snapshot)
-    return {
-        ident: scan(inv, snapshot, opened_at=opened_at, matcher=matcher, insured=ident) for ident, inv in inventories
-    }
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
