@@ -113,30 +113,8 @@ def test_json_rows_equal_csv_rows_and_errors_name_the_index(tmp_path: Path, feed
     assert problems(exc) == ["[0].role: required key missing"]
 
 
-NMAP = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE nmaprun>
-<nmaprun scanner="nmap" args="nmap -sV -O -oX scan.xml 203.0.113.0/29" version="7.94">
-<host><status state="up"/><address addr="203.0.113.5" addrtype="ipv4"/>
-<hostnames><hostname name="vpn.example.cn" type="PTR"/></hostnames>
-<ports>
-<port protocol="tcp" portid="443"><state state="open"/>
-<service name="https" product="Fortinet FortiGate SSL VPN" version="6.4.12"><cpe>cpe:/o:fortinet:fortios</cpe></service></port>
-<port protocol="tcp" portid="22"><state state="open"/>
-<service name="ssh" product="OpenSSH" version="8.2p1 Ubuntu 4ubuntu0.5"><cpe>cpe:/a:openbsd:openssh:8.2p1</cpe></service></port>
-<port protocol="tcp" portid="3389"><state state="open"/><service name="ms-wbt-server"/></port>
-<port protocol="tcp" portid="445"><state state="closed"/><service name="microsoft-ds"/></port>
-<port protocol="tcp" portid="3306"><state state="open"/><service name="mysql" version="5.7.30"><cpe>cpe:/a:mysql:mysql:5.7.30</cpe></service></port>
-</ports>
-<os><osmatch name="Linux 4.15" accuracy="96"><osclass vendor="Linux" osfamily="Linux" osgen="4.X" accuracy="96">
-<cpe>cpe:/o:linux:linux_kernel:4.15</cpe></osclass></osmatch>
-<osmatch name="Linux 4.15 - 5.6" accuracy="95"><osclass vendor="Linux" osfamily="Linux" accuracy="95">
-<cpe>cpe:/o:linux:linux_kernel:4.15</cpe></osclass></osmatch></os>
-</host>
-<host><status state="up"/><address addr="203.0.113.6" addrtype="ipv4"/><hostnames/>
-<ports><port protocol="tcp" portid="23"><state state="open"/><service name="telnet"/></port></ports></host>
-<host><status state="down"/><address addr="203.0.113.7" addrtype="ipv4"/></host>
-</nmaprun>
-"""
+#: A hand-written `nmap -sV -O -oX` output: services with and without versions, an OS guessed twice, RDP.
+NMAP = (Path(__file__).resolve().parents[2] / "examples" / "monitoring" / "nmap-scan.xml").read_text()
 
 
 def test_nmap_rows_per_service_and_os_cpe_with_the_service_version_filling_in(tmp_path: Path) -> None:
