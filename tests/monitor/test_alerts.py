@@ -263,7 +263,9 @@ def test_extended_adds_only_what_the_profile_lacks() -> None:
     )
     added = ExposureSignals(
         rdp_exposed=True, risky_services=("database", "smb"),
-        vulnerabilities=(Vulnerability(cve="CVE-2021-44228", asset="a"), Vulnerability(cve="CVE-2021-44228", asset="b")),
+        vulnerabilities=(
+            Vulnerability(cve="CVE-2021-44228", asset="a"), Vulnerability(cve="CVE-2021-44228", asset="b"),
+        ),
     )  # fmt: skip
     out = extended(base, added)
     assert out.rdp_exposed and out.risky_services == ("database", "smb")
