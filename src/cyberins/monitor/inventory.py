@@ -13,12 +13,12 @@ import csv
 import io
 import ipaddress
 import xml.etree.ElementTree as ET
-from xml.parsers import expat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 from urllib.parse import quote, unquote
+from xml.parsers import expat
 
 from cyberins.model.errors import InvalidInput, Problem
 from cyberins.model.loading import read_document

@@ -21,8 +21,6 @@ from cyberins.monitor.inventory import Inventory
 from cyberins.monitor.matching import Matcher
 from cyberins.monitor.rules import EventTypeRules, load_rules
 
-TIERS: tuple[Tier, ...] = ("confirmed", "possible")
-
 
 @dataclass(frozen=True)
 class ScanResult:
@@ -89,13 +87,10 @@ def scan(
     days = security.kev_patch_days if security is not None else None
     alerts = []
     for m in matcher.scan([(r.hostname, r.cpe) for r in rows]):
-        tier = str(getattr(m.tier, "value", m.tier))
-        if tier not in TIERS:
-            continue
         record = snapshot.nvd[m.cve]
         alerts.append(
             build_alert(
-                rows[m.row], m.cve, tier,  # type: ignore[arg-type]  # checked against TIERS
+                rows[m.row], m.cve, m.tier,
                 Matched(m.criteria, dict(m.range), m.configuration, tuple(m.platform), tuple(m.uncertain)),
                 rules=rules, cvss=cvss_of(record), kev=kev_of(snapshot.kev.get(m.cve)),
                 epss=epss_of(snapshot.epss.get(m.cve)), cwe=tuple(record.cwes), attack=snapshot.attack,
