@@ -32,6 +32,8 @@ app = typer.Typer(
 )
 
 FeedsOption = typer.Option(..., "--feeds", file_okay=False, help="Feeds folder (NVD *.jsonl[.gz], KEV, EPSS, ATT&CK).")
+#: How the plain output names each feed source.
+SOURCE_NAMES = {"kev": "KEV", "epss": "EPSS", "nvd": "NVD", "attack": "ATT&CK"}
 #: Alerts listed in the plain output (all of them are in `--json`).
 TOP = 15
 
@@ -110,13 +112,15 @@ def _print_scan(result: ScanResult, lang: Lang) -> None:
 
     zh = lang == "zh"
     inv, alerts = result.inventory, result.alerts
-    sources = ", ".join(f"{s.source} {s.records:,}" for s in result.snapshot.sources)
+    sources = ", ".join(f"{SOURCE_NAMES.get(s.source, s.source)} {s.records:,}" for s in result.snapshot.sources)
     console.rule("保中监测扫描" if zh else "Monitoring scan")
     console.print(
         f"资产清单 {inv.source}：{len(inv.rows)} 行，{len(inv.hosts)} 台主机" if zh
         else f"Inventory {inv.source}: {len(inv.rows)} rows, {len(inv.hosts)} hosts", markup=False,
     )  # fmt: skip
-    console.print(f"{'情报源' if zh else 'Feeds'} {result.snapshot.dir}: {sources}", markup=False)
+    console.print(
+        f"情报源 {result.snapshot.dir}：{sources}" if zh else f"Feeds {result.snapshot.dir}: {sources}", markup=False
+    )
     confirmed, possible = result.count("confirmed"), result.count("possible")
     console.print(
         f"告警：确认 {confirmed}，可能 {possible}" if zh else f"Alerts: {confirmed} confirmed, {possible} possible"
@@ -132,13 +136,14 @@ def _print_scan(result: ScanResult, lang: Lang) -> None:
         ]  # fmt: skip
         more = f"（前 {TOP} 条，共 {len(alerts)} 条）" if zh else f" (top {TOP} of {len(alerts)})"
         title = ("优先告警" if zh else "Top alerts") + (more if len(alerts) > TOP else "")
-        print_fitted(title, heads, rows, folding=(0,))
+        print_fitted(title, heads, rows, folding=())
         first = alerts[0]
         kinds = "、".join(label(r.event_type, lang) for r in first.event_types) if zh else ", ".join(
             label(r.event_type, lang) for r in first.event_types)  # fmt: skip
         console.print(
-            f"首条：{first.priority.reason(lang)} 事件类型：{kinds}。" if zh
-            else f"First: {first.priority.reason(lang)} Event types: {kinds}.", markup=False,
+            f"首条告警 {first.asset.hostname} {first.cve}：{first.priority.reason(lang)}事件类型：{kinds}。" if zh
+            else f"Top alert {first.asset.hostname} {first.cve}: {first.priority.reason(lang)} Event types: {kinds}.",
+            markup=False,
         )  # fmt: skip
     x = result.exposure
     vpn = ", ".join(f"{v.product} {v.version or ''}".strip() for v in x.vpn_products) or "—"
@@ -168,7 +173,7 @@ def _kev(alert: Alert, zh: bool) -> str:
     if not alert.kev.listed:
         return "—"
     if alert.kev.ransomware_known:
-        return "是+勒索" if zh else "yes+ransomware"
+        return "勒索" if zh else "ransomware"
     return "是" if zh else "yes"
 
 
