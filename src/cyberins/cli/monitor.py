@@ -95,10 +95,12 @@ def book_command(
     from cyberins.monitor.book import Target, book_view
 
     target = Target.parse(cve, product)
-    if book is None or feeds is None:
+    if book is None:
         raise InvalidInput.one(
-            "--book", "not yet available without --book FILE --feeds DIR: the platform database's insureds come later"
+            "--book", "not yet available without --book FILE: the platform database's insureds come later"
         )
+    if feeds is None:
+        raise InvalidInput.one("--feeds", "required with --book: the feeds folder to match the book against")
     view = book_view(book, _snapshot(feeds), target, opened_at=datetime.now(UTC))
     if as_json:
         typer.echo(json.dumps(view.to_json(), ensure_ascii=False, indent=1))
