@@ -11,6 +11,7 @@ import pytest
 
 from cyberins.assess import assess, load_profile
 from cyberins.assess.profile import ExposureSignals, Vulnerability
+from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import EventType
 from cyberins.monitor.alerts import (
     Alert,
@@ -211,10 +212,20 @@ def test_event_types_from_cwe_asset_and_kev(
     assert all(r["reason"] and r["source"] for r in got["event_type_reasons"])
 
 
-def test_every_table_rule_is_cited_or_an_assumption() -> None:
+def test_every_table_rule_is_cited_or_an_assumption(tmp_path: Path) -> None:
     rules = load_rules()
     for rule in [*rules.cwe, *rules.assets, rules.ransomware, rules.fallback, *rules.attack]:
         assert rule.reason and (rule.source_ids or rule.assumption)
+    table = (ROOT / "src" / "cyberins" / "monitor" / "data" / "event_types.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "table.yaml"
+    path.write_text(table.replace("source: mitre_cwe", "source: nowhere", 1), encoding="utf-8")
+    with pytest.raises(InvalidInput, match="cwe\\[0\\].source: unknown source 'nowhere'"):
+        load_rules(path)
+    path.write_text(
+        table.replace("    event_types: [denial_of_service]", "    event_types: [outage]"), encoding="utf-8"
+    )
+    with pytest.raises(InvalidInput, match="event_types"):
+        load_rules(path)
 
 
 @pytest.mark.parametrize(

@@ -15,20 +15,13 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from cyberins.catalog.provenance import SourcedFile
 from cyberins.catalog.schema import Provenance
 from cyberins.model.base import Frozen
 from cyberins.model.ids import EventType
 from cyberins.model.loading import load_model, parse_model, read_packaged
 
 VpnProductId = Literal["cisco_asa", "fortinet", "palo_alto", "ivanti", "sangfor"]
-
-
-class Source(Frozen):
-    id: str
-    title: str
-    publisher: str
-    year: int
-    note: str | None = None
 
 
 class CweRule(Provenance):
@@ -90,9 +83,9 @@ class CvssVector(Frozen):
         return cls(attack_vector=metrics.get("AV"), user_interaction=metrics.get("UI") == "R")
 
 
-class EventTypeRules(Frozen):
-    version: str
-    sources: tuple[Source, ...]
+class EventTypeRules(SourcedFile):
+    """The table: CWE and asset rules, KEV's ransomware rule, the fallback, ATT&CK rules, VPN products."""
+
     cwe: tuple[CweRule, ...]
     assets: tuple[AssetRule, ...]
     ransomware: FixedRule
@@ -102,11 +95,8 @@ class EventTypeRules(Frozen):
 
     @model_validator(mode="after")
     def _cited(self) -> EventTypeRules:
-        known = {s.id for s in self.sources}
-        blocks: list[Provenance] = [*self.cwe, *self.assets, self.ransomware, self.fallback, *self.attack]
-        unknown = sorted({s for b in blocks for s in b.source_ids} - known)
-        if unknown:
-            raise ValueError(f"sources {', '.join(unknown)} are not declared under `sources`")
+        for field in ("cwe", "assets", "ransomware", "fallback", "attack"):
+            self.require_cited(field)
         return self
 
     def event_types(
