@@ -4,10 +4,12 @@ the table, and the effect through the same `assess` (examples/orgs/)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cyberins.assess import assess, load_profile
 from cyberins.assess.profile import ExposureSignals, Vulnerability
@@ -320,3 +322,48 @@ def test_an_alert_effect_is_that_alert_alone_and_only_when_confirmed() -> None:
     not_kev = rescorer.alert_effect(alert(kev=NOT_LISTED))
     assert not_kev is not None
     assert float(one.expected_loss_before) < float(not_kev.expected_loss_after) < float(one.expected_loss_after)
+
+
+# --- properties -------------------------------------------------------------------------------------------------
+
+kevs = st.sampled_from([KNOWN, UNKNOWN, NOT_LISTED])
+percentiles = st.none() | st.floats(0, 1)
+scores = st.none() | st.floats(0, 10)
+LEVEL = {"high": -1, "medium": 0, "low": 1}
+
+
+@settings(max_examples=300, deadline=None)
+@given(kevs, st.booleans(), percentiles, scores, st.sampled_from(["high", "medium", "low"]))
+def test_priority_properties(
+    kev: KevListing, facing: bool, pct: float | None, score: float | None, criticality: str
+) -> None:
+    def level(tier: str, crit: str) -> int:
+        e = epss(pct) if pct is not None else None
+        c = cvss(score) if score is not None else None
+        return priority(tier, kev, facing, e, c, crit).level  # type: ignore[arg-type]
+
+    confirmed, possible, medium = (
+        level("confirmed", criticality),
+        level("possible", criticality),
+        level("confirmed", "medium"),
+    )
+    assert 1 <= confirmed <= 5 and 3 <= possible <= 5
+    assert possible == max(confirmed, 3)  # a possible match is the confirmed level, never above 3
+    assert confirmed == min(max(medium + LEVEL[criticality], 1), 5)  # criticality moves one level within 1…5
+    if kev.listed:
+        assert medium <= 3  # KEV always outranks EPSS-only and CVSS-only findings
+    elif facing and pct is not None and pct >= 0.95:
+        assert medium == 3
+    # the same finding on an internet-facing asset is never lower than on an internal one
+    inside = priority("confirmed", kev, False, epss(pct) if pct is not None else None,
+                      cvss(score) if score is not None else None, "medium").level  # fmt: skip
+    assert medium <= inside if facing else True
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(date(2015, 1, 1), date(2030, 12, 31)), st.dates(date(2015, 1, 1), date(2030, 12, 31)),
+       st.integers(1, 365))  # fmt: skip
+def test_due_by_is_never_before_the_listing_or_the_opening_plus_the_days(added: date, opened: date, days: int) -> None:
+    kev = KevListing(True, added, added + timedelta(days=21), "Unknown")
+    due = due_by(kev, datetime(opened.year, opened.month, opened.day, tzinfo=UTC), days)
+    assert due is not None and due - timedelta(days=days) == max(added, opened)
