@@ -75,7 +75,7 @@ def scan_command(
     org = load_profile(profile) if profile is not None else None
     terms = load_model(Policy, policy) if policy is not None else None
     snapshot = _snapshot(feeds)
-    result = scan(inventory, snapshot, opened_at=datetime.now(UTC), profile=org, policy=terms)
+    result = scan(inventory, snapshot, opened_at=datetime.now(UTC).replace(microsecond=0), profile=org, policy=terms)
     if as_json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
         return
@@ -101,7 +101,7 @@ def book_command(
         )
     if feeds is None:
         raise InvalidInput.one("--feeds", "required with --book: the feeds folder to match the book against")
-    view = book_view(book, _snapshot(feeds), target, opened_at=datetime.now(UTC))
+    view = book_view(book, _snapshot(feeds), target, opened_at=datetime.now(UTC).replace(microsecond=0))
     if as_json:
         typer.echo(json.dumps(view.to_json(), ensure_ascii=False, indent=1))
         return
@@ -194,7 +194,7 @@ def _print_book(view: BookView, lang: Lang) -> None:
         return
     heads = ["被保险人", "保单", "限额", "资产", "匹配"] if zh else ["insured", "policy", "limit", "assets", "match"]
     rows = [
-        [i.name, i.policy or "—",
+        [(i.name_zh or i.name) if zh else i.name, i.policy or "—",
          f"{format_money(i.limit, i.currency, lang)} {i.currency}" if i.limit is not None and i.currency else "—",
          str(len({a.asset.hostname for a in i.alerts})), _tier(i.match, zh)]
         for i in view.items

@@ -36,6 +36,7 @@ STATE_ORDER = ("open", "acknowledged", "risk_accepted", "remediated", "verified"
 class BookInsured(Frozen):
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
+    name_zh: str | None = None
     assets: str = Field(min_length=1)
     policies: tuple[str, ...] = ()
 
@@ -75,6 +76,7 @@ class Target:
 class BookItem:
     insured: str
     name: str
+    name_zh: str | None
     policy: str | None
     limit: Decimal | None
     currency: str | None
@@ -167,7 +169,8 @@ def book_view(path: Path, snapshot: Snapshot, target: Target, *, opened_at: date
 
 def _items(ins: BookInsured, policies: Sequence[tuple[str, Policy]], hits: tuple[Alert, ...]) -> list[BookItem]:
     if not policies:
-        return [BookItem(ins.id, ins.name, None, None, None, hits)]
+        return [BookItem(ins.id, ins.name, ins.name_zh, None, None, None, hits)]
     return [
-        BookItem(ins.id, ins.name, p.policy_number or file, p.aggregate_limit, p.currency, hits) for file, p in policies
+        BookItem(ins.id, ins.name, ins.name_zh, p.policy_number or file, p.aggregate_limit, p.currency, hits)
+        for file, p in policies
     ]
