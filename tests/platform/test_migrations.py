@@ -34,8 +34,11 @@ APP_TABLES = {
     "service_subscriptions",
     "sign_in_failures",
     "sign_in_locks",
+    "feed_loads",
+    "feed_records",
 }
 SIGN_IN_TABLES = {"sign_in_failures", "sign_in_locks"}
+FEED_TABLES = {"feed_loads", "feed_records"}
 
 
 def tables(engine: Engine) -> set[str]:
@@ -47,8 +50,11 @@ def test_upgrade_from_empty_then_one_step_down_and_up(database_url: str) -> None
     try:
         assert current_revision(engine) is None
         upgrade(engine)
-        assert current_revision(engine) == head_revision() == "0005"
+        assert current_revision(engine) == head_revision() == "0006"
         assert tables(engine) == APP_TABLES
+        downgrade(engine)
+        assert current_revision(engine) == "0005"
+        assert tables(engine) == APP_TABLES - FEED_TABLES
         with engine.begin() as connection:  # data of the lower revision survives the step down
             connection.execute(
                 text(
@@ -58,11 +64,11 @@ def test_upgrade_from_empty_then_one_step_down_and_up(database_url: str) -> None
             )
         downgrade(engine)
         assert current_revision(engine) == "0004"
-        assert tables(engine) == APP_TABLES - {"audit_chains"} | {"audit_head"}
+        assert tables(engine) == APP_TABLES - FEED_TABLES - {"audit_chains"} | {"audit_head"}
         assert "chain" not in {c["name"] for c in inspect(engine).get_columns("audit_log")}
         downgrade(engine)
         assert current_revision(engine) == "0003"
-        assert tables(engine) == APP_TABLES - {"audit_chains"} - SIGN_IN_TABLES | {"audit_head"}
+        assert tables(engine) == APP_TABLES - FEED_TABLES - {"audit_chains"} - SIGN_IN_TABLES | {"audit_head"}
         assert "token_version" not in {c["name"] for c in inspect(engine).get_columns("users")}
         with engine.connect() as connection:
             assert connection.execute(text("SELECT name FROM organizations")).scalar_one() == "Kept Ltd"
@@ -154,6 +160,6 @@ def test_a_populated_single_chain_log_upgrades_and_stays_verifiable(database_url
             report = audit_check.verify_all(session)
         assert [(d.kind, d.entity_id) for d in report.discrepancies] == [("chain_break", "platform:1")]
         with pytest.raises(RuntimeError, match="per-tenant chain"):
-            downgrade(engine)
+            downgrade(engine, "0004")
     finally:
         engine.dispose()

@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("cyberins.cli.platform", "audit_app"),
     "user": ("cyberins.cli.users", "app"),
     "reserve": ("cyberins.cli.reserves", "app"),
+    "feeds": ("cyberins.cli.feeds", "app"),
     "monitor": ("cyberins.cli.monitor", "app"),
 }
 
@@ -59,6 +60,7 @@ SUMMARIES: dict[str, str] = {
     "audit": "The keyed, hash-chained audit log.",
     "user": "Users: disable, enable, reset a password (用户管理).",
     "reserve": "Reserves: claims triangles, chain-ladder and Bornhuetter-Ferguson IBNR, credibility.",
+    "feeds": "Threat-intelligence feeds: KEV, EPSS, NVD and ATT&CK snapshots in the platform database.",
     "monitor": "In-policy monitoring: match asset inventories to vulnerability feeds; alerts, re-scoring, the book.",
 }
 

@@ -26,6 +26,7 @@ from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require
 from cyberins.store.models import (
     ApiKey,
+    FeedLoad,
     Incident,
     Organization,
     Payment,
@@ -81,6 +82,8 @@ AUDITED: Mapping[str, Audited] = {
     "service_subscription": Audited(ServiceSubscription, ("insured_org_id",)),
     # a lock belongs to an account or an address, no tenant: the operator's check covers it
     "sign_in_lock": Audited(SignInLock, ()),
+    # a feed load is platform data (public feeds), no tenant's: the operator's check covers it
+    "feed_load": Audited(FeedLoad, ()),
 }
 
 #: The audited entity type of each audited table.

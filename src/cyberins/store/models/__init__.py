@@ -1,6 +1,7 @@
 """The tables of the platform, as typed SQLAlchemy 2 models."""
 
 from cyberins.store.models.claims import Incident, Payment
+from cyberins.store.models.feeds import FeedLoad, FeedRecord
 from cyberins.store.models.parties import ApiKey, Organization, Relationship, User
 from cyberins.store.models.platform import AuditChain, AuditEntry, IdempotencyRecord, ServiceOffer, ServiceSubscription
 from cyberins.store.models.signin import SignInFailure, SignInLock
@@ -10,6 +11,8 @@ __all__ = [
     "ApiKey",
     "AuditChain",
     "AuditEntry",
+    "FeedLoad",
+    "FeedRecord",
     "IdempotencyRecord",
     "Incident",
     "Organization",
