@@ -4,6 +4,7 @@ small examples/monitoring folder for the rest, and bad input exiting 2 with the 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -204,3 +205,22 @@ def test_book_by_product_and_bad_targets() -> None:
         assert result.exit_code == 2, args
     nobook = run("monitor", "book", "CVE-2021-44228")
     assert nobook.exit_code == 2 and "not yet available" in nobook.stderr
+
+
+def test_each_language_stays_itself() -> None:
+    """A zh summary carries no English word beside names and codes (hosts, paths, CVE ids, KEV...); en no Chinese."""
+    common = ("--feeds", SMALL_FEEDS, "--profile", ORG, "--policy", POLICY)
+    names = {str(EXAMPLES / "assets.csv"), str(SMALL_FEEDS), "fortinet", "apache:log4j"}
+    names |= {line.split(",")[0] for line in (EXAMPLES / "assets.csv").read_text(encoding="utf-8").splitlines()[1:]}
+    outputs = {
+        lang: run("monitor", "scan", EXAMPLES / "assets.csv", *common, "--lang", lang).stdout
+        + run("monitor", "book", "--product", "apache:log4j", "--book", EXAMPLES / "book.yaml", "--feeds",
+              SMALL_FEEDS, "--lang", lang).stdout
+        for lang in ("zh", "en")
+    }  # fmt: skip
+    zh = outputs["zh"]
+    for name in sorted(names, key=len, reverse=True):
+        zh = zh.replace(name, " ")
+    words = set(re.findall(r"[A-Za-z][A-Za-z0-9/_.-]*[A-Za-z0-9]|[A-Za-z]", zh))
+    assert {w for w in words if not re.fullmatch(r"[A-Z0-9/&-]+", w)} == set()
+    assert re.findall(r"[\u4e00-\u9fff]+", outputs["en"]) == []
