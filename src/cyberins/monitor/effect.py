@@ -15,6 +15,7 @@ from cyberins.assess.engine import assess
 from cyberins.assess.profile import ExposureSignals, OrganizationProfile, VpnProduct, Vulnerability
 from cyberins.model.money import money_text
 from cyberins.monitor.alerts import Alert, AlertEffect, vendor_product
+from cyberins.monitor.cpe import logical, parse_cpe
 from cyberins.monitor.inventory import Inventory
 from cyberins.monitor.rules import EventTypeRules
 from cyberins.quant.model import RiskModel
@@ -36,7 +37,8 @@ def scan_exposure(alerts: Iterable[Alert], inventory: Inventory, rules: EventTyp
     for row in inventory.rows:
         ident = rules.vpn_product(*vendor_product(row.cpe)) if row.internet_facing else None
         if ident is not None:
-            version = row.version or None
+            named = logical(parse_cpe(row.cpe).version)  # the CPE wins over the version column
+            version = None if named in ("*", "-") else named
             vpn.setdefault((ident, version), VpnProduct(product=ident, version=version))
     return ExposureSignals(
         rdp_exposed=inventory.rdp_exposed,
