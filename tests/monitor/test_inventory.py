@@ -156,7 +156,7 @@ def test_an_nmap_cpe_that_is_not_a_uri_names_host_and_port(tmp_path: Path) -> No
     text = NMAP.replace("cpe:/a:mysql:mysql:5.7.30", "mysql 5.7")
     with pytest.raises(InvalidInput) as exc:
         read_assets(write(tmp_path, "scan.xml", text))
-    assert problems(exc)[0].startswith("host vpn.example.cn, port 3306/tcp.cpe: 'mysql 5.7' is not a CPE 2.2 URI")
+    assert problems(exc)[0].startswith("host vpn.example.cn, port 3306/tcp, cpe: 'mysql 5.7' is not a CPE 2.2 URI")
 
 
 def test_an_unknown_extension_is_refused(tmp_path: Path) -> None:

@@ -102,7 +102,8 @@ class _Problems:
         self.items: list[Problem] = []
 
     def add(self, where: str, column: str, message: str) -> None:
-        self.items.append(Problem(f"{where}, {column}" if where.startswith("row") else f"{where}.{column}", message))
+        # JSON rows are paths (`[2].cpe`); CSV and Nmap rows are named in words (`row 3, cpe`)
+        self.items.append(Problem(f"{where}.{column}" if where.startswith("[") else f"{where}, {column}", message))
         if len(self.items) >= MAX_PROBLEMS:
             self.raise_if_any()
 
