@@ -287,14 +287,14 @@ def _read_nmap(path: Path) -> Inventory:
         raise InvalidInput.one("", f"not Nmap XML output (root <{root.tag}>, expected <nmaprun>)", source)
     problems, rows = _Problems(source), list[AssetRow]()
     rdp, risky = False, set[str]()
-    for host in root.iter("host"):
+    for index, host in enumerate(root.iter("host"), start=1):
         status = host.find("status")
         if status is not None and status.get("state", "up") != "up":
             continue
         ip = _address(host)
         hostname = next((h.get("name", "") for h in host.iter("hostname") if h.get("name")), "") or ip
         if not hostname:
-            problems.add(f"host #{len(rows) + 1}", "address", "no <hostname> and no <address>")
+            problems.add(f"host #{index}", "address", "no <hostname> and no <address>")
             continue
         seen: set[str] = set()
         for port in host.iter("port"):
