@@ -8,6 +8,7 @@ product. Both read exactly the folder given (contract `monitoring.md` §2-§3); 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +35,12 @@ app = typer.Typer(
 FeedsOption = typer.Option(..., "--feeds", file_okay=False, help="Feeds folder (NVD *.jsonl[.gz], KEV, EPSS, ATT&CK).")
 #: How the plain output names each feed source.
 SOURCE_NAMES = {"kev": "KEV", "epss": "EPSS", "nvd": "NVD", "attack": "ATT&CK"}
+#: What keeps a match possible (`matched.uncertain`: attribute names, `version`, `platform`), in zh.
+UNCERTAIN_ZH = {
+    "version": "版本", "platform": "平台", "update": "更新", "edition": "版次", "language": "语言",
+    "sw_edition": "软件版次", "target_sw": "目标软件", "target_hw": "目标硬件", "other": "其他", "part": "类别",
+    "vendor": "厂商", "product": "产品",
+}  # fmt: skip
 #: Alerts listed in the plain output (all of them are in `--json`).
 TOP = 15
 
@@ -127,6 +134,15 @@ def _print_scan(result: ScanResult, lang: Lang) -> None:
     console.print(
         f"告警：确认 {confirmed}，可能 {possible}" if zh else f"Alerts: {confirmed} confirmed, {possible} possible"
     )
+    if possible:
+        why = Counter(u for a in alerts if a.match == "possible" for u in a.matched.uncertain)
+        reasons = "，".join(f"{UNCERTAIN_ZH.get(u, u)} {n}" for u, n in why.most_common()) if zh else ", ".join(
+            f"{u} {n}" for u, n in why.most_common())  # fmt: skip
+        console.print(
+            f"可能匹配的不确定项：{reasons}（资产名称不如漏洞条目精确）" if zh
+            else f"Possible matches are uncertain on: {reasons} (the asset is named less precisely than the entry)",
+            markup=False,
+        )  # fmt: skip
     by_level = {n: sum(1 for a in alerts if a.priority.level == n) for n in range(1, 6)}
     console.print(("按优先级：" if zh else "By priority: ") + "  ".join(f"P{n} {c}" for n, c in by_level.items()))
     if alerts:
