@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cyberins.monitor.aliases import load_aliases
 from cyberins.monitor.cpe import build_cpe
@@ -508,3 +510,28 @@ def test_example_inventory_possible(example: tuple[list[dict[str, str]], list[Ma
     assert {m.uncertain for m in windows_2019} == {("version",)}  # the row names no build: version `-`
     assert all(m.range for m in windows_2019)
     assert all(m.uncertain for m in possible)
+
+
+# --- Properties ----------------------------------------------------------------------------------------------
+ENTRY_VALUES = st.sampled_from(["*", "-", "x", "y", "x*", "?"])
+ASSET_VALUES = st.sampled_from(["*", "-", "x", "y", "xy"])
+
+
+@given(st.lists(ENTRY_VALUES, min_size=4, max_size=4), st.lists(ASSET_VALUES, min_size=4, max_size=4))
+def test_possible_exactly_when_the_asset_leaves_open_what_the_entry_names(
+    entry_values: list[str], asset_values: list[str]
+) -> None:
+    entry = compile_entry({"criteria": cpe(*entry_values)}, 0, 0, {})
+    asset = tuple(term(value) for value in cpe(*asset_values).split(":")[2:])
+    tier, uncertain = entry_result(entry, asset)
+    assert (tier is Tier.CONFIRMED) == (tier is not Tier.NONE and not uncertain)
+    named = {"vendor": 0, "product": 1, "version": 2, "update": 3}
+    for attribute in uncertain:  # SUBSET only where the asset says ANY and the entry does not
+        assert asset_values[named[attribute]] == "*" != entry_values[named[attribute]]
+    if tier is Tier.POSSIBLE:  # naming those attributes as the entry does settles it
+        settled = [
+            e if a == "*" and e not in ("x*", "?") else a for e, a in zip(entry_values, asset_values, strict=True)
+        ]
+        if settled != asset_values:
+            again = entry_result(entry, tuple(term(value) for value in cpe(*settled).split(":")[2:]))
+            assert again[0] is not Tier.NONE

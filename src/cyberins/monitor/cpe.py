@@ -90,10 +90,19 @@ def parse_cpe(text: str, *, asset: bool = False, grammar: bool = True) -> Cpe:
     return _parse(text, asset, grammar)
 
 
+#: The common case checked in one pass: plain values (no quoting, no pattern), each non-empty or `*`.
+_PLAIN_NAME = re.compile(r"cpe:2\.3:[aoh*](?::(?:[a-z0-9_.\-]+|\*)){10}", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1 << 16)
 def _parse(text: str, asset: bool, grammar: bool) -> Cpe:
     if not isinstance(text, str) or text[: len(PREFIX)].lower() != PREFIX:
         raise ValueError("not a CPE 2.3 formatted string")
+    if _PLAIN_NAME.fullmatch(text):
+        values = text[len(PREFIX) :].split(":")
+        if grammar and values[6] not in (ANY, NA):
+            _check_language(values[6])
+        return _name(values, text)
     values = split_attributes(text[len(PREFIX) :])
     if len(values) != len(ATTRIBUTES):
         raise ValueError(f"has {len(values)} attributes, expected {len(ATTRIBUTES)}")
@@ -106,6 +115,10 @@ def _parse(text: str, asset: bool, grammar: bool) -> Cpe:
         raise ValueError(f"part {values[0]!r} is not a, o, h or *")
     if grammar:
         _check_grammar(values)
+    return _name(values, text)
+
+
+def _name(values: list[str], text: str) -> Cpe:
     part, vendor, product, version, update, edition, language, sw_edition, target_sw, target_hw, other = values
     return Cpe(part, vendor, product, version, update, edition, language, sw_edition, target_sw, target_hw, other, text)
 

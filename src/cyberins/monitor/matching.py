@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import lru_cache
 from itertools import chain
 from typing import Any, Literal
 
@@ -81,6 +82,7 @@ _NA_TERM = Term(Kind.NA, NA)
 _VERSION, _UPDATE = ATTRIBUTES.index("version"), ATTRIBUTES.index("update")
 
 
+@lru_cache(maxsize=1 << 16)
 def term(value: str) -> Term:
     """Compile a formatted-string attribute value (`*` ANY, `-` NA, a pattern, or a value)."""
     if value == ANY:
@@ -108,19 +110,23 @@ def _pattern(value: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.DOTALL)
 
 
+# Enum members bound to module names: a global lookup is much cheaper than `Kind.ANY` in the hot loops.
+K_ANY, K_NA, K_VALUE = Kind.ANY, Kind.NA, Kind.VALUE
+EQUAL, SUPERSET, SUBSET, DISJOINT = Relation.EQUAL, Relation.SUPERSET, Relation.SUBSET, Relation.DISJOINT
+NONE, POSSIBLE, CONFIRMED = Tier.NONE, Tier.POSSIBLE, Tier.CONFIRMED
+
+
 def relate(source: Term, target: Term) -> Relation:
     """The relation of an entry value to an asset value, NISTIR 7696 table 6-2 (contract §4)."""
-    if source.kind == target.kind and source.text == target.text:
-        return Relation.EQUAL  # ANY/ANY, NA/NA, x/x
-    if source.kind is Kind.ANY:
-        return Relation.SUPERSET
-    if target.kind is Kind.ANY:
-        return Relation.SUBSET
-    if source.kind is Kind.NA or target.kind is Kind.NA:
-        return Relation.DISJOINT
-    if source.pattern is not None:
-        return Relation.SUPERSET if source.pattern.fullmatch(target.text) else Relation.DISJOINT
-    return Relation.DISJOINT
+    if source.kind is target.kind and source.text == target.text:
+        return EQUAL  # ANY/ANY, NA/NA, x/x
+    if source.kind is K_ANY:
+        return SUPERSET
+    if target.kind is K_ANY:
+        return SUBSET
+    if source.pattern is None or target.kind is K_NA:
+        return DISJOINT  # NA on either side, or two different values
+    return SUPERSET if source.pattern.fullmatch(target.text) else DISJOINT
 
 
 def compile_name(text: str, aliases: Mapping[tuple[str, str], str], *, asset: bool) -> tuple[Term, ...]:
@@ -166,30 +172,43 @@ def compile_entry(
 
 def entry_result(entry: Entry, asset: tuple[Term, ...]) -> tuple[Tier, tuple[str, ...]]:
     """Rules (1)-(4) of contract §4: the tier of an entry against one asset, and the SUBSET attributes."""
-    if not entry.terms:
-        return Tier.NONE, ()
     source = entry.terms
-    if entry.names_update and asset[_UPDATE].kind is Kind.ANY and asset[_VERSION].kind is Kind.VALUE:
+    if not source:
+        return NONE, ()
+    vendor = relate(source[1], asset[1])  # vendor and product first: they settle most pairs
+    if vendor is DISJOINT:
+        return NONE, ()
+    product = relate(source[2], asset[2])
+    if product is DISJOINT:
+        return NONE, ()
+    if (vendor is SUBSET and product is SUPERSET) or (vendor is SUPERSET and product is SUBSET):  # rule (1)
+        return NONE, ()
+    if entry.names_update and asset[_UPDATE].kind is K_ANY and asset[_VERSION].kind is K_VALUE:
         split = split_update_suffix(asset[_VERSION].text)
         if split is not None:  # rule (3)
             version, update = split
-            asset = (*asset[:_VERSION], Term(Kind.VALUE, version), Term(Kind.VALUE, update), *asset[_UPDATE + 1 :])
-    vendor, product = relate(source[1], asset[1]), relate(source[2], asset[2])
-    if {vendor, product} == {Relation.SUBSET, Relation.SUPERSET}:  # rule (1)
-        return Tier.NONE, ()
-    uncertain: list[str] = []
+            asset = (*asset[:_VERSION], Term(K_VALUE, version), Term(K_VALUE, update), *asset[_UPDATE + 1 :])
+    uncertain = []
+    if vendor is SUBSET:
+        uncertain.append(1)
+    if product is SUBSET:
+        uncertain.append(2)
     for i in entry.active:
+        if i == 1 or i == 2:
+            continue
         relation = relate(source[i], asset[i])
-        if relation is Relation.DISJOINT:
-            return Tier.NONE, ()
+        if relation is DISJOINT:
+            return NONE, ()
         if i == _VERSION and entry.bounds:  # rule (2)
-            if asset[i].kind in (Kind.ANY, Kind.NA):
-                relation = Relation.SUBSET
+            if asset[i].kind is K_ANY or asset[i].kind is K_NA:
+                relation = SUBSET
             elif not in_range(asset[i].text, entry.bounds):
-                return Tier.NONE, ()
-        if relation is Relation.SUBSET:
-            uncertain.append(ATTRIBUTES[i])
-    return (Tier.POSSIBLE, tuple(uncertain)) if uncertain else (Tier.CONFIRMED, ())
+                return NONE, ()
+        if relation is SUBSET:
+            uncertain.append(i)
+    if not uncertain:
+        return CONFIRMED, ()
+    return POSSIBLE, tuple(ATTRIBUTES[i] for i in sorted(uncertain))
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +231,7 @@ class Configuration:
     simple: bool  # OR all the way, no negate, no platform: its result on the host is never below the row's
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """One (row, CVE) with tier `confirmed` or `possible` and what matched (contract §2 `matched`)."""
 
@@ -406,24 +425,26 @@ class Matcher:
         satisfied: list[str] = []
         for entry in configuration.platform:
             tier = results.get(entry, Tier.NONE)
-            if tier is Tier.NONE and not self._named_on_host(self.entries[entry], cpes):
+            if tier is Tier.NONE and unknown_platform(self.entries[entry], [self._hits[cpe].terms for cpe in cpes]):
                 results[entry] = tier = Tier.POSSIBLE  # platform unknown: the host says nothing of it
             platform_possible = platform_possible or tier is Tier.POSSIBLE
             satisfied.extend(cpe for cpe in cpes if entry in self._hits[cpe].entries and cpe not in satisfied)
-        tiers = [_node_tier(node, results) for node in configuration.nodes]
-        tier = (min if configuration.conjunctive else max)(tiers, default=Tier.NONE)
-        tier = _negated(tier) if configuration.negate else tier
-        return tier, platform_possible, tuple(sorted(satisfied, key=cpes.index))
+        return configuration_tier(configuration, results), platform_possible, tuple(sorted(satisfied, key=cpes.index))
 
-    def _named_on_host(self, entry: Entry, cpes: list[str]) -> bool:
-        """Whether some host CPE is not DISJOINT from the entry in both vendor and product."""
-        if not entry.terms:
-            return True
-        for cpe in cpes:
-            asset = self._hits[cpe].terms
-            if Relation.DISJOINT not in (relate(entry.terms[1], asset[1]), relate(entry.terms[2], asset[2])):
-                return True
+
+def unknown_platform(entry: Entry, host: Iterable[tuple[Term, ...]]) -> bool:
+    """Whether no CPE of the host is non-DISJOINT from the entry in both vendor and product (contract §4)."""
+    if not entry.terms:
         return False
+    vendor, product = entry.terms[1], entry.terms[2]
+    return all(Relation.DISJOINT in (relate(vendor, asset[1]), relate(product, asset[2])) for asset in host)
+
+
+def configuration_tier(configuration: Configuration, results: Mapping[int, Tier]) -> Tier:
+    """A configuration's tier from its entries' tiers on a host (entry id → tier; absent = none)."""
+    tiers = [_node_tier(node, results) for node in configuration.nodes]
+    tier = (min if configuration.conjunctive else max)(tiers, default=Tier.NONE)
+    return _negated(tier) if configuration.negate else tier
 
 
 def _or_only(node: Node) -> bool:
