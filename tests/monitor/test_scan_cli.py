@@ -224,3 +224,21 @@ def test_each_language_stays_itself() -> None:
     words = set(re.findall(r"[A-Za-z][A-Za-z0-9/_.-]*[A-Za-z0-9]|[A-Za-z]", zh))
     assert {w for w in words if not re.fullmatch(r"[A-Z0-9/&-]+", w)} == set()
     assert re.findall(r"[\u4e00-\u9fff]+", outputs["en"]) == []
+
+
+def test_the_example_feeds_are_an_unchanged_cut_of_the_snapshots(feeds_dir: Path) -> None:
+    """examples/monitoring/feeds says it copies 12 CVEs from ../shared/data/feeds unchanged: it does."""
+    import gzip
+
+    kev = json.loads((feeds_dir / "known_exploited_vulnerabilities.json").read_text(encoding="utf-8"))
+    cut = json.loads((SMALL_FEEDS / "known_exploited_vulnerabilities.json").read_text(encoding="utf-8"))
+    whole = {v["cveID"]: v for v in kev["vulnerabilities"]}
+    assert cut["catalogVersion"] == kev["catalogVersion"] and cut["count"] == len(cut["vulnerabilities"]) == 12
+    assert all(whole[v["cveID"]] == v for v in cut["vulnerabilities"])
+    with gzip.open(feeds_dir / "kev_cve_nvd.jsonl.gz", "rt", encoding="utf-8") as f:
+        nvd = set(f.read().splitlines())
+    assert set((SMALL_FEEDS / "nvd_sample.jsonl").read_text(encoding="utf-8").splitlines()) <= nvd
+    with gzip.open(feeds_dir / "epss_scores-2026-08-16.csv.gz", "rt", encoding="utf-8") as f:
+        epss = f.read().splitlines()
+    rows = (SMALL_FEEDS / "epss_scores-2026-08-16.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[:2] == epss[:2] and set(rows[2:]) <= set(epss[2:]) and len(rows) == 14
