@@ -13,6 +13,7 @@ import pytest
 from cyberins.model.errors import InvalidInput
 from cyberins.monitor.feeds import (
     Snapshot,
+    canonical_json,
     feed_files,
     read_feeds,
     read_source,
@@ -187,3 +188,16 @@ def test_read_feeds_refuses_a_missing_dir_and_unknown_sources(tmp_path: Path) ->
         read_feeds(tmp_path / "nowhere")
     with pytest.raises(InvalidInput, match="unknown cve"):
         read_feeds(tmp_path, sources=["cve"])
+
+
+def test_epss_rows_read_the_same_by_the_fast_and_the_row_by_row_path(tmp_path: Path) -> None:
+    rows = [("CVE-2021-44228", "0.944000000", "0.999900000"), ("CVE-2014-0160", "1", "0")]
+    fast = read_source("epss", write_epss(tmp_path / "epss_scores-a.csv", rows))
+    text = (tmp_path / "epss_scores-a.csv").read_text()
+    (tmp_path / "epss_scores-b.csv").write_bytes(text.replace("\n", "\r\n").encode())  # CRLF: row by row
+    slow = read_source("epss", tmp_path / "epss_scores-b.csv")
+    exponent = read_source("epss", write_epss(tmp_path / "epss_scores-c.csv", [("CVE-2021-44228", "9.4e-1", "1")]))
+    assert fast.records == slow.records and len(fast.records) == 2
+    assert exponent.records["CVE-2021-44228"] == {"epss": "9.4e-1", "percentile": "1"}
+    for read in (fast, slow, exponent):
+        assert all(read.canonical(k) == canonical_json(r) for k, r in read.records.items())

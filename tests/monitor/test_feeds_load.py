@@ -270,3 +270,17 @@ def test_the_real_epss_file_loads_in_well_under_a_minute(session: Session, feeds
     [epss] = load_feeds(session, SYSTEM, d)
     assert (epss.added, repo.count(session, "epss")) == (360_142, 360_142)
     assert time.perf_counter() - start < 120  # generous: CI machines are shared; typically 10–20 s
+
+
+def test_the_stored_feeds_read_back_as_the_dirs_snapshot(session: Session, feeds: Path) -> None:
+    from cyberins.monitor.feeds import read_feeds
+    from cyberins.services.feeds import stored_snapshot
+
+    load_feeds(session, SYSTEM, feeds)
+    stored, direct = stored_snapshot(session), read_feeds(feeds)
+    assert (stored.kev, stored.epss, stored.nvd) == (direct.kev, direct.epss, direct.nvd)
+    assert (stored.kev_catalog_version, stored.epss_score_date) == ("2025.08.25", date(2026, 8, 16))
+    assert [(s.source, s.file, s.sha256, s.records) for s in stored.sources] == [
+        (s.source, s.file, s.sha256, s.records) for s in direct.sources
+    ]
+    assert stored.attack is None and stored_snapshot(session, sources=["kev"]).nvd == {}

@@ -31,6 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from cyberins.model.errors import InvalidInput
+from cyberins.monitor.attack import CVE_ID as _CVE
+from cyberins.monitor.attack import AttackIndex as AttackIndex  # re-exported: a Snapshot holds one
+from cyberins.monitor.attack import Technique as Technique
+from cyberins.monitor.attack import attack_index
 
 #: The four sources, in the order a directory is read and reported.
 SOURCES: tuple[str, ...] = ("kev", "epss", "nvd", "attack")
@@ -41,7 +45,6 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("attack", re.compile(r"enterprise-attack.*\.json(\.gz)?")),
     ("nvd", re.compile(r".*\.jsonl(\.gz)?")),
 )
-_CVE = re.compile(r"CVE-\d{4}-\d{4,}")
 #: One encoder for every record (json.dumps with options builds a new one per call).
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -70,12 +73,13 @@ class SourceRead:
     file: SourceFile
     records: Mapping[str, Mapping[str, Any]]
     versions: Mapping[str, str]
-    #: each record's `canonical_json`, where the reader made it on the way (EPSS: 360,000 flat rows)
-    texts: Mapping[str, str] | None = None
 
     def canonical(self, key: str) -> str:
         """The record's canonical JSON text (what its content hash covers)."""
-        return self.texts[key] if self.texts is not None else canonical_json(self.records[key])
+        record = self.records[key]
+        if self.file.source == "epss":  # 360,000 flat rows of validated numbers: nothing to escape or sort
+            return f'{{"epss":"{record["epss"]}","percentile":"{record["percentile"]}"}}'
+        return canonical_json(record)
 
 
 @dataclass(frozen=True)
@@ -116,45 +120,6 @@ class EpssScore:
     score: float
     percentile: float
     score_date: date
-
-
-@dataclass(frozen=True)
-class Technique:
-    """An ATT&CK technique or sub-technique (STIX ``attack-pattern``)."""
-
-    id: str
-    stix_id: str
-    name: str
-    tactics: tuple[str, ...]
-    revoked: bool
-    deprecated: bool
-    subtechnique: bool
-    #: CAPEC / CWE ids in its ``external_references``; CVE ids in its references or description
-    capec: tuple[str, ...] = ()
-    cwes: tuple[str, ...] = ()
-    cves: tuple[str, ...] = ()
-
-    @property
-    def active(self) -> bool:
-        return not (self.revoked or self.deprecated)
-
-
-@dataclass(frozen=True)
-class AttackIndex:
-    """ATT&CK techniques by id, with the links to CVEs, CWEs and CAPEC an alert's ``attack_techniques`` uses."""
-
-    techniques: Mapping[str, Technique]
-    by_cve: Mapping[str, tuple[str, ...]]
-    by_cwe: Mapping[str, tuple[str, ...]]
-    by_capec: Mapping[str, tuple[str, ...]]
-    objects: int
-
-    def techniques_for(self, cve: str, cwes: Collection[str] = ()) -> tuple[str, ...]:
-        """Active technique ids linked to the CVE or to one of its CWEs, sorted; ``()`` when none is mapped."""
-        found = set(self.by_cve.get(cve, ()))
-        for cwe in cwes:
-            found.update(self.by_cwe.get(cwe, ()))
-        return tuple(sorted(t for t in found if self.techniques[t].active))
 
 
 @dataclass(frozen=True)
@@ -209,86 +174,55 @@ def read_source(source: str, path: Path) -> SourceRead:
         raise InvalidInput.one("", f"not UTF-8 text (byte {e.start})", str(path)) from None
     records, versions, snapshot, version = readers[source](text, str(path))
     file = SourceFile(source, path.name, path, sha, snapshot, len(records), version)
-    texts = None
-    if source == "epss":  # its values are validated numbers: no character of theirs needs a JSON escape
-        texts = {k: f'{{"epss":"{r["epss"]}","percentile":"{r["percentile"]}"}}' for k, r in records.items()}
-    return SourceRead(file, records, versions, texts)
+    return SourceRead(file, records, versions)
 
 
 def read_feeds(dir: Path, *, sources: Collection[str] | None = None) -> Snapshot:
     """Read every feed file of `dir` (or only those of `sources`) into one typed `Snapshot`.
 
+    Of several copies of one record (two NVD files, yesterday's and today's EPSS), the newest wins: NVD's
+    ``lastModified``, else the file's snapshot date; on a tie, the first file by name (as the store keeps them).
+
     >>> snap = read_feeds(Path("../shared/data/feeds"), sources=["kev"])  # doctest: +SKIP
     >>> snap.kev["CVE-2021-44228"].ransomware  # doctest: +SKIP
     'Known'
     """
-    nvd: dict[str, NvdRecord] = {}
-    nvd_version: dict[str, str] = {}
-    kev: dict[str, KevEntry] = {}
-    epss: dict[str, EpssScore] = {}
     files: list[SourceFile] = []
-    kev_version: str | None = None
-    epss_date: date | None = None
-    attack: AttackIndex | None = None
+    chosen: dict[str, dict[str, Held]] = {}
+    versions: dict[str, dict[str, str]] = {}
     for source, path in feed_files(dir, sources):
         read = read_source(source, path)
         files.append(read.file)
-        if source == "kev":
-            if kev_version is None or (read.file.version or "") > kev_version:
-                kev_version = read.file.version
-            kev.update((k, _kev_entry(r)) for k, r in read.records.items())
-        elif source == "epss":
-            day = read.file.snapshot_date
-            epss_date = day if epss_date is None else max(epss_date, day)
-            epss.update((k, EpssScore(float(r["epss"]), float(r["percentile"]), day)) for k, r in read.records.items())
-        elif source == "nvd":
-            for key, raw in read.records.items():
-                if key not in nvd or read.versions[key] > nvd_version[key]:  # the newest copy wins; ties: first
-                    nvd[key] = _nvd_record(raw, path.name)
-                    nvd_version[key] = read.versions[key]
-        else:
-            attack = attack_index(read.records.values())
-    return Snapshot(dir, tuple(files), nvd, kev, kev_version, epss, epss_date, attack)
+        held, seen = chosen.setdefault(source, {}), versions.setdefault(source, {})
+        for key, payload in read.records.items():
+            version = read.versions[key]
+            if key not in held or version > seen[key]:
+                held[key] = (payload, path.name, read.file.snapshot_date)
+                seen[key] = version
+    return snapshot_of(dir, files, chosen)
 
 
-def attack_index(objects: Collection[Mapping[str, Any]]) -> AttackIndex:
-    """Index the techniques of an ATT&CK bundle's objects (read with `json`: `stix2.parse` of the whole
-    Enterprise bundle takes tens of seconds, README §4). An id kept by a revoked and an active object names
-    the active one."""
-    techniques: dict[str, Technique] = {}
-    for o in objects:
-        if o.get("type") != "attack-pattern":
-            continue
-        refs = [r for r in o.get("external_references", ()) if isinstance(r, Mapping)]
-        ids = [str(r.get("external_id")) for r in refs if r.get("source_name") == "mitre-attack"]
-        if not ids:
-            continue
-        cves = {str(r["external_id"]) for r in refs if _CVE.fullmatch(str(r.get("external_id", "")))}
-        cves.update(_CVE.findall(str(o.get("description", ""))))
-        technique = Technique(
-            id=ids[0],
-            stix_id=str(o.get("id", "")),
-            name=str(o.get("name", "")),
-            tactics=tuple(
-                str(p.get("phase_name"))
-                for p in o.get("kill_chain_phases", ())
-                if p.get("kill_chain_name") == "mitre-attack"
-            ),
-            revoked=bool(o.get("revoked", False)),
-            deprecated=bool(o.get("x_mitre_deprecated", False)),
-            subtechnique=bool(o.get("x_mitre_is_subtechnique", False)),
-            capec=_ref_ids(refs, "capec"),
-            cwes=_ref_ids(refs, "cwe"),
-            cves=tuple(sorted(cves)),
-        )
-        if technique.id not in techniques or technique.active:
-            techniques[technique.id] = technique
-    return AttackIndex(
-        techniques=techniques,
-        by_cve=_invert(techniques, "cves"),
-        by_cwe=_invert(techniques, "cwes"),
-        by_capec=_invert(techniques, "capec"),
-        objects=len(objects),
+#: One record as a snapshot holds it: the record as published, the file it came from, that file's snapshot date.
+Held = tuple[Mapping[str, Any], str, date]
+
+
+def snapshot_of(dir: Path, sources: Collection[SourceFile], records: Mapping[str, Mapping[str, Held]]) -> Snapshot:
+    """A typed `Snapshot` of chosen records, source → key → `Held`: what `read_feeds` reads from a directory, or
+    what the platform database holds (`services.feeds.stored_snapshot`)."""
+    kev = {k: _kev_entry(p) for k, (p, _, _) in records.get("kev", {}).items()}
+    scores = records.get("epss", {}).items()
+    epss = {k: EpssScore(float(p["epss"]), float(p["percentile"]), day) for k, (p, _, day) in scores}
+    nvd = {k: _nvd_record(p, file) for k, (p, file, _) in records.get("nvd", {}).items()}
+    objects = [p for p, _, _ in records.get("attack", {}).values()]
+    return Snapshot(
+        dir=dir,
+        sources=tuple(sources),
+        nvd=nvd,
+        kev=kev,
+        kev_catalog_version=max((s.version for s in sources if s.source == "kev" and s.version), default=None),
+        epss=epss,
+        epss_score_date=max((s.snapshot_date for s in sources if s.source == "epss"), default=None),
+        attack=attack_index(objects) if objects else None,
     )
 
 
@@ -328,18 +262,31 @@ def _read_kev(text: str, where: str) -> _Read:
     return records, dict.fromkeys(records, released.isoformat()), released, str(version) if version else None
 
 
+#: A whole EPSS body whose every row is well formed, with both numbers plain decimals in [0, 1] (the fast path).
+_EPSS_NUMBER = r"(?:0(?:\.\d*)?|1(?:\.0*)?|\.\d+)"
+_EPSS_BODY = re.compile(rf"(?:CVE-\d{{4}}-\d{{4,}},{_EPSS_NUMBER},{_EPSS_NUMBER}\n)*")
+
+
 def _read_epss(text: str, where: str) -> _Read:
-    lines = text.splitlines()
+    head, _, rest = text.partition("\n")
+    header, _, body = rest.partition("\n")
     meta: dict[str, str] = {}
-    if lines and lines[0].startswith("#"):
-        meta = dict(p.split(":", 1) for p in lines[0][1:].split(",") if ":" in p)
+    if head.startswith("#"):
+        meta = dict(p.split(":", 1) for p in head.rstrip("\r")[1:].split(",") if ":" in p)
     if "score_date" not in meta:
         raise InvalidInput.one("line 1", "missing the '#…,score_date:YYYY-MM-DD' header line", where)
     day = _date(meta["score_date"], "line 1, score_date", where)
-    if len(lines) < 2 or [c.strip() for c in lines[1].split(",")] != ["cve", "epss", "percentile"]:
+    if [c.strip() for c in header.split(",")] != ["cve", "epss", "percentile"]:
         raise InvalidInput.one("line 2", "the header must be 'cve,epss,percentile'", where)
+    if body and not body.endswith("\n"):
+        body += "\n"
     records: dict[str, Mapping[str, Any]] = {}
-    for n, line in enumerate(lines[2:], start=3):
+    if _EPSS_BODY.fullmatch(body):  # one pass of the regex engine checks 360,000 rows
+        records = {c: {"epss": e, "percentile": p} for c, e, p in (r.split(",") for r in body[:-1].split("\n") if r)}
+        if len(records) == body.count("\n"):
+            return records, dict.fromkeys(records, day.isoformat()), day, meta.get("model_version")
+        records = {}
+    for n, line in enumerate(body.splitlines(), start=3):  # row by row, to name the first bad one
         if not line:
             continue
         parts = line.split(",")
@@ -489,15 +436,3 @@ def _cve(value: Any, field: str, where: str) -> str:
 def _unique(records: Mapping[str, Any], key: str, field: str, where: str) -> None:
     if key in records:
         raise InvalidInput.one(field, f"{key} appears twice", where)
-
-
-def _ref_ids(refs: list[Mapping[str, Any]], source_name: str) -> tuple[str, ...]:
-    return tuple(sorted({str(r["external_id"]) for r in refs if r.get("source_name") == source_name}))
-
-
-def _invert(techniques: Mapping[str, Technique], attribute: str) -> dict[str, tuple[str, ...]]:
-    out: dict[str, set[str]] = {}
-    for t in techniques.values():
-        for key in getattr(t, attribute):
-            out.setdefault(key, set()).add(t.id)
-    return {k: tuple(sorted(v)) for k, v in out.items()}

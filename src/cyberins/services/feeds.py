@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from cyberins.model.errors import InvalidInput
-from cyberins.monitor.feeds import SourceFile, SourceRead, feed_files, read_source
+from cyberins.monitor.feeds import SOURCES, Held, Snapshot, SourceFile, SourceRead, feed_files, read_source, snapshot_of
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
@@ -139,6 +139,23 @@ def _newer(version: str, file: str, old: repo.Stored) -> bool:
     """Whether an incoming copy replaces the stored one: a later version, or the same from the same file."""
     _, old_version, old_file = old
     return version > old_version or (version == old_version and file == old_file)
+
+
+def stored_snapshot(session: Session, *, sources: Collection[str] | None = None) -> Snapshot:
+    """The feeds the platform database holds, as the typed `Snapshot` a scan or the book view reads (what
+    `read_feeds` gives for a directory): each record as last loaded, `sources` the last load of each file.
+    Feeds are public data: reading them needs no right."""
+    wanted = [s for s in SOURCES if sources is None or s in sources]
+    files = [
+        SourceFile(load.source, load.file, Path(load.file), load.sha256, load.snapshot_date, load.records, load.version)
+        for load in repo.latest_loads(session)
+        if load.source in wanted
+    ]
+    records: dict[str, dict[str, Held]] = {
+        source: {key: (payload, file, day) for key, payload, file, day in repo.held(session, source)}
+        for source in wanted
+    }
+    return snapshot_of(Path(), files, records)
 
 
 # --- the queue ---

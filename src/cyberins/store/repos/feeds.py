@@ -8,6 +8,7 @@ the payload as its canonical JSON text (already made for its content hash, so se
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
 from itertools import islice
 from typing import Any, NamedTuple
 
@@ -109,3 +110,20 @@ def loads(session: Session, source: str | None = None) -> list[FeedLoad]:
     if source is not None:
         query = query.where(FeedLoad.source == source)
     return list(session.scalars(query))
+
+
+def held(session: Session, source: str) -> Iterator[tuple[str, dict[str, Any], str, date]]:
+    """(key, payload, file, snapshot date) of every stored record of `source`, streamed."""
+    query = select(FeedRecord.key, FeedRecord.payload, FeedRecord.file, FeedRecord.snapshot_date).where(
+        FeedRecord.source == source
+    )
+    yield from session.execute(query.execution_options(yield_per=BATCH))
+
+
+def latest_loads(session: Session) -> list[FeedLoad]:
+    """The last load of each (source, file), in load order."""
+    last: dict[tuple[str, str], FeedLoad] = {}
+    for load in loads(session):
+        last.pop((load.source, load.file), None)
+        last[(load.source, load.file)] = load
+    return list(last.values())
