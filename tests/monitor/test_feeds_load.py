@@ -148,6 +148,8 @@ def test_each_load_is_audited_and_the_log_verifies(session: Session, feeds: Path
     assert sorted(e.entity_id for e in entries) == sorted(r.load_id for r in results)
     assert {(e.action, e.chain) for e in entries} == {("feeds.load", "platform")}
     assert all(load.loaded_at == clock.now() for load in repo.loads(session))
+    stored = repo.record(session, "kev", "CVE-2021-44228")  # written through the driver, read back as the ORM's
+    assert stored is not None and stored.loaded_at == clock.now() and stored.snapshot_date == date(2025, 8, 25)
     assert audit_check.verify_all(session).ok
     load = session.get(FeedLoad, results[0].load_id)
     assert load is not None
@@ -251,7 +253,14 @@ def test_cli_plain_output_is_a_table_within_80_columns(installation: str, feeds:
     code, out, _ = _cli(["feeds", "load", str(feeds)])
     assert code == 0
     assert max(len(line.rstrip()) for line in out.splitlines()) <= 80
-    assert "unchanged" in out and "1,404" in out and "sha256 " in out
+    assert "unchanged" in out and "1,404" in out and "file, sha256" in out and "901b1f227941…" in out
+
+
+def test_cli_loads_only_the_sources_named(installation: str, feeds: Path) -> None:
+    code, out, _ = _cli(["feeds", "load", str(feeds), "--json", "--source", "epss"])
+    assert code == 0 and [s["source"] for s in json.loads(out)["sources"]] == ["epss"]
+    code, _, err = _cli(["feeds", "load", str(feeds), "--source", "cve"])
+    assert code == 2 and "unknown cve" in err
 
 
 def test_cli_bad_file_exits_2_naming_it(installation: str, feeds: Path) -> None:

@@ -127,9 +127,7 @@ def load_file(session: Session, actor: Principal, read: SourceRead, *, clock: Cl
                 changed.append(incoming)
         repo.insert_records(session, f.source, provenance, new)
         repo.update_records(session, f.source, provenance, changed)
-        len_new, len_changed = len(new), len(changed)
-        del new, changed
-        load.added, load.updated = len_new, len_changed
+        load.added, load.updated = len(new), len(changed)
         load.unchanged = f.records - load.added - load.updated
         audit.record(session, actor, "feeds.load", "feed_load", load.id, before=None, after=load, clock=clock)
     return LoadResult(f, load.id, load.added, load.updated, load.unchanged)

@@ -8,6 +8,7 @@ the payload as its canonical JSON text (already made for its content hash, so se
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import closing
 from datetime import date
 from itertools import islice
 from typing import Any, NamedTuple
@@ -37,14 +38,19 @@ class Incoming(NamedTuple):
     payload_json: str
 
 
+def _cursor(session: Session) -> Any:
+    """A DB-API cursor on the session's connection, inside its transaction (close it: `contextlib.closing`)."""
+    return session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+
 def stored(session: Session, source: str) -> dict[str, Stored]:
     """Key → (hash, version, file) of every stored record of `source`, in one query (no payloads), read
     through the driver: 360,000 rows of four strings need no ORM."""
     connection = session.connection()
     mark = "%s" if connection.dialect.name == "postgresql" else "?"
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    cursor.execute(f"SELECT key, content_hash, version, file FROM feed_records WHERE source = {mark}", (source,))
-    return {key: (h, v, f) for key, h, v, f in cursor.fetchall()}
+    with closing(_cursor(session)) as cursor:
+        cursor.execute(f"SELECT key, content_hash, version, file FROM feed_records WHERE source = {mark}", (source,))
+        return {key: (h, v, f) for key, h, v, f in cursor.fetchall()}
 
 
 def _driver_values(session: Session, values: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -65,26 +71,23 @@ def _batches(rows: Iterable[Any]) -> Iterator[list[Any]]:
 
 def insert_records(session: Session, source: str, provenance: Mapping[str, Any], rows: Iterable[Incoming]) -> None:
     """Insert new records of `source` with one file's `provenance` (`PROVENANCE` columns)."""
-    connection = session.connection()
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     columns = "source, key, content_hash, version, payload, " + ", ".join(PROVENANCE)
-    if connection.dialect.name == "postgresql":
-        const = tuple(provenance[c] for c in PROVENANCE)  # COPY takes Python values through psycopg's dumpers
-        with cursor.copy(f"COPY feed_records ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row((source, *row, *const))
-        return
-    const = _driver_values(session, provenance)
-    sql = f"INSERT INTO feed_records ({columns}) VALUES ({', '.join(['?'] * (5 + len(PROVENANCE)))})"
-    for batch in _batches(rows):
-        cursor.executemany(sql, [(source, *row, *const) for row in batch])
+    with closing(_cursor(session)) as cursor:
+        if session.get_bind().dialect.name == "postgresql":
+            const = tuple(provenance[c] for c in PROVENANCE)  # COPY takes Python values through psycopg's dumpers
+            with cursor.copy(f"COPY feed_records ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((source, *row, *const))
+            return
+        const = _driver_values(session, provenance)
+        sql = f"INSERT INTO feed_records ({columns}) VALUES ({', '.join(['?'] * (5 + len(PROVENANCE)))})"
+        for batch in _batches(rows):
+            cursor.executemany(sql, [(source, *row, *const) for row in batch])
 
 
 def update_records(session: Session, source: str, provenance: Mapping[str, Any], rows: Iterable[Incoming]) -> None:
     """Replace stored records of `source` by key, with one file's `provenance`."""
-    connection = session.connection()
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    pg = connection.dialect.name == "postgresql"
+    pg = session.get_bind().dialect.name == "postgresql"
     mark = "%s" if pg else "?"
     payload = f"{mark}::jsonb" if pg else mark
     sets = ", ".join(
@@ -92,8 +95,9 @@ def update_records(session: Session, source: str, provenance: Mapping[str, Any],
     )
     sql = f"UPDATE feed_records SET {sets} WHERE source = {mark} AND key = {mark}"
     const = tuple(provenance[c] for c in PROVENANCE) if pg else _driver_values(session, provenance)
-    for batch in _batches(rows):
-        cursor.executemany(sql, [(r.content_hash, r.version, r.payload_json, *const, source, r.key) for r in batch])
+    with closing(_cursor(session)) as cursor:
+        for batch in _batches(rows):
+            cursor.executemany(sql, [(r.content_hash, r.version, r.payload_json, *const, source, r.key) for r in batch])
 
 
 def record(session: Session, source: str, key: str) -> FeedRecord | None:
