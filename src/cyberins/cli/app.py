@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "user": ("cyberins.cli.users", "app"),
     "reserve": ("cyberins.cli.reserves", "app"),
     "feeds": ("cyberins.cli.feeds", "app"),
+    "monitor": ("cyberins.cli.monitor", "app"),
     "portfolio": ("cyberins.cli.portfolio", "app"),
 }
 
@@ -61,6 +62,7 @@ SUMMARIES: dict[str, str] = {
     "user": "Users: disable, enable, reset a password (用户管理).",
     "reserve": "Reserves: claims triangles, chain-ladder and Bornhuetter-Ferguson IBNR, credibility.",
     "feeds": "Threat-intelligence feeds: KEV, EPSS, NVD and ATT&CK snapshots in the platform database.",
+    "monitor": "In-policy monitoring: match asset inventories to vulnerability feeds; alerts, re-scoring, the book.",
     "portfolio": "Portfolio accumulation: systemic scenarios, reinsurance and cat bonds (风险分散).",
 }
 

@@ -1,0 +1,225 @@
+"""`cyberins monitor scan|book`: real vulnerability intelligence matched to asset inventories (保中监测).
+
+`scan` matches one inventory against a feeds folder and prints the alerts, the exposure signals they add
+and, with a profile, their effect on the expected loss; `book` asks a book of insureds about one CVE or
+product. Both read exactly the folder given (contract `monitoring.md` §2-§3); `docs/monitoring.md` explains.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from cyberins.cli.errors import CyberinsGroup
+from cyberins.cli.options import lang_option
+from cyberins.model.errors import InvalidInput
+from cyberins.model.ids import Lang
+
+if TYPE_CHECKING:
+    from cyberins.monitor.alerts import Alert
+    from cyberins.monitor.book import BookView
+    from cyberins.monitor.feeds import Snapshot
+    from cyberins.monitor.scan import ScanResult
+
+app = typer.Typer(
+    cls=CyberinsGroup,
+    help="In-policy monitoring: match asset inventories to vulnerability feeds; alerts, re-scoring, the book.",
+    no_args_is_help=True,
+)
+
+FeedsOption = typer.Option(..., "--feeds", file_okay=False, help="Feeds folder (NVD *.jsonl[.gz], KEV, EPSS, ATT&CK).")
+#: How the plain output names each feed source.
+SOURCE_NAMES = {"kev": "KEV", "epss": "EPSS", "nvd": "NVD", "attack": "ATT&CK"}
+#: What keeps a match possible (`matched.uncertain`: attribute names, `version`, `platform`), in zh.
+UNCERTAIN_ZH = {
+    "version": "版本", "platform": "平台", "update": "更新", "edition": "版次", "language": "语言",
+    "sw_edition": "软件版次", "target_sw": "目标软件", "target_hw": "目标硬件", "other": "其他", "part": "类别",
+    "vendor": "厂商", "product": "产品",
+}  # fmt: skip
+#: Alerts listed in the plain output (all of them are in `--json`).
+TOP = 15
+
+
+def _snapshot(feeds: Path) -> Snapshot:
+    from cyberins.monitor.feeds import read_feeds
+
+    if not feeds.is_dir():
+        raise InvalidInput.one("--feeds", f"{feeds} is not a folder")
+    snapshot = read_feeds(feeds)
+    if not snapshot.nvd:
+        raise InvalidInput.one("--feeds", f"{feeds} holds no NVD file (*.jsonl or *.jsonl.gz); the scan needs one")
+    return snapshot
+
+
+@app.command("scan")
+def scan_command(
+    assets: Path = typer.Argument(..., dir_okay=False, help="Inventory: .csv, .json or Nmap -sV -oX .xml."),
+    feeds: Path = FeedsOption,
+    as_json: bool = typer.Option(False, "--json", help="Print the JSON object of the contract."),
+    insured: str | None = typer.Option(None, "--insured", help="An insured of the platform database (not yet)."),
+    profile: Path | None = typer.Option(None, "--profile", dir_okay=False, help="Organisation profile for the effect."),
+    policy: Path | None = typer.Option(None, "--policy", dir_okay=False, help="Policy file for the due dates."),
+    lang: Lang = lang_option(),
+) -> None:
+    """Match an asset inventory against a feeds folder: alerts by priority, exposure added, effect on the loss."""
+    from cyberins.assess.loader import load_profile
+    from cyberins.model.loading import load_model
+    from cyberins.model.policy import Policy
+    from cyberins.monitor.inventory import read_assets
+    from cyberins.monitor.scan import scan
+
+    if insured is not None:
+        raise InvalidInput.one(
+            "--insured", "not yet available: the platform database's inventories and alerts come later; "
+            "use --profile and --policy files",
+        )  # fmt: skip
+    inventory = read_assets(assets)
+    org = load_profile(profile) if profile is not None else None
+    terms = load_model(Policy, policy) if policy is not None else None
+    snapshot = _snapshot(feeds)
+    result = scan(inventory, snapshot, opened_at=datetime.now(UTC).replace(microsecond=0), profile=org, policy=terms)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        return
+    _print_scan(result, lang)
+
+
+@app.command("book")
+def book_command(
+    cve: str | None = typer.Argument(None, metavar="[CVE-ID]", help="A CVE id (or give --product)."),
+    product: str | None = typer.Option(None, "--product", help="VENDOR:PRODUCT as in CPE names, e.g. apache:log4j."),
+    book: Path | None = typer.Option(None, "--book", dir_okay=False, help="Book file (YAML/JSON) of insureds."),
+    feeds: Path | None = typer.Option(None, "--feeds", file_okay=False, help="Feeds folder (with --book)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the JSON object of the contract."),
+    lang: Lang = lang_option(),
+) -> None:
+    """Which insureds and policies a CVE or a product exposes, their limits and the confirmed total."""
+    from cyberins.monitor.book import Target, book_view
+
+    target = Target.parse(cve, product)
+    if book is None:
+        raise InvalidInput.one(
+            "--book", "not yet available without --book FILE: the platform database's insureds come later"
+        )
+    if feeds is None:
+        raise InvalidInput.one("--feeds", "required with --book: the feeds folder to match the book against")
+    view = book_view(book, _snapshot(feeds), target, opened_at=datetime.now(UTC).replace(microsecond=0))
+    if as_json:
+        typer.echo(json.dumps(view.to_json(), ensure_ascii=False, indent=1))
+        return
+    _print_book(view, lang)
+
+
+def _print_scan(result: ScanResult, lang: Lang) -> None:
+    from cyberins.cli.render import console, label, print_fitted
+    from cyberins.model.money import format_money
+
+    zh = lang == "zh"
+    inv, alerts = result.inventory, result.alerts
+    sources = ", ".join(f"{SOURCE_NAMES.get(s.source, s.source)} {s.records:,}" for s in result.snapshot.sources)
+    console.rule("保中监测扫描" if zh else "Monitoring scan")
+    console.print(
+        f"资产清单 {inv.source}：{len(inv.rows)} 行，{len(inv.hosts)} 台主机" if zh
+        else f"Inventory {inv.source}: {len(inv.rows)} rows, {len(inv.hosts)} hosts", markup=False,
+    )  # fmt: skip
+    console.print(
+        f"情报源 {result.snapshot.dir}：{sources}" if zh else f"Feeds {result.snapshot.dir}: {sources}", markup=False
+    )
+    confirmed, possible = result.count("confirmed"), result.count("possible")
+    console.print(
+        f"告警：确认 {confirmed}，可能 {possible}" if zh else f"Alerts: {confirmed} confirmed, {possible} possible"
+    )
+    if possible:
+        why = Counter(u for a in alerts if a.match == "possible" for u in a.matched.uncertain)
+        reasons = "，".join(f"{UNCERTAIN_ZH.get(u, u)} {n}" for u, n in why.most_common()) if zh else ", ".join(
+            f"{u} {n}" for u, n in why.most_common())  # fmt: skip
+        console.print(
+            f"可能匹配的不确定项：{reasons}（资产名称不如漏洞条目精确）" if zh
+            else f"Possible matches are uncertain on: {reasons} (the asset is named less precisely than the entry)",
+            markup=False,
+        )  # fmt: skip
+    by_level = {n: sum(1 for a in alerts if a.priority.level == n) for n in range(1, 6)}
+    console.print(("按优先级：" if zh else "By priority: ") + "  ".join(f"P{n} {c}" for n, c in by_level.items()))
+    if alerts:
+        heads = ["主机", "CVE", "匹配", "级", "KEV", "整改期限"] if zh else ["host", "CVE", "match", "P", "KEV", "due"]
+        rows = [
+            [a.asset.hostname, a.cve, _tier(a.match, zh), str(a.priority.level), _kev(a, zh),
+             a.due_by.isoformat() if a.due_by else "—"]
+            for a in alerts[:TOP]
+        ]  # fmt: skip
+        more = f"（前 {TOP} 条，共 {len(alerts)} 条）" if zh else f" (top {TOP} of {len(alerts)})"
+        title = ("优先告警" if zh else "Top alerts") + (more if len(alerts) > TOP else "")
+        print_fitted(title, heads, rows, folding=())
+        first = alerts[0]
+        kinds = "、".join(label(r.event_type, lang) for r in first.event_types) if zh else ", ".join(
+            label(r.event_type, lang) for r in first.event_types)  # fmt: skip
+        console.print(
+            f"首条告警 {first.asset.hostname} {first.cve}：{first.priority.reason(lang)}事件类型：{kinds}。" if zh
+            else f"Top alert {first.asset.hostname} {first.cve}: {first.priority.reason(lang)} Event types: {kinds}.",
+            markup=False,
+        )  # fmt: skip
+    x = result.exposure
+    vpn = ", ".join(f"{v.product} {v.version or ''}".strip() for v in x.vpn_products) or "—"
+    kev = sum(1 for v in x.vulnerabilities if v.kev)
+    console.print(
+        f"新增暴露信号：漏洞 {len(x.vulnerabilities)}（KEV {kev}），VPN {vpn}，RDP {'是' if x.rdp_exposed else '否'}，"
+        f"高危服务 {', '.join(x.risky_services) or '—'}" if zh
+        else f"Exposure added: {len(x.vulnerabilities)} vulnerabilities ({kev} KEV), VPN {vpn}, "
+        f"RDP {'yes' if x.rdp_exposed else 'no'}, risky services {', '.join(x.risky_services) or '—'}",
+        markup=False,
+    )  # fmt: skip
+    e = result.effect
+    if e is not None:
+        before, after = format_money(e.expected_loss_before, e.currency, lang), format_money(
+            e.expected_loss_after, e.currency, lang)  # fmt: skip
+        console.print(
+            f"预期年损失（{e.currency}）：{before} → {after}" if zh
+            else f"Expected annual loss ({e.currency}): {before} → {after}", markup=False,
+        )  # fmt: skip
+
+
+def _tier(tier: str, zh: bool) -> str:
+    return {"confirmed": "确认", "possible": "可能"}[tier] if zh else tier
+
+
+def _kev(alert: Alert, zh: bool) -> str:
+    if not alert.kev.listed:
+        return "—"
+    if alert.kev.ransomware_known:
+        return "勒索" if zh else "ransomware"
+    return "是" if zh else "yes"
+
+
+def _print_book(view: BookView, lang: Lang) -> None:
+    from rich.markup import escape
+
+    from cyberins.cli.render import console, print_fitted
+    from cyberins.model.money import format_money
+
+    zh = lang == "zh"
+    t = view.target
+    what = t.cve or f"{t.vendor}:{t.product}"
+    console.rule(escape(f"承保组合暴露：{what}" if zh else f"Book exposure: {what}"))
+    if not view.items:
+        console.print("没有被保险人受影响。" if zh else "No insured is exposed.")
+        return
+    heads = ["被保险人", "保单", "限额", "资产", "匹配"] if zh else ["insured", "policy", "limit", "assets", "match"]
+    rows = [
+        [(i.name_zh or i.name) if zh else i.name, i.policy or "—",
+         f"{format_money(i.limit, i.currency, lang)} {i.currency}" if i.limit is not None and i.currency else "—",
+         str(len({a.asset.hostname for a in i.alerts})), _tier(i.match, zh)]
+        for i in view.items
+    ]  # fmt: skip
+    print_fitted("受影响的保单" if zh else "Exposed policies", heads, rows, folding=(0, 1))
+    totals = view.totals()
+    sums = ", ".join(f"{c} {format_money(float(v), c, lang)}" for c, v in totals["limits_sum"].items()) or "—"
+    console.print(
+        f"确认暴露合计：被保险人 {totals['insureds']}，保单 {totals['policies']}，限额 {sums}" if zh
+        else f"Confirmed total: {totals['insureds']} insureds, {totals['policies']} policies, limits {sums}",
+        markup=False,
+    )  # fmt: skip
