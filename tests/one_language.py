@@ -19,6 +19,7 @@ VERBATIM = (
     "Retry-After",
     "Bearer",
     "TVaR",
+    "VaR",
     "JSON",
     "API",
 )

@@ -8,6 +8,7 @@ from pathlib import Path
 from subprocess import CompletedProcess
 
 import pytest
+import yaml
 
 from cyberins.assess.eligibility import load_rules
 from tests.cli.helpers import cyberins
@@ -17,6 +18,7 @@ from tests.one_language import chinese_in, english_in
 PROFILE = str(EXAMPLES / "orgs" / "sme-manufacturer.yaml")
 POLICY = str(EXAMPLES / "policies" / "sme-standalone-cny.yaml")
 INCIDENT = str(EXAMPLES / "incidents" / "sme-ransomware-erp.yaml")
+BOOK = str(EXAMPLES / "portfolios" / "mixed-book.yaml")
 
 COMMANDS = {
     "explain": ("explain", PROFILE),
@@ -35,6 +37,19 @@ COMMANDS = {
         "--policy",
         POLICY,
     ),
+    "portfolio run": ("portfolio", "run", BOOK, "--years", "500", "--seed", "1"),
+    "portfolio stress": ("portfolio", "stress", BOOK, "--scenario", "edr_faulty_update", "--hours", "36"),
+    "portfolio stress --set": (
+        "portfolio",
+        "stress",
+        BOOK,
+        "--scenario",
+        "edr_faulty_update",
+        "--hours",
+        "36",
+        "--set",
+        "waiting_period_hours=24",
+    ),
     "reserve triangle": ("reserve", "triangle", str(EXAMPLES / "claims" / "transactions.csv"), "--grain", "year"),
     "reserve credibility": (
         "reserve",
@@ -52,7 +67,17 @@ COMMANDS = {
 
 
 #: Names and symbols a zh output shows as they are: a method named after its author, a formula's symbol.
-NAMES = ("Mack", "= k")
+NAMES = (
+    "Mack",
+    "= k",
+    *(
+        item["id"]
+        for part in ("policies", "scenarios", "reinsurance")
+        for item in yaml.safe_load(Path(BOOK).read_text(encoding="utf-8"))[part]
+    ),
+    "mixed-book-usd",
+    "waiting_period_hours=24",
+)
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

@@ -8,9 +8,11 @@ from typing import Any
 
 import typer
 
-from cyberins.cli.options import SEED_MAX
+from cyberins.cli.options import SEED_MAX, lang_option
 from cyberins.model.errors import InvalidInput
-from cyberins.model.ids import Confidence
+from cyberins.model.ids import Confidence, Lang
+from cyberins.model.messages import text as say
+from cyberins.model.messages import texts
 
 app = typer.Typer(
     help="Portfolio accumulation: systemic scenarios, reinsurance and cat bonds (风险分散).", no_args_is_help=True
@@ -26,6 +28,7 @@ def run_command(
     scheduler: str | None = typer.Option(None, "--scheduler", help="Use a running Dask cluster: tcp://HOST:PORT."),
     as_json: bool = typer.Option(False, "--json", help="Print the contract JSON document."),
     ylt: Path | None = typer.Option(None, "--ylt", help="Write the year-loss table (.csv or .parquet)."),
+    lang: Lang = lang_option(),
 ) -> None:
     """Simulate a book's years: own events and systemic scenarios, terms, treaties, measures."""
     from cyberins.portfolio.book import load_book
@@ -54,7 +57,7 @@ def run_command(
     if as_json:
         print(json.dumps(doc))
         return
-    _print_run(doc)
+    _print_run(doc, lang)
 
 
 @app.command("stress")
@@ -69,6 +72,7 @@ def stress_command(
         [], "--set", help="What-if on every policy's terms, e.g. waiting_period_hours=24 (repeat for more)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the contract JSON document."),
+    lang: Lang = lang_option(),
 ) -> None:
     """Stress one systemic event on a fresh policy year: losses by line, industry, size, dependency, treaties."""
     from cyberins.portfolio.book import load_book
@@ -86,9 +90,9 @@ def stress_command(
         print(json.dumps(doc))
         return
     if parsed:
-        _print_whatif(doc)
+        _print_whatif(doc, lang)
     else:
-        _print_stress(doc)
+        _print_stress(doc, lang)
 
 
 @app.command("generate")
@@ -100,6 +104,7 @@ def generate_command(
     examples: Path = typer.Option(Path("examples"), "--examples", help="The examples folder the wordings are in."),
     shares: Path | None = typer.Option(None, "--shares", help="Market shares to use instead of the packaged ones."),
     models: str = typer.Option("explicit", "--models", help="Own events: explicit (band parameters) or profile."),
+    lang: Lang = lang_option(),
 ) -> None:
     """Generate a synthetic book: industries, size bands, dependencies from cited market shares."""
     from cyberins.portfolio.generate import book_text, generate_book, load_shares
@@ -110,39 +115,47 @@ def generate_command(
     doc = generate_book(policies, seed, currency, examples, spec, models)  # type: ignore[arg-type]
     out.write_text(book_text(doc), encoding="utf-8")
     lines, deps, scenarios = len(doc["policies"]), len(doc["dependencies"]), len(doc["scenarios"])
-    print(f"{out}: {policies:,} policies in {lines:,} lines, {deps} dependencies, {scenarios} scenarios")
+    print(say("cli.portfolio.generated", lang, out=out, policies=policies, lines=lines, deps=deps, scenarios=scenarios))
 
 
 def _money(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def _print_run(doc: dict[str, Any]) -> None:
+def _outcome(outcome: str, lang: Lang) -> str:
+    return say(f"cli.portfolio.outcomes.{outcome}", lang)
+
+
+def _print_run(doc: dict[str, Any], lang: Lang) -> None:
     from rich.table import Table
 
     from cyberins.cli.render import console
 
-    cur = doc["currency"]
-    table = Table(title=f"{doc['portfolio']}: {doc['policies']:,} policies, {doc['years']:,} years ({cur})")
-    table.add_column("measure")
+    w = texts("cli.portfolio", lang)
+    title = w["run_title"].format(
+        book=doc["portfolio"], policies=doc["policies"], years=doc["years"], currency=doc["currency"]
+    )
+    table = Table(title=title)
+    table.add_column(w["measure"])
     for name in ("ground_up", "gross", "net"):
-        table.add_column(name, justify="right")
+        table.add_column(w[name], justify="right")
     blocks = [doc["ground_up"], doc["gross"], doc["net"]]
-    table.add_row("AAL", *(_money(b["aal"]) for b in blocks))
+    table.add_row(w["aal"], *(_money(b["aal"]) for b in blocks))
     for level in ("0.99", "0.995"):
-        table.add_row(f"VaR {level}", *(_money(b["var"][level]) for b in blocks))
-        table.add_row(f"TVaR {level}", *(_money(b["tvar"][level]) for b in blocks))
+        table.add_row(w["var"].format(level=level), *(_money(b["var"][level]) for b in blocks))
+        table.add_row(w["tvar"].format(level=level), *(_money(b["tvar"][level]) for b in blocks))
     console.print(table)
-    scen = Table(title="by scenario")
-    for head in ("scenario", "events/yr", "ground-up AAL", "gross AAL"):
-        scen.add_column(head, justify="left" if head == "scenario" else "right")
+    scen = Table(title=w["by_scenario"])
+    for head in ("scenario", "events_per_year", "ground_up_aal", "gross_aal"):
+        scen.add_column(w[head], justify="left" if head == "scenario" else "right")
     for sid, b in doc["by_scenario"].items():
-        scen.add_row(sid, f"{b['events_per_year']:.3f}", _money(b["ground_up_aal"]), _money(b["gross_aal"]))
+        name = w["own_events"] if sid == "own_events" else sid
+        scen.add_row(name, f"{b['events_per_year']:.3f}", _money(b["ground_up_aal"]), _money(b["gross_aal"]))
     console.print(scen)
     if doc["ceded"]:
-        ceded = Table(title="treaties")
-        for head in ("treaty", "ceded AAL", "P(attach)", "P(exhaust)"):
-            ceded.add_column(head, justify="left" if head == "treaty" else "right")
+        ceded = Table(title=w["treaties"])
+        for head in ("treaty", "ceded_aal", "p_attach", "p_exhaust"):
+            ceded.add_column(w[head], justify="left" if head == "treaty" else "right")
         for tid, b in doc["ceded"].items():
             ceded.add_row(
                 tid, _money(b["aal"]), f"{b['attachment_probability']:.4f}", f"{b['exhaustion_probability']:.4f}"
@@ -150,45 +163,67 @@ def _print_run(doc: dict[str, Any]) -> None:
         console.print(ceded)
 
 
-def _print_stress(doc: dict[str, Any]) -> None:
+def _print_stress(doc: dict[str, Any], lang: Lang) -> None:
     from rich.table import Table
 
     from cyberins.cli.render import console
 
-    title = f"{doc['scenario']}, {doc['hours']:g} h: {doc['policies_hit']:,.1f} of {doc['policies']:,} policies hit"
+    w = texts("cli.portfolio", lang)
+    title = w["stress_title"].format(
+        scenario=doc["scenario"], hours=f"{doc['hours']:g}", hit=f"{doc['policies_hit']:,.1f}", policies=doc["policies"]
+    )
     table = Table(title=title)
-    for head in ("line", "hit", "ground-up", "gross", "outcome"):
-        numeric = head in ("hit", "ground-up", "gross")
-        table.add_column(head, justify="right" if numeric else "left", overflow="fold", no_wrap=numeric)
+    for head in ("line", "hit", "ground_up", "gross", "outcome_head"):
+        numeric = head in ("hit", "ground_up", "gross")
+        table.add_column(w[head], justify="right" if numeric else "left", overflow="fold", no_wrap=numeric)
     for lid, b in doc["by_line"].items():
-        table.add_row(lid, f"{b['policies_hit']:,.1f}", _money(b["ground_up"]), _money(b["gross"]), b["outcome"])
+        table.add_row(
+            lid, f"{b['policies_hit']:,.1f}", _money(b["ground_up"]), _money(b["gross"]), _outcome(b["outcome"], lang)
+        )
     console.print(table)
-    console.print(f"ground-up {_money(doc['ground_up'])}  gross {_money(doc['gross'])}  net {_money(doc['net'])}")
+    console.print(
+        w["stress_totals"].format(
+            ground_up=_money(doc["ground_up"]), gross=_money(doc["gross"]), net=_money(doc["net"])
+        )
+    )
     for tid, value in doc["ceded"].items():
-        console.print(f"  ceded to {tid}: {_money(value)}")
+        console.print(w["ceded_to"].format(treaty=tid, amount=_money(value)))
 
 
-def _print_whatif(doc: dict[str, Any]) -> None:
+def _print_whatif(doc: dict[str, Any], lang: Lang) -> None:
     """Base and what-if side by side: each hit line's gross and outcome, then the totals."""
     from rich.table import Table
 
     from cyberins.cli.render import console
 
+    w = texts("cli.portfolio", lang)
     whatif = doc["whatif"]
-    title = f"{doc['scenario']}, {doc['hours']:g} h: base vs what-if ({', '.join(whatif['set'])})"
+    title = w["whatif_title"].format(
+        scenario=doc["scenario"], hours=f"{doc['hours']:g}", changes=", ".join(whatif["set"])
+    )
     table = Table(title=title)
-    for head in ("line", "gross base", "outcome base", "gross what-if", "outcome what-if"):
-        table.add_column(head, justify="right" if head.startswith("gross") else "left", overflow="fold")
+    for head in ("line", "gross_base", "outcome_base", "gross_whatif", "outcome_whatif"):
+        table.add_column(w[head], justify="right" if head.startswith("gross") else "left", overflow="fold")
     for lid, b in whatif["by_line"].items():
-        table.add_row(lid, _money(b["gross_base"]), b["outcome_base"], _money(b["gross"]), b["outcome"])
+        table.add_row(
+            lid,
+            _money(b["gross_base"]),
+            _outcome(b["outcome_base"], lang),
+            _money(b["gross"]),
+            _outcome(b["outcome"], lang),
+        )
     console.print(table)
-    totals = Table(title=f"totals ({doc['currency']})")
-    for head in ("", "base", "what-if", "change"):
-        totals.add_column(head, justify="left" if not head else "right")
+    totals = Table(title=w["totals"].format(currency=doc["currency"]))
+    totals.add_column("")
+    for head in ("base", "whatif", "change"):
+        totals.add_column(w[head], justify="right")
     for key in ("ground_up", "gross", "net"):
-        totals.add_row(key, _money(doc[key]), _money(whatif[key]), _money(whatif[key] - doc[key]))
+        totals.add_row(w[key], _money(doc[key]), _money(whatif[key]), _money(whatif[key] - doc[key]))
     for tid, value in doc["ceded"].items():
         totals.add_row(
-            f"ceded {tid}", _money(value), _money(whatif["ceded"][tid]), _money(whatif["ceded"][tid] - value)
+            w["ceded_treaty"].format(treaty=tid),
+            _money(value),
+            _money(whatif["ceded"][tid]),
+            _money(whatif["ceded"][tid] - value),
         )
     console.print(totals)
