@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -97,10 +98,15 @@ def bar(line: Line, scenario: Scenario, confidence: Confidence | None = None) ->
 
 @dataclass(frozen=True)
 class LineEvents:
-    """A line's events of one chunk, in the table's row order, after its policy's terms.
+    """A line's events of one chunk after its policy's terms, in the table's row order.
 
     `period` is copy·n_years + year; `source` 0 for own events, 1 + i for scenario i; `occurrence` the
     scenario event's index within its scenario's chunk events (−1 for own events, each its own occurrence).
+
+    A row may stand for several incidents (`weight` of them): the copies one systemic event hits that suffer
+    nothing else in their policy year. Their losses are alike and nothing erodes their limits first, so the
+    terms engine pays each the same; it runs once for them all (see `line_events`). Every incident is listed
+    in `copies_period` (its copy's period) and `copies_row` (the row that stands for it).
     """
 
     period: IntArray
@@ -110,6 +116,9 @@ class LineEvents:
     ground_up: FloatArray
     paid: FloatArray
     under_review: FloatArray | None
+    weight: FloatArray
+    copies_period: IntArray
+    copies_row: IntArray
 
 
 @dataclass
@@ -125,6 +134,8 @@ class _Part:
     source: IntArray
     occurrence: IntArray
     ground_up: FloatArray
+    #: Rows of one occurrence differ only in their period (a systemic event with one shared duration).
+    alike: bool = False
 
 
 def line_events(
@@ -145,9 +156,21 @@ def line_events(
     if not parts:
         empty = np.zeros(0)
         none = np.zeros(0, dtype=np.int64)
-        return LineEvents(none, empty, none, none, empty, empty, None)
+        return LineEvents(none, empty, none, none, empty, empty, None, empty, none, none)
     table = _table(parts)
+    kept, copies_row = _representatives(
+        table.period,
+        np.concatenate([p.occurrence + (i << 32) for i, p in enumerate(parts)]),
+        np.concatenate([np.full(len(p.period), p.alike) for p in parts]),
+        line.count * n_years,
+    )
     ground_up = np.concatenate([p.ground_up for p in parts])
+    source = np.concatenate([p.source for p in parts])
+    occurrence = np.concatenate([p.occurrence for p in parts])
+    copies_period = table.period
+    if kept is not None:
+        table = _take(table, kept)
+        ground_up, source, occurrence = ground_up[kept], source[kept], occurrence[kept]
     paid, review = np.zeros(len(ground_up)), None
     if terms is not None and table.n_events:
         result = apply_terms(table, terms, compact=True)
@@ -156,11 +179,70 @@ def line_events(
     return LineEvents(
         period=table.period,
         time=table.time,
-        source=np.concatenate([p.source for p in parts]),
-        occurrence=np.concatenate([p.occurrence for p in parts]),
+        source=source,
+        occurrence=occurrence,
         ground_up=ground_up,
         paid=paid,
         under_review=review,
+        weight=np.bincount(copies_row, minlength=table.n_events).astype(np.float64),
+        copies_period=copies_period,
+        copies_row=copies_row,
+    )
+
+
+def _representatives(
+    period: IntArray, occurrence: IntArray, alike: BoolArray, n_periods: int
+) -> tuple[IntArray | None, IntArray]:
+    """Which rows the terms engine needs (None: all), and for every row the position of the one standing
+    for it among them.
+
+    An incident alone in its policy year has no earlier incident eroding its sublimits or aggregate, so the
+    engine pays it whatever that period is; `alike` incidents of one occurrence (rows of a part with one
+    shared duration, keyed by part and occurrence) that are each alone are therefore paid as their first
+    one is, and only that one is kept. The others keep their own row. Exact: the engine sees the same rows.
+    """
+    n = len(period)
+    alone = alike & (np.bincount(period, minlength=n_periods)[period] == 1)
+    rows = np.flatnonzero(alone)
+    if len(rows) < 2:
+        return None, np.arange(n, dtype=np.int64)
+    key = occurrence[rows]
+    first = np.r_[True, key[1:] != key[:-1]]  # a part's hits come in occurrence order
+    if first.all():
+        return None, np.arange(n, dtype=np.int64)
+    stands_for = np.arange(n, dtype=np.int64)
+    stands_for[rows] = rows[first][np.cumsum(first) - 1]
+    keep = ~alone
+    keep[rows[first]] = True
+    kept = np.flatnonzero(keep)
+    position = np.zeros(n, dtype=np.int64)
+    position[kept] = np.arange(len(kept))
+    return kept, position[stands_for]
+
+
+def _take(table: LossTable, rows: IntArray) -> LossTable:
+    """The table's `rows` (ascending), with their outages."""
+    out = table.outages
+    if out is not None:
+        position = np.full(table.n_events, -1, dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        event = position[out.event]
+        use = event >= 0
+        out = Outages(event[use], out.coverage[use], out.start_h[use], out.end_h[use], out.per_hour[use])
+
+    def pick(a: Any) -> Any:
+        return None if a is None else a[rows]
+
+    return LossTable(
+        coverages=table.coverages,
+        period=table.period[rows],
+        time=table.time[rows],
+        ground_up=table.ground_up[rows],
+        outages=out,
+        defence=pick(table.defence),
+        excluded=pick(table.excluded),
+        event_type=pick(table.event_type),
+        under_review=pick(table.under_review),
     )
 
 
@@ -233,6 +315,7 @@ def _hit_part(
         source=np.full(n, index + 1, dtype=np.int64),
         occurrence=event.astype(np.int64),
         ground_up=ground_up,
+        alike=scenario.shared_duration,
     )
 
 

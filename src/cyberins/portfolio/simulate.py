@@ -159,36 +159,40 @@ class _ChunkSums:
         self.events_by_source = np.zeros(n_sources, dtype=np.int64)
         self.sys_ground_up, self.sys_gross = np.zeros(n_systemic), np.zeros(n_systemic)
         self.ground_up_largest, self.gross_largest = np.zeros(n_years), np.zeros(n_years)
-        self.rows: list[tuple[IntArray, IntArray, FloatArray, IntArray, FloatArray]] = []
+        self.rows: list[tuple[IntArray, IntArray, FloatArray, IntArray, FloatArray, FloatArray]] = []
         self.policy_years: list[tuple[IntArray, IntArray, FloatArray]] = []
 
     def add(self, rows: LineEvents, occurrence: IntArray, industry: int, first_policy: int) -> None:
+        """One line's rows; a row counts `weight` times (the incidents it stands for)."""
         n = self.n
         year, copy = rows.period % n, rows.period // n
         own = rows.source == 0
-        self.ground_up += np.bincount(year, weights=rows.ground_up, minlength=n)
-        line_gross = np.bincount(year, weights=rows.paid, minlength=n)
+        paid, ground_up = rows.paid * rows.weight, rows.ground_up * rows.weight
+        self.ground_up += np.bincount(year, weights=ground_up, minlength=n)
+        line_gross = np.bincount(year, weights=paid, minlength=n)
         self.gross += line_gross
         if rows.under_review is not None:
-            self.under_review += np.bincount(year, weights=rows.under_review, minlength=n)
+            self.under_review += np.bincount(year, weights=rows.under_review * rows.weight, minlength=n)
         width = self.gross_by_source.shape[0]
-        self.gross_by_source += np.bincount(rows.source * n + year, weights=rows.paid, minlength=width * n).reshape(
+        self.gross_by_source += np.bincount(rows.source * n + year, weights=paid, minlength=width * n).reshape(
             width, n
         )
         self.gross_by_industry[industry] += line_gross
-        self.ground_up_by_source += np.bincount(rows.source, weights=rows.ground_up, minlength=width)
-        self.ground_up_by_industry[industry] += rows.ground_up.sum()
-        # Own events are occurrences of their own: the year's largest is a maximum over rows.
+        self.ground_up_by_source += np.bincount(rows.source, weights=ground_up, minlength=width)
+        self.ground_up_by_industry[industry] += ground_up.sum()
+        # Own events are occurrences of their own (one row, one incident): the year's largest is a maximum.
         np.maximum.at(self.ground_up_largest, year[own], rows.ground_up[own])
         np.maximum.at(self.gross_largest, year[own], rows.paid[own])
         systemic = ~own
         m = len(self.sys_gross)
-        self.sys_ground_up += np.bincount(occurrence[systemic], weights=rows.ground_up[systemic], minlength=m)
-        self.sys_gross += np.bincount(occurrence[systemic], weights=rows.paid[systemic], minlength=m)
+        self.sys_ground_up += np.bincount(occurrence[systemic], weights=ground_up[systemic], minlength=m)
+        self.sys_gross += np.bincount(occurrence[systemic], weights=paid[systemic], minlength=m)
         pays = rows.paid > 0
-        self.rows.append((year[pays], occurrence[pays], rows.time[pays], first_policy + copy[pays], rows.paid[pays]))
+        self.rows.append(
+            (year[pays], occurrence[pays], rows.time[pays], first_policy + copy[pays], rows.paid[pays], rows.weight[pays])
+        )
         # Each copy's gross by year, kept where it is positive (sparse: most policy years pay nothing).
-        by_period = np.bincount(rows.period[pays], weights=rows.paid[pays]).astype(np.float64)
+        by_period = np.bincount(rows.copies_period, weights=rows.paid[rows.copies_row]).astype(np.float64)
         period = np.flatnonzero(by_period > 0).astype(np.int64)
         self.policy_years.append((period % n, first_policy + period // n, by_period[period]))
 
@@ -202,11 +206,11 @@ class _ChunkSums:
             return np.concatenate([r[k] for r in self.rows]).astype(dtype) if self.rows else np.zeros(0, dtype)
 
         year, occurrence, policy = joined(0, np.int64), joined(1, np.int64), joined(3, np.int64)
-        time, amount = joined(2, np.float64), joined(4, np.float64)
+        time, amount, weight = joined(2, np.float64), joined(4, np.float64), joined(5, np.float64)
         # The treaties read rows in (year, time, occurrence) order: one stable sort on year + time (exact: a
         # time is a multiple of 2⁻³¹ and a year below 2¹²) keeps an occurrence's rows in line order.
         order = np.argsort(year + time, kind="stable")
-        rows = GrossRows(year[order], occurrence[order], time[order], policy[order], amount[order])
+        rows = GrossRows(year[order], occurrence[order], time[order], policy[order], amount[order], weight[order])
         out = ChunkResult(
             chunk=chunk,
             start=start,

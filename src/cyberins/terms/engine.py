@@ -39,6 +39,11 @@ from cyberins.terms.steps import (
 from cyberins.terms.tables import Amounts, BoolArray, IntArray, LossTable
 
 
+#: Tables of at least this many events are put in time order by the compiled kernel (the same permutation);
+#: a claim's few rows never load numba.
+COMPILED_ROWS = 4096
+
+
 class Step(StrEnum):
     """Stages of rule 1; a trace holds the amount still payable after each."""
 
@@ -248,6 +253,10 @@ def _excluded(table: LossTable, terms: CompiledTerms, order: IntArray | None, co
 def _time_order(table: LossTable) -> IntArray | None:
     """The permutation that sorts events by (period, time); None when they already are (simulated tables)."""
     p, t = table.period, table.time
+    if len(p) >= COMPILED_ROWS:  # a simulation: one compiled pass, linear in the rows
+        from cyberins.terms.jit import time_order
+
+        return time_order(p, t)
     if len(p) < 2 or ((p[1:] > p[:-1]) | ((p[1:] == p[:-1]) & (t[1:] >= t[:-1]))).all():
         return None
     return np.lexsort((t, p))

@@ -47,6 +47,10 @@ def reaches_cap(amounts: Amounts, group: IntArray, cap: Any, prior: Any) -> bool
     """Whether any group's total (rows sorted by group; 1-d amounts) plus `prior` exceeds `cap`."""
     if amounts.shape[0] == 0:
         return False
+    if amounts.dtype == np.float64:
+        from cyberins.terms.jit import binding_rows
+
+        return bool(binding_rows(*_as_columns(amounts, cap, prior, group)).any())
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     return bool((np.add.reduceat(amounts, starts) + prior > cap).any())
 
@@ -65,6 +69,14 @@ def capped_running(amounts: Amounts, group: IntArray, cap: Any, prior: Any) -> A
     m = amounts.shape[0]
     if m == 0:
         return amounts
+    if amounts.dtype == np.float64:  # compiled: one pass over the rows, running totals within each group
+        from cyberins.terms.jit import binding_rows, capped_rows
+
+        columns = _as_columns(amounts, cap, prior, group)
+        hit = binding_rows(*columns)
+        if not hit.any():
+            return amounts
+        return capped_rows(*columns, hit).reshape(amounts.shape)
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     binding = np.add.reduceat(amounts, starts, axis=0) + prior > cap
     if binding.ndim > 1:
@@ -76,6 +88,15 @@ def capped_running(amounts: Amounts, group: IntArray, cap: Any, prior: Any) -> A
     paid = amounts.copy()
     paid[rows] = _capped_groups(amounts[rows], group[rows], cap, prior)
     return paid
+
+
+def _as_columns(amounts: Amounts, cap: Any, prior: Any, group: IntArray) -> tuple[Amounts, IntArray, Amounts, Amounts]:
+    """2-d float rows, the groups, and one cap and one prior per column: the compiled kernels' arguments."""
+    rows = amounts.reshape(amounts.shape[0], -1)
+    k = rows.shape[1]
+    caps = np.broadcast_to(np.asarray(cap, dtype=np.float64), (k,)).copy()
+    priors = np.broadcast_to(np.asarray(prior, dtype=np.float64), (k,)).copy()
+    return rows, np.ascontiguousarray(group, dtype=np.int64), caps, priors
 
 
 def _capped_groups(amounts: Amounts, group: IntArray, cap: Any, prior: Any) -> Amounts:
