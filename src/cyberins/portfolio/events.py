@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -157,20 +156,23 @@ def line_events(
         empty = np.zeros(0)
         none = np.zeros(0, dtype=np.int64)
         return LineEvents(none, empty, none, none, empty, empty, None, empty, none, none)
-    table = _table(parts)
+    copies_period = np.concatenate([p.period for p in parts])
     kept, copies_row = _representatives(
-        table.period,
+        copies_period,
         np.concatenate([p.occurrence + (i << 32) for i, p in enumerate(parts)]),
         np.concatenate([np.full(len(p.period), p.alike) for p in parts]),
         line.count * n_years,
     )
+    if kept is not None:
+        bounds = np.cumsum([0] + [len(p.period) for p in parts])
+        parts = [
+            _take(p, kept[(kept >= lo) & (kept < hi)] - lo) if p.alike else p
+            for p, lo, hi in zip(parts, bounds[:-1], bounds[1:], strict=True)
+        ]
+    table = _table(parts)
     ground_up = np.concatenate([p.ground_up for p in parts])
     source = np.concatenate([p.source for p in parts])
     occurrence = np.concatenate([p.occurrence for p in parts])
-    copies_period = table.period
-    if kept is not None:
-        table = _take(table, kept)
-        ground_up, source, occurrence = ground_up[kept], source[kept], occurrence[kept]
     paid, review = np.zeros(len(ground_up)), None
     if terms is not None and table.n_events:
         result = apply_terms(table, terms, compact=True)
@@ -220,29 +222,28 @@ def _representatives(
     return kept, position[stands_for]
 
 
-def _take(table: LossTable, rows: IntArray) -> LossTable:
-    """The table's `rows` (ascending), with their outages."""
-    out = table.outages
+def _take(part: _Part, rows: IntArray) -> _Part:
+    """The part's `rows` (ascending), with their outages."""
+    out = part.outages
     if out is not None:
-        position = np.full(table.n_events, -1, dtype=np.int64)
+        position = np.full(len(part.period), -1, dtype=np.int64)
         position[rows] = np.arange(len(rows))
         event = position[out.event]
         use = event >= 0
         out = Outages(event[use], out.coverage[use], out.start_h[use], out.end_h[use], out.per_hour[use])
-
-    def pick(a: Any) -> Any:
-        return None if a is None else a[rows]
-
-    return LossTable(
-        coverages=table.coverages,
-        period=table.period[rows],
-        time=table.time[rows],
-        ground_up=table.ground_up[rows],
+    return _Part(
+        coverages=part.coverages,
+        period=part.period[rows],
+        time=part.time[rows],
+        money=part.money[rows],
         outages=out,
-        defence=pick(table.defence),
-        excluded=pick(table.excluded),
-        event_type=pick(table.event_type),
-        under_review=pick(table.under_review),
+        event_type=part.event_type[rows],
+        under_review=None if part.under_review is None else part.under_review[rows],
+        excluded=part.excluded,
+        source=part.source[rows],
+        occurrence=part.occurrence[rows],
+        ground_up=part.ground_up[rows],
+        alike=part.alike,
     )
 
 
