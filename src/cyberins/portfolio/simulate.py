@@ -29,9 +29,9 @@ from cyberins.terms import CompiledTerms
 CHUNK_YEARS = 4_096
 #: Years per chunk at least.
 MIN_CHUNK_YEARS = 64
-#: Expected event rows (own events plus systemic hits, over every insured) one chunk may hold: about 2²⁰,
+#: Expected event rows (own events plus systemic hits, over every insured) one chunk may hold: about 2²¹,
 #: a few hundred MB of tables at once, whatever the size of the book.
-CHUNK_ROWS = 2**20
+CHUNK_ROWS = 2**21
 #: The most years one run may hold (per-year arrays of a few dozen columns stay under a few GB).
 MAX_YEARS = 4_194_304
 
