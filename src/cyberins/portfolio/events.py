@@ -149,26 +149,34 @@ def line_events(
 ) -> LineEvents:
     """Own events and systemic hits of every copy of `line` in one chunk, through the terms engine at once."""
     parts = _own_parts(line, seed, chunk, n_years)
-    for i, (scenario, ev, b) in enumerate(zip(scenarios, events, bars, strict=True)):
-        if scenario.dependency in line.depends_on and ev.n:
-            parts.append(_hit_part(line, scenario, i, ev, b, seed, chunk, n_years))
-    if not parts:
+    struck = [
+        (i, scenario, ev, b, *_hits_of(line, scenario, ev, seed, chunk))
+        for i, (scenario, ev, b) in enumerate(zip(scenarios, events, bars, strict=True))
+        if scenario.dependency in line.depends_on and ev.n
+    ]
+    if not parts and not struck:
         empty = np.zeros(0)
         none = np.zeros(0, dtype=np.int64)
         return LineEvents(none, empty, none, none, empty, empty, None, empty, none, none)
-    copies_period = np.concatenate([p.period for p in parts])
+    hit_periods = [copy * n_years + ev.year[event] for _, _, ev, _, event, copy in struck]
+    copies_period = np.concatenate([p.period for p in parts] + hit_periods)
+    # Keys of the occurrences: own events are never alike; a scenario's hits by (scenario, event).
     kept, copies_row = _representatives(
         copies_period,
-        np.concatenate([p.occurrence + (i << 32) for i, p in enumerate(parts)]),
-        np.concatenate([np.full(len(p.period), p.alike) for p in parts]),
+        np.concatenate([np.full(len(p.period), -1) for p in parts] + [e + (i << 32) for i, _, _, _, e, _ in struck]),
+        np.concatenate(
+            [np.zeros(len(p.period), dtype=bool) for p in parts]
+            + [np.full(len(e), s.shared_duration) for _, s, _, _, e, _ in struck]
+        ),
         line.count * n_years,
     )
-    if kept is not None:
-        bounds = np.cumsum([0] + [len(p.period) for p in parts])
-        parts = [
-            _take(p, kept[(kept >= lo) & (kept < hi)] - lo) if p.alike else p
-            for p, lo, hi in zip(parts, bounds[:-1], bounds[1:], strict=True)
-        ]
+    first = sum(len(p.period) for p in parts)
+    for i, scenario, ev, b, event, copy in struck:
+        last, first = first, first + len(event)
+        if kept is not None and scenario.shared_duration:  # only the hits that stand for others or themselves
+            mine = kept[(kept >= last) & (kept < first)] - last
+            event, copy = event[mine], copy[mine]
+        parts.append(_hit_part(line, scenario, i, ev, b, event, copy, n_years, seed, chunk))
     table = _table(parts)
     ground_up = np.concatenate([p.ground_up for p in parts])
     source = np.concatenate([p.source for p in parts])
@@ -222,31 +230,6 @@ def _representatives(
     return kept, position[stands_for]
 
 
-def _take(part: _Part, rows: IntArray) -> _Part:
-    """The part's `rows` (ascending), with their outages."""
-    out = part.outages
-    if out is not None:
-        position = np.full(len(part.period), -1, dtype=np.int64)
-        position[rows] = np.arange(len(rows))
-        event = position[out.event]
-        use = event >= 0
-        out = Outages(event[use], out.coverage[use], out.start_h[use], out.end_h[use], out.per_hour[use])
-    return _Part(
-        coverages=part.coverages,
-        period=part.period[rows],
-        time=part.time[rows],
-        money=part.money[rows],
-        outages=out,
-        event_type=part.event_type[rows],
-        under_review=None if part.under_review is None else part.under_review[rows],
-        excluded=part.excluded,
-        source=part.source[rows],
-        occurrence=part.occurrence[rows],
-        ground_up=part.ground_up[rows],
-        alike=part.alike,
-    )
-
-
 def _own_parts(line: Line, seed: int, chunk: int, n_years: int) -> list[_Part]:
     """The copies' own events, in batches of whole copies of at most `MAX_YEARS` years of draws."""
     model = line.model
@@ -279,12 +262,26 @@ def _own_parts(line: Line, seed: int, chunk: int, n_years: int) -> list[_Part]:
     return parts
 
 
-def _hit_part(
-    line: Line, scenario: Scenario, index: int, ev: SystemicEvents, b: Bar, seed: int, chunk: int, n_years: int
-) -> _Part:
-    """The incidents of the copies a scenario's events hit: each hit copy independently, one shared duration."""
+def _hits_of(line: Line, scenario: Scenario, ev: SystemicEvents, seed: int, chunk: int) -> tuple[IntArray, IntArray]:
+    """(event, copy) of each copy of `line` a scenario's events hit: each copy independently."""
     streams = source(seed, chunk, HITS, code(scenario.id), code(line.id))
-    event, copy = hits(streams(Stream.ARRIVALS), ev.n, line.count, scenario.hit_probability)
+    return hits(streams(Stream.ARRIVALS), ev.n, line.count, scenario.hit_probability)
+
+
+def _hit_part(
+    line: Line,
+    scenario: Scenario,
+    index: int,
+    ev: SystemicEvents,
+    b: Bar,
+    event: IntArray,
+    copy: IntArray,
+    n_years: int,
+    seed: int,
+    chunk: int,
+) -> _Part:
+    """The incidents of hits (`event`, `copy`): one shared duration each, or (the what-if) each hit its own."""
+    streams = source(seed, chunk, HITS, code(scenario.id), code(line.id))
     n = len(event)
     covs = tuple(c for c in Coverage if c in scenario.losses)
     money = np.zeros((n, len(covs)))
