@@ -35,28 +35,37 @@ rows = st.lists(
 
 @settings(max_examples=200, deadline=None)
 @given(rows, st.floats(0, 150), st.floats(0, 150), st.floats(0, 60))
-def test_capped_running_is_the_loop(data: list[tuple[int, float, float]], cap0: float, cap1: float, prior: float) -> None:
+def test_capped_running_is_the_loop(
+    data: list[tuple[int, float, float]], cap0: float, cap1: float, prior: float
+) -> None:
     group = np.sort(np.array([g for g, _, _ in data], dtype=np.int64))
     amounts = np.array([[a, b] for _, a, b in data], dtype=np.float64).reshape(-1, 2)
     cap, before = np.array([cap0, cap1]), np.array([prior, 0.0])
-    paid = capped_running(amounts, group, cap, before)
-    np.testing.assert_allclose(paid, loop_capped(amounts, group, cap, before), atol=1e-9)
-    assert (paid >= 0).all() and (paid <= amounts).all()
+    expected = loop_capped(amounts, group, cap, before)
+    for jit in (True, False):  # the compiled loops and the NumPy expressions
+        paid = capped_running(amounts, group, cap, before, jit=jit)
+        np.testing.assert_allclose(paid, expected, atol=1e-9)
+        assert (paid >= 0).all() and (paid <= amounts).all()
+        assert reaches_cap(amounts.sum(axis=1), group, cap0, prior, jit=jit) == reaches_cap(
+            amounts.sum(axis=1), group, cap0, prior
+        )
 
 
 def test_no_group_reaching_the_cap_returns_the_amounts_themselves() -> None:
     amounts = np.array([1.0, 2.0, 3.0])
-    assert capped_running(amounts, np.array([0, 0, 1]), 10.0, 0.0) is amounts
-    assert not reaches_cap(amounts, np.array([0, 0, 1]), 10.0, 0.0)
-    assert reaches_cap(amounts, np.array([0, 0, 1]), 10.0, 7.5)  # 3 + 7.5 passes 10
+    assert capped_running(amounts, np.array([0, 0, 1]), 10.0, 0.0, jit=True) is amounts
+    assert not reaches_cap(amounts, np.array([0, 0, 1]), 10.0, 0.0, jit=True)
+    assert reaches_cap(amounts, np.array([0, 0, 1]), 10.0, 7.5, jit=True)  # 3 + 7.5 passes 10
 
 
 def test_float_and_decimal_paths_agree_on_worked_numbers() -> None:
     # One policy year, cap 100 after 30 already paid: 50 pays 50, 40 pays 20 (the cap), 10 pays 0; the
     # next year starts afresh from the same prior: 80 pays 70.
     group = np.array([0, 0, 0, 1])
-    floats = capped_running(np.array([50.0, 40.0, 10.0, 80.0]), group, 100.0, 30.0)
-    decimals = capped_running(np.array([Decimal(x) for x in (50, 40, 10, 80)], dtype=object), group, Decimal(100), Decimal(30))
+    floats = capped_running(np.array([50.0, 40.0, 10.0, 80.0]), group, 100.0, 30.0, jit=True)
+    decimals = capped_running(
+        np.array([Decimal(x) for x in (50, 40, 10, 80)], dtype=object), group, Decimal(100), Decimal(30)
+    )
     assert floats.tolist() == [50.0, 20.0, 0.0, 70.0]
     assert [float(x) for x in decimals] == floats.tolist()
 

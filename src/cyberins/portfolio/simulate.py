@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -83,7 +83,11 @@ class Prepared:
         counts = np.array([line.count for line in book.lines], dtype=np.int64)
         return cls(
             book=book,
-            terms=tuple(None if line.policy is None else CompiledTerms.from_policy(line.policy) for line in book.lines),
+            # The terms engine's compiled kernels: a chunk runs millions of rows through them.
+            terms=tuple(
+                None if line.policy is None else replace(CompiledTerms.from_policy(line.policy), jit=True)
+                for line in book.lines
+            ),
             bars=tuple(tuple(bar(line, s) for s in book.scenarios) for line in book.lines),
             industries=industries,
             industry_of=np.array([industries.index(line.industry) for line in book.lines], dtype=np.int64),
@@ -165,7 +169,7 @@ class _ChunkSums:
     def add(self, rows: LineEvents, occurrence: IntArray, industry: int, first_policy: int) -> None:
         """One line's rows; a row counts `weight` times (the incidents it stands for)."""
         n = self.n
-        year, copy = rows.period % n, rows.period // n
+        copy, year = np.divmod(rows.period, n)
         own = rows.source == 0
         paid, ground_up = rows.paid * rows.weight, rows.ground_up * rows.weight
         self.ground_up += np.bincount(year, weights=ground_up, minlength=n)
@@ -174,9 +178,7 @@ class _ChunkSums:
         if rows.under_review is not None:
             self.under_review += np.bincount(year, weights=rows.under_review * rows.weight, minlength=n)
         width = self.gross_by_source.shape[0]
-        self.gross_by_source += np.bincount(rows.source * n + year, weights=paid, minlength=width * n).reshape(
-            width, n
-        )
+        self.gross_by_source += np.bincount(rows.source * n + year, weights=paid, minlength=width * n).reshape(width, n)
         self.gross_by_industry[industry] += line_gross
         self.ground_up_by_source += np.bincount(rows.source, weights=ground_up, minlength=width)
         self.ground_up_by_industry[industry] += ground_up.sum()
@@ -189,7 +191,14 @@ class _ChunkSums:
         self.sys_gross += np.bincount(occurrence[systemic], weights=paid[systemic], minlength=m)
         pays = rows.paid > 0
         self.rows.append(
-            (year[pays], occurrence[pays], rows.time[pays], first_policy + copy[pays], rows.paid[pays], rows.weight[pays])
+            (
+                year[pays],
+                occurrence[pays],
+                rows.time[pays],
+                first_policy + copy[pays],
+                rows.paid[pays],
+                rows.weight[pays],
+            )
         )
         # Each copy's gross by year, kept where it is positive (sparse: most policy years pay nothing).
         by_period = np.bincount(rows.copies_period, weights=rows.paid[rows.copies_row]).astype(np.float64)
@@ -203,7 +212,9 @@ class _ChunkSums:
         np.maximum.at(self.gross_largest, sys_year, self.sys_gross)
 
         def joined(k: int, dtype: type) -> Any:
-            return np.concatenate([r[k] for r in self.rows]).astype(dtype) if self.rows else np.zeros(0, dtype)
+            return (
+                np.concatenate([r[k] for r in self.rows]).astype(dtype, copy=False) if self.rows else np.zeros(0, dtype)
+            )
 
         year, occurrence, policy = joined(0, np.int64), joined(1, np.int64), joined(3, np.int64)
         time, amount, weight = joined(2, np.float64), joined(4, np.float64), joined(5, np.float64)

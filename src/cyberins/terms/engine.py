@@ -39,11 +39,6 @@ from cyberins.terms.steps import (
 from cyberins.terms.tables import Amounts, BoolArray, IntArray, LossTable
 
 
-#: Tables of at least this many events are put in time order by the compiled kernel (the same permutation);
-#: a claim's few rows never load numba.
-COMPILED_ROWS = 4096
-
-
 class Step(StrEnum):
     """Stages of rule 1; a trace holds the amount still payable after each."""
 
@@ -114,7 +109,7 @@ def apply_terms(
     decimal = terms.numeric == "decimal"
     zero: Any = Decimal(0) if decimal else 0.0
     n = table.n_events
-    order = _time_order(table)
+    order = _time_order(table, jit=terms.jit)
     period = table.period if order is None else table.period[order]
     column_of = {c: j for j, c in enumerate(table.coverages)}
     # Only covered coverages that the table holds can pay; the others stay zero and are skipped, which
@@ -160,9 +155,9 @@ def apply_terms(
     loss, defence = apply_coinsurance(loss, defence, work.coinsurance)
     _record(steps, Step.COINSURANCE, loss, defence)
     prior, prior_total = _prior(prior_paid or {}, work, terms, decimal)
-    loss = erode_sublimits(loss, period, work.sublimit, prior)
+    loss = erode_sublimits(loss, period, work.sublimit, prior, jit=work.jit)
     _record(steps, Step.SUBLIMIT, loss, defence)
-    payable = erode_aggregate(loss, period, work.aggregate_limit, prior_total) + defence
+    payable = erode_aggregate(loss, period, work.aggregate_limit, prior_total, jit=work.jit) + defence
     _record(steps, Step.AGGREGATE, payable)
 
     back = _inverse(order)
@@ -250,10 +245,11 @@ def _excluded(table: LossTable, terms: CompiledTerms, order: IntArray | None, co
     return mask if order is None else mask[order]
 
 
-def _time_order(table: LossTable) -> IntArray | None:
-    """The permutation that sorts events by (period, time); None when they already are (simulated tables)."""
+def _time_order(table: LossTable, *, jit: bool = False) -> IntArray | None:
+    """The permutation that sorts events by (period, time); None when they already are (simulated tables).
+    With `jit`, the compiled kernel finds the same permutation in time linear in the rows."""
     p, t = table.period, table.time
-    if len(p) >= COMPILED_ROWS:  # a simulation: one compiled pass, linear in the rows
+    if jit:
         from cyberins.terms.jit import time_order
 
         return time_order(p, t)

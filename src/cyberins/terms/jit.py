@@ -41,7 +41,9 @@ def _binding(amounts: Amounts, group: IntArray, cap: Amounts, prior: Amounts) ->
 
 
 @_jit
-def _capped(amounts: Amounts, group: IntArray, cap: Amounts, prior: Amounts, binding: BoolArray) -> Amounts:  # pragma: no cover
+def _capped(
+    amounts: Amounts, group: IntArray, cap: Amounts, prior: Amounts, binding: BoolArray
+) -> Amounts:  # pragma: no cover
     """`kernels.capped_running` on 2-d rows: the rows of binding groups pay in order until the cap; the others
     pay their amount."""
     n, k = amounts.shape

@@ -43,11 +43,12 @@ def take_in_order(defence: Amounts, loss: Amounts, allowance: Amounts, zero: Any
     return left[:, 0::2], left[:, 1::2]
 
 
-def reaches_cap(amounts: Amounts, group: IntArray, cap: Any, prior: Any) -> bool:
-    """Whether any group's total (rows sorted by group; 1-d amounts) plus `prior` exceeds `cap`."""
+def reaches_cap(amounts: Amounts, group: IntArray, cap: Any, prior: Any, *, jit: bool = False) -> bool:
+    """Whether any group's total (rows sorted by group; 1-d amounts) plus `prior` exceeds `cap`; `jit` as
+    in `capped_running`."""
     if amounts.shape[0] == 0:
         return False
-    if amounts.dtype == np.float64:
+    if jit and amounts.dtype == np.float64:
         from cyberins.terms.jit import binding_rows
 
         return bool(binding_rows(*_as_columns(amounts, cap, prior, group)).any())
@@ -55,7 +56,7 @@ def reaches_cap(amounts: Amounts, group: IntArray, cap: Any, prior: Any) -> bool
     return bool((np.add.reduceat(amounts, starts) + prior > cap).any())
 
 
-def capped_running(amounts: Amounts, group: IntArray, cap: Any, prior: Any) -> Amounts:
+def capped_running(amounts: Amounts, group: IntArray, cap: Any, prior: Any, *, jit: bool = False) -> Amounts:
     """Pay `amounts` in row order until each column's running total within a group reaches `cap`.
 
     Rows are sorted by `group` (a policy year); `prior` is what the group had already paid before the first
@@ -65,11 +66,14 @@ def capped_running(amounts: Amounts, group: IntArray, cap: Any, prior: Any) -> A
 
     Only the groups whose total reaches the cap can be cut: the running totals are computed for their rows
     alone, so a cap that seldom binds (the usual case for sublimits over simulated years) costs one sum.
+
+    With `jit` (float64 only) the compiled loops of `terms.jit` do the same in one pass per group, summing
+    row by row within the group; worth the second numba takes to import only for long simulations.
     """
     m = amounts.shape[0]
     if m == 0:
         return amounts
-    if amounts.dtype == np.float64:  # compiled: one pass over the rows, running totals within each group
+    if jit and amounts.dtype == np.float64:  # compiled: one pass over the rows, running totals within each group
         from cyberins.terms.jit import binding_rows, capped_rows
 
         columns = _as_columns(amounts, cap, prior, group)
