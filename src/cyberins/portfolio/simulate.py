@@ -203,7 +203,9 @@ class _ChunkSums:
         # Each copy's gross by year, kept where it is positive (sparse: most policy years pay nothing).
         by_period = np.bincount(rows.copies_period, weights=rows.paid[rows.copies_row]).astype(np.float64)
         period = np.flatnonzero(by_period > 0).astype(np.int64)
-        self.policy_years.append((period % n, first_policy + period // n, by_period[period]))
+        # int32 (years < 2²², policies < 2³¹): over a long run these rows are the largest thing held.
+        which, year_of = np.divmod(period, n)
+        self.policy_years.append((year_of.astype(np.int32), (first_policy + which).astype(np.int32), by_period[period]))
 
     def finish(self, prepared: Prepared, chunk: int, start: int, events: Sequence[SystemicEvents]) -> ChunkResult:
         n = self.n
@@ -395,7 +397,18 @@ def _join(prepared: Prepared, years: int, seed: int, parts: list[ChunkResult]) -
         ground_up_by_industry=sum((p.ground_up_by_industry for p in parts), np.zeros(len(prepared.industries))),
         events_by_source=sum((p.events_by_source for p in parts), np.zeros(1 + len(book.scenarios), dtype=np.int64)),
         under_review=cat(lambda p: p.under_review),
-        policy_year=np.concatenate([p.policy_year + p.start for p in parts]),
-        policy_index=np.concatenate([p.policy_index for p in parts]),
-        policy_gross=np.concatenate([p.policy_gross for p in parts]),
+        **_policy_years(parts),
     )
+
+
+def _policy_years(parts: list[ChunkResult]) -> dict[str, Any]:
+    """The chunks' policy years joined, each chunk's copy released as soon as it is joined, so that the
+    largest store of a long run is never held twice."""
+    out: dict[str, Any] = {}
+    for name in ("policy_year", "policy_index", "policy_gross"):
+        pieces = [p.policy_year + p.start if name == "policy_year" else getattr(p, name) for p in parts]
+        for p in parts:
+            setattr(p, name, np.zeros(0, getattr(p, name).dtype))  # not a view: the buffer goes
+        out[name] = np.concatenate(pieces) if pieces else np.zeros(0)
+        del pieces
+    return out
