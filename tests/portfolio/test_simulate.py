@@ -158,7 +158,7 @@ def test_a_line_whose_model_is_an_organisation_profile() -> None:
 def test_chunk_size_bounds_the_rows_of_a_large_book_whatever_the_line_order() -> None:
     data = outage_book(count=2_000, rate=0.5)  # 1,000 expected hits a year
     size = chunk_years(book(data))
-    assert size == 1_024  # 1,024,000 rows <= 2**20 < 2,048,000
+    assert size == 2_048  # 2,048,000 rows <= CHUNK_ROWS = 2**21 < 4,096,000
     data["policies"].append({**data["policies"][0], "id": "second", "count": 3})
     again = book(data)
     swapped = again.with_lines(again.lines[::-1])

@@ -97,10 +97,15 @@ def bar(line: Line, scenario: Scenario, confidence: Confidence | None = None) ->
 
 @dataclass(frozen=True)
 class LineEvents:
-    """A line's events of one chunk, in the table's row order, after its policy's terms.
+    """A line's events of one chunk after its policy's terms, in the table's row order.
 
     `period` is copy·n_years + year; `source` 0 for own events, 1 + i for scenario i; `occurrence` the
     scenario event's index within its scenario's chunk events (−1 for own events, each its own occurrence).
+
+    A row may stand for several incidents (`weight` of them): the copies one systemic event hits that suffer
+    nothing else in their policy year. Their losses are alike and nothing erodes their limits first, so the
+    terms engine pays each the same; it runs once for them all (see `line_events`). Every incident is listed
+    in `copies_period` (its copy's period) and `copies_row` (the row that stands for it).
     """
 
     period: IntArray
@@ -110,6 +115,9 @@ class LineEvents:
     ground_up: FloatArray
     paid: FloatArray
     under_review: FloatArray | None
+    weight: FloatArray
+    copies_period: IntArray
+    copies_row: IntArray
 
 
 @dataclass
@@ -125,6 +133,8 @@ class _Part:
     source: IntArray
     occurrence: IntArray
     ground_up: FloatArray
+    #: Rows of one occurrence differ only in their period (a systemic event with one shared duration).
+    alike: bool = False
 
 
 def line_events(
@@ -139,15 +149,38 @@ def line_events(
 ) -> LineEvents:
     """Own events and systemic hits of every copy of `line` in one chunk, through the terms engine at once."""
     parts = _own_parts(line, seed, chunk, n_years)
-    for i, (scenario, ev, b) in enumerate(zip(scenarios, events, bars, strict=True)):
-        if scenario.dependency in line.depends_on and ev.n:
-            parts.append(_hit_part(line, scenario, i, ev, b, seed, chunk, n_years))
-    if not parts:
+    struck = [
+        (i, scenario, ev, b, *_hits_of(line, scenario, ev, seed, chunk))
+        for i, (scenario, ev, b) in enumerate(zip(scenarios, events, bars, strict=True))
+        if scenario.dependency in line.depends_on and ev.n
+    ]
+    if not parts and not struck:
         empty = np.zeros(0)
         none = np.zeros(0, dtype=np.int64)
-        return LineEvents(none, empty, none, none, empty, empty, None)
+        return LineEvents(none, empty, none, none, empty, empty, None, empty, none, none)
+    hit_periods = [copy * n_years + ev.year[event] for _, _, ev, _, event, copy in struck]
+    copies_period = np.concatenate([p.period for p in parts] + hit_periods)
+    # Keys of the occurrences: own events are never alike; a scenario's hits by (scenario, event).
+    kept, copies_row = _representatives(
+        copies_period,
+        np.concatenate([np.full(len(p.period), -1) for p in parts] + [e + (i << 32) for i, _, _, _, e, _ in struck]),
+        np.concatenate(
+            [np.zeros(len(p.period), dtype=bool) for p in parts]
+            + [np.full(len(e), s.shared_duration) for _, s, _, _, e, _ in struck]
+        ),
+        line.count * n_years,
+    )
+    first = sum(len(p.period) for p in parts)
+    for i, scenario, ev, b, event, copy in struck:
+        last, first = first, first + len(event)
+        if kept is not None and scenario.shared_duration:  # only the hits that stand for others or themselves
+            mine = kept[(kept >= last) & (kept < first)] - last
+            event, copy = event[mine], copy[mine]
+        parts.append(_hit_part(line, scenario, i, ev, b, event, copy, n_years, seed, chunk))
     table = _table(parts)
     ground_up = np.concatenate([p.ground_up for p in parts])
+    source = np.concatenate([p.source for p in parts])
+    occurrence = np.concatenate([p.occurrence for p in parts])
     paid, review = np.zeros(len(ground_up)), None
     if terms is not None and table.n_events:
         result = apply_terms(table, terms, compact=True)
@@ -156,12 +189,45 @@ def line_events(
     return LineEvents(
         period=table.period,
         time=table.time,
-        source=np.concatenate([p.source for p in parts]),
-        occurrence=np.concatenate([p.occurrence for p in parts]),
+        source=source,
+        occurrence=occurrence,
         ground_up=ground_up,
         paid=paid,
         under_review=review,
+        weight=np.bincount(copies_row, minlength=table.n_events).astype(np.float64),
+        copies_period=copies_period,
+        copies_row=copies_row,
     )
+
+
+def _representatives(
+    period: IntArray, occurrence: IntArray, alike: BoolArray, n_periods: int
+) -> tuple[IntArray | None, IntArray]:
+    """Which rows the terms engine needs (None: all), and for every row the position of the one standing
+    for it among them.
+
+    An incident alone in its policy year has no earlier incident eroding its sublimits or aggregate, so the
+    engine pays it whatever that period is; `alike` incidents of one occurrence (rows of a part with one
+    shared duration, keyed by part and occurrence) that are each alone are therefore paid as their first
+    one is, and only that one is kept. The others keep their own row. Exact: the engine sees the same rows.
+    """
+    n = len(period)
+    alone = alike & (np.bincount(period, minlength=n_periods)[period] == 1)
+    rows = np.flatnonzero(alone)
+    if len(rows) < 2:
+        return None, np.arange(n, dtype=np.int64)
+    key = occurrence[rows]
+    first = np.r_[True, key[1:] != key[:-1]]  # a part's hits come in occurrence order
+    if first.all():
+        return None, np.arange(n, dtype=np.int64)
+    stands_for = np.arange(n, dtype=np.int64)
+    stands_for[rows] = rows[first][np.cumsum(first) - 1]
+    keep = ~alone
+    keep[rows[first]] = True
+    kept = np.flatnonzero(keep)
+    position = np.zeros(n, dtype=np.int64)
+    position[kept] = np.arange(len(kept))
+    return kept, position[stands_for]
 
 
 def _own_parts(line: Line, seed: int, chunk: int, n_years: int) -> list[_Part]:
@@ -196,12 +262,26 @@ def _own_parts(line: Line, seed: int, chunk: int, n_years: int) -> list[_Part]:
     return parts
 
 
-def _hit_part(
-    line: Line, scenario: Scenario, index: int, ev: SystemicEvents, b: Bar, seed: int, chunk: int, n_years: int
-) -> _Part:
-    """The incidents of the copies a scenario's events hit: each hit copy independently, one shared duration."""
+def _hits_of(line: Line, scenario: Scenario, ev: SystemicEvents, seed: int, chunk: int) -> tuple[IntArray, IntArray]:
+    """(event, copy) of each copy of `line` a scenario's events hit: each copy independently."""
     streams = source(seed, chunk, HITS, code(scenario.id), code(line.id))
-    event, copy = hits(streams(Stream.ARRIVALS), ev.n, line.count, scenario.hit_probability)
+    return hits(streams(Stream.ARRIVALS), ev.n, line.count, scenario.hit_probability)
+
+
+def _hit_part(
+    line: Line,
+    scenario: Scenario,
+    index: int,
+    ev: SystemicEvents,
+    b: Bar,
+    event: IntArray,
+    copy: IntArray,
+    n_years: int,
+    seed: int,
+    chunk: int,
+) -> _Part:
+    """The incidents of hits (`event`, `copy`): one shared duration each, or (the what-if) each hit its own."""
+    streams = source(seed, chunk, HITS, code(scenario.id), code(line.id))
     n = len(event)
     covs = tuple(c for c in Coverage if c in scenario.losses)
     money = np.zeros((n, len(covs)))
@@ -233,6 +313,7 @@ def _hit_part(
         source=np.full(n, index + 1, dtype=np.int64),
         occurrence=event.astype(np.int64),
         ground_up=ground_up,
+        alike=scenario.shared_duration,
     )
 
 

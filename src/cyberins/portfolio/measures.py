@@ -100,15 +100,22 @@ def tvar_weights(gross: FloatArray) -> dict[str, FloatArray]:
     return {str(level): tail_weights(gross, level) for level in LEVELS}
 
 
+#: Rows of `row_contributions` handled at once (its temporaries stay at a few dozen MB).
+ROWS_AT_ONCE = 2**22
+
+
 def row_contributions(
     weights: FloatArray, year: IntArray, key: IntArray, amount: FloatArray, n_keys: int
 ) -> FloatArray:
     """Σ weights[year] · amount over rows, per key 0 … n_keys − 1 (e.g. per policy, from a chunk's rows with
     the weights of its years): additive over chunks, so a book's per-policy contributions need no per-year
     array per policy."""
-    index = np.asarray(key, dtype=np.int64)
-    values = weights[np.asarray(year, dtype=np.int64)] * amount
-    return np.asarray(np.bincount(index, weights=values, minlength=n_keys)[:n_keys], dtype=np.float64)
+    out = np.zeros(n_keys)
+    for first in range(0, len(amount), ROWS_AT_ONCE):  # slices: a long run holds tens of millions of rows
+        part = slice(first, first + ROWS_AT_ONCE)
+        values = weights[np.asarray(year[part], dtype=np.int64)] * amount[part]
+        out += np.bincount(np.asarray(key[part], dtype=np.int64), weights=values, minlength=n_keys)[:n_keys]
+    return out
 
 
 def top_contributions(values: Mapping[str, float], n: int = TOP_POLICIES) -> list[list[object]]:

@@ -107,7 +107,7 @@ def capped_in_time_order(per_occurrence: FloatArray, year: IntArray, cover: floa
     occurrence that crosses it gets the part up to it."""
     if cover is None:
         return per_occurrence
-    paid = capped_running(per_occurrence, year, cover, 0.0)
+    paid = capped_running(per_occurrence, year, cover, 0.0, jit=True)
     if paid is per_occurrence:
         return paid  # no year reaches the cover
     return _settled(paid, per_occurrence, year, np.minimum(_by_year(per_occurrence, year), cover))
@@ -116,8 +116,8 @@ def capped_in_time_order(per_occurrence: FloatArray, year: IntArray, cover: floa
 def stop_loss_in_time_order(per_occurrence: FloatArray, year: IntArray, attachment: float, limit: float) -> FloatArray:
     """What passes `attachment` in each year, up to `limit`, reached in time order: the occurrence that takes
     the year past the attachment gets what lies above it."""
-    top = capped_running(per_occurrence, year, attachment + limit, 0.0)
-    paid = np.clip(top - capped_running(per_occurrence, year, attachment, 0.0), 0.0, None)
+    top = capped_running(per_occurrence, year, attachment + limit, 0.0, jit=True)
+    paid = np.clip(top - capped_running(per_occurrence, year, attachment, 0.0, jit=True), 0.0, None)
     return _settled(paid, per_occurrence, year, np.clip(_by_year(per_occurrence, year) - attachment, 0.0, limit))
 
 

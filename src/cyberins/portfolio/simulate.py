@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -29,9 +29,9 @@ from cyberins.terms import CompiledTerms
 CHUNK_YEARS = 4_096
 #: Years per chunk at least.
 MIN_CHUNK_YEARS = 64
-#: Expected event rows (own events plus systemic hits, over every insured) one chunk may hold: about 2²⁰,
+#: Expected event rows (own events plus systemic hits, over every insured) one chunk may hold: about 2²¹,
 #: a few hundred MB of tables at once, whatever the size of the book.
-CHUNK_ROWS = 2**20
+CHUNK_ROWS = 2**21
 #: The most years one run may hold (per-year arrays of a few dozen columns stay under a few GB).
 MAX_YEARS = 4_194_304
 
@@ -83,7 +83,11 @@ class Prepared:
         counts = np.array([line.count for line in book.lines], dtype=np.int64)
         return cls(
             book=book,
-            terms=tuple(None if line.policy is None else CompiledTerms.from_policy(line.policy) for line in book.lines),
+            # The terms engine's compiled kernels: a chunk runs millions of rows through them.
+            terms=tuple(
+                None if line.policy is None else replace(CompiledTerms.from_policy(line.policy), jit=True)
+                for line in book.lines
+            ),
             bars=tuple(tuple(bar(line, s) for s in book.scenarios) for line in book.lines),
             industries=industries,
             industry_of=np.array([industries.index(line.industry) for line in book.lines], dtype=np.int64),
@@ -159,38 +163,49 @@ class _ChunkSums:
         self.events_by_source = np.zeros(n_sources, dtype=np.int64)
         self.sys_ground_up, self.sys_gross = np.zeros(n_systemic), np.zeros(n_systemic)
         self.ground_up_largest, self.gross_largest = np.zeros(n_years), np.zeros(n_years)
-        self.rows: list[tuple[IntArray, IntArray, FloatArray, IntArray, FloatArray]] = []
+        self.rows: list[tuple[IntArray, IntArray, FloatArray, IntArray, FloatArray, FloatArray]] = []
         self.policy_years: list[tuple[IntArray, IntArray, FloatArray]] = []
 
     def add(self, rows: LineEvents, occurrence: IntArray, industry: int, first_policy: int) -> None:
+        """One line's rows; a row counts `weight` times (the incidents it stands for)."""
         n = self.n
-        year, copy = rows.period % n, rows.period // n
+        copy, year = np.divmod(rows.period, n)
         own = rows.source == 0
-        self.ground_up += np.bincount(year, weights=rows.ground_up, minlength=n)
-        line_gross = np.bincount(year, weights=rows.paid, minlength=n)
+        paid, ground_up = rows.paid * rows.weight, rows.ground_up * rows.weight
+        self.ground_up += np.bincount(year, weights=ground_up, minlength=n)
+        line_gross = np.bincount(year, weights=paid, minlength=n)
         self.gross += line_gross
         if rows.under_review is not None:
-            self.under_review += np.bincount(year, weights=rows.under_review, minlength=n)
+            self.under_review += np.bincount(year, weights=rows.under_review * rows.weight, minlength=n)
         width = self.gross_by_source.shape[0]
-        self.gross_by_source += np.bincount(rows.source * n + year, weights=rows.paid, minlength=width * n).reshape(
-            width, n
-        )
+        self.gross_by_source += np.bincount(rows.source * n + year, weights=paid, minlength=width * n).reshape(width, n)
         self.gross_by_industry[industry] += line_gross
-        self.ground_up_by_source += np.bincount(rows.source, weights=rows.ground_up, minlength=width)
-        self.ground_up_by_industry[industry] += rows.ground_up.sum()
-        # Own events are occurrences of their own: the year's largest is a maximum over rows.
+        self.ground_up_by_source += np.bincount(rows.source, weights=ground_up, minlength=width)
+        self.ground_up_by_industry[industry] += ground_up.sum()
+        # Own events are occurrences of their own (one row, one incident): the year's largest is a maximum.
         np.maximum.at(self.ground_up_largest, year[own], rows.ground_up[own])
         np.maximum.at(self.gross_largest, year[own], rows.paid[own])
         systemic = ~own
         m = len(self.sys_gross)
-        self.sys_ground_up += np.bincount(occurrence[systemic], weights=rows.ground_up[systemic], minlength=m)
-        self.sys_gross += np.bincount(occurrence[systemic], weights=rows.paid[systemic], minlength=m)
+        self.sys_ground_up += np.bincount(occurrence[systemic], weights=ground_up[systemic], minlength=m)
+        self.sys_gross += np.bincount(occurrence[systemic], weights=paid[systemic], minlength=m)
         pays = rows.paid > 0
-        self.rows.append((year[pays], occurrence[pays], rows.time[pays], first_policy + copy[pays], rows.paid[pays]))
+        self.rows.append(
+            (
+                year[pays],
+                occurrence[pays],
+                rows.time[pays],
+                first_policy + copy[pays],
+                rows.paid[pays],
+                rows.weight[pays],
+            )
+        )
         # Each copy's gross by year, kept where it is positive (sparse: most policy years pay nothing).
-        by_period = np.bincount(rows.period[pays], weights=rows.paid[pays]).astype(np.float64)
+        by_period = np.bincount(rows.copies_period, weights=rows.paid[rows.copies_row]).astype(np.float64)
         period = np.flatnonzero(by_period > 0).astype(np.int64)
-        self.policy_years.append((period % n, first_policy + period // n, by_period[period]))
+        # int32 (years < 2²², policies < 2³¹): over a long run these rows are the largest thing held.
+        which, year_of = np.divmod(period, n)
+        self.policy_years.append((year_of.astype(np.int32), (first_policy + which).astype(np.int32), by_period[period]))
 
     def finish(self, prepared: Prepared, chunk: int, start: int, events: Sequence[SystemicEvents]) -> ChunkResult:
         n = self.n
@@ -199,14 +214,16 @@ class _ChunkSums:
         np.maximum.at(self.gross_largest, sys_year, self.sys_gross)
 
         def joined(k: int, dtype: type) -> Any:
-            return np.concatenate([r[k] for r in self.rows]).astype(dtype) if self.rows else np.zeros(0, dtype)
+            return (
+                np.concatenate([r[k] for r in self.rows]).astype(dtype, copy=False) if self.rows else np.zeros(0, dtype)
+            )
 
         year, occurrence, policy = joined(0, np.int64), joined(1, np.int64), joined(3, np.int64)
-        time, amount = joined(2, np.float64), joined(4, np.float64)
+        time, amount, weight = joined(2, np.float64), joined(4, np.float64), joined(5, np.float64)
         # The treaties read rows in (year, time, occurrence) order: one stable sort on year + time (exact: a
         # time is a multiple of 2⁻³¹ and a year below 2¹²) keeps an occurrence's rows in line order.
         order = np.argsort(year + time, kind="stable")
-        rows = GrossRows(year[order], occurrence[order], time[order], policy[order], amount[order])
+        rows = GrossRows(year[order], occurrence[order], time[order], policy[order], amount[order], weight[order])
         out = ChunkResult(
             chunk=chunk,
             start=start,
@@ -380,7 +397,18 @@ def _join(prepared: Prepared, years: int, seed: int, parts: list[ChunkResult]) -
         ground_up_by_industry=sum((p.ground_up_by_industry for p in parts), np.zeros(len(prepared.industries))),
         events_by_source=sum((p.events_by_source for p in parts), np.zeros(1 + len(book.scenarios), dtype=np.int64)),
         under_review=cat(lambda p: p.under_review),
-        policy_year=np.concatenate([p.policy_year + p.start for p in parts]),
-        policy_index=np.concatenate([p.policy_index for p in parts]),
-        policy_gross=np.concatenate([p.policy_gross for p in parts]),
+        **_policy_years(parts),
     )
+
+
+def _policy_years(parts: list[ChunkResult]) -> dict[str, Any]:
+    """The chunks' policy years joined, each chunk's copy released as soon as it is joined, so that the
+    largest store of a long run is never held twice."""
+    out: dict[str, Any] = {}
+    for name in ("policy_year", "policy_index", "policy_gross"):
+        pieces = [p.policy_year + p.start if name == "policy_year" else getattr(p, name) for p in parts]
+        for p in parts:
+            setattr(p, name, np.zeros(0, getattr(p, name).dtype))  # not a view: the buffer goes
+        out[name] = np.concatenate(pieces) if pieces else np.zeros(0)
+        del pieces
+    return out

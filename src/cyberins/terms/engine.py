@@ -109,7 +109,7 @@ def apply_terms(
     decimal = terms.numeric == "decimal"
     zero: Any = Decimal(0) if decimal else 0.0
     n = table.n_events
-    order = _time_order(table)
+    order = _time_order(table, jit=terms.jit)
     period = table.period if order is None else table.period[order]
     column_of = {c: j for j, c in enumerate(table.coverages)}
     # Only covered coverages that the table holds can pay; the others stay zero and are skipped, which
@@ -155,9 +155,9 @@ def apply_terms(
     loss, defence = apply_coinsurance(loss, defence, work.coinsurance)
     _record(steps, Step.COINSURANCE, loss, defence)
     prior, prior_total = _prior(prior_paid or {}, work, terms, decimal)
-    loss = erode_sublimits(loss, period, work.sublimit, prior)
+    loss = erode_sublimits(loss, period, work.sublimit, prior, jit=work.jit)
     _record(steps, Step.SUBLIMIT, loss, defence)
-    payable = erode_aggregate(loss, period, work.aggregate_limit, prior_total) + defence
+    payable = erode_aggregate(loss, period, work.aggregate_limit, prior_total, jit=work.jit) + defence
     _record(steps, Step.AGGREGATE, payable)
 
     back = _inverse(order)
@@ -245,9 +245,14 @@ def _excluded(table: LossTable, terms: CompiledTerms, order: IntArray | None, co
     return mask if order is None else mask[order]
 
 
-def _time_order(table: LossTable) -> IntArray | None:
-    """The permutation that sorts events by (period, time); None when they already are (simulated tables)."""
+def _time_order(table: LossTable, *, jit: bool = False) -> IntArray | None:
+    """The permutation that sorts events by (period, time); None when they already are (simulated tables).
+    With `jit`, the compiled kernel finds the same permutation in time linear in the rows."""
     p, t = table.period, table.time
+    if jit:
+        from cyberins.terms.jit import time_order
+
+        return time_order(p, t)
     if len(p) < 2 or ((p[1:] > p[:-1]) | ((p[1:] == p[:-1]) & (t[1:] >= t[:-1]))).all():
         return None
     return np.lexsort((t, p))

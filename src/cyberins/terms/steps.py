@@ -127,16 +127,21 @@ def apply_coinsurance(loss: Amounts, defence: Amounts, coinsurance: Amounts) -> 
     return loss * share, defence * share
 
 
-def erode_sublimits(loss: Amounts, period: IntArray, sublimit: Amounts, prior: Amounts) -> Amounts:
+def erode_sublimits(
+    loss: Amounts, period: IntArray, sublimit: Amounts, prior: Amounts, *, jit: bool = False
+) -> Amounts:
     """Sublimit remaining in the policy year: incidents erode each coverage's sublimit in time order, after
     what the year has already paid (`prior`, per coverage; rule 11)."""
-    return capped_running(loss, period, sublimit, prior)
+    return capped_running(loss, period, sublimit, prior, jit=jit)
 
 
-def erode_aggregate(loss: Amounts, period: IntArray, aggregate_limit: Any, prior_total: Any) -> Amounts:
+def erode_aggregate(
+    loss: Amounts, period: IntArray, aggregate_limit: Any, prior_total: Any, *, jit: bool = False
+) -> Amounts:
     """Aggregate remaining in the policy year: incidents erode it in time order and, within one incident,
     coverage by coverage in the policy's order (rule 1), after what the year has already paid."""
-    if not reaches_cap(loss.sum(axis=1), period, aggregate_limit, prior_total):
+    if not reaches_cap(loss.sum(axis=1), period, aggregate_limit, prior_total, jit=jit):
         return loss
     n, k = loss.shape
-    return capped_running(loss.reshape(-1), np.repeat(period, k), aggregate_limit, prior_total).reshape(n, k)
+    flat = capped_running(loss.reshape(-1), np.repeat(period, k), aggregate_limit, prior_total, jit=jit)
+    return flat.reshape(n, k)
