@@ -32,7 +32,7 @@ def test_same_seed_same_file_and_another_seed_another(tmp_path: Path) -> None:
     for path, seed in zip(paths, ("4", "4", "5"), strict=True):
         code, out, err = _invoke(
             "portfolio", "generate", "--policies", "200", "--seed", seed,
-            "--out", str(path), "--examples", str(EXAMPLES),
+            "--out", str(path), "--examples", str(EXAMPLES), "--lang", "en",
         )  # fmt: skip
         assert code == 0, err
         assert "200 policies" in out

@@ -92,7 +92,7 @@ def test_cli_json_has_the_contract_keys_and_a_whatif_block_and_bad_paths_exit_2(
     assert set(doc) == set(base) | {"whatif"}
     assert {k: v for k, v in doc.items() if k != "whatif"} == base
     assert doc["whatif"]["set"] == ["waiting_period_hours=24"]
-    code, out, err = _invoke(*args, "--set", "waiting_period_hours=24")
+    code, out, err = _invoke(*args, "--set", "waiting_period_hours=24", "--lang", "en")
     assert code == 0 and "what-if" in out and "change" in out
     code, _, err = _invoke(*args, "--set", "sublimt.business_interruption=1")
     assert code == 2 and "--set sublimt.business_interruption" in err and "Traceback" not in err
