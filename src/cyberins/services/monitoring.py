@@ -29,8 +29,10 @@ from sqlalchemy.orm import Session
 from cyberins.model.errors import InvalidInput
 from cyberins.model.vocab import OrgKind, PolicyState
 from cyberins.monitor.alerts import vendor_product
+from cyberins.monitor.book import BookItem, BookView, Target
+from cyberins.monitor.feeds import Snapshot
 from cyberins.monitor.inventory import AssetRow, Inventory
-from cyberins.monitor.scan import ScanResult, scan
+from cyberins.monitor.scan import ScanResult, matcher_for, scan
 from cyberins.services import audit
 from cyberins.services.access import Principal
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
@@ -86,6 +88,16 @@ class InsuredScan:
         }
 
 
+def loaded_snapshot(session: Session) -> Snapshot:
+    """The feeds the platform database holds; `InvalidInput` if it holds no NVD feed to match against."""
+    snapshot = stored_snapshot(session)
+    if not snapshot.nvd:
+        raise InvalidInput.one(
+            "feeds", "the platform database holds no NVD feed: load feeds first (cyberins feeds load)"
+        )
+    return snapshot
+
+
 def check_visible(session: Session, actor: Principal, insured_org_id: str, *, act: bool = False) -> Organization:
     """The insured, if `actor` may see its monitoring (`act`: and change it); else `NotFound` / `Forbidden`."""
     org = session.get(Organization, insured_org_id)
@@ -125,15 +137,18 @@ def stored_profile(session: Session, insured_org_id: str) -> dict[str, Any] | No
 
 
 def scan_insured(
-    session: Session, actor: Principal, insured_org_id: str, inventory: Inventory, *, clock: Clock = SYSTEM_CLOCK
+    session: Session,
+    actor: Principal,
+    insured_org_id: str,
+    inventory: Inventory,
+    *,
+    snapshot: Snapshot | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> InsuredScan:
-    """Store `inventory` as the insured's, scan it against the loaded feeds and upsert the alerts (module doc)."""
+    """Store `inventory` as the insured's, scan it against `snapshot` (default: the loaded feeds,
+    `stored_snapshot`) and upsert the alerts (module doc)."""
     org = check_visible(session, actor, insured_org_id, act=True)
-    snapshot = stored_snapshot(session)
-    if not snapshot.nvd:
-        raise InvalidInput.one(
-            "feeds", "the platform database holds no NVD feed: load feeds first (cyberins feeds load)"
-        )
+    snapshot = snapshot if snapshot is not None else loaded_snapshot(session)
     now = clock.now().astimezone(UTC).replace(microsecond=0)
     record = active_policy(session, insured_org_id, now.date())
     terms = validate_document(record.document, require_number=False) if record is not None else None
@@ -325,3 +340,37 @@ def stored_alert(row: AlertRecord) -> dict[str, Any]:
         if row.risk_reason is None
         else {"reason": row.risk_reason, "expires": row.risk_expires.isoformat() if row.risk_expires else None},
     }
+
+
+def book_from_store(session: Session, actor: Principal, target: Target, *, opened_at: datetime) -> BookView:
+    """The book view (contract §3) of the platform database: every insured the caller may see that has a stored
+    inventory, scanned against the loaded feeds, one item per active policy (states: the stored alerts')."""
+    snapshot = loaded_snapshot(session)
+    matcher = matcher_for(snapshot)
+    stocked = select(AssetRecord.insured_org_id).distinct()
+    items: list[BookItem] = []
+    for org in session.scalars(select(Organization).where(Organization.id.in_(stocked)).order_by(Organization.name)):
+        try:
+            check_visible(session, actor, org.id)
+        except NotFound:
+            continue
+        inventory = stored_inventory(session, org.id)
+        assert inventory is not None
+        result = scan(inventory, snapshot, opened_at=opened_at, matcher=matcher, insured=org.id)
+        states = dict(session.execute(select(AlertRecord.id, AlertRecord.state).where(
+            AlertRecord.insured_org_id == org.id)).tuples().all())  # fmt: skip
+        hits = tuple(replace(a, state=states.get(a.id, a.state)) for a in result.alerts if target.hits(a))
+        if not hits:
+            continue
+        policies = session.scalars(
+            select(PolicyRecord)
+            .where(PolicyRecord.insured_org_id == org.id, PolicyRecord.state == PolicyState.ACTIVE.value)
+            .order_by(PolicyRecord.created_at, PolicyRecord.id)
+        ).all()
+        if not policies:
+            items.append(BookItem(org.id, org.name, None, None, None, None, hits))
+        for record in policies:
+            terms = validate_document(record.document, require_number=False)
+            items.append(BookItem(org.id, org.name, None, record.policy_number, terms.aggregate_limit,
+                                  terms.currency, hits))  # fmt: skip
+    return BookView(target, tuple(items))
