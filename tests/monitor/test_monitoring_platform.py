@@ -4,12 +4,15 @@ feeds, alerts upserted by their stable id (a stored alert keeps its state), the 
 from __future__ import annotations
 
 import csv
+import json
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
 from cyberins.model.errors import InvalidInput
 from cyberins.monitor.inventory import read_assets
@@ -18,8 +21,10 @@ from cyberins.services.access import Principal
 from cyberins.services.clock import FixedClock
 from cyberins.services.errors import Conflict, Forbidden, NotFound
 from cyberins.services.feeds import load_feeds
+from cyberins.settings import get_settings
 from cyberins.store.models import AlertRecord, AssetRecord, AuditEntry
 from tests.platform import conftest as platform
+from tests.platform.conftest import TEST_SECRET
 from tests.platform.world import World
 
 database_url, engine, session = platform.database_url, platform.engine, platform.session
@@ -154,3 +159,51 @@ def test_only_the_insured_and_its_insurer_and_broker_see_its_alerts(
 def test_a_scan_needs_loaded_feeds(session: Session, world: World, clock: FixedClock) -> None:
     with pytest.raises(InvalidInput, match="no NVD feed"):
         _scan(session, world, clock)
+
+
+@pytest.fixture
+def installation(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("CYBERINS_DATABASE_URL", database_url)
+    monkeypatch.setenv("CYBERINS_SECRET_KEY", TEST_SECRET)
+    get_settings.cache_clear()
+    yield database_url
+    get_settings.cache_clear()
+
+
+def _cli(args: list[str]) -> tuple[int, str, str]:
+    from cyberins.cli.app import app
+
+    result = CliRunner().invoke(app, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_scan_with_insured_stores_alerts_and_keeps_their_states(
+    installation: str, session: Session, loaded: World
+) -> None:
+    insured, assets, feeds = loaded.org["insured_a"], str(EXAMPLES / "assets.csv"), str(EXAMPLES / "feeds")
+    code, out, err = _cli(["monitor", "scan", assets, "--feeds", feeds, "--insured", insured, "--json"])
+    assert code == 0, err
+    alerts = json.loads(out)["alerts"]
+    assert alerts and {(a["insured"], a["state"]) for a in alerts} == {(insured, "open")}
+    code, out, err = _cli(["monitor", "ack", alerts[0]["id"]])
+    assert (code, out.strip()) == (0, f"{alerts[0]['id']}: acknowledged"), err
+    code, out, _ = _cli(["monitor", "scan", assets, "--feeds", feeds, "--insured", insured, "--json"])
+    assert {a["id"]: a["state"] for a in json.loads(out)["alerts"]}[alerts[0]["id"]] == "acknowledged"
+    code, out, _ = _cli(["monitor", "alerts", "--insured", insured, "--json"])
+    assert {a["id"] for a in json.loads(out)["alerts"]} == {a["id"] for a in alerts}
+    code, _, err = _cli(["monitor", "ack", alerts[0]["id"]])
+    assert code != 0 and "acknowledged" in err  # a bad move: the state machine refuses it
+
+
+def test_cli_book_without_book_reads_the_platform_database(installation: str, session: Session, loaded: World) -> None:
+    insured = loaded.org["insured_a"]
+    _scan(session, loaded, FixedClock(platform.NOW))
+    alert = monitoring.list_alerts(session, SYSTEM, insured)[0]
+    code, out, err = _cli(["monitor", "book", alert.cve, "--json"])
+    assert code == 0, err
+    view = json.loads(out)
+    assert view["cve"] == alert.cve and set(view) >= {"cve", "insureds", "totals"}
+    assert [(i["insured"], i["policy"]) for i in view["insureds"]] == [(insured, "T-A-0001")]
+    code, _, err = _cli(["monitor", "book", alert.cve, "--feeds", str(EXAMPLES / "feeds")])
+    assert code == 2 and "--feeds" in err

@@ -357,8 +357,8 @@ def book_from_store(session: Session, actor: Principal, target: Target, *, opene
         inventory = stored_inventory(session, org.id)
         assert inventory is not None
         result = scan(inventory, snapshot, opened_at=opened_at, matcher=matcher, insured=org.id)
-        states = dict(session.execute(select(AlertRecord.id, AlertRecord.state).where(
-            AlertRecord.insured_org_id == org.id)).tuples().all())  # fmt: skip
+        stmt = select(AlertRecord.id, AlertRecord.state).where(AlertRecord.insured_org_id == org.id)
+        states = {alert_id: state for alert_id, state in session.execute(stmt)}
         hits = tuple(replace(a, state=states.get(a.id, a.state)) for a in result.alerts if target.hits(a))
         if not hits:
             continue
