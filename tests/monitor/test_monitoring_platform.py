@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -28,7 +29,7 @@ from tests.platform.conftest import TEST_SECRET
 from tests.platform.world import World
 
 database_url, engine, session = platform.database_url, platform.engine, platform.session
-clock, settings, world = platform.clock, platform.settings, platform.world
+clock, settings, world, client = platform.clock, platform.settings, platform.world, platform.client
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "monitoring"
 SYSTEM = Principal.system_actor()
 
@@ -207,3 +208,22 @@ def test_cli_book_without_book_reads_the_platform_database(installation: str, se
     assert [(i["insured"], i["policy"]) for i in view["insureds"]] == [(insured, "T-A-0001")]
     code, _, err = _cli(["monitor", "book", alert.cve, "--feeds", str(EXAMPLES / "feeds")])
     assert code == 2 and "--feeds" in err
+
+
+def test_the_api_lists_and_moves_alerts_under_the_access_rules(
+    session: Session, loaded: World, clock: FixedClock, client: TestClient
+) -> None:
+    alert = _scan(session, loaded, clock).result.alerts[0]
+    insured = loaded.org["insured_a"]
+    listed = client.get(f"/insureds/{insured}/alerts", headers=loaded.headers("broker_a"))
+    assert listed.status_code == 200 and alert.id in {a["id"] for a in listed.json()}
+    assert client.get(f"/insureds/{insured}/alerts", headers=loaded.headers("insurer_b")).status_code == 404
+    stranger = client.post(f"/alerts/{alert.id}/acknowledge", headers=loaded.headers("insured_b"))
+    assert stranger.status_code == 404
+    done = client.post(f"/alerts/{alert.id}/acknowledge", headers=loaded.headers("insured_a"))
+    assert done.status_code == 200 and done.json()["state"] == "acknowledged"
+    again = client.post(f"/alerts/{alert.id}/acknowledge", headers=loaded.headers("insured_a"))
+    assert again.status_code == 409
+    body = {"reason": "compensating WAF rule", "expires": "2026-12-31"}
+    accepted = client.post(f"/alerts/{alert.id}/accept-risk", headers=loaded.headers("insurer_a"), json=body)
+    assert accepted.status_code == 200 and accepted.json()["risk_reason"] == "compensating WAF rule"
