@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
 from cyberins.model.errors import InvalidInput
 from cyberins.monitor.inventory import read_assets
@@ -22,14 +20,14 @@ from cyberins.services.access import Principal
 from cyberins.services.clock import FixedClock
 from cyberins.services.errors import Conflict, Forbidden, NotFound
 from cyberins.services.feeds import load_feeds
-from cyberins.settings import get_settings
 from cyberins.store.models import AlertRecord, AssetRecord, AuditEntry
+from tests.monitor.test_feeds_load import _cli, installation
 from tests.platform import conftest as platform
-from tests.platform.conftest import TEST_SECRET
 from tests.platform.world import World
 
 database_url, engine, session = platform.database_url, platform.engine, platform.session
 clock, settings, world, client = platform.clock, platform.settings, platform.world, platform.client
+__all__ = ["installation"]  # the fixture, shared with the feeds tests
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "monitoring"
 SYSTEM = Principal.system_actor()
 
@@ -160,23 +158,6 @@ def test_only_the_insured_and_its_insurer_and_broker_see_its_alerts(
 def test_a_scan_needs_loaded_feeds(session: Session, world: World, clock: FixedClock) -> None:
     with pytest.raises(InvalidInput, match="no NVD feed"):
         _scan(session, world, clock)
-
-
-@pytest.fixture
-def installation(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("CYBERINS_DATABASE_URL", database_url)
-    monkeypatch.setenv("CYBERINS_SECRET_KEY", TEST_SECRET)
-    get_settings.cache_clear()
-    yield database_url
-    get_settings.cache_clear()
-
-
-def _cli(args: list[str]) -> tuple[int, str, str]:
-    from cyberins.cli.app import app
-
-    result = CliRunner().invoke(app, args)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_cli_scan_with_insured_stores_alerts_and_keeps_their_states(
