@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from cyberins.settings import get_settings
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "monitoring"
 SMALL_FEEDS = EXAMPLES / "feeds"
@@ -164,9 +166,18 @@ def test_a_feeds_folder_without_nvd_exits_2(tmp_path: Path) -> None:
     assert "--feeds" in said(result) and "no NVD file" in said(result)
 
 
-def test_insured_is_not_yet_available(tmp_path: Path) -> None:
-    result = run("monitor", "scan", EXAMPLES / "assets.csv", "--feeds", SMALL_FEEDS, "--insured", "ins-1")
-    assert result.exit_code == 2 and "not yet available" in said(result)
+def test_an_unknown_insured_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An --insured the platform database lacks (the stored scan: tests/monitor/test_monitoring_platform.py)."""
+    monkeypatch.setenv("CYBERINS_DATABASE_URL", f"sqlite:///{tmp_path / 'cyberins.db'}")
+    get_settings.cache_clear()
+    try:
+        result = run("monitor", "scan", EXAMPLES / "assets.csv", "--feeds", SMALL_FEEDS, "--insured", "ins-1")
+        assert result.exit_code == 2 and "ins-1" in said(result)
+        mixed = run("monitor", "scan", EXAMPLES / "assets.csv", "--feeds", SMALL_FEEDS, "--insured", "ins-1",
+                    "--policy", POLICY)  # fmt: skip
+        assert mixed.exit_code == 2 and "--insured" in said(mixed)
+    finally:
+        get_settings.cache_clear()
 
 
 # --- monitor book ---------------------------------------------------------------------------------------------
@@ -208,8 +219,8 @@ def test_book_by_product_and_bad_targets() -> None:
     for args in (("log4shell",), ("CVE-2021-44228", "--product", "apache:log4j"), ("--product", "log4j"), ()):
         result = book(*args)
         assert result.exit_code == 2, args
-    nobook = run("monitor", "book", "CVE-2021-44228")
-    assert nobook.exit_code == 2 and "not yet available" in said(nobook)
+    nobook = run("monitor", "book", "CVE-2021-44228", "--feeds", SMALL_FEEDS)  # --feeds only with --book
+    assert nobook.exit_code == 2 and "--feeds" in said(nobook)
 
 
 def test_each_language_stays_itself() -> None:

@@ -218,6 +218,18 @@ def test_the_book_view_is_for_insurers_and_holds_their_own_policies(
     assert body["org_id"] == world.org[party] and body["policies"] == 1  # its market's policy, not the other's
 
 
+@pytest.mark.parametrize("party", list(PARTIES))
+def test_an_insureds_alerts_are_for_it_and_its_insurer_and_broker(shared: tuple[World, TestClient], party: str) -> None:
+    world, client = shared
+    response = client.get(f"/insureds/{world.org['insured_a']}/alerts", headers=world.headers(party))
+    if party in ("insured_a", "insurer_a", "broker_a"):
+        assert response.status_code == 200 and response.json() == [], response.text
+    else:
+        assert response.status_code == 404, response.text
+    moved = client.post("/alerts/alert-000000000000000000000000/acknowledge", headers=world.headers(party))
+    assert moved.status_code == 404
+
+
 def test_admin_only_routes(shared: tuple[World, TestClient]) -> None:
     world, client = shared
     assert client.get("/audit/verify", headers=world.headers("insurer_a")).json()["ok"] is True

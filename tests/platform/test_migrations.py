@@ -36,9 +36,13 @@ APP_TABLES = {
     "sign_in_locks",
     "feed_loads",
     "feed_records",
+    "asset_rows",
+    "monitoring_alerts",
 }
 SIGN_IN_TABLES = {"sign_in_failures", "sign_in_locks"}
 FEED_TABLES = {"feed_loads", "feed_records"}
+MONITORING_TABLES = {"asset_rows", "monitoring_alerts"}
+LATER_TABLES = FEED_TABLES | MONITORING_TABLES
 
 
 def tables(engine: Engine) -> set[str]:
@@ -50,11 +54,14 @@ def test_upgrade_from_empty_then_one_step_down_and_up(database_url: str) -> None
     try:
         assert current_revision(engine) is None
         upgrade(engine)
-        assert current_revision(engine) == head_revision() == "0006"
+        assert current_revision(engine) == head_revision() == "0007"
         assert tables(engine) == APP_TABLES
         downgrade(engine)
+        assert current_revision(engine) == "0006"
+        assert tables(engine) == APP_TABLES - MONITORING_TABLES
+        downgrade(engine)
         assert current_revision(engine) == "0005"
-        assert tables(engine) == APP_TABLES - FEED_TABLES
+        assert tables(engine) == APP_TABLES - LATER_TABLES
         with engine.begin() as connection:  # data of the lower revision survives the step down
             connection.execute(
                 text(
@@ -64,11 +71,11 @@ def test_upgrade_from_empty_then_one_step_down_and_up(database_url: str) -> None
             )
         downgrade(engine)
         assert current_revision(engine) == "0004"
-        assert tables(engine) == APP_TABLES - FEED_TABLES - {"audit_chains"} | {"audit_head"}
+        assert tables(engine) == APP_TABLES - LATER_TABLES - {"audit_chains"} | {"audit_head"}
         assert "chain" not in {c["name"] for c in inspect(engine).get_columns("audit_log")}
         downgrade(engine)
         assert current_revision(engine) == "0003"
-        assert tables(engine) == APP_TABLES - FEED_TABLES - {"audit_chains"} - SIGN_IN_TABLES | {"audit_head"}
+        assert tables(engine) == APP_TABLES - LATER_TABLES - {"audit_chains"} - SIGN_IN_TABLES | {"audit_head"}
         assert "token_version" not in {c["name"] for c in inspect(engine).get_columns("users")}
         with engine.connect() as connection:
             assert connection.execute(text("SELECT name FROM organizations")).scalar_one() == "Kept Ltd"

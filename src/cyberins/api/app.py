@@ -12,7 +12,7 @@ from cyberins.api import docs, errors
 from cyberins.api.deps import no_nul
 from cyberins.api.headers import Options, SecurityHeaders
 from cyberins.api.limits import BodyLimits
-from cyberins.api.routes import auth, claims, meta, organizations, platform, portfolio, underwriting
+from cyberins.api.routes import auth, claims, meta, monitoring, organizations, platform, portfolio, underwriting
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
 from cyberins.services.queue import JobQueue, queue_for
 from cyberins.services.secrets import audit_key, with_signing_key
@@ -59,7 +59,7 @@ def create_app(settings: Settings, *, clock: Clock = SYSTEM_CLOCK, queue: JobQue
     )  # fmt: skip
     app.state.settings, app.state.clock = settings, clock
     errors.install(app)
-    for module in (meta, auth, organizations, underwriting, claims, platform, portfolio):
+    for module in (meta, auth, organizations, underwriting, claims, platform, portfolio, monitoring):
         app.include_router(module.router)
     app.include_router(docs.router)
     app.add_middleware(BodyLimits, max_bytes=settings.max_body_bytes)

@@ -61,7 +61,7 @@ def scan_command(
     assets: Path = typer.Argument(..., dir_okay=False, help="Inventory: .csv, .json or Nmap -sV -oX .xml."),
     feeds: Path = FeedsOption,
     as_json: bool = typer.Option(False, "--json", help="Print the JSON object of the contract."),
-    insured: str | None = typer.Option(None, "--insured", help="An insured of the platform database (not yet)."),
+    insured: str | None = typer.Option(None, "--insured", help="Platform insured: store its alerts."),
     profile: Path | None = typer.Option(None, "--profile", dir_okay=False, help="Organisation profile for the effect."),
     policy: Path | None = typer.Option(None, "--policy", dir_okay=False, help="Policy file for the due dates."),
     lang: Lang = lang_option(),
@@ -73,16 +73,26 @@ def scan_command(
     from cyberins.monitor.inventory import read_assets
     from cyberins.monitor.scan import scan
 
-    if insured is not None:
-        raise InvalidInput.one(
-            "--insured", "not yet available: the platform database's inventories and alerts come later; "
-            "use --profile and --policy files",
-        )  # fmt: skip
     inventory = read_assets(assets)
-    org = load_profile(profile) if profile is not None else None
-    terms = load_model(Policy, policy) if policy is not None else None
     snapshot = _snapshot(feeds)
-    result = scan(inventory, snapshot, opened_at=datetime.now(UTC).replace(microsecond=0), profile=org, policy=terms)
+    if insured is not None:
+        if profile is not None or policy is not None:
+            raise InvalidInput.one(
+                "--insured", "not with --profile or --policy: the insured's stored profile and active policy are used"
+            )
+        from cyberins.cli.platform import _session
+        from cyberins.services.access import Principal
+        from cyberins.services.monitoring import scan_insured
+
+        with _session(migrate=True) as session:
+            stored = scan_insured(session, Principal.system_actor(), insured, inventory, snapshot=snapshot)
+        result = stored.result
+    else:
+        org = load_profile(profile) if profile is not None else None
+        terms = load_model(Policy, policy) if policy is not None else None
+        result = scan(
+            inventory, snapshot, opened_at=datetime.now(UTC).replace(microsecond=0), profile=org, policy=terms
+        )
     if as_json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
         return
@@ -103,16 +113,86 @@ def book_command(
 
     target = Target.parse(cve, product)
     if book is None:
-        raise InvalidInput.one(
-            "--book", "not yet available without --book FILE: the platform database's insureds come later"
-        )
-    if feeds is None:
+        if feeds is not None:
+            raise InvalidInput.one("--feeds", "only with --book: without it the platform database's feeds are used")
+        from cyberins.cli.platform import _session
+        from cyberins.services.access import Principal
+        from cyberins.services.monitoring import book_from_store
+
+        with _session(migrate=True) as session:
+            view = book_from_store(
+                session, Principal.system_actor(), target, opened_at=datetime.now(UTC).replace(microsecond=0)
+            )
+    elif feeds is None:
         raise InvalidInput.one("--feeds", "required with --book: the feeds folder to match the book against")
-    view = book_view(book, _snapshot(feeds), target, opened_at=datetime.now(UTC).replace(microsecond=0))
+    else:
+        view = book_view(book, _snapshot(feeds), target, opened_at=datetime.now(UTC).replace(microsecond=0))
     if as_json:
         typer.echo(json.dumps(view.to_json(), ensure_ascii=False, indent=1))
         return
     _print_book(view, lang)
+
+
+@app.command("alerts")
+def alerts_command(
+    insured: str = typer.Option(..., "--insured", help="An insured of the platform database."),
+    state: str | None = typer.Option(None, "--state", help="Only alerts in this state (open, acknowledged...)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the stored alerts as JSON."),
+) -> None:
+    """The stored alerts of an insured with their states, highest priority first."""
+    from cyberins.cli.platform import _session
+    from cyberins.cli.render import print_fitted
+    from cyberins.services.access import Principal
+    from cyberins.services.monitoring import list_alerts, stored_alert
+
+    with _session(migrate=True) as session:
+        alerts = [stored_alert(a) for a in list_alerts(session, Principal.system_actor(), insured, state=state)]
+    if as_json:
+        typer.echo(json.dumps({"insured": insured, "alerts": alerts}, ensure_ascii=False, indent=1))
+        return
+    rows = [
+        [a["id"], a["asset"]["hostname"], a["cve"], str(a["priority"]), a["state"], a.get("due_by") or "—"]
+        for a in alerts
+    ]
+    print_fitted(f"Alerts of {insured}: {len(alerts)}", ["id", "host", "CVE", "P", "state", "due"], rows, folding=())
+
+
+def _move(alert_id: str, action: str, **extra: object) -> None:
+    from cyberins.cli.platform import _session
+    from cyberins.services import monitoring
+    from cyberins.services.access import Principal
+
+    with _session(migrate=True) as session:
+        row = getattr(monitoring, action)(session, Principal.system_actor(), alert_id, **extra)
+        typer.echo(f"{row.id}: {row.state}")
+
+
+@app.command("ack")
+def ack_command(alert_id: str = typer.Argument(..., help="A stored alert's id.")) -> None:
+    """Acknowledge a stored alert (open → acknowledged)."""
+    _move(alert_id, "acknowledge")
+
+
+@app.command("remediate")
+def remediate_command(alert_id: str = typer.Argument(..., help="A stored alert's id.")) -> None:
+    """Mark a stored alert remediated; a later scan that no longer matches it verifies it."""
+    _move(alert_id, "remediate")
+
+
+@app.command("accept-risk")
+def accept_risk_command(
+    alert_id: str = typer.Argument(..., help="A stored alert's id."),
+    reason: str = typer.Option(..., "--reason", help="Why the risk is accepted."),
+    expires: str = typer.Option(..., "--expires", help="Until when (YYYY-MM-DD, after today)."),
+) -> None:
+    """Accept the risk of a stored alert until a date, for a stated reason."""
+    from datetime import date
+
+    try:
+        until = date.fromisoformat(expires)
+    except ValueError:
+        raise InvalidInput.one("--expires", f"{expires!r} is not a date (YYYY-MM-DD)") from None
+    _move(alert_id, "accept_risk", reason=reason, expires=until)
 
 
 def _print_scan(result: ScanResult, lang: Lang) -> None:

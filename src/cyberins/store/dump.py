@@ -29,6 +29,8 @@ TENANT_TABLES: dict[str, tuple[str, ...]] = {
     "payments": ("insured_org_id", "insurer_org_id", "broker_org_id"),
     "services": ("provider_org_id",),
     "service_subscriptions": ("insured_org_id",),
+    "asset_rows": ("insured_org_id",),
+    "monitoring_alerts": ("insured_org_id",),
     "idempotency_keys": ("scope",),
 }
 

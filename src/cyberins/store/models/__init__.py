@@ -2,12 +2,15 @@
 
 from cyberins.store.models.claims import Incident, Payment
 from cyberins.store.models.feeds import FeedLoad, FeedRecord
+from cyberins.store.models.monitoring import AlertRecord, AssetRecord
 from cyberins.store.models.parties import ApiKey, Organization, Relationship, User
 from cyberins.store.models.platform import AuditChain, AuditEntry, IdempotencyRecord, ServiceOffer, ServiceSubscription
 from cyberins.store.models.signin import SignInFailure, SignInLock
 from cyberins.store.models.underwriting import PolicyRecord, Submission
 
 __all__ = [
+    "AlertRecord",
+    "AssetRecord",
     "ApiKey",
     "AuditChain",
     "AuditEntry",
