@@ -23,7 +23,9 @@ VERBATIM = (
     "JSON",
     "API",
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9/_.-]*[A-Za-z0-9]|[A-Za-z]")
+#: A word starts where no letter or digit precedes it: a hash printed as "84935cdcae6b…" is one code, not the word
+#: "cdcae6b" (which would count as English whenever a random hash happened to start with digits).
+_WORD = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z][A-Za-z0-9/_.-]*[A-Za-z0-9]|[A-Za-z])")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 
