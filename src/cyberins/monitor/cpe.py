@@ -144,6 +144,8 @@ def _check_language(language: str) -> None:
 
     try:
         CPE2_3_FS(f"cpe:2.3:a:vendor:product:*:*:*:{language}:*:*:*:*")
+    # The library signals a tag it cannot read with NotImplementedError as well as ValueError: both mean "not a
+    # language tag" here; nothing of ours is unfinished.
     except (ValueError, NotImplementedError):
         raise ValueError(f"the language attribute {language!r} is not a language tag (en, en-us, zh-cn)") from None
 
