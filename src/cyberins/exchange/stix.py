@@ -133,13 +133,16 @@ def _id(kind: str, *content: Any) -> str:
 
 
 class _Objects:
-    """The bundle's objects by id: an object two incidents share (a technique) is written once."""
+    """The bundle's objects by id: an object two incidents share (a technique) is written once, stamped with the
+    earliest incident that names it, so the bundle does not depend on the order of the files."""
 
     def __init__(self) -> None:
         self.by_id: dict[str, Any] = {}
 
     def add(self, obj: Any) -> str:
-        self.by_id.setdefault(obj.id, obj)
+        kept = self.by_id.get(obj.id)
+        if kept is None or getattr(obj, "created", None) and obj.created < kept.created:
+            self.by_id[obj.id] = obj
         return str(obj.id)
 
     def relate(self, source: str, kind: str, target: str, when: str) -> None:
