@@ -128,11 +128,12 @@ def gbt20986_level(incident: Incident, currency: str) -> LevelFinding:
     return LevelFinding(load_stix_data().levels[-1], people, loss, currency)
 
 
-def _id(kind: str, *content: Any) -> str:
+def stix_id(kind: str, *content: Any) -> str:
+    """`kind--<UUIDv5 of the content>` in the project's namespace: the same content, the same id."""
     return f"{kind}--{uuid.uuid5(NAMESPACE, json.dumps([kind, *content], sort_keys=True, default=str))}"
 
 
-class _Objects:
+class StixObjects:
     """The bundle's objects by id: an object two incidents share (a technique) is written once, stamped with the
     earliest incident that names it, so the bundle does not depend on the order of the files."""
 
@@ -145,30 +146,36 @@ class _Objects:
             self.by_id[obj.id] = obj
         return str(obj.id)
 
+    def bundle(self) -> str:
+        """The bundle of every object, sorted by id, its own id from theirs: serialised JSON text."""
+        ordered = [self.by_id[i] for i in sorted(self.by_id)]
+        bundle = stix2.v21.Bundle(id=stix_id("bundle", sorted(self.by_id)), objects=ordered, allow_custom=True)
+        return str(bundle.serialize(pretty=True))
+
     def relate(self, source: str, kind: str, target: str, when: str) -> None:
         self.add(
             stix2.v21.Relationship(
-                id=_id("relationship", source, kind, target), relationship_type=kind, source_ref=source,
+                id=stix_id("relationship", source, kind, target), relationship_type=kind, source_ref=source,
                 target_ref=target, created=when, modified=when,
             )
         )  # fmt: skip
 
 
-def _technique(objects: _Objects, technique_id: str, when: str) -> str:
+def _technique(objects: StixObjects, technique_id: str, when: str) -> str:
     data = load_stix_data()
     technique = data.techniques[technique_id]
     ref = {"source_name": "mitre-attack", "external_id": technique_id,
            "url": f"https://attack.mitre.org/techniques/{technique_id}/"}  # fmt: skip
     pattern = objects.add(
         stix2.v21.AttackPattern(
-            id=_id("attack-pattern", technique_id), name=technique.name, external_references=[ref],
+            id=stix_id("attack-pattern", technique_id), name=technique.name, external_references=[ref],
             created=when, modified=when,
         )
     )  # fmt: skip
     mitigation = technique.mitigation
     course = objects.add(
         stix2.v21.CourseOfAction(
-            id=_id("course-of-action", mitigation), name=data.mitigations[mitigation], created=when, modified=when,
+            id=stix_id("course-of-action", mitigation), name=data.mitigations[mitigation], created=when, modified=when,
             external_references=[{"source_name": "mitre-attack", "external_id": mitigation,
                                   "url": f"https://attack.mitre.org/mitigations/{mitigation}/"}],
         )
@@ -177,15 +184,16 @@ def _technique(objects: _Objects, technique_id: str, when: str) -> str:
     return pattern
 
 
-def _stamp(moment: Any) -> str:
+def stamp(moment: Any) -> str:
+    """A STIX timestamp (UTC, `Z`) of an aware datetime."""
     return str(stix2.utils.format_datetime(moment))
 
 
-def add_incident(objects: _Objects, incident: Incident) -> str:
+def add_incident(objects: StixObjects, incident: Incident) -> str:
     """Add one incident and its related objects; returns the incident's id."""
     catalog = get_catalog()
     currency = incident.currency or (incident.policy.currency if incident.policy else None) or "CNY"
-    when = _stamp(incident.reported_at)
+    when = stamp(incident.reported_at)
     finding = gbt20986_level(incident, currency)
     content = incident.model_dump(mode="json")
     refs = [{"source_name": GBT20986, "external_id": catalog.event_types[e].gbt20986.code,
@@ -193,15 +201,15 @@ def add_incident(objects: _Objects, incident: Incident) -> str:
     labels = ", ".join(catalog.label(e, "en") for e in incident.event_types)
     incident_id = objects.add(
         stix2.v21.Incident(
-            id=_id("incident", content), name=incident.description or labels, created=when, modified=when,
+            id=stix_id("incident", content), name=incident.description or labels, created=when, modified=when,
             description=incident.description, external_references=refs, allow_custom=True,
             x_cyberins_event_types=[e.value for e in incident.event_types],
             x_cyberins_gbt20986_level=finding.level.id,
             x_cyberins_gbt20986_level_basis=finding.basis(),
-            x_cyberins_occurred_at=_stamp(incident.occurred_at),
-            x_cyberins_discovered_at=_stamp(incident.discovered_at),
+            x_cyberins_occurred_at=stamp(incident.occurred_at),
+            x_cyberins_discovered_at=stamp(incident.discovered_at),
             x_cyberins_reported_at=when,
-            **_present(x_cyberins_policy_number=_policy_number(incident)),
+            **present(x_cyberins_policy_number=_policy_number(incident)),
         )
     )  # fmt: skip
     victim = _victim(objects, incident, when)
@@ -220,7 +228,7 @@ def add_incident(objects: _Objects, incident: Incident) -> str:
     if incident.attribution.actor is not None:
         actor = objects.add(
             stix2.v21.ThreatActor(
-                id=_id("threat-actor", incident.attribution.actor), name=incident.attribution.actor,
+                id=stix_id("threat-actor", incident.attribution.actor), name=incident.attribution.actor,
                 created=when, modified=when, confidence=CONFIDENCE[incident.attribution.confidence],
                 allow_custom=True, x_cyberins_state_backed=incident.attribution.state_backed,
             )
@@ -232,8 +240,8 @@ def add_incident(objects: _Objects, incident: Incident) -> str:
         software = objects.add(stix2.v21.Software(name=outage.system))
         observed = objects.add(
             stix2.v21.ObservedData(
-                id=_id("observed-data", content, outage.model_dump(mode="json")), created=when, modified=when,
-                first_observed=_stamp(outage.start), last_observed=_stamp(outage.end), number_observed=1,
+                id=stix_id("observed-data", content, outage.model_dump(mode="json")), created=when, modified=when,
+                first_observed=stamp(outage.start), last_observed=stamp(outage.end), number_observed=1,
                 object_refs=[software], allow_custom=True, x_cyberins_outage_revenue_share=str(outage.revenue_share),
             )
         )  # fmt: skip
@@ -245,12 +253,12 @@ def _policy_number(incident: Incident) -> str | None:
     return incident.policy_number or (incident.policy.policy_number if incident.policy else None)
 
 
-def _present(**properties: Any) -> dict[str, Any]:
+def present(**properties: Any) -> dict[str, Any]:
     """Custom properties that have a value (STIX has no null: an absent property is left out)."""
     return {k: v for k, v in properties.items() if v is not None}
 
 
-def _victim(objects: _Objects, incident: Incident, when: str) -> str | None:
+def _victim(objects: StixObjects, incident: Incident, when: str) -> str | None:
     policy = incident.policy
     name = policy.insured.name if policy and policy.insured else None
     number = _policy_number(incident)
@@ -258,21 +266,22 @@ def _victim(objects: _Objects, incident: Incident, when: str) -> str | None:
         return None
     return objects.add(
         stix2.v21.Identity(
-            id=_id("identity", name, number), name=name or f"insured of policy {number}", identity_class="organization",
-            created=when, modified=when, allow_custom=True, **_present(x_cyberins_policy_number=number),
+            id=stix_id("identity", name, number), name=name or f"insured of policy {number}",
+            identity_class="organization", created=when, modified=when, allow_custom=True,
+            **present(x_cyberins_policy_number=number),
         )
     )  # fmt: skip
 
 
-def _vulnerability(objects: _Objects, incident: Incident, incident_id: str, patterns: list[str], when: str) -> None:
+def _vulnerability(objects: StixObjects, incident: Incident, incident_id: str, patterns: list[str], when: str) -> None:
     assert incident.root_cause is not None and incident.root_cause.cve is not None
     cve = incident.root_cause.cve
     since = incident.root_cause.known_exploited_since
     vulnerability = objects.add(
         stix2.v21.Vulnerability(
-            id=_id("vulnerability", cve), name=cve, created=when, modified=when, allow_custom=True,
+            id=stix_id("vulnerability", cve), name=cve, created=when, modified=when, allow_custom=True,
             external_references=[{"source_name": "cve", "external_id": cve}],
-            **_present(x_cyberins_known_exploited_since=since.isoformat() if since else None),
+            **present(x_cyberins_known_exploited_since=since.isoformat() if since else None),
         )
     )  # fmt: skip
     objects.relate(incident_id, "related-to", vulnerability, when)
@@ -291,9 +300,7 @@ def incidents_bundle(incidents: Sequence[Incident]) -> str:
     >>> [o.type for o in stix2.parse(text, allow_custom=True).objects if o.type == "incident"]
     ['incident']
     """
-    objects = _Objects()
+    objects = StixObjects()
     for incident in incidents:
         add_incident(objects, incident)
-    ordered = [objects.by_id[i] for i in sorted(objects.by_id)]
-    bundle = stix2.v21.Bundle(id=_id("bundle", sorted(objects.by_id)), objects=ordered, allow_custom=True)
-    return str(bundle.serialize(pretty=True))
+    return objects.bundle()
