@@ -151,6 +151,7 @@ def test_bad_parameters_name_the_option() -> None:
         ({"reported_on": "2024-01-01"}, "records[0].reported_on"),
         ({"costs": {"incident_response": "-5"}}, "records[0].costs.incident_response"),
         ({"cause": "the CFO clicked a link"}, "records[0].cause"),
+        ({"costs": {"incident_response": "1.005"}}, "minor unit"),
     ],
 )
 def test_cli_bad_field_exits_2_naming_it(tmp_path: Path, change: dict[str, Any], field: str) -> None:

@@ -22,7 +22,7 @@ from cyberins.catalog import Label, Provenance, Source, get_catalog
 from cyberins.model.base import Frozen
 from cyberins.model.ids import Coverage, EventType
 from cyberins.model.loading import parse_model, read_packaged
-from cyberins.model.money import Amount, Currency, minor_units
+from cyberins.model.money import Amount, Currency, to_minor
 
 #: An ISO 3166-2 subdivision code: the country, a hyphen, one to three letters or digits (`CN-ZJ`).
 ISO_3166_2 = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
@@ -101,15 +101,9 @@ class LossRecord(Frozen):
 
     @model_validator(mode="after")
     def _minor_unit(self) -> LossRecord:
-        digits = minor_units(self.currency)
-        for coverage, amount in self.costs.items():
-            exponent = amount.as_tuple().exponent
-            if (
-                isinstance(exponent, int)
-                and -exponent > digits
-                and amount != amount.quantize(Decimal(1).scaleb(-digits))
-            ):
-                raise ValueError(f"costs.{coverage.value}: {amount} is finer than the {self.currency} minor unit")
+        finer = [f"costs.{c.value}: {a}" for c, a in self.costs.items() if a != to_minor(a, self.currency)]
+        if finer:
+            raise ValueError(f"finer than the {self.currency} minor unit: {', '.join(finer)}")
         return self
 
 

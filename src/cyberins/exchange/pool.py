@@ -150,8 +150,8 @@ def search(
             best = candidate
     if best is None:
         top = (TOP,) * len(QUASI_IDENTIFIERS)
-        mask = released(ladders, causes, top, k, l_diversity)
-        return top, mask, (sum(mask) + (n - sum(mask))) / n
+        # at the top every released record is fully generalised and every suppressed one counts 1: loss 1
+        return top, released(ladders, causes, top, k, l_diversity), 1.0
     return best[2], best[3], best[0]
 
 

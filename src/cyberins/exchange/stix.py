@@ -24,6 +24,7 @@ import stix2
 
 from cyberins.assess.resources import load_calibration
 from cyberins.catalog import Label, Provenance, Source, get_catalog
+from cyberins.claims.quantify import hours_between
 from cyberins.model.base import Frozen
 from cyberins.model.ids import Confidence
 from cyberins.model.incident import Incident
@@ -35,7 +36,6 @@ NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/cyberins/cyberins
 GBT20986 = "GB/T 20986-2023"
 #: STIX 2.1 Appendix A, the "Low/Med/High" confidence scale: Low 15, Med 50, High 85.
 CONFIDENCE = {Confidence.LOW: 15, Confidence.MEDIUM: 50, Confidence.HIGH: 85}
-_SECONDS_PER_HOUR = Decimal(3600)
 
 
 class Level(Frozen):
@@ -93,13 +93,7 @@ def direct_loss(incident: Incident) -> Decimal:
     (hours × hourly gross profit × revenue share) and extra expense, the ransom paid, funds not recovered,
     third-party settlements and fines."""
     income = sum(
-        (
-            Decimal((o.end - o.start).total_seconds())
-            / _SECONDS_PER_HOUR
-            * incident.financials.per_hour
-            * o.revenue_share
-            for o in incident.outages
-        ),
+        (hours_between(o.start, o.end) * incident.financials.per_hour * o.revenue_share for o in incident.outages),
         Decimal(0),
     )
     parts = [
