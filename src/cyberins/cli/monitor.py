@@ -157,6 +157,24 @@ def alerts_command(
     print_fitted(f"Alerts of {insured}: {len(alerts)}", ["id", "host", "CVE", "P", "state", "due"], rows, folding=())
 
 
+@app.command("export-stix")
+def export_stix_command(
+    alerts_file: Path = typer.Argument(
+        ..., dir_okay=False, help="Alerts JSON as `monitor scan --json` or `monitor alerts --insured ORG --json` print."
+    ),
+    out: Path = typer.Option(..., "--out", help="Write the STIX 2.1 bundle (JSON) here."),
+) -> None:
+    """Monitoring alerts as one STIX 2.1 bundle: vulnerabilities, sightings on the assets, EPSS/KEV notes."""
+    from cyberins.exchange.alerts import Alerts, alerts_bundle  # stix2 loads only for this command
+    from cyberins.model.loading import load_model
+
+    bundle = alerts_bundle(load_model(Alerts, alerts_file).alerts)
+    try:
+        out.write_text(bundle + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput.one("--out", f"cannot write the file: {exc.strerror or exc}", str(out)) from None
+
+
 def _move(alert_id: str, action: str, **extra: object) -> None:
     from cyberins.cli.platform import _session
     from cyberins.services import monitoring
