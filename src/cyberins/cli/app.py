@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "feeds": ("cyberins.cli.feeds", "app"),
     "monitor": ("cyberins.cli.monitor", "app"),
     "portfolio": ("cyberins.cli.portfolio", "app"),
+    "exchange": ("cyberins.cli.exchange", "app"),
 }
 
 
@@ -64,6 +65,7 @@ SUMMARIES: dict[str, str] = {
     "feeds": "Threat-intelligence feeds: KEV, EPSS, NVD and ATT&CK snapshots in the platform database.",
     "monitor": "In-policy monitoring: match asset inventories to vulnerability feeds; alerts, re-scoring, the book.",
     "portfolio": "Portfolio accumulation: systemic scenarios, reinsurance and cat bonds (风险分散).",
+    "exchange": "Exchange formats: OED books for OasisLMF, policies/claims/payments records (数据交换).",
 }
 
 

@@ -53,7 +53,7 @@ class PolicyRecordOut(Frozen):
     created_at: AwareDatetime
     updated_at: AwareDatetime
 
-    @field_serializer("premium", "return_premium")
+    @field_serializer("premium", "return_premium", when_used="json")
     def _money(self, value: Decimal | None) -> str | None:
         return None if value is None else money_text(value, self.currency)
 
@@ -79,7 +79,7 @@ class ClaimRecord(Frozen):
     created_at: AwareDatetime
     updated_at: AwareDatetime
 
-    @field_serializer("settled_amount", "paid_amount")
+    @field_serializer("settled_amount", "paid_amount", when_used="json")
     def _money(self, value: Decimal | None) -> str | None:
         return None if value is None else money_text(value, self.currency)
 
@@ -93,7 +93,7 @@ class PaymentRecord(Frozen):
     amount: Amount
     created_at: AwareDatetime
 
-    @field_serializer("amount")
+    @field_serializer("amount", when_used="json")
     def _money(self, value: Decimal) -> str:
         return money_text(value, self.currency) or ""
 
