@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from cyberins.cli import exchange, platform
 from tests.platform.conftest import fresh_database, migrated
-from tests.platform.test_demo_backup import counts, use_database  # noqa: F401  (the fixture)
+from tests.platform.test_demo_backup import counts
 from tests.platform.world import World
 
 TABLES = ["organizations", "policies", "incidents", "payments", "audit_log"]
@@ -88,7 +88,7 @@ def test_a_tenant_export_holds_only_what_the_tenant_sees(
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert world.ids["policy_a"] in {p["id"] for p in doc["policies"]}
     assert world.ids["policy_b"] not in {p["id"] for p in doc["policies"]}
-    named = {r[c] for kind in ("policies", "claims", "payments") for r in doc[kind]
-             for c in ("insured_org_id", "insurer_org_id", "broker_org_id", "responder_org_id") if r.get(c)}  # fmt: skip
+    columns = ("insured_org_id", "insurer_org_id", "broker_org_id", "responder_org_id")
+    named = {r[c] for kind in ("policies", "claims", "payments") for r in doc[kind] for c in columns if r.get(c)}
     assert {p["id"] for p in doc["parties"]} == named | {world.org["insured_a"]}
     assert world.org["insured_b"] not in named

@@ -96,7 +96,7 @@ def account_rows(book: OedBook) -> tuple[list[str], list[dict[str, str]]]:
     used = {abbr for terms in terms_of for abbr in terms if abbr != ALL_CYBER}
     codes = _oed_codes()
     term_columns = [f(a) for a in sorted(used, key=codes.__getitem__) for f in (_limit_field, _ded_field)]
-    rows = []
+    rows: list[dict[str, str]] = []
     for entry, terms in zip(book.policies, terms_of, strict=True):
         policy, insured = entry.policy, entry.insured
         account = accounts.setdefault(insured.name, f"ACC{len(accounts) + 1:06d}")
@@ -233,11 +233,21 @@ def _policy(row: _Row, problems: list[Problem]) -> BookPolicy | None:
     before = len(problems)
     perils = set(filter(None, row.get("PolPerilsCovered").split(";")))
     if perils and perils not in ALL_CYBER_PERIL_SETS:
-        problems.append(Problem(f"{row.where}.PolPerilsCovered", f"{row.get('PolPerilsCovered')!r}: give CC1 or CSB;CPD"))
-    for column, expected in (("LayerParticipation", Decimal(1)), ("LayerAttachment", Decimal(0)), ("PolDed", Decimal(0))):
+        problems.append(
+            Problem(f"{row.where}.PolPerilsCovered", f"{row.get('PolPerilsCovered')!r}: give CC1 or CSB;CPD")
+        )
+    for column, expected in (
+        ("LayerParticipation", Decimal(1)),
+        ("LayerAttachment", Decimal(0)),
+        ("PolDed", Decimal(0)),
+    ):
         if row.amount(column, problems, expected) != expected:
-            problems.append(Problem(f"{row.where}.{column}", f"only {expected} is supported (a primary policy's whole layer)"))
+            problems.append(
+                Problem(f"{row.where}.{column}", f"only {expected} is supported (a primary policy's whole layer)")
+            )
     aggregate = row.amount("LayerLimit", problems)
+    if aggregate is None:
+        problems.append(Problem(f"{row.where}.LayerLimit", "required: the policy's aggregate limit"))
     first = _first_coverages()
     coverages: dict[str, Any] = {}
     for abbr in filter(None, row.get("PolCoverage").split(";")):
@@ -245,6 +255,8 @@ def _policy(row: _Row, problems: list[Problem]) -> BookPolicy | None:
         if abbr not in first:
             problems.append(Problem(f"{row.where}.PolCoverage", f"{abbr!r} has no cyberins coverage"))
             continue
+        limit: Decimal | None
+        ded: Decimal | None
         if abbr == ALL_CYBER:
             limit, ded = aggregate, Decimal(0)
         else:
@@ -257,9 +269,10 @@ def _policy(row: _Row, problems: list[Problem]) -> BookPolicy | None:
     industry = industry_of_naics(naics) if row.get("IndustryScheme1") == INDUSTRY_SCHEME else None
     if industry is None:
         problems.append(Problem(f"{row.where}.IndustryCode1", f"NAICS {naics!r} matches no catalog industry"))
+    insured_name = row.required("InsuredName", problems)
     data = {
         "policy_number": row.required("PolNumber", problems),
-        "insured": {"name": row.required("InsuredName", problems)},
+        "insured": {"name": insured_name},
         "currency": row.required("AccCurrency", problems),
         "period": {"start": row.required("PolInceptionDate", problems), "end": row.required("PolExpiryDate", problems)},
         "aggregate_limit": str(aggregate),
@@ -274,7 +287,7 @@ def _policy(row: _Row, problems: list[Problem]) -> BookPolicy | None:
         insured = parse_model(
             BookInsured,
             {
-                "name": data["insured"]["name"],
+                "name": insured_name,
                 "industry": industry,
                 "annual_revenue": str(revenue) if revenue else None,
                 "currency": row.get("AnnualRevenueCurrency") or None,

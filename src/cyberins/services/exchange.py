@@ -21,7 +21,7 @@ from cyberins.exchange import records as fmt
 from cyberins.model.errors import InvalidInput, Problem
 from cyberins.model.vocab import OrgKind
 from cyberins.services import audit
-from cyberins.services.access import Principal, VISIBILITY
+from cyberins.services.access import VISIBILITY, Principal
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
 from cyberins.services.errors import NotFound
 from cyberins.services.uow import unit_of_work
@@ -97,7 +97,9 @@ def import_records(session: Session, data: Any, source: str = "", clock: Clock =
                     continue
                 row = model(**_columns(session, kind, record, incoming))
                 session.add(row)
-                audit.record(session, system, "exchange.import", entity_type, record.id, before=None, after=row, clock=clock)
+                audit.record(
+                    session, system, "exchange.import", entity_type, record.id, before=None, after=row, clock=clock
+                )
                 report.inserted[kind] += 1
     return report
 
@@ -118,7 +120,11 @@ def _conflicts(session: Session, incoming: dict[str, list[Any]], report: ImportR
                     report.present[kind] += 1
                 else:
                     differ = _differences(fmt.plain(fmt.record_of(kind, stored)), fmt.plain(record))
-                    problems.append(Problem(f"{where}.{differ[0]}", f"record {record.id} exists with other values ({', '.join(differ)})"))
+                    problems.append(
+                        Problem(
+                            f"{where}.{differ[0]}", f"record {record.id} exists with other values ({', '.join(differ)})"
+                        )
+                    )
                 continue
             for column, target in refers.items():
                 value = getattr(record, column, None)
@@ -133,7 +139,9 @@ def _conflicts(session: Session, incoming: dict[str, list[Any]], report: ImportR
                     )
                 ).first()
                 if taken is not None:
-                    problems.append(Problem(f"{where}.policy_number", f"{record.policy_number} is another policy's number"))
+                    problems.append(
+                        Problem(f"{where}.policy_number", f"{record.policy_number} is another policy's number")
+                    )
     return problems
 
 
@@ -150,7 +158,9 @@ def _insert_order(kind: str, records: list[Any]) -> list[Any]:
     pending = list(records)
     known = {r.id for r in records}
     while pending:
-        ready = [r for r in pending if r.renewal_of_id is None or r.renewal_of_id in placed or r.renewal_of_id not in known]
+        ready = [
+            r for r in pending if r.renewal_of_id is None or r.renewal_of_id in placed or r.renewal_of_id not in known
+        ]
         if not ready:  # a cycle cannot be stored anyway; the database refuses it
             ready = pending
         ordered += ready
@@ -160,7 +170,7 @@ def _insert_order(kind: str, records: list[Any]) -> list[Any]:
 
 
 def _columns(session: Session, kind: str, record: Any, incoming: dict[str, list[Any]]) -> dict[str, Any]:
-    values = record.model_dump()
+    values: dict[str, Any] = record.model_dump()
     if kind == "payments":
         # not public, so not exchanged: the broker comes from the claim; the retry key is the payment's own id
         claims = {c.id: c for c in incoming["claims"]}
