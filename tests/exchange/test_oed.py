@@ -102,3 +102,12 @@ def test_export_refuses_a_name_oed_cannot_hold(tmp_path: Path, examples: Path) -
     book.write_text(text.replace("../", f"{examples}/"), encoding="utf-8")
     result = CliRunner().invoke(app, ["export-oed", str(book), "--out", str(tmp_path / "o"), "--lang", "en"])
     assert result.exit_code == 2 and "name" in result.output
+
+
+def test_the_zh_summary_has_no_english(examples: Path, tmp_path: Path) -> None:
+    from tests.one_language import english_in
+
+    out = tmp_path / "oed"
+    result = CliRunner().invoke(app, ["export-oed", str(examples / "exchange" / "book.yaml"), "--out", str(out)])
+    assert result.exit_code == 0 and "账户文件 3 行（被保险人 2 个）" in result.output
+    assert not english_in(result.output, [str(out)])
