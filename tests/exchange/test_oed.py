@@ -111,3 +111,10 @@ def test_the_zh_summary_has_no_english(examples: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["export-oed", str(examples / "exchange" / "book.yaml"), "--out", str(out)])
     assert result.exit_code == 0 and "账户文件 3 行（被保险人 2 个）" in result.output
     assert not english_in(result.output, [str(out)])
+
+
+def test_the_shipped_oed_example_is_the_export_of_the_example_book(examples: Path, tmp_path: Path) -> None:
+    export(examples / "exchange" / "book.yaml", tmp_path)
+    for name in ("account.csv", "location.csv"):
+        shipped = (examples / "exchange" / "oed" / name).read_text(encoding="utf-8")
+        assert (tmp_path / name).read_text(encoding="utf-8") == shipped, f"regenerate examples/exchange/oed/{name}"

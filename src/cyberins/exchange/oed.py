@@ -116,7 +116,7 @@ def account_rows(book: OedBook) -> tuple[list[str], list[dict[str, str]]]:
             "PolCoverage": ";".join(terms),
             "InsuredName": insured.name,
             "AnnualRevenue": "" if insured.annual_revenue is None else _decimal(insured.annual_revenue),
-            "AnnualRevenueCurrency": insured.currency or "" if insured.annual_revenue is not None else "",
+            "AnnualRevenueCurrency": (insured.currency or "") if insured.annual_revenue is not None else "",
             "IndustryScheme1": INDUSTRY_SCHEME,
             "IndustryCode1": industries[insured.industry].naics.code,
             "OEDVersion": OED_VERSION,
