@@ -72,10 +72,12 @@ def test_a_conflicting_record_is_refused_and_nothing_is_written(
     doc["policies"][index]["premium"] = "1.00"
     doc["parties"].append({"id": "f" * 32, "name": "New Org", "kind": "insured", "country": "CN",
                            "created_at": "2026-01-01T00:00:00+08:00"})  # fmt: skip
+    doc["parties"].append({**doc["parties"][-1], "name": "Same Id, Other Org"})
     out.write_text(json.dumps(doc), encoding="utf-8")
     before = counts(engine, TABLES)
     result = CliRunner().invoke(cli(), ["exchange", "import", str(out), "--lang", "en"])
     assert result.exit_code == 2 and f"policies[{index}].premium" in result.output
+    assert f"parties[{len(doc['parties']) - 1}].id" in result.output
     assert counts(engine, TABLES) == before  # the new party was not written either
 
 

@@ -112,8 +112,12 @@ def _conflicts(session: Session, incoming: dict[str, list[Any]], report: ImportR
               "incident_id": "claims"}  # fmt: skip
     for kind, records in incoming.items():
         model = STORED[kind][0]
+        seen: set[str] = set()
         for i, record in enumerate(records):
             where = f"{kind}[{i}]"
+            if record.id in seen:
+                problems.append(Problem(f"{where}.id", f"{record.id} is given twice"))
+            seen.add(record.id)
             stored = session.get(model, record.id)
             if stored is not None:
                 if fmt.plain(fmt.record_of(kind, stored)) == fmt.plain(record):
