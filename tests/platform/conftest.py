@@ -23,7 +23,7 @@ from cyberins.api import create_app
 from cyberins.services.clock import FixedClock
 from cyberins.services.queue import InProcessQueue
 from cyberins.services.secrets import audit_key
-from cyberins.settings import Settings
+from cyberins.settings import Settings, get_settings
 from cyberins.store import make_engine, normalize_url, session_factory, upgrade
 from tests.platform.world import World, build_world
 
@@ -135,3 +135,16 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, Te
     """One world and app per module, for tests that only read or are refused (the access matrix)."""
     with seeded(tmp_path_factory.mktemp("shared")) as (world, app), TestClient(app) as client:
         yield world, client
+
+
+@pytest.fixture
+def use_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """Point the CLI's settings at a database URL (with the test world's installation key)."""
+
+    def point_at(url: str) -> None:
+        monkeypatch.setenv("CYBERINS_DATABASE_URL", url)
+        monkeypatch.setenv("CYBERINS_SECRET_KEY", TEST_SECRET)
+        get_settings.cache_clear()
+
+    yield point_at
+    get_settings.cache_clear()

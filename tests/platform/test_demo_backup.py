@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import typer
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from cyberins.cli import platform
-from cyberins.settings import get_settings
 from cyberins.store import make_engine
 from cyberins.store.dump import TENANT_TABLES
-from tests.platform.conftest import TEST_SECRET, fresh_database, migrated
+from tests.platform.conftest import fresh_database, migrated
 from tests.platform.world import World
 
 TABLES = [*TENANT_TABLES, "audit_log"]
@@ -28,17 +25,6 @@ def cli() -> typer.Typer:
         app.command(name)(command)
     app.add_typer(platform.audit_app, name="audit")
     return app
-
-
-@pytest.fixture
-def use_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    def point_at(url: str) -> None:
-        monkeypatch.setenv("CYBERINS_DATABASE_URL", url)
-        monkeypatch.setenv("CYBERINS_SECRET_KEY", TEST_SECRET)  # the test world's installation key
-        get_settings.cache_clear()
-
-    yield point_at
-    get_settings.cache_clear()
 
 
 def counts(engine: Engine, tables: list[str]) -> dict[str, int]:

@@ -223,10 +223,17 @@ class Mlps(Provenance):
     required_level: int = Field(ge=1, le=4)
 
 
+class Naics(Provenance):
+    """The NAICS 2022 code (2 to 6 digits) an OED export writes as `IndustryCode1` under scheme `NAICS`."""
+
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9]{2,6}$")]
+
+
 class IndustryEntry(Provenance):
     label: Label
     gbt4754: GbT4754
     mlps: Mlps
+    naics: Naics
 
     @property
     def required_mlps_level(self) -> int:

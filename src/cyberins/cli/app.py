@@ -65,7 +65,7 @@ SUMMARIES: dict[str, str] = {
     "feeds": "Threat-intelligence feeds: KEV, EPSS, NVD and ATT&CK snapshots in the platform database.",
     "monitor": "In-policy monitoring: match asset inventories to vulnerability feeds; alerts, re-scoring, the book.",
     "portfolio": "Portfolio accumulation: systemic scenarios, reinsurance and cat bonds (风险分散).",
-    "exchange": "Standards and data exchange: STIX 2.1 incidents, pooled loss data (数据交换).",
+    "exchange": "Standards and data exchange: OED, policies/claims/payments, STIX 2.1, pooled loss data (数据交换).",
 }
 
 

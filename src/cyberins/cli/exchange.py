@@ -1,7 +1,10 @@
-"""`cyberins exchange export-stix INCIDENT… --out FILE`, `exchange pool CONTRIBUTION… [--k 5] [--l 2] --out FILE`
-and `exchange recalibrate POOL --exposure FILE` (contract `standards.md` (e), (f); docs/stix.md, docs/pooling.md).
+"""`cyberins exchange …` (contract `standards.md`; docs/exchange.md, docs/stix.md, docs/pooling.md):
+`export-oed | import-oed` (a book as OED for OasisLMF and back, (c)), `export | import` (policies, claims and
+payments between databases, (d)), `export-stix` (incidents as STIX 2.1, (e)), `pool` and `recalibrate`
+(pooled loss data, (f)).
 
-Thin: read the files, call `cyberins.exchange`, write and print. Bad input exits 2 naming the field.
+Thin: read the files, call `cyberins.exchange` or the exchange service, write and print. Bad input exits 2
+naming the field.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import json
 from pathlib import Path
 
 import typer
+import yaml
 from rich.table import Table
 
 from cyberins.cli.errors import CyberinsGroup
@@ -22,14 +26,14 @@ from cyberins.model.messages import text as say
 
 app = typer.Typer(
     cls=CyberinsGroup,
-    help="Standards and data exchange: STIX 2.1 incidents, pooled loss data (数据交换).",
+    help="Standards and data exchange: OED books, policies/claims/payments, STIX 2.1, pooled loss data (数据交换).",
     no_args_is_help=True,
 )
 
 
 @app.callback()
 def exchange() -> None:
-    """Standards and data exchange: STIX 2.1 incidents, pooled loss data (数据交换)."""
+    """Standards and data exchange: OED books, policies/claims/payments, STIX 2.1, pooled loss data (数据交换)."""
 
 
 def _write(path: Path, text: str) -> None:
@@ -133,3 +137,73 @@ def recalibrate_command(
             f"{e.multiplier:.3f}",
         )
     console.print(table)
+
+
+@app.command("export-oed")
+def export_oed(
+    book_file: Path = typer.Argument(..., help="A BOOK (name, policies with profile and premium) or a portfolio book."),
+    out: Path = typer.Option(..., "--out", help="Folder to write account.csv and location.csv into."),
+    lang: Lang = lang_option(),
+) -> None:
+    """Write a book as OED 4.0.0 cyber account and location files."""
+    from cyberins.exchange.book import load_oed_book
+    from cyberins.exchange.oed import OED_VERSION, account_rows, location_rows, write_oed
+
+    book = load_oed_book(book_file)
+    write_oed(book, out)
+    _, rows = account_rows(book)
+    accounts = len({r["AccNumber"] for r in rows})
+    print(say("cli.exchange_io.oed_written", lang, folder=out, policies=len(rows), accounts=accounts,
+              locations=len(location_rows(rows)), version=OED_VERSION))  # fmt: skip
+
+
+@app.command("import-oed")
+def import_oed(
+    folder: Path = typer.Argument(..., help="A folder with an OED cyber account.csv and location.csv."),
+    out: Path = typer.Option(..., "--out", help="The BOOK file to write (YAML), policies and profiles inline."),
+    lang: Lang = lang_option(),
+) -> None:
+    """Read an OED cyber book back into a BOOK of cyberins policies (what OED cannot carry is lost)."""
+    from cyberins.exchange.oed import book_document, read_oed
+
+    book = read_oed(folder)
+    _write(out, yaml.safe_dump(book_document(book), allow_unicode=True, sort_keys=False))
+    print(say("cli.exchange_io.book_written", lang, out=out, policies=len(book.policies), name=book.name))
+
+
+@app.command("export")
+def export_records(
+    out: Path = typer.Option(..., "--out", help="The JSON file to write."),
+    tenant: str | None = typer.Option(None, "--tenant", help="Only what this organization may see (its id)."),
+    lang: Lang = lang_option(),
+) -> None:
+    """Export parties, policies, claims and payments of CYBERINS_DATABASE_URL as one JSON document."""
+    from cyberins.cli.platform import _session
+    from cyberins.services import exchange
+
+    with _session() as session:
+        document = exchange.export_records(session, tenant)
+    _write(out, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    counts = {kind: len(document[kind]) for kind in ("parties", "policies", "claims", "payments")}
+    print(say("cli.exchange_io.records_written", lang, out=out, **counts))
+
+
+@app.command("import")
+def import_records(
+    file: Path = typer.Argument(..., help="A document written by `cyberins exchange export`."),
+    lang: Lang = lang_option(),
+) -> None:
+    """Import an exchange document in one transaction (migrating first); importing again changes nothing."""
+    from cyberins.cli.platform import _session
+    from cyberins.services import exchange
+
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInput.one("FILE", f"cannot read {file}: {exc.strerror or exc}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput.one("FILE", f"not JSON: {exc}") from None
+    with _session(migrate=True) as session:
+        report = exchange.import_records(session, data, str(file))
+    print(say("cli.exchange_io.records_imported", lang, inserted=sum(report.inserted.values()),
+              present=sum(report.present.values())))  # fmt: skip

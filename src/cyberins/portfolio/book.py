@@ -233,7 +233,7 @@ def _unknown_dependency(dep: str, spec: BookFile) -> str:
 T = TypeVar("T")
 
 
-def _nested(field: str, source: str, build: Callable[[], T]) -> T:
+def nested(field: str, source: str, build: Callable[[], T]) -> T:
     """Run `build`; its problems are re-rooted under `field` (`policies[3].policy.currency`)."""
     try:
         return build()
@@ -243,7 +243,7 @@ def _nested(field: str, source: str, build: Callable[[], T]) -> T:
         raise InvalidInput(problems, source + (f" ({where})" if where else "")) from None
 
 
-def _document(value: dict[str, Any] | str, folder: Path) -> tuple[Any, str]:
+def resolve_document(value: dict[str, Any] | str, folder: Path) -> tuple[Any, str]:
     """Inline data as given, or a file's data (a path relative to the book) with its name."""
     if isinstance(value, dict):
         return value, ""
@@ -258,7 +258,7 @@ def _resolve(i: int, spec: LineSpec, currency: str, folder: Path, source: str) -
         from cyberins.assess.loader import parse_risk_model
 
         value = spec.model
-        model = _nested(f"{where}.model", source, lambda: parse_risk_model(*_document(value, folder)))
+        model = nested(f"{where}.model", source, lambda: parse_risk_model(*resolve_document(value, folder)))
         if model.currency != currency:
             raise InvalidInput.one(
                 f"{where}.model.currency", f"the model is in {model.currency}, the book in {currency}", source
@@ -266,7 +266,7 @@ def _resolve(i: int, spec: LineSpec, currency: str, folder: Path, source: str) -
     policy = None
     if spec.policy is not None:
         value_p = spec.policy
-        policy = _nested(f"{where}.policy", source, lambda: parse_model(Policy, *_document(value_p, folder)))
+        policy = nested(f"{where}.policy", source, lambda: parse_model(Policy, *resolve_document(value_p, folder)))
         if policy.currency != currency:
             raise InvalidInput.one(
                 f"{where}.policy.currency", f"the policy pays in {policy.currency}, the book is in {currency}", source

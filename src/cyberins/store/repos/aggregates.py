@@ -99,6 +99,11 @@ class Repository(Generic[T]):
         )
         return Page(list(session.scalars(stmt)), int(total), limit, offset)
 
+    def all_visible(self, session: Session, scope: PartyScope) -> list[T]:
+        """Every row `scope` sees, oldest first (an export: no page)."""
+        stmt = select(self.model).where(self._scope(scope)).order_by(self._column(self.order_by), self._column("id"))
+        return list(session.scalars(stmt))
+
     def add(self, session: Session, entity: T) -> T:
         session.add(entity)
         session.flush()
