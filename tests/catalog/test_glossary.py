@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import ROOT
 from typer.testing import CliRunner
 
 from cyberins.catalog import get_catalog
 from cyberins.catalog.glossary import glossary_markdown
 from cyberins.model.ids import Coverage, EventType
 
-PAGE = ROOT / "docs" / "glossary.md"
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "glossary.md"
 
 
 def _invoke(*args: str) -> tuple[int, str]:
