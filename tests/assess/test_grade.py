@@ -80,3 +80,12 @@ def test_a_broken_scale_is_refused_naming_the_field(tmp_path: Path, edit: object
     with pytest.raises(InvalidInput) as err:
         load_grade_scale(_scale_file(tmp_path, edit))
     assert "grades" in str(err.value) and words in str(err.value)
+
+
+def test_the_documented_thresholds_are_the_data_files() -> None:
+    page = (Path(__file__).parents[2] / "docs" / "grading.md").read_text(encoding="utf-8")
+    rows = [line.split("|")[1:-1] for line in page.splitlines() if line.startswith("| ") and line[2].isdigit()]
+    documented = [r[2] for r in rows[:WORST]]
+    bounds = [f"{b * 1e4:g}" for b in SCALE.bounds]
+    assert [cell.split()[-1] for cell in documented[:-1]] == bounds
+    assert documented[-1].split()[0] == bounds[-1]
