@@ -20,6 +20,7 @@ from cyberins.assess.eligibility import Eligibility, Outcome
 from cyberins.assess.resources import packaged
 from cyberins.catalog.provenance import SourcedFile
 from cyberins.catalog.schema import Fact, Label, Provenance
+from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model
 
 #: The worst grade, given to every declined profile.
@@ -49,6 +50,10 @@ class GradeScale(SourcedFile):
         if any(b <= a for a, b in zip(bounds[:-2], bounds[1:-1], strict=True)):  # type: ignore[operator]
             raise ValueError("grades: each `below` must be larger than the one before")
         return self
+
+    def label(self, grade: int, lang: Lang) -> str:
+        """The grade's band as a reader in `lang` reads it (`低风险`, `low`)."""
+        return self.grades[grade - 1].label.in_lang(lang)
 
     @property
     def bounds(self) -> tuple[float, ...]:
@@ -90,7 +95,6 @@ def risk_grade(
     """Grade a risk from its gross expected annual loss and TVaR 0.99 (currency a year) and its revenue."""
     ratio, tail = expected_loss / annual_revenue, tvar_99 / annual_revenue
     grade = grade_of(ratio, eligibility.outcome, scale)
-    band = scale.grades[grade - 1].label
     pct = f"{ratio * 100:.4f}%"
     reasons: list[dict[str, Any]] = []
     if eligibility.outcome is Outcome.DECLINE:
@@ -101,8 +105,8 @@ def risk_grade(
         reasons.append(
             _reason(
                 "expected_loss_ratio",
-                f"{grade} 级（{band.zh}）：年均损失占营业收入的 {pct}",
-                f"grade {grade} ({band.en}): expected annual loss {pct} of revenue",
+                f"{grade} 级（{scale.label(grade, 'zh')}）：年均损失占营业收入的 {pct}",
+                f"grade {grade} ({scale.label(grade, 'en')}): expected annual loss {pct} of revenue",
             )
         )
     if tail >= scale.tail_ratio_note.value:

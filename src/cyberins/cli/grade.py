@@ -80,7 +80,7 @@ def _print_grades(docs: list[dict[str, Any]], names_zh: list[str], scale: GradeS
     console.print(f"[bold]{say('grade.cli.title', lang)}[/]")
     for d, name_zh in zip(docs, names_zh, strict=True):
         values = [
-            f"{d['grade']} {scale.grades[d['grade'] - 1].label.in_lang(lang)}",
+            f"{d['grade']} {scale.label(d['grade'], lang)}",
             f"{d['expected_loss_ratio'] * 100:.4f}%",
             f"{d['tail_ratio'] * 100:.2f}%",
             outcome_label(Outcome(d["eligibility"]), lang),
