@@ -44,10 +44,10 @@ class GradeScale(SourcedFile):
         self.require_cited("grades")
         if [g.grade for g in self.grades] != list(range(1, WORST + 1)):
             raise ValueError(f"grades: give grades 1 to {WORST} in order")
-        bounds = [g.below for g in self.grades]
-        if None in bounds[:-1] or bounds[-1] is not None:
+        bounds = self.bounds
+        if len(bounds) != WORST - 1 or self.grades[-1].below is not None:
             raise ValueError("grades: every grade but the last needs `below`; the last has none")
-        if any(b <= a for a, b in zip(bounds[:-2], bounds[1:-1], strict=True)):  # type: ignore[operator]
+        if any(b <= a for a, b in zip(bounds, bounds[1:], strict=False)):
             raise ValueError("grades: each `below` must be larger than the one before")
         return self
 
@@ -60,10 +60,14 @@ class GradeScale(SourcedFile):
         return tuple(g.below for g in self.grades if g.below is not None)
 
 
-@functools.cache
 def load_grade_scale(path: Path | None = None) -> GradeScale:
-    """The packaged scale (`assess/data/grades.yaml`), or the one in `path` (a user's override)."""
-    return packaged(GradeScale, "grades.yaml") if path is None else load_model(GradeScale, path)
+    """The packaged scale (`assess/data/grades.yaml`), or the one in `path` (a user's override, read each time)."""
+    return _packaged_scale() if path is None else load_model(GradeScale, path)
+
+
+@functools.cache
+def _packaged_scale() -> GradeScale:
+    return packaged(GradeScale, "grades.yaml")
 
 
 def grade_of(expected_loss_ratio: float, outcome: Outcome, scale: GradeScale) -> int:
