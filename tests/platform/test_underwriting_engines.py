@@ -11,6 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from cyberins.assess import OrganizationProfile, assess, check_eligibility
+from cyberins.assess.grade import grade_of, load_grade_scale
 from cyberins.catalog import get_catalog
 from cyberins.model.money import money_text
 from cyberins.model.policy import Policy
@@ -69,6 +70,9 @@ def test_the_assessment_stores_a_reproducible_model_summary(client: TestClient, 
     assert summary["gross"]["aal"] == money_text(gross.aal, "CNY")
     assert summary["gross"]["tvar"]["0.995"] == money_text(gross.tvar["0.995"], "CNY")
     assert summary["eligibility"]["outcome"] == check_eligibility(org).outcome.value
+    ratio = gross.aal / float(org.annual_revenue)  # the risk grade of the same simulation (docs/grading.md)
+    assert summary["grade"]["expected_loss_ratio"] == ratio
+    assert summary["grade"]["grade"] == grade_of(ratio, check_eligibility(org).outcome, load_grade_scale())
     assert len(summary["expected_loss_by_event_type"]) == len(model.event_types)
     assert any(row["factor"] == "control:mfa" for row in summary["explain"])
     again = client.post(f"/submissions/{sub['id']}/assess", json={"seed": 11, "years": 4000}, headers=insurer)

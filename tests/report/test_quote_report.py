@@ -90,6 +90,16 @@ def test_the_wordings_own_row_carries_the_headline_premium(result) -> None:  # t
     assert f"{result.premium.expected_loss:.2f}" in row
 
 
+@pytest.mark.parametrize(("lang", "shown"), [("zh", "风险等级 5 级（高风险）"), ("en", "Risk grade 5 of 5 (high)")])
+def test_page_one_shows_the_risk_grade_of_the_quotes_simulation(result, lang: str, shown: str) -> None:  # type: ignore[no-untyped-def]
+    """The declined example is grade 5 (docs/grading.md); its ratio is the quote's gross AAL over revenue."""
+    grade = result.grade()
+    assert grade.grade == 5 and grade.expected_loss == result.simulation.gross().aal
+    page = " ".join(_first_page(render_quote_html(result, lang)).split())
+    assert shown in page
+    assert f"{grade.expected_loss_ratio * 100:.4f}%" in page
+
+
 def test_a_zh_report_has_no_english_words_and_an_en_report_no_chinese(result) -> None:  # type: ignore[no-untyped-def]
     """Beside names and codes (the policy number, currency codes, acronyms such as RDP or EDR, a file path)
     and the cited sources' own titles, each report speaks one language."""

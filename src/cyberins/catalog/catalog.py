@@ -124,14 +124,15 @@ class Catalog:
             prefix, ident = ident.split(":", 1)
             if prefix not in TABLE_PREFIXES:
                 raise InvalidInput.one("id", f"unknown table {prefix!r}; use one of {', '.join(TABLE_PREFIXES)}")
-        for name, table in self._tables():
+        for name, table in self.tables():
             if prefix in (None, name) and ident in table:
                 return table[ident].label.in_lang(lang)
         raise InvalidInput.one(
             "id", f"{ident!r} is not an id of the catalog" + (f" table {prefix!r}" if prefix else "")
         )
 
-    def _tables(self) -> tuple[tuple[str, Mapping[Any, _Labelled]], ...]:
+    def tables(self) -> tuple[tuple[str, Mapping[Any, _Labelled]], ...]:
+        """`(prefix, table)` for every labelled table, in `TABLE_PREFIXES` order."""
         tables: tuple[Mapping[Any, _Labelled], ...] = (
             self.event_types, self.coverages, self.cost_categories, self.exclusions,
             self.conditions, self.jurisdictions, self.industries, self.forms, self.triggers,

@@ -19,6 +19,9 @@ from cyberins.model.money import Amount
 #: integer, and 2^64 keys are more than any book of simulations needs; a larger or negative seed is refused.
 SEED_MAX = 2**64 - 1
 
+#: Simulated years of `simulate` and `grade` when `--years` is not given (the same, so their figures agree).
+DEFAULT_YEARS = 100_000
+
 _PRIOR = TypeAdapter(dict[Coverage, Amount])
 
 

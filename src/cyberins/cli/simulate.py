@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from cyberins.cli.options import SEED_MAX, lang_option
+from cyberins.cli.options import DEFAULT_YEARS, SEED_MAX, lang_option
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model, parse_model, read_document
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 def simulate_command(
     model_file: Path = typer.Argument(..., help="Organisation profile or explicit model (YAML/JSON)."),
     policy_file: Path | None = typer.Option(None, "--policy", help="Policy whose terms give the insured loss."),
-    years: int = typer.Option(100_000, "--years", min=1, max=YEARS_LIMIT, help="Simulated policy years."),
+    years: int = typer.Option(DEFAULT_YEARS, "--years", min=1, max=YEARS_LIMIT, help="Simulated policy years."),
     seed: int | None = typer.Option(None, "--seed", min=0, max=SEED_MAX, help="Random seed (default: settings.seed)."),
     as_json: bool = typer.Option(False, "--json", help="Print the contract JSON document."),
     progress: bool = typer.Option(False, "--progress", help="Show a progress bar."),

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from cyberins.assess import Outcome, load_questionnaire, outcome_label
 from cyberins.assess.explain import cite_sources, factor_label
+from cyberins.assess.grade import load_grade_scale
 from cyberins.catalog import get_catalog
 from cyberins.model.ids import Lang
 from cyberins.model.messages import text, texts
@@ -190,6 +191,7 @@ def render_quote_html(r: UnderwritingResult, lang: Lang = "zh") -> str:
     doc = quote_document(r)
     groups, references = factor_appendix(r, lang)
     insured = r.simulation.insured()
+    grade = r.grade()
     return render(
         "quote.html.j2",
         {
@@ -202,6 +204,13 @@ def render_quote_html(r: UnderwritingResult, lang: Lang = "zh") -> str:
             "wording": {
                 "retained": insured_retained(r),
                 "tvar": insured.tvar.get("0.995"),
+            },
+            "grade": {
+                "title": text("grade.report.title", lang),
+                "value": text(
+                    "grade.report.value", lang, grade=grade.grade, label=load_grade_scale().label(grade.grade, lang)
+                ),
+                "ratio": text("grade.report.ratio", lang, pct=f"{grade.expected_loss_ratio * 100:.4f}%"),
             },
             "fix_first": fix_first(r, lang),
             "factor_groups": groups,

@@ -5,6 +5,13 @@ It composes the engines — `assess` (model, eligibility, explanation), `quant` 
 the report renders and the platform stores. No engine logic lives here, only the order of the calls.
 """
 
-from cyberins.underwriting.job import AssessmentResult, QuoteOptions, UnderwritingResult, assess_risk, underwrite
+from cyberins.underwriting.job import (
+    AssessmentResult,
+    QuoteOptions,
+    UnderwritingResult,
+    assess_risk,
+    grade_risk,
+    underwrite,
+)
 
-__all__ = ["AssessmentResult", "QuoteOptions", "UnderwritingResult", "assess_risk", "underwrite"]
+__all__ = ["AssessmentResult", "QuoteOptions", "UnderwritingResult", "assess_risk", "grade_risk", "underwrite"]

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from cyberins.assess import Remediation, explain, summary
+from cyberins.assess.grade import RiskGrade
 from cyberins.catalog import get_catalog
 from cyberins.model.money import money_text
 from cyberins.pricing import GridRow, TechnicalPremium
@@ -81,6 +82,16 @@ def remediation_document(r: UnderwritingResult) -> dict[str, Any] | None:
     }
 
 
+def grade_document(g: RiskGrade) -> dict[str, Any]:
+    """The risk grade beside the figures it comes from (docs/grading.md); ratios are numbers."""
+    return {
+        "grade": g.grade,
+        "expected_loss_ratio": g.expected_loss_ratio,
+        "tail_ratio": g.tail_ratio,
+        "reasons": list(g.reasons),
+    }
+
+
 def assessment_document(a: AssessmentResult) -> dict[str, Any]:
     """What an underwriter reads of an assessment, and what reproduces it (catalog version, seed, years)."""
     currency, gross = a.model.currency, a.simulation.gross()
@@ -95,6 +106,7 @@ def assessment_document(a: AssessmentResult) -> dict[str, Any]:
             "var": {level: money_text(v, currency) for level, v in gross.var.items()},
             "tvar": {level: money_text(v, currency) for level, v in gross.tvar.items()},
         },
+        "grade": grade_document(a.grade()),
         "expected_loss_by_event_type": [row.to_json(currency) for row in summary(a.model)],
         "explain": [row.to_json(currency) for row in explain(a.model)],
     }

@@ -27,6 +27,7 @@ from cyberins.assess import (
     plan_remediation,
     summary,
 )
+from cyberins.assess.grade import GradeScale, RiskGrade, load_grade_scale, risk_grade
 from cyberins.model.errors import InvalidInput
 from cyberins.model.money import to_minor
 from cyberins.model.policy import Policy
@@ -117,6 +118,10 @@ class UnderwritingResult:
             return None
         return self.options.quoted_on + timedelta(days=int(self.options.basis.quote_validity_days.value))
 
+    def grade(self, scale: GradeScale | None = None) -> RiskGrade:
+        """The risk grade of the insured from this quote's gross simulation (`grade_risk`)."""
+        return grade_risk(self.profile, self.eligibility, self.simulation, scale)
+
     @property
     def bindable(self) -> bool:
         """Whether the quote can be bound as it stands: never while a decline stands (a referral goes to an
@@ -132,6 +137,24 @@ class AssessmentResult:
     model: RiskModel
     eligibility: Eligibility
     simulation: SimulationResult
+
+    def grade(self, scale: GradeScale | None = None) -> RiskGrade:
+        """The risk grade of this assessment (`grade_risk`)."""
+        return grade_risk(self.profile, self.eligibility, self.simulation, scale)
+
+
+def grade_risk(
+    profile: OrganizationProfile,
+    eligibility: Eligibility,
+    simulation: SimulationResult,
+    scale: GradeScale | None = None,
+) -> RiskGrade:
+    """The risk grade from a simulation's gross loss (its AAL and TVaR 0.99), the profile's revenue and the
+    eligibility decision, on `scale` (default: the packaged one, `assess/data/grades.yaml`)."""
+    gross = simulation.gross()
+    return risk_grade(
+        gross.aal, gross.tvar["0.99"], float(profile.annual_revenue), eligibility, scale or load_grade_scale()
+    )
 
 
 def assess_risk(

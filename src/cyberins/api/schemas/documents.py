@@ -97,6 +97,22 @@ class GrossLoss(Document):
     tvar: dict[str, Amount | None]
 
 
+class GradeReason(Document):
+    code: str = Field(examples=["expected_loss_ratio"])
+    text_zh: str
+    text_en: str
+
+
+class RiskGrade(Document):
+    """The risk grade, 1 (best) to 5, from the gross expected annual loss relative to revenue; a declined risk
+    is 5 (docs/grading.md)."""
+
+    grade: int = Field(ge=1, le=5)
+    expected_loss_ratio: float = Field(description="Gross expected annual loss / annual revenue.")
+    tail_ratio: float = Field(description="Gross TVaR 0.99 / annual revenue.")
+    reasons: list[GradeReason]
+
+
 class AppliedService(Document):
     id: str
     name: str
@@ -115,6 +131,8 @@ class Assessment(Document):
     gross: GrossLoss
     expected_loss_by_event_type: list[EventTypeLoss]
     explain: list[Factor]
+    #: Absent from assessments stored before the grade existed.
+    grade: RiskGrade | None = None
     years_requested: int | None = None
     services: list[AppliedService] = []
     service_controls: list[str] = []
