@@ -22,6 +22,7 @@ VERBATIM = (
     "VaR",
     "JSON",
     "API",
+    "Bühlmann–Straub",  # a name: the credibility model is called after its authors in both languages
 )
 #: A word starts where no letter or digit precedes it: a hash printed as "84935cdcae6b…" is one code, not the word
 #: "cdcae6b" (which would count as English whenever a random hash happened to start with digits).
