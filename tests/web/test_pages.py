@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.one_language import chinese_in, english_in
 from tests.platform.world import World
-from tests.web.conftest import csrf_of, sign_in
+from tests.web.conftest import csrf_of
 
 Browser = Callable[[str], TestClient]
 Site = tuple[World, TestClient]
@@ -66,9 +66,10 @@ def test_object_pages_answer_as_the_api(site: Site, browser: Browser, user: str)
             response = browser(user).get(page.format(object_id))
             if api_status == 200:
                 assert response.status_code == 200, (user, page)
-                assert value(response.text, "state") == client.get(
-                    api.format(object_id), headers=world.headers(user)
-                ).json()["state"]
+                assert (
+                    value(response.text, "state")
+                    == client.get(api.format(object_id), headers=world.headers(user)).json()["state"]
+                )
             else:
                 assert response.status_code in (403, 404), (user, page, response.status_code)
                 assert "data-value" not in response.text  # none of the object's figures
