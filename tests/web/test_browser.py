@@ -147,9 +147,14 @@ def test_underwriting_then_claim_flow_through_the_forms(chromium: Any, demo_site
 
     uw = signed_in(chromium, demo_site, "insurer", "underwriter")
     uw.goto(f"{base}/web/submissions/{submission}")
-    uw.fill("form[data-testid=assess-form] input[name=years]", "2000")
+    uw.fill("form[data-testid=assess-form] input[name=years]", "1000")
     uw.click("form[data-testid=assess-form] button")
     uw.wait_for_selector("form[data-testid=quote-form]")
+    wording = uw.input_value("textarea[name=document]")
+    uw.fill("textarea[name=document]", wording.replace("aggregate_limit: '2000000'", "aggregate_limit: lots"))
+    uw.click("form[data-testid=quote-form] button")  # refused: the page says so and names the field
+    assert "document.aggregate_limit" in uw.text_content("[data-testid=form-error]")
+    uw.fill("textarea[name=document]", wording)
     uw.click("form[data-testid=quote-form] button")
     uw.wait_for_selector("form[data-testid=bind-form]")
     truth = api(demo_site, "insurer", "underwriter", f"/submissions/{submission}")

@@ -214,3 +214,21 @@ def visible_text(html: str) -> str:
     """The page's text as a reader sees it: no tags, attributes or scripts."""
     body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"<[^>]+>", " ", body)
+
+
+def test_a_bad_form_is_answered_in_the_page_naming_the_field(site: Site, browser: Browser) -> None:
+    world, client = site
+    page = browser("broker_a")
+    token = csrf_of(page.get("/web/submissions/new").text)
+    data = {"csrf_token": token, "insurer_org_id": world.org["insurer_a"], "insured_org_id": world.org["insured_a"]}
+    before = client.get("/submissions", headers=world.headers("broker_a")).json()["total"]
+    response = page.post("/web/submissions/new", data={**data, "profile": "name: X\nemployees: many\n"})
+    assert response.status_code == 422
+    assert 'data-testid="form-error"' in response.text and 'data-field="profile.' in response.text
+    assert "Traceback" not in response.text
+    assert client.get("/submissions", headers=world.headers("broker_a")).json()["total"] == before
+    created = page.post(
+        "/web/submissions/new",
+        data={**data, "profile": "name: X\nindustry: retail\nannual_revenue: 1000000\nemployees: 10\n"},
+    )
+    assert created.status_code == 303 and created.headers["location"].startswith("/web/submissions/")

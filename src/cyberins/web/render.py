@@ -17,6 +17,8 @@ from cyberins.model.messages import text
 from cyberins.model.money import format_money
 from cyberins.web.session import LANG_COOKIE, Viewer, set_cookie
 
+#: Each language by its own name, as the switch to it reads in any page (a name, so not in the catalogue).
+ENDONYMS: dict[Lang, str] = {"zh": "中文", "en": "English"}
 #: A year: how long the language a reader chose is remembered.
 LANG_COOKIE_AGE = 365 * 24 * 3600
 
@@ -66,7 +68,8 @@ def page(
 
     other: Lang = "en" if lang == "zh" else "zh"
     values = {
-        "t": t, "lang": lang, "html_lang": "zh-CN" if lang == "zh" else "en", "other_lang": other,
+        "t": t, "lang": lang, "html_lang": "zh-CN" if lang == "zh" else "en",
+        "other_lang": other, "other_name": ENDONYMS[other],
         "reader": reader, "path": request.url.path, "label": lambda table, id_: label(table, id_, lang),
         "fmt": lambda amount, currency: money(amount, currency, lang), **context,
     }  # fmt: skip

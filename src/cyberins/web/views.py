@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -167,6 +168,7 @@ def policy_page(
         "event_types": [str(e) for e in get_catalog().event_types],
         "names": org_names(db, reader, record.insured_org_id, record.insurer_org_id, record.broker_org_id),
         "incidents": claims.list_incidents(db, reader.principal, policy_id=record.id, limit=MAX_LIMIT).items,
+        "zone": policy_zone(db, reader, record.id),
     }  # fmt: skip
     return page(request, "policy.html.j2", reader.lang, context, reader=reader, status=status)
 
@@ -196,8 +198,18 @@ def claim_page(
         "form": form or {}, "responders": responders, "key": insight.new_key(),
         "names": org_names(db, reader, incident.insured_org_id, incident.insurer_org_id, incident.responder_org_id),
         "docs": incident.documents if isinstance(incident.documents, dict) else {},
+        "zone": policy_zone(db, reader, incident.policy_id),
     }  # fmt: skip
     return page(request, "claim.html.j2", reader.lang, context, reader=reader, status=status)
+
+
+def policy_zone(db: Db, reader: Any, policy_id: str) -> ZoneInfo:
+    """The zone a policy reads its moments in (rule 10), where the reader may see the policy; else UTC."""
+    try:
+        record = policies.get_policy(db, reader.principal, policy_id)
+        return policies.validate_document(wording(record)).zone
+    except CyberinsError:
+        return ZoneInfo("UTC")
 
 
 @router.get("/web/submissions/new", response_class=HTMLResponse)
