@@ -220,3 +220,15 @@ def test_a_foreign_party_cannot_reach_the_pages(chromium: Any, demo_site: dict[s
     assert response is not None and response.status == 404
     assert page.locator("[data-testid=premium]").count() == 0
     page.context.close()
+
+
+def test_object_pages_fit_a_phone(chromium: Any, demo_site: dict[str, Any]) -> None:
+    page = signed_in(chromium, demo_site, "insurer", "claims_handler", width=390)
+    for listed, row in (("submissions", "submission-row"), ("policies", "policy-row"), ("claims", "claim-row")):
+        for lang in ("zh", "en"):
+            page.goto(f"{demo_site['base']}/web/{listed}?lang={lang}")
+            page.click(f"[data-testid={row}] a >> nth=0")
+            page.wait_for_selector("[data-testid=state]")
+            assert no_horizontal_scroll(page), (listed, lang)
+    assert page.violations == []
+    page.context.close()

@@ -232,3 +232,14 @@ def test_a_bad_form_is_answered_in_the_page_naming_the_field(site: Site, browser
         data={**data, "profile": "name: X\nindustry: retail\nannual_revenue: 1000000\nemployees: 10\n"},
     )
     assert created.status_code == 303 and created.headers["location"].startswith("/web/submissions/")
+
+
+def test_alerts_and_portfolio_follow_the_api(site: Site, browser: Browser) -> None:
+    world, client = site
+    assert browser("insured_a").get("/web/alerts").status_code == 200
+    assert browser("insured_a").get(f"/web/alerts?insured={world.org['insured_b']}").status_code == 404
+    api = client.get("/portfolio/accumulation", headers=world.headers("insurer_a"))
+    html = browser("insurer_a").get("/web/portfolio")
+    assert html.status_code == 200
+    assert ids(html.text, "dependency-row") == [d["dependency"] for d in api.json()["by_dependency"]]
+    assert browser("insured_a").get("/web/portfolio").status_code == 403

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from cyberins.catalog import get_catalog
 from cyberins.model.errors import CyberinsError
 from cyberins.model.vocab import OrgKind
-from cyberins.services import claims, parties, policies, underwriting
+from cyberins.services import accumulation, claims, monitoring, parties, policies, underwriting
 from cyberins.services.access import Action, allowed, require
 from cyberins.services.claims import CLAIM_MACHINE
 from cyberins.services.common import MAX_LIMIT
@@ -246,3 +246,24 @@ def policy_view(policy_id: str, request: Request, db: Db, reader: ViewerDep) -> 
 @router.get("/web/claims/{incident_id}", response_class=HTMLResponse)
 def claim_view(incident_id: str, request: Request, db: Db, reader: ViewerDep) -> Response:
     return claim_page(request, db, reader, incident_id)
+
+
+@router.get("/web/alerts", response_class=HTMLResponse)
+def alert_list(request: Request, db: Db, reader: ViewerDep, insured: str | None = None) -> Response:
+    """An insured's monitoring alerts (its own by default; an insurer or broker names the insured)."""
+    org_id = insured or reader.principal.org_id
+    try:
+        rows = monitoring.list_alerts(db, reader.principal, org_id)
+    except (NotFound, Forbidden) as exc:
+        return refused(request, reader, exc)
+    return page(request, "alerts.html.j2", reader.lang, {"alerts": rows}, reader=reader)
+
+
+@router.get("/web/portfolio", response_class=HTMLResponse)
+def portfolio(request: Request, db: Db, reader: ViewerDep) -> Response:
+    """The book's accumulation by dependency (insurers and reinsurers), a 24-hour event per dependency."""
+    try:
+        book = accumulation.accumulation(db, reader.principal)
+    except (NotFound, Forbidden) as exc:
+        return refused(request, reader, exc)
+    return page(request, "portfolio.html.j2", reader.lang, {"book": book}, reader=reader)
