@@ -11,14 +11,21 @@ import time
 from pathlib import Path
 
 import uvicorn
+import yaml
 from playwright.sync_api import Page, sync_playwright
+from sqlalchemy.orm import Session
 
 from cyberins.api import create_app
+from cyberins.model.vocab import OrgKind, Role
+from cyberins.services import assessment, demo, underwriting
+from cyberins.services.access import Principal
 from cyberins.services.demo import seed_demo
 from cyberins.services.queue import InProcessQueue
 from cyberins.services.secrets import audit_key
 from cyberins.settings import Settings
 from cyberins.store import make_engine, session_factory, upgrade
+from cyberins.store.repos import parties as party_repo
+from cyberins.web import insight
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
@@ -37,6 +44,18 @@ DASHBOARDS = {
 }
 
 
+def underwrite_the_open_submission(session: Session) -> None:
+    """Assess and quote the demo's open submission as the insurer's underwriter (a seed and 1,000 years), so the
+    pages show an assessment and a quote."""
+    insurer = party_repo.organization_named(session, demo.INSURER)
+    assert insurer is not None
+    underwriter = Principal(insurer.id, OrgKind.INSURER, Role.UNDERWRITER)
+    sub = underwriting.list_submissions(session, underwriter, limit=1).items[0]
+    assessment.assess_submission(session, underwriter, sub.id, seed=42, years=1000)
+    wording = yaml.safe_load(insight.quote_template(sub))
+    assessment.quote_submission(session, underwriter, sub.id, wording)
+
+
 def main() -> None:
     folder = Path(tempfile.mkdtemp())
     settings = Settings(database_url=f"sqlite:///{folder / 'demo.db'}", env="dev", secret_key="x" * 48, redis_url=None)
@@ -44,7 +63,9 @@ def main() -> None:
     upgrade(engine)
     with session_factory(engine, audit_key(settings))() as session:
         report = seed_demo(session, ROOT / "examples" / "policies")
-    users = {(kind, role): email for _, kind, email, role, _ in report.users}
+        underwrite_the_open_submission(session)
+    # each (kind, role) by a demo user; the insured is the one whose submission was just assessed and quoted
+    users = {(kind, role): email for org, kind, email, role, _ in report.users if org != demo.BROKER_EAST}
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -77,14 +98,18 @@ def main() -> None:
                 page.goto(f"{base}/?lang={lang}")
                 page.screenshot(path=OUT / f"{name}-{lang}.png", full_page=True)
                 page.context.close()
-            page = as_user("insurer", "claims_handler")
-            for name, listed in (("submission", "submissions"), ("policy", "policies"), ("claim", "claims")):
+            for name, listed, role in (
+                ("submission", "submissions", "underwriter"),
+                ("policy", "policies", "claims_handler"),
+                ("claim", "claims", "claims_handler"),
+            ):
+                page = as_user("insurer", role)
                 page.goto(f"{base}/web/{listed}?lang={lang}")
                 row = f"{name}-row"
                 page.click(f"[data-testid={row}] a >> nth=0")
                 page.wait_for_selector("[data-testid=state]")
                 page.screenshot(path=OUT / f"{name}-{lang}.png", full_page=True)
-            page.context.close()
+                page.context.close()
         browser.close()
     server.should_exit = True
     print(f"wrote {len(list(OUT.glob('*.png')))} screenshots to {OUT.relative_to(ROOT)}")

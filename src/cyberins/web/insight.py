@@ -77,7 +77,7 @@ def contributions(summary: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 #: The exceedance chart's plot area in its SVG user units (x: log return period, y: loss, 0 at the bottom).
-_X0, _X1, _Y0, _Y1 = 40.0, 350.0, 170.0, 10.0
+_X0, _X1, _Y0, _Y1 = 40.0, 335.0, 170.0, 10.0
 
 
 def exceedance_chart(curve: list[list[float]], tolerance: list[list[float]]) -> dict[str, Any] | None:
@@ -97,7 +97,11 @@ def exceedance_chart(curve: list[list[float]], tolerance: list[list[float]]) -> 
         ]  # fmt: skip
         return " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
 
-    return {"gross": line(points), "tolerance": line(limits) if limits else "", "top": f"{top:.2f}"}
+    ticks = [
+        {"x": round(_X0 + (_X1 - _X0) * (math.log(t) - low) / ((high - low) or 1), 1), "label": str(t)}
+        for t in (2, 10, 100, 1000) if low <= math.log(t) <= high
+    ]  # fmt: skip
+    return {"gross": line(points), "tolerance": line(limits) if limits else "", "top": f"{top:.2f}", "ticks": ticks}
 
 
 def insured_risk(session: Session, principal: Principal) -> dict[str, Any] | None:
@@ -121,9 +125,18 @@ def insured_risk(session: Session, principal: Principal) -> dict[str, Any] | Non
     )
     return {
         "submission": sub, "summary": summary, "bars": contributions(summary),
-        "standard_error": None if _number(gross.get("aal_se")) is None else f"{gross['aal_se']:.2f}",
+        "standard_error": _standard_error(summary, gross),
         "curve": exceedance_chart(gross.get("aep") or [], adequacy.get("tolerance") or []), "fixes": fixes[:3],
     }  # fmt: skip
+
+
+def _standard_error(summary: dict[str, Any], gross: dict[str, Any]) -> str | None:
+    """The AAL's standard error from the quote's simulation, shown only when that simulation is the
+    assessment's (same AAL to the cent): a standard error belongs to the estimate it was computed with."""
+    aal, se, assessed = _number(gross.get("aal")), _number(gross.get("aal_se")), _number(summary["gross"].get("aal"))
+    if aal is None or se is None or assessed is None or abs(aal - assessed) > 0.01:
+        return None
+    return f"{se:.2f}"
 
 
 def _summary(sub: Submission) -> dict[str, Any] | None:

@@ -78,6 +78,7 @@ def dashboard(request: Request, db: Db, reader: ViewerDep) -> Response:
         "totals": {c: dict(v) for c, v in sorted(totals.items())},
         "can_submit": allowed(p, Action.SUBMIT),
         "risk": insight.insured_risk(db, p) if p.org_kind == OrgKind.INSURED else None,
+        "cover": [(r, wording(r)) for r in pols.items if r.state == "active"] if p.org_kind == OrgKind.INSURED else [],
     }  # fmt: skip
     return page(request, "dashboard.html.j2", reader.lang, context, reader=reader)
 
