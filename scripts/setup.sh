@@ -13,6 +13,11 @@ if { ! command -v pdftoppm >/dev/null || [ -z "$(fc-list :lang=zh 2>/dev/null)" 
     fonts-wqy-microhei libharfbuzz-subset0 poppler-utils >/dev/null
   rm -f "${MPLCONFIGDIR:-$HOME/.cache/matplotlib}"/fontlist-*.json  # matplotlib re-reads the fonts
 fi
+# Debian's Chromium for the web pages' browser tests (Playwright drives it; never `playwright install`).
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    chromium fonts-wqy-microhei >/dev/null
+fi
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi

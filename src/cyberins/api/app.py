@@ -18,6 +18,7 @@ from cyberins.services.queue import JobQueue, queue_for
 from cyberins.services.secrets import audit_key, with_signing_key
 from cyberins.settings import Settings, get_settings
 from cyberins.store.db import make_engine, session_factory
+from cyberins.web import mount as mount_pages
 
 DESCRIPTION = """
 Cyber insurance platform API: parties, underwriting (submission → assessment → quote → bound policy →
@@ -62,6 +63,7 @@ def create_app(settings: Settings, *, clock: Clock = SYSTEM_CLOCK, queue: JobQue
     for module in (meta, auth, organizations, underwriting, claims, platform, portfolio, monitoring):
         app.include_router(module.router)
     app.include_router(docs.router)
+    mount_pages(app)  # the web pages, same process and services (contracts/web.md)
     app.add_middleware(BodyLimits, max_bytes=settings.max_body_bytes)
     app.add_middleware(Options)
     app.add_middleware(SecurityHeaders)  # outermost: its headers reach every response, a 413 included

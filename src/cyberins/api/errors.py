@@ -21,7 +21,7 @@ from cyberins.api.headers import secured
 from cyberins.model.errors import CyberinsError, InvalidInput, Problem, Said
 from cyberins.model.ids import Lang
 from cyberins.model.loading import field_path, said_of
-from cyberins.model.messages import messages, text
+from cyberins.model.messages import messages, preferred_lang, text
 from cyberins.services.errors import Busy, Conflict, Forbidden, NotFound, TooManyAttempts, Unauthenticated
 
 _HTTP_CODES = {
@@ -38,22 +38,7 @@ def reader_lang(request: Request) -> Lang:
 
 def lang_of(accept_language: str) -> Lang:
     """The language of an `Accept-Language` value: its first tag by q that is zh (`zh-CN` …) or en; else en."""
-    ranked = []
-    for n, part in enumerate(accept_language.split(",")):
-        tag, _, params = part.strip().partition(";")
-        q = params.strip().removeprefix("q=") if params.strip().startswith("q=") else "1"
-        try:
-            weight = float(q)
-        except ValueError:
-            continue
-        if tag and weight > 0:
-            ranked.append((-weight, n, tag.strip().lower()))
-    for _, _, tag in sorted(ranked):
-        if tag == "zh" or tag.startswith("zh-"):
-            return "zh"
-        if tag == "en" or tag.startswith("en-"):
-            return "en"
-    return "en"
+    return preferred_lang(accept_language, "en")
 
 
 def error_response(

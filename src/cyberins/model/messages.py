@@ -90,3 +90,24 @@ def texts(prefix: str, lang: Lang) -> dict[str, str]:
 
 def has(id_: str) -> bool:
     return id_ in messages()
+
+
+def preferred_lang(accept_language: str, default: Lang) -> Lang:
+    """The language of an `Accept-Language` value: its first tag by q that is zh (`zh-CN` …) or en; else
+    `default` (the API answers en, the web pages zh)."""
+    ranked = []
+    for n, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = params.strip().removeprefix("q=") if params.strip().startswith("q=") else "1"
+        try:
+            weight = float(q)
+        except ValueError:
+            continue
+        if tag and weight > 0:
+            ranked.append((-weight, n, tag.strip().lower()))
+    for _, _, tag in sorted(ranked):
+        if tag == "zh" or tag.startswith("zh-"):
+            return "zh"
+        if tag == "en" or tag.startswith("en-"):
+            return "en"
+    return default

@@ -7,6 +7,7 @@ from cyberins.store.models.parties import ApiKey, Organization, Relationship, Us
 from cyberins.store.models.platform import AuditChain, AuditEntry, IdempotencyRecord, ServiceOffer, ServiceSubscription
 from cyberins.store.models.signin import SignInFailure, SignInLock
 from cyberins.store.models.underwriting import PolicyRecord, Submission
+from cyberins.store.models.websessions import WebSession
 
 __all__ = [
     "AlertRecord",
@@ -28,4 +29,5 @@ __all__ = [
     "SignInLock",
     "Submission",
     "User",
+    "WebSession",
 ]

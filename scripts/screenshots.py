@@ -1,0 +1,119 @@
+"""Regenerate docs/screenshots/{page}-{lang}.png (contracts/web.md): the demo world in a fresh SQLite file,
+served by uvicorn in a thread, photographed by Debian's Chromium through Playwright (launched as the contract
+says). Run from the repository root: `python scripts/screenshots.py`."""
+
+from __future__ import annotations
+
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+import yaml
+from playwright.sync_api import Page, sync_playwright
+from sqlalchemy.orm import Session
+
+from cyberins.api import create_app
+from cyberins.model.vocab import OrgKind, Role
+from cyberins.services import assessment, demo, underwriting
+from cyberins.services.access import Principal
+from cyberins.services.demo import seed_demo
+from cyberins.services.queue import InProcessQueue
+from cyberins.services.secrets import audit_key
+from cyberins.settings import Settings
+from cyberins.store import make_engine, session_factory, upgrade
+from cyberins.store.repos import parties as party_repo
+from cyberins.web import insight
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "screenshots"
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+#: page name -> the demo user (org kind, role) who looks at it
+DASHBOARDS = {
+    "dashboard-insured": ("insured", "admin"),
+    "dashboard-broker": ("broker", "admin"),
+    "dashboard-underwriter": ("insurer", "underwriter"),
+    "dashboard-claims-handler": ("insurer", "claims_handler"),
+    "dashboard-responder": ("incident_responder", "admin"),
+    "dashboard-insurer": ("insurer", "admin"),
+}
+
+
+def underwrite_the_open_submission(session: Session) -> None:
+    """Assess and quote the demo's open submission as the insurer's underwriter (a seed and 1,000 years), so the
+    pages show an assessment and a quote."""
+    insurer = party_repo.organization_named(session, demo.INSURER)
+    assert insurer is not None
+    underwriter = Principal(insurer.id, OrgKind.INSURER, Role.UNDERWRITER)
+    sub = underwriting.list_submissions(session, underwriter, limit=1).items[0]
+    assessment.assess_submission(session, underwriter, sub.id, seed=42, years=1000)
+    wording = yaml.safe_load(insight.quote_template(sub))
+    assessment.quote_submission(session, underwriter, sub.id, wording)
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp())
+    settings = Settings(database_url=f"sqlite:///{folder / 'demo.db'}", env="dev", secret_key="x" * 48, redis_url=None)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    with session_factory(engine, audit_key(settings))() as session:
+        report = seed_demo(session, ROOT / "examples" / "policies")
+        underwrite_the_open_submission(session)
+    # each (kind, role) by a demo user; the insured is the one whose submission was just assessed and quoted
+    users = {(kind, role): email for org, kind, email, role, _ in report.users if org != demo.BROKER_EAST}
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, queue=InProcessQueue()), host="127.0.0.1", port=port, log_level="warning")
+    )
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+
+        def as_user(kind: str, role: str) -> Page:
+            page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+            page.goto(base + "/login")
+            page.fill("input[name=email]", users[(kind, role)])
+            page.fill("input[name=password]", str(report.password))
+            page.click("form[data-testid=login-form] button")
+            page.wait_for_selector("[data-testid=dashboard]")
+            return page
+
+        for lang in ("zh", "en"):
+            login = browser.new_context(viewport={"width": 1100, "height": 700}).new_page()
+            login.goto(f"{base}/login?lang={lang}")
+            login.screenshot(path=OUT / f"login-{lang}.png", full_page=True)
+            for name, (kind, role) in DASHBOARDS.items():
+                page = as_user(kind, role)
+                page.goto(f"{base}/?lang={lang}")
+                page.screenshot(path=OUT / f"{name}-{lang}.png", full_page=True)
+                page.context.close()
+            for name, listed, role in (
+                ("submission", "submissions", "underwriter"),
+                ("policy", "policies", "claims_handler"),
+                ("claim", "claims", "claims_handler"),
+            ):
+                page = as_user("insurer", role)
+                page.goto(f"{base}/web/{listed}?lang={lang}")
+                row = f"{name}-row"
+                page.click(f"[data-testid={row}] a >> nth=0")
+                page.wait_for_selector("[data-testid=state]")
+                page.screenshot(path=OUT / f"{name}-{lang}.png", full_page=True)
+                page.context.close()
+        browser.close()
+    server.should_exit = True
+    print(f"wrote {len(list(OUT.glob('*.png')))} screenshots to {OUT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

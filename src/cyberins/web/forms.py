@@ -1,0 +1,310 @@
+"""The forms: sign-in and sign-out, then each lifecycle step, through the same services as the API.
+
+Every POST checks its CSRF token before anything changes (403 otherwise). A step that succeeds answers 303 to
+the object's page; one the services refuse re-renders the page with the problem in the reader's language and
+the field it concerns, never a traceback. Bind and settle act once per hidden idempotency key.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from cyberins.model.errors import CyberinsError, InvalidInput
+from cyberins.model.loading import parse_document
+from cyberins.services import (
+    adjusting,
+    assessment,
+    auth,
+    claims,
+    idempotency,
+    policies,
+    signin,
+    underwriting,
+    websessions,
+)
+from cyberins.services.clock import Clock
+from cyberins.services.errors import Conflict, Forbidden, NotFound, TooManyAttempts, Unauthenticated
+from cyberins.web.figures import wording
+from cyberins.web.session import (
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    Db,
+    ViewerDep,
+    check_csrf,
+    check_form,
+    local_path,
+    set_cookie,
+    settings_of,
+)
+from cyberins.web.views import claim_page, login_page, policy_page, submission_form, submission_page
+
+router = APIRouter(include_in_schema=False)
+
+Text = Annotated[str, Form()]
+Csrf = Annotated[str, Form()]
+
+
+def _clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _see_page(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+def problem(error: CyberinsError, lang: Any, field: str = "") -> dict[str, Any]:
+    """What the page says went wrong: the message and each field it names, in the reader's language."""
+    if isinstance(error, InvalidInput):
+        prefix = error.source or field
+        fields = [
+            {"field": ".".join(x for x in (prefix, p.field) if x) or prefix, "message": p.in_lang(lang)}
+            for p in error.problems
+        ]
+        return {"message": None, "fields": fields}
+    return {"message": error.in_lang(lang), "fields": []}
+
+
+def _status(error: CyberinsError) -> int:
+    for kind, status in ((InvalidInput, 422), (Conflict, 409), (Forbidden, 403), (NotFound, 404)):
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+def document(text: str, field: str) -> dict[str, Any]:
+    """A YAML or JSON document typed into (or uploaded to) a form, as the API's JSON body would carry it."""
+    data = parse_document(text, field)
+    if not isinstance(data, dict):
+        raise InvalidInput.one("", "give a mapping (YAML or JSON object)", field)
+    plain: dict[str, Any] = json.loads(json.dumps(data, default=str))  # dates and amounts as the API's JSON text
+    return plain
+
+
+def whole(text: str, field: str) -> int | None:
+    if not text.strip():
+        return None
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise InvalidInput.one(field, "give a whole number", field) from None
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    db: Db,
+    email: Text = "",
+    password: Text = "",
+    csrf_token: Csrf = "",
+    next: Text = "/",  # noqa: A002
+) -> Response:
+    check_csrf(settings_of(request), request.cookies.get(LOGIN_COOKIE, ""), csrf_token)
+    attempt = signin.Attempt(email, _address(request))
+    try:  # the API's throttle and checks: failures here count against the same account and address
+        user = auth.check_password(db, attempt, password, settings_of(request), _clock(request))
+        principal = auth.principal_of(db, user)
+    except TooManyAttempts as exc:
+        response = login_page(request, next_path=next, error="throttled", status=429)
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
+    except Unauthenticated:
+        return login_page(request, next_path=next, error="wrong", status=401)
+    raw = websessions.open_session(db, principal)
+    response = _see_page(local_path(next))
+    set_cookie(request, response, SESSION_COOKIE, raw)
+    response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "") -> Response:
+    check_form(request, csrf_token)
+    websessions.close_session(db, request.cookies.get(SESSION_COOKIE, ""))
+    response = _see_page("/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.post("/web/submissions/new")
+def submit(
+    request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "", insurer_org_id: Text = "",
+    insured_org_id: Text = "", profile: Text = "",
+) -> Response:  # fmt: skip
+    check_form(request, csrf_token)
+    form = {"insurer_org_id": insurer_org_id, "insured_org_id": insured_org_id, "profile": profile}
+    try:
+        data = document(profile, "profile")
+        sub = underwriting.submit(db, reader.principal, insurer_org_id, data, insured_org_id or None)
+    except CyberinsError as exc:
+        return submission_form(request, db, reader, error=problem(exc, reader.lang), status=_status(exc), form=form)
+    return _see_page(f"/web/submissions/{sub.id}")
+
+
+@router.post("/web/submissions/{submission_id}/assess")
+def assess(
+    submission_id: str, request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "", seed: Text = "",
+    years: Text = "",
+) -> Response:  # fmt: skip
+    check_form(request, csrf_token)
+    try:
+        given = whole(seed, "seed")
+        assessment.assess_submission(
+            db, reader.principal, submission_id, seed=settings_of(request).seed if given is None else given,
+            years=whole(years, "years"), clock=_clock(request),
+        )  # fmt: skip
+    except CyberinsError as exc:
+        error = problem(exc, reader.lang) | {"form": "assess"}
+        form = {"seed": seed, "years": years}
+        return submission_page(request, db, reader, submission_id, error=error, status=_status(exc), form=form)
+    return _see_page(f"/web/submissions/{submission_id}")
+
+
+@router.post("/web/submissions/{submission_id}/quote")
+def quote(
+    submission_id: str, request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "", document_: Annotated[
+        str, Form(alias="document")] = "",
+) -> Response:  # fmt: skip
+    check_form(request, csrf_token)
+    try:
+        wording_ = document(document_, "document")
+        assessment.quote_submission(db, reader.principal, submission_id, wording_, clock=_clock(request))
+    except CyberinsError as exc:
+        error = problem(exc, reader.lang) | {"form": "quote"}
+        form = {"document": document_}
+        return submission_page(request, db, reader, submission_id, error=error, status=_status(exc), form=form)
+    return _see_page(f"/web/submissions/{submission_id}")
+
+
+@router.post("/web/submissions/{submission_id}/bind")
+def bind(
+    submission_id: str, request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "",
+    policy_number: Text = "", idempotency_key: Text = "",
+) -> Response:  # fmt: skip
+    check_form(request, csrf_token)
+    number = policy_number.strip() or None
+
+    def run() -> tuple[int, dict[str, Any]]:
+        record = underwriting.bind_submission(db, reader.principal, submission_id, policy_number=number)
+        return 201, {"id": record.id}
+
+    try:
+        request_ = {"submission_id": submission_id, "policy_number": number}
+        outcome = idempotency.once(db, reader.principal, idempotency_key, "web bind", request_, run)
+    except CyberinsError as exc:
+        error = problem(exc, reader.lang) | {"form": "bind"}
+        form = {"policy_number": policy_number}
+        return submission_page(request, db, reader, submission_id, error=error, status=_status(exc), form=form)
+    return _see_page(f"/web/policies/{outcome.body['id']}")
+
+
+def _moment(text: str, field: str, zone: ZoneInfo) -> datetime:
+    """`YYYY-MM-DDTHH:MM` read in the policy's zone (rule 10)."""
+    try:
+        moment = datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise InvalidInput.one(field, "give a date and time as YYYY-MM-DDTHH:MM", field) from None
+    return moment.replace(tzinfo=zone)
+
+
+@router.post("/web/policies/{policy_id}/report")
+def report(
+    policy_id: str, request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "", summary: Text = "",
+    occurred_at: Text = "", discovered_at: Text = "", event_types: Annotated[list[str] | None, Form()] = None,
+) -> Response:  # fmt: skip
+    check_form(request, csrf_token)
+    form = {"summary": summary, "occurred_at": occurred_at, "discovered_at": discovered_at}
+    try:
+        record = policies.get_policy(db, reader.principal, policy_id)
+        zone = policies.validate_document(wording(record)).zone
+        if not summary.strip():
+            raise InvalidInput.one("summary", "say what happened", "summary")
+        incident = claims.report_incident(
+            db, reader.principal, policy_id, summary.strip(), _moment(occurred_at, "occurred_at", zone),
+            _moment(discovered_at, "discovered_at", zone), {"event_types": list(event_types or [])},
+            clock=_clock(request),
+        )  # fmt: skip
+    except CyberinsError as exc:
+        error = problem(exc, reader.lang) | {"form": "report"}
+        return policy_page(request, db, reader, policy_id, error=error, status=_status(exc), form=form)
+    return _see_page(f"/web/claims/{incident.id}")
+
+
+def _claim_step(
+    request: Request, db: Db, reader: Any, incident_id: str, name: str, step: Any, form: dict[str, str]
+) -> Response:
+    try:
+        step()
+    except CyberinsError as exc:
+        error = problem(exc, reader.lang) | {"form": name}
+        return claim_page(request, db, reader, incident_id, error=error, status=_status(exc), form=form)
+    return _see_page(f"/web/claims/{incident_id}")
+
+
+@router.post("/web/claims/{incident_id}/assign")
+def assign(
+    incident_id: str, request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "", responder_org_id: Text = ""
+) -> Response:
+    check_form(request, csrf_token)
+    return _claim_step(
+        request, db, reader, incident_id, "assign",
+        lambda: claims.assign_responder(db, reader.principal, incident_id, responder_org_id), {},
+    )  # fmt: skip
+
+
+@router.post("/web/claims/{incident_id}/findings")
+def findings(
+    incident_id: str, request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "", findings: Text = ""
+) -> Response:
+    check_form(request, csrf_token)
+
+    def step() -> None:
+        claims.submit_forensics(
+            db, reader.principal, incident_id, document(findings, "findings"), clock=_clock(request)
+        )
+
+    return _claim_step(request, db, reader, incident_id, "findings", step, {"findings": findings})
+
+
+@router.post("/web/claims/{incident_id}/decide")
+def decide(incident_id: str, request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "") -> Response:
+    check_form(request, csrf_token)
+    return _claim_step(
+        request, db, reader, incident_id, "decide",
+        lambda: adjusting.decide_coverage(db, reader.principal, incident_id, None), {},
+    )  # fmt: skip
+
+
+@router.post("/web/claims/{incident_id}/adjust")
+def adjust(incident_id: str, request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "") -> Response:
+    check_form(request, csrf_token)
+    return _claim_step(
+        request, db, reader, incident_id, "adjust",
+        lambda: adjusting.adjust_loss(db, reader.principal, incident_id, None), {},
+    )  # fmt: skip
+
+
+@router.post("/web/claims/{incident_id}/settle")
+def settle(
+    incident_id: str, request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "", idempotency_key: Text = ""
+) -> Response:
+    check_form(request, csrf_token)
+
+    def run() -> tuple[int, dict[str, Any]]:
+        adjusting.settle_claim(db, reader.principal, incident_id, None)
+        return 200, {"id": incident_id}
+
+    def step() -> None:
+        idempotency.once(db, reader.principal, idempotency_key, "web settle", {"incident_id": incident_id}, run)
+
+    return _claim_step(request, db, reader, incident_id, "settle", step, {})

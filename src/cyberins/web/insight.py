@@ -1,0 +1,145 @@
+"""What the pages draw from the stored documents: the insured's quantified risk at a glance, the starting texts
+of the forms (a profile, a wording to quote) and the idempotency keys the forms carry."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import yaml
+from sqlalchemy.orm import Session
+
+from cyberins.services import underwriting
+from cyberins.services.access import Principal
+from cyberins.services.common import MAX_LIMIT
+from cyberins.store.models import Submission
+
+#: The submission form's starting profile: the fields an SME can answer in ten minutes (docs/profiles.md).
+PROFILE_EXAMPLE = """name: Example Trading Co., Ltd.
+industry: retail
+annual_revenue: "80000000"
+employees: 200
+controls:
+  mfa: true
+  edr: true
+  offline_backups: true
+"""
+
+
+def new_key() -> str:
+    """A fresh idempotency key for a form that must act once (bind, settle): a resubmission replays it."""
+    return uuid.uuid4().hex
+
+
+def quote_template(sub: Submission) -> str:
+    """A wording to start the quote form from: the insured's name, a year from the submission's day, a limit
+    and the usual first-party and privacy covers; the underwriter edits it before pricing."""
+    profile = sub.profile if isinstance(sub.profile, dict) else {}
+    summary = (sub.assessment or {}).get("summary") if isinstance(sub.assessment, dict) else None
+    currency = summary.get("currency", "CNY") if isinstance(summary, dict) else "CNY"
+    start = sub.created_at.date()
+    document = {
+        "insured": {"name": str(profile.get("name", ""))},
+        "currency": currency,
+        "period": {"start": start.isoformat(), "end": (start + timedelta(days=364)).isoformat()},
+        "trigger": {"kind": "occurrence", "reporting_deadline": {"days": 30, "after": "discovered_at"}},
+        "jurisdiction": "CN" if currency == "CNY" else "INTL",
+        "aggregate_limit": "2000000",
+        "coverages": {
+            "incident_response": {"sublimit": "500000", "retention": "10000"},
+            "data_restoration": {"sublimit": "500000", "retention": "10000"},
+            "cyber_extortion": {"sublimit": "300000", "retention": "10000"},
+            "privacy_liability": {"sublimit": "1000000", "retention": "20000"},
+        },
+    }
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def contributions(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each event type's share of the expected annual loss, largest first."""
+    rows = [
+        (str(r.get("event_type")), _number(r.get("expected_loss")) or 0.0)
+        for r in summary.get("expected_loss_by_event_type", [])
+    ]
+    total = sum(v for _, v in rows)
+    if total <= 0:
+        return []
+    return [{"id": id_, "share": v / total} for id_, v in sorted(rows, key=lambda r: -r[1]) if v > 0]
+
+
+#: The exceedance chart's plot area in its SVG user units (x: log return period, y: loss, 0 at the bottom).
+_X0, _X1, _Y0, _Y1 = 40.0, 335.0, 170.0, 10.0
+
+
+def exceedance_chart(curve: list[list[float]], tolerance: list[list[float]]) -> dict[str, Any] | None:
+    """SVG polyline points of the loss-exceedance curve (return period 2–1000 years, log scale) and of the
+    insured's tolerance curve on the same axes; None without a curve."""
+    points = [(t, loss) for t, loss in curve if t > 0]
+    if len(points) < 2:
+        return None
+    limits = [(t, loss) for t, loss in tolerance if t > 0]
+    top = max(loss for _, loss in points + limits) or 1.0
+    low, high = math.log(min(t for t, _ in points)), math.log(max(t for t, _ in points))
+
+    def line(pairs: list[tuple[float, float]]) -> str:
+        xy = [
+            (_X0 + (_X1 - _X0) * (math.log(t) - low) / ((high - low) or 1), _Y0 - (_Y0 - _Y1) * loss / top)
+            for t, loss in pairs if low <= math.log(t) <= high
+        ]  # fmt: skip
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+
+    ticks = [
+        {"x": round(_X0 + (_X1 - _X0) * (math.log(t) - low) / ((high - low) or 1), 1), "label": str(t)}
+        for t in (2, 10, 100, 1000) if low <= math.log(t) <= high
+    ]  # fmt: skip
+    return {"gross": line(points), "tolerance": line(limits) if limits else "", "top": f"{top:.2f}", "ticks": ticks}
+
+
+def insured_risk(session: Session, principal: Principal) -> dict[str, Any] | None:
+    """The insured's latest assessed submission: its expected loss (± the quote's standard error), the
+    contributions by event type, the loss-exceedance curve against its tolerance and what to fix first, in
+    money (from the latest quote); None before any assessment."""
+    subs = underwriting.list_submissions(session, principal, limit=MAX_LIMIT).items
+    assessed = [s for s in subs if isinstance(_summary(s), dict)]
+    if not assessed:
+        return None
+    sub = max(assessed, key=lambda s: s.updated_at)
+    summary = _summary(sub)
+    assert summary is not None
+    quote = sub.quote.get("details") if isinstance(sub.quote, dict) else None
+    quote = quote if isinstance(quote, dict) else {}
+    gross = (quote.get("simulation") or {}).get("gross") or {}
+    adequacy = quote.get("adequacy") or {}
+    fixes = sorted(
+        (c for c in quote.get("controls") or [] if (_number(c.get("net_benefit")) or 0) > 0),
+        key=lambda c: -(_number(c.get("net_benefit")) or 0),
+    )
+    return {
+        "submission": sub, "summary": summary, "bars": contributions(summary),
+        "standard_error": _standard_error(summary, gross),
+        "curve": exceedance_chart(gross.get("aep") or [], adequacy.get("tolerance") or []), "fixes": fixes[:3],
+    }  # fmt: skip
+
+
+def _standard_error(summary: dict[str, Any], gross: dict[str, Any]) -> str | None:
+    """The AAL's standard error from the quote's simulation, shown only when that simulation is the
+    assessment's (same AAL to the cent): a standard error belongs to the estimate it was computed with."""
+    aal, se, assessed = _number(gross.get("aal")), _number(gross.get("aal_se")), _number(summary["gross"].get("aal"))
+    if aal is None or se is None or assessed is None or abs(aal - assessed) > 0.01:
+        return None
+    return f"{se:.2f}"
+
+
+def _summary(sub: Submission) -> dict[str, Any] | None:
+    """An assessment summary in its current shape (with the gross loss), else None."""
+    summary = sub.assessment.get("summary") if isinstance(sub.assessment, dict) else None
+    return summary if isinstance(summary, dict) and isinstance(summary.get("gross"), dict) else None

@@ -1,0 +1,270 @@
+"""The pages people read: sign-in, the dashboard of each party, the lists and the object pages.
+
+Each page asks the same services as the API with the reader's principal, so it shows exactly what the API
+would: a list the same ids, an object page 404 where the API answers 404 (and none of the object's data).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from cyberins.catalog import get_catalog
+from cyberins.model.errors import CyberinsError
+from cyberins.model.vocab import OrgKind
+from cyberins.services import accumulation, claims, monitoring, parties, policies, underwriting
+from cyberins.services.access import Action, allowed, require
+from cyberins.services.claims import CLAIM_MACHINE
+from cyberins.services.common import MAX_LIMIT
+from cyberins.services.errors import Forbidden, NotFound
+from cyberins.services.underwriting import SUBMISSION_MACHINE
+from cyberins.web import insight
+from cyberins.web.figures import incident_figures, policy_figures, submission_figures, wording
+from cyberins.web.render import page
+from cyberins.web.session import (
+    LOGIN_COOKIE,
+    Db,
+    ViewerDep,
+    csrf_token,
+    local_path,
+    login_binding,
+    page_lang,
+    set_cookie,
+    settings_of,
+)
+
+router = APIRouter(include_in_schema=False)
+
+#: Rows a list page shows at once: the API's default page.
+PAGE = 50
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
+
+
+def login_page(request: Request, *, next_path: str = "/", error: str | None = None, status: int = 200) -> Response:
+    """The sign-in form, its CSRF token bound to a pre-session cookie (set here when the browser has none)."""
+    bound, new = login_binding(request)
+    lang = page_lang(request)
+    context = {"csrf": csrf_token(settings_of(request), bound), "next": local_path(next_path), "error": error}
+    response = page(request, "login.html.j2", lang, context, status=status)
+    if new:
+        set_cookie(request, response, LOGIN_COOKIE, bound)
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> Response:  # noqa: A002 - the contract's field name
+    return login_page(request, next_path=next)
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, db: Db, reader: ViewerDep) -> Response:
+    p = reader.principal
+    subs = underwriting.list_submissions(db, p, limit=MAX_LIMIT)
+    pols = policies.list_policies(db, p, limit=MAX_LIMIT)
+    incs = claims.list_incidents(db, p, limit=MAX_LIMIT)
+    totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for record in pols.items:
+        totals[record.currency]["premium"] += record.premium
+    for incident in incs.items:
+        totals[incident.currency]["paid"] += incident.paid_amount
+        totals[incident.currency]["payable"] += incident.settled_amount or Decimal(0)
+    context = {
+        "submissions": subs, "policies": pols, "incidents": incs,
+        "totals": {c: dict(v) for c, v in sorted(totals.items())},
+        "can_submit": allowed(p, Action.SUBMIT),
+        "risk": insight.insured_risk(db, p) if p.org_kind == OrgKind.INSURED else None,
+        "cover": [(r, wording(r)) for r in pols.items if r.state == "active"] if p.org_kind == OrgKind.INSURED else [],
+    }  # fmt: skip
+    return page(request, "dashboard.html.j2", reader.lang, context, reader=reader)
+
+
+@router.get("/web/submissions", response_class=HTMLResponse)
+def submission_list(request: Request, db: Db, reader: ViewerDep, offset: Offset = 0) -> Response:
+    rows = underwriting.list_submissions(db, reader.principal, limit=PAGE, offset=offset)
+    context = {"kind": "submission", "page": rows, "offset": offset, "size": PAGE}
+    return page(request, "list.html.j2", reader.lang, context, reader=reader)
+
+
+@router.get("/web/policies", response_class=HTMLResponse)
+def policy_list(request: Request, db: Db, reader: ViewerDep, offset: Offset = 0) -> Response:
+    rows = policies.list_policies(db, reader.principal, limit=PAGE, offset=offset)
+    context = {"kind": "policy", "page": rows, "offset": offset, "size": PAGE}
+    return page(request, "list.html.j2", reader.lang, context, reader=reader)
+
+
+@router.get("/web/claims", response_class=HTMLResponse)
+def claim_list(request: Request, db: Db, reader: ViewerDep, offset: Offset = 0) -> Response:
+    rows = claims.list_incidents(db, reader.principal, limit=PAGE, offset=offset)
+    context = {"kind": "claim", "page": rows, "offset": offset, "size": PAGE}
+    return page(request, "list.html.j2", reader.lang, context, reader=reader)
+
+
+def refused(request: Request, reader: Any, error: CyberinsError) -> Response:
+    """404 (or 403) with the reader's page frame and none of the object's data."""
+    status = 403 if isinstance(error, Forbidden) else 404
+    context = {"status": status, "message": error.in_lang(reader.lang)}
+    return page(request, "refused.html.j2", reader.lang, context, reader=reader, status=status)
+
+
+def org_names(db: Db, reader: Any, *ids: str | None) -> dict[str, str]:
+    """Names of the organizations a page mentions that the reader may see (others stay unnamed)."""
+    names = {}
+    for org_id in {i for i in ids if i}:
+        try:
+            names[org_id] = parties.get_organization(db, reader.principal, org_id).name
+        except NotFound:
+            continue
+    return names
+
+
+def _organizations(db: Db, reader: Any, kind: OrgKind) -> list[Any]:
+    return list(parties.list_organizations(db, reader.principal, kind=kind, limit=MAX_LIMIT, offset=0).items)
+
+
+def may(reader: Any, action: Action, machine: Any, step: str, state: str) -> bool:
+    """Whether the form of `step` shows: the reader's kind and role may take it and the state allows it."""
+    return allowed(reader.principal, action) and state in machine.transitions[step].sources
+
+
+def submission_page(
+    request: Request, db: Db, reader: Any, submission_id: str, *, error: dict[str, Any] | None = None,
+    status: int = 200, form: dict[str, str] | None = None,
+) -> Response:  # fmt: skip
+    try:
+        sub = underwriting.get_submission(db, reader.principal, submission_id)
+    except (NotFound, Forbidden) as exc:
+        return refused(request, reader, exc)
+    s = sub.state
+    forms = {
+        "assess": may(reader, Action.ASSESS, SUBMISSION_MACHINE, "assess", s),
+        "quote": may(reader, Action.QUOTE, SUBMISSION_MACHINE, "quote", s),
+        "bind": may(reader, Action.BIND, SUBMISSION_MACHINE, "bind", s),
+    }
+    context = {
+        "sub": sub, "fig": submission_figures(sub), "forms": forms, "error": error, "form": form or {},
+        "names": org_names(db, reader, sub.insured_org_id, sub.insurer_org_id, sub.broker_org_id),
+        "summary": (sub.assessment or {}).get("summary") if isinstance(sub.assessment, dict) else None,
+        "quote_doc": insight.quote_template(sub), "key": insight.new_key(),
+    }  # fmt: skip
+    return page(request, "submission.html.j2", reader.lang, context, reader=reader, status=status)
+
+
+def policy_page(
+    request: Request, db: Db, reader: Any, policy_id: str, *, error: dict[str, Any] | None = None,
+    status: int = 200, form: dict[str, str] | None = None,
+) -> Response:  # fmt: skip
+    try:
+        record = policies.get_policy(db, reader.principal, policy_id)
+    except (NotFound, Forbidden) as exc:
+        return refused(request, reader, exc)
+    document = wording(record)
+    context = {
+        "policy": record, "doc": document, "fig": policy_figures(record), "error": error, "form": form or {},
+        "report": allowed(reader.principal, Action.REPORT_INCIDENT) and record.state == "active",
+        "event_types": [str(e) for e in get_catalog().event_types],
+        "names": org_names(db, reader, record.insured_org_id, record.insurer_org_id, record.broker_org_id),
+        "incidents": claims.list_incidents(db, reader.principal, policy_id=record.id, limit=MAX_LIMIT).items,
+        "zone": policy_zone(db, reader, record.id),
+    }  # fmt: skip
+    return page(request, "policy.html.j2", reader.lang, context, reader=reader, status=status)
+
+
+def claim_page(
+    request: Request, db: Db, reader: Any, incident_id: str, *, error: dict[str, Any] | None = None,
+    status: int = 200, form: dict[str, str] | None = None,
+) -> Response:  # fmt: skip
+    try:
+        incident = claims.get_incident(db, reader.principal, incident_id)
+    except (NotFound, Forbidden) as exc:
+        return refused(request, reader, exc)
+    s = incident.state
+    forms = {
+        "assign": may(reader, Action.ASSIGN_RESPONDER, CLAIM_MACHINE, "assign_responder", s),
+        "findings": may(reader, Action.SUBMIT_FORENSICS, CLAIM_MACHINE, "submit_forensics", s),
+        "decide": may(reader, Action.DECIDE_COVERAGE, CLAIM_MACHINE, "decide_coverage", s),
+        "adjust": may(reader, Action.ADJUST_LOSS, CLAIM_MACHINE, "adjust_loss", s),
+        "settle": may(reader, Action.SETTLE, CLAIM_MACHINE, "settle", s),
+    }
+    responders = [
+        org for kind in (OrgKind.INCIDENT_RESPONDER, OrgKind.SECURITY_SERVICE_PROVIDER)
+        for org in _organizations(db, reader, kind)
+    ] if forms["assign"] else []  # fmt: skip
+    context = {
+        "incident": incident, "fig": incident_figures(incident), "forms": forms, "error": error,
+        "form": form or {}, "responders": responders, "key": insight.new_key(),
+        "names": org_names(db, reader, incident.insured_org_id, incident.insurer_org_id, incident.responder_org_id),
+        "docs": incident.documents if isinstance(incident.documents, dict) else {},
+        "zone": policy_zone(db, reader, incident.policy_id),
+    }  # fmt: skip
+    return page(request, "claim.html.j2", reader.lang, context, reader=reader, status=status)
+
+
+def policy_zone(db: Db, reader: Any, policy_id: str) -> ZoneInfo:
+    """The zone a policy reads its moments in (rule 10), where the reader may see the policy; else UTC."""
+    try:
+        record = policies.get_policy(db, reader.principal, policy_id)
+        return policies.validate_document(wording(record)).zone
+    except CyberinsError:
+        return ZoneInfo("UTC")
+
+
+@router.get("/web/submissions/new", response_class=HTMLResponse)
+def new_submission(request: Request, db: Db, reader: ViewerDep) -> Response:
+    return submission_form(request, db, reader)
+
+
+def submission_form(
+    request: Request, db: Db, reader: Any, *, error: dict[str, Any] | None = None, status: int = 200,
+    form: dict[str, str] | None = None,
+) -> Response:  # fmt: skip
+    try:
+        require(reader.principal, Action.SUBMIT)
+    except Forbidden as exc:
+        return refused(request, reader, exc)
+    insureds = [] if reader.principal.org_kind == OrgKind.INSURED else _organizations(db, reader, OrgKind.INSURED)
+    context = {
+        "insurers": _organizations(db, reader, OrgKind.INSURER), "insureds": insureds, "error": error,
+        "form": form or {}, "profile_example": insight.PROFILE_EXAMPLE,
+    }  # fmt: skip
+    return page(request, "submission_new.html.j2", reader.lang, context, reader=reader, status=status)
+
+
+@router.get("/web/submissions/{submission_id}", response_class=HTMLResponse)
+def submission_view(submission_id: str, request: Request, db: Db, reader: ViewerDep) -> Response:
+    return submission_page(request, db, reader, submission_id)
+
+
+@router.get("/web/policies/{policy_id}", response_class=HTMLResponse)
+def policy_view(policy_id: str, request: Request, db: Db, reader: ViewerDep) -> Response:
+    return policy_page(request, db, reader, policy_id)
+
+
+@router.get("/web/claims/{incident_id}", response_class=HTMLResponse)
+def claim_view(incident_id: str, request: Request, db: Db, reader: ViewerDep) -> Response:
+    return claim_page(request, db, reader, incident_id)
+
+
+@router.get("/web/alerts", response_class=HTMLResponse)
+def alert_list(request: Request, db: Db, reader: ViewerDep, insured: str | None = None) -> Response:
+    """An insured's monitoring alerts (its own by default; an insurer or broker names the insured)."""
+    org_id = insured or reader.principal.org_id
+    try:
+        rows = monitoring.list_alerts(db, reader.principal, org_id)
+    except (NotFound, Forbidden) as exc:
+        return refused(request, reader, exc)
+    return page(request, "alerts.html.j2", reader.lang, {"alerts": rows}, reader=reader)
+
+
+@router.get("/web/portfolio", response_class=HTMLResponse)
+def portfolio(request: Request, db: Db, reader: ViewerDep) -> Response:
+    """The book's accumulation by dependency (insurers and reinsurers), a 24-hour event per dependency."""
+    try:
+        book = accumulation.accumulation(db, reader.principal)
+    except (NotFound, Forbidden) as exc:
+        return refused(request, reader, exc)
+    return page(request, "portfolio.html.j2", reader.lang, {"book": book}, reader=reader)
