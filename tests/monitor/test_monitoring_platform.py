@@ -7,6 +7,7 @@ import csv
 import json
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -109,6 +110,14 @@ def test_a_remediated_alert_is_verified_when_the_host_shows_a_fixed_version(
     other = next(a for a in alerts if a.asset != target.asset)
     actor = loaded.principal["insured_a"]
     monitoring.remediate(session, actor, target.id, clock=clock)
+    again = _scan(session, loaded, clock, _fixed(tmp_path, target))
+    assert target.id in again.verified
+    assert session.get(AlertRecord, target.id).state == "verified"  # type: ignore[union-attr]
+    assert other.id not in again.verified  # an open alert no longer matched would stay as it is
+
+
+def _fixed(tmp_path: Path, target: Any) -> Path:
+    """The example inventory with `target`'s component upgraded to version 99.0 (a fixed version)."""
     fixed = tmp_path / "assets.csv"
     with (EXAMPLES / "assets.csv").open() as f:
         rows = list(csv.DictReader(f))
@@ -120,10 +129,30 @@ def test_a_remediated_alert_is_verified_when_the_host_shows_a_fixed_version(
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    again = _scan(session, loaded, clock, fixed)
-    assert target.id in again.verified
-    assert session.get(AlertRecord, target.id).state == "verified"  # type: ignore[union-attr]
-    assert other.id not in again.verified  # an open alert no longer matched would stay as it is
+    return fixed
+
+
+def test_a_verified_alert_whose_vulnerability_returns_is_reopened_with_a_fresh_due_date(
+    session: Session, loaded: World, clock: FixedClock, tmp_path: Path
+) -> None:
+    alerts = _scan(session, loaded, clock).result.alerts
+    target = next(a for a in alerts if a.match == "confirmed" and a.kev.listed)
+    actor = loaded.principal["insured_a"]
+    monitoring.remediate(session, actor, target.id, clock=clock)
+    assert session.get(AlertRecord, target.id).remediated_at == clock.now()  # type: ignore[union-attr]
+    assert target.id in _scan(session, loaded, clock, _fixed(tmp_path, target)).verified
+    later = FixedClock(clock.now() + timedelta(days=40))  # the old version is back (a restored image)
+    back = _scan(session, loaded, later)
+    assert back.reopened == (target.id,) and back.opened == ()  # the same alert, not a new one
+    assert {a.id: a.state for a in back.result.alerts}[target.id] == "open"
+    row = session.get(AlertRecord, target.id)
+    assert row is not None and row.state == "open" and row.remediated_at is None
+    assert row.opened_at == row.reopened_at == later.now() and row.notified_at is None
+    assert row.due_by is not None and row.due_by > target.due_by  # type: ignore[operator]
+    actions = session.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == target.id)).all()
+    assert list(actions) == ["alert.open", "alert.remediate", "alert.verify", "alert.reopen"]
+    assert back.to_json()["reopened"] == [target.id]
+    assert _scan(session, loaded, later).reopened == ()  # an open alert stays open: nothing to re-open
 
 
 def test_overdue_alerts_are_the_open_kev_alerts_past_their_due_date(

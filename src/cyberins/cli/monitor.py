@@ -81,11 +81,21 @@ def scan_command(
                 "--insured", "not with --profile or --policy: the insured's stored profile and active policy are used"
             )
         from cyberins.cli.platform import _session
+        from cyberins.model.messages import text
         from cyberins.services.access import Principal
         from cyberins.services.monitoring import scan_insured
+        from cyberins.services.notifications import configured_notifiers, deliver_pending
+        from cyberins.settings import get_settings
 
+        notifiers = configured_notifiers(get_settings())
         with _session(migrate=True) as session:
-            stored = scan_insured(session, Principal.system_actor(), insured, inventory, snapshot=snapshot)
+            stored = scan_insured(
+                session, Principal.system_actor(), insured, inventory, snapshot=snapshot,
+                channels=[n.channel for n in notifiers],
+            )  # fmt: skip
+            delivery = deliver_pending(session, notifiers, insured_org_id=insured)
+        for notice, error in delivery.failed.items():
+            typer.echo(text("monitoring.notify.failed", lang, notice=notice, error=error), err=True)
         result = stored.result
     else:
         org = load_profile(profile) if profile is not None else None
@@ -193,6 +203,30 @@ def accept_risk_command(
     except ValueError:
         raise InvalidInput.one("--expires", f"{expires!r} is not a date (YYYY-MM-DD)") from None
     _move(alert_id, "accept_risk", reason=reason, expires=until)
+
+
+@app.command("notify")
+def notify_command(
+    insured: str | None = typer.Option(None, "--insured", help="Only this insured's notices (default: all)."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was delivered and what failed as JSON."),
+    lang: Lang = lang_option(),
+) -> None:
+    """Deliver the alert notices still pending (webhook, e-mail from the settings); failures are kept to retry."""
+    from cyberins.cli.platform import _session
+    from cyberins.model.messages import text
+    from cyberins.services.notifications import configured_notifiers, deliver_pending
+    from cyberins.settings import get_settings
+
+    notifiers = configured_notifiers(get_settings())
+    with _session(migrate=True) as session:
+        delivery = deliver_pending(session, notifiers, insured_org_id=insured)
+    if as_json:
+        typer.echo(json.dumps(delivery.to_json(), ensure_ascii=False, indent=1))
+    else:
+        typer.echo(text("monitoring.notify.delivered", lang, delivered=len(delivery.delivered),
+                        failed=len(delivery.failed), channels=len(notifiers)))  # fmt: skip
+    if delivery.failed:
+        raise typer.Exit(1)
 
 
 def _print_scan(result: ScanResult, lang: Lang) -> None:

@@ -34,6 +34,7 @@ from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import Lang
 from cyberins.model.messages import text
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
+from cyberins.services.secrets import webhook_key
 from cyberins.settings import Settings
 from cyberins.store.models import AlertRecord, NotificationRecord
 
@@ -155,16 +156,14 @@ class EmailNotifier:
             raise DeliveryError(f"e-mail via {self.host}:{self.port}: {exc}") from None
 
 
-def configured_notifiers(settings: Settings, webhook_key: bytes | None = None) -> list[Notifier]:
-    """The channels `settings` configure: a webhook (`notify_webhook_url`, signed with `webhook_key`) and
-    e-mail (`smtp_host` and `notify_email_to`)."""
+def configured_notifiers(settings: Settings) -> list[Notifier]:
+    """The channels `settings` configure: a webhook (`notify_webhook_url`, signed with `secrets.webhook_key`)
+    and e-mail (`smtp_host` and `notify_email_to`, in `lang`)."""
     out: list[Notifier] = []
     if settings.notify_webhook_url:
         if not settings.notify_webhook_url.startswith(("https://", "http://")):
             raise InvalidInput.one("CYBERINS_NOTIFY_WEBHOOK_URL", "an http(s) URL is required")
-        if webhook_key is None:
-            raise InvalidInput.one("CYBERINS_SECRET_KEY", "a webhook needs the installation secret to sign with")
-        out.append(WebhookNotifier(settings.notify_webhook_url, webhook_key))
+        out.append(WebhookNotifier(settings.notify_webhook_url, webhook_key(settings)))
     if settings.smtp_host and settings.notify_email_to:
         recipients = tuple(r.strip() for r in settings.notify_email_to.split(",") if r.strip())
         out.append(
