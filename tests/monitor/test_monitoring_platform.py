@@ -237,3 +237,64 @@ def test_the_api_lists_and_moves_alerts_under_the_access_rules(
     body = {"reason": "compensating WAF rule", "expires": "2026-12-31"}
     accepted = client.post(f"/alerts/{alert.id}/accept-risk", headers=loaded.headers("insurer_a"), json=body)
     assert accepted.status_code == 200 and accepted.json()["risk_reason"] == "compensating WAF rule"
+
+
+def _rows() -> list[dict[str, Any]]:
+    with (EXAMPLES / "assets.csv").open() as f:
+        return [row | {"internet_facing": row["internet_facing"] == "true"} for row in csv.DictReader(f)]
+
+
+def test_the_api_scans_the_rows_given_then_the_stored_inventory_again(
+    session: Session, loaded: World, client: TestClient
+) -> None:
+    insured, headers = loaded.org["insured_a"], loaded.headers("insurer_a")
+    first = client.post(f"/insureds/{insured}/scan", json={"assets": _rows()}, headers=headers)
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert body["insured"] == insured and body["policy_id"] == loaded.ids["policy_a"]
+    assert body["opened"] and set(body["opened"]) == {a["id"] for a in body["alerts"]}
+    assert len(body["assets"]) == len(_rows()) and body["alerts"][0]["state"] == "open"
+    cli_scan = _scan(session, loaded, FixedClock(platform.NOW))  # the same inventory from the CSV file
+    assert {a.id for a in cli_scan.result.alerts} == set(body["opened"])
+    again = client.post(f"/insureds/{insured}/scan", json={}, headers=loaded.headers("insured_a"))
+    assert again.status_code == 200 and again.json()["opened"] == [], again.text
+    assert {a["id"] for a in again.json()["alerts"]} == set(body["opened"])
+
+
+def test_an_api_scan_names_the_bad_row_and_stores_nothing(
+    session: Session, loaded: World, client: TestClient
+) -> None:
+    insured, rows = loaded.org["insured_a"], _rows()
+    rows[2]["cpe"] = "cpe:2.3:a:vendor"
+    bad = client.post(f"/insureds/{insured}/scan", json={"assets": rows}, headers=loaded.headers("insured_a"))
+    assert bad.status_code == 422 and "[2].cpe" in bad.text, bad.text
+    none = client.post(f"/insureds/{insured}/scan", json={}, headers=loaded.headers("insured_a"))
+    assert none.status_code == 422 and "assets" in none.text  # nothing stored to scan again
+    assert session.scalars(select(AssetRecord).where(AssetRecord.insured_org_id == insured)).all() == []
+
+
+def test_the_feeds_status_shows_each_sources_records_and_provenance(loaded: World, client: TestClient) -> None:
+    body = client.get("/feeds", headers=loaded.headers("responder_a")).json()
+    by_source = {s["source"]: s for s in body}
+    assert by_source["attack"] == {"source": "attack", "records": 0, "loads": []}
+    (kev,) = by_source["kev"]["loads"]
+    assert kev["file"] == "known_exploited_vulnerabilities.json"  # the name, not the server's folder
+    assert by_source["kev"]["records"] == kev["records"] == kev["added"] > 0 and len(kev["sha256"]) == 64
+    assert by_source["nvd"]["records"] > 0 and by_source["epss"]["loads"][0]["snapshot_date"] == "2026-08-16"
+
+
+def test_the_api_queues_a_load_of_the_installations_feeds_folder(
+    installation: str, engine: Any, settings: Any, world: World
+) -> None:
+    from cyberins.api import create_app
+    from cyberins.services.queue import InProcessQueue
+
+    configured = settings.model_copy(update={"feeds_dir": EXAMPLES / "feeds"})
+    app = create_app(configured, clock=FixedClock(platform.NOW), queue=InProcessQueue())
+    with TestClient(app) as client:
+        job = client.post("/feeds/load", json={}, headers=world.headers("insurer_a"))
+        assert job.status_code == 202 and job.json()["status"] == "finished", job.text
+        assert {s["source"] for s in job.json()["result"]["sources"]} == {"kev", "epss", "nvd"}
+        again = client.post("/feeds/load", json={}, headers=world.headers("insurer_a")).json()
+        assert {(s["added"], s["updated"]) for s in again["result"]["sources"]} == {(0, 0)}
+        assert client.post("/feeds/load", json={}, headers=world.headers("insured_a")).status_code == 403

@@ -40,7 +40,7 @@ from cyberins.model.vocab import OrgKind, PolicyState
 from cyberins.monitor.alerts import KevListing, due_by, vendor_product
 from cyberins.monitor.book import BookItem, BookView, Target
 from cyberins.monitor.feeds import Snapshot
-from cyberins.monitor.inventory import AssetRow, Inventory
+from cyberins.monitor.inventory import AssetRow, Inventory, json_inventory
 from cyberins.monitor.scan import ScanResult, matcher_for, scan
 from cyberins.services import audit
 from cyberins.services.access import Principal
@@ -48,7 +48,7 @@ from cyberins.services.clock import SYSTEM_CLOCK, Clock
 from cyberins.services.errors import Forbidden, NotFound
 from cyberins.services.feeds import stored_snapshot
 from cyberins.services.machine import StateMachine, transition
-from cyberins.services.notifications import queue_notices
+from cyberins.services.notifications import Notifier, deliver_pending, queue_notices
 from cyberins.services.policies import validate_document
 from cyberins.services.underwriting import validate_profile
 from cyberins.services.uow import unit_of_work
@@ -237,6 +237,31 @@ def scan_insured(
     alerts = tuple(replace(a, state=states[a.id]) for a in result.alerts)
     policy_id = record.id if record else None
     return InsuredScan(replace(result, alerts=alerts), tuple(opened), tuple(verified), policy_id, tuple(reopened))
+
+
+def scan_request(
+    session: Session,
+    actor: Principal,
+    insured_org_id: str,
+    assets: list[Any] | None,
+    *,
+    notifiers: Sequence[Notifier] = (),
+    clock: Clock = SYSTEM_CLOCK,
+) -> InsuredScan:
+    """A scan asked over the API: `assets` (rows as the contract's JSON inventory), else the stored inventory,
+    against the loaded feeds; then the notices of what it opened go out on `notifiers` (failures kept)."""
+    check_visible(session, actor, insured_org_id, act=True)
+    if assets is not None:
+        inventory = json_inventory(assets, "assets")
+    else:
+        stored = stored_inventory(session, insured_org_id)
+        if stored is None:
+            raise InvalidInput.one("assets", "required: the insured has no stored inventory to scan again")
+        inventory = stored
+    channels = [n.channel for n in notifiers]
+    done = scan_insured(session, actor, insured_org_id, inventory, clock=clock, channels=channels)
+    deliver_pending(session, notifiers, insured_org_id=insured_org_id, clock=clock)
+    return done
 
 
 def stored_or(session: Session, alert_id: str) -> AlertRecord:
