@@ -39,6 +39,7 @@ from cyberins.model.policy import Policy
 from cyberins.model.vocab import OrgKind, PolicyState
 from cyberins.monitor.alerts import KevListing, due_by, vendor_product
 from cyberins.monitor.book import BookItem, BookView, Target
+from cyberins.monitor.effect import Pricing
 from cyberins.monitor.feeds import Snapshot
 from cyberins.monitor.inventory import AssetRow, Inventory, json_inventory
 from cyberins.monitor.scan import ScanResult, matcher_for, scan
@@ -158,10 +159,12 @@ def scan_insured(
     snapshot: Snapshot | None = None,
     clock: Clock = SYSTEM_CLOCK,
     channels: Sequence[str] = (),
+    pricing: Pricing | None = None,
 ) -> InsuredScan:
     """Store `inventory` as the insured's, scan it against `snapshot` (default: the loaded feeds,
     `stored_snapshot`) and upsert the alerts (module doc); each alert opened or re-opened queues a notification
-    on each of `channels` (delivered after the commit by `notifications.deliver_pending`)."""
+    on each of `channels` (delivered after the commit by `notifications.deliver_pending`). With `pricing`, the
+    effect shows the active policy's renewal premium before and after."""
     org = check_visible(session, actor, insured_org_id, act=True)
     snapshot = snapshot if snapshot is not None else loaded_snapshot(session)
     now = clock.now().astimezone(UTC).replace(microsecond=0)
@@ -169,7 +172,9 @@ def scan_insured(
     terms = validate_document(record.document, require_number=False) if record is not None else None
     data = stored_profile(session, insured_org_id)
     profile = validate_profile(data) if data is not None else None
-    result = scan(inventory, snapshot, opened_at=now, insured=insured_org_id, profile=profile, policy=terms)
+    result = scan(
+        inventory, snapshot, opened_at=now, insured=insured_org_id, profile=profile, policy=terms, pricing=pricing
+    )
     opened: list[str] = []
     verified: list[str] = []
     reopened: list[str] = []
@@ -247,6 +252,7 @@ def scan_request(
     *,
     notifiers: Sequence[Notifier] = (),
     clock: Clock = SYSTEM_CLOCK,
+    pricing: Pricing | None = None,
 ) -> InsuredScan:
     """A scan asked over the API: `assets` (rows as the contract's JSON inventory), else the stored inventory,
     against the loaded feeds; then the notices of what it opened go out on `notifiers` (failures kept)."""
@@ -259,7 +265,7 @@ def scan_request(
             raise InvalidInput.one("assets", "required: the insured has no stored inventory to scan again")
         inventory = stored
     channels = [n.channel for n in notifiers]
-    done = scan_insured(session, actor, insured_org_id, inventory, clock=clock, channels=channels)
+    done = scan_insured(session, actor, insured_org_id, inventory, clock=clock, channels=channels, pricing=pricing)
     deliver_pending(session, notifiers, insured_org_id=insured_org_id, clock=clock)
     return done
 

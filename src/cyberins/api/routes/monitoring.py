@@ -13,6 +13,8 @@ from cyberins.api.deps import ClockDep, PrincipalDep, QueueDep, SessionDep, Sett
 from cyberins.api.schemas.common import ERROR_RESPONSES
 from cyberins.api.schemas.monitoring import AcceptRiskIn, AlertPublic, FeedSourcePublic, ScanIn, ScanPublic
 from cyberins.api.schemas.platform import JobPublic
+from cyberins.monitor.effect import Pricing
+from cyberins.pricing.basis import default_basis
 from cyberins.services import feeds, monitoring, notifications
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["monitoring"])
@@ -57,9 +59,13 @@ def scan(
     org_id: str, body: ScanIn, session: SessionDep, principal: PrincipalDep, clock: ClockDep, settings: SettingsDep
 ) -> ScanPublic:
     """Scan the insured's inventory (the rows given, else the stored one) against the loaded feeds: the
-    inventory and alerts are stored (a stored alert keeps its state), new ones announced."""
+    inventory and alerts are stored (a stored alert keeps its state), new ones announced; with the insured's
+    stored profile, the effect on its expected loss and on its active policy's renewal premium."""
     notifiers = notifications.configured_notifiers(settings)
-    done = monitoring.scan_request(session, principal, org_id, body.assets, notifiers=notifiers, clock=clock)
+    pricing = Pricing(default_basis(), settings.seed)
+    done = monitoring.scan_request(
+        session, principal, org_id, body.assets, notifiers=notifiers, clock=clock, pricing=pricing
+    )
     return ScanPublic.model_validate(done.to_json() | {"insured": org_id})
 
 
