@@ -261,9 +261,7 @@ def test_the_api_scans_the_rows_given_then_the_stored_inventory_again(
     assert {a["id"] for a in again.json()["alerts"]} == set(body["opened"])
 
 
-def test_an_api_scan_names_the_bad_row_and_stores_nothing(
-    session: Session, loaded: World, client: TestClient
-) -> None:
+def test_an_api_scan_names_the_bad_row_and_stores_nothing(session: Session, loaded: World, client: TestClient) -> None:
     insured, rows = loaded.org["insured_a"], _rows()
     rows[2]["cpe"] = "cpe:2.3:a:vendor"
     bad = client.post(f"/insureds/{insured}/scan", json={"assets": rows}, headers=loaded.headers("insured_a"))

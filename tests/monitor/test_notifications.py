@@ -169,7 +169,10 @@ def test_the_email_goes_to_the_configured_host_in_one_language(lang: Any, monkey
     notifier.send(_notice())
     (host, port, message), = FakeSMTP.sent  # fmt: skip
     assert (host, port, message["To"], message["From"]) == (
-        "mail.example", 2525, "soc@insured.example", "cyberins@insurer.example"
+        "mail.example",
+        2525,
+        "soc@insured.example",
+        "cyberins@insurer.example",
     )
     content = message["Subject"] + "\n" + message.get_content()
     for cited in ("CVE-2023-27997", "hz-fw-01", "2026-09-14", ALERT_ID):

@@ -202,10 +202,10 @@ def minimum_security_breach(ctx: ClaimContext) -> Reason | None:
     """A known-exploited vulnerability left unpatched beyond `kev_patch_days` until the incident occurred.
 
     The platform's monitoring alerts on the exploited CVE (on the exploited asset, when the root cause names
-    it), opened by the day of the incident, are the evidence when there are any: the condition applies if one of them was past its due date and
-    neither fixed nor an accepted risk on the day the incident occurred, and it does not apply otherwise (the
-    alerts show the fix in time). Without such an alert, the incident file's own statement
-    (`known_exploited_since`) is read: the days from the listing to the occurrence.
+    it), opened by the day of the incident, are the evidence when there are any: the condition applies if one
+    of them was past its due date and neither fixed nor an accepted risk on the day the incident occurred, and
+    it does not apply otherwise (the alerts show the fix in time). Without such an alert, the incident file's
+    own statement (`known_exploited_since`) is read: the days from the listing to the occurrence.
     """
     condition, cause = ctx.policy.conditions.minimum_security, ctx.incident.root_cause
     if condition is None or cause is None:

@@ -23,8 +23,8 @@ from cyberins.quant.sizes import YEARS_LIMIT
 
 if TYPE_CHECKING:
     from cyberins.monitor.alerts import Alert
-    from cyberins.monitor.effect import Effect
     from cyberins.monitor.book import BookView
+    from cyberins.monitor.effect import Effect
     from cyberins.monitor.feeds import Snapshot
     from cyberins.monitor.scan import ScanResult
 

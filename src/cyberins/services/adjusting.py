@@ -11,9 +11,9 @@ What the platform knows is not the caller's to restate: the report time is the p
 is the bound one (an embedded `policy` is refused), and the policy number and times default to the stored
 ones. The insured's stored monitoring alerts on known-exploited vulnerabilities are the evidence for the
 policy's minimum-security condition (`monitoring.kev_evidence`; the engine reads them, the findings' own
-`root_cause.known_exploited_since` only where no alert saw the CVE). `prior_paid` (rule 11) is what the store has already settled under the same policy, coverage by
-coverage; a settlement locks the policy row, so two settlements on one policy take turns and never both
-spend the same remaining limit.
+`root_cause.known_exploited_since` only where no alert saw the CVE). `prior_paid` (rule 11) is what the
+store has already settled under the same policy, coverage by coverage; a settlement locks the policy row, so
+two settlements on one policy take turns and never both spend the same remaining limit.
 """
 
 from __future__ import annotations

@@ -10,13 +10,14 @@ inventory still lists, becomes `verified` if it was `remediated` (the fix is see
 RE-OPENED, not raised anew: its id is the contract's stable hash of (insured, host, CPE, CVE), so a second
 alert could not have another id, and one record keeps the whole history (first opening, fix, verification,
 regression) in its audit trail. It opens again from the scan (`opened_at`, `reopened_at` = now, `due_by`
-counted afresh from it, the reported fix cleared) and is announced again. Every opening and re-opening queues a
-notification per configured channel in the same transaction (`services.notifications`).
+counted afresh from it, the reported fix cleared) and is announced again. Every opening and re-opening queues
+a notification per configured channel in the same transaction (`services.notifications`).
 
 Lifecycle (`ALERT_MACHINE`): open → acknowledged → remediated → verified (→ open again if the scan sees the
-vulnerability back), or open/acknowledged → risk_accepted (a reason and an expiry date required). Each move is a service call; a bad move is a
-`Conflict` (409); every change is audited (`alert.*`). `overdue_alerts` gives the open KEV alerts past
-their due date: the evidence for the `minimum_security.kev_patch_days` condition.
+vulnerability back), or open/acknowledged → risk_accepted (a reason and an expiry date required). Each move
+is a service call; a bad move is a `Conflict` (409); every change is audited (`alert.*`). `overdue_alerts`
+gives the open KEV alerts past their due date; `kev_evidence` gives the claims decision its evidence for the
+`minimum_security.kev_patch_days` condition, in the claim's policy's terms.
 
 Who sees an insured's alerts: the insured itself, and the insurers and brokers of its policies; anyone
 else gets `NotFound` (as if there were none).
