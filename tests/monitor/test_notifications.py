@@ -9,6 +9,9 @@ import hashlib
 import hmac
 import json
 import smtplib
+import socketserver
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.message import EmailMessage
@@ -33,8 +36,9 @@ from cyberins.services.notifications import (
     deliver_pending,
 )
 from cyberins.services.secrets import webhook_key
-from cyberins.settings import Settings
+from cyberins.settings import Settings, get_settings
 from cyberins.store.models import AlertRecord
+from tests.monitor.test_feeds_load import _cli, installation
 from tests.monitor.test_monitoring_platform import EXAMPLES, loaded
 from tests.one_language import chinese_in, english_in
 from tests.platform import conftest as platform
@@ -42,7 +46,7 @@ from tests.platform.world import World
 
 database_url, engine, session = platform.database_url, platform.engine, platform.session
 clock, settings, world = platform.clock, platform.settings, platform.world
-__all__ = ["loaded"]
+__all__ = ["installation", "loaded"]
 KEY = b"k" * 32
 ALERT_ID = "3f9a0c1e2b4d5f6a7b8c9d0e"
 
@@ -194,3 +198,78 @@ def test_settings_configure_the_channels(tmp_path: Path) -> None:
     assert isinstance(mail, EmailNotifier) and mail.recipients == ("a@example.com", "b@example.com")
     with pytest.raises(Exception, match="CYBERINS_NOTIFY_WEBHOOK_URL"):
         configured_notifiers(base.model_copy(update={"notify_webhook_url": "ftp://x"}))
+
+
+class LocalSMTP(socketserver.ThreadingTCPServer):
+    """A tiny SMTP server on the loopback (aiosmtpd is not a dependency): enough of RFC 5321 for smtplib,
+    keeping each message's DATA; while `refuse` is set it answers MAIL with 554."""
+
+    daemon_threads = allow_reuse_address = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _SMTPSession)
+        self.messages: list[bytes] = []
+        self.refuse = False
+
+
+class _SMTPSession(socketserver.StreamRequestHandler):
+    server: LocalSMTP
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 local ESMTP\r\n")
+        while line := self.rfile.readline():
+            verb = line[:4].upper()
+            if verb in (b"EHLO", b"HELO"):
+                self.wfile.write(b"250 local\r\n")
+            elif verb == b"MAIL" and self.server.refuse:
+                self.wfile.write(b"554 no thanks\r\n")
+            elif verb == b"DATA":
+                self.wfile.write(b"354 go on\r\n")
+                data = b"".join(iter(self.rfile.readline, b".\r\n"))
+                self.server.messages.append(data)
+                self.wfile.write(b"250 queued\r\n")
+            elif verb == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:  # MAIL, RCPT, RSET, NOOP
+                self.wfile.write(b"250 ok\r\n")
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[LocalSMTP]:
+    server = LocalSMTP()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_cli_notify_delivers_through_smtp_and_keeps_what_it_cannot(
+    installation: str,
+    session: Session,
+    loaded: World,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+    smtp_server: LocalSMTP,
+) -> None:
+    done = _scan(session, loaded, clock, ("email",))
+    code, out, err = _cli(["monitor", "notify", "--json"])  # no channel configured: nothing sent, nothing lost
+    assert (code, json.loads(out)) == (0, {"delivered": [], "failed": {}}), err
+    monkeypatch.setenv("CYBERINS_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CYBERINS_SMTP_PORT", str(smtp_server.server_address[1]))
+    monkeypatch.setenv("CYBERINS_NOTIFY_EMAIL_TO", "soc@insured.example")
+    monkeypatch.setenv("CYBERINS_LANG", "en")
+    get_settings.cache_clear()
+    smtp_server.refuse = True
+    code, out, _ = _cli(["monitor", "notify", "--lang", "en"])
+    assert code == 1 and f"0 notices delivered, {len(done.opened)} failed (kept to retry)" in out
+    session.rollback()  # end the read transaction: see what the command committed
+    assert {n.attempts for n in notifications.pending_notices(session, loaded.org["insured_a"])} == {1}
+    smtp_server.refuse = False
+    code, out, _ = _cli(["monitor", "notify", "--json"])
+    assert code == 0 and len(json.loads(out)["delivered"]) == len(done.opened)
+    assert len(smtp_server.messages) == len(done.opened)
+    assert all(b"Subject: [cyberins] New alert CVE-" in m for m in smtp_server.messages)
+    session.rollback()  # end the read transaction: see what the command committed
+    assert notifications.pending_notices(session, loaded.org["insured_a"]) == []
