@@ -227,6 +227,7 @@ def test_the_api_lists_and_moves_alerts_under_the_access_rules(
     insured = loaded.org["insured_a"]
     listed = client.get(f"/insureds/{insured}/alerts", headers=loaded.headers("broker_a"))
     assert listed.status_code == 200 and alert.id in {a["id"] for a in listed.json()}
+    assert {(a["notified_at"], a["remediated_at"], a["reopened_at"]) for a in listed.json()} == {(None, None, None)}
     assert client.get(f"/insureds/{insured}/alerts", headers=loaded.headers("insurer_b")).status_code == 404
     stranger = client.post(f"/alerts/{alert.id}/acknowledge", headers=loaded.headers("insured_b"))
     assert stranger.status_code == 404

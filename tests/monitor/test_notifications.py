@@ -86,6 +86,7 @@ def test_every_opened_alert_is_queued_per_channel_and_a_failure_is_retried_until
     assert {(n.channel, n.attempts, n.last_error) for n in pending} == {("email", 1, "email: connection refused")}
     alert = session.get(AlertRecord, done.opened[0])
     assert alert is not None and alert.notified_at == clock.now()  # the webhook reached someone
+    assert monitoring.stored_alert(alert)["notified_at"] == alert.notified_at.isoformat()
     later = FixedClock(clock.now() + timedelta(hours=1))
     mail.down = False
     second = deliver_pending(session, [hook, mail], clock=later)

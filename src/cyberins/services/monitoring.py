@@ -433,10 +433,17 @@ def stored_alert(row: AlertRecord) -> dict[str, Any]:
         "state": row.state,
         "policy_id": row.policy_id,
         "matched_now": row.matched_now,
+        "notified_at": _moment(row.notified_at),
+        "remediated_at": _moment(row.remediated_at),
+        "reopened_at": _moment(row.reopened_at),
         "risk_accepted": None
         if row.risk_reason is None
         else {"reason": row.risk_reason, "expires": row.risk_expires.isoformat() if row.risk_expires else None},
     }
+
+
+def _moment(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def book_from_store(session: Session, actor: Principal, target: Target, *, opened_at: datetime) -> BookView:

@@ -26,6 +26,9 @@ class AlertPublic(Out):
     matched_now: bool
     risk_reason: str | None
     risk_expires: date | None
+    notified_at: Annotated[datetime | None, Field(description="First delivery of its notice; null until then.")]
+    remediated_at: Annotated[datetime | None, Field(description="When the fix was reported.")]
+    reopened_at: Annotated[datetime | None, Field(description="When its vulnerability was seen back.")]
     payload: dict[str, Any]
 
 
