@@ -3,9 +3,9 @@ channel — a webhook (JSON, HMAC-signed) and e-mail (SMTP) — behind the `Noti
 
 Never losing an alert: `queue_notices` writes one `alert_notifications` row per (alert event, channel) in the
 scan's own transaction, so an alert is never stored without its pending notices. `deliver_pending` runs after
-the commit (and again from a later scan, `cyberins monitor notify` or a queued job): each pending notice is
-sent once per run, its attempt counted and, on failure, its error kept (`last_error`) for the next run to retry;
-a notice is never dropped. The first delivery stamps the alert's `notified_at`.
+the commit (and again from a later scan or `cyberins monitor notify`): each pending notice is sent once per
+run, its attempt counted and, on failure, its error kept (`last_error`) for the next run to retry; a notice
+is never dropped. The first delivery stamps the alert's `notified_at`.
 
 The webhook body is signed with a key of its own derived from the installation secret
 (`secrets.webhook_key`), so a receiver can tell our notices from forged ones (docs/monitoring.md shows the
@@ -35,6 +35,7 @@ from cyberins.model.ids import Lang
 from cyberins.model.messages import text
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
 from cyberins.services.secrets import webhook_key
+from cyberins.services.uow import unit_of_work
 from cyberins.settings import Settings
 from cyberins.store.models import AlertRecord, NotificationRecord
 
@@ -204,14 +205,16 @@ def deliver_pending(
     insured_org_id: str | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> Delivery:
-    """Send every undelivered notice (of one insured, or all) on its channel, once; each attempt is committed
-    on its own, so a crash half-way loses nothing already learnt. A notice whose channel is not configured
-    now stays pending."""
+    """Send every undelivered notice (of one insured, or all) on its channel, once. Each is sent outside any
+    transaction (a slow receiver holds no lock) and its attempt recorded in a unit of its own, so a crash
+    half-way loses nothing already learnt; delivery is at least once (a crash between the send and the record
+    sends it again: a receiver tells repeats by `alert.id` and `event`). A notice whose channel is not
+    configured now stays pending."""
     by_channel = {n.channel: n for n in notifiers}
     stmt = select(NotificationRecord).where(NotificationRecord.delivered_at.is_(None))
     if insured_org_id is not None:
         stmt = stmt.where(NotificationRecord.insured_org_id == insured_org_id)
-    pending = [n for n in session.scalars(stmt.order_by(NotificationRecord.created_at, NotificationRecord.id))]
+    pending = list(session.scalars(stmt.order_by(NotificationRecord.created_at, NotificationRecord.id)))
     done = Delivery()
     for notice in pending:
         notifier = by_channel.get(notice.channel)
@@ -220,18 +223,21 @@ def deliver_pending(
         alert = session.get(AlertRecord, notice.alert_id)
         assert alert is not None  # a foreign key
         now = clock.now().astimezone(UTC)
-        notice.attempts += 1
-        notice.last_attempt_at = now
+        error = None
         try:
             notifier.send(Notice(notice.event, notice.insured_org_id, _alert_json(alert), now))
         except DeliveryError as exc:
-            notice.last_error = str(exc)
-            done.failed[notice.id] = str(exc)
-        else:
-            notice.delivered_at, notice.last_error = now, None
-            alert.notified_at = alert.notified_at or now
+            error = str(exc)
+        with unit_of_work(session):
+            notice.attempts += 1
+            notice.last_attempt_at, notice.last_error = now, error
+            if error is None:
+                notice.delivered_at = now
+                alert.notified_at = alert.notified_at or now
+        if error is None:
             done.delivered.append(notice.id)
-        session.commit()
+        else:
+            done.failed[notice.id] = error
     return done
 
 
