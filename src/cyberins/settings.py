@@ -51,6 +51,17 @@ class Settings(BaseSettings):
     #: within `hash_wait_s` seconds answers 503 with Retry-After instead of queueing memory.
     max_concurrent_hashes: PositiveInt = 4
     hash_wait_s: PositiveFloat = 2.0
+    #: The feeds folder `POST /feeds/load` loads (a request never names a server path); unset, no API load.
+    feeds_dir: Path | None = None
+    #: Where alert notices are POSTed (JSON, HMAC-signed: docs/monitoring.md); unset, no webhook.
+    notify_webhook_url: str | None = None
+    #: The SMTP server alert e-mails go through (unset: no e-mail), its port, whether to STARTTLS, the sender.
+    smtp_host: str | None = None
+    smtp_port: PositiveInt = 25
+    smtp_starttls: bool = False
+    smtp_sender: str = "cyberins@localhost"
+    #: Who receives alert e-mails, comma-separated.
+    notify_email_to: str | None = None
 
     @model_validator(mode="after")
     def _safe_secret(self) -> Settings:

@@ -7,6 +7,7 @@ import csv
 import json
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -109,6 +110,14 @@ def test_a_remediated_alert_is_verified_when_the_host_shows_a_fixed_version(
     other = next(a for a in alerts if a.asset != target.asset)
     actor = loaded.principal["insured_a"]
     monitoring.remediate(session, actor, target.id, clock=clock)
+    again = _scan(session, loaded, clock, _fixed(tmp_path, target))
+    assert target.id in again.verified
+    assert session.get(AlertRecord, target.id).state == "verified"  # type: ignore[union-attr]
+    assert other.id not in again.verified  # an open alert no longer matched would stay as it is
+
+
+def _fixed(tmp_path: Path, target: Any) -> Path:
+    """The example inventory with `target`'s component upgraded to version 99.0 (a fixed version)."""
     fixed = tmp_path / "assets.csv"
     with (EXAMPLES / "assets.csv").open() as f:
         rows = list(csv.DictReader(f))
@@ -120,10 +129,30 @@ def test_a_remediated_alert_is_verified_when_the_host_shows_a_fixed_version(
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    again = _scan(session, loaded, clock, fixed)
-    assert target.id in again.verified
-    assert session.get(AlertRecord, target.id).state == "verified"  # type: ignore[union-attr]
-    assert other.id not in again.verified  # an open alert no longer matched would stay as it is
+    return fixed
+
+
+def test_a_verified_alert_whose_vulnerability_returns_is_reopened_with_a_fresh_due_date(
+    session: Session, loaded: World, clock: FixedClock, tmp_path: Path
+) -> None:
+    alerts = _scan(session, loaded, clock).result.alerts
+    target = next(a for a in alerts if a.match == "confirmed" and a.kev.listed)
+    actor = loaded.principal["insured_a"]
+    monitoring.remediate(session, actor, target.id, clock=clock)
+    assert session.get(AlertRecord, target.id).remediated_at == clock.now()  # type: ignore[union-attr]
+    assert target.id in _scan(session, loaded, clock, _fixed(tmp_path, target)).verified
+    later = FixedClock(clock.now() + timedelta(days=40))  # the old version is back (a restored image)
+    back = _scan(session, loaded, later)
+    assert back.reopened == (target.id,) and back.opened == ()  # the same alert, not a new one
+    assert {a.id: a.state for a in back.result.alerts}[target.id] == "open"
+    row = session.get(AlertRecord, target.id)
+    assert row is not None and row.state == "open" and row.remediated_at is None
+    assert row.opened_at == row.reopened_at == later.now() and row.notified_at is None
+    assert row.due_by is not None and row.due_by > target.due_by  # type: ignore[operator]
+    actions = session.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == target.id)).all()
+    assert list(actions) == ["alert.open", "alert.remediate", "alert.verify", "alert.reopen"]
+    assert back.to_json()["reopened"] == [target.id]
+    assert _scan(session, loaded, later).reopened == ()  # an open alert stays open: nothing to re-open
 
 
 def test_overdue_alerts_are_the_open_kev_alerts_past_their_due_date(
@@ -198,6 +227,7 @@ def test_the_api_lists_and_moves_alerts_under_the_access_rules(
     insured = loaded.org["insured_a"]
     listed = client.get(f"/insureds/{insured}/alerts", headers=loaded.headers("broker_a"))
     assert listed.status_code == 200 and alert.id in {a["id"] for a in listed.json()}
+    assert {(a["notified_at"], a["remediated_at"], a["reopened_at"]) for a in listed.json()} == {(None, None, None)}
     assert client.get(f"/insureds/{insured}/alerts", headers=loaded.headers("insurer_b")).status_code == 404
     stranger = client.post(f"/alerts/{alert.id}/acknowledge", headers=loaded.headers("insured_b"))
     assert stranger.status_code == 404
@@ -208,3 +238,62 @@ def test_the_api_lists_and_moves_alerts_under_the_access_rules(
     body = {"reason": "compensating WAF rule", "expires": "2026-12-31"}
     accepted = client.post(f"/alerts/{alert.id}/accept-risk", headers=loaded.headers("insurer_a"), json=body)
     assert accepted.status_code == 200 and accepted.json()["risk_reason"] == "compensating WAF rule"
+
+
+def _rows() -> list[dict[str, Any]]:
+    with (EXAMPLES / "assets.csv").open() as f:
+        return [row | {"internet_facing": row["internet_facing"] == "true"} for row in csv.DictReader(f)]
+
+
+def test_the_api_scans_the_rows_given_then_the_stored_inventory_again(
+    session: Session, loaded: World, client: TestClient
+) -> None:
+    insured, headers = loaded.org["insured_a"], loaded.headers("insurer_a")
+    first = client.post(f"/insureds/{insured}/scan", json={"assets": _rows()}, headers=headers)
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert body["insured"] == insured and body["policy_id"] == loaded.ids["policy_a"]
+    assert body["opened"] and set(body["opened"]) == {a["id"] for a in body["alerts"]}
+    assert len(body["assets"]) == len(_rows()) and body["alerts"][0]["state"] == "open"
+    cli_scan = _scan(session, loaded, FixedClock(platform.NOW))  # the same inventory from the CSV file
+    assert {a.id for a in cli_scan.result.alerts} == set(body["opened"])
+    again = client.post(f"/insureds/{insured}/scan", json={}, headers=loaded.headers("insured_a"))
+    assert again.status_code == 200 and again.json()["opened"] == [], again.text
+    assert {a["id"] for a in again.json()["alerts"]} == set(body["opened"])
+
+
+def test_an_api_scan_names_the_bad_row_and_stores_nothing(session: Session, loaded: World, client: TestClient) -> None:
+    insured, rows = loaded.org["insured_a"], _rows()
+    rows[2]["cpe"] = "cpe:2.3:a:vendor"
+    bad = client.post(f"/insureds/{insured}/scan", json={"assets": rows}, headers=loaded.headers("insured_a"))
+    assert bad.status_code == 422 and "[2].cpe" in bad.text, bad.text
+    none = client.post(f"/insureds/{insured}/scan", json={}, headers=loaded.headers("insured_a"))
+    assert none.status_code == 422 and "assets" in none.text  # nothing stored to scan again
+    assert session.scalars(select(AssetRecord).where(AssetRecord.insured_org_id == insured)).all() == []
+
+
+def test_the_feeds_status_shows_each_sources_records_and_provenance(loaded: World, client: TestClient) -> None:
+    body = client.get("/feeds", headers=loaded.headers("responder_a")).json()
+    by_source = {s["source"]: s for s in body}
+    assert by_source["attack"] == {"source": "attack", "records": 0, "loads": []}
+    (kev,) = by_source["kev"]["loads"]
+    assert kev["file"] == "known_exploited_vulnerabilities.json"  # the name, not the server's folder
+    assert by_source["kev"]["records"] == kev["records"] == kev["added"] > 0 and len(kev["sha256"]) == 64
+    assert by_source["nvd"]["records"] > 0 and by_source["epss"]["loads"][0]["snapshot_date"] == "2026-08-16"
+
+
+def test_the_api_queues_a_load_of_the_installations_feeds_folder(
+    installation: str, engine: Any, settings: Any, world: World
+) -> None:
+    from cyberins.api import create_app
+    from cyberins.services.queue import InProcessQueue
+
+    configured = settings.model_copy(update={"feeds_dir": EXAMPLES / "feeds"})
+    app = create_app(configured, clock=FixedClock(platform.NOW), queue=InProcessQueue())
+    with TestClient(app) as client:
+        job = client.post("/feeds/load", json={}, headers=world.headers("insurer_a"))
+        assert job.status_code == 202 and job.json()["status"] == "finished", job.text
+        assert {s["source"] for s in job.json()["result"]["sources"]} == {"kev", "epss", "nvd"}
+        again = client.post("/feeds/load", json={}, headers=world.headers("insurer_a")).json()
+        assert {(s["added"], s["updated"]) for s in again["result"]["sources"]} == {(0, 0)}
+        assert client.post("/feeds/load", json={}, headers=world.headers("insured_a")).status_code == 403

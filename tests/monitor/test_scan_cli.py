@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,33 @@ def test_the_readme_pairs_are_confirmed_and_windows_server_2019_is_possible(full
     assert len({a["id"] for a in full["alerts"]}) == len(full["alerts"])
 
 
+def readme_pairs(readme: Path) -> dict[tuple[str, str], tuple[int, set[str]]]:
+    """The feeds README §5 table: (host, product) → (n, the CVEs it names; empty where it says "Windows KEV CVEs")."""
+    section = readme.read_text(encoding="utf-8").split("## 5.")[1].split("## 6.")[0]
+    out = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[2].isdigit():
+            host, component, n, cves = cells
+            out[(host, component.split()[0])] = (int(n), set(re.findall(r"CVE-\d{4}-\d+", cves.split("(")[0])))
+    return out
+
+
+def test_the_confirmed_pairs_are_the_feeds_readmes_row_by_row(full: dict[str, Any], feeds_dir: Path) -> None:
+    """Done-when of issue 18: the example inventory gives the README's 38 rows / 256 pairs as confirmed — the
+    same rows, each with its count, and the same CVEs wherever the README names them."""
+    expected = readme_pairs(feeds_dir / "README.md")
+    assert len(expected) == 38 and sum(n for n, _ in expected.values()) == 256  # the README's own totals
+    found: dict[tuple[str, str], set[str]] = {}
+    for a in full["alerts"]:
+        if a["match"] == "confirmed":
+            found.setdefault((a["asset"]["hostname"], a["asset"]["cpe"].split(":")[4]), set()).add(a["cve"])
+    assert set(found) == set(expected)
+    for row, (n, cves) in expected.items():
+        assert len(found[row]) == n, row
+        assert not cves or found[row] == cves, row
+
+
 def test_alerts_follow_the_rules(full: dict[str, Any]) -> None:
     alerts = full["alerts"]
     assert [a["priority"] for a in alerts] == sorted(a["priority"] for a in alerts)  # highest first
@@ -105,6 +133,29 @@ def test_exposure_and_effect(full: dict[str, Any]) -> None:
     assert {f["id"] for f in effect["factors"]} >= {"exposure:kev_unremediated", "exposure:vpn:fortinet"}
 
 
+def test_the_renewal_premium_moves_with_the_signals_and_reconciles_with_a_quote(full: dict[str, Any]) -> None:
+    from cyberins.assess import load_profile
+    from cyberins.assess.engine import assess
+    from cyberins.model.loading import load_model
+    from cyberins.model.policy import Policy
+    from cyberins.pricing.basis import default_basis
+    from cyberins.pricing.premium import technical_premium
+    from cyberins.quant.simulate import simulate
+
+    renewal = full["effect"]["renewal"]
+    policy = load_model(Policy, POLICY)
+    assert (renewal["policy"], renewal["currency"]) == (policy.policy_number, "CNY")
+    before, after = Decimal(renewal["premium_before"]), Decimal(renewal["premium_after"])
+    assert after > before and Decimal(renewal["premium_change"]) == after - before
+    assert Decimal(renewal["premium_change_ratio"]) == ((after - before) / before).quantize(Decimal("0.0001"))
+    assert Decimal(renewal["expected_insured_loss_after"]) > Decimal(renewal["expected_insured_loss_before"])
+    # the "before" is the quote of the profile as given, under the same seed and years
+    quote = technical_premium(
+        simulate(assess(load_profile(ORG)), policy, renewal["years"], renewal["seed"]), policy, default_basis()
+    )
+    assert (before, Decimal(renewal["expected_insured_loss_before"])) == (quote.premium, quote.expected_loss)
+
+
 def test_without_a_profile_there_is_no_effect() -> None:
     result = run("monitor", "scan", EXAMPLES / "assets.csv", "--feeds", SMALL_FEEDS, "--json")
     assert result.exit_code == 0, result.output
@@ -123,6 +174,11 @@ def test_the_plain_summary_in_both_languages() -> None:
     assert "CVE-2023-27997" in en.stdout and "Expected annual loss (CNY)" in en.stdout
     zh = run(*args, "--lang", "zh")
     assert "告警：确认 11，可能 1" in zh.stdout and "预期年损失" in zh.stdout
+    assert "Renewal" not in en.stdout + zh.stdout  # no policy: no renewal to price
+    priced = {lang: run(*args, "--policy", POLICY, "--lang", lang).stdout for lang in ("en", "zh")}
+    assert "Renewal technical premium (CNY, policy" in priced["en"] and "续保技术保费（CNY，保单" in priced["zh"]
+    assert "Factors behind the change" in priced["en"] and "解释变化的因子" in priced["zh"]
+    assert "unremediated" in priced["en"] and "未修复的已知被利用漏洞 (KEV)" in priced["zh"]  # the factor rows
 
 
 def test_nmap_xml_and_json_inventories_scan(tmp_path: Path) -> None:

@@ -230,6 +230,36 @@ def test_an_insureds_alerts_are_for_it_and_its_insurer_and_broker(shared: tuple[
     assert moved.status_code == 404
 
 
+@pytest.mark.parametrize("party", [*PARTIES, "insured_a_viewer", "insurer_a_viewer"])
+def test_a_scan_is_for_the_insured_and_its_insurer_and_broker_and_not_their_viewers(
+    shared: tuple[World, TestClient], party: str
+) -> None:
+    world, client = shared
+    response = client.post(
+        f"/insureds/{world.org['insured_a']}/scan", json={"assets": []}, headers=world.headers(party)
+    )
+    if party in ("insured_a", "insurer_a", "broker_a"):  # let in, then told what is missing: no feeds loaded
+        assert response.status_code == 422 and "feeds" in response.text, response.text
+    elif party.endswith("_viewer"):
+        assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
+    else:
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("party", list(PARTIES))
+def test_every_signed_in_party_reads_the_feeds_and_only_an_insurer_admin_loads_them(
+    shared: tuple[World, TestClient], party: str
+) -> None:
+    world, client = shared
+    status = client.get("/feeds", headers=world.headers(party))
+    assert status.status_code == 200 and [s["source"] for s in status.json()] == ["kev", "epss", "nvd", "attack"]
+    load = client.post("/feeds/load", json={}, headers=world.headers(party))
+    if party.startswith("insurer_"):  # allowed, but this installation names no feeds folder
+        assert load.status_code == 422 and "CYBERINS_FEEDS_DIR" in load.text, load.text
+    else:
+        assert load.status_code == 403, load.text
+
+
 def test_admin_only_routes(shared: tuple[World, TestClient]) -> None:
     world, client = shared
     assert client.get("/audit/verify", headers=world.headers("insurer_a")).json()["ok"] is True

@@ -9,6 +9,7 @@ Case reserves, claims triangles and credibility are `cyberins.reserving` (docs/r
 """
 
 from cyberins.claims.adjust import ClaimAdjustment, EventTypeInfo, adjust_claim, resolve_policy
+from cyberins.claims.context import KevAlert
 from cyberins.claims.decision import CoverageDecision, Status
 from cyberins.claims.items import Deduction, LossItem
 from cyberins.claims.quantify import Quantification, Segment
@@ -20,6 +21,7 @@ __all__ = [
     "CoverageDecision",
     "Deduction",
     "EventTypeInfo",
+    "KevAlert",
     "LossItem",
     "Quantification",
     "Reason",

@@ -9,13 +9,13 @@ payable at most its adjusted loss, the payable lines adding up exactly to `total
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from cyberins.catalog import Catalog, get_catalog
-from cyberins.claims.context import ClaimContext
+from cyberins.claims.context import ClaimContext, KevAlert
 from cyberins.claims.decision import CoverageDecision, decide
 from cyberins.claims.items import LossItem
 from cyberins.claims.quantify import quantify
@@ -127,6 +127,7 @@ def adjust_claim(
     policy: Policy | None = None,
     prior_paid: Mapping[Coverage, Decimal] | None = None,
     catalog: Catalog | None = None,
+    kev_alerts: Sequence[KevAlert] = (),
 ) -> ClaimAdjustment:
     """Decide, quantify and settle one incident.
 
@@ -140,6 +141,9 @@ def adjust_claim(
         What the policy year has already paid per coverage (rule 11); it erodes sublimits and the aggregate.
     catalog
         The catalog (default: the packaged one).
+    kev_alerts
+        The platform's monitoring alerts on the insured's known-exploited vulnerabilities, the evidence for the
+        minimum-security condition (`decision.minimum_security_breach`); none off the platform.
 
     Examples
     --------
@@ -148,7 +152,7 @@ def adjust_claim(
     catalog = catalog or get_catalog()
     chosen = resolve_policy(incident, policy)
     prior = _check_prior_paid(chosen, prior_paid)
-    ctx = ClaimContext(incident, chosen, catalog)
+    ctx = ClaimContext(incident, chosen, catalog, tuple(kev_alerts))
     quantification = quantify(ctx)
     settlement = settle(ctx, quantification, decide(ctx, quantification), prior)
     event_types = tuple(

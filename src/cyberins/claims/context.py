@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -17,12 +17,36 @@ from cyberins.model.policy import Policy
 
 
 @dataclass(frozen=True)
+class KevAlert:
+    """Evidence for the minimum-security condition: a monitoring alert the platform holds on one of the insured's
+    assets for a known-exploited vulnerability, with its due date already put in this policy's terms (the later
+    of the KEV listing and the alert's opening, plus `kev_patch_days`). `patched_on`: when the fix was reported
+    (None while unresolved); `accepted_until`: the expiry of a risk the parties accepted (None if not)."""
+
+    alert_id: str
+    asset: str
+    cve: str
+    opened_on: date
+    due_on: date
+    patched_on: date | None = None
+    accepted_until: date | None = None
+
+    def unpatched_past_due(self, day: date) -> bool:
+        """Whether, on `day`, the vulnerability was past its due date and neither fixed nor an accepted risk."""
+        fixed = self.patched_on is not None and self.patched_on <= day
+        accepted = self.accepted_until is not None and self.accepted_until >= day
+        return self.due_on < day and not fixed and not accepted
+
+
+@dataclass(frozen=True)
 class ClaimContext:
-    """One incident under one policy, with the catalog that names and maps their ids."""
+    """One incident under one policy, with the catalog that names and maps their ids, and the platform's
+    monitoring alerts on the insured's known-exploited vulnerabilities (`kev_alerts`, empty off the platform)."""
 
     incident: Incident
     policy: Policy
     catalog: Catalog
+    kev_alerts: tuple[KevAlert, ...] = ()
 
     @property
     def currency(self) -> str:

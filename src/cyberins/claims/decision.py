@@ -199,11 +199,40 @@ def event_type_scope(ctx: ClaimContext, coverage: Coverage) -> Reason | None:
 
 
 def minimum_security_breach(ctx: ClaimContext) -> Reason | None:
-    """A known-exploited vulnerability left unpatched beyond `kev_patch_days` until the incident occurred."""
+    """A known-exploited vulnerability left unpatched beyond `kev_patch_days` until the incident occurred.
+
+    The platform's monitoring alerts on the exploited CVE (on the exploited asset, when the root cause names
+    it), opened by the day of the incident, are the evidence when there are any: the condition applies if one
+    of them was past its due date and neither fixed nor an accepted risk on the day the incident occurred, and
+    it does not apply otherwise (the alerts show the fix in time). Without such an alert, the incident file's
+    own statement (`known_exploited_since`) is read: the days from the listing to the occurrence.
+    """
     condition, cause = ctx.policy.conditions.minimum_security, ctx.incident.root_cause
-    if condition is None or cause is None or cause.known_exploited_since is None:
+    if condition is None or cause is None:
         return None
     occurred_day = ctx.incident.occurred_at.astimezone(ctx.policy.zone).date()
+    seen = [  # an alert opened after the incident says nothing of the days before it
+        a for a in ctx.kev_alerts if cause.cve is not None and a.cve.upper() == cause.cve.upper()
+        and (cause.asset is None or a.asset.lower() == cause.asset.lower()) and a.opened_on <= occurred_day
+    ]  # fmt: skip
+    if seen:
+        late = sorted((a for a in seen if a.unpatched_past_due(occurred_day)), key=lambda a: (a.due_on, a.asset))
+        if not late:
+            return None
+        alert = late[0]
+        return reason(
+            "minimum_security_alert",
+            alert=alert.alert_id,
+            asset=alert.asset,
+            cve=alert.cve,
+            opened=str(alert.opened_on),
+            due=str(alert.due_on),
+            occurred=str(occurred_day),
+            late=str((occurred_day - alert.due_on).days),
+            limit=str(condition.kev_patch_days),
+        )
+    if cause.known_exploited_since is None:
+        return None
     elapsed = (occurred_day - cause.known_exploited_since).days
     if elapsed <= condition.kev_patch_days:
         return None

@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING
 import typer
 
 from cyberins.cli.errors import CyberinsGroup
-from cyberins.cli.options import lang_option
+from cyberins.cli.options import SEED_MAX, lang_option
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import Lang
+from cyberins.quant.sizes import YEARS_LIMIT
 
 if TYPE_CHECKING:
     from cyberins.monitor.alerts import Alert
     from cyberins.monitor.book import BookView
+    from cyberins.monitor.effect import Effect
     from cyberins.monitor.feeds import Snapshot
     from cyberins.monitor.scan import ScanResult
 
@@ -64,15 +66,24 @@ def scan_command(
     insured: str | None = typer.Option(None, "--insured", help="Platform insured: store its alerts."),
     profile: Path | None = typer.Option(None, "--profile", dir_okay=False, help="Organisation profile for the effect."),
     policy: Path | None = typer.Option(None, "--policy", dir_okay=False, help="Policy file for the due dates."),
+    years: int = typer.Option(
+        100_000, "--years", min=1000, max=YEARS_LIMIT, help="Simulated years for the renewal premium."
+    ),
+    seed: int | None = typer.Option(None, "--seed", min=0, max=SEED_MAX, help="Random seed (default: settings.seed)."),
     lang: Lang = lang_option(),
 ) -> None:
-    """Match an asset inventory against a feeds folder: alerts by priority, exposure added, effect on the loss."""
+    """Match an asset inventory against a feeds folder: alerts by priority, exposure added, effect on the loss
+    and, with a profile and a policy, on the renewal premium."""
     from cyberins.assess.loader import load_profile
     from cyberins.model.loading import load_model
     from cyberins.model.policy import Policy
+    from cyberins.monitor.effect import Pricing
     from cyberins.monitor.inventory import read_assets
     from cyberins.monitor.scan import scan
+    from cyberins.pricing.basis import default_basis
+    from cyberins.settings import get_settings
 
+    pricing = Pricing(default_basis(), get_settings().seed if seed is None else seed, years)
     inventory = read_assets(assets)
     snapshot = _snapshot(feeds)
     if insured is not None:
@@ -81,18 +92,28 @@ def scan_command(
                 "--insured", "not with --profile or --policy: the insured's stored profile and active policy are used"
             )
         from cyberins.cli.platform import _session
+        from cyberins.model.messages import text
         from cyberins.services.access import Principal
         from cyberins.services.monitoring import scan_insured
+        from cyberins.services.notifications import configured_notifiers, deliver_pending
 
+        notifiers = configured_notifiers(get_settings())
         with _session(migrate=True) as session:
-            stored = scan_insured(session, Principal.system_actor(), insured, inventory, snapshot=snapshot)
+            stored = scan_insured(
+                session, Principal.system_actor(), insured, inventory, snapshot=snapshot,
+                channels=[n.channel for n in notifiers], pricing=pricing,
+            )  # fmt: skip
+            delivery = deliver_pending(session, notifiers, insured_org_id=insured)
+        for notice, error in delivery.failed.items():
+            typer.echo(text("monitoring.notify.failed", lang, notice=notice, error=error), err=True)
         result = stored.result
     else:
         org = load_profile(profile) if profile is not None else None
         terms = load_model(Policy, policy) if policy is not None else None
         result = scan(
-            inventory, snapshot, opened_at=datetime.now(UTC).replace(microsecond=0), profile=org, policy=terms
-        )
+            inventory, snapshot, opened_at=datetime.now(UTC).replace(microsecond=0), profile=org, policy=terms,
+            pricing=pricing,
+        )  # fmt: skip
     if as_json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
         return
@@ -213,6 +234,30 @@ def accept_risk_command(
     _move(alert_id, "accept_risk", reason=reason, expires=until)
 
 
+@app.command("notify")
+def notify_command(
+    insured: str | None = typer.Option(None, "--insured", help="Only this insured's notices (default: all)."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was delivered and what failed as JSON."),
+    lang: Lang = lang_option(),
+) -> None:
+    """Deliver the alert notices still pending (webhook, e-mail from the settings); failures are kept to retry."""
+    from cyberins.cli.platform import _session
+    from cyberins.model.messages import text
+    from cyberins.services.notifications import configured_notifiers, deliver_pending
+    from cyberins.settings import get_settings
+
+    notifiers = configured_notifiers(get_settings())
+    with _session(migrate=True) as session:
+        delivery = deliver_pending(session, notifiers, insured_org_id=insured)
+    if as_json:
+        typer.echo(json.dumps(delivery.to_json(), ensure_ascii=False, indent=1))
+    else:
+        typer.echo(text("monitoring.notify.delivered", lang, delivered=len(delivery.delivered),
+                        failed=len(delivery.failed), channels=len(notifiers)))  # fmt: skip
+    if delivery.failed:
+        raise typer.Exit(1)
+
+
 def _print_scan(result: ScanResult, lang: Lang) -> None:
     from cyberins.cli.render import console, label, print_fitted
     from cyberins.model.money import format_money
@@ -279,6 +324,36 @@ def _print_scan(result: ScanResult, lang: Lang) -> None:
             f"预期年损失（{e.currency}）：{before} → {after}" if zh
             else f"Expected annual loss ({e.currency}): {before} → {after}", markup=False,
         )  # fmt: skip
+        _print_rescore(e, lang)
+
+
+def _print_rescore(e: Effect, lang: Lang) -> None:
+    """The renewal premium's change and the factor rows that explain it."""
+    from cyberins.assess.explain import factor_label
+    from cyberins.cli.render import console, label, print_fitted
+    from cyberins.model.messages import text
+    from cyberins.model.money import format_money
+
+    r = e.renewal
+    if r is not None:
+        json_ = r.to_json()
+        ratio = json_["premium_change_ratio"]
+        console.print(
+            text("monitoring.rescore.renewal", lang, currency=json_["currency"], policy=r.policy_number or "—",
+                 before=format_money(r.before.premium, json_["currency"], lang),
+                 after=format_money(r.after.premium, json_["currency"], lang),
+                 change=("+" if r.change >= 0 else "") + format_money(r.change, json_["currency"], lang),
+                 ratio="—" if ratio is None else f"{float(ratio):+.1%}", years=r.years, seed=r.seed),
+            markup=False,
+        )  # fmt: skip
+    if e.factors:
+        heads = [text(f"monitoring.rescore.{h}", lang) for h in ("factor", "event_type", "before", "after")]
+        grouped: dict[tuple[str, float, float], list[str]] = {}  # a factor acting alike on several event types
+        for f in e.factors:
+            grouped.setdefault((f.id, f.before, f.frequency), []).append(label(f.event_type, lang))
+        rows = [[factor_label(name, lang), ("、" if lang == "zh" else ", ").join(kinds), f"×{old:.3g}", f"×{new:.3g}"]
+                for (name, old, new), kinds in grouped.items()]  # fmt: skip
+        print_fitted(text("monitoring.rescore.factors", lang), heads, rows, folding=(0, 1))
 
 
 def _tier(tier: str, zh: bool) -> str:

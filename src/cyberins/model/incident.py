@@ -45,11 +45,13 @@ class Attribution(_Record):
 
 
 class RootCause(_Record):
-    """How the attacker got in; a known-exploited vulnerability is tested against `minimum_security`."""
+    """How the attacker got in; a known-exploited vulnerability is tested against `minimum_security`.
+    `asset`: the exploited host (its inventory hostname), which the platform's monitoring alerts are read for."""
 
     kind: str
     cve: str | None = None
     known_exploited_since: date | None = None
+    asset: str | None = None
 
 
 class Outage(_Record):

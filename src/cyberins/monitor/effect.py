@@ -3,22 +3,31 @@
 No second model: the effect is `assess(profile)` against `assess(profile)` with its `exposure` extended by
 the scan's signals (confirmed alerts as vulnerabilities, internet-facing VPN gateways, exposed RDP, risky
 services), both through `RiskModel.expected_loss()`. The factor rows of the re-scored model say why.
+
+With a policy and a `Pricing`, the renewal premium moves the same way: both models are simulated under the
+policy with the same seed (common random numbers: each event type draws from its own streams, so the change
+is the signals', not the sampling's) and priced by the one `technical_premium`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from cyberins.assess.engine import assess
 from cyberins.assess.profile import ExposureSignals, OrganizationProfile, VpnProduct, Vulnerability
 from cyberins.model.money import money_text
+from cyberins.model.policy import Policy
 from cyberins.monitor.alerts import Alert, AlertEffect, vendor_product
 from cyberins.monitor.cpe import logical, parse_cpe
 from cyberins.monitor.inventory import Inventory
 from cyberins.monitor.rules import EventTypeRules
+from cyberins.pricing.basis import PricingBasis
+from cyberins.pricing.premium import TechnicalPremium, require_currency, technical_premium
 from cyberins.quant.model import RiskModel
+from cyberins.quant.simulate import simulate
 
 #: Factor names of the risk model that come from exposure signals (`assess/factors.py` exposure_factors).
 EXPOSURE_FACTORS = ("exposure:", "bound:exposure")
@@ -92,14 +101,58 @@ class FactorRow:
 
 
 @dataclass(frozen=True)
+class Pricing:
+    """How a renewal is priced: the pricing basis, the simulated years and the seed (one for both runs). The
+    default 100,000 years take a fraction of a second for one insured."""
+
+    basis: PricingBasis
+    seed: int
+    years: int = 100_000
+
+
+@dataclass(frozen=True)
+class RenewalChange:
+    """The technical premium of the policy's renewal before and after the scan's signals."""
+
+    policy_number: str | None
+    before: TechnicalPremium
+    after: TechnicalPremium
+    years: int
+    seed: int
+
+    @property
+    def change(self) -> Decimal:
+        return self.after.premium - self.before.premium
+
+    def to_json(self) -> dict[str, Any]:
+        b, a = self.before, self.after
+        ratio = (self.change / b.premium).quantize(Decimal("0.0001")) if b.premium > 0 else None
+        return {
+            "policy": self.policy_number,
+            "currency": b.currency,
+            "premium_before": format(b.premium, "f"),
+            "premium_after": format(a.premium, "f"),
+            "premium_change": format(self.change, "f"),
+            "premium_change_ratio": None if ratio is None else format(ratio, "f"),
+            "expected_insured_loss_before": format(b.expected_loss, "f"),
+            "expected_insured_loss_after": format(a.expected_loss, "f"),
+            "basis": b.basis,
+            "years": self.years,
+            "seed": self.seed,
+        }
+
+
+@dataclass(frozen=True)
 class Effect:
-    """The insured's expected annual loss before and after the scan's signals, per event type and factor."""
+    """The insured's expected annual loss before and after the scan's signals, per event type and factor, and
+    (with a policy to renew) the renewal premium before and after."""
 
     currency: str
     expected_loss_before: float
     expected_loss_after: float
     frequency: dict[str, FrequencyChange]
     factors: tuple[FactorRow, ...]
+    renewal: RenewalChange | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -108,6 +161,7 @@ class Effect:
             "expected_loss_after": money_text(self.expected_loss_after, self.currency),
             "frequency": {et: {"before": f.before, "after": f.after} for et, f in self.frequency.items()},
             "factors": [f.to_json() for f in self.factors],
+            "renewal": None if self.renewal is None else self.renewal.to_json(),
         }
 
 
@@ -122,7 +176,8 @@ class Rescorer:
         exposure = extended(self.profile.exposure, added)
         return assess(self.profile.model_copy(update={"exposure": exposure}))
 
-    def effect(self, added: ExposureSignals) -> Effect:
+    def effect(self, added: ExposureSignals, policy: Policy | None = None, pricing: Pricing | None = None) -> Effect:
+        """The effect of `added`; with `policy` and `pricing`, the renewal premium's change too."""
         after = self.model_with(added)
         frequency = {
             b.event_type.value: FrequencyChange(b.frequency.mean(), a.frequency.mean())
@@ -135,7 +190,17 @@ class Rescorer:
             for f in et.factors
             if f.name.startswith(EXPOSURE_FACTORS) and old.get((f.name, f.event_type)) != f.frequency
         )
-        return Effect(self.before.currency, self.before.expected_loss(), after.expected_loss(), frequency, factors)
+        renewal = None
+        if policy is not None and pricing is not None:
+            require_currency(self.before.currency, policy, "the profile")
+            before_premium, after_premium = (
+                technical_premium(simulate(m, policy, pricing.years, pricing.seed), policy, pricing.basis)
+                for m in (self.before, after)
+            )
+            renewal = RenewalChange(policy.policy_number, before_premium, after_premium, pricing.years, pricing.seed)
+        return Effect(
+            self.before.currency, self.before.expected_loss(), after.expected_loss(), frequency, factors, renewal
+        )
 
     def alert_effect(self, alert: Alert) -> AlertEffect | None:
         """This alert alone: the profile with only its vulnerability added (confirmed alerts only)."""

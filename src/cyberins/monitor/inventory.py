@@ -228,8 +228,12 @@ def _read_csv(path: Path) -> Inventory:
 
 
 def _read_json(path: Path) -> Inventory:
-    source = str(path)
-    data = read_document(path)
+    return json_inventory(read_document(path), str(path))
+
+
+def json_inventory(data: Any, source: str) -> Inventory:
+    """An inventory from JSON values already read (a file's, or an API body's `assets`): a list of objects
+    with the CSV columns, `internet_facing` boolean; problems name `[i].column`."""
     if not isinstance(data, list):
         raise InvalidInput.one("", "expected a JSON list of asset objects", source)
     problems, rows = _Problems(source), []

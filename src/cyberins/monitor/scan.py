@@ -15,7 +15,7 @@ from cyberins.assess.profile import ExposureSignals, OrganizationProfile
 from cyberins.model.errors import InvalidInput
 from cyberins.model.policy import Policy
 from cyberins.monitor.alerts import Alert, Cvss, Epss, KevListing, Matched, Tier, build_alert, cvss_severity_v2
-from cyberins.monitor.effect import Effect, Rescorer, scan_exposure
+from cyberins.monitor.effect import Effect, Pricing, Rescorer, scan_exposure
 from cyberins.monitor.feeds import EpssScore, KevEntry, NvdRecord, Snapshot
 from cyberins.monitor.inventory import Inventory
 from cyberins.monitor.matching import Matcher
@@ -74,11 +74,12 @@ def scan(
     profile: OrganizationProfile | None = None,
     policy: Policy | None = None,
     rules: EventTypeRules | None = None,
+    pricing: Pricing | None = None,
 ) -> ScanResult:
     """Match every row against every NVD record of `snapshot` and build the alerts (priority order).
 
     `profile` gives the effects (the scan's and each confirmed alert's), `policy` the due dates
-    (`minimum_security.kev_patch_days`).
+    (`minimum_security.kev_patch_days`), both with `pricing` the renewal premium's change.
     """
     rules = rules or load_rules()
     matcher = matcher or matcher_for(snapshot)
@@ -102,7 +103,7 @@ def scan(
     if profile is not None:
         rescorer = Rescorer(profile)
         alerts = [replace(a, effect=rescorer.alert_effect(a)) for a in alerts]
-        effect = rescorer.effect(exposure)
+        effect = rescorer.effect(exposure, policy, pricing)
     alerts.sort(key=lambda a: (a.priority.level, a.match != "confirmed", a.asset.hostname, a.cve))
     return ScanResult(snapshot, inventory, tuple(alerts), exposure, effect)
 

@@ -9,9 +9,11 @@ say which findings each result came from.
 
 What the platform knows is not the caller's to restate: the report time is the platform's clock, the policy
 is the bound one (an embedded `policy` is refused), and the policy number and times default to the stored
-ones. `prior_paid` (rule 11) is what the store has already settled under the same policy, coverage by
-coverage; a settlement locks the policy row, so two settlements on one policy take turns and never both
-spend the same remaining limit.
+ones. The insured's stored monitoring alerts on known-exploited vulnerabilities are the evidence for the
+policy's minimum-security condition (`monitoring.kev_evidence`; the engine reads them, the findings' own
+`root_cause.known_exploited_since` only where no alert saw the CVE). `prior_paid` (rule 11) is what the
+store has already settled under the same policy, coverage by coverage; a settlement locks the policy row, so
+two settlements on one policy take turns and never both spend the same remaining limit.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from cyberins.model.ids import Coverage
 from cyberins.model.incident import Incident as Findings
 from cyberins.model.loading import parse_model
 from cyberins.model.policy import Policy
-from cyberins.services import claims
+from cyberins.services import claims, monitoring
 from cyberins.services.access import Action, Principal
 from cyberins.services.claims import CLAIM_MACHINE
 from cyberins.services.common import load_for, under
@@ -107,8 +109,10 @@ def _run(
     record = repo.policies.get(session, incident.policy_id, for_update=step is SETTLE)
     assert record is not None  # an incident's policy is a foreign key
     findings = _findings(incident, record, given, step)
+    policy = Policy.model_validate(record.document)
+    evidence = monitoring.kev_evidence(session, record.insured_org_id, policy)
     try:
-        adjustment = adjust_claim(findings, Policy.model_validate(record.document), prior_paid(session, incident))
+        adjustment = adjust_claim(findings, policy, prior_paid(session, incident), kev_alerts=evidence)
     except InvalidInput as exc:
         raise under("findings", exc) from None
     return incident, adjustment, findings.model_dump(mode="json", exclude_unset=True)

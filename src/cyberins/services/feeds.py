@@ -183,6 +183,34 @@ def start_feeds_load(
     return queue.enqueue(actor.org_id, load_feeds_job, database_url, str(dir), sorted(sources) if sources else None)
 
 
+@dataclass(frozen=True)
+class SourceStatus:
+    """What the store holds of one feed source: its record count and the last load of each of its files."""
+
+    source: str
+    records: int
+    loads: tuple[FeedLoad, ...]
+
+
+def feeds_status(session: Session) -> list[SourceStatus]:
+    """The loaded feeds and their provenance (file, sha256, snapshot date, counts, when), one item per source
+    in `SOURCES` order. Public threat intelligence: any signed-in party may read it."""
+    latest = repo.latest_loads(session)
+    return [
+        SourceStatus(source, repo.count(session, source), tuple(load for load in latest if load.source == source))
+        for source in SOURCES
+    ]
+
+
+def start_configured_load(queue: JobQueue, database_url: str, actor: Principal, dir: Path | None) -> JobHandle:
+    """Queue a load of the installation's feeds folder (`feeds_dir`); a folder is never taken from a request,
+    which would let one tenant's admin read any server path into the feeds every tenant matches against."""
+    require(actor, Action.RUN_JOBS)
+    if dir is None:
+        raise InvalidInput.one("CYBERINS_FEEDS_DIR", "no feeds folder is configured on this installation")
+    return start_feeds_load(queue, database_url, actor, dir)
+
+
 # --- fetching (production) ---
 
 

@@ -5,12 +5,19 @@ by their stable id with a lifecycle (issue 18 §3–§4, contract `monitoring.md
 (its latest submission's) and active policy (due dates from `minimum_security.kev_patch_days`) against
 `stored_snapshot`, and upserts the alerts in one transaction: a new alert opens; one already stored KEEPS its
 state (the id is the same across feed updates); a stored alert the scan no longer matches, on a host the new
-inventory still lists, becomes `verified` if it was `remediated` (the fix is seen), else stays as it is.
+inventory still lists, becomes `verified` if it was `remediated` (the fix is seen), else stays as it is. A
+`verified` alert the scan matches again (the vulnerable version is back: a rollback, a restored image) is
+RE-OPENED, not raised anew: its id is the contract's stable hash of (insured, host, CPE, CVE), so a second
+alert could not have another id, and one record keeps the whole history (first opening, fix, verification,
+regression) in its audit trail. It opens again from the scan (`opened_at`, `reopened_at` = now, `due_by`
+counted afresh from it, the reported fix cleared) and is announced again. Every opening and re-opening queues
+a notification per configured channel in the same transaction (`services.notifications`).
 
-Lifecycle (`ALERT_MACHINE`): open → acknowledged → remediated → verified, or open/acknowledged →
-risk_accepted (a reason and an expiry date required). Each move is a service call; a bad move is a
-`Conflict` (409); every change is audited (`alert.*`). `overdue_alerts` gives the open KEV alerts past
-their due date: the evidence for the `minimum_security.kev_patch_days` condition.
+Lifecycle (`ALERT_MACHINE`): open → acknowledged → remediated → verified (→ open again if the scan sees the
+vulnerability back), or open/acknowledged → risk_accepted (a reason and an expiry date required). Each move
+is a service call; a bad move is a `Conflict` (409); every change is audited (`alert.*`). `overdue_alerts`
+gives the open KEV alerts past their due date; `kev_evidence` gives the claims decision its evidence for the
+`minimum_security.kev_patch_days` condition, in the claim's policy's terms.
 
 Who sees an insured's alerts: the insured itself, and the insurers and brokers of its policies; anyone
 else gets `NotFound` (as if there were none).
@@ -18,6 +25,7 @@ else gets `NotFound` (as if there were none).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -26,12 +34,15 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from cyberins.claims import KevAlert
 from cyberins.model.errors import InvalidInput
+from cyberins.model.policy import Policy
 from cyberins.model.vocab import OrgKind, PolicyState
-from cyberins.monitor.alerts import vendor_product
+from cyberins.monitor.alerts import KevListing, due_by, vendor_product
 from cyberins.monitor.book import BookItem, BookView, Target
+from cyberins.monitor.effect import Pricing
 from cyberins.monitor.feeds import Snapshot
-from cyberins.monitor.inventory import AssetRow, Inventory
+from cyberins.monitor.inventory import AssetRow, Inventory, json_inventory
 from cyberins.monitor.scan import ScanResult, matcher_for, scan
 from cyberins.services import audit
 from cyberins.services.access import Principal
@@ -39,6 +50,7 @@ from cyberins.services.clock import SYSTEM_CLOCK, Clock
 from cyberins.services.errors import Forbidden, NotFound
 from cyberins.services.feeds import stored_snapshot
 from cyberins.services.machine import StateMachine, transition
+from cyberins.services.notifications import Notifier, deliver_pending, queue_notices
 from cyberins.services.policies import validate_document
 from cyberins.services.underwriting import validate_profile
 from cyberins.services.uow import unit_of_work
@@ -61,6 +73,7 @@ ALERT_MACHINE = StateMachine(
         "acknowledge": transition({S.OPEN}, {S.ACKNOWLEDGED}),
         "remediate": transition({S.OPEN, S.ACKNOWLEDGED}, {S.REMEDIATED}),
         "verify": transition({S.REMEDIATED}, {S.VERIFIED}),
+        "reopen": transition({S.VERIFIED}, {S.OPEN}),
         "accept_risk": transition({S.OPEN, S.ACKNOWLEDGED}, {S.RISK_ACCEPTED}),
     },
 )
@@ -78,6 +91,7 @@ class InsuredScan:
     opened: tuple[str, ...]
     verified: tuple[str, ...]
     policy_id: str | None
+    reopened: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return self.result.to_json() | {
@@ -85,6 +99,7 @@ class InsuredScan:
             "policy_id": self.policy_id,
             "opened": list(self.opened),
             "verified": list(self.verified),
+            "reopened": list(self.reopened),
         }
 
 
@@ -144,9 +159,13 @@ def scan_insured(
     *,
     snapshot: Snapshot | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    channels: Sequence[str] = (),
+    pricing: Pricing | None = None,
 ) -> InsuredScan:
     """Store `inventory` as the insured's, scan it against `snapshot` (default: the loaded feeds,
-    `stored_snapshot`) and upsert the alerts (module doc)."""
+    `stored_snapshot`) and upsert the alerts (module doc); each alert opened or re-opened queues a notification
+    on each of `channels` (delivered after the commit by `notifications.deliver_pending`). With `pricing`, the
+    effect shows the active policy's renewal premium before and after."""
     org = check_visible(session, actor, insured_org_id, act=True)
     snapshot = snapshot if snapshot is not None else loaded_snapshot(session)
     now = clock.now().astimezone(UTC).replace(microsecond=0)
@@ -154,9 +173,12 @@ def scan_insured(
     terms = validate_document(record.document, require_number=False) if record is not None else None
     data = stored_profile(session, insured_org_id)
     profile = validate_profile(data) if data is not None else None
-    result = scan(inventory, snapshot, opened_at=now, insured=insured_org_id, profile=profile, policy=terms)
+    result = scan(
+        inventory, snapshot, opened_at=now, insured=insured_org_id, profile=profile, policy=terms, pricing=pricing
+    )
     opened: list[str] = []
     verified: list[str] = []
+    reopened: list[str] = []
     with unit_of_work(session):
         session.execute(delete(AssetRecord).where(AssetRecord.insured_org_id == insured_org_id))
         session.add_all(
@@ -171,10 +193,17 @@ def scan_insured(
             if row is None:
                 row = AlertRecord(
                     id=alert.id, insured_org_id=insured_org_id, state=S.OPEN.value, opened_at=alert.opened_at,
-                    due_by=alert.due_by, notified_at=now, updated_at=now,
+                    due_by=alert.due_by, notified_at=None, updated_at=now,
                 )  # fmt: skip
                 session.add(row)
                 opened.append(alert.id)
+            elif row.state == S.VERIFIED.value:
+                before = audit.digest(row)
+                row.state = ALERT_MACHINE.check("reopen", row.state, S.OPEN.value)
+                row.opened_at, row.reopened_at, row.due_by = alert.opened_at, now, alert.due_by
+                row.remediated_at, row.notified_at, row.updated_at = None, None, now
+                reopened.append(alert.id)
+                audit.record(session, actor, "alert.reopen", "alert", row.id, before=before, after=row, clock=clock)
             else:
                 alert = replace(alert, opened_at=row.opened_at, due_by=row.due_by, state=row.state)
             row.policy_id = record.id if record is not None else None
@@ -207,10 +236,39 @@ def scan_insured(
                 after=stored_or(session, alert_id),
                 clock=clock,
             )
+        queue_notices(session, insured_org_id, [(a, "opened") for a in opened] + [(a, "reopened") for a in reopened],
+                      channels, now)  # fmt: skip
         audit.record(session, actor, "monitoring.scan", "organization", insured_org_id, before=None, after=org,
                      clock=clock)  # fmt: skip
     alerts = tuple(replace(a, state=states[a.id]) for a in result.alerts)
-    return InsuredScan(replace(result, alerts=alerts), tuple(opened), tuple(verified), record.id if record else None)
+    policy_id = record.id if record else None
+    return InsuredScan(replace(result, alerts=alerts), tuple(opened), tuple(verified), policy_id, tuple(reopened))
+
+
+def scan_request(
+    session: Session,
+    actor: Principal,
+    insured_org_id: str,
+    assets: list[Any] | None,
+    *,
+    notifiers: Sequence[Notifier] = (),
+    clock: Clock = SYSTEM_CLOCK,
+    pricing: Pricing | None = None,
+) -> InsuredScan:
+    """A scan asked over the API: `assets` (rows as the contract's JSON inventory), else the stored inventory,
+    against the loaded feeds; then the notices of what it opened go out on `notifiers` (failures kept)."""
+    check_visible(session, actor, insured_org_id, act=True)
+    if assets is not None:
+        inventory = json_inventory(assets, "assets")
+    else:
+        stored = stored_inventory(session, insured_org_id)
+        if stored is None:
+            raise InvalidInput.one("assets", "required: the insured has no stored inventory to scan again")
+        inventory = stored
+    channels = [n.channel for n in notifiers]
+    done = scan_insured(session, actor, insured_org_id, inventory, clock=clock, channels=channels, pricing=pricing)
+    deliver_pending(session, notifiers, insured_org_id=insured_org_id, clock=clock)
+    return done
 
 
 def stored_or(session: Session, alert_id: str) -> AlertRecord:
@@ -311,6 +369,8 @@ def _move(
         if target is S.RISK_ACCEPTED:
             row.risk_reason, row.risk_expires = reason, expires
         row.updated_at = clock.now().astimezone(UTC)
+        if target is S.REMEDIATED:
+            row.remediated_at = row.updated_at
         row.payload = {**row.payload, "state": row.state}
         audit.record(session, actor, f"alert.{action}", "alert", row.id, before=before, after=row, clock=clock)
     return row
@@ -330,16 +390,60 @@ def overdue_alerts(session: Session, actor: Principal, insured_org_id: str, as_o
     ]  # fmt: skip
 
 
+def kev_evidence(session: Session, insured_org_id: str, policy: Policy) -> tuple[KevAlert, ...]:
+    """The insured's KEV alerts as the claims decision's evidence for `policy`'s minimum-security condition
+    (`claims.decision.minimum_security_breach`): each due date counted in THIS policy's `kev_patch_days` from
+    the KEV listing and the alert's opening (`monitor.alerts.due_by`), dates in the policy's zone. An alert
+    the last scan no longer matched and nobody reported fixed is left out: when it went away is unknown.
+    Read for the claim's handler, who already may see the claim (no access check of its own)."""
+    security = policy.conditions.minimum_security
+    if security is None:
+        return ()
+    stmt = select(AlertRecord).where(AlertRecord.insured_org_id == insured_org_id, AlertRecord.due_by.is_not(None))
+    out = []
+    for row in session.scalars(stmt.order_by(AlertRecord.id)):
+        kev = row.payload.get("kev") or {}
+        if not kev.get("listed") or not (row.matched_now or row.remediated_at is not None):
+            continue
+        listing = KevListing(True, _day(kev.get("date_added")), _day(kev.get("due_date")))
+        opened = row.opened_at.astimezone(policy.zone)
+        due = due_by(listing, opened, security.kev_patch_days)
+        assert due is not None  # listed, and a patch window is given
+        out.append(
+            KevAlert(
+                alert_id=row.id,
+                asset=str(row.payload.get("asset", {}).get("hostname", "")),
+                cve=row.cve,
+                opened_on=opened.date(),
+                due_on=due,
+                patched_on=row.remediated_at.astimezone(policy.zone).date() if row.remediated_at else None,
+                accepted_until=row.risk_expires if row.state == S.RISK_ACCEPTED.value else None,
+            )
+        )
+    return tuple(out)
+
+
+def _day(value: object) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
 def stored_alert(row: AlertRecord) -> dict[str, Any]:
     """The §2 alert JSON of a stored alert, with its stored state and lifecycle fields."""
     return row.payload | {
         "state": row.state,
         "policy_id": row.policy_id,
         "matched_now": row.matched_now,
+        "notified_at": _moment(row.notified_at),
+        "remediated_at": _moment(row.remediated_at),
+        "reopened_at": _moment(row.reopened_at),
         "risk_accepted": None
         if row.risk_reason is None
         else {"reason": row.risk_reason, "expires": row.risk_expires.isoformat() if row.risk_expires else None},
     }
+
+
+def _moment(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def book_from_store(session: Session, actor: Principal, target: Target, *, opened_at: datetime) -> BookView:

@@ -69,6 +69,18 @@ def audit_key(settings: Settings, *, create: bool = True) -> bytes:
     return hmac.new(secret.get_secret_value().encode("utf-8"), AUDIT_KEY_LABEL, hashlib.sha256).digest()
 
 
+#: What the webhook signing key is derived for (a receiver holds it: it must not sign tokens or the audit log).
+WEBHOOK_KEY_LABEL = b"cyberins webhook v1"
+
+
+def webhook_key(settings: Settings) -> bytes:
+    """The key alert webhooks are signed with: HMAC-SHA256(installation secret, `WEBHOOK_KEY_LABEL`), given to
+    the receiver to check `X-Cyberins-Signature` (`cyberins monitor notify --show-key` prints it)."""
+    secret = with_signing_key(settings).secret_key
+    assert secret is not None  # with_signing_key resolves it or raises InvalidInput
+    return hmac.new(secret.get_secret_value().encode("utf-8"), WEBHOOK_KEY_LABEL, hashlib.sha256).digest()
+
+
 def _write_new(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

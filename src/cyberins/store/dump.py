@@ -31,6 +31,7 @@ TENANT_TABLES: dict[str, tuple[str, ...]] = {
     "service_subscriptions": ("insured_org_id",),
     "asset_rows": ("insured_org_id",),
     "monitoring_alerts": ("insured_org_id",),
+    "alert_notifications": ("insured_org_id",),
     "idempotency_keys": ("scope",),
 }
 

@@ -2,7 +2,7 @@
 
 from cyberins.store.models.claims import Incident, Payment
 from cyberins.store.models.feeds import FeedLoad, FeedRecord
-from cyberins.store.models.monitoring import AlertRecord, AssetRecord
+from cyberins.store.models.monitoring import AlertRecord, AssetRecord, NotificationRecord
 from cyberins.store.models.parties import ApiKey, Organization, Relationship, User
 from cyberins.store.models.platform import AuditChain, AuditEntry, IdempotencyRecord, ServiceOffer, ServiceSubscription
 from cyberins.store.models.signin import SignInFailure, SignInLock
@@ -19,6 +19,7 @@ __all__ = [
     "FeedRecord",
     "IdempotencyRecord",
     "Incident",
+    "NotificationRecord",
     "Organization",
     "Payment",
     "PolicyRecord",

@@ -54,3 +54,26 @@ class AlertRecord(Base):
     risk_reason: Mapped[str | None] = mapped_column(Text)
     risk_expires: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    #: when the fix was reported (cleared if the vulnerability comes back): the claims evidence
+    remediated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: when a verified alert's vulnerability was seen again and the alert re-opened (None if never)
+    reopened_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class NotificationRecord(Base):
+    """One delivery of one alert event (`opened`, `reopened`) on one channel (`webhook`, `email`). Written in the
+    scan's transaction, so no alert goes unannounced; delivered after commit, each attempt counted and its error
+    kept until a later run delivers it."""
+
+    __tablename__ = "alert_notifications"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    alert_id: Mapped[str] = mapped_column(ForeignKey("monitoring_alerts.id"), index=True)
+    insured_org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    event: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
