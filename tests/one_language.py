@@ -22,6 +22,10 @@ VERBATIM = (
     "VaR",
     "JSON",
     "API",
+    # names and symbols: methods named after their authors, a formula's symbol
+    "Bornhuetter-Ferguson",
+    "Mack",
+    "= k",
 )
 #: A word starts where no letter or digit precedes it: a hash printed as "84935cdcae6b…" is one code, not the word
 #: "cdcae6b" (which would count as English whenever a random hash happened to start with digits).

@@ -19,7 +19,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from cyberins.model.errors import InvalidInput, Problem, Said
+from cyberins.model.errors import InvalidInput, InvalidValue, Problem, Said
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -248,7 +248,7 @@ def field_path(loc: tuple[int | str, ...]) -> str:
 
 #: What to write instead, for each kind of value a person most often gets wrong.
 _FORMATS: dict[str, str] = {
-    "decimal_parsing": "not an amount: write digits, e.g. 10000000 or 12500.50 (not 10M, 1千万 or 10,000,000)",
+    "decimal_parsing": "not an amount: write digits, e.g. 10000000 or 12500.50 (not 10M or 10,000,000)",
     "decimal_type": "not an amount: write digits, e.g. 10000000 or 12500.50",
     "float_parsing": "not a number: write digits, e.g. 0.25 or 1500",
     "float_type": "not a number: write digits, e.g. 0.25 or 1500",
@@ -296,18 +296,26 @@ def _message(e: Any) -> str:
 
 
 #: Context values a catalogue sentence of a problem shows (`api.problem.greater_than`: {gt}).
-_SAID_VALUES = ("gt", "ge", "lt", "le", "min_length", "max_length")
+_SAID_VALUES = ("gt", "ge", "lt", "le", "min_length", "max_length", "max_digits", "decimal_places", "whole_digits",
+                "multiple_of", "pattern", "discriminator", "expected_tags")  # fmt: skip
 
 
 def said_of(e: Any, near: str | None = None) -> Said | None:
-    """The problem as a catalogue sentence (`api.problem.<pydantic type>`), for a reader of another language."""
+    """The problem as a catalogue sentence (`api.problem.<pydantic type>`, or the `InvalidValue` a validator of
+    ours raised), for a reader of another language; None for a type the catalogue does not say."""
     from cyberins.model.messages import has
 
     kind, ctx = str(e["type"]), e.get("ctx") or {}
+    if kind == "value_error" and isinstance(ctx.get("error"), InvalidValue):
+        said: Said = ctx["error"].said
+        return said
     if kind == "extra_forbidden" and near:
         return Said("api.problem.extra_near", {"near": repr(near)})
     if kind in ("enum", "literal_error"):
         expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        close = difflib.get_close_matches(str(e.get("input")), expected, n=1, cutoff=0.6) if kind == "enum" else []
+        if close:  # as the English says it: the nearest known value of a misspelt one
+            return Said("api.problem.enum_near", {"input": repr(e["input"]), "near": repr(close[0])})
         return Said(f"api.problem.{kind}", {"expected": {"zh": "、".join(expected), "en": ", ".join(expected)}})
     if not has(f"api.problem.{kind}"):
         return None
