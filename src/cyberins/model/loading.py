@@ -277,7 +277,8 @@ def _split(loc: tuple[int | str, ...]) -> tuple[tuple[int | str, ...], str | Non
     return loc, None, ()
 
 
-def _message(e: Any) -> str:
+def message_of(e: Any) -> str:
+    """A pydantic error said the way a person fixes it: the expected format, the nearest known value."""
     kind, message = str(e["type"]), str(e["msg"]).removeprefix("Value error, ")
     if kind in _FORMATS:
         return _FORMATS[kind]
@@ -340,7 +341,7 @@ def problems_from(error: ValidationError, model: type[BaseModel] | None = None) 
         prefix, arm, rest = _split(loc)
         if arm is not None and prefix in meant and arm not in meant[prefix]:
             continue  # another alternative it was not meant as
-        message = _message(e)
+        message = message_of(e)
         if e["type"] == "extra_forbidden":
             known = sorted(_fields_at(model, loc[:-1])) if model is not None else []
             near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
