@@ -50,10 +50,12 @@ def price(
     """Price a product: expected insured loss and technical premium, in total and by line."""
     from cyberins.pricing import load_basis  # pricing and the products (SciPy) load when a product is priced
     from cyberins.products import load_product, price_product, product_document
+    from cyberins.underwriting.job import stage_progress
 
     product = load_product(product_file)
     basis = load_basis(basis_file)
-    result = price_product(product, years, get_settings().seed if seed is None else seed, basis)
+    seed = get_settings().seed if seed is None else seed
+    result = price_product(product, years, seed, basis, progress=stage_progress("product", 0))
     doc = product_document(result)
     if as_json:
         print(json.dumps(doc))

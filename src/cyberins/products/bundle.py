@@ -18,6 +18,7 @@ from typing import Any
 from cyberins.model.ids import PolicyForm
 from cyberins.model.policy import Policy
 from cyberins.pricing import PricingBasis, TechnicalPremium
+from cyberins.pricing.grid import Progress
 from cyberins.pricing.roi import Outcome, compare, outcome_of
 from cyberins.products.forms import ServiceBundleSpec, ServiceSpec
 from cyberins.products.product import Insured, Product
@@ -78,7 +79,9 @@ def model_with_services(insured: Insured, services: tuple[ServiceSpec, ...] | li
     return model.adjusted(factors) if factors else model
 
 
-def price_service_bundle(product: Product, years: int, seed: int, basis: PricingBasis) -> ProductResult:
+def price_service_bundle(
+    product: Product, years: int, seed: int, basis: PricingBasis, progress: Progress
+) -> ProductResult:
     """Price a `service_bundle` product: lines `without_services` and `with_services`, totals with them.
 
     Parameters
@@ -90,6 +93,8 @@ def price_service_bundle(product: Product, years: int, seed: int, basis: Pricing
         changes only severities changes every simulated year's loss and nothing else.
     basis
         The pricing basis.
+    progress
+        Hears `(0, 2)` at the start and `(1, 2)`, `(2, 2)` after each variant's simulation.
 
     Returns
     -------
@@ -101,8 +106,11 @@ def price_service_bundle(product: Product, years: int, seed: int, basis: Pricing
     assert isinstance(spec, ServiceBundleSpec)
     policy, currency = product.policy, product.policy.currency
     insured = product.insureds["insured"]
+    progress(0, 2)
     without = _Variant.of(simulate(insured.model, policy, years, seed), policy, basis)
+    progress(1, 2)
     with_ = _Variant.of(simulate(model_with_services(insured, spec.services), policy, years, seed), policy, basis)
+    progress(2, 2)
     cost = sum((s.annual_cost for s in spec.services), Decimal(0))
     # The services are a security investment: their return is the pricing module's, figure for figure.
     change = compare(without.outcome, with_.outcome, cost)
