@@ -16,6 +16,7 @@ from rich.table import Table
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import SEED_MAX, lang_option
 from cyberins.cli.render import console, label, print_fitted
+from cyberins.model.errors import Said
 from cyberins.model.ids import Lang, PolicyForm
 from cyberins.model.messages import text as say
 from cyberins.model.money import format_money
@@ -60,7 +61,7 @@ def price(
     if as_json:
         print(json.dumps(doc))
         return
-    print_document(doc, lang)
+    print_document(doc, lang, result.notes)
 
 
 def _cell(value: Any, currency: str, lang: Lang) -> str:
@@ -80,7 +81,7 @@ def _cell(value: Any, currency: str, lang: Lang) -> str:
     return str(value)
 
 
-def print_document(doc: dict[str, Any], lang: Lang) -> None:
+def print_document(doc: dict[str, Any], lang: Lang, notes: tuple[Said, ...] = ()) -> None:
     """The lines, then the product's figures, in the reader's language; figures are never cut."""
     zh, currency = lang == "zh", doc["currency"]
     title = (doc.get("name_zh") if zh else doc.get("name")) or doc.get("name") or doc["product"]
@@ -128,5 +129,7 @@ def print_document(doc: dict[str, Any], lang: Lang) -> None:
             say("cli.products.scheme_aggregate_limit", lang), _cell(doc["scheme"]["aggregate_limit"], currency, lang)
         )
     console.print(figures)
-    for note in doc.get("notes", []):
-        console.print(f"{say('cli.products.note', lang)}{say('cli.common.colon', lang)}{note}", markup=False)
+    for note in notes:
+        console.print(
+            f"{say('cli.products.note', lang)}{say('cli.common.colon', lang)}{note.in_lang(lang)}", markup=False
+        )

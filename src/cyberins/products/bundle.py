@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from cyberins.catalog import get_catalog
+from cyberins.model.errors import Said
 from cyberins.model.ids import PolicyForm
 from cyberins.model.policy import Policy
 from cyberins.pricing import PricingBasis, TechnicalPremium
@@ -178,8 +180,9 @@ class _Variant:
         )
 
 
-def _notes(result: SimulationResult) -> tuple[str, ...]:
+def _notes(result: SimulationResult) -> tuple[Said, ...]:
+    labels = get_catalog().coverages
     return tuple(
-        f"{c.value}: loss given as money only, so its waiting and indemnity periods could not act (rule 15)"
+        Said("cli.products.notes.money_only", {"coverage": {"zh": labels[c].label.zh, "en": c.value}})
         for c in result.money_only_time_element
     )

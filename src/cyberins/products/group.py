@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from cyberins.assess import assess
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import PolicyForm
 from cyberins.model.money import to_minor
 from cyberins.model.policy import Insured, Policy
@@ -148,5 +148,5 @@ def price_group_scheme(
             members=len(members),
             rate_on_line=rate_on_line(premium.premium, cap),
         ),
-        ("members are simulated as independent: accumulation through shared dependencies is not modelled yet",),
+        (Said("cli.products.notes.independent_members"),),
     )

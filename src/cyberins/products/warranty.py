@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from cyberins.assess import assess
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import EventType, PolicyForm
 from cyberins.model.money import to_minor
 from cyberins.pricing import PricingBasis
@@ -132,9 +132,9 @@ def price_product_warranty(
             )
         )
     total_licences = sum(licences.values()) if len(licences) == len(result.lines) else None
-    notes = ["customers are simulated as independent: accumulation through shared dependencies is not modelled yet"]
+    notes = [Said("cli.products.notes.independent_customers")]
     if total_licences is None:
-        notes.append("some customers or segments give no licences: no rate per licence")
+        notes.append(Said("cli.products.notes.no_licences"))
     return priced.product_result(
         spec,
         PolicyForm.PRODUCT_WARRANTY,
