@@ -22,6 +22,10 @@ VERBATIM = (
     "VaR",
     "JSON",
     "API",
+    # names and symbols: methods named after their authors, a formula's symbol
+    "Bornhuetter-Ferguson",
+    "Mack",
+    "= k",
     "Bühlmann–Straub",  # a name: the credibility model is called after its authors in both languages
 )
 #: A word starts where no letter or digit precedes it: a hash printed as "84935cdcae6b…" is one code, not the word

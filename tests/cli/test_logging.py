@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import logging
 
+import pytest
+
 from cyberins.cli.logs import stage_text
 from tests.cli.helpers import cyberins
 from tests.conftest import EXAMPLES
@@ -74,7 +76,20 @@ def test_whatif_logs_its_two_simulations_as_counts() -> None:
     assert _counts(r.stderr, "controls") == [(0, 2), (1, 2), (2, 2)]
 
 
+@pytest.mark.parametrize(
+    ("product", "counts"),
+    [("service-bundle-sme.yaml", [(0, 2), (1, 2), (2, 2)]), ("group-scheme-industrial-park.yaml", [(0, 1), (1, 1)])],
+)
+def test_product_price_logs_its_simulations_as_counts(product: str, counts: list[tuple[int, int]]) -> None:
+    """A bundle prices two variants (without and with its services); a scheme simulates its members at once."""
+    r = cyberins("-v", "product", "price", str(EXAMPLES / "products" / product), "--years", "500", "--json")
+    assert r.returncode == 0, r.stderr
+    assert _counts(r.stderr, "product") == counts
+
+
 def test_the_status_line_shows_a_loop_count() -> None:
     record = logging.makeLogRecord({"msg": "grid", "stage": "grid", "done": 3, "total": 9})
     assert stage_text(record, "zh") == "定价限额与免赔额方案 3/9…"
     assert stage_text(record, "en") == "pricing limit and retention options 3/9…"
+    record = logging.makeLogRecord({"msg": "product", "stage": "product", "done": 1, "total": 2})
+    assert stage_text(record, "zh") == "产品定价：已完成模拟 1/2…"

@@ -51,6 +51,31 @@ COMMANDS = {
         "waiting_period_hours=24",
     ),
     "reserve triangle": ("reserve", "triangle", str(EXAMPLES / "claims" / "transactions.csv"), "--grain", "year"),
+    "reserve triangle --method bf": (
+        "reserve",
+        "triangle",
+        str(EXAMPLES / "claims" / "transactions.csv"),
+        "--method",
+        "bf",
+        "--apriori-loss-ratio",
+        "0.6",
+        "--premium",
+        str(EXAMPLES / "claims" / "premium.csv"),
+    ),
+    "product price (group scheme)": (
+        "product",
+        "price",
+        str(EXAMPLES / "products" / "group-scheme-industrial-park.yaml"),
+        "--years",
+        "500",
+    ),
+    "product price (warranty)": (
+        "product",
+        "price",
+        str(EXAMPLES / "products" / "product-warranty-anti-ransomware.yaml"),
+        "--years",
+        "500",
+    ),
     "reserve credibility": (
         "reserve",
         "credibility",
@@ -66,10 +91,8 @@ COMMANDS = {
 }
 
 
-#: Names and symbols a zh output shows as they are: a method named after its author, a formula's symbol.
+#: Names a zh output shows as they are: the book's ids (authors' names and symbols: `tests.one_language.VERBATIM`).
 NAMES = (
-    "Mack",
-    "= k",
     *(
         item["id"]
         for part in ("policies", "scenarios", "reinsurance")
@@ -138,3 +161,63 @@ def test_an_error_speaks_the_chosen_language(name: str, lang: str, tmp_path: Pat
         assert "输入无效" in r.stderr and english_in(r.stderr, names=[str(bad), *fields]) == set(), r.stderr
     else:
         assert "invalid input" in r.stderr and chinese_in(r.stderr) == [], r.stderr
+
+
+#: A policy file with the problems people make most often: one of each kind of problem the catalogue says.
+BAD_POLICY = """\
+policy_number: X
+currency: CNY
+period: {start: 2026-07-01, end: 2026-01-01}
+aggregate_limit: 10M
+timezone: Mars/Base
+jurisdiction: CNN
+trigger: {kind: occurrence, retroactive_date: soon, reporting_deadline: {days: 0, after: noticed}}
+coverages:
+  legal: {sublimit: 100, retention: 200}
+curency: x
+"""
+#: Each refused field, with what the zh sentence says of it.
+REFUSED = {
+    "period": "早于起始日",
+    "timezone": "未知时区",
+    "trigger.retroactive_date": "应为 ISO 日期",
+    "trigger.reporting_deadline.days": "应大于 0",
+    "trigger.reporting_deadline.after": "应为以下之一",
+    "jurisdiction": "是否应为 'CN'",
+    "aggregate_limit": "只写数字",
+    "coverages.legal": "永远不会赔付",
+    "curency": "是否应为 'currency'",
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_validators_problems_speak_the_chosen_language(lang: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad-policy.yaml"
+    bad.write_text(BAD_POLICY, encoding="utf-8")
+    r = cyberins("policy", "check", str(bad), env={"CYBERINS_LANG": lang, "COLUMNS": "200"})
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    lines = r.stderr.splitlines()[1:]
+    assert sorted(line.split("：" if lang == "zh" else ": ")[0].removeprefix("  - 字段 ").removeprefix("  - ")
+                  for line in lines) == sorted(REFUSED)  # fmt: skip
+    if lang == "zh":
+        for field, said in REFUSED.items():
+            assert any(line.startswith(f"  - 字段 {field}：") and said in line for line in lines), field
+        values = ["'Mars/Base'", "'CNN'", "'CN'", "'currency'", "Asia/Shanghai", "discovered_at", "occurred_at"]
+        assert english_in(r.stderr, names=[str(bad), *REFUSED, *values]) == set(), r.stderr
+    else:
+        assert "retention 200 is at or above the sublimit 100" in r.stderr and chinese_in(r.stderr) == [], r.stderr
+
+
+def test_a_cost_line_in_another_currency_is_told_to_convert_in_either_language(tmp_path: Path) -> None:
+    incident = yaml.safe_load(Path(INCIDENT).read_text(encoding="utf-8"))
+    incident["costs"][0]["currency"] = "USD"
+    bad = tmp_path / "usd-line.yaml"
+    bad.write_text(yaml.safe_dump(incident, allow_unicode=True), encoding="utf-8")
+    said = {}
+    for lang in ("zh", "en"):
+        r = cyberins("claim", "adjust", str(bad), "--policy", POLICY, "--lang", lang, env={"COLUMNS": "300"})
+        assert r.returncode == 2 and "Traceback" not in r.stderr
+        said[lang] = r.stderr
+    assert "costs[0]" in said["zh"] and "换算成该币种" in said["zh"]
+    assert english_in(said["zh"], names=[str(bad), "costs[0]", "`currency`"]) == set(), said["zh"]
+    assert "convert this line to it" in said["en"] and chinese_in(said["en"]) == []

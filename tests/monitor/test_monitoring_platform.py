@@ -23,6 +23,7 @@ from cyberins.services.errors import Conflict, Forbidden, NotFound
 from cyberins.services.feeds import load_feeds
 from cyberins.store.models import AlertRecord, AssetRecord, AuditEntry
 from tests.monitor.test_feeds_load import _cli, installation
+from tests.one_language import chinese_in, english_in
 from tests.platform import conftest as platform
 from tests.platform.world import World
 
@@ -197,7 +198,7 @@ def test_cli_scan_with_insured_stores_alerts_and_keeps_their_states(
     assert code == 0, err
     alerts = json.loads(out)["alerts"]
     assert alerts and {(a["insured"], a["state"]) for a in alerts} == {(insured, "open")}
-    code, out, err = _cli(["monitor", "ack", alerts[0]["id"]])
+    code, out, err = _cli(["monitor", "ack", alerts[0]["id"], "--lang", "en"])
     assert (code, out.strip()) == (0, f"{alerts[0]['id']}: acknowledged"), err
     code, out, _ = _cli(["monitor", "scan", assets, "--feeds", feeds, "--insured", insured, "--json"])
     assert {a["id"]: a["state"] for a in json.loads(out)["alerts"]}[alerts[0]["id"]] == "acknowledged"
@@ -205,6 +206,18 @@ def test_cli_scan_with_insured_stores_alerts_and_keeps_their_states(
     assert {a["id"] for a in json.loads(out)["alerts"]} == {a["id"] for a in alerts}
     code, _, err = _cli(["monitor", "ack", alerts[0]["id"]])
     assert code != 0 and "acknowledged" in err  # a bad move: the state machine refuses it
+    # the stored alerts and a move, in the reader's language (zh by default)
+    code, out, err = _cli(["monitor", "remediate", alerts[1]["id"]])
+    assert (code, out.strip()) == (0, f"{alerts[1]['id']}：已整改"), err
+    names = [insured, *(a["id"] for a in alerts), *(a["asset"]["hostname"] for a in alerts)]
+    code, zh, err = _cli(["monitor", "alerts", "--insured", insured])
+    assert code == 0 and "已确认" in zh and "已整改" in zh and english_in(zh, names) == set(), zh
+    code, en, err = _cli(["monitor", "alerts", "--insured", insured, "--lang", "en"])
+    assert code == 0 and f"Alerts of {insured}" in en and "remediated" in en and chinese_in(en) == [], en
+    code, _, err = _cli(
+        ["monitor", "accept-risk", alerts[2]["id"], "--reason", "x", "--expires", "soon", "--lang", "zh"]
+    )
+    assert code == 2 and "--expires" in err and "不是日期" in err
 
 
 def test_cli_book_without_book_reads_the_platform_database(installation: str, session: Session, loaded: World) -> None:

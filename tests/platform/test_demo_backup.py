@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from cyberins.cli import platform
 from cyberins.store import make_engine
 from cyberins.store.dump import TENANT_TABLES
+from tests.one_language import chinese_in, english_in
 from tests.platform.conftest import fresh_database, migrated
 from tests.platform.world import World
 
@@ -35,7 +36,7 @@ def counts(engine: Engine, tables: list[str]) -> dict[str, int]:
 def test_demo_seeds_a_fresh_sqlite_file_twice_without_duplicates(tmp_path: Path, use_database: object) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     use_database(url)  # type: ignore[operator]
-    first = CliRunner().invoke(cli(), ["demo"])
+    first = CliRunner().invoke(cli(), ["demo", "--lang", "en"])
     assert first.exit_code == 0, first.output
     assert "admin@" in first.output
     drawn = re.search(r"password of the users created now: (\S+)", first.output)
@@ -45,10 +46,20 @@ def test_demo_seeds_a_fresh_sqlite_file_twice_without_duplicates(tmp_path: Path,
         seeded = counts(engine, TABLES)
         assert seeded["organizations"] >= 11 and seeded["policies"] == 4 and seeded["incidents"] == 1
         assert seeded["services"] >= 5 and seeded["users"] >= 15 and seeded["submissions"] == 1
-        second = CliRunner().invoke(cli(), ["demo"])
+        second = CliRunner().invoke(cli(), ["demo", "--lang", "en"])
         assert second.exit_code == 0, second.output
         assert "0 created" in second.output
         assert drawn.group(1) not in second.output and "all existed already" in second.output
+        assert chinese_in(first.output) == [] and chinese_in(second.output) == []
+        # in zh (the default): every word but the names, e-mail addresses and the command to run next
+        third = CliRunner().invoke(cli(), ["demo"], env={"COLUMNS": "300"})
+        assert third.exit_code == 0 and "新建 0 个" in third.output and "均已存在" in third.output, third.output
+        with engine.connect() as connection:
+            names = [
+                row[0]
+                for row in connection.execute(text("SELECT name FROM organizations UNION SELECT email FROM users"))
+            ]
+        assert english_in(third.output, names=[*names, url, "`cyberins serve`"]) == set(), third.output
         assert counts(engine, TABLES) == seeded
         with engine.connect() as connection:
             kinds = {row[0] for row in connection.execute(text("SELECT DISTINCT kind FROM organizations"))}

@@ -5,6 +5,7 @@ each (ids, field paths and e-mail addresses are names and may show in Latin lett
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,11 +19,12 @@ from cyberins.services.access import Action
 from cyberins.services.clock import FixedClock
 from cyberins.services.queue import InProcessQueue
 from cyberins.settings import Settings
+from cyberins.store.migrate import head_revision
 from tests.one_language import chinese_in, english_in
 from tests.platform.world import World
 
 #: Names a zh message may show: ids of the vocabulary, the test's own names.
-IDS = [*Role, *OrgKind, *Action, *PolicyState, "no-such-policy", "Lang Co"]
+IDS = [*Role, *OrgKind, *Action, *PolicyState, "no-such-policy", "Lang Co", "insurd"]
 ZH, EN = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}, {"Accept-Language": "en-GB"}
 
 
@@ -62,6 +64,12 @@ def _cases(world: World) -> dict[str, tuple[str, str, dict[str, Any], int]]:
             "POST",
             "/organizations",
             {"json": {"name": 5, "kind": "pirate", "extra": 1}, "headers": world.headers("broker_a")},
+            422,
+        ),
+        "near miss": (
+            "POST",
+            "/organizations",
+            {"json": {"name": "Near Co", "kind": "insurd"}, "headers": world.headers("broker_a")},
             422,
         ),
         "bad date": (
@@ -120,6 +128,10 @@ def test_every_error_path_answers_in_the_reader_language(client: TestClient, wor
     zh = _ask(client, cases["wrong types"], ZH)
     assert {f["field"] for f in zh["fields"]} >= {"name", "kind", "extra"}
     assert all(f["message"].startswith(f"字段 {f['field']}：") for f in zh["fields"])
+    # a misspelt id gets the nearest known one, in either language
+    zh, en = _ask(client, cases["near miss"], ZH), _ask(client, cases["near miss"], EN)
+    assert zh["fields"] == [{"field": "kind", "message": "字段 kind：未知取值 'insurd'；是否应为 'insured'？"}]
+    assert en["fields"] == [{"field": "kind", "message": "unknown value 'insurd'; did you mean 'insured'?"}]
 
 
 def test_a_locked_sign_in_says_when_to_retry_in_the_reader_language(
@@ -135,6 +147,26 @@ def test_a_locked_sign_in_says_when_to_retry_in_the_reader_language(
     assert zh.status_code == en.status_code == 429
     assert zh.json()["error"]["message"] == "登录失败次数过多，请在 60 秒后重试"
     assert en.json()["error"]["message"].startswith("too many failed sign-ins")
+
+
+def test_not_ready_says_why_in_the_reader_language(tmp_path: Path, settings: Settings, clock: FixedClock) -> None:
+    head = head_revision()
+    said = {}
+    for name, url in (
+        ("behind", f"sqlite:///{tmp_path / 'empty.db'}"),  # no schema yet: migrations not run
+        ("unreachable", f"sqlite:///{tmp_path / 'no-such-folder' / 'x.db'}"),
+    ):
+        app = create_app(settings.model_copy(update={"database_url": url}), clock=clock, queue=InProcessQueue())
+        with TestClient(app) as client:
+            zh, en = client.get("/ready", headers=ZH), client.get("/ready", headers=EN)
+        assert zh.status_code == en.status_code == 503 and zh.json()["error"]["code"] == "not_ready"
+        said[name] = (zh.json()["error"]["message"], en.json()["error"]["message"])
+    assert said["behind"] == (
+        f"数据库结构在 —，应为 {head}：请运行迁移",
+        f"schema at —, expected {head}: run migrations",
+    )
+    zh_text, en_text = said["unreachable"]
+    assert zh_text == "数据库无法连接：OperationalError" and en_text == "database unreachable: OperationalError"
 
 
 @pytest.mark.parametrize(

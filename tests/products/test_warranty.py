@@ -77,7 +77,7 @@ def test_without_licences_everywhere_there_is_no_rate_per_licence() -> None:
         1,
     )
     assert r.details.licences is None and r.details.rate_per_licence is None
-    assert any("licences" in note for note in r.notes)
+    assert any("licences" in str(note) for note in r.notes)
 
 
 def test_a_vendor_may_give_its_own_factors_inside_the_category() -> None:

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from cyberins.api.headers import secured
 from cyberins.model.errors import CyberinsError, InvalidInput, Problem, Said
 from cyberins.model.ids import Lang
-from cyberins.model.loading import field_path, said_of
+from cyberins.model.loading import field_path, message_of, said_of
 from cyberins.model.messages import messages, preferred_lang, text
 from cyberins.services.errors import Busy, Conflict, Forbidden, NotFound, TooManyAttempts, Unauthenticated
 
@@ -82,7 +82,7 @@ def _request_validation(request: Request, exc: Exception) -> JSONResponse:
         where = field_path(loc[1:]) if loc and loc[0] in ("body", "query", "path", "header") else field_path(loc)
         if loc and loc[0] == "header":
             where = "-".join(part.capitalize() for part in where.split("-"))
-        problems.append(Problem(where or "body", str(err.get("msg", "invalid")), said_of(err)))
+        problems.append(Problem(where or "body", message_of(err), said_of(err)))
     return error_response(422, "invalid_input", text("api.error.invalid_request", lang), _fields(lang, problems))
 
 

@@ -16,21 +16,20 @@ from typing import Any
 
 from cyberins.assess.resources import load_calibration, load_questionnaire
 from cyberins.model.ids import EventType, Lang
+from cyberins.model.messages import text
 from cyberins.model.money import money_text
 from cyberins.quant.model import RiskModel
 
-_LABELS: dict[str, tuple[str, str]] = {
-    "records_held": ("持有个人信息记录数", "records held"),
-    "online_share": ("线上收入占比", "share of revenue earned online"),
-    "exposure:rdp_exposed": ("互联网暴露 RDP", "internet-exposed RDP"),
-    "exposure:risky_services": ("暴露高危服务", "exposed risky services"),
-    "exposure:kev_unremediated": (
-        "未修复的已知被利用漏洞 (KEV)",
-        "unremediated known-exploited vulnerabilities (KEV)",
-    ),
-    "exposure:other_vulnerabilities": ("未修复的其他已知漏洞", "other unremediated vulnerabilities"),
-    "bound:controls": ("控制措施因子上下限", "bound on combined control factors"),
-    "bound:exposure": ("暴露因子上限", "bound on combined exposure factors"),
+#: Factors named by the catalogue (`assess.factor.<id>`), by factor name.
+_LABELS = {
+    "records_held": "records_held",
+    "online_share": "online_share",
+    "exposure:rdp_exposed": "rdp_exposed",
+    "exposure:risky_services": "risky_services",
+    "exposure:kev_unremediated": "kev_unremediated",
+    "exposure:other_vulnerabilities": "other_vulnerabilities",
+    "bound:controls": "bound_controls",
+    "bound:exposure": "bound_exposure",
 }
 
 
@@ -117,9 +116,8 @@ def summary(model: RiskModel) -> list[EventTypeSummary]:
 def factor_label(name: str, lang: Lang = "zh") -> str:
     """A reader's label for a factor name (`control:mfa` -> the question's text)."""
     kind, _, ident = name.partition(":")
-    pick = 0 if lang == "zh" else 1
     if name in _LABELS:
-        return _LABELS[name][pick]
+        return text(f"assess.factor.{_LABELS[name]}", lang)
     if kind == "control" and ident in load_questionnaire().ids:
         return load_questionnaire().question(ident).name.in_lang(lang)
     cal = load_calibration()
@@ -129,15 +127,13 @@ def factor_label(name: str, lang: Lang = "zh") -> str:
     if kind == "industry" and ident in cal.industries:
         return cal.industries[ident].label.in_lang(lang)
     if kind == "exposure" and ident.startswith("vpn:"):
-        return ("互联网暴露 VPN 网关: " if lang == "zh" else "internet-exposed VPN gateway: ") + ident[4:]
+        return text("assess.factor.vpn", lang, product=ident[4:])
     if kind == "mlps":
         return (
-            f"等保 {ident} 级"
-            if lang == "zh" and ident != "none"
-            else ("未定级" if lang == "zh" else f"MLPS level {ident}")
+            text("assess.factor.mlps_none", lang) if ident == "none" else text("assess.factor.mlps", lang, level=ident)
         )
     if kind == "history":
-        return ("历史事件: " if lang == "zh" else "past incidents: ") + ident
+        return text("assess.factor.history", lang, n=ident)
     return name
 
 

@@ -64,9 +64,9 @@ def explain(
         return format_money(amount, model.currency, lang)
 
     name = org.name_zh if zh and org is not None and org.name_zh else model.name
-    console.rule(f"{name}（{model.currency}）" if zh else f"{name} ({model.currency})")
+    console.rule(say("cli.common.with_unit", lang, name=name, unit=model.currency))
     if eligibility is not None:
-        colon = "：" if zh else ": "
+        colon = say("cli.common.colon", lang)
         console.print(
             f"{say('cli.assess.eligibility', lang)}{colon}[bold]{outcome_label(eligibility.outcome, lang)}[/]"
         )
@@ -109,7 +109,5 @@ def explain(
     if outside is not None:
         head = say("cli.assess.expected_annual_losses_outside_every", lang)
         console.print(
-            f"{head}：行政罚款 {show(outside.fines)}；不可赔付的赎金 {show(outside.ransom)}"
-            if zh
-            else f"{head}: fines {show(outside.fines)}; uninsurable ransom {show(outside.ransom)}"
+            say("cli.assess.outside", lang, head=head, fines=show(outside.fines), ransom=show(outside.ransom))
         )

@@ -123,11 +123,11 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
         )
     console.print(decision)
     if quiet:
-        console.print((say("cli.claims.not_triggered_no_loss", lang)) + ", ".join(quiet))
+        console.print(say("cli.claims.not_triggered_no_loss", lang) + say("cli.common.list_sep", lang).join(quiet))
 
     statement = Table(title=f"{say('cli.claims.statement', lang)} ({result.currency})")
-    heads = ("保障", "环节", "调整前", "扣减", "调整后", "依据") if zh else (
-        "coverage", "step", "before", "deducted", "after", "policy clause or law")  # fmt: skip
+    keys = ("coverage", "step", "before", "deducted", "after", "clause")
+    heads = [say(f"cli.claims.statement_heads.{k}", lang) for k in keys]
     for n, col in enumerate(heads):
         statement.add_column(col, justify="right" if n in (2, 3, 4) else "left", overflow="fold")
     for line in result.statement:
@@ -143,7 +143,7 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
 
     totals = Table(title=f"{say('cli.claims.totals', lang)} ({result.currency})")
     for n, col in enumerate(
-        ("保障", "索赔", "定损", "赔付") if zh else ("coverage", "claimed", "adjusted loss", "payable")
+        say(f"cli.claims.totals_heads.{k}", lang) for k in ("coverage", "claimed", "adjusted", "payable")
     ):
         totals.add_column(col, justify="left" if n == 0 else "right")
     for cov, payable in result.payable.items():
@@ -162,8 +162,4 @@ def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:
     )
     console.print(totals)
     if result.under_review:
-        console.print(
-            "[yellow]国家背景归因尚在审核中：定责结论可能改变，赔案暂缓理算[/]"
-            if zh
-            else "[yellow]state-backed attribution under review: the decision may change; the claim waits[/]"
-        )
+        console.print(f"[yellow]{say('cli.claims.under_review', lang)}[/]")

@@ -23,7 +23,7 @@ from cyberins.model.ids import Lang
 
 #: The stages a person is shown; their words are `cli.stage.<stage>` in the message catalogue, the record's
 #: fields fill the braces (`{done}/{total}` of a loop's simulations).
-STAGES = ("assess", "precision", "simulate", "grid", "remediation", "controls", "report")
+STAGES = ("assess", "precision", "simulate", "grid", "remediation", "controls", "report", "product")
 
 #: Attributes every `logging.LogRecord` has; whatever else a record carries came in `extra`.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}

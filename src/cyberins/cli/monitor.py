@@ -17,7 +17,7 @@ import typer
 
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import SEED_MAX, lang_option
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Lang
 from cyberins.quant.sizes import YEARS_LIMIT
 
@@ -159,10 +159,12 @@ def alerts_command(
     insured: str = typer.Option(..., "--insured", help="An insured of the platform database."),
     state: str | None = typer.Option(None, "--state", help="Only alerts in this state (open, acknowledged...)."),
     as_json: bool = typer.Option(False, "--json", help="Print the stored alerts as JSON."),
+    lang: Lang = lang_option(),
 ) -> None:
     """The stored alerts of an insured with their states, highest priority first."""
     from cyberins.cli.platform import _session
     from cyberins.cli.render import print_fitted
+    from cyberins.model.messages import text
     from cyberins.services.access import Principal
     from cyberins.services.monitoring import list_alerts, stored_alert
 
@@ -172,10 +174,12 @@ def alerts_command(
         typer.echo(json.dumps({"insured": insured, "alerts": alerts}, ensure_ascii=False, indent=1))
         return
     rows = [
-        [a["id"], a["asset"]["hostname"], a["cve"], str(a["priority"]), a["state"], a.get("due_by") or "—"]
+        [a["id"], a["asset"]["hostname"], a["cve"], str(a["priority"]), text(f"cli.monitor.states.{a['state']}", lang),
+         a.get("due_by") or "—"]
         for a in alerts
-    ]
-    print_fitted(f"Alerts of {insured}: {len(alerts)}", ["id", "host", "CVE", "P", "state", "due"], rows, folding=())
+    ]  # fmt: skip
+    heads = [text(f"cli.monitor.alerts_heads.{k}", lang) for k in ("id", "host", "cve", "priority", "state", "due")]
+    print_fitted(text("cli.monitor.alerts_title", lang, insured=insured, n=len(alerts)), heads, rows, folding=())
 
 
 @app.command("export-stix")
@@ -196,26 +200,29 @@ def export_stix_command(
         raise InvalidInput.one("--out", f"cannot write the file: {exc.strerror or exc}", str(out)) from None
 
 
-def _move(alert_id: str, action: str, **extra: object) -> None:
+def _move(alert_id: str, action: str, lang: Lang, **extra: object) -> None:
     from cyberins.cli.platform import _session
+    from cyberins.model.messages import text
     from cyberins.services import monitoring
     from cyberins.services.access import Principal
 
     with _session(migrate=True) as session:
         row = getattr(monitoring, action)(session, Principal.system_actor(), alert_id, **extra)
-        typer.echo(f"{row.id}: {row.state}")
+        typer.echo(text("cli.monitor.moved", lang, id=row.id, state=text(f"cli.monitor.states.{row.state}", lang)))
 
 
 @app.command("ack")
-def ack_command(alert_id: str = typer.Argument(..., help="A stored alert's id.")) -> None:
+def ack_command(alert_id: str = typer.Argument(..., help="A stored alert's id."), lang: Lang = lang_option()) -> None:
     """Acknowledge a stored alert (open → acknowledged)."""
-    _move(alert_id, "acknowledge")
+    _move(alert_id, "acknowledge", lang)
 
 
 @app.command("remediate")
-def remediate_command(alert_id: str = typer.Argument(..., help="A stored alert's id.")) -> None:
+def remediate_command(
+    alert_id: str = typer.Argument(..., help="A stored alert's id."), lang: Lang = lang_option()
+) -> None:
     """Mark a stored alert remediated; a later scan that no longer matches it verifies it."""
-    _move(alert_id, "remediate")
+    _move(alert_id, "remediate", lang)
 
 
 @app.command("accept-risk")
@@ -223,6 +230,7 @@ def accept_risk_command(
     alert_id: str = typer.Argument(..., help="A stored alert's id."),
     reason: str = typer.Option(..., "--reason", help="Why the risk is accepted."),
     expires: str = typer.Option(..., "--expires", help="Until when (YYYY-MM-DD, after today)."),
+    lang: Lang = lang_option(),
 ) -> None:
     """Accept the risk of a stored alert until a date, for a stated reason."""
     from datetime import date
@@ -230,8 +238,9 @@ def accept_risk_command(
     try:
         until = date.fromisoformat(expires)
     except ValueError:
-        raise InvalidInput.one("--expires", f"{expires!r} is not a date (YYYY-MM-DD)") from None
-    _move(alert_id, "accept_risk", reason=reason, expires=until)
+        said = Said("cli.monitor.not_a_date", {"text": repr(expires)})
+        raise InvalidInput.one("--expires", str(said), said=said) from None
+    _move(alert_id, "accept_risk", lang, reason=reason, expires=until)
 
 
 @app.command("notify")

@@ -14,7 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from cyberins.cli.errors import CyberinsGroup
-from cyberins.model.errors import InvalidInput
+from cyberins.cli.options import lang_option
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Lang
 from cyberins.model.messages import text
 from cyberins.settings import get_settings
@@ -77,28 +78,32 @@ def demo(
     examples: Path = typer.Option(
         None, help="Folder of example policies (default: ./examples/policies, else the source tree's)."
     ),
+    lang: Lang = lang_option(),
 ) -> None:
     """Create the schema on CYBERINS_DATABASE_URL and seed a multi-party demo world (safe to re-run)."""
     folder = examples or next((p for p in (Path("examples/policies"), SOURCE_EXAMPLES) if p.is_dir()), None)
     if folder is None or not folder.is_dir():
-        raise InvalidInput.one("--examples", "no examples/policies folder found; pass --examples DIR")
+        said = Said("cli.demo.no_examples", {"folder": "examples/policies", "option": "--examples DIR"})
+        raise InvalidInput.one("--examples", str(said), said=said)
     with _session(migrate=True) as session:
         from cyberins.services import demo as demo_service
 
         report = demo_service.seed_demo(session, folder)
-    title = (
-        f"Demo users — password of the users created now: {report.password}"
-        if report.password
-        else "Demo users — all existed already; their password was printed when they were created"
-    )
+    if report.password:
+        title = text("cli.demo.title_new", lang, password=report.password)
+    else:
+        title = text("cli.demo.title_existing", lang)
     table = Table(title=title)
     for column in ("organization", "kind", "email", "role", "new"):
-        table.add_column(column, overflow="fold")  # an email is never cut: people copy it to sign in
-    for *row, new in report.users:
-        table.add_row(*row, "yes" if new else "")
+        table.add_column(text(f"cli.demo.heads.{column}", lang), overflow="fold")  # an email is copied to sign in
+    for name, kind, email, role, new in report.users:
+        table.add_row(name, text(f"cli.demo.kinds.{kind}", lang), email, text(f"cli.demo.roles.{role}", lang),
+                      text("cli.common.answer_yes", lang) if new else "")  # fmt: skip
     console.print(table)
-    console.print(f"organizations: {report.created} created, {report.existing} already there")
-    console.print(f"database: {get_settings().database_url}; serve it with `cyberins serve`")
+    console.print(text("cli.demo.organizations", lang, created=report.created, existing=report.existing))
+    console.print(
+        text("cli.demo.database", lang, url=get_settings().database_url, command="`cyberins serve`"), markup=False
+    )
 
 
 def _print_report(report: audit_check.AuditReport, lang: Lang) -> None:

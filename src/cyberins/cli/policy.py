@@ -48,51 +48,37 @@ def show(file: Path = FileArg, lang: Lang = lang_option("Language of the summary
     from cyberins.claims.reasons import label as term
 
     p = load_model(Policy, file)
-    zh = lang == "zh"
 
-    def text(text_zh: str, text_en: str) -> str:
-        return text_zh if zh else text_en
+    def say(key: str, **values: object) -> str:
+        return text(f"cli.policy.show.{key}", lang, **values)
 
     head = Table.grid(padding=(0, 2))
     head.add_column(style="dim", no_wrap=True)
-    head.add_row(text("保单号", "Policy"), p.policy_number or "—")
+    head.add_row(say("policy"), p.policy_number or "—")
     if p.insured:
-        head.add_row(text("被保险人", "Insured"), (p.insured.name_zh or p.insured.name) if zh else p.insured.name)
-    head.add_row(text("保险期间", "Period"), f"{p.period.start} {text('至', 'to')} {p.period.end}（{p.zone.key}）"
-                 if zh else f"{p.period.start} to {p.period.end} ({p.zone.key})")  # fmt: skip
-    head.add_row(text("保单形式", "Form"), label(p.form, lang))
+        head.add_row(say("insured"), (p.insured.name_zh or p.insured.name) if lang == "zh" else p.insured.name)
+    head.add_row(say("period"), say("period_text", start=p.period.start, end=p.period.end, zone=p.zone.key))
+    head.add_row(say("form"), label(p.form, lang))
     trigger = label(p.trigger.kind, lang)
     if p.trigger.retroactive_date:
-        trigger += text(
-            f"，追溯期起始日 {p.trigger.retroactive_date}", f", retroactive date {p.trigger.retroactive_date}"
-        )
+        trigger += say("retroactive", day=p.trigger.retroactive_date)
     if p.trigger.reporting_deadline:
         rd = p.trigger.reporting_deadline
-        after = term("moments", rd.after).in_lang(lang)
-        trigger += text(f"，自{after}起 {rd.days} 天内报案", f", notice within {rd.days} days of {after}")
-    head.add_row(text("触发方式", "Trigger"), trigger)
-    head.add_row(text("司法辖区", "Jurisdiction"), label(p.jurisdiction, lang))
-    head.add_row(text("累计限额", "Aggregate"), f"{format_money(p.aggregate_limit, p.currency, lang)} {p.currency}")
-    head.add_row(
-        text("抗辩费用", "Defence costs"),
-        text("计入限额", "erode the limits") if p.claims_expenses_erode_limit else text("在限额之外", "in addition"),
-    )
+        trigger += say("notice", after=term("moments", rd.after).in_lang(lang), days=rd.days)
+    head.add_row(say("trigger"), trigger)
+    head.add_row(say("jurisdiction"), label(p.jurisdiction, lang))
+    head.add_row(say("aggregate"), f"{format_money(p.aggregate_limit, p.currency, lang)} {p.currency}")
+    head.add_row(say("defence"), say("defence_erodes" if p.claims_expenses_erode_limit else "defence_outside"))
     per_incident = p.retention_basis is RetentionBasis.PER_INCIDENT
-    head.add_row(
-        text("免赔额", "Retentions"),
-        text("每次事故一项（取所涉保障中最高者）", "one per incident, the highest of the coverages it reaches")
-        if per_incident
-        else text("每项保障各自适用", "one per coverage"),
-    )
+    head.add_row(say("retentions"), say("per_incident" if per_incident else "per_coverage"))
     console.print(head)
     _coverages(p, lang)
+    sep = text("cli.common.clause_sep", lang)
     if p.exclusions:
-        sep = "；" if zh else "; "
-        console.print(text("除外责任：", "Exclusions: ") + sep.join(label(e, lang) for e in p.exclusions))
+        console.print(say("exclusions") + sep.join(label(e, lang) for e in p.exclusions))
     conditions = [name for name, value in p.conditions if value]
     if conditions:
-        sep = "；" if zh else "; "
-        console.print(text("特别条件：", "Conditions: ") + sep.join(label(c, lang) for c in conditions))
+        console.print(say("conditions") + sep.join(label(c, lang) for c in conditions))
 
 
 def _coverages(p: Policy, lang: Lang) -> None:
@@ -100,14 +86,13 @@ def _coverages(p: Policy, lang: Lang) -> None:
     when even that does not fit the terminal (money is never cut)."""
     from cyberins.claims.reasons import label as term
 
-    zh = lang == "zh"
     columns: dict[str, list[str]] = {}
     for cov, t in p.coverages.items():
         waiting = "—"
         if t.waiting_period_hours is not None:
             hours = f"{t.waiting_period_hours.normalize():f}"
             mode = term("waiting_modes", t.waiting_period_mode.value).in_lang(lang)
-            waiting = f"{hours} 小时（{mode}）" if zh else f"{hours} h ({mode})"
+            waiting = text("cli.policy.show.waiting", lang, hours=hours, mode=mode)
         days = None if t.indemnity_period_days is None else f"{t.indemnity_period_days.normalize():f}"
         cells = {
             "coverage": label(cov, lang),
@@ -116,27 +101,21 @@ def _coverages(p: Policy, lang: Lang) -> None:
             "each_claim": format_money(t.each_claim_limit, p.currency, lang),
             "coinsurance": f"{t.coinsurance:.0%}" if t.coinsurance else "—",
             "waiting": waiting,
-            "indemnity": "—" if days is None else (f"{days} 天" if zh else f"{days} days"),
-            "event_types": ("、" if zh else ", ").join(label(e, lang) for e in t.event_types)
+            "indemnity": "—" if days is None else text("cli.common.days", lang, n=days),
+            "event_types": text("cli.common.list_sep", lang).join(label(e, lang) for e in t.event_types)
             if t.event_types
             else (text("cli.policy.all", lang)),
         }
         for key, value in cells.items():
             columns.setdefault(key, []).append(value)
     always = {"coverage", "sublimit", "retention"}
-    unused = {"—", "全部", "all"}
+    unused = {"—", text("cli.policy.all", lang)}
     shown = [k for k, values in columns.items() if k in always or any(v not in unused for v in values)]
-    heads = {
-        "coverage": ("保障", "Coverage"), "sublimit": ("分项限额", "Sublimit"), "retention": ("免赔额", "Retention"),
-        "each_claim": ("每次事故限额", "Each claim"), "coinsurance": ("共保", "Coinsurance"),
-        "waiting": ("等待期", "Waiting period"), "indemnity": ("赔偿期", "Indemnity"),
-        "event_types": ("适用事件", "Event types"),
-    }  # fmt: skip
     keys = list(shown)
     folding = tuple(n for n, k in enumerate(keys) if k in ("coverage", "event_types"))
     print_fitted(
         text("cli.policy.coverages", lang),
-        [heads[k][0 if zh else 1] for k in keys],
+        [text(f"cli.policy.show.heads.{k}", lang) for k in keys],
         [[columns[k][n] for k in keys] for n in range(len(columns["coverage"]))],
         folding=folding,
         empty=tuple(unused),

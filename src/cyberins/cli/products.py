@@ -16,6 +16,7 @@ from rich.table import Table
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import SEED_MAX, lang_option
 from cyberins.cli.render import console, label, print_fitted
+from cyberins.model.errors import Said
 from cyberins.model.ids import Lang, PolicyForm
 from cyberins.model.messages import text as say
 from cyberins.model.money import format_money
@@ -28,36 +29,14 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-#: Top-level figures shown under the lines, by document key (zh / en label).
-FIGURES: dict[str, tuple[str, str]] = {
-    "expected_gross_loss": ("预期毛损失", "Expected gross loss"),
-    "expected_insured_loss": ("预期赔付", "Expected insured loss"),
-    "technical_premium": ("技术保费", "Technical premium"),
-    "services_cost": ("服务费用", "Services cost"),
-    "bundle_price": ("套餐价格", "Bundle price (premium + services)"),
-    "premium_saving": ("保费节省", "Premium saving"),
-    "retained_loss_drop": ("自留损失下降", "Drop in retained loss"),
-    "net_benefit": ("净收益", "Net benefit"),
-    "pays_for_itself": ("服务物有所值", "Services pay for themselves"),
-    "customers": ("客户数", "Customers"),
-    "licences": ("授权数", "Licences"),
-    "rate_per_customer": ("每客户费率", "Rate per customer"),
-    "rate_per_licence": ("每授权费率", "Rate per licence"),
-    "members": ("成员数", "Members"),
-    "exhaustion_probability": ("统保累计限额耗尽概率", "Scheme aggregate exhaustion probability"),
-}
-
-#: Extra line columns, by line key.
-LINE_COLUMNS: dict[str, tuple[str, str]] = {
-    "expected_retained_loss": ("自留损失", "Retained loss"),
-    "services_cost": ("服务费用", "Services"),
-    "total_cost_of_risk": ("风险总成本", "Total cost of risk"),
-    "customers": ("客户", "Customers"),
-    "licences": ("授权", "Licences"),
-    "rate_per_licence": ("每授权", "Per licence"),
-    "expected_insured_loss_before_scheme_aggregate": ("统保限额前赔付", "Before scheme aggregate"),
-    "certificate_aggregate_limit": ("分单累计限额", "Certificate aggregate"),
-}
+#: Top-level figures shown under the lines and the extra line columns, by document key, in the order shown
+#: (their labels: `cli.products.figures.*`, `cli.products.line_columns.*`).
+FIGURES = ("expected_gross_loss", "expected_insured_loss", "technical_premium", "services_cost", "bundle_price",
+           "premium_saving", "retained_loss_drop", "net_benefit", "pays_for_itself", "customers", "licences",
+           "rate_per_customer", "rate_per_licence", "members", "exhaustion_probability")  # fmt: skip
+LINE_COLUMNS = ("expected_retained_loss", "services_cost", "total_cost_of_risk", "customers", "licences",
+                "rate_per_licence", "expected_insured_loss_before_scheme_aggregate",
+                "certificate_aggregate_limit")  # fmt: skip
 
 
 @app.command("price")
@@ -72,22 +51,24 @@ def price(
     """Price a product: expected insured loss and technical premium, in total and by line."""
     from cyberins.pricing import load_basis  # pricing and the products (SciPy) load when a product is priced
     from cyberins.products import load_product, price_product, product_document
+    from cyberins.underwriting.job import stage_progress
 
     product = load_product(product_file)
     basis = load_basis(basis_file)
-    result = price_product(product, years, get_settings().seed if seed is None else seed, basis)
+    seed = get_settings().seed if seed is None else seed
+    result = price_product(product, years, seed, basis, progress=stage_progress("product", 0))
     doc = product_document(result)
     if as_json:
         print(json.dumps(doc))
         return
-    print_document(doc, lang)
+    print_document(doc, lang, result.notes)
 
 
 def _cell(value: Any, currency: str, lang: Lang) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        return say("cli.common.answer_yes" if value else "cli.common.answer_no", lang)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
@@ -100,21 +81,17 @@ def _cell(value: Any, currency: str, lang: Lang) -> str:
     return str(value)
 
 
-def print_document(doc: dict[str, Any], lang: Lang) -> None:
+def print_document(doc: dict[str, Any], lang: Lang, notes: tuple[Said, ...] = ()) -> None:
     """The lines, then the product's figures, in the reader's language; figures are never cut."""
-    zh, pick, currency = lang == "zh", 0 if lang == "zh" else 1, doc["currency"]
-    colon, sep = ("：", "；") if zh else (": ", "; ")
+    zh, currency = lang == "zh", doc["currency"]
     title = (doc.get("name_zh") if zh else doc.get("name")) or doc.get("name") or doc["product"]
     console.print(f"[bold]{title}[/]")
     form = label(PolicyForm(doc["form"]), lang)
     console.print(
-        f"形式{colon}{form}{sep}币种{colon}{doc['currency']}{sep}模拟 {doc['years']:,} 年，随机种子 {doc['seed']}"
-        if zh
-        else f"Form{colon}{form}{sep}currency {doc['currency']}{sep}"
-        f"{doc['years']:,} simulated years, seed {doc['seed']}"
+        say("cli.products.run_line", lang, form=form, currency=currency, years=doc["years"], seed=doc["seed"])
     )
     extra = [k for k in LINE_COLUMNS if any(k in line for line in doc["lines"])]
-    heads = [("分项", "Line"), ("预期毛损失", "Gross loss"), ("预期赔付", "Insured loss"), ("技术保费", "Premium")]
+    heads = [say(f"cli.products.line_heads.{k}", lang) for k in ("line", "gross_loss", "insured_loss", "premium")]
     rows = [
         [
             str((line.get("name_zh") if zh else line.get("name")) or line["id"]),
@@ -126,16 +103,16 @@ def print_document(doc: dict[str, Any], lang: Lang) -> None:
         for line in doc["lines"]
     ]
     print_fitted(
-        say("cli.products.lines", lang), [h[pick] for h in heads] + [LINE_COLUMNS[k][pick] for k in extra], rows
+        say("cli.products.lines", lang), heads + [say(f"cli.products.line_columns.{k}", lang) for k in extra], rows
     )
     figures = Table(title=say("cli.products.totals", lang), show_header=False)
     figures.add_column("figure")
     figures.add_column("value", justify="right", no_wrap=True)
-    for key, text in FIGURES.items():
+    for key in FIGURES:
         if key in doc:
             value = doc[key]
             shown = f"{value:.2%}" if key == "exhaustion_probability" else _cell(value, currency, lang)
-            figures.add_row(text[pick], shown)
+            figures.add_row(say(f"cli.products.figures.{key}", lang), shown)
     tail = doc.get("insured", {})
     if "expected_insured_loss_se" in doc:
         figures.add_row(
@@ -145,16 +122,14 @@ def print_document(doc: dict[str, Any], lang: Lang) -> None:
     for level in ("0.99", "0.995"):
         if level in tail.get("var", {}):
             pct = f"{float(level) * 100:g}%"
-            figures.add_row(
-                f"赔付风险价值 {pct}" if zh else f"Insured VaR {level}", _cell(tail["var"][level], currency, lang)
-            )
-            figures.add_row(
-                f"赔付尾部期望 {pct}" if zh else f"Insured TVaR {level}", _cell(tail["tvar"][level], currency, lang)
-            )
+            figures.add_row(say("cli.products.insured_var", lang, pct=pct), _cell(tail["var"][level], currency, lang))
+            figures.add_row(say("cli.products.insured_tvar", lang, pct=pct), _cell(tail["tvar"][level], currency, lang))
     if "scheme" in doc:
         figures.add_row(
             say("cli.products.scheme_aggregate_limit", lang), _cell(doc["scheme"]["aggregate_limit"], currency, lang)
         )
     console.print(figures)
-    for note in doc.get("notes", []):
-        console.print(f"{say('cli.products.note', lang)}{colon}{note}", markup=False)
+    for note in notes:
+        console.print(
+            f"{say('cli.products.note', lang)}{say('cli.common.colon', lang)}{note.in_lang(lang)}", markup=False
+        )

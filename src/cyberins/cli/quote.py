@@ -118,7 +118,7 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
     zh, cur = lang == "zh", r.policy.currency
     money = partial(format_money, currency=cur, lang=lang)
     name = r.profile.name_zh if zh and r.profile.name_zh else r.profile.name
-    colon = "：" if zh else ": "
+    colon = say("cli.common.colon", lang)
     console.rule(f"{say('cli.quote.assessment_and_quote', lang)}{colon}{name}")
     console.print(f"{say('cli.quote.eligibility', lang)}{colon}[bold]{outcome_label(r.eligibility.outcome, lang)}[/]")
     for reason in r.eligibility.reasons:
@@ -126,12 +126,9 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
         console.print(f"  - {outcome_label(reason.outcome, lang)}{colon}{text}", markup=False)
     g, i = r.simulation.gross(), r.simulation.insured()
     console.print(
-        f"年均毛损失 {money(g.aal)} ± {money(g.aal_se)}；年均赔付 {money(i.aal)} ± {money(i.aal_se)}"
-        f"（模拟 {r.simulation.years:,} 年）"
-        if zh
-        else f"expected gross loss {money(g.aal)} ± {money(g.aal_se)}; expected insured loss {money(i.aal)} "
-        f"± {money(i.aal_se)} ({r.simulation.years:,} simulated years)"
-    )
+        say("cli.quote.losses", lang, gross=money(g.aal), gross_se=money(g.aal_se), insured=money(i.aal),
+            insured_se=money(i.aal_se), years=r.simulation.years)
+    )  # fmt: skip
     if r.bindable:
         console.print(
             f"{say('cli.quote.technical_premium', lang)} [bold]{money(r.premium.premium)}[/] {r.policy.currency}"
@@ -165,12 +162,13 @@ def print_quote(r: UnderwritingResult, lang: Lang) -> None:
             names = [questions.question(i).name.in_lang(lang) for i in sorted(c.controls)]
             saving = c.retained_loss_drop + c.premium_drop
             se = money(c.net_benefit_se) if c.net_benefit_se is not None else "—"
-            table.add_row("、".join(names) if zh else ", ".join(names), money(c.annual_cost),
+            table.add_row(say("cli.common.list_sep", lang).join(names), money(c.annual_cost),
                           money(saving), money(c.net_benefit), se)  # fmt: skip
         console.print(table)
     if r.subsidy is not None:
-        console.print(f"补贴 {money(r.subsidy.subsidy)}；实付 {money(r.subsidy.payable)}" if zh else
-                      f"subsidy {money(r.subsidy.subsidy)}; insured pays {money(r.subsidy.payable)}")  # fmt: skip
+        console.print(
+            say("cli.quote.subsidy", lang, subsidy=money(r.subsidy.subsidy), payable=money(r.subsidy.payable))
+        )
 
 
 def print_subject_to(r: UnderwritingResult, lang: Lang) -> None:
@@ -180,7 +178,7 @@ def print_subject_to(r: UnderwritingResult, lang: Lang) -> None:
     zh, plan = lang == "zh", r.remediation
     currency = r.policy.currency
     console.print(
-        f"[bold red]{say('cli.quote.declined_as_it_stands_not', lang)}[/]{'；' if zh else '; '}"
+        f"[bold red]{say('cli.quote.declined_as_it_stands_not', lang)}[/]{say('cli.common.clause_sep', lang)}"
         f"{say('cli.quote.indicative_premium', lang)} {format_money(r.premium.premium, currency, lang)} {currency}"
     )
     if plan is None:
@@ -193,17 +191,13 @@ def print_subject_to(r: UnderwritingResult, lang: Lang) -> None:
             else (say("cli.quote.not_estimated", lang))
         )
         text = step.remedy_zh if zh else step.remedy_en
-        console.print(f"  {n}. {text}（年成本 {cost}）" if zh else f"  {n}. {text} (annual cost {cost})", markup=False)
+        console.print(f"  {n}. " + say("cli.quote.remedy", lang, remedy=text, cost=cost), markup=False)
     if r.remediated is None:
         console.print(say("cli.quote.these_remedies_do_not_lift", lang))
         return
     outcome = outcome_label(plan.eligibility.outcome, lang)
     premium = format_money(r.remediated.premium.premium, currency, lang)
-    console.print(
-        f"整改后技术保费 [bold]{premium}[/] {currency}（整改后准入：{outcome}）"
-        if zh
-        else f"technical premium once fixed [bold]{premium}[/] {currency} (eligibility then: {outcome})"
-    )
+    console.print(say("cli.quote.once_fixed", lang, premium=f"[bold]{premium}[/]", currency=currency, outcome=outcome))
 
 
 def whatif_command(
@@ -254,25 +248,19 @@ def whatif_command(
     if as_json:
         print(json.dumps(doc))
         return
-    zh = lang == "zh"
     money = partial(format_money, currency=policy.currency, lang=lang)
     questions = load_questionnaire()
     names = [questions.question(c).name.in_lang(lang) for c in doc["controls"]]
-    table = Table(title=("、" if zh else ", ").join(names))
+    table = Table(title=say("cli.common.list_sep", lang).join(names))
     for col in ("", say("cli.quote.before", lang), say("cli.quote.after", lang)):
         table.add_column(col, justify="right")
-    rows = {
-        "expected_gross_loss": ("年均毛损失", "expected gross loss"),
-        "expected_retained_loss": ("年均自留损失", "expected retained loss"),
-        "technical_premium": ("技术保费", "technical premium"),
-    }
-    for key, (label_zh, label_en) in rows.items():
+    for key in ("expected_gross_loss", "expected_retained_loss", "technical_premium"):
         table.add_row(
-            label_zh if zh else label_en,
+            say(f"cli.quote.whatif_rows.{key}", lang),
             money(Decimal(doc[key]["before"])),
             money(Decimal(doc[key]["after"])),
         )
     console.print(table)
     se = f" ± {money(change.net_benefit_se)}" if change.net_benefit_se is not None else ""
     cost, net = money(change.annual_cost), money(change.net_benefit) + se
-    console.print(f"年成本 {cost}；净收益 {net}" if zh else f"annual cost {cost}; net benefit {net}")
+    console.print(say("cli.quote.whatif_net", lang, cost=cost, net=net))

@@ -100,43 +100,27 @@ def triangle(
 
 
 def print_report(report: ReservingReport, basis: str, grain: str, origin: str, lang: Lang) -> None:
-    zh, cur = lang == "zh", report.currency
+    cur = report.currency
     money = partial(format_money, currency=cur, lang=lang)
     quarters = any(o.endswith(("Q1", "Q2", "Q3", "Q4")) for o in report.triangle)
-    unit = ("季度" if quarters else "年") if zh else ("Q" if quarters else "Y")
+    unit = say("cli.reserves.unit_quarter" if quarters else "cli.reserves.unit_year", lang)
     step = report.ages_months[0] if report.ages_months else 12
 
     def age(n: int) -> str:
-        return f"第{n}{unit}" if zh else f"{unit}{n}"
+        return say("cli.reserves.age", lang, n=n, unit=unit)
 
-    if zh:
-        words = {
-            "paid": "已付",
-            "incurred": "已发生",
-            "accident": "事故",
-            "report": "报案",
-            "quarter": "季度",
-            "year": "年",
-        }
-        title = (
-            f"累计赔款三角形（{words[basis]}；{words[origin]}{words[grain]} × 进展{words[grain]}；"
-            f"{cur}，评估日 {report.valuation}）"
-        )
-    else:
-        title = (
-            f"Cumulative triangle ({basis}, {origin} {grain} × development {grain}; {cur}, valued {report.valuation})"
-        )
+    def word(key: str) -> str:
+        return say(f"cli.reserves.words.{key}", lang)
+
+    title = say("cli.reserves.triangle_title", lang, basis=word(basis), origin=word(origin), grain=word(grain),
+                currency=cur, valuation=report.valuation)  # fmt: skip
     heads = [say("cli.reserves.origin", lang), *(age(a // step) for a in report.ages_months)]
     rows = [[o, *("" if v is None else money(v) for v in values)] for o, values in report.triangle.items()]
     print_in_groups(title, heads, rows)
 
-    factors = Table(
-        title="进展因子（加权平均）、σ 与标准误（Mack 1993）"
-        if zh
-        else "Development factors (volume-weighted), σ and s.e. (Mack 1993)"
-    )
-    for n, col in enumerate(("进展", "进展因子", "σ", "标准误") if zh else ("development", "age-to-age", "σ", "s.e.")):
-        factors.add_column(col, justify="left" if n == 0 else "right")
+    factors = Table(title=say("cli.reserves.factors_title", lang))
+    for n, key in enumerate(("development", "age_to_age", "sigma", "se")):
+        factors.add_column(say(f"cli.reserves.factors_heads.{key}", lang), justify="left" if n == 0 else "right")
     for i, f in enumerate(report.age_to_age):
         sigma, se = report.sigma[i], report.factor_std_err[i]
         factors.add_row(
@@ -148,18 +132,12 @@ def print_report(report: ReservingReport, basis: str, grain: str, origin: str, l
     console.print(factors)
 
     bf = report.method == "bf"
-    if zh:
-        name = "BF 法（Bornhuetter-Ferguson）" if bf else "链梯法"
-        result_title = f"{name}最终赔款与 IBNR（{cur}）"
-        cols = ["起始期", "最新累计", "至最终因子", "最终赔款", "IBNR", "Mack 标准误（链梯法）"]
-        if bf:
-            cols[2:2] = ["先验赔款"]
-    else:
-        name = "Bornhuetter-Ferguson" if bf else "Chain-ladder"
-        result_title = f"{name} ultimate and IBNR ({cur})"
-        cols = ["origin", "latest", "to ultimate", "ultimate", "IBNR", "Mack s.e. (CL)"]
-        if bf:
-            cols[2:2] = ["a-priori"]
+    method = say("cli.reserves.bornhuetter_ferguson" if bf else "cli.reserves.chain_ladder", lang)
+    result_title = say("cli.reserves.result_title", lang, method=method, currency=cur)
+    keys = ["origin", "latest", "to_ultimate", "ultimate", "ibnr", "mack_se"]
+    if bf:
+        keys[2:2] = ["a_priori"]
+    cols = [say(f"cli.reserves.result_heads.{k}", lang) for k in keys]
     rows = []
     for o in report.origins:
         cells = [o.origin, money(o.latest), f"{o.age_to_ultimate:.4f}", money(o.ultimate), money(o.ibnr),
@@ -195,20 +173,19 @@ def credibility(
 
 
 def print_estimate(e: CredibilityEstimate, lang: Lang) -> None:
-    zh = lang == "zh"
     table = Table(title=say("cli.reserves.credibility_poisson_gamma", lang))
     table.add_column(say("cli.reserves.quantity", lang))
     table.add_column(say("cli.reserves.value", lang), justify="right")
     observed = e.observed_frequency
-    for (name_zh, name_en), value in (
-        (("观察到的赔案数 N", "claims observed N"), f"{e.observed_claims:g}"),
-        (("暴露年数 E", "exposure-years E"), f"{e.exposure_years:g}"),
-        (("观察频率 N/E", "observed frequency N/E"), "—" if observed is None else f"{observed:.6g}"),
-        (("先验频率 λ₀", "prior frequency λ₀"), f"{e.prior_frequency:.6g}"),
-        (("先验权重 β（= k）", "prior weight β (= k)"), f"{e.k:g}"),
-        (("信度 Z = E/(E+β)", "credibility Z = E/(E+β)"), f"{e.credibility:.4f}"),
-        (("后验频率", "posterior frequency"), f"{e.posterior_frequency:.6g}"),
-        (("经验因子", "experience factor"), f"× {e.multiplier:.4f}"),
+    for key, value in (
+        ("observed", f"{e.observed_claims:g}"),
+        ("exposure", f"{e.exposure_years:g}"),
+        ("observed_frequency", "—" if observed is None else f"{observed:.6g}"),
+        ("prior_frequency", f"{e.prior_frequency:.6g}"),
+        ("prior_weight", f"{e.k:g}"),
+        ("credibility", f"{e.credibility:.4f}"),
+        ("posterior", f"{e.posterior_frequency:.6g}"),
+        ("multiplier", f"× {e.multiplier:.4f}"),
     ):
-        table.add_row(name_zh if zh else name_en, value)
+        table.add_row(say(f"cli.reserves.credibility_rows.{key}", lang), value)
     console.print(table)

@@ -128,14 +128,9 @@ def print_result(result: SimulationResult, lang: Lang) -> None:
     from cyberins.cli.render import console, label
     from cyberins.model.money import format_money
 
-    zh = lang == "zh"
     gross = result.gross()
     insured = result.insured() if result.has_policy else None
-    title = (
-        f"{result.years:,} 年，随机种子 {result.seed}（{result.currency}）"
-        if zh
-        else f"{result.years:,} years, seed {result.seed} ({result.currency})"
-    )
+    title = say("cli.simulate.title", lang, years=result.years, seed=result.seed, currency=result.currency)
     table = Table(title=title)
     table.add_column(say("cli.simulate.measure", lang))
     table.add_column(say("cli.simulate.gross", lang), justify="right")
@@ -151,14 +146,10 @@ def print_result(result: SimulationResult, lang: Lang) -> None:
     row(say("cli.simulate.std", lang), lambda m: m.std)
     for level in gross.var:
         pct = f"{float(level) * 100:g}%"
-        row(f"风险价值 {pct}" if zh else f"VaR {level}", lambda m, q=level: m.var[q])
-        row(f"尾部期望 {pct}" if zh else f"TVaR {level}", lambda m, q=level: m.tvar[q])
+        row(say("cli.simulate.var", lang, pct=pct), lambda m, q=level: m.var[q])
+        row(say("cli.simulate.tvar", lang, pct=pct), lambda m, q=level: m.tvar[q])
     console.print(table)
-    heads = (
-        ("事件类型", "次/年", "年均毛损失", "年均赔付")
-        if zh
-        else ("event type", "events/yr", "gross AAL", "insured AAL")
-    )
+    heads = [say(f"cli.simulate.event_heads.{k}", lang) for k in ("event_type", "per_year", "gross_aal", "insured_aal")]
     contributions = Table(title=say("cli.simulate.by_event_type", lang))
     for n, col in enumerate(heads):
         contributions.add_column(col, justify="left" if n == 0 else "right")
@@ -172,11 +163,7 @@ def print_result(result: SimulationResult, lang: Lang) -> None:
     console.print(contributions)
     console.print(exceedance_chart(gross, insured, result.currency, lang))
     for c in result.money_only_time_element:
-        console.print(
-            f"{label(c, lang)}：损失仅以金额给出，未适用等待期和赔偿期"
-            if zh
-            else f"{label(c, lang)}: loss given as money only, waiting/indemnity periods not applied"
-        )
+        console.print(say("cli.policy.money_only", lang, coverage=label(c, lang)))
 
 
 def exceedance_chart(

@@ -44,6 +44,15 @@ def _in_lang(value: Any, lang: Lang) -> Any:
     return value
 
 
+class InvalidValue(ValueError):
+    """A validator's refusal said from the catalogue: pydantic keeps the exception in the error's context, so the
+    problem reaches a reader of either language (`loading.said_of`); str() is the English text, as before."""
+
+    def __init__(self, id_: str, /, **values: Any) -> None:
+        self.said = Said(id_, values)
+        super().__init__(str(self.said))
+
+
 class CyberinsError(Exception):
     """Base of every error the package raises on purpose; raised with a `Said`, it can speak either language."""
 

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
 
 from cyberins.model.base import Frozen
+from cyberins.model.errors import InvalidValue
 from cyberins.model.ids import (
     THIRD_PARTY_COVERAGES,
     TIME_ELEMENT_COVERAGES,
@@ -156,10 +157,7 @@ class CostLine(_Record):
     @classmethod
     def _one_currency(cls, data: object) -> object:
         if isinstance(data, dict) and "currency" in data:
-            raise ValueError(
-                "a cost line has no currency of its own: every amount of an incident is in the incident's (the "
-                "policy's) currency; convert this line to it and remove `currency`"
-            )
+            raise InvalidValue("api.problem.value.cost_line_currency", field="`currency`")
         return data
 
     @field_validator("betterment")
@@ -248,7 +246,7 @@ class Incident(Frozen):
     def _once_each(cls, event_types: list[EventType]) -> list[EventType]:
         repeated = sorted({e.value for e in event_types if event_types.count(e) > 1})
         if repeated:
-            raise ValueError(f"listed twice: {', '.join(repeated)}")
+            raise InvalidValue("api.problem.value.listed_twice", ids=", ".join(repeated))
         return event_types
 
     @field_validator("discovered_at", "reported_at")

@@ -19,7 +19,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from cyberins.model.errors import InvalidInput, Problem, Said
+from cyberins.model.errors import InvalidInput, InvalidValue, Problem, Said
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -248,7 +248,7 @@ def field_path(loc: tuple[int | str, ...]) -> str:
 
 #: What to write instead, for each kind of value a person most often gets wrong.
 _FORMATS: dict[str, str] = {
-    "decimal_parsing": "not an amount: write digits, e.g. 10000000 or 12500.50 (not 10M, 1千万 or 10,000,000)",
+    "decimal_parsing": "not an amount: write digits, e.g. 10000000 or 12500.50 (not 10M or 10,000,000)",
     "decimal_type": "not an amount: write digits, e.g. 10000000 or 12500.50",
     "float_parsing": "not a number: write digits, e.g. 0.25 or 1500",
     "float_type": "not a number: write digits, e.g. 0.25 or 1500",
@@ -277,7 +277,8 @@ def _split(loc: tuple[int | str, ...]) -> tuple[tuple[int | str, ...], str | Non
     return loc, None, ()
 
 
-def _message(e: Any) -> str:
+def message_of(e: Any) -> str:
+    """A pydantic error said the way a person fixes it: the expected format, the nearest known value."""
     kind, message = str(e["type"]), str(e["msg"]).removeprefix("Value error, ")
     if kind in _FORMATS:
         return _FORMATS[kind]
@@ -296,18 +297,26 @@ def _message(e: Any) -> str:
 
 
 #: Context values a catalogue sentence of a problem shows (`api.problem.greater_than`: {gt}).
-_SAID_VALUES = ("gt", "ge", "lt", "le", "min_length", "max_length")
+_SAID_VALUES = ("gt", "ge", "lt", "le", "min_length", "max_length", "max_digits", "decimal_places", "whole_digits",
+                "multiple_of", "pattern", "discriminator", "expected_tags")  # fmt: skip
 
 
 def said_of(e: Any, near: str | None = None) -> Said | None:
-    """The problem as a catalogue sentence (`api.problem.<pydantic type>`), for a reader of another language."""
+    """The problem as a catalogue sentence (`api.problem.<pydantic type>`, or the `InvalidValue` a validator of
+    ours raised), for a reader of another language; None for a type the catalogue does not say."""
     from cyberins.model.messages import has
 
     kind, ctx = str(e["type"]), e.get("ctx") or {}
+    if kind == "value_error" and isinstance(ctx.get("error"), InvalidValue):
+        said: Said = ctx["error"].said
+        return said
     if kind == "extra_forbidden" and near:
         return Said("api.problem.extra_near", {"near": repr(near)})
     if kind in ("enum", "literal_error"):
         expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        close = difflib.get_close_matches(str(e.get("input")), expected, n=1, cutoff=0.6) if kind == "enum" else []
+        if close:  # as the English says it: the nearest known value of a misspelt one
+            return Said("api.problem.enum_near", {"input": repr(e["input"]), "near": repr(close[0])})
         return Said(f"api.problem.{kind}", {"expected": {"zh": "、".join(expected), "en": ", ".join(expected)}})
     if not has(f"api.problem.{kind}"):
         return None
@@ -332,7 +341,7 @@ def problems_from(error: ValidationError, model: type[BaseModel] | None = None) 
         prefix, arm, rest = _split(loc)
         if arm is not None and prefix in meant and arm not in meant[prefix]:
             continue  # another alternative it was not meant as
-        message = _message(e)
+        message = message_of(e)
         if e["type"] == "extra_forbidden":
             known = sorted(_fields_at(model, loc[:-1])) if model is not None else []
             near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)

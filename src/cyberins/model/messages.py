@@ -31,14 +31,20 @@ def _placeholders(template: str) -> set[str]:
 
 
 def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """A nested mapping of groups to `{id: entry}`; an entry is a mapping with exactly the keys `zh` and `en`."""
+    """A nested mapping of groups to `{id: entry}`; an entry is a mapping with exactly the keys `zh` and `en`.
+
+    A group's name may itself be dotted (`cli.quote:` at the top level adds to `cli`'s `quote` group), so entries
+    added later can sit in one block at the end of the file; an id reached twice that way is refused."""
     out: dict[str, Any] = {}
     for key, value in tree.items():
         path = f"{prefix}{key}"
-        if isinstance(value, Mapping) and not set(value) & set(LANGS):
-            out.update(flatten(value, path + "."))
-        else:
-            out[path] = value
+        inner = (
+            flatten(value, path + ".") if isinstance(value, Mapping) and not set(value) & set(LANGS) else {path: value}
+        )
+        twice = sorted(set(inner) & set(out))
+        if twice:
+            raise InvalidInput([Problem(id_, "this id is given twice") for id_ in twice], "messages.yaml")
+        out.update(inner)
     return out
 
 

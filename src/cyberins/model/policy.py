@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, PositiveInt, field_validator, model_validator
 
 from cyberins.model.base import Frozen
+from cyberins.model.errors import InvalidValue
 from cyberins.model.ids import (
     TIME_ELEMENT_COVERAGES,
     Confidence,
@@ -52,7 +53,7 @@ def _listed_once(value: list[_Id]) -> list[_Id]:
     """`value` itself, or a ValueError naming the ids it lists more than once."""
     seen = [x for i, x in enumerate(value) if x in value[:i]]
     if seen:
-        raise ValueError(f"listed twice: {', '.join(sorted(set(seen)))}")
+        raise InvalidValue("api.problem.value.listed_twice", ids=", ".join(sorted(set(seen))))
     return value
 
 
@@ -65,7 +66,7 @@ class Period(Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.end < self.start:
-            raise ValueError(f"period.end {self.end} is before period.start {self.start}")
+            raise InvalidValue("api.problem.value.period_reversed", end=self.end, start=self.start)
         return self
 
 
@@ -84,7 +85,7 @@ class Trigger(Frozen):
     @model_validator(mode="after")
     def _retro_only_claims_made(self) -> Trigger:
         if self.retroactive_date is not None and self.kind is not TriggerKind.CLAIMS_MADE:
-            raise ValueError("trigger.retroactive_date applies only to kind: claims_made")
+            raise InvalidValue("api.problem.value.retroactive_claims_made", kind=TriggerKind.CLAIMS_MADE.value)
         return self
 
 
@@ -110,13 +111,13 @@ class CoverageTerms(Frozen):
     @model_validator(mode="after")
     def _primary_can_pay(self) -> CoverageTerms:
         if self.each_claim_limit is not None and self.each_claim_limit > self.sublimit:
-            raise ValueError(f"each_claim_limit {self.each_claim_limit} is above the sublimit {self.sublimit}")
+            raise InvalidValue("api.problem.value.each_claim_above_sublimit", each=self.each_claim_limit,
+                               sublimit=self.sublimit)  # fmt: skip
         if self.retention >= self.sublimit:
-            raise ValueError(
-                f"retention {self.retention} is at or above the sublimit {self.sublimit}: the cover could never pay"
-            )
+            raise InvalidValue("api.problem.value.retention_sublimit", retention=self.retention, sublimit=self.sublimit)
         if self.each_claim_limit is not None and self.retention >= self.each_claim_limit:
-            raise ValueError(f"retention {self.retention} is at or above the each_claim_limit {self.each_claim_limit}")
+            raise InvalidValue("api.problem.value.retention_each_claim", retention=self.retention,
+                               each=self.each_claim_limit)  # fmt: skip
         return self
 
     def answers(self, event_type: EventType) -> bool:
@@ -190,7 +191,7 @@ class Policy(Frozen):
             try:
                 ZoneInfo(value)
             except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Shanghai") from None
+                raise InvalidValue("api.problem.value.time_zone", value=repr(value), example="Asia/Shanghai") from None
         return value
 
     @field_validator("exclusions")

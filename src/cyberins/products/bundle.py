@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from cyberins.catalog import get_catalog
+from cyberins.model.errors import Said
 from cyberins.model.ids import PolicyForm
 from cyberins.model.policy import Policy
 from cyberins.pricing import PricingBasis, TechnicalPremium
+from cyberins.pricing.grid import Progress
 from cyberins.pricing.roi import Outcome, compare, outcome_of
 from cyberins.products.forms import ServiceBundleSpec, ServiceSpec
 from cyberins.products.product import Insured, Product
@@ -78,7 +81,9 @@ def model_with_services(insured: Insured, services: tuple[ServiceSpec, ...] | li
     return model.adjusted(factors) if factors else model
 
 
-def price_service_bundle(product: Product, years: int, seed: int, basis: PricingBasis) -> ProductResult:
+def price_service_bundle(
+    product: Product, years: int, seed: int, basis: PricingBasis, progress: Progress
+) -> ProductResult:
     """Price a `service_bundle` product: lines `without_services` and `with_services`, totals with them.
 
     Parameters
@@ -90,6 +95,8 @@ def price_service_bundle(product: Product, years: int, seed: int, basis: Pricing
         changes only severities changes every simulated year's loss and nothing else.
     basis
         The pricing basis.
+    progress
+        Hears `(0, 2)` at the start and `(1, 2)`, `(2, 2)` after each variant's simulation.
 
     Returns
     -------
@@ -101,8 +108,11 @@ def price_service_bundle(product: Product, years: int, seed: int, basis: Pricing
     assert isinstance(spec, ServiceBundleSpec)
     policy, currency = product.policy, product.policy.currency
     insured = product.insureds["insured"]
+    progress(0, 2)
     without = _Variant.of(simulate(insured.model, policy, years, seed), policy, basis)
+    progress(1, 2)
     with_ = _Variant.of(simulate(model_with_services(insured, spec.services), policy, years, seed), policy, basis)
+    progress(2, 2)
     cost = sum((s.annual_cost for s in spec.services), Decimal(0))
     # The services are a security investment: their return is the pricing module's, figure for figure.
     change = compare(without.outcome, with_.outcome, cost)
@@ -170,8 +180,9 @@ class _Variant:
         )
 
 
-def _notes(result: SimulationResult) -> tuple[str, ...]:
+def _notes(result: SimulationResult) -> tuple[Said, ...]:
+    labels = get_catalog().coverages
     return tuple(
-        f"{c.value}: loss given as money only, so its waiting and indemnity periods could not act (rule 15)"
+        Said("cli.products.notes.money_only", {"coverage": {"zh": labels[c].label.zh, "en": c.value}})
         for c in result.money_only_time_element
     )

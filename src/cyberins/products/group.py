@@ -18,11 +18,12 @@ from decimal import Decimal
 from typing import Any
 
 from cyberins.assess import assess
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import PolicyForm
 from cyberins.model.money import to_minor
 from cyberins.model.policy import Insured, Policy
 from cyberins.pricing import PricingBasis
+from cyberins.pricing.grid import Progress
 from cyberins.pricing.premium import rate_on_line
 from cyberins.products.forms import GroupSchemeSpec
 from cyberins.products.population import generate_profiles, member_id
@@ -87,7 +88,9 @@ def certificate(terms: Policy, ident: str, names: tuple[str, str]) -> Policy:
     )
 
 
-def price_group_scheme(product: Product, years: int, seed: int, basis: PricingBasis) -> ProductResult:
+def price_group_scheme(
+    product: Product, years: int, seed: int, basis: PricingBasis, progress: Progress
+) -> ProductResult:
     """Price a `group_scheme` product: members together, certificates, then the scheme aggregate.
 
     Parameters
@@ -98,6 +101,8 @@ def price_group_scheme(product: Product, years: int, seed: int, basis: PricingBa
         Simulated years and seed (the seed also draws generated members unless `population_seed` is set).
     basis
         The pricing basis; the minimum premium applies once, to the scheme.
+    progress
+        Hears `(0, 1)` at the start and `(1, 1)` once the members' simulation is done.
 
     Returns
     -------
@@ -110,7 +115,9 @@ def price_group_scheme(product: Product, years: int, seed: int, basis: PricingBa
     policy, currency = product.policy, product.policy.currency
     members, names = scheme_members(product, seed)
     cap = spec.scheme.aggregate_limit
+    progress(0, 1)
     priced = PricedScheme.of(members, policy, basis, years=years, seed=seed, aggregate_limit=float(cap))
+    progress(1, 1)  # the members simulated together, once
     result, premium, shares = priced.result, priced.premium, priced.shares
     lines = tuple(
         ProductLine(
@@ -141,5 +148,5 @@ def price_group_scheme(product: Product, years: int, seed: int, basis: PricingBa
             members=len(members),
             rate_on_line=rate_on_line(premium.premium, cap),
         ),
-        ("members are simulated as independent: accumulation through shared dependencies is not modelled yet",),
+        (Said("cli.products.notes.independent_members"),),
     )

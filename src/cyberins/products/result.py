@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from cyberins.model.errors import Said
 from cyberins.model.ids import PolicyForm
 from cyberins.model.policy import Policy
 from cyberins.pricing import PricingBasis, RiskLoadMethod, TechnicalPremium, premium_from_measures
@@ -63,7 +64,8 @@ class ProductResult:
     insured: LossMeasures
     lines: tuple[ProductLine, ...]
     details: FormDetails
-    notes: tuple[str, ...] = ()
+    #: What the figures leave out, said in either language (the JSON document gives the English).
+    notes: tuple[Said, ...] = ()
 
     @property
     def technical_premium(self) -> Decimal:
@@ -120,7 +122,7 @@ def product_document(result: ProductResult) -> dict[str, Any]:
         ],
     }
     doc.update(result.details.as_dict())
-    doc["notes"] = list(result.notes)
+    doc["notes"] = [str(note) for note in result.notes]
     return doc
 
 
@@ -206,7 +208,7 @@ class PricedScheme:
         form: PolicyForm,
         lines: tuple[ProductLine, ...],
         details: FormDetails,
-        notes: tuple[str, ...],
+        notes: tuple[Said, ...],
     ) -> ProductResult:
         """The priced product: the scheme's totals, with the form's `lines`, `details` and `notes`."""
         return ProductResult(

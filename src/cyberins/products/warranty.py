@@ -17,10 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 from cyberins.assess import assess
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import EventType, PolicyForm
 from cyberins.model.money import to_minor
 from cyberins.pricing import PricingBasis
+from cyberins.pricing.grid import Progress
 from cyberins.products.categories import SecurityCategory, security_catalog
 from cyberins.products.forms import ProductWarrantySpec, WarrantyConditions
 from cyberins.products.population import generate_profiles, member_id
@@ -69,7 +70,9 @@ def protected_model(model: RiskModel, event_types: tuple[EventType, ...], factor
     return replace(model, event_types=kept).adjusted(factors)
 
 
-def price_product_warranty(product: Product, years: int, seed: int, basis: PricingBasis) -> ProductResult:
+def price_product_warranty(
+    product: Product, years: int, seed: int, basis: PricingBasis, progress: Progress
+) -> ProductResult:
     """Price a `product_warranty` product over its customer base.
 
     Parameters
@@ -81,6 +84,8 @@ def price_product_warranty(product: Product, years: int, seed: int, basis: Prici
         `population_seed`.
     basis
         The pricing basis.
+    progress
+        Hears `(0, 1)` at the start and `(1, 1)` once the members' simulation is done.
 
     Returns
     -------
@@ -101,7 +106,9 @@ def price_product_warranty(product: Product, years: int, seed: int, basis: Prici
         )
     factors = [f.to_factor(f"product:{spec.product.category.value}") for f in specs]
     members, names, licences = _members(product, spec, seed, category.event_types, factors)
+    progress(0, 1)
     priced = PricedScheme.of(members, policy, basis, years=years, seed=seed, aggregate_limit=None)
+    progress(1, 1)  # the members simulated together, once
     result, premium, shares = priced.result, priced.premium, priced.shares
     counts = {line: sum(1 for m in members if m.line_id == line) for line in result.lines}
     lines = []
@@ -125,9 +132,9 @@ def price_product_warranty(product: Product, years: int, seed: int, basis: Prici
             )
         )
     total_licences = sum(licences.values()) if len(licences) == len(result.lines) else None
-    notes = ["customers are simulated as independent: accumulation through shared dependencies is not modelled yet"]
+    notes = [Said("cli.products.notes.independent_customers")]
     if total_licences is None:
-        notes.append("some customers or segments give no licences: no rate per licence")
+        notes.append(Said("cli.products.notes.no_licences"))
     return priced.product_result(
         spec,
         PolicyForm.PRODUCT_WARRANTY,

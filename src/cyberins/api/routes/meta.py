@@ -10,9 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from cyberins.api.errors import error_response
+from cyberins.api.errors import error_response, reader_lang
 from cyberins.api.schemas.platform import StatusPublic, VersionPublic
 from cyberins.catalog import get_catalog
+from cyberins.model.messages import text as say
 from cyberins.store.migrate import current_revision, head_revision
 
 router = APIRouter(tags=["meta"])
@@ -32,9 +33,11 @@ def ready(request: Request) -> StatusPublic | JSONResponse:
             connection.execute(text("SELECT 1"))
         at = current_revision(engine)
     except Exception as exc:  # any driver error means "not ready", reported, never raised
-        return error_response(503, "not_ready", f"database unreachable: {type(exc).__name__}")
+        message = say("api.error.ready.unreachable", reader_lang(request), error=type(exc).__name__)
+        return error_response(503, "not_ready", message)
     if at != head_revision():
-        return error_response(503, "not_ready", f"schema at {at}, expected {head_revision()}: run migrations")
+        message = say("api.error.ready.behind", reader_lang(request), at=at or "—", head=head_revision())
+        return error_response(503, "not_ready", message)
     return StatusPublic(status="ready")
 
 
