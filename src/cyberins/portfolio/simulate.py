@@ -194,12 +194,12 @@ class _ChunkSums:
                 np.concatenate([r[k] for r in self.rows]).astype(dtype, copy=False) if self.rows else np.zeros(0, dtype)
             )
 
-        year, occurrence, policy = joined(0, np.int64), joined(1, np.int64), joined(3, np.int64)
-        time, amount, weight = joined(2, np.float64), joined(4, np.float64), joined(5, np.float64)
-        # The treaties read rows in (year, time, occurrence) order: one stable sort on year + time (exact: a
-        # time is a multiple of 2⁻³¹ and a year below 2¹²) keeps an occurrence's rows in line order.
-        order = np.argsort(year + time, kind="stable")
-        rows = GrossRows(year[order], occurrence[order], time[order], policy[order], amount[order], weight[order])
+        # In line order, unsorted: the treaties order the occurrences themselves (`Occurrences.of` sorts one
+        # key per occurrence, not the rows), and an occurrence's rows are summed in line order either way.
+        rows = GrossRows(
+            joined(0, np.int64), joined(1, np.int64), joined(2, np.float64),
+            joined(3, np.int64), joined(4, np.float64), joined(5, np.float64),
+        )  # fmt: skip
         out = ChunkResult(
             chunk=chunk,
             start=start,
