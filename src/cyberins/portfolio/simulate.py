@@ -21,7 +21,7 @@ import numpy as np
 from cyberins.model.errors import InvalidInput
 from cyberins.portfolio.book import Book
 from cyberins.portfolio.events import Bar, LineEvents, SystemicEvents, bar, line_events, systemic_events
-from cyberins.portfolio.treaties import GrossRows, apply_programme, ils_payouts
+from cyberins.portfolio.treaties import GrossRows, IndustryEvents, apply_programme, ils_payouts
 from cyberins.quant.metrics import LEVELS
 from cyberins.quant.model import FloatArray, IntArray
 from cyberins.terms import CompiledTerms
@@ -219,7 +219,7 @@ class _ChunkSums:
         )
         book = prepared.book
         if book.reinsurance or book.ils:
-            _programme(out, rows, book)
+            _programme(out, rows, book, IndustryEvents(sys_year, self.sys_ground_up))
         if self.policy_years:
             out.policy_year, out.policy_index, out.policy_gross = (
                 np.concatenate([p[k] for p in self.policy_years]) for k in range(3)
@@ -227,7 +227,7 @@ class _ChunkSums:
         return out
 
 
-def _programme(out: ChunkResult, rows: GrossRows, book: Book) -> None:
+def _programme(out: ChunkResult, rows: GrossRows, book: Book, industry: IndustryEvents) -> None:
     """The treaties in inuring order and the bonds on the chunk's occurrences (`portfolio.treaties`)."""
     n = out.n_years
     result = apply_programme(rows, list(book.reinsurance), n)
@@ -238,7 +238,7 @@ def _programme(out: ChunkResult, rows: GrossRows, book: Book) -> None:
         if treaty.id in result.reinstatement_premium:
             out.reinstatement_premium[treaty.id] = result.reinstatement_premium[treaty.id]
     for bond in book.ils:
-        out.ils[bond.id] = ils_payouts(bond, rows, result.net, n)
+        out.ils[bond.id] = ils_payouts(bond, rows, result.net, n, industry)
 
 
 #: How chunks are mapped: in-process by default, or on a Dask cluster (`portfolio.cluster`); results may come
