@@ -10,7 +10,7 @@ from cyberins.portfolio.marginal import marginal_impact
 from cyberins.portfolio.simulate import CHUNK_YEARS, run_book
 from tests.portfolio.books import book, mixed
 
-YEARS = CHUNK_YEARS + 300  # two chunks, the second partial
+YEARS = CHUNK_YEARS + 100  # two chunks, the second partial
 
 
 def test_removing_a_line_leaves_every_other_line_and_event_as_drawn() -> None:
