@@ -47,4 +47,4 @@ def test_weighted_rows_change_no_year_beyond_rounding(monkeypatch: pytest.Monkey
     theirs = run_book(book(mixed()), 600, 4)
     for key, column in theirs.ylt.items():
         np.testing.assert_allclose(ours.ylt[key], column, rtol=1e-12, atol=1e-6, err_msg=key)
-    np.testing.assert_allclose(ours.policy_bound, theirs.policy_bound, rtol=1e-12)
+    np.testing.assert_allclose(ours.policy_gross, theirs.policy_gross, rtol=1e-12)

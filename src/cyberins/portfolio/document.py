@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 
 from cyberins.portfolio.book import OWN_EVENTS
-from cyberins.portfolio.measures import TOP_POLICIES, ceded_blocks, contributions, ils_blocks, loss_block
-from cyberins.portfolio.simulate import PolicyContributions, PortfolioRun
+from cyberins.portfolio.measures import ceded_blocks, contributions, ils_blocks, loss_block, row_contributions
+from cyberins.portfolio.simulate import PortfolioRun
 from cyberins.quant.model import FloatArray
 
 #: The `by_dependency` group of own events (they strike no dependency).
@@ -68,10 +68,9 @@ def run_document(run: PortfolioRun) -> dict[str, Any]:
     }
     names = [f"{line.id}#{k + 1}" for line in book.lines for k in range(line.count)]
 
-    top = PolicyContributions(run, TOP_POLICIES)
-
     def by_policy(weights: FloatArray) -> dict[str, float]:
-        return {names[i]: value for i, value in top.values(weights).items()}
+        values = row_contributions(weights, run.policy_year, run.policy_index, run.policy_gross, book.policies)
+        return {names[i]: float(values[i]) for i in np.flatnonzero(values > 0)}
 
     groupings = {
         "by_scenario": dict(zip(sources, gross_by_source, strict=True)),

@@ -127,15 +127,6 @@ def simulate_chunk(prepared: Prepared, seed: int, chunk: int, start: int, n_year
     return acc.finish(prepared, chunk, start, events)
 
 
-def policy_years(rows: LineEvents, n_years: int, first_policy: int) -> tuple[IntArray, IntArray, FloatArray]:
-    """(year in the chunk, expanded policy, gross) of each copy of a line in each year it pays something:
-    sparse, since most policy years pay nothing. int32 (years < 2²², policies < 2³¹)."""
-    by_period = np.bincount(rows.copies_period, weights=rows.paid[rows.copies_row]).astype(np.float64)
-    period = np.flatnonzero(by_period > 0).astype(np.int64)
-    which, year_of = np.divmod(period, n_years)
-    return year_of.astype(np.int32), (first_policy + which).astype(np.int32), by_period[period]
-
-
 class _ChunkSums:
     """Running sums of one chunk over its lines."""
 
@@ -185,7 +176,12 @@ class _ChunkSums:
                 rows.weight[pays],
             )
         )
-        self.policy_years.append(policy_years(rows, n, first_policy))
+        # Each copy's gross by year, kept where it is positive (sparse: most policy years pay nothing).
+        by_period = np.bincount(rows.copies_period, weights=rows.paid[rows.copies_row]).astype(np.float64)
+        period = np.flatnonzero(by_period > 0).astype(np.int64)
+        # int32 (years < 2²², policies < 2³¹): over a long run these rows are the largest thing held.
+        which, year_of = np.divmod(period, n)
+        self.policy_years.append((year_of.astype(np.int32), (first_policy + which).astype(np.int32), by_period[period]))
 
     def finish(self, prepared: Prepared, chunk: int, start: int, events: Sequence[SystemicEvents]) -> ChunkResult:
         n = self.n
@@ -257,41 +253,48 @@ def map_in_process(
         yield kernel(prepared, seed, c, start, n)
 
 
-class _TailBound:
-    """Per level and policy, an upper bound of the policy's gross over the years that level's tail can
-    hold, so that no policy year need be kept (issue 19 §4: they were most of a long run's memory).
+class _TailYears:
+    """Keeps the per-policy years only where they can count: in a year among the worst ⌊(1 − 0.9)·N⌋ + 1.
 
-    The Euler weights at a level are zero outside its worst ⌊(1 − level)·N⌋ + 1 years, whose gross is at
-    least the `keep`-th largest annual gross. The worst `keep` years seen so far give a threshold that only
-    rises as chunks arrive, so it never passes that final value: a chunk's policy years at or above it are
-    added to the level's `bound`, the others can never be in its tail. So a contribution is at most
-    max(weights) · bound (`PolicyContributions` re-simulates only the lines that can reach the top).
+    The Euler weights of every level are zero outside the worst (1 − level)·N years and the boundary one, and
+    the lowest level's tail holds the others'. The worst `keep` annual gross losses seen so far give a
+    threshold that only rises as chunks arrive; a chunk's policy years below it can never be in the tail and
+    are dropped at once, so memory holds about a tenth of them, whatever the number of years. The final
+    threshold is the same in any arrival order, and so is what is kept.
     """
 
-    def __init__(self, years: int, policies: int) -> None:
-        self.keep = [int((1 - Fraction(str(level))) * years) + 1 for level in LEVELS]
-        self.top = [np.zeros(0) for _ in LEVELS]
-        self.bound = np.zeros((len(LEVELS), policies))
-
-    def threshold(self, k: int) -> float:
-        return float(self.top[k].min()) if len(self.top[k]) >= self.keep[k] else -math.inf
-
-    def add(self, part: ChunkResult) -> None:
-        gross_of_row = part.gross[part.policy_year]
-        for k, keep in enumerate(self.keep):
-            both = np.concatenate([self.top[k], part.gross])
-            self.top[k] = both if len(both) <= keep else np.partition(both, len(both) - keep)[-keep:]
-            kept = gross_of_row >= self.threshold(k)
-            self.bound[k] += np.bincount(
-                part.policy_index[kept], weights=part.policy_gross[kept], minlength=self.bound.shape[1]
-            )
-        part.policy_year, part.policy_index = np.zeros(0, np.int32), np.zeros(0, np.int32)
-        part.policy_gross = np.zeros(0)
+    def __init__(self, years: int) -> None:
+        m = (1 - Fraction(str(min(LEVELS)))) * years
+        self.keep = int(m) + 1
+        self.top = np.zeros(0)
+        self.parts: list[ChunkResult] = []
+        self.rows_at_prune = 0
 
     @property
-    def thresholds(self) -> FloatArray:
-        """Per level: the threshold every year counted in its bound reached (the final one)."""
-        return np.array([self.threshold(k) for k in range(len(LEVELS))])
+    def threshold(self) -> float:
+        return float(self.top.min()) if len(self.top) >= self.keep else -math.inf
+
+    def add(self, part: ChunkResult) -> None:
+        both = np.concatenate([self.top, part.gross])
+        self.top = both if len(both) <= self.keep else np.partition(both, len(both) - self.keep)[-self.keep :]
+        self._prune(part)
+        self.parts.append(part)
+        rows = sum(len(p.policy_year) for p in self.parts)
+        if rows > 2 * self.rows_at_prune:  # amortised: each row is re-examined a bounded number of times
+            for p in self.parts:
+                self._prune(p)
+            self.rows_at_prune = sum(len(p.policy_year) for p in self.parts)
+
+    def _prune(self, part: ChunkResult) -> None:
+        keep = part.gross[part.policy_year] >= self.threshold
+        if not keep.all():
+            part.policy_year, part.policy_index = part.policy_year[keep], part.policy_index[keep]
+            part.policy_gross = part.policy_gross[keep]
+
+    def finish(self) -> list[ChunkResult]:
+        for p in self.parts:
+            self._prune(p)
+        return sorted(self.parts, key=lambda r: r.chunk)
 
 
 @dataclass(frozen=True)
@@ -309,10 +312,9 @@ class PortfolioRun:
     ground_up_by_industry: FloatArray
     events_by_source: IntArray
     under_review: FloatArray
-    #: Levels × expanded policies: an upper bound of each policy's gross over the years each level's tail can
-    #: hold, and per level the annual gross every year counted in it reaches (`_TailBound`).
-    policy_bound: FloatArray
-    bound_threshold: FloatArray
+    policy_year: IntArray
+    policy_index: IntArray
+    policy_gross: FloatArray
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -321,15 +323,13 @@ def run_book(book: Book, years: int, seed: int, mapper: Mapper | None = None) ->
     if not 1 <= years <= MAX_YEARS:
         raise InvalidInput.one("--years", f"{years} is outside 1 to {MAX_YEARS:,}")
     prepared = Prepared.of(book)
-    tail = _TailBound(years, book.policies)
-    parts = []
+    tail = _TailYears(years)
     for result in (mapper or map_in_process)(simulate_chunk, prepared, seed, chunks(years)):
         tail.add(result)
-        parts.append(result)
-    return _join(prepared, years, seed, sorted(parts, key=lambda r: r.chunk), tail)
+    return _join(prepared, years, seed, tail.finish())
 
 
-def _join(prepared: Prepared, years: int, seed: int, parts: list[ChunkResult], tail: _TailBound) -> PortfolioRun:
+def _join(prepared: Prepared, years: int, seed: int, parts: list[ChunkResult]) -> PortfolioRun:
     book = prepared.book
 
     def cat(pick: Callable[[ChunkResult], FloatArray]) -> FloatArray:
@@ -373,71 +373,18 @@ def _join(prepared: Prepared, years: int, seed: int, parts: list[ChunkResult], t
         ground_up_by_industry=sum((p.ground_up_by_industry for p in parts), np.zeros(len(prepared.industries))),
         events_by_source=sum((p.events_by_source for p in parts), np.zeros(1 + len(book.scenarios), dtype=np.int64)),
         under_review=cat(lambda p: p.under_review),
-        policy_bound=tail.bound,
-        bound_threshold=tail.thresholds,
+        **_policy_years(parts),
     )
 
 
-class PolicyContributions:
-    """Exact Euler contributions of the policies that can be among the `n` largest, by re-simulating lines.
-
-    A policy's gross in a year depends on its own line's draws alone (keyed by the line's id, the chunk and
-    the seed), so one line is re-simulated over every chunk to get its copies' policy years exactly as the
-    run had them. Lines are taken by their policies' `policy_bound`, largest first, until the n-th largest
-    exact contribution exceeds what any policy of a line not yet taken could reach (max(weights) · bound):
-    then the n largest are exact and complete. Lines taken once serve every level.
-    """
-
-    def __init__(self, run: PortfolioRun, n: int) -> None:
-        self.run, self.n = run, n
-        self.prepared = Prepared.of(run.book)
-        self.line_of = np.repeat(np.arange(len(run.book.lines)), [line.count for line in run.book.lines])
-        self.rows: dict[int, tuple[IntArray, IntArray, FloatArray]] = {}
-        # Only the years some level's tail can hold are kept from a re-simulated line.
-        self.floor = float(run.bound_threshold.min())
-
-    def values(self, weights: FloatArray) -> dict[int, float]:
-        """Expanded policy → exact contribution, for every policy of the lines taken (policy order)."""
-        # The tightest level bound that counted every year these weights reach.
-        lowest = float(self.run.ylt["gross"][weights > 0].min())
-        level = int(np.flatnonzero(self.run.bound_threshold <= lowest)[-1])
-        policy_bound = self.run.policy_bound[level]
-        bound = policy_bound * float(weights.max()) * (1 + 1e-9)  # the margin: float rounding
-        for p in np.argsort(-policy_bound, kind="stable"):
-            line = int(self.line_of[p])
-            if line in self.rows or bound[p] <= 0:
-                continue
-            exact = sorted(self._exact(weights).values(), reverse=True)
-            if len(exact) >= self.n and exact[self.n - 1] > bound[p]:
-                break  # no policy left can reach the top n
-            self.rows[line] = self._line_years(line)
-        return self._exact(weights)
-
-    def _exact(self, weights: FloatArray) -> dict[int, float]:
-        from cyberins.portfolio.measures import row_contributions
-
-        out: dict[int, float] = {}
-        for line in sorted(self.rows):
-            year, index, gross = self.rows[line]
-            first = int(self.prepared.first_policy[line])
-            count = self.run.book.lines[line].count
-            values = row_contributions(weights, year, index - first, gross, count)
-            out.update({first + int(i): float(values[i]) for i in np.flatnonzero(values > 0)})
-        return out
-
-    def _line_years(self, i: int) -> tuple[IntArray, IntArray, FloatArray]:
-        """The policy years of line `i` over the run's chunks, as `simulate_chunk` finds them."""
-        book, prepared, seed = self.run.book, self.prepared, self.run.seed
-        line, first = book.lines[i], int(prepared.first_policy[i])
-        years: list[IntArray] = []
-        index: list[IntArray] = []
-        gross: list[FloatArray] = []
-        for c, start, n in chunks(self.run.years):
-            events = [systemic_events(s, seed, c, n) for s in book.scenarios]
-            rows = line_events(line, prepared.terms[i], book.scenarios, events, list(prepared.bars[i]), seed, c, n)
-            y, p, g = policy_years(rows, n, first)
-            tail = self.run.ylt["gross"][y.astype(np.int64) + start] >= self.floor
-            years.append(y[tail].astype(np.int64) + start)
-            index.append(p[tail])
-            gross.append(g[tail])
-        return np.concatenate(years), np.concatenate(index), np.concatenate(gross)
+def _policy_years(parts: list[ChunkResult]) -> dict[str, Any]:
+    """The chunks' policy years joined, each chunk's copy released as soon as it is joined, so that the
+    largest store of a long run is never held twice."""
+    out: dict[str, Any] = {}
+    for name in ("policy_year", "policy_index", "policy_gross"):
+        pieces = [p.policy_year + p.start if name == "policy_year" else getattr(p, name) for p in parts]
+        for p in parts:
+            setattr(p, name, np.zeros(0, getattr(p, name).dtype))  # not a view: the buffer goes
+        out[name] = np.concatenate(pieces) if pieces else np.zeros(0)
+        del pieces
+    return out
