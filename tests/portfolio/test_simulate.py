@@ -11,7 +11,7 @@ from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy
 from cyberins.portfolio.document import run_document
 from cyberins.portfolio.events import systemic_events
-from cyberins.portfolio.simulate import CHUNK_YEARS, ChunkResult, Prepared, chunk_years, run_book, simulate_chunk
+from cyberins.portfolio.simulate import CHUNK_YEARS, ChunkResult, Prepared, chunks, run_book, simulate_chunk
 from cyberins.quant.explicit import ExplicitModelFile
 from cyberins.quant.metrics import LEVELS
 from cyberins.quant.simulate import simulate
@@ -68,7 +68,6 @@ def test_line_order_changes_nothing() -> None:
 
 def test_chunks_in_any_order_give_the_same_bits() -> None:
     b = book(mixed())
-    assert chunk_years(b) == CHUNK_YEARS  # a small book: the largest chunks
     years = 2 * CHUNK_YEARS + 10
 
     def backwards(kernel, prepared: Prepared, seed: int, work: list[tuple[int, int, int]]) -> list[ChunkResult]:
@@ -84,11 +83,13 @@ def test_chunks_in_any_order_give_the_same_bits() -> None:
 def test_one_systemic_event_is_one_occurrence_with_one_duration() -> None:
     b = book(outage_book(count=30, rate=0.3, policy=None))
     run = run_book(b, 2_000, 1)
-    events = systemic_events(b.scenarios[0], 1, 0, 2_000)
+    drawn = [systemic_events(b.scenarios[0], 1, c, n) for c, _, n in chunks(2_000)]
+    year = np.concatenate([e.year + start for e, (_, start, _) in zip(drawn, chunks(2_000), strict=True)])
+    duration = np.concatenate([e.duration_h for e in drawn])
     # Every one of the 30 insureds loses 10,000 an hour for the SAME duration: one occurrence of 300,000 × D.
-    expected_total = np.bincount(events.year, weights=300_000 * events.duration_h, minlength=2_000)
+    expected_total = np.bincount(year, weights=300_000 * duration, minlength=2_000)
     expected_largest = np.zeros(2_000)
-    np.maximum.at(expected_largest, events.year, 300_000 * events.duration_h)
+    np.maximum.at(expected_largest, year, 300_000 * duration)
     np.testing.assert_allclose(run.ylt["ground_up"], expected_total, rtol=1e-9)
     np.testing.assert_allclose(run.largest["ground_up"], expected_largest, rtol=1e-9)
     assert abs(run_document(run)["by_scenario"]["outage"]["events_per_year"] - 0.3) < 0.05
@@ -155,25 +156,14 @@ def test_a_line_whose_model_is_an_organisation_profile() -> None:
     assert run.ylt["ground_up"].sum() > 0 and (run.ylt["gross"] <= run.ylt["ground_up"] + 1e-6).all()
 
 
-def test_chunk_size_bounds_the_rows_of_a_large_book_whatever_the_line_order() -> None:
-    data = outage_book(count=2_000, rate=0.5)  # 1,000 expected hits a year
-    size = chunk_years(book(data))
-    assert size == 2_048  # 2,048,000 rows <= CHUNK_ROWS = 2**21 < 4,096,000
-    data["policies"].append({**data["policies"][0], "id": "second", "count": 3})
-    again = book(data)
-    swapped = again.with_lines(again.lines[::-1])
-    assert chunk_years(again) == chunk_years(swapped)
-
-
 def test_policy_years_outside_every_tail_are_dropped_without_changing_a_contribution() -> None:
     from cyberins.portfolio.measures import row_contributions, tvar_weights
-    from cyberins.portfolio.simulate import chunks
 
     b = book(mixed())
     years = 2 * CHUNK_YEARS + 500
     run = run_book(b, years, 6)
     prepared = Prepared.of(b)
-    full = [simulate_chunk(prepared, 6, *w) for w in chunks(years, chunk_years(b))]
+    full = [simulate_chunk(prepared, 6, *w) for w in chunks(years)]
     year = np.concatenate([p.policy_year + p.start for p in full])
     index = np.concatenate([p.policy_index for p in full])
     gross = np.concatenate([p.policy_gross for p in full])

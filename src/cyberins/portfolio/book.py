@@ -82,6 +82,9 @@ class LineSpec(Frozen):
     exposure: dict[str, NonNegativeFloat] = Field(default_factory=dict)
     model: dict[str, Any] | str | None = None
     policy: dict[str, Any] | str | None = None
+    #: The insurer's share of each policy, written in co-insurance (共保体): it pays this share of what the
+    #: policy pays, the co-insurers the rest. 1 (default): the whole policy.
+    share: float = Field(default=1.0, gt=0, le=1, allow_inf_nan=False)
     description: str | None = None
 
 
@@ -134,6 +137,8 @@ class Line:
     exposure: dict[str, float]
     model: RiskModel | None
     policy: Policy | None
+    #: The insurer's co-insurance share of each policy (`gross` is this share of what the policy pays).
+    share: float = 1.0
 
     def amount(self, field: str) -> float:
         """An exposure field (0 when the line does not give it)."""
@@ -280,4 +285,5 @@ def _resolve(i: int, spec: LineSpec, currency: str, folder: Path, source: str) -
         exposure=dict(spec.exposure),
         model=model,
         policy=policy,
+        share=spec.share,
     )

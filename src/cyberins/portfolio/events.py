@@ -186,6 +186,9 @@ def line_events(
         result = apply_terms(table, terms, compact=True)
         paid = result.payable.sum(axis=1) if result.payable.shape[1] else paid
         review = result.under_review_payable
+        if line.share != 1.0:  # a co-insurance share: the insurer's part of what each policy pays
+            paid = paid * line.share
+            review = None if review is None else review * line.share
     return LineEvents(
         period=table.period,
         time=table.time,

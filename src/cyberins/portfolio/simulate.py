@@ -4,7 +4,8 @@
 runs each line (all its copies at once, `portfolio.events`) through its policy, applies the treaties to the
 chunk's occurrences and returns per-year sums. `run_book` maps it over the chunks, in-process or with any
 `map` (a Dask client's, `portfolio.cluster`), and joins the chunks in order: chunk sizes and seeds depend on
-the number of years only, so every way of running gives the same numbers, bit for bit.
+the number of years only (never the book, the machine or the workers), so every way of running gives the
+same numbers, bit for bit, and a line's draws are the same in any book that holds it.
 """
 
 from __future__ import annotations
@@ -20,43 +21,18 @@ import numpy as np
 from cyberins.model.errors import InvalidInput
 from cyberins.portfolio.book import Book
 from cyberins.portfolio.events import Bar, LineEvents, SystemicEvents, bar, line_events, systemic_events
-from cyberins.portfolio.treaties import GrossRows, apply_programme, ils_payouts
+from cyberins.portfolio.treaties import GrossRows, IndustryEvents, apply_programme, ils_payouts
 from cyberins.quant.metrics import LEVELS
 from cyberins.quant.model import FloatArray, IntArray
 from cyberins.terms import CompiledTerms
 
-#: Years per chunk at most: the unit of work and of seeding (a year's position in a chunk stays below 2¹²).
-CHUNK_YEARS = 4_096
-#: Years per chunk at least.
-MIN_CHUNK_YEARS = 64
-#: Expected event rows (own events plus systemic hits, over every insured) one chunk may hold: about 2²¹,
-#: a few hundred MB of tables at once, whatever the size of the book.
-CHUNK_ROWS = 2**21
+#: Years per chunk, whatever the book: the unit of work and of seeding. Fixed, so that adding or removing a
+#: line leaves every other line's random streams where they were (common random numbers, `portfolio.marginal`);
+#: 512 years hold about 1.8 million event rows at 10,000 policies (a few hundred MB at once) and cost no more
+#: CPU per year than larger chunks (docs/portfolio.md "Scale").
+CHUNK_YEARS = 512
 #: The most years one run may hold (per-year arrays of a few dozen columns stay under a few GB).
 MAX_YEARS = 4_194_304
-
-
-def expected_rows(book: Book) -> float:
-    """Expected event rows a year: each insured's own events, and each scenario's rate × the insureds it
-    hits on average. `math.fsum` is exact, so the order of the lines cannot change it."""
-    own = [line.count * sum(et.frequency.mean() for et in line.model.event_types) for line in book.lines if line.model]
-    hits = [
-        s.rate * s.hit_probability * line.count
-        for s in book.scenarios
-        for line in book.lines
-        if s.dependency in line.depends_on
-    ]
-    return math.fsum(own + hits)
-
-
-def chunk_years(book: Book) -> int:
-    """Years per chunk for `book`: the largest power of two from `MIN_CHUNK_YEARS` to `CHUNK_YEARS` whose
-    expected rows stay within `CHUNK_ROWS`. It depends on the book alone, never on the workers."""
-    rows = expected_rows(book)
-    size = CHUNK_YEARS
-    while size > MIN_CHUNK_YEARS and size * rows > CHUNK_ROWS:
-        size //= 2
-    return size
 
 
 def chunks(years: int, size: int = CHUNK_YEARS) -> list[tuple[int, int, int]]:
@@ -218,12 +194,12 @@ class _ChunkSums:
                 np.concatenate([r[k] for r in self.rows]).astype(dtype, copy=False) if self.rows else np.zeros(0, dtype)
             )
 
-        year, occurrence, policy = joined(0, np.int64), joined(1, np.int64), joined(3, np.int64)
-        time, amount, weight = joined(2, np.float64), joined(4, np.float64), joined(5, np.float64)
-        # The treaties read rows in (year, time, occurrence) order: one stable sort on year + time (exact: a
-        # time is a multiple of 2⁻³¹ and a year below 2¹²) keeps an occurrence's rows in line order.
-        order = np.argsort(year + time, kind="stable")
-        rows = GrossRows(year[order], occurrence[order], time[order], policy[order], amount[order], weight[order])
+        # In line order, unsorted: the treaties order the occurrences themselves (`Occurrences.of` sorts one
+        # key per occurrence, not the rows), and an occurrence's rows are summed in line order either way.
+        rows = GrossRows(
+            joined(0, np.int64), joined(1, np.int64), joined(2, np.float64),
+            joined(3, np.int64), joined(4, np.float64), joined(5, np.float64),
+        )  # fmt: skip
         out = ChunkResult(
             chunk=chunk,
             start=start,
@@ -243,7 +219,7 @@ class _ChunkSums:
         )
         book = prepared.book
         if book.reinsurance or book.ils:
-            _programme(out, rows, book)
+            _programme(out, rows, book, IndustryEvents(sys_year, self.sys_ground_up))
         if self.policy_years:
             out.policy_year, out.policy_index, out.policy_gross = (
                 np.concatenate([p[k] for p in self.policy_years]) for k in range(3)
@@ -251,7 +227,7 @@ class _ChunkSums:
         return out
 
 
-def _programme(out: ChunkResult, rows: GrossRows, book: Book) -> None:
+def _programme(out: ChunkResult, rows: GrossRows, book: Book, industry: IndustryEvents) -> None:
     """The treaties in inuring order and the bonds on the chunk's occurrences (`portfolio.treaties`)."""
     n = out.n_years
     result = apply_programme(rows, list(book.reinsurance), n)
@@ -262,7 +238,7 @@ def _programme(out: ChunkResult, rows: GrossRows, book: Book) -> None:
         if treaty.id in result.reinstatement_premium:
             out.reinstatement_premium[treaty.id] = result.reinstatement_premium[treaty.id]
     for bond in book.ils:
-        out.ils[bond.id] = ils_payouts(bond, rows, result.net, n)
+        out.ils[bond.id] = ils_payouts(bond, rows, result.net, n, industry)
 
 
 #: How chunks are mapped: in-process by default, or on a Dask cluster (`portfolio.cluster`); results may come
@@ -348,7 +324,7 @@ def run_book(book: Book, years: int, seed: int, mapper: Mapper | None = None) ->
         raise InvalidInput.one("--years", f"{years} is outside 1 to {MAX_YEARS:,}")
     prepared = Prepared.of(book)
     tail = _TailYears(years)
-    for result in (mapper or map_in_process)(simulate_chunk, prepared, seed, chunks(years, chunk_years(book))):
+    for result in (mapper or map_in_process)(simulate_chunk, prepared, seed, chunks(years)):
         tail.add(result)
     return _join(prepared, years, seed, tail.finish())
 

@@ -62,7 +62,7 @@ def line_outcome(
     settled = settle_scenario(line.policy, loss)
     if not settled.lines:
         return ground_up, 0.0, "not_purchased", False
-    paid = float(settled.total_payable)
+    paid = float(settled.total_payable) * line.share  # the insurer's co-insurance share of the policy
     return ground_up, paid, "paid" if paid > 0 else "covered_nothing_payable", verdict.under_review and paid > 0
 
 

@@ -120,6 +120,8 @@ XL_KINDS = (PerRiskXL, CatXL)
 class Trigger(StrEnum):
     INDEMNITY_ANNUAL_AGGREGATE = "indemnity_annual_aggregate"  # the year's total of the basis
     INDEMNITY_OCCURRENCE = "indemnity_occurrence"  # each occurrence of the basis; one limit a year
+    #: Each catalogue event's industry loss, estimated as the book's ground-up ÷ `market_share`; one limit a year.
+    INDUSTRY_INDEX = "industry_index"
 
 
 class Basis(StrEnum):
@@ -128,7 +130,14 @@ class Basis(StrEnum):
 
 
 class CatBond(Frozen):
-    """An indemnity cat bond: pays min(max(B − attachment, 0), exhaustion − attachment) on the trigger's B."""
+    """A cat bond: pays min(max(B − attachment, 0), exhaustion − attachment) on the trigger's B.
+
+    An indemnity trigger reads the insurer's own `basis`; `industry_index` reads an industry loss index
+    instead, per systemic (catalogue) event: the whole market's ground-up loss, which the book stands for at
+    its `market_share` (the book's share of the industry's exposure to the event: an assumption the user
+    states). Own events are single-insured incidents, never an industry event. The payout then follows the
+    market, not the insurer's losses: the basis risk of an index trigger.
+    """
 
     id: TreatyId
     kind: Literal["cat_bond"] = "cat_bond"
@@ -136,6 +145,18 @@ class CatBond(Frozen):
     basis: Basis = Basis.GROSS
     attachment: Money
     exhaustion: PositiveMoney
+    #: `industry_index` only: the book's share of the industry loss, 0 < share <= 1.
+    market_share: float | None = Field(default=None, gt=0, le=1, allow_inf_nan=False, validate_default=True)
+
+    @field_validator("market_share")
+    @classmethod
+    def _index_only(cls, share: float | None, info: ValidationInfo) -> float | None:
+        index = info.data.get("trigger") is Trigger.INDUSTRY_INDEX
+        if index and share is None:
+            raise ValueError("an industry_index trigger needs the book's market_share of the industry loss")
+        if not index and share is not None:
+            raise ValueError("only an industry_index trigger reads a market_share")
+        return share
 
     @field_validator("exhaustion")
     @classmethod
@@ -327,12 +348,31 @@ def apply_programme(
     )
 
 
-def ils_payouts(bond: CatBond, rows: GrossRows, net: FloatArray, n_years: int) -> FloatArray:
+@dataclass(frozen=True)
+class IndustryEvents:
+    """The catalogue events of a chunk for an `industry_index` trigger: each one's year and the book's
+    ground-up loss in it (every line, insured or not)."""
+
+    year: IntArray
+    ground_up: FloatArray
+
+
+def ils_payouts(
+    bond: CatBond, rows: GrossRows, net: FloatArray, n_years: int, industry: IndustryEvents | None = None
+) -> FloatArray:
     """The bond's payout in each year: min(max(B − attachment, 0), limit) (contract portfolio.md §2.7).
 
     B is the year's total of the basis (`indemnity_annual_aggregate`) or, for `indemnity_occurrence`, each
-    occurrence's total, the year's payouts together capped at one limit. `net` is `apply_programme`'s.
+    occurrence's total, the year's payouts together capped at one limit. `net` is `apply_programme`'s. For
+    `industry_index`, B is each catalogue event's industry loss, ground-up ÷ market share (`industry`),
+    the year's payouts again capped at one limit.
     """
+    if bond.trigger is Trigger.INDUSTRY_INDEX:
+        if industry is None or bond.market_share is None:
+            raise ValueError(f"bond {bond.id!r}: an industry_index trigger needs the catalogue events' losses")
+        index = np.asarray(industry.ground_up, dtype=np.float64) / bond.market_share
+        per_event = np.clip(index - bond.attachment, 0.0, bond.limit)
+        return np.minimum(annual_sum(industry.year, per_event, n_years), bond.limit)
     basis = np.asarray(rows.amount if bond.basis is Basis.GROSS else net, dtype=np.float64)
     if bond.trigger is Trigger.INDEMNITY_ANNUAL_AGGREGATE:
         weighted = basis if rows.weight is None else basis * rows.weight
