@@ -128,3 +128,25 @@ def test_scheduler_option_uses_a_running_cluster() -> None:
     code, local, err = _invoke(*args)
     assert code == 0, err
     assert remote == local
+
+
+def test_marginal_is_with_minus_without_and_speaks_one_language() -> None:
+    from tests.one_language import chinese_in, english_in
+
+    code, out, err = _invoke("portfolio", "marginal", BOOK, "--line", "retail-edr", "--years", "600", "--seed", "3",
+                             "--json")  # fmt: skip
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["line"] == "retail-edr" and doc["years"] == 600
+    for basis in ("ground_up", "gross", "net"):
+        aal = doc[basis]["aal"]
+        assert aal["marginal"] == pytest.approx(aal["with"] - aal["without"]) and aal["with"] >= aal["without"]
+    assert doc["gross"]["aal"]["marginal"] > 0  # the line pays claims of its own
+    code, zh, _ = _invoke("portfolio", "marginal", BOOK, "--line", "retail-edr", "--years", "600", "--seed", "3",
+                          "--lang", "zh")  # fmt: skip
+    assert code == 0 and english_in(zh, names=["retail-edr", "TVaR"]) == set()
+    code, en, _ = _invoke("portfolio", "marginal", BOOK, "--line", "retail-edr", "--years", "600", "--seed", "3",
+                          "--lang", "en")  # fmt: skip
+    assert code == 0 and chinese_in(en) == []
+    code, _, err = _invoke("portfolio", "marginal", BOOK, "--line", "nope", "--years", "10", "--seed", "3")
+    assert code == 2 and "--line" in err and "retail-edr" in err

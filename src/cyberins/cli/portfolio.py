@@ -1,4 +1,5 @@
-"""`cyberins portfolio run | stress` (contract portfolio.md §4): a book's year simulation and its stress tests."""
+"""`cyberins portfolio run | stress | generate | marginal` (contract portfolio.md §4): a book's year simulation,
+its stress tests, a synthetic book, and one line's marginal impact on common random numbers."""
 
 from __future__ import annotations
 
@@ -116,6 +117,43 @@ def generate_command(
     out.write_text(book_text(doc), encoding="utf-8")
     lines, deps, scenarios = len(doc["policies"]), len(doc["dependencies"]), len(doc["scenarios"])
     print(say("cli.portfolio.generated", lang, out=out, policies=policies, lines=lines, deps=deps, scenarios=scenarios))
+
+
+@app.command("marginal")
+def marginal_command(
+    book_file: Path = typer.Argument(..., help="The portfolio book (kind: portfolio; YAML or JSON)."),
+    line: str = typer.Option(..., "--line", help="The id of the line whose marginal impact is measured."),
+    years: int = typer.Option(..., "--years", min=1, help="Simulated years."),
+    seed: int = typer.Option(..., "--seed", min=0, max=SEED_MAX, help="Random seed."),
+    as_json: bool = typer.Option(False, "--json", help="Print with, without and the difference as JSON."),
+    lang: Lang = lang_option(),
+) -> None:
+    """A line's marginal impact: the book run with and without it on common random numbers."""
+    from cyberins.portfolio.book import load_book
+    from cyberins.portfolio.marginal import BASES, marginal_impact
+    from cyberins.portfolio.simulate import MAX_YEARS
+
+    if years > MAX_YEARS:
+        raise InvalidInput.one("--years", f"{years:,} is more than {MAX_YEARS:,}")
+    doc = marginal_impact(load_book(book_file), line, years, seed).as_dict()
+    if as_json:
+        print(json.dumps(doc))
+        return
+    from rich.table import Table
+
+    from cyberins.cli.render import console
+
+    w = texts("cli.portfolio", lang)
+    table = Table(title=w["marginal_title"].format(line=line, years=years, seed=seed))
+    for head in ("measure", "with_line", "without_line", "marginal"):
+        table.add_column(w[head], justify="left" if head == "measure" else "right")
+    for basis in BASES:
+        block: Any = doc[basis]
+        rows = [(f"{w[basis]} {w['aal']}", block["aal"])]
+        rows += [(f"{w[basis]} {w['tvar'].format(level=level)}", v) for level, v in block["tvar"].items()]
+        for name, v in rows:
+            table.add_row(name, _money(v["with"]), _money(v["without"]), _money(v["marginal"]))
+    console.print(table)
 
 
 def _money(value: float) -> str:
