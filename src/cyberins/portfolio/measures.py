@@ -10,12 +10,14 @@ gross adds up to the gross in every year and w · gross is the TVaR, the contrib
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from cyberins.portfolio.treaties import XL_KINDS, AggregateStopLoss, CatBond, CatXL, PerRiskXL, QuotaShare
 from cyberins.quant.metrics import LEVELS, LossMeasures, tail_weights
-from cyberins.quant.model import FloatArray, IntArray
+from cyberins.quant.model import FloatArray
 
 #: A recovery "reaches the annual cover to the cent" within half a cent of it: float sums of a year's
 #: recoveries carry rounding far below a cent, never a whole one.
@@ -24,6 +26,8 @@ HALF_CENT = 0.005
 TOP_POLICIES = 20
 
 Block = dict[str, object]
+#: Row indices of any integer width (the run keeps its policy-year rows as int32).
+AnyIntArray = npt.NDArray[np.integer[Any]]
 #: Per-policy contributions given the per-year weights: a mapping of policy name to per-year gross, or a
 #: function that applies the weights itself (a book too large to hold a per-year array per policy).
 PolicyYears = Mapping[str, FloatArray] | Callable[[FloatArray], Mapping[str, float]]
@@ -105,7 +109,7 @@ ROWS_AT_ONCE = 2**22
 
 
 def row_contributions(
-    weights: FloatArray, year: IntArray, key: IntArray, amount: FloatArray, n_keys: int
+    weights: FloatArray, year: AnyIntArray, key: AnyIntArray, amount: FloatArray, n_keys: int
 ) -> FloatArray:
     """Σ weights[year] · amount over rows, per key 0 … n_keys − 1 (e.g. per policy, from a chunk's rows with
     the weights of its years): additive over chunks, so a book's per-policy contributions need no per-year

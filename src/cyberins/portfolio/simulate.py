@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from cyberins.model.errors import InvalidInput
 from cyberins.portfolio.book import Book
@@ -25,6 +26,9 @@ from cyberins.portfolio.treaties import GrossRows, IndustryEvents, apply_program
 from cyberins.quant.metrics import LEVELS
 from cyberins.quant.model import FloatArray, IntArray
 from cyberins.terms import CompiledTerms
+
+#: Policy-year rows are the largest store of a long run: int32 (years and policies stay below 2**31) halves it.
+Int32Array = npt.NDArray[np.int32]
 
 #: Years per chunk, whatever the book: the unit of work and of seeding. Fixed, so that adding or removing a
 #: line leaves every other line's random streams where they were (common random numbers, `portfolio.marginal`);
@@ -97,8 +101,8 @@ class ChunkResult:
     reinstatement_premium: dict[str, FloatArray] = field(default_factory=dict)
     ils: dict[str, FloatArray] = field(default_factory=dict)
     #: Sparse gross by (year in chunk, expanded policy): for the Euler contributions by policy.
-    policy_year: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    policy_index: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    policy_year: Int32Array = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    policy_index: Int32Array = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     policy_gross: FloatArray = field(default_factory=lambda: np.zeros(0))
 
 
@@ -140,7 +144,7 @@ class _ChunkSums:
         self.sys_ground_up, self.sys_gross = np.zeros(n_systemic), np.zeros(n_systemic)
         self.ground_up_largest, self.gross_largest = np.zeros(n_years), np.zeros(n_years)
         self.rows: list[tuple[IntArray, IntArray, FloatArray, IntArray, FloatArray, FloatArray]] = []
-        self.policy_years: list[tuple[IntArray, IntArray, FloatArray]] = []
+        self.policy_years: list[tuple[Int32Array, Int32Array, FloatArray]] = []
 
     def add(self, rows: LineEvents, occurrence: IntArray, industry: int, first_policy: int) -> None:
         """One line's rows; a row counts `weight` times (the incidents it stands for)."""
@@ -312,8 +316,8 @@ class PortfolioRun:
     ground_up_by_industry: FloatArray
     events_by_source: IntArray
     under_review: FloatArray
-    policy_year: IntArray
-    policy_index: IntArray
+    policy_year: Int32Array
+    policy_index: Int32Array
     policy_gross: FloatArray
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -385,6 +389,7 @@ def _policy_years(parts: list[ChunkResult]) -> dict[str, Any]:
         pieces = [p.policy_year + p.start if name == "policy_year" else getattr(p, name) for p in parts]
         for p in parts:
             setattr(p, name, np.zeros(0, getattr(p, name).dtype))  # not a view: the buffer goes
-        out[name] = np.concatenate(pieces) if pieces else np.zeros(0)
+        empty = np.zeros(0, np.float64 if name == "policy_gross" else np.int32)
+        out[name] = np.concatenate(pieces) if pieces else empty
         del pieces
     return out
