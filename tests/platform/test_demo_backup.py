@@ -6,11 +6,13 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import typer
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from cyberins.cli import platform
+from cyberins.cli.render import console
 from cyberins.store import make_engine
 from cyberins.store.dump import TENANT_TABLES
 from tests.one_language import chinese_in, english_in
@@ -33,7 +35,9 @@ def counts(engine: Engine, tables: list[str]) -> dict[str, int]:
         return {t: int(connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()) for t in tables}
 
 
-def test_demo_seeds_a_fresh_sqlite_file_twice_without_duplicates(tmp_path: Path, use_database: object) -> None:
+def test_demo_seeds_a_fresh_sqlite_file_twice_without_duplicates(
+    tmp_path: Path, use_database: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     use_database(url)  # type: ignore[operator]
     first = CliRunner().invoke(cli(), ["demo", "--lang", "en"])
@@ -52,7 +56,9 @@ def test_demo_seeds_a_fresh_sqlite_file_twice_without_duplicates(tmp_path: Path,
         assert drawn.group(1) not in second.output and "all existed already" in second.output
         assert chinese_in(first.output) == [] and chinese_in(second.output) == []
         # in zh (the default): every word but the names, e-mail addresses and the command to run next
-        third = CliRunner().invoke(cli(), ["demo"], env={"COLUMNS": "300"})
+        # wide, so no name is wrapped inside its cell (the console is made once per process: COLUMNS is too late)
+        monkeypatch.setattr(console, "width", 300)
+        third = CliRunner().invoke(cli(), ["demo"])
         assert third.exit_code == 0 and "新建 0 个" in third.output and "均已存在" in third.output, third.output
         with engine.connect() as connection:
             names = [

@@ -26,14 +26,14 @@ from cyberins.model.messages import text as say
 
 app = typer.Typer(
     cls=CyberinsGroup,
-    help="Standards and data exchange: OED books, policies/claims/payments, STIX 2.1, pooled loss data (数据交换).",
+    help="Standards and data exchange: OED, policies/claims/payments, STIX 2.1, pooled loss data (数据交换).",
     no_args_is_help=True,
 )
 
 
 @app.callback()
 def exchange() -> None:
-    """Standards and data exchange: OED books, policies/claims/payments, STIX 2.1, pooled loss data (数据交换)."""
+    """Standards and data exchange: OED, policies/claims/payments, STIX 2.1, pooled loss data (数据交换)."""
 
 
 def _write(path: Path, text: str) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import lang_option
+from cyberins.cli.render import console
 from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Lang
 from cyberins.model.messages import text
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 # The services and the store (SQLAlchemy) are imported when a command runs, so `--help` does not load them.
 
-console = Console(highlight=False)
 audit_app = typer.Typer(cls=CyberinsGroup, help="The keyed, hash-chained audit log.", no_args_is_help=True)
 
 #: Where `cyberins demo` finds the example policies when run from a source checkout.
@@ -119,6 +118,8 @@ def _print_report(report: audit_check.AuditReport, lang: Lang) -> None:
         kind = text(f"audit.kind.{d.kind.value}", lang)
         table.add_row(f"{kind} ({d.kind.value})" if lang == "zh" else kind, d.entity_type, d.entity_id,
                       d.said.in_lang(lang))  # fmt: skip
+    from rich.console import Console
+
     Console(stderr=True, highlight=False, width=160).print(table)
 
 
