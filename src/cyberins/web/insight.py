@@ -11,6 +11,8 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
+from cyberins.assess.grade import load_grade_scale
+from cyberins.model.ids import Lang
 from cyberins.services import underwriting
 from cyberins.services.access import Principal
 from cyberins.services.common import MAX_LIMIT
@@ -143,3 +145,14 @@ def _summary(sub: Submission) -> dict[str, Any] | None:
     """An assessment summary in its current shape (with the gross loss), else None."""
     summary = sub.assessment.get("summary") if isinstance(sub.assessment, dict) else None
     return summary if isinstance(summary, dict) and isinstance(summary.get("gross"), dict) else None
+
+
+def risk_grade(summary: Any, lang: Lang) -> dict[str, Any] | None:
+    """The assessment's risk grade (docs/grading.md) as a reader in `lang` reads it: the grade, its band's
+    label and every reason in that language; None for an assessment stored before grades."""
+    stored = summary.get("grade") if isinstance(summary, dict) else None
+    if not isinstance(stored, dict) or not isinstance(stored.get("grade"), int):
+        return None
+    grade = stored["grade"]
+    reasons = [str(r.get(f"text_{lang}", "")) for r in stored.get("reasons") or [] if isinstance(r, dict)]
+    return {"grade": grade, "label": load_grade_scale().label(grade, lang), "reasons": reasons}

@@ -68,6 +68,7 @@ def dashboard(request: Request, db: Db, reader: ViewerDep) -> Response:
     pols = policies.list_policies(db, p, limit=MAX_LIMIT)
     incs = claims.list_incidents(db, p, limit=MAX_LIMIT)
     totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    risk = insight.insured_risk(db, p) if p.org_kind == OrgKind.INSURED else None
     for record in pols.items:
         totals[record.currency]["premium"] += record.premium
     for incident in incs.items:
@@ -77,7 +78,7 @@ def dashboard(request: Request, db: Db, reader: ViewerDep) -> Response:
         "submissions": subs, "policies": pols, "incidents": incs,
         "totals": {c: dict(v) for c, v in sorted(totals.items())},
         "can_submit": allowed(p, Action.SUBMIT),
-        "risk": insight.insured_risk(db, p) if p.org_kind == OrgKind.INSURED else None,
+        "risk": risk, "grade": insight.risk_grade(risk["summary"], reader.lang) if risk else None,
         "cover": [(r, wording(r)) for r in pols.items if r.state == "active"] if p.org_kind == OrgKind.INSURED else [],
     }  # fmt: skip
     return page(request, "dashboard.html.j2", reader.lang, context, reader=reader)
@@ -140,6 +141,7 @@ def submission_page(
     except (NotFound, Forbidden) as exc:
         return refused(request, reader, exc)
     s = sub.state
+    summary = (sub.assessment or {}).get("summary") if isinstance(sub.assessment, dict) else None
     forms = {
         "assess": may(reader, Action.ASSESS, SUBMISSION_MACHINE, "assess", s),
         "quote": may(reader, Action.QUOTE, SUBMISSION_MACHINE, "quote", s),
@@ -148,7 +150,7 @@ def submission_page(
     context = {
         "sub": sub, "fig": submission_figures(sub), "forms": forms, "error": error, "form": form or {},
         "names": org_names(db, reader, sub.insured_org_id, sub.insurer_org_id, sub.broker_org_id),
-        "summary": (sub.assessment or {}).get("summary") if isinstance(sub.assessment, dict) else None,
+        "summary": summary, "grade": insight.risk_grade(summary, reader.lang),
         "quote_doc": insight.quote_template(sub), "key": insight.new_key(),
     }  # fmt: skip
     return page(request, "submission.html.j2", reader.lang, context, reader=reader, status=status)
