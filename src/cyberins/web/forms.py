@@ -120,7 +120,7 @@ def login(
         return response
     except Unauthenticated:
         return login_page(request, next_path=next, error="wrong", status=401)
-    raw = websessions.open_session(db, principal)
+    raw = websessions.open_session(db, principal)  # real time, as the API's tokens: expiry is security
     response = _see_page(local_path(next))
     set_cookie(request, response, SESSION_COOKIE, raw)
     response.delete_cookie(LOGIN_COOKIE, path="/")
@@ -130,7 +130,7 @@ def login(
 @router.post("/logout")
 def logout(request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "") -> Response:
     check_form(request, csrf_token)
-    websessions.close_session(db, request.cookies.get(SESSION_COOKIE, ""))
+    websessions.close_session(db, reader.principal, request.cookies.get(SESSION_COOKIE, ""))
     response = _see_page("/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
