@@ -45,13 +45,14 @@ DASHBOARDS = {
 
 
 def underwrite_the_open_submission(session: Session) -> None:
-    """Assess and quote the demo's open submission as the insurer's underwriter (a seed and 1,000 years), so the
-    pages show an assessment and a quote."""
+    """Assess and quote the demo's open submission as the insurer's underwriter (a seed, and the years the API
+    and `cyberins quote` choose by default: a standard error at most 0.5% of the expected loss), so the pages
+    show an assessment and a quote with figures as precise as a user gets."""
     insurer = party_repo.organization_named(session, demo.INSURER)
     assert insurer is not None
     underwriter = Principal(insurer.id, OrgKind.INSURER, Role.UNDERWRITER)
     sub = underwriting.list_submissions(session, underwriter, limit=1).items[0]
-    assessment.assess_submission(session, underwriter, sub.id, seed=42, years=1000)
+    assessment.assess_submission(session, underwriter, sub.id, seed=42)
     wording = yaml.safe_load(insight.quote_template(sub))
     assessment.quote_submission(session, underwriter, sub.id, wording)
 
