@@ -1,13 +1,19 @@
-"""The risk on the pages (issue 20 second pass): the assessment's risk grade with its reasons on the
-submission page and the insured's dashboard, in the reader's language, equal to the API's grade."""
+"""The second pass of the pages (issue 20): the assessment's risk grade with its reasons on the submission
+page and the insured's dashboard, in the reader's language, equal to the API's grade; the broker's short
+questionnaire that fills the submission form's profile."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
+from cyberins.web import insight
+from tests.one_language import chinese_in, english_in
 from tests.platform.world import World
 from tests.web.conftest import csrf_of
 from tests.web.test_pages import value, visible_text
@@ -57,3 +63,32 @@ def test_no_grade_without_a_graded_assessment(site: Site, browser: Browser) -> N
     world, _ = site
     html = browser("insurer_a").get(f"/web/submissions/{world.ids['submission_a']}").text
     assert 'data-testid="grade"' not in html
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_questionnaire_fills_the_profile_and_stores_nothing(site: Site, browser: Browser, lang: str) -> None:
+    world, client = site
+    broker = browser("broker_a")
+    page = broker.get(f"/web/submissions/new?lang={lang}").text
+    asked = re.findall(r'data-testid="question" data-id="([^"]+)"', page)
+    assert set(asked) == {q.id for q in insight.short_questions()} and asked
+    shown = visible_text(page.split('data-testid="questionnaire-form"')[1].split("</form>")[0])
+    assert not (english_in(shown, ["CNY"]) if lang == "zh" else chinese_in(shown))
+    before = client.get("/submissions", headers=world.headers("broker_a")).json()["total"]
+    answers = {
+        "csrf_token": csrf_of(page), "insured_org_id": world.org["insured_a"], "name": "Answered Co",
+        "industry": "retail", "annual_revenue": "80000000", "employees": "200", "mlps_level": "2",
+        "control.mfa": "yes", "control.edr": "no",
+    }  # fmt: skip
+    filled = broker.post("/web/submissions/new/questionnaire", data=answers)
+    assert filled.status_code == 200
+    profile = yaml.safe_load(html.unescape(re.search(r'name="profile"[^>]*>([^<]*)<', filled.text).group(1)))
+    assert profile == {
+        "name": "Answered Co", "industry": "retail", "annual_revenue": "80000000", "employees": 200,
+        "mlps_level": 2, "controls": {"mfa": True, "edr": False},
+    }  # fmt: skip
+    assert f'value="{world.org["insured_a"]}" selected' in filled.text
+    assert client.get("/submissions", headers=world.headers("broker_a")).json()["total"] == before
+    bad = broker.post("/web/submissions/new/questionnaire", data={**answers, "employees": "many"})
+    assert bad.status_code == 422 and 'data-field="profile.employees"' in bad.text
+    assert broker.post("/web/submissions/new/questionnaire", data={**answers, "csrf_token": "0"}).status_code == 403

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from cyberins.model.errors import CyberinsError, InvalidInput
@@ -30,6 +31,7 @@ from cyberins.services import (
 )
 from cyberins.services.clock import Clock
 from cyberins.services.errors import Conflict, Forbidden, NotFound, TooManyAttempts, Unauthenticated
+from cyberins.web import insight
 from cyberins.web.figures import wording
 from cyberins.web.session import (
     LOGIN_COOKIE,
@@ -149,6 +151,26 @@ def submit(
     except CyberinsError as exc:
         return submission_form(request, db, reader, error=problem(exc, reader.lang), status=_status(exc), form=form)
     return _see_page(f"/web/submissions/{sub.id}")
+
+
+@router.post("/web/submissions/new/questionnaire")
+async def questionnaire(request: Request, db: Db, reader: ViewerDep) -> Response:
+    """The short questionnaire answered: the submission form again, its profile filled from the answers
+    (checked as the submission will be, so a problem shows now, naming the field). Nothing is stored."""
+    answers = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    return await run_in_threadpool(_filled_in, request, db, reader, answers)
+
+
+def _filled_in(request: Request, db: Db, reader: Any, answers: dict[str, str]) -> Response:
+    check_form(request, answers.get("csrf_token", ""))
+    profile = insight.profile_from_answers(answers)
+    form = {"profile": profile} | {k: answers.get(k, "") for k in ("insurer_org_id", "insured_org_id")}
+    try:
+        underwriting.validate_profile(document(profile, "profile"))
+    except CyberinsError as exc:
+        error = problem(exc, reader.lang) | {"form": "questionnaire"}
+        return submission_form(request, db, reader, error=error, status=_status(exc), form=form, answers=answers)
+    return submission_form(request, db, reader, form=form, answers=answers)
 
 
 @router.post("/web/submissions/{submission_id}/assess")

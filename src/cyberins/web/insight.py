@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +13,8 @@ import yaml
 from sqlalchemy.orm import Session
 
 from cyberins.assess.grade import load_grade_scale
+from cyberins.assess.questionnaire import AnswerType, Question
+from cyberins.assess.resources import load_questionnaire
 from cyberins.model.ids import Lang
 from cyberins.services import underwriting
 from cyberins.services.access import Principal
@@ -28,6 +31,37 @@ controls:
   edr: true
   offline_backups: true
 """
+
+
+#: The questionnaire's facts besides the controls, in the order the form asks them.
+FACTS = ("name", "industry", "annual_revenue", "employees", "mlps_level")
+
+
+def short_questions() -> tuple[Question, ...]:
+    """The controls of the short form (`assess/data/questionnaire.yaml`): what an SME answers in minutes."""
+    return load_questionnaire().form("short")
+
+
+def profile_from_answers(answers: Mapping[str, str]) -> str:
+    """The profile (YAML, as `cyberins assess` reads it) that the questionnaire's answers give: the facts as
+    typed, each answered control (`yes`/`no`, or a choice id); an unanswered one is left out, so the model
+    takes the population's mix for it. The submission form's validation judges it like a typed profile."""
+    profile: dict[str, Any] = {k: answers.get(k, "").strip() for k in FACTS if answers.get(k, "").strip()}
+    for key in ("employees", "mlps_level"):
+        if key in profile and profile[key].isdigit():
+            profile[key] = int(profile[key])
+    controls: dict[str, Any] = {}
+    for question in short_questions():
+        given = answers.get(f"control.{question.id}", "").strip()
+        if not given:
+            continue
+        if question.answer is AnswerType.YES_NO:
+            controls[question.id] = {"yes": True, "no": False}.get(given, given)
+        else:
+            controls[question.id] = given
+    if controls:
+        profile["controls"] = controls
+    return yaml.safe_dump(profile, sort_keys=False, allow_unicode=True)
 
 
 def new_key() -> str:

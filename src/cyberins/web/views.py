@@ -222,7 +222,7 @@ def new_submission(request: Request, db: Db, reader: ViewerDep) -> Response:
 
 def submission_form(
     request: Request, db: Db, reader: Any, *, error: dict[str, Any] | None = None, status: int = 200,
-    form: dict[str, str] | None = None,
+    form: dict[str, str] | None = None, answers: dict[str, str] | None = None,
 ) -> Response:  # fmt: skip
     try:
         require(reader.principal, Action.SUBMIT)
@@ -231,7 +231,8 @@ def submission_form(
     insureds = [] if reader.principal.org_kind == OrgKind.INSURED else _organizations(db, reader, OrgKind.INSURED)
     context = {
         "insurers": _organizations(db, reader, OrgKind.INSURER), "insureds": insureds, "error": error,
-        "form": form or {}, "profile_example": insight.PROFILE_EXAMPLE,
+        "form": form or {}, "profile_example": insight.PROFILE_EXAMPLE, "answers": answers or {},
+        "questions": insight.short_questions(), "industries": list(get_catalog().industries),
     }  # fmt: skip
     return page(request, "submission_new.html.j2", reader.lang, context, reader=reader, status=status)
 
