@@ -1,12 +1,14 @@
 """The second pass of the pages (issue 20): the assessment's risk grade with its reasons on the submission
 page and the insured's dashboard, in the reader's language, equal to the API's grade; the broker's short
-questionnaire that fills the submission form's profile."""
+questionnaire that fills the submission form's profile; the insured's services, open alerts and how its
+risk changed since binding."""
 
 from __future__ import annotations
 
 import html
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 import yaml
@@ -92,3 +94,57 @@ def test_the_questionnaire_fills_the_profile_and_stores_nothing(site: Site, brow
     bad = broker.post("/web/submissions/new/questionnaire", data={**answers, "employees": "many"})
     assert bad.status_code == 422 and 'data-field="profile.employees"' in bad.text
     assert broker.post("/web/submissions/new/questionnaire", data={**answers, "csrf_token": "0"}).status_code == 403
+
+
+def test_the_insured_sees_its_services_and_open_alerts_as_the_api(site: Site, browser: Browser) -> None:
+    world, client = site
+    headers = world.headers("insured_a")
+    held = [
+        s["service_id"] for s in client.get("/subscriptions", headers=headers).json()["items"] if s["state"] == "active"
+    ]
+    alerts = client.get(f"/insureds/{world.org['insured_a']}/alerts", headers=headers).json()
+    html = browser("insured_a").get("/").text
+    assert held and re.findall(r'data-testid="service-row" data-id="([^"]+)"', html) == held
+    assert value(html, "open-alerts") == str(sum(a["state"] == "open" for a in alerts))
+    assert 'href="/web/alerts"' in html
+    assert 'data-testid="services"' not in browser("broker_a").get("/").text
+
+
+def test_the_dashboard_shows_the_risk_since_binding(site: Site, browser: Browser, assessed: str) -> None:
+    """Quote and bind the assessed submission, assess a later one of the same insured: the dashboard sets the
+    bound submission's expected loss beside the latest and says the change."""
+    world, client = site
+    underwriter, path = browser("insurer_a"), f"/web/submissions/{assessed}"
+    wording = yaml.safe_dump(
+        yaml.safe_load(html.unescape(re.search(r'name="document"[^>]*>([^<]*)<', underwriter.get(path).text).group(1)))
+    )
+    token = csrf_of(underwriter.get(path).text)
+    assert underwriter.post(f"{path}/quote", data={"csrf_token": token, "document": wording}).status_code == 303
+    bound = underwriter.post(
+        f"{path}/bind", data={"csrf_token": token, "policy_number": "W2-0001", "idempotency_key": "w2-bind"}
+    )
+    assert bound.status_code == 303, bound.text
+    assert 'data-testid="risk-change"' in browser("insured_a").get("/").text  # bound from the latest: no change yet
+    later = browser("broker_a").post(
+        "/web/submissions/new",
+        data={"csrf_token": token_of(browser("broker_a")), "insurer_org_id": world.org["insurer_a"],
+              "insured_org_id": world.org["insured_a"], "profile": PROFILE + "controls:\n  mfa: true\n  edr: true\n"},
+    )  # fmt: skip
+    later_path = later.headers["location"]
+    assert (
+        underwriter.post(f"{later_path}/assess", data={"csrf_token": token, "seed": "5", "years": "1000"}).status_code
+        == 303
+    )
+    api = {
+        sid: client.get(f"/submissions/{sid}", headers=world.headers("insurer_a")).json()
+        for sid in (assessed, later_path.rsplit("/", 1)[1])
+    }
+    aal = {sid: doc["assessment"]["summary"]["gross"]["aal"] for sid, doc in api.items()}
+    page = browser("insured_a").get("/?lang=en").text
+    assert value(page, "bound-expected-loss") == aal[assessed]
+    change = Decimal(aal[later_path.rsplit("/", 1)[1]]) - Decimal(aal[assessed])
+    assert Decimal(value(page, "risk-change-value")) == change
+
+
+def token_of(client: TestClient) -> str:
+    return csrf_of(client.get("/").text)

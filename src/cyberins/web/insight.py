@@ -7,6 +7,7 @@ import math
 import uuid
 from collections.abc import Mapping
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -16,9 +17,10 @@ from cyberins.assess.grade import load_grade_scale
 from cyberins.assess.questionnaire import AnswerType, Question
 from cyberins.assess.resources import load_questionnaire
 from cyberins.model.ids import Lang
-from cyberins.services import underwriting
+from cyberins.services import monitoring, policies, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.common import MAX_LIMIT
+from cyberins.services.errors import Forbidden, NotFound
 from cyberins.store.models import Submission
 
 #: The submission form's starting profile: the fields an SME can answer in ten minutes (docs/profiles.md).
@@ -40,6 +42,11 @@ FACTS = ("name", "industry", "annual_revenue", "employees", "mlps_level")
 def short_questions() -> tuple[Question, ...]:
     """The controls of the short form (`assess/data/questionnaire.yaml`): what an SME answers in minutes."""
     return load_questionnaire().form("short")
+
+
+def control_names(lang: Lang) -> dict[str, str]:
+    """Each questionnaire control's short name in `lang` (`多因素认证`, `MFA`)."""
+    return {q.id: q.name.in_lang(lang) for q in load_questionnaire().questions}
 
 
 def profile_from_answers(answers: Mapping[str, str]) -> str:
@@ -190,3 +197,37 @@ def risk_grade(summary: Any, lang: Lang) -> dict[str, Any] | None:
     grade = stored["grade"]
     reasons = [str(r.get(f"text_{lang}", "")) for r in stored.get("reasons") or [] if isinstance(r, dict)]
     return {"grade": grade, "label": load_grade_scale().label(grade, lang), "reasons": reasons}
+
+
+def risk_since_binding(session: Session, principal: Principal, latest: Submission) -> dict[str, Any] | None:
+    """How the insured's risk changed since its latest active policy was bound: the assessment of the submission
+    it was bound from beside the latest assessment (`latest`), expected loss and grade; None when no active
+    policy came from an assessed submission. Both figures are the stored assessments', as the API returns them."""
+    bound = [
+        r for r in policies.list_policies(session, principal, limit=MAX_LIMIT).items
+        if r.state == "active" and r.submission_id
+    ]  # fmt: skip
+    for record in sorted(bound, key=lambda r: r.period_start, reverse=True):
+        try:
+            sub = underwriting.get_submission(session, principal, str(record.submission_id))
+        except (NotFound, Forbidden):
+            continue
+        at_binding = _summary(sub)
+        if at_binding is None:
+            continue
+        now = _summary(latest)
+        assert now is not None
+        change = None
+        if at_binding.get("currency") == now.get("currency"):
+            change = format(Decimal(str(now["gross"]["aal"])) - Decimal(str(at_binding["gross"]["aal"])), "+f")
+        return {
+            "policy": record, "bound": at_binding, "latest": now, "same": sub.id == latest.id, "change": change,
+            "bound_grade": (at_binding.get("grade") or {}).get("grade"),
+            "latest_grade": (now.get("grade") or {}).get("grade"),
+        }  # fmt: skip
+    return None
+
+
+def open_alerts(session: Session, principal: Principal) -> int:
+    """How many of the insured's monitoring alerts are open (`/web/alerts` lists them)."""
+    return len(monitoring.list_alerts(session, principal, principal.org_id, state="open"))

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from cyberins.catalog import get_catalog
 from cyberins.model.errors import CyberinsError
 from cyberins.model.vocab import OrgKind
-from cyberins.services import accumulation, claims, monitoring, parties, policies, underwriting
+from cyberins.services import accumulation, claims, marketplace, monitoring, parties, policies, underwriting
 from cyberins.services.access import Action, allowed, require
 from cyberins.services.claims import CLAIM_MACHINE
 from cyberins.services.common import MAX_LIMIT
@@ -68,7 +68,8 @@ def dashboard(request: Request, db: Db, reader: ViewerDep) -> Response:
     pols = policies.list_policies(db, p, limit=MAX_LIMIT)
     incs = claims.list_incidents(db, p, limit=MAX_LIMIT)
     totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    risk = insight.insured_risk(db, p) if p.org_kind == OrgKind.INSURED else None
+    insured = p.org_kind == OrgKind.INSURED
+    risk = insight.insured_risk(db, p) if insured else None
     for record in pols.items:
         totals[record.currency]["premium"] += record.premium
     for incident in incs.items:
@@ -79,7 +80,11 @@ def dashboard(request: Request, db: Db, reader: ViewerDep) -> Response:
         "totals": {c: dict(v) for c, v in sorted(totals.items())},
         "can_submit": allowed(p, Action.SUBMIT),
         "risk": risk, "grade": insight.risk_grade(risk["summary"], reader.lang) if risk else None,
-        "cover": [(r, wording(r)) for r in pols.items if r.state == "active"] if p.org_kind == OrgKind.INSURED else [],
+        "since": insight.risk_since_binding(db, p, risk["submission"]) if risk else None,
+        "services": marketplace.active_services(db, p.org_id, request.app.state.clock.now()) if insured else [],
+        "open_alerts": insight.open_alerts(db, p) if insured else None,
+        "control_names": insight.control_names(reader.lang),
+        "cover": [(r, wording(r)) for r in pols.items if r.state == "active"] if insured else [],
     }  # fmt: skip
     return page(request, "dashboard.html.j2", reader.lang, context, reader=reader)
 
