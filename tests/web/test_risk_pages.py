@@ -148,3 +148,18 @@ def test_the_dashboard_shows_the_risk_since_binding(site: Site, browser: Browser
 
 def token_of(client: TestClient) -> str:
     return csrf_of(client.get("/").text)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_book_shows_its_exceedance_curves_as_the_api(site: Site, browser: Browser, lang: str) -> None:
+    world, client = site
+    query = "years=1000&seed=3"
+    api = client.get(f"/portfolio/accumulation?{query}", headers=world.headers("insurer_a")).json()
+    page = browser("insurer_a").get(f"/web/portfolio?{query}&lang={lang}").text
+    assert float(value(page, "gross-aal")) == api["curves"]["gross"]["aal"]
+    assert float(value(page, "net-aal")) == api["curves"]["net"]["aal"]
+    assert 'data-testid="exceedance-aep"' in page and 'data-testid="exceedance-oep"' in page
+    assert ('data-testid="net-is-gross"' in page) == (api["curves"]["gross"] == api["curves"]["net"])
+    shown = visible_text(page.split('data-testid="curves"')[1])
+    assert not (english_in(shown, ["CNY"]) if lang == "zh" else chinese_in(shown))
+    assert browser("insurer_a").get("/web/portfolio?years=5").status_code == 422

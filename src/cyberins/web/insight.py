@@ -123,14 +123,14 @@ def contributions(summary: dict[str, Any]) -> list[dict[str, Any]]:
 _X0, _X1, _Y0, _Y1 = 40.0, 335.0, 170.0, 10.0
 
 
-def exceedance_chart(curve: list[list[float]], tolerance: list[list[float]]) -> dict[str, Any] | None:
-    """SVG polyline points of the loss-exceedance curve (return period 2–1000 years, log scale) and of the
-    insured's tolerance curve on the same axes; None without a curve."""
+def exceedance_chart(curve: list[list[float]], other: list[list[float]]) -> dict[str, Any] | None:
+    """SVG polyline points of an exceedance curve (`[[return period, loss], ...]`, 2–1000 years, log scale)
+    and of a second curve on the same axes (the insured's tolerance, a book's net loss); None without a curve."""
     points = [(t, loss) for t, loss in curve if t > 0]
     if len(points) < 2:
         return None
-    limits = [(t, loss) for t, loss in tolerance if t > 0]
-    top = max(loss for _, loss in points + limits) or 1.0
+    second = [(t, loss) for t, loss in other if t > 0]
+    top = max(loss for _, loss in points + second) or 1.0
     low, high = math.log(min(t for t, _ in points)), math.log(max(t for t, _ in points))
 
     def line(pairs: list[tuple[float, float]]) -> str:
@@ -144,7 +144,7 @@ def exceedance_chart(curve: list[list[float]], tolerance: list[list[float]]) -> 
         {"x": round(_X0 + (_X1 - _X0) * (math.log(t) - low) / ((high - low) or 1), 1), "label": str(t)}
         for t in (2, 10, 100, 1000) if low <= math.log(t) <= high
     ]  # fmt: skip
-    return {"gross": line(points), "tolerance": line(limits) if limits else "", "top": f"{top:.2f}", "ticks": ticks}
+    return {"main": line(points), "other": line(second) if second else "", "top": f"{top:.2f}", "ticks": ticks}
 
 
 def insured_risk(session: Session, principal: Principal) -> dict[str, Any] | None:

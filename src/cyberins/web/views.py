@@ -268,11 +268,25 @@ def alert_list(request: Request, db: Db, reader: ViewerDep, insured: str | None 
     return page(request, "alerts.html.j2", reader.lang, {"alerts": rows}, reader=reader)
 
 
+#: Simulated years behind the book's exceedance curves when the page names none (`?years=` within the API's
+#: bounds): enough for the 100-year point to rest on 100 worst years, few enough to draw within seconds.
+CURVE_YEARS = 10_000
+CurveYears = Annotated[int, Query(ge=accumulation.MIN_YEARS, le=accumulation.MAX_YEARS)]
+
+
 @router.get("/web/portfolio", response_class=HTMLResponse)
-def portfolio(request: Request, db: Db, reader: ViewerDep) -> Response:
-    """The book's accumulation by dependency (insurers and reinsurers), a 24-hour event per dependency."""
+def portfolio(
+    request: Request, db: Db, reader: ViewerDep, years: CurveYears = CURVE_YEARS, seed: Annotated[int, Query(ge=0)] = 0
+) -> Response:
+    """The book (insurers and reinsurers): accumulation by dependency, a 24-hour event per dependency, and the
+    gross and net exceedance curves of `years` simulated years (the API's `GET /portfolio/accumulation`)."""
     try:
-        book = accumulation.accumulation(db, reader.principal)
+        book = accumulation.accumulation(db, reader.principal, years=years, seed=seed)
     except (NotFound, Forbidden) as exc:
         return refused(request, reader, exc)
-    return page(request, "portfolio.html.j2", reader.lang, {"book": book}, reader=reader)
+    curves = book["curves"]
+    charts = {
+        kind: insight.exceedance_chart(curves["gross"][kind], curves["net"][kind]) for kind in ("aep", "oep")
+    } if curves else {}  # fmt: skip
+    context = {"book": book, "charts": charts, "net_is_gross": bool(curves) and curves["gross"] == curves["net"]}
+    return page(request, "portfolio.html.j2", reader.lang, context, reader=reader)
