@@ -9,11 +9,13 @@ import html
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from cyberins.api.schemas.documents import Quote, QuoteRecord
 from cyberins.web import insight
 from tests.one_language import chinese_in, english_in
 from tests.platform.world import World
@@ -23,6 +25,7 @@ from tests.web.test_pages import value, visible_text
 Browser = Callable[[str], TestClient]
 Site = tuple[World, TestClient]
 
+ROOT = Path(__file__).resolve().parents[2]
 PROFILE = "name: Graded Co\nindustry: retail\nannual_revenue: 80000000\nemployees: 200\n"
 
 
@@ -163,3 +166,41 @@ def test_the_book_shows_its_exceedance_curves_as_the_api(site: Site, browser: Br
     shown = visible_text(page.split('data-testid="curves"')[1])
     assert not (english_in(shown, ["CNY"]) if lang == "zh" else chinese_in(shown))
     assert browser("insurer_a").get("/web/portfolio?years=5").status_code == 422
+
+
+#: A logistics firm: an industry the example subsidy scheme admits.
+SUBSIDISED = PROFILE.replace("Graded", "Compared").replace("retail", "logistics")
+
+
+def test_the_broker_compares_quote_options_after_subsidy(site: Site, browser: Browser) -> None:
+    world, client = site
+    broker, underwriter = browser("broker_a"), browser("insurer_a")
+    created = broker.post(
+        "/web/submissions/new",
+        data={"csrf_token": token_of(broker), "insurer_org_id": world.org["insurer_a"],
+              "insured_org_id": world.org["insured_a"], "profile": SUBSIDISED},
+    )  # fmt: skip
+    path, token = created.headers["location"], token_of(underwriter)
+    assert (
+        underwriter.post(f"{path}/assess", data={"csrf_token": token, "seed": "2", "years": "1000"}).status_code == 303
+    )
+    wording = html.unescape(re.search(r'name="document"[^>]*>([^<]*)<', underwriter.get(path).text).group(1))
+    scheme = (ROOT / "examples" / "subsidies" / "sme-cyber-subsidy-cny.yaml").read_text(encoding="utf-8")
+    form = {
+        "csrf_token": token, "document": wording, "limits": "1000000, 3000000", "retentions": "10000",
+        "tier_name": "guard", "tier_controls": ["mfa"], "subsidy": scheme,
+    }  # fmt: skip
+    assert underwriter.post(f"{path}/quote", data={**form, "limits": "lots"}).status_code == 422
+    assert underwriter.post(f"{path}/quote", data=form).status_code == 303
+    details = client.get(f"/submissions/{path.rsplit('/', 1)[1]}", headers=world.headers("broker_a")).json()["quote"][
+        "details"
+    ]
+    record = client.get(f"/submissions/{path.rsplit('/', 1)[1]}", headers=world.headers("broker_a")).json()["quote"]
+    assert isinstance(QuoteRecord.model_validate(record).details, Quote)  # the typed quote, its scheme included
+    page = broker.get(f"{path}?lang=en").text
+    premiums = re.findall(r'data-testid="option-premium" data-value="([^"]+)"', page)
+    assert premiums == [details["premium"]["technical_premium"]] + [c["technical_premium"] for c in details["grid"]]
+    assert len(details["grid"]) == 2 and details["tier"] == {"name": "guard", "controls": ["mfa"]}
+    pays = re.findall(r'data-testid="option-pays" data-value="([^"]+)"', page)
+    assert pays[0] == details["subsidy"]["payable_by_insured"] and details["subsidy"]["eligible"]
+    assert all(Decimal(p) < Decimal(q) for p, q in zip(pays, premiums, strict=True))  # the subsidy pays part of each

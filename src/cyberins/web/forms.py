@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from cyberins.model.errors import CyberinsError, InvalidInput
-from cyberins.model.loading import parse_document
+from cyberins.model.loading import parse_document, parse_model
+from cyberins.pricing.subsidy import SubsidyScheme
 from cyberins.services import (
     adjusting,
     assessment,
@@ -192,18 +194,41 @@ def assess(
     return _see_page(f"/web/submissions/{submission_id}")
 
 
+def amounts(text: str, field: str) -> tuple[Decimal, ...]:
+    """Amounts typed as a list (`500000, 1000000`): commas, spaces or both between them."""
+    try:
+        return tuple(Decimal(part) for part in text.replace(",", " ").split())
+    except InvalidOperation:
+        raise InvalidInput.one(field, "give amounts separated by commas, e.g. 1000000, 2000000", field) from None
+
+
+def grid_options(limits: str, retentions: str) -> assessment.GridOptions | None:
+    """The limit × retention grid to price beside the wording; none when both fields are empty."""
+    if not limits.strip() and not retentions.strip():
+        return None
+    return assessment.GridOptions(amounts(limits, "limits"), amounts(retentions, "retentions"))
+
+
 @router.post("/web/submissions/{submission_id}/quote")
 def quote(
     submission_id: str, request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "", document_: Annotated[
-        str, Form(alias="document")] = "",
+        str, Form(alias="document")] = "", limits: Text = "", retentions: Text = "", tier_name: Text = "",
+    tier_controls: Annotated[list[str] | None, Form()] = None, subsidy: Text = "",
 ) -> Response:  # fmt: skip
     check_form(request, csrf_token)
+    controls = tuple(tier_controls or ())
     try:
         wording_ = document(document_, "document")
-        assessment.quote_submission(db, reader.principal, submission_id, wording_, clock=_clock(request))
+        tier = assessment.Tier(tier_name.strip() or "tier", controls) if controls else None
+        scheme = parse_model(SubsidyScheme, document(subsidy, "subsidy"), "subsidy") if subsidy.strip() else None
+        assessment.quote_submission(
+            db, reader.principal, submission_id, wording_, tier=tier, grid=grid_options(limits, retentions),
+            subsidy=scheme, clock=_clock(request),
+        )  # fmt: skip
     except CyberinsError as exc:
         error = problem(exc, reader.lang) | {"form": "quote"}
-        form = {"document": document_}
+        form = {"document": document_, "limits": limits, "retentions": retentions, "tier_name": tier_name,
+                "tier_controls": " ".join(controls), "subsidy": subsidy}  # fmt: skip
         return submission_page(request, db, reader, submission_id, error=error, status=_status(exc), form=form)
     return _see_page(f"/web/submissions/{submission_id}")
 

@@ -17,6 +17,7 @@ from cyberins.assess.grade import load_grade_scale
 from cyberins.assess.questionnaire import AnswerType, Question
 from cyberins.assess.resources import load_questionnaire
 from cyberins.model.ids import Lang
+from cyberins.pricing.subsidy import InsuredFacts, SubsidyScheme, apply_subsidy
 from cyberins.services import monitoring, policies, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.common import MAX_LIMIT
@@ -231,3 +232,37 @@ def risk_since_binding(session: Session, principal: Principal, latest: Submissio
 def open_alerts(session: Session, principal: Principal) -> int:
     """How many of the insured's monitoring alerts are open (`/web/alerts` lists them)."""
     return len(monitoring.list_alerts(session, principal, principal.org_id, state="open"))
+
+
+def quote_comparison(sub: Submission) -> dict[str, Any] | None:
+    """The quote's options side by side (the broker's comparison): the quoted wording, then each limit ×
+    retention cell priced beside it, with what the insured pays after the premium subsidy the quote was given
+    (`apply_subsidy` on each cell's premium, as on the wording's); None without a quote."""
+    details = sub.quote.get("details") if isinstance(sub.quote, dict) else None
+    if not isinstance(details, dict) or not isinstance(details.get("premium"), dict):
+        return None
+    stored = details.get("subsidy_scheme")
+    scheme = SubsidyScheme.model_validate(stored) if isinstance(stored, dict) else None
+
+    def pays(premium: str) -> str | None:
+        if scheme is None:
+            return None
+        profile = underwriting.validate_profile(sub.profile)  # it was quoted, so it reads
+        facts = InsuredFacts(employees=profile.employees, revenue=profile.annual_revenue, industry=profile.industry)
+        return format(apply_subsidy(Decimal(premium), scheme, facts).payable, "f")
+
+    policy = details.get("policy") or {}
+    quoted = details["premium"]["technical_premium"]
+    rows = [
+        {"quoted": True, "aggregate_limit": policy.get("aggregate_limit"), "retention": None,
+         "premium": quoted, "retained": None, "pays": pays(quoted)}
+    ] + [
+        {"quoted": False, "aggregate_limit": c["aggregate_limit"], "retention": c["retention"],
+         "premium": c["technical_premium"], "retained": c["expected_retained_loss"],
+         "pays": pays(c["technical_premium"])}
+        for c in details.get("grid") or []
+    ]  # fmt: skip
+    return {
+        "currency": details["currency"], "rows": rows, "tier": details.get("tier"), "scheme": scheme,
+        "subsidy": details.get("subsidy"),
+    }  # fmt: skip

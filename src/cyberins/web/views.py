@@ -157,6 +157,7 @@ def submission_page(
         "names": org_names(db, reader, sub.insured_org_id, sub.insurer_org_id, sub.broker_org_id),
         "summary": summary, "grade": insight.risk_grade(summary, reader.lang),
         "quote_doc": insight.quote_template(sub), "key": insight.new_key(),
+        "comparison": insight.quote_comparison(sub), "control_names": insight.control_names(reader.lang),
     }  # fmt: skip
     return page(request, "submission.html.j2", reader.lang, context, reader=reader, status=status)
 
