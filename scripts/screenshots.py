@@ -8,6 +8,7 @@ import socket
 import tempfile
 import threading
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import uvicorn
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from cyberins.api import create_app
 from cyberins.model.vocab import OrgKind, Role
+from cyberins.pricing.subsidy import load_scheme
 from cyberins.services import assessment, demo, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.demo import seed_demo
@@ -54,7 +56,12 @@ def underwrite_the_open_submission(session: Session) -> None:
     sub = underwriting.list_submissions(session, underwriter, limit=1).items[0]
     assessment.assess_submission(session, underwriter, sub.id, seed=42)
     wording = yaml.safe_load(insight.quote_template(sub))
-    assessment.quote_submission(session, underwriter, sub.id, wording)
+    # options for the broker's comparison: three limits by two retentions, after the example subsidy scheme
+    grid = assessment.GridOptions(
+        tuple(Decimal(x) for x in ("1000000", "2000000", "5000000")), (Decimal(10000), Decimal(50000))
+    )
+    scheme = load_scheme(ROOT / "examples" / "subsidies" / "sme-cyber-subsidy-cny.yaml")
+    assessment.quote_submission(session, underwriter, sub.id, wording, grid=grid, subsidy=scheme)
 
 
 def main() -> None:
