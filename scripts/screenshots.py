@@ -8,6 +8,7 @@ import socket
 import tempfile
 import threading
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import uvicorn
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from cyberins.api import create_app
 from cyberins.model.vocab import OrgKind, Role
+from cyberins.pricing.subsidy import load_scheme
 from cyberins.services import assessment, demo, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.demo import seed_demo
@@ -45,15 +47,21 @@ DASHBOARDS = {
 
 
 def underwrite_the_open_submission(session: Session) -> None:
-    """Assess and quote the demo's open submission as the insurer's underwriter (a seed and 1,000 years), so the
-    pages show an assessment and a quote."""
+    """Assess and quote the demo's open submission as the insurer's underwriter (a seed, and the years the API
+    and `cyberins quote` choose by default: a standard error at most 0.5% of the expected loss), so the pages
+    show an assessment and a quote with figures as precise as a user gets."""
     insurer = party_repo.organization_named(session, demo.INSURER)
     assert insurer is not None
     underwriter = Principal(insurer.id, OrgKind.INSURER, Role.UNDERWRITER)
     sub = underwriting.list_submissions(session, underwriter, limit=1).items[0]
-    assessment.assess_submission(session, underwriter, sub.id, seed=42, years=1000)
+    assessment.assess_submission(session, underwriter, sub.id, seed=42)
     wording = yaml.safe_load(insight.quote_template(sub))
-    assessment.quote_submission(session, underwriter, sub.id, wording)
+    # options for the broker's comparison: three limits by two retentions, after the example subsidy scheme
+    grid = assessment.GridOptions(
+        tuple(Decimal(x) for x in ("1000000", "2000000", "5000000")), (Decimal(10000), Decimal(50000))
+    )
+    scheme = load_scheme(ROOT / "examples" / "subsidies" / "sme-cyber-subsidy-cny.yaml")
+    assessment.quote_submission(session, underwriter, sub.id, wording, grid=grid, subsidy=scheme)
 
 
 def main() -> None:

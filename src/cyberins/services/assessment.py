@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from cyberins.assess import OrganizationProfile, Outcome, check_eligibility
 from cyberins.model.errors import InvalidInput, Said
 from cyberins.pricing import PricingBasis, default_basis
+from cyberins.pricing.subsidy import SubsidyScheme
 from cyberins.quant.sizes import MAX_YEARS as PRECISION_MAX_YEARS
 from cyberins.services import marketplace, underwriting
 from cyberins.services.access import Action, Principal
@@ -163,11 +164,13 @@ def quote_submission(
     tier: Tier | None = None,
     grid: GridOptions | None = None,
     basis: PricingBasis | None = None,
+    subsidy: SubsidyScheme | None = None,
     expected_version: int | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> Submission:
     """Price `document` on the submission's model (with the controls of the insured's active services and the
-    tier's) and record the quote.
+    tier's) and record the quote; with a premium `subsidy` scheme, what the insured pays after it (the scheme
+    is kept in the quote, `subsidy_scheme`, so each grid cell can be read after it too).
 
     A profile the eligibility baseline declines is not quoted (409): decline the submission, or quote a tier
     whose controls answer the reasons.
@@ -196,6 +199,7 @@ def quote_submission(
         # ranking the candidate controls runs one more simulation each: `cyberins quote` and its report do that
         recommend_controls=False,
         quoted_on=clock.now().astimezone(policy.zone).date(),
+        subsidy=subsidy,
     )
     result = underwrite(profile, policy, options)
     details = quote_document(result) | {
@@ -206,6 +210,8 @@ def quote_submission(
             {c for service in services for c in service.controls} | set(tier.controls if tier else ())
         ),
     }
+    if subsidy is not None:
+        details["subsidy_scheme"] = subsidy.model_dump(mode="json")
     return underwriting.record_quote(
         session, actor, sub.id, result.premium.premium, policy.currency, details, expected_version=sub.version
     )

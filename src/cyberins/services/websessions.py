@@ -5,6 +5,11 @@ version on logout would also end the user's other browsers and API tokens, and a
 work until then. A row per session ends exactly the one signed out, at once. Each session still remembers the
 user's version at sign-in, so everything that revokes tokens (an API logout, a password change or reset, a
 disabled account) ends the user's browser sessions too.
+
+Each sign-in (`web_session.open`) and sign-out (`web_session.close`) is an entry in the user's tenant chain of
+the audit log, as the API's sign-out (`user.sign_out`) is; the entry names the session by the hash of its
+secret, never the secret. Sessions are not among the rows `audit verify` reconciles (`audit_check.AUDITED`):
+ended ones are pruned, and a pruned row is no tampering.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from cyberins.model.errors import Said
+from cyberins.services import audit
 from cyberins.services.access import Principal
 from cyberins.services.auth import principal_of
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
@@ -41,12 +47,12 @@ def open_session(session: Session, principal: Principal, clock: Clock = SYSTEM_C
     now = clock.now()
     with unit_of_work(session):
         session.execute(delete(WebSession).where(WebSession.expires_at <= now))
-        session.add(
-            WebSession(
-                id=_key(raw), user_id=principal.user_id, token_version=principal.token_version,
-                created_at=now, expires_at=now + LIFETIME,
-            )
+        row = WebSession(
+            id=_key(raw), user_id=principal.user_id, token_version=principal.token_version,
+            created_at=now, expires_at=now + LIFETIME,
         )  # fmt: skip
+        session.add(row)
+        audit.record(session, principal, "web_session.open", "web_session", row.id, before=None, after=row, clock=clock)
     return raw
 
 
@@ -61,12 +67,15 @@ def principal_from_session(session: Session, raw: str, clock: Clock = SYSTEM_CLO
     return principal_of(session, user)
 
 
-def close_session(session: Session, raw: str, clock: Clock = SYSTEM_CLOCK) -> None:
-    """End one session on the server: its cookie never signs anyone in again."""
+def close_session(session: Session, principal: Principal, raw: str, clock: Clock = SYSTEM_CLOCK) -> None:
+    """End the signed-in `principal`'s session on the server: its cookie never signs anyone in again."""
     with unit_of_work(session):
         row = session.get(WebSession, _key(raw))
-        if row is not None and row.revoked_at is None:
+        if row is not None and row.revoked_at is None and row.user_id == principal.user_id:
+            before = audit.digest(row)
             row.revoked_at = clock.now()
+            audit.record(session, principal, "web_session.close", "web_session", row.id, before=before, after=row,
+                         clock=clock)  # fmt: skip
 
 
 def binding(raw: str) -> str:

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from cyberins.model.errors import CyberinsError, InvalidInput
-from cyberins.model.loading import parse_document
+from cyberins.model.loading import parse_document, parse_model
+from cyberins.pricing.subsidy import SubsidyScheme
 from cyberins.services import (
     adjusting,
     assessment,
@@ -30,6 +33,7 @@ from cyberins.services import (
 )
 from cyberins.services.clock import Clock
 from cyberins.services.errors import Conflict, Forbidden, NotFound, TooManyAttempts, Unauthenticated
+from cyberins.web import insight
 from cyberins.web.figures import wording
 from cyberins.web.session import (
     LOGIN_COOKIE,
@@ -120,7 +124,7 @@ def login(
         return response
     except Unauthenticated:
         return login_page(request, next_path=next, error="wrong", status=401)
-    raw = websessions.open_session(db, principal)
+    raw = websessions.open_session(db, principal)  # real time, as the API's tokens: expiry is security
     response = _see_page(local_path(next))
     set_cookie(request, response, SESSION_COOKIE, raw)
     response.delete_cookie(LOGIN_COOKIE, path="/")
@@ -130,7 +134,7 @@ def login(
 @router.post("/logout")
 def logout(request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "") -> Response:
     check_form(request, csrf_token)
-    websessions.close_session(db, request.cookies.get(SESSION_COOKIE, ""))
+    websessions.close_session(db, reader.principal, request.cookies.get(SESSION_COOKIE, ""))
     response = _see_page("/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -149,6 +153,26 @@ def submit(
     except CyberinsError as exc:
         return submission_form(request, db, reader, error=problem(exc, reader.lang), status=_status(exc), form=form)
     return _see_page(f"/web/submissions/{sub.id}")
+
+
+@router.post("/web/submissions/new/questionnaire")
+async def questionnaire(request: Request, db: Db, reader: ViewerDep) -> Response:
+    """The short questionnaire answered: the submission form again, its profile filled from the answers
+    (checked as the submission will be, so a problem shows now, naming the field). Nothing is stored."""
+    answers = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    return await run_in_threadpool(_filled_in, request, db, reader, answers)
+
+
+def _filled_in(request: Request, db: Db, reader: Any, answers: dict[str, str]) -> Response:
+    check_form(request, answers.get("csrf_token", ""))
+    profile = insight.profile_from_answers(answers)
+    form = {"profile": profile} | {k: answers.get(k, "") for k in ("insurer_org_id", "insured_org_id")}
+    try:
+        underwriting.validate_profile(document(profile, "profile"))
+    except CyberinsError as exc:
+        error = problem(exc, reader.lang) | {"form": "questionnaire"}
+        return submission_form(request, db, reader, error=error, status=_status(exc), form=form, answers=answers)
+    return submission_form(request, db, reader, form=form, answers=answers)
 
 
 @router.post("/web/submissions/{submission_id}/assess")
@@ -170,18 +194,41 @@ def assess(
     return _see_page(f"/web/submissions/{submission_id}")
 
 
+def amounts(text: str, field: str) -> tuple[Decimal, ...]:
+    """Amounts typed as a list (`500000, 1000000`): commas, spaces or both between them."""
+    try:
+        return tuple(Decimal(part) for part in text.replace(",", " ").split())
+    except InvalidOperation:
+        raise InvalidInput.one(field, "give amounts separated by commas, e.g. 1000000, 2000000", field) from None
+
+
+def grid_options(limits: str, retentions: str) -> assessment.GridOptions | None:
+    """The limit × retention grid to price beside the wording; none when both fields are empty."""
+    if not limits.strip() and not retentions.strip():
+        return None
+    return assessment.GridOptions(amounts(limits, "limits"), amounts(retentions, "retentions"))
+
+
 @router.post("/web/submissions/{submission_id}/quote")
 def quote(
     submission_id: str, request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "", document_: Annotated[
-        str, Form(alias="document")] = "",
+        str, Form(alias="document")] = "", limits: Text = "", retentions: Text = "", tier_name: Text = "",
+    tier_controls: Annotated[list[str] | None, Form()] = None, subsidy: Text = "",
 ) -> Response:  # fmt: skip
     check_form(request, csrf_token)
+    controls = tuple(tier_controls or ())
     try:
         wording_ = document(document_, "document")
-        assessment.quote_submission(db, reader.principal, submission_id, wording_, clock=_clock(request))
+        tier = assessment.Tier(tier_name.strip() or "tier", controls) if controls else None
+        scheme = parse_model(SubsidyScheme, document(subsidy, "subsidy"), "subsidy") if subsidy.strip() else None
+        assessment.quote_submission(
+            db, reader.principal, submission_id, wording_, tier=tier, grid=grid_options(limits, retentions),
+            subsidy=scheme, clock=_clock(request),
+        )  # fmt: skip
     except CyberinsError as exc:
         error = problem(exc, reader.lang) | {"form": "quote"}
-        form = {"document": document_}
+        form = {"document": document_, "limits": limits, "retentions": retentions, "tier_name": tier_name,
+                "tier_controls": " ".join(controls), "subsidy": subsidy}  # fmt: skip
         return submission_page(request, db, reader, submission_id, error=error, status=_status(exc), form=form)
     return _see_page(f"/web/submissions/{submission_id}")
 

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Mapping
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import yaml
 from sqlalchemy.orm import Session
 
-from cyberins.services import underwriting
+from cyberins.assess.grade import load_grade_scale
+from cyberins.assess.questionnaire import AnswerType, Question
+from cyberins.assess.resources import load_questionnaire
+from cyberins.model.ids import Lang
+from cyberins.pricing.subsidy import InsuredFacts, SubsidyScheme, apply_subsidy
+from cyberins.services import monitoring, policies, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.common import MAX_LIMIT
+from cyberins.services.errors import Forbidden, NotFound
 from cyberins.store.models import Submission
 
 #: The submission form's starting profile: the fields an SME can answer in ten minutes (docs/profiles.md).
@@ -26,6 +34,42 @@ controls:
   edr: true
   offline_backups: true
 """
+
+
+#: The questionnaire's facts besides the controls, in the order the form asks them.
+FACTS = ("name", "industry", "annual_revenue", "employees", "mlps_level")
+
+
+def short_questions() -> tuple[Question, ...]:
+    """The controls of the short form (`assess/data/questionnaire.yaml`): what an SME answers in minutes."""
+    return load_questionnaire().form("short")
+
+
+def control_names(lang: Lang) -> dict[str, str]:
+    """Each questionnaire control's short name in `lang` (`多因素认证`, `MFA`)."""
+    return {q.id: q.name.in_lang(lang) for q in load_questionnaire().questions}
+
+
+def profile_from_answers(answers: Mapping[str, str]) -> str:
+    """The profile (YAML, as `cyberins assess` reads it) that the questionnaire's answers give: the facts as
+    typed, each answered control (`yes`/`no`, or a choice id); an unanswered one is left out, so the model
+    takes the population's mix for it. The submission form's validation judges it like a typed profile."""
+    profile: dict[str, Any] = {k: answers.get(k, "").strip() for k in FACTS if answers.get(k, "").strip()}
+    for key in ("employees", "mlps_level"):
+        if key in profile and profile[key].isdigit():
+            profile[key] = int(profile[key])
+    controls: dict[str, Any] = {}
+    for question in short_questions():
+        given = answers.get(f"control.{question.id}", "").strip()
+        if not given:
+            continue
+        if question.answer is AnswerType.YES_NO:
+            controls[question.id] = {"yes": True, "no": False}.get(given, given)
+        else:
+            controls[question.id] = given
+    if controls:
+        profile["controls"] = controls
+    return yaml.safe_dump(profile, sort_keys=False, allow_unicode=True)
 
 
 def new_key() -> str:
@@ -80,14 +124,14 @@ def contributions(summary: dict[str, Any]) -> list[dict[str, Any]]:
 _X0, _X1, _Y0, _Y1 = 40.0, 335.0, 170.0, 10.0
 
 
-def exceedance_chart(curve: list[list[float]], tolerance: list[list[float]]) -> dict[str, Any] | None:
-    """SVG polyline points of the loss-exceedance curve (return period 2–1000 years, log scale) and of the
-    insured's tolerance curve on the same axes; None without a curve."""
+def exceedance_chart(curve: list[list[float]], other: list[list[float]]) -> dict[str, Any] | None:
+    """SVG polyline points of an exceedance curve (`[[return period, loss], ...]`, 2–1000 years, log scale)
+    and of a second curve on the same axes (the insured's tolerance, a book's net loss); None without a curve."""
     points = [(t, loss) for t, loss in curve if t > 0]
     if len(points) < 2:
         return None
-    limits = [(t, loss) for t, loss in tolerance if t > 0]
-    top = max(loss for _, loss in points + limits) or 1.0
+    second = [(t, loss) for t, loss in other if t > 0]
+    top = max(loss for _, loss in points + second) or 1.0
     low, high = math.log(min(t for t, _ in points)), math.log(max(t for t, _ in points))
 
     def line(pairs: list[tuple[float, float]]) -> str:
@@ -101,7 +145,7 @@ def exceedance_chart(curve: list[list[float]], tolerance: list[list[float]]) -> 
         {"x": round(_X0 + (_X1 - _X0) * (math.log(t) - low) / ((high - low) or 1), 1), "label": str(t)}
         for t in (2, 10, 100, 1000) if low <= math.log(t) <= high
     ]  # fmt: skip
-    return {"gross": line(points), "tolerance": line(limits) if limits else "", "top": f"{top:.2f}", "ticks": ticks}
+    return {"main": line(points), "other": line(second) if second else "", "top": f"{top:.2f}", "ticks": ticks}
 
 
 def insured_risk(session: Session, principal: Principal) -> dict[str, Any] | None:
@@ -143,3 +187,82 @@ def _summary(sub: Submission) -> dict[str, Any] | None:
     """An assessment summary in its current shape (with the gross loss), else None."""
     summary = sub.assessment.get("summary") if isinstance(sub.assessment, dict) else None
     return summary if isinstance(summary, dict) and isinstance(summary.get("gross"), dict) else None
+
+
+def risk_grade(summary: Any, lang: Lang) -> dict[str, Any] | None:
+    """The assessment's risk grade (docs/grading.md) as a reader in `lang` reads it: the grade, its band's
+    label and every reason in that language; None for an assessment stored before grades."""
+    stored = summary.get("grade") if isinstance(summary, dict) else None
+    if not isinstance(stored, dict) or not isinstance(stored.get("grade"), int):
+        return None
+    grade = stored["grade"]
+    reasons = [str(r.get(f"text_{lang}", "")) for r in stored.get("reasons") or [] if isinstance(r, dict)]
+    return {"grade": grade, "label": load_grade_scale().label(grade, lang), "reasons": reasons}
+
+
+def risk_since_binding(session: Session, principal: Principal, latest: Submission) -> dict[str, Any] | None:
+    """How the insured's risk changed since its latest active policy was bound: the assessment of the submission
+    it was bound from beside the latest assessment (`latest`), expected loss and grade; None when no active
+    policy came from an assessed submission. Both figures are the stored assessments', as the API returns them."""
+    bound = [
+        r for r in policies.list_policies(session, principal, limit=MAX_LIMIT).items
+        if r.state == "active" and r.submission_id
+    ]  # fmt: skip
+    for record in sorted(bound, key=lambda r: r.period_start, reverse=True):
+        try:
+            sub = underwriting.get_submission(session, principal, str(record.submission_id))
+        except (NotFound, Forbidden):
+            continue
+        at_binding = _summary(sub)
+        if at_binding is None:
+            continue
+        now = _summary(latest)
+        assert now is not None
+        change = None
+        if at_binding.get("currency") == now.get("currency"):
+            change = format(Decimal(str(now["gross"]["aal"])) - Decimal(str(at_binding["gross"]["aal"])), "+f")
+        return {
+            "policy": record, "bound": at_binding, "latest": now, "same": sub.id == latest.id, "change": change,
+            "bound_grade": (at_binding.get("grade") or {}).get("grade"),
+            "latest_grade": (now.get("grade") or {}).get("grade"),
+        }  # fmt: skip
+    return None
+
+
+def open_alerts(session: Session, principal: Principal) -> int:
+    """How many of the insured's monitoring alerts are open (`/web/alerts` lists them)."""
+    return len(monitoring.list_alerts(session, principal, principal.org_id, state="open"))
+
+
+def quote_comparison(sub: Submission) -> dict[str, Any] | None:
+    """The quote's options side by side (the broker's comparison): the quoted wording, then each limit ×
+    retention cell priced beside it, with what the insured pays after the premium subsidy the quote was given
+    (`apply_subsidy` on each cell's premium, as on the wording's); None without a quote."""
+    details = sub.quote.get("details") if isinstance(sub.quote, dict) else None
+    if not isinstance(details, dict) or not isinstance(details.get("premium"), dict):
+        return None
+    stored = details.get("subsidy_scheme")
+    scheme = SubsidyScheme.model_validate(stored) if isinstance(stored, dict) else None
+
+    def pays(premium: str) -> str | None:
+        if scheme is None:
+            return None
+        profile = underwriting.validate_profile(sub.profile)  # it was quoted, so it reads
+        facts = InsuredFacts(employees=profile.employees, revenue=profile.annual_revenue, industry=profile.industry)
+        return format(apply_subsidy(Decimal(premium), scheme, facts).payable, "f")
+
+    policy = details.get("policy") or {}
+    quoted = details["premium"]["technical_premium"]
+    rows = [
+        {"quoted": True, "aggregate_limit": policy.get("aggregate_limit"), "retention": None,
+         "premium": quoted, "retained": None, "pays": pays(quoted)}
+    ] + [
+        {"quoted": False, "aggregate_limit": c["aggregate_limit"], "retention": c["retention"],
+         "premium": c["technical_premium"], "retained": c["expected_retained_loss"],
+         "pays": pays(c["technical_premium"])}
+        for c in details.get("grid") or []
+    ]  # fmt: skip
+    return {
+        "currency": details["currency"], "rows": rows, "tier": details.get("tier"), "scheme": scheme,
+        "subsidy": details.get("subsidy"),
+    }  # fmt: skip

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from cyberins.catalog import get_catalog
 from cyberins.model.errors import CyberinsError
 from cyberins.model.vocab import OrgKind
-from cyberins.services import accumulation, claims, monitoring, parties, policies, underwriting
+from cyberins.services import accumulation, claims, marketplace, monitoring, parties, policies, underwriting
 from cyberins.services.access import Action, allowed, require
 from cyberins.services.claims import CLAIM_MACHINE
 from cyberins.services.common import MAX_LIMIT
@@ -68,6 +68,8 @@ def dashboard(request: Request, db: Db, reader: ViewerDep) -> Response:
     pols = policies.list_policies(db, p, limit=MAX_LIMIT)
     incs = claims.list_incidents(db, p, limit=MAX_LIMIT)
     totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    insured = p.org_kind == OrgKind.INSURED
+    risk = insight.insured_risk(db, p) if insured else None
     for record in pols.items:
         totals[record.currency]["premium"] += record.premium
     for incident in incs.items:
@@ -77,8 +79,12 @@ def dashboard(request: Request, db: Db, reader: ViewerDep) -> Response:
         "submissions": subs, "policies": pols, "incidents": incs,
         "totals": {c: dict(v) for c, v in sorted(totals.items())},
         "can_submit": allowed(p, Action.SUBMIT),
-        "risk": insight.insured_risk(db, p) if p.org_kind == OrgKind.INSURED else None,
-        "cover": [(r, wording(r)) for r in pols.items if r.state == "active"] if p.org_kind == OrgKind.INSURED else [],
+        "risk": risk, "grade": insight.risk_grade(risk["summary"], reader.lang) if risk else None,
+        "since": insight.risk_since_binding(db, p, risk["submission"]) if risk else None,
+        "services": marketplace.active_services(db, p.org_id, request.app.state.clock.now()) if insured else [],
+        "open_alerts": insight.open_alerts(db, p) if insured else None,
+        "control_names": insight.control_names(reader.lang),
+        "cover": [(r, wording(r)) for r in pols.items if r.state == "active"] if insured else [],
     }  # fmt: skip
     return page(request, "dashboard.html.j2", reader.lang, context, reader=reader)
 
@@ -140,6 +146,7 @@ def submission_page(
     except (NotFound, Forbidden) as exc:
         return refused(request, reader, exc)
     s = sub.state
+    summary = (sub.assessment or {}).get("summary") if isinstance(sub.assessment, dict) else None
     forms = {
         "assess": may(reader, Action.ASSESS, SUBMISSION_MACHINE, "assess", s),
         "quote": may(reader, Action.QUOTE, SUBMISSION_MACHINE, "quote", s),
@@ -148,8 +155,9 @@ def submission_page(
     context = {
         "sub": sub, "fig": submission_figures(sub), "forms": forms, "error": error, "form": form or {},
         "names": org_names(db, reader, sub.insured_org_id, sub.insurer_org_id, sub.broker_org_id),
-        "summary": (sub.assessment or {}).get("summary") if isinstance(sub.assessment, dict) else None,
+        "summary": summary, "grade": insight.risk_grade(summary, reader.lang),
         "quote_doc": insight.quote_template(sub), "key": insight.new_key(),
+        "comparison": insight.quote_comparison(sub), "control_names": insight.control_names(reader.lang),
     }  # fmt: skip
     return page(request, "submission.html.j2", reader.lang, context, reader=reader, status=status)
 
@@ -220,7 +228,7 @@ def new_submission(request: Request, db: Db, reader: ViewerDep) -> Response:
 
 def submission_form(
     request: Request, db: Db, reader: Any, *, error: dict[str, Any] | None = None, status: int = 200,
-    form: dict[str, str] | None = None,
+    form: dict[str, str] | None = None, answers: dict[str, str] | None = None,
 ) -> Response:  # fmt: skip
     try:
         require(reader.principal, Action.SUBMIT)
@@ -229,7 +237,8 @@ def submission_form(
     insureds = [] if reader.principal.org_kind == OrgKind.INSURED else _organizations(db, reader, OrgKind.INSURED)
     context = {
         "insurers": _organizations(db, reader, OrgKind.INSURER), "insureds": insureds, "error": error,
-        "form": form or {}, "profile_example": insight.PROFILE_EXAMPLE,
+        "form": form or {}, "profile_example": insight.PROFILE_EXAMPLE, "answers": answers or {},
+        "questions": insight.short_questions(), "industries": list(get_catalog().industries),
     }  # fmt: skip
     return page(request, "submission_new.html.j2", reader.lang, context, reader=reader, status=status)
 
@@ -260,11 +269,25 @@ def alert_list(request: Request, db: Db, reader: ViewerDep, insured: str | None 
     return page(request, "alerts.html.j2", reader.lang, {"alerts": rows}, reader=reader)
 
 
+#: Simulated years behind the book's exceedance curves when the page names none (`?years=` within the API's
+#: bounds): enough for the 100-year point to rest on 100 worst years, few enough to draw within seconds.
+CURVE_YEARS = 10_000
+CurveYears = Annotated[int, Query(ge=accumulation.MIN_YEARS, le=accumulation.MAX_YEARS)]
+
+
 @router.get("/web/portfolio", response_class=HTMLResponse)
-def portfolio(request: Request, db: Db, reader: ViewerDep) -> Response:
-    """The book's accumulation by dependency (insurers and reinsurers), a 24-hour event per dependency."""
+def portfolio(
+    request: Request, db: Db, reader: ViewerDep, years: CurveYears = CURVE_YEARS, seed: Annotated[int, Query(ge=0)] = 0
+) -> Response:
+    """The book (insurers and reinsurers): accumulation by dependency, a 24-hour event per dependency, and the
+    gross and net exceedance curves of `years` simulated years (the API's `GET /portfolio/accumulation`)."""
     try:
-        book = accumulation.accumulation(db, reader.principal)
+        book = accumulation.accumulation(db, reader.principal, years=years, seed=seed)
     except (NotFound, Forbidden) as exc:
         return refused(request, reader, exc)
-    return page(request, "portfolio.html.j2", reader.lang, {"book": book}, reader=reader)
+    curves = book["curves"]
+    charts = {
+        kind: insight.exceedance_chart(curves["gross"][kind], curves["net"][kind]) for kind in ("aep", "oep")
+    } if curves else {}  # fmt: skip
+    context = {"book": book, "charts": charts, "net_is_gross": bool(curves) and curves["gross"] == curves["net"]}
+    return page(request, "portfolio.html.j2", reader.lang, context, reader=reader)

@@ -261,6 +261,7 @@ class Quote(Document):
     subsidy: Subsidy | None
     policy: Policy | None = None
     tier: dict[str, Any] | None = None
+    subsidy_scheme: dict[str, Any] | None = Field(None, description="The premium subsidy scheme quoted against.")
     services: list[AppliedService] = []
     controls_applied: list[str] = []
 

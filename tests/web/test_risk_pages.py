@@ -1,0 +1,206 @@
+"""The second pass of the pages (issue 20): the assessment's risk grade with its reasons on the submission
+page and the insured's dashboard, in the reader's language, equal to the API's grade; the broker's short
+questionnaire that fills the submission form's profile; the insured's services, open alerts and how its
+risk changed since binding."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from cyberins.api.schemas.documents import Quote, QuoteRecord
+from cyberins.web import insight
+from tests.one_language import chinese_in, english_in
+from tests.platform.world import World
+from tests.web.conftest import csrf_of
+from tests.web.test_pages import value, visible_text
+
+Browser = Callable[[str], TestClient]
+Site = tuple[World, TestClient]
+
+ROOT = Path(__file__).resolve().parents[2]
+PROFILE = "name: Graded Co\nindustry: retail\nannual_revenue: 80000000\nemployees: 200\n"
+
+
+@pytest.fixture(scope="module")
+def assessed(site: Site, browser: Browser) -> str:
+    """A submission of insured A, submitted by its broker and assessed by insurer A through the forms
+    (1,000 years, seed 5: fast; the page's default is the API's)."""
+    world, _ = site
+    broker = browser("broker_a")
+    data = {
+        "csrf_token": csrf_of(broker.get("/web/submissions/new").text), "insurer_org_id": world.org["insurer_a"],
+        "insured_org_id": world.org["insured_a"], "profile": PROFILE,
+    }  # fmt: skip
+    created = broker.post("/web/submissions/new", data=data)
+    assert created.status_code == 303, created.text
+    path = created.headers["location"]
+    underwriter = browser("insurer_a")
+    token = csrf_of(underwriter.get(path).text)
+    done = underwriter.post(f"{path}/assess", data={"csrf_token": token, "seed": "5", "years": "1000"})
+    assert done.status_code == 303, done.text
+    return path.rsplit("/", 1)[1]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_grade_and_its_reasons_show_as_the_api_says(site: Site, browser: Browser, assessed: str, lang: str) -> None:
+    world, client = site
+    api = client.get(f"/submissions/{assessed}", headers=world.headers("insurer_a")).json()
+    grade = api["assessment"]["summary"]["grade"]
+    for user, path in (("insurer_a", f"/web/submissions/{assessed}"), ("insured_a", "/")):
+        html = browser(user).get(f"{path}?lang={lang}").text
+        assert value(html, "grade") == str(grade["grade"]), (user, path)
+        shown = visible_text(html)
+        for reason in grade["reasons"]:
+            assert reason[f"text_{lang}"] in shown, (user, reason)
+        other = "en" if lang == "zh" else "zh"
+        assert all(r[f"text_{other}"] not in shown for r in grade["reasons"])
+
+
+def test_no_grade_without_a_graded_assessment(site: Site, browser: Browser) -> None:
+    world, _ = site
+    html = browser("insurer_a").get(f"/web/submissions/{world.ids['submission_a']}").text
+    assert 'data-testid="grade"' not in html
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_questionnaire_fills_the_profile_and_stores_nothing(site: Site, browser: Browser, lang: str) -> None:
+    world, client = site
+    broker = browser("broker_a")
+    page = broker.get(f"/web/submissions/new?lang={lang}").text
+    asked = re.findall(r'data-testid="question" data-id="([^"]+)"', page)
+    assert set(asked) == {q.id for q in insight.short_questions()} and asked
+    shown = visible_text(page.split('data-testid="questionnaire-form"')[1].split("</form>")[0])
+    assert not (english_in(shown, ["CNY"]) if lang == "zh" else chinese_in(shown))
+    before = client.get("/submissions", headers=world.headers("broker_a")).json()["total"]
+    answers = {
+        "csrf_token": csrf_of(page), "insured_org_id": world.org["insured_a"], "name": "Answered Co",
+        "industry": "retail", "annual_revenue": "80000000", "employees": "200", "mlps_level": "2",
+        "control.mfa": "yes", "control.edr": "no",
+    }  # fmt: skip
+    filled = broker.post("/web/submissions/new/questionnaire", data=answers)
+    assert filled.status_code == 200
+    profile = yaml.safe_load(html.unescape(re.search(r'name="profile"[^>]*>([^<]*)<', filled.text).group(1)))
+    assert profile == {
+        "name": "Answered Co", "industry": "retail", "annual_revenue": "80000000", "employees": 200,
+        "mlps_level": 2, "controls": {"mfa": True, "edr": False},
+    }  # fmt: skip
+    assert f'value="{world.org["insured_a"]}" selected' in filled.text
+    assert client.get("/submissions", headers=world.headers("broker_a")).json()["total"] == before
+    bad = broker.post("/web/submissions/new/questionnaire", data={**answers, "employees": "many"})
+    assert bad.status_code == 422 and 'data-field="profile.employees"' in bad.text
+    assert broker.post("/web/submissions/new/questionnaire", data={**answers, "csrf_token": "0"}).status_code == 403
+
+
+def test_the_insured_sees_its_services_and_open_alerts_as_the_api(site: Site, browser: Browser) -> None:
+    world, client = site
+    headers = world.headers("insured_a")
+    held = [
+        s["service_id"] for s in client.get("/subscriptions", headers=headers).json()["items"] if s["state"] == "active"
+    ]
+    alerts = client.get(f"/insureds/{world.org['insured_a']}/alerts", headers=headers).json()
+    html = browser("insured_a").get("/").text
+    assert held and re.findall(r'data-testid="service-row" data-id="([^"]+)"', html) == held
+    assert value(html, "open-alerts") == str(sum(a["state"] == "open" for a in alerts))
+    assert 'href="/web/alerts"' in html
+    assert 'data-testid="services"' not in browser("broker_a").get("/").text
+
+
+def test_the_dashboard_shows_the_risk_since_binding(site: Site, browser: Browser, assessed: str) -> None:
+    """Quote and bind the assessed submission, assess a later one of the same insured: the dashboard sets the
+    bound submission's expected loss beside the latest and says the change."""
+    world, client = site
+    underwriter, path = browser("insurer_a"), f"/web/submissions/{assessed}"
+    wording = yaml.safe_dump(
+        yaml.safe_load(html.unescape(re.search(r'name="document"[^>]*>([^<]*)<', underwriter.get(path).text).group(1)))
+    )
+    token = csrf_of(underwriter.get(path).text)
+    assert underwriter.post(f"{path}/quote", data={"csrf_token": token, "document": wording}).status_code == 303
+    bound = underwriter.post(
+        f"{path}/bind", data={"csrf_token": token, "policy_number": "W2-0001", "idempotency_key": "w2-bind"}
+    )
+    assert bound.status_code == 303, bound.text
+    assert 'data-testid="risk-change"' in browser("insured_a").get("/").text  # bound from the latest: no change yet
+    later = browser("broker_a").post(
+        "/web/submissions/new",
+        data={"csrf_token": token_of(browser("broker_a")), "insurer_org_id": world.org["insurer_a"],
+              "insured_org_id": world.org["insured_a"], "profile": PROFILE + "controls:\n  mfa: true\n  edr: true\n"},
+    )  # fmt: skip
+    later_path = later.headers["location"]
+    assert (
+        underwriter.post(f"{later_path}/assess", data={"csrf_token": token, "seed": "5", "years": "1000"}).status_code
+        == 303
+    )
+    api = {
+        sid: client.get(f"/submissions/{sid}", headers=world.headers("insurer_a")).json()
+        for sid in (assessed, later_path.rsplit("/", 1)[1])
+    }
+    aal = {sid: doc["assessment"]["summary"]["gross"]["aal"] for sid, doc in api.items()}
+    page = browser("insured_a").get("/?lang=en").text
+    assert value(page, "bound-expected-loss") == aal[assessed]
+    change = Decimal(aal[later_path.rsplit("/", 1)[1]]) - Decimal(aal[assessed])
+    assert Decimal(value(page, "risk-change-value")) == change
+
+
+def token_of(client: TestClient) -> str:
+    return csrf_of(client.get("/").text)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_book_shows_its_exceedance_curves_as_the_api(site: Site, browser: Browser, lang: str) -> None:
+    world, client = site
+    query = "years=1000&seed=3"
+    api = client.get(f"/portfolio/accumulation?{query}", headers=world.headers("insurer_a")).json()
+    page = browser("insurer_a").get(f"/web/portfolio?{query}&lang={lang}").text
+    assert float(value(page, "gross-aal")) == api["curves"]["gross"]["aal"]
+    assert float(value(page, "net-aal")) == api["curves"]["net"]["aal"]
+    assert 'data-testid="exceedance-aep"' in page and 'data-testid="exceedance-oep"' in page
+    assert ('data-testid="net-is-gross"' in page) == (api["curves"]["gross"] == api["curves"]["net"])
+    shown = visible_text(page.split('data-testid="curves"')[1])
+    assert not (english_in(shown, ["CNY"]) if lang == "zh" else chinese_in(shown))
+    assert browser("insurer_a").get("/web/portfolio?years=5").status_code == 422
+
+
+#: A logistics firm: an industry the example subsidy scheme admits.
+SUBSIDISED = PROFILE.replace("Graded", "Compared").replace("retail", "logistics")
+
+
+def test_the_broker_compares_quote_options_after_subsidy(site: Site, browser: Browser) -> None:
+    world, client = site
+    broker, underwriter = browser("broker_a"), browser("insurer_a")
+    created = broker.post(
+        "/web/submissions/new",
+        data={"csrf_token": token_of(broker), "insurer_org_id": world.org["insurer_a"],
+              "insured_org_id": world.org["insured_a"], "profile": SUBSIDISED},
+    )  # fmt: skip
+    path, token = created.headers["location"], token_of(underwriter)
+    assert (
+        underwriter.post(f"{path}/assess", data={"csrf_token": token, "seed": "2", "years": "1000"}).status_code == 303
+    )
+    wording = html.unescape(re.search(r'name="document"[^>]*>([^<]*)<', underwriter.get(path).text).group(1))
+    scheme = (ROOT / "examples" / "subsidies" / "sme-cyber-subsidy-cny.yaml").read_text(encoding="utf-8")
+    form = {
+        "csrf_token": token, "document": wording, "limits": "1000000, 3000000", "retentions": "10000",
+        "tier_name": "guard", "tier_controls": ["mfa"], "subsidy": scheme,
+    }  # fmt: skip
+    assert underwriter.post(f"{path}/quote", data={**form, "limits": "lots"}).status_code == 422
+    assert underwriter.post(f"{path}/quote", data=form).status_code == 303
+    details = client.get(f"/submissions/{path.rsplit('/', 1)[1]}", headers=world.headers("broker_a")).json()["quote"][
+        "details"
+    ]
+    record = client.get(f"/submissions/{path.rsplit('/', 1)[1]}", headers=world.headers("broker_a")).json()["quote"]
+    assert isinstance(QuoteRecord.model_validate(record).details, Quote)  # the typed quote, its scheme included
+    page = broker.get(f"{path}?lang=en").text
+    premiums = re.findall(r'data-testid="option-premium" data-value="([^"]+)"', page)
+    assert premiums == [details["premium"]["technical_premium"]] + [c["technical_premium"] for c in details["grid"]]
+    assert len(details["grid"]) == 2 and details["tier"] == {"name": "guard", "controls": ["mfa"]}
+    pays = re.findall(r'data-testid="option-pays" data-value="([^"]+)"', page)
+    assert pays[0] == details["subsidy"]["payable_by_insured"] and details["subsidy"]["eligible"]
+    assert all(Decimal(p) < Decimal(q) for p, q in zip(pays, premiums, strict=True))  # the subsidy pays part of each
