@@ -79,3 +79,20 @@ def test_a_scheme_paying_more_than_the_premium_is_invalid(tmp_path: Path) -> Non
     path.write_text("name: bad\nauthority: x\ncurrency: CNY\nshare: {value: 1.2, source: test}\n", encoding="utf-8")
     with pytest.raises(InvalidInput, match=r"share 1.2 must be in \(0, 1\]"):
         load_scheme(path)
+
+
+def test_a_retailer_and_an_it_firm_are_eligible_by_their_catalog_ids(scheme: SubsidyScheme) -> None:
+    for industry in ("retail", "it_services"):
+        firm = InsuredFacts(employees=50, revenue=Decimal(5_000_000), industry=industry)
+        assert apply_subsidy(Decimal(10_000), scheme, firm).eligible, industry
+
+
+def test_an_industry_the_catalog_does_not_know_is_refused_on_load(tmp_path: Path) -> None:
+    path = tmp_path / "typo.yaml"
+    path.write_text(
+        "name: typo\nauthority: x\ncurrency: CNY\nshare: {value: 0.3, source: test}\n"
+        "eligibility: {industries: [manufacturing, wholesale_and_retail]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidInput, match=r"eligibility\.industries.*wholesale_and_retail.*known: .*retail"):
+        load_scheme(path)

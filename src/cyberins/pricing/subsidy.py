@@ -12,10 +12,11 @@ from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import NonNegativeInt, model_validator
+from pydantic import NonNegativeInt, field_validator, model_validator
 
 from cyberins.model.base import Frozen
-from cyberins.model.errors import InvalidInput
+from cyberins.catalog import get_catalog
+from cyberins.model.errors import InvalidInput, InvalidValue
 from cyberins.model.loading import load_model
 from cyberins.model.money import Amount, Currency, minor_units, to_minor
 from cyberins.pricing.basis import Sourced
@@ -30,6 +31,16 @@ class Eligibility(Frozen):
     size_test: Literal["all", "any"] = "all"
     #: Industry ids as the organisation profile names them; None admits every industry.
     industries: list[str] | None = None
+
+    @field_validator("industries")
+    @classmethod
+    def _catalog_industries(cls, value: list[str] | None) -> list[str] | None:
+        """A misspelt industry would silently make every insured of it ineligible: refuse it on load."""
+        known = get_catalog().industries
+        unknown = [i for i in value or [] if i not in known]
+        if unknown:
+            raise InvalidValue("api.problem.value.unknown_industries", ids=", ".join(unknown), known=", ".join(known))
+        return value
 
 
 class SubsidyScheme(Frozen):
