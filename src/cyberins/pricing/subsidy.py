@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import NonNegativeInt, field_validator, model_validator
 
-from cyberins.model.base import Frozen
 from cyberins.catalog import get_catalog
+from cyberins.model.base import Frozen
 from cyberins.model.errors import InvalidInput, InvalidValue
 from cyberins.model.loading import load_model
 from cyberins.model.money import Amount, Currency, minor_units, to_minor
