@@ -10,7 +10,10 @@ echo "== mypy";          mypy
 echo "== import-linter"; lint-imports
 echo "== pytest"
 set +e
-pytest "$@"
+# Two workers (the machine's two cores), one test file to a worker so a module's fixtures are made once; a short
+# base folder for tmp_path, so the paths that 80-column outputs print wrap the same on every worker.
+base=$(mktemp -d)
+pytest -n "${CYBERINS_TEST_WORKERS:-2}" --dist loadfile --basetemp "$base" "$@"
 rc=$?
 set -e
 # Exit 5 means a marker or path selected no tests: not a failure of the suite.
