@@ -99,7 +99,10 @@ def scan_command(
             )  # fmt: skip
             delivery = deliver_pending(session, notifiers, insured_org_id=insured)
         for notice, error in delivery.failed.items():
-            typer.echo(text("monitoring.notify.failed", lang, notice=notice, error=error), err=True)
+            typer.echo(
+                text("monitoring.notify.failed", lang, notice=notice, error=error, command="cyberins monitor notify"),
+                err=True,
+            )
         result = stored.result
     else:
         org = load_profile(profile) if profile is not None else None
