@@ -43,6 +43,10 @@ class CyberinsGroup(TyperGroup):
     """A command group that turns the package's own errors into a message and exit code 2."""
 
     def invoke(self, ctx: Any) -> Any:  # click.Context: typer vendors click in recent releases
+        if ctx.parent is None:  # the outermost group: a language an earlier command line chose is not this one's
+            from cyberins.cli.logs import forget_lang
+
+            forget_lang()
         try:
             return super().invoke(ctx)
         except InvalidInput as exc:

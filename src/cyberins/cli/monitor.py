@@ -17,7 +17,7 @@ import typer
 
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import SEED_MAX, lang_option
-from cyberins.model.errors import InvalidInput, Said
+from cyberins.model.errors import InvalidInput, Said, os_reason
 from cyberins.model.ids import Lang
 from cyberins.quant.sizes import YEARS_LIMIT
 
@@ -42,13 +42,13 @@ TOP = 15
 
 
 def _snapshot(feeds: Path) -> Snapshot:
-    from cyberins.monitor.feeds import read_feeds
+    from cyberins.monitor.feeds import NVD_PATTERNS, read_feeds
 
     if not feeds.is_dir():
-        raise InvalidInput.one("--feeds", f"{feeds} is not a folder")
+        raise InvalidInput.one("--feeds", Said("input.not_a_folder", {"path": feeds}))
     snapshot = read_feeds(feeds)
     if not snapshot.nvd:
-        raise InvalidInput.one("--feeds", f"{feeds} holds no NVD file (*.jsonl or *.jsonl.gz); the scan needs one")
+        raise InvalidInput.one("--feeds", Said("input.no_nvd", {"path": feeds, "patterns": NVD_PATTERNS}))
     return snapshot
 
 
@@ -194,7 +194,7 @@ def export_stix_command(
     try:
         out.write_text(bundle + "\n", encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput.one("--out", f"cannot write the file: {exc.strerror or exc}", str(out)) from None
+        raise InvalidInput.one("--out", Said("input.cannot_write", {"reason": os_reason(exc)}), str(out)) from None
 
 
 def _move(alert_id: str, action: str, lang: Lang, **extra: object) -> None:
@@ -235,8 +235,7 @@ def accept_risk_command(
     try:
         until = date.fromisoformat(expires)
     except ValueError:
-        said = Said("cli.monitor.not_a_date", {"text": repr(expires)})
-        raise InvalidInput.one("--expires", str(said), said=said) from None
+        raise InvalidInput.one("--expires", Said("cli.monitor.not_a_date", {"text": repr(expires)})) from None
     _move(alert_id, "accept_risk", lang, reason=reason, expires=until)
 
 
