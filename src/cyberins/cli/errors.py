@@ -35,7 +35,8 @@ def print_invalid(exc: InvalidInput) -> None:
         if lang == "en" or problem.said is None:
             err.print(f"  - {problem}", markup=False)
         else:
-            said = text("api.problem.sentence", lang, field=problem.field or "—", what=problem.in_lang(lang))
+            what = problem.in_lang(lang)  # a problem of the whole file (not UTF-8, not YAML) names no field
+            said = text("api.problem.sentence", lang, field=problem.field, what=what) if problem.field else what
             err.print(f"  - {said}", markup=False)
 
 
