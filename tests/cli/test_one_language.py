@@ -246,6 +246,8 @@ REFUSED_OUTSIDE = {
                      "--feeds", "不是文件夹", "is not a folder"),
     "cannot write": (("claim", "adjust", INCIDENT, "--policy", POLICY, "--html", "{tmp}/bad.json/x.html"), "--html",
                      "无法写入该文件：路径中有一段不是文件夹", "cannot write the file: Not a directory"),
+    "not an amount": (("quote", PROFILE, "--policy", POLICY, "--limit", "10M"), "--limit",
+                      "不是金额：10M（只写数字，如 10000000", "not amounts: 10M (write digits, e.g. 10000000"),
     "unknown id": (("whatif", PROFILE, "--policy", POLICY, "--add-control", "edrr"), "--add-control",
                    "未知取值 'edrr'；是否应为 'edr'？", "unknown value 'edrr'; did you mean 'edr'?"),
 }  # fmt: skip

@@ -35,9 +35,9 @@ def _amounts(values: list[str], option: str) -> tuple[Decimal, ...]:
     try:
         out = tuple(Decimal(v.replace("_", "").replace(",", "")) for v in values)
     except InvalidOperation:
-        raise InvalidInput.one(option, f"not amounts: {', '.join(values)}") from None
+        raise InvalidInput.one(option, Said("input.not_amounts", {"values": ", ".join(values)})) from None
     if any(v <= 0 for v in out):
-        raise InvalidInput.one(option, "amounts must be positive")
+        raise InvalidInput.one(option, Said("input.not_positive"))
     return out
 
 
@@ -68,7 +68,7 @@ def quote(
 ) -> None:
     """Assess, price, offer limit/retention options, recommend the cover needed and the controls that pay."""
     if tolerance and len(tolerance) != 2:
-        raise InvalidInput.one("--tolerance", f"give two points LOSS@YEARS, got {len(tolerance)}")
+        raise InvalidInput.one("--tolerance", Said("input.two_points", {"n": len(tolerance)}))
     from cyberins.assess import load_profile
     from cyberins.pricing import load_basis, load_scheme, parse_tolerance_point
     from cyberins.underwriting import QuoteOptions, underwrite

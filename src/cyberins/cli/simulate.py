@@ -43,11 +43,8 @@ def simulate_command(
     model = _risk_model(model_file)
     policy = load_model(Policy, policy_file) if policy_file else None
     if policy and policy.currency != model.currency:
-        raise InvalidInput.one(
-            "currency",
-            f"the model is in {model.currency} but the policy in {policy.currency}",
-            str(policy_file),
-        )
+        said = Said("input.currency_mismatch", {"model": model.currency, "policy": policy.currency})
+        raise InvalidInput.one("currency", said, str(policy_file))
     if seed is None:
         from cyberins.settings import get_settings
 

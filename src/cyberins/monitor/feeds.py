@@ -322,7 +322,7 @@ def _read_nvd(text: str, where: str) -> _Read:
         except json.JSONDecodeError as e:
             raise InvalidInput.one(f"line {n}", _not_json(e), where) from None
         if not isinstance(r, dict):
-            raise InvalidInput.one(f"line {n}", "not a JSON object", where)
+            raise InvalidInput.one(f"line {n}", Said("input.not_json_object"), where)
         missing = [k for k in _NVD_KEYS if k not in r]
         if missing:
             raise InvalidInput.one(f"line {n}", f"missing {', '.join(missing)} (README §3 layout)", where)

@@ -195,7 +195,7 @@ def _read_csv(path: Path) -> Inventory:
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        raise InvalidInput.one("", "empty file: a header row and one row per component expected", source) from None
+        raise InvalidInput.one("", Said("input.empty_csv"), source) from None
     except csv.Error as exc:
         raise InvalidInput.one(
             "row 1", Said("input.malformed_csv", {"detail": english_only(str(exc))}), source
@@ -237,7 +237,7 @@ def json_inventory(data: Any, source: str) -> Inventory:
     """An inventory from JSON values already read (a file's, or an API body's `assets`): a list of objects
     with the CSV columns, `internet_facing` boolean; problems name `[i].column`."""
     if not isinstance(data, list):
-        raise InvalidInput.one("", "expected a JSON list of asset objects", source)
+        raise InvalidInput.one("", Said("input.not_asset_list"), source)
     problems, rows = _Problems(source), []
     for i, item in enumerate(data):
         where = f"[{i}]"
