@@ -104,7 +104,8 @@ class InvalidInput(CyberinsError):
         """One problem; `said` is the same in the catalogue's words, for a reader of another language. A `Said`
         given as the message is both: its English text and itself."""
         if isinstance(message, Said):
-            message, said = str(message), message
+            said = message
+            message = str(said)
         return cls([Problem(field, message, said)], source)
 
 

@@ -287,8 +287,8 @@ def _read_nmap(path: Path) -> Inventory:
     except _ForbiddenXml as exc:
         raise InvalidInput.one("", str(exc), source) from None
     except expat.ExpatError as exc:
-        where = {"line": exc.lineno, "column": exc.offset + 1}
-        said = Said("input.malformed_xml", {**where, "detail": english_only(expat.ErrorString(exc.code))})
+        at = {"line": exc.lineno, "column": exc.offset + 1}
+        said = Said("input.malformed_xml", {**at, "detail": english_only(expat.ErrorString(exc.code))})
         raise InvalidInput.one("", said, source) from None
     if root.tag != "nmaprun":
         raise InvalidInput.one("", f"not Nmap XML output (root <{root.tag}>, expected <nmaprun>)", source)
