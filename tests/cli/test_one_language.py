@@ -221,3 +221,74 @@ def test_a_cost_line_in_another_currency_is_told_to_convert_in_either_language(t
     assert "costs[0]" in said["zh"] and "换算成该币种" in said["zh"]
     assert english_in(said["zh"], names=[str(bad), "costs[0]", "`currency`"]) == set(), said["zh"]
     assert "convert this line to it" in said["en"] and chinese_in(said["en"]) == []
+
+
+#: Problems found outside validation, one command line per family: (argv, the field named or "" for a problem
+#: of the whole file, the zh words, the en words). `{tmp}` is the test's folder, prepared by `_refused_files`.
+MONITOR_FEEDS = str(EXAMPLES / "monitoring" / "feeds")
+REFUSED_OUTSIDE = {
+    "cannot read": (("policy", "check", "{tmp}/missing.yaml"), "", "无法读取该文件：文件或文件夹不存在",
+                    "cannot read the file: No such file or directory"),
+    "a directory": (("policy", "check", "{tmp}"), "", "这是文件夹，不是文件", "is a directory, not a file"),
+    "not YAML": (("policy", "check", "{tmp}/bad.yaml"), "", "YAML 格式错误（第 2 行第 1 列）",
+                 "malformed YAML at line 2, column 1: "),
+    "not JSON": (("policy", "check", "{tmp}/bad.json"), "", "JSON 格式错误（第 1 行）",
+                 "malformed JSON at line 1: Expecting value"),
+    "not UTF-8": (("policy", "check", "{tmp}/latin1.yaml"), "", "不是 UTF-8 文本：第 1 行第 10 列的字节 0xe9",
+                  "not UTF-8 text: byte 0xe9 at line 1, column 10"),
+    "not a mapping": (("policy", "check", "{tmp}/list.yaml"), "", "顶层应为字段映射，实际为 列表",
+                      "expected a mapping of fields at the top level, got list"),
+    "column missing": (("monitor", "scan", "{tmp}/assets.csv", "--feeds", MONITOR_FEEDS), "cpe", "缺少必需的列",
+                       "required column missing"),
+    "unknown format": (("monitor", "scan", "{tmp}/assets.txt", "--feeds", MONITOR_FEEDS), "", "未知格式 '.txt'",
+                       "unknown format '.txt': use .csv, .json, .xml"),
+    "not a folder": (("monitor", "scan", str(EXAMPLES / "monitoring" / "assets.csv"), "--feeds", "{tmp}/nowhere"),
+                     "--feeds", "不是文件夹", "is not a folder"),
+    "cannot write": (("claim", "adjust", INCIDENT, "--policy", POLICY, "--html", "{tmp}/bad.json/x.html"), "--html",
+                     "无法写入该文件：路径中有一段不是文件夹", "cannot write the file: Not a directory"),
+    "not an amount": (("quote", PROFILE, "--policy", POLICY, "--limit", "10M"), "--limit",
+                      "不是金额：10M（只写数字，如 10000000", "not amounts: 10M (write digits, e.g. 10000000"),
+    "unknown id": (("whatif", PROFILE, "--policy", POLICY, "--add-control", "edrr"), "--add-control",
+                   "未知取值 'edrr'；是否应为 'edr'？", "unknown value 'edrr'; did you mean 'edr'?"),
+}  # fmt: skip
+
+
+def _refused_files(folder: Path) -> None:
+    (folder / "bad.yaml").write_text("a: [1,\n", encoding="utf-8")
+    (folder / "bad.json").write_text('{"a": }', encoding="utf-8")
+    (folder / "latin1.yaml").write_bytes("name: caf\u00e9\n".encode("latin-1"))
+    (folder / "list.yaml").write_text("- 1\n", encoding="utf-8")
+    (folder / "assets.csv").write_text("hostname,ip,vendor,product,version,role,internet_facing\n", encoding="utf-8")
+    (folder / "assets.txt").write_text("x\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED_OUTSIDE))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_problem_outside_validation_speaks_the_chosen_language(name: str, lang: str, tmp_path: Path) -> None:
+    """In process (CliRunner), as the platform tests drive the CLI: a refused file or option exits 2 naming the
+    field, in the language the reader chose, without a traceback."""
+    from typer.testing import CliRunner
+
+    from cyberins.cli.app import app
+
+    _refused_files(tmp_path)
+    args, field, zh, en = REFUSED_OUTSIDE[name]
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    r = CliRunner().invoke(app, argv, env={"CYBERINS_LANG": lang, "COLUMNS": "400"})
+    said = r.stderr
+    assert r.exit_code == 2 and isinstance(r.exception, SystemExit | None), said
+    assert "Traceback" not in said
+    problem = said.splitlines()[1]
+    if lang == "zh":
+        assert problem.startswith(f"  - 字段 {field}：" if field else "  - ") and zh in problem, said
+        names = [a for a in argv if a.startswith("/")] + [
+            str(tmp_path),
+            "'edrr'",
+            "'edr'",
+            "'.txt'",
+            ".csv, .json, .xml",
+        ]
+        assert english_in(said, names=[*names, field] if field else names) == set(), said
+    else:
+        assert problem.startswith(f"  - {field}: " if field else "  - ") and en in problem, said
+        assert chinese_in(said) == [], said

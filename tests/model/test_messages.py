@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cyberins.model.errors import InvalidInput
+from cyberins.model.ids import Lang
 from cyberins.model.messages import check_messages, flatten, messages, text, texts
 from tests.one_language import chinese_in, english_in
 
@@ -71,3 +72,39 @@ def test_a_catalogue_that_fails_its_check_is_refused_as_invalid_input(monkeypatc
     finally:
         monkeypatch.undo()
         messages.cache_clear()
+
+
+def _said(exc: InvalidInput, lang: Lang) -> str:
+    (problem,) = exc.problems
+    return problem.in_lang(lang)
+
+
+def test_the_generic_refusals_outside_validation_speak_both_languages() -> None:
+    """Families the API meets without the CLI: a page limit, simulated years, a misspelt catalogue id."""
+    from cyberins.catalog import get_catalog
+    from cyberins.services.common import page_args
+
+    with pytest.raises(InvalidInput) as limit:
+        page_args(0, 0)
+    assert _said(limit.value, "zh").startswith("应在 1 与 ") and _said(limit.value, "en").startswith(
+        "must be between 1"
+    )
+    with pytest.raises(InvalidInput) as near:
+        get_catalog().coverage_for_cost("forensic")
+    assert (_said(near.value, "zh"), _said(near.value, "en")) == (
+        "未知取值 'forensic'；是否应为 'forensics'？", "unknown value 'forensic'; did you mean 'forensics'?"
+    )  # fmt: skip
+    with pytest.raises(InvalidInput) as unknown:
+        get_catalog().coverage_for_cost("zzz")
+    assert _said(unknown.value, "zh").startswith("未知取值 'zzz'；可选：") and "known: " in _said(unknown.value, "en")
+
+
+def test_a_system_error_keeps_its_own_words_in_en_and_its_code_where_zh_has_none() -> None:
+    import errno
+
+    from cyberins.model.errors import os_reason
+
+    assert os_reason(FileNotFoundError(errno.ENOENT, "No such file or directory")) == {
+        "zh": "文件或文件夹不存在", "en": "No such file or directory"
+    }  # fmt: skip
+    assert os_reason(OSError(errno.EIO, "Input/output error")) == {"zh": "EIO", "en": "Input/output error"}

@@ -160,5 +160,5 @@ def test_an_nmap_cpe_that_is_not_a_uri_names_host_and_port(tmp_path: Path) -> No
 
 
 def test_an_unknown_extension_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInput, match="unknown inventory format '.txt'"):
+    with pytest.raises(InvalidInput, match="unknown format '.txt': use .csv, .json, .xml"):
         read_assets(write(tmp_path, "a.txt", "x"))

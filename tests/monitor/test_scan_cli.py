@@ -314,3 +314,24 @@ def test_the_example_feeds_are_an_unchanged_cut_of_the_snapshots(feeds_dir: Path
         epss = f.read().splitlines()
     rows = (SMALL_FEEDS / "epss_scores-2026-08-16.csv").read_text(encoding="utf-8").splitlines()
     assert rows[:2] == epss[:2] and set(rows[2:]) <= set(epss[2:]) and len(rows) == 14
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_scan_and_book_speak_one_language_in_every_branch(lang: str) -> None:
+    """The branches the summary above does not reach: a possible match and why it is uncertain, the match tier
+    and KEV cells, a book item that is only possible and a book nobody is exposed in (tests/one_language.py)."""
+    from tests.one_language import chinese_in, english_in
+
+    scan = run("monitor", "scan", EXAMPLES / "assets.csv", "--feeds", SMALL_FEEDS, "--lang", lang)
+    possible = book("CVE-2021-33742", "--lang", lang)
+    nobody = book("--product", "acme:nothing", "--lang", lang)
+    assert scan.exit_code == possible.exit_code == nobody.exit_code == 0
+    out = scan.stdout + possible.stdout + nobody.stdout
+    if lang == "zh":
+        assert "可能匹配的不确定项：版本 1" in out and "勒索" in out and "没有被保险人受影响。" in out
+        hosts = [line.split(",")[0] for line in (EXAMPLES / "assets.csv").read_text(encoding="utf-8").splitlines()]
+        names = [str(EXAMPLES / "assets.csv"), str(SMALL_FEEDS), "fortinet", "acme:nothing", *hosts[1:]]
+        assert english_in(out, names=names) == set(), out
+    else:
+        assert "Possible matches are uncertain on: version 1" in out and "No insured is exposed." in out
+        assert "Confirmed total: 0 insureds, 0 policies, limits —" in out and chinese_in(out) == [], out

@@ -18,7 +18,7 @@ from cyberins.catalog.entries import (
     VocabularyEntry,
 )
 from cyberins.catalog.schema import LANGS, Label, Source
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import (
     CostCategory,
     Coverage,
@@ -144,5 +144,13 @@ def _parse(enum: type[E], value: E | str, field: str) -> E:
     try:
         return enum(value)
     except ValueError:
-        known = ", ".join(m.value for m in enum)
-        raise InvalidInput.one(field, f"unknown {field} {value!r}; known: {known}") from None
+        import difflib
+
+        known = [m.value for m in enum]
+        near = difflib.get_close_matches(str(value), known, n=1, cutoff=0.6)
+        said = (
+            Said("api.problem.enum_near", {"input": repr(value), "near": repr(near[0])})
+            if near
+            else Said("input.unknown_known", {"value": repr(value), "known": ", ".join(known)})
+        )
+        raise InvalidInput.one(field, said) from None

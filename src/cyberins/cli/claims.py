@@ -17,7 +17,7 @@ from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import lang_option
 from cyberins.cli.options import prior_paid as parse_prior_paid
 from cyberins.cli.render import console, label
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said, os_reason
 from cyberins.model.ids import Lang
 from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model
@@ -92,7 +92,7 @@ def _write(path: Path, data: bytes, option: str) -> None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        raise InvalidInput.one(option, f"cannot write the file: {exc.strerror or exc}", str(path)) from None
+        raise InvalidInput.one(option, Said("input.cannot_write", {"reason": os_reason(exc)}), str(path)) from None
 
 
 def print_adjustment(result: ClaimAdjustment, lang: Lang) -> None:

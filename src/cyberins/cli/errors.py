@@ -35,7 +35,8 @@ def print_invalid(exc: InvalidInput) -> None:
         if lang == "en" or problem.said is None:
             err.print(f"  - {problem}", markup=False)
         else:
-            said = text("api.problem.sentence", lang, field=problem.field or "—", what=problem.in_lang(lang))
+            what = problem.in_lang(lang)  # a problem of the whole file (not UTF-8, not YAML) names no field
+            said = text("api.problem.sentence", lang, field=problem.field, what=what) if problem.field else what
             err.print(f"  - {said}", markup=False)
 
 
@@ -43,6 +44,10 @@ class CyberinsGroup(TyperGroup):
     """A command group that turns the package's own errors into a message and exit code 2."""
 
     def invoke(self, ctx: Any) -> Any:  # click.Context: typer vendors click in recent releases
+        if ctx.parent is None:  # the outermost group: a language an earlier command line chose is not this one's
+            from cyberins.cli.logs import forget_lang
+
+            forget_lang()
         try:
             return super().invoke(ctx)
         except InvalidInput as exc:

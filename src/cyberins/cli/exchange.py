@@ -19,7 +19,7 @@ from rich.table import Table
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import lang_option
 from cyberins.cli.render import console
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said, english_only, os_reason
 from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model, read_document
 from cyberins.model.messages import text as say
@@ -40,7 +40,7 @@ def _write(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput.one("--out", f"cannot write the file: {exc.strerror or exc}", str(path)) from None
+        raise InvalidInput.one("--out", Said("input.cannot_write", {"reason": os_reason(exc)}), str(path)) from None
 
 
 @app.command("export-stix")
@@ -200,9 +200,11 @@ def import_records(
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise InvalidInput.one("FILE", f"cannot read {file}: {exc.strerror or exc}") from None
+        raise InvalidInput.one(
+            "FILE", Said("input.cannot_read_path", {"path": file, "reason": os_reason(exc)})
+        ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput.one("FILE", f"not JSON: {exc}") from None
+        raise InvalidInput.one("FILE", Said("input.not_json", {"detail": english_only(str(exc))})) from None
     with _session(migrate=True) as session:
         report = exchange.import_records(session, data, str(file))
     print(say("cli.exchange_io.records_imported", lang, inserted=sum(report.inserted.values()),

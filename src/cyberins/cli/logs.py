@@ -33,6 +33,12 @@ _lang = "zh"
 _chosen: str | None = None
 
 
+def forget_lang() -> None:
+    """A new command line starts with no language chosen (tests run many in one process)."""
+    global _lang, _chosen
+    _lang, _chosen = "zh", None
+
+
 def remember_lang(ctx: Any, param: Any, value: str) -> str:
     """`--lang`'s callback: the status line speaks the command's language, and so do its errors once the
     reader chose one (a default language leaves errors in English, as scripts and logs expect)."""

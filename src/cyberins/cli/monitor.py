@@ -17,7 +17,7 @@ import typer
 
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import SEED_MAX, lang_option
-from cyberins.model.errors import InvalidInput, Said
+from cyberins.model.errors import InvalidInput, Said, os_reason
 from cyberins.model.ids import Lang
 from cyberins.quant.sizes import YEARS_LIMIT
 
@@ -37,24 +37,18 @@ app = typer.Typer(
 FeedsOption = typer.Option(..., "--feeds", file_okay=False, help="Feeds folder (NVD *.jsonl[.gz], KEV, EPSS, ATT&CK).")
 #: How the plain output names each feed source.
 SOURCE_NAMES = {"kev": "KEV", "epss": "EPSS", "nvd": "NVD", "attack": "ATT&CK"}
-#: What keeps a match possible (`matched.uncertain`: attribute names, `version`, `platform`), in zh.
-UNCERTAIN_ZH = {
-    "version": "版本", "platform": "平台", "update": "更新", "edition": "版次", "language": "语言",
-    "sw_edition": "软件版次", "target_sw": "目标软件", "target_hw": "目标硬件", "other": "其他", "part": "类别",
-    "vendor": "厂商", "product": "产品",
-}  # fmt: skip
 #: Alerts listed in the plain output (all of them are in `--json`).
 TOP = 15
 
 
 def _snapshot(feeds: Path) -> Snapshot:
-    from cyberins.monitor.feeds import read_feeds
+    from cyberins.monitor.feeds import NVD_PATTERNS, read_feeds
 
     if not feeds.is_dir():
-        raise InvalidInput.one("--feeds", f"{feeds} is not a folder")
+        raise InvalidInput.one("--feeds", Said("input.not_a_folder", {"path": feeds}))
     snapshot = read_feeds(feeds)
     if not snapshot.nvd:
-        raise InvalidInput.one("--feeds", f"{feeds} holds no NVD file (*.jsonl or *.jsonl.gz); the scan needs one")
+        raise InvalidInput.one("--feeds", Said("input.no_nvd", {"path": feeds, "patterns": NVD_PATTERNS}))
     return snapshot
 
 
@@ -105,7 +99,10 @@ def scan_command(
             )  # fmt: skip
             delivery = deliver_pending(session, notifiers, insured_org_id=insured)
         for notice, error in delivery.failed.items():
-            typer.echo(text("monitoring.notify.failed", lang, notice=notice, error=error), err=True)
+            typer.echo(
+                text("monitoring.notify.failed", lang, notice=notice, error=error, command="cyberins monitor notify"),
+                err=True,
+            )
         result = stored.result
     else:
         org = load_profile(profile) if profile is not None else None
@@ -197,7 +194,7 @@ def export_stix_command(
     try:
         out.write_text(bundle + "\n", encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput.one("--out", f"cannot write the file: {exc.strerror or exc}", str(out)) from None
+        raise InvalidInput.one("--out", Said("input.cannot_write", {"reason": os_reason(exc)}), str(out)) from None
 
 
 def _move(alert_id: str, action: str, lang: Lang, **extra: object) -> None:
@@ -238,8 +235,7 @@ def accept_risk_command(
     try:
         until = date.fromisoformat(expires)
     except ValueError:
-        said = Said("cli.monitor.not_a_date", {"text": repr(expires)})
-        raise InvalidInput.one("--expires", str(said), said=said) from None
+        raise InvalidInput.one("--expires", Said("cli.monitor.not_a_date", {"text": repr(expires)})) from None
     _move(alert_id, "accept_risk", lang, reason=reason, expires=until)
 
 
@@ -269,69 +265,58 @@ def notify_command(
 
 def _print_scan(result: ScanResult, lang: Lang) -> None:
     from cyberins.cli.render import console, label, print_fitted
+    from cyberins.model.messages import has, text
     from cyberins.model.money import format_money
 
-    zh = lang == "zh"
     inv, alerts = result.inventory, result.alerts
+    sep = text("cli.common.list_sep", lang)
     sources = ", ".join(f"{SOURCE_NAMES.get(s.source, s.source)} {s.records:,}" for s in result.snapshot.sources)
-    console.rule("保中监测扫描" if zh else "Monitoring scan")
-    console.print(
-        f"资产清单 {inv.source}：{len(inv.rows)} 行，{len(inv.hosts)} 台主机" if zh
-        else f"Inventory {inv.source}: {len(inv.rows)} rows, {len(inv.hosts)} hosts", markup=False,
-    )  # fmt: skip
-    console.print(
-        f"情报源 {result.snapshot.dir}：{sources}" if zh else f"Feeds {result.snapshot.dir}: {sources}", markup=False
-    )
+    console.rule(text("cli.monitor.scan.title", lang))
+    console.print(text("cli.monitor.scan.inventory", lang, source=inv.source, rows=len(inv.rows), hosts=len(inv.hosts)),
+                  markup=False)  # fmt: skip
+    console.print(text("cli.monitor.scan.feeds", lang, dir=result.snapshot.dir, sources=sources), markup=False)
     confirmed, possible = result.count("confirmed"), result.count("possible")
-    console.print(
-        f"告警：确认 {confirmed}，可能 {possible}" if zh else f"Alerts: {confirmed} confirmed, {possible} possible"
-    )
+    console.print(text("cli.monitor.scan.alerts", lang, confirmed=confirmed, possible=possible))
     if possible:
         why = Counter(u for a in alerts if a.match == "possible" for u in a.matched.uncertain)
-        reasons = "，".join(f"{UNCERTAIN_ZH.get(u, u)} {n}" for u, n in why.most_common()) if zh else ", ".join(
-            f"{u} {n}" for u, n in why.most_common())  # fmt: skip
-        console.print(
-            f"可能匹配的不确定项：{reasons}（资产名称不如漏洞条目精确）" if zh
-            else f"Possible matches are uncertain on: {reasons} (the asset is named less precisely than the entry)",
-            markup=False,
-        )  # fmt: skip
+        # an attribute the catalogue does not name yet is shown by its CPE name
+        reasons = sep.join(
+            f"{text(f'cli.monitor.uncertain.{u}', lang) if has(f'cli.monitor.uncertain.{u}') else u} {n}"
+            for u, n in why.most_common())  # fmt: skip
+        console.print(text("cli.monitor.scan.uncertain", lang, reasons=reasons), markup=False)
     by_level = {n: sum(1 for a in alerts if a.priority.level == n) for n in range(1, 6)}
-    console.print(("按优先级：" if zh else "By priority: ") + "  ".join(f"P{n} {c}" for n, c in by_level.items()))
+    console.print(text("cli.monitor.scan.by_priority", lang) + "  ".join(f"P{n} {c}" for n, c in by_level.items()))
     if alerts:
-        heads = ["主机", "CVE", "匹配", "级", "KEV", "整改期限"] if zh else ["host", "CVE", "match", "P", "KEV", "due"]
+        heads = [
+            text(f"cli.monitor.alerts_heads.{k}", lang) for k in ("host", "cve", "match", "priority", "kev", "due")
+        ]
         rows = [
-            [a.asset.hostname, a.cve, _tier(a.match, zh), str(a.priority.level), _kev(a, zh),
+            [a.asset.hostname, a.cve, _tier(a.match, lang), str(a.priority.level), _kev(a, lang),
              a.due_by.isoformat() if a.due_by else "—"]
             for a in alerts[:TOP]
         ]  # fmt: skip
-        more = f"（前 {TOP} 条，共 {len(alerts)} 条）" if zh else f" (top {TOP} of {len(alerts)})"
-        title = ("优先告警" if zh else "Top alerts") + (more if len(alerts) > TOP else "")
-        print_fitted(title, heads, rows, folding=())
+        more = text("cli.monitor.scan.top_of", lang, top=TOP, n=len(alerts)) if len(alerts) > TOP else ""
+        print_fitted(text("cli.monitor.scan.top", lang) + more, heads, rows, folding=())
         first = alerts[0]
-        kinds = "、".join(label(r.event_type, lang) for r in first.event_types) if zh else ", ".join(
-            label(r.event_type, lang) for r in first.event_types)  # fmt: skip
-        console.print(
-            f"首条告警 {first.asset.hostname} {first.cve}：{first.priority.reason(lang)}事件类型：{kinds}。" if zh
-            else f"Top alert {first.asset.hostname} {first.cve}: {first.priority.reason(lang)} Event types: {kinds}.",
-            markup=False,
-        )  # fmt: skip
+        kinds = sep.join(label(r.event_type, lang) for r in first.event_types)
+        console.print(text("cli.monitor.scan.first", lang, host=first.asset.hostname, cve=first.cve,
+                           reason=first.priority.reason(lang), kinds=kinds), markup=False)  # fmt: skip
     x = result.exposure
-    vpn = ", ".join(f"{v.product} {v.version or ''}".strip() for v in x.vpn_products) or "—"
-    kev = sum(1 for v in x.vulnerabilities if v.kev)
     console.print(
-        f"新增暴露信号：漏洞 {len(x.vulnerabilities)}（KEV {kev}），VPN {vpn}，RDP {'是' if x.rdp_exposed else '否'}，"
-        f"高危服务 {', '.join(x.risky_services) or '—'}" if zh
-        else f"Exposure added: {len(x.vulnerabilities)} vulnerabilities ({kev} KEV), VPN {vpn}, "
-        f"RDP {'yes' if x.rdp_exposed else 'no'}, risky services {', '.join(x.risky_services) or '—'}",
+        text("cli.monitor.scan.exposure", lang, vulnerabilities=len(x.vulnerabilities),
+             kev=sum(1 for v in x.vulnerabilities if v.kev),
+             vpn=", ".join(f"{v.product} {v.version or ''}".strip() for v in x.vpn_products) or "—",
+             rdp=text("cli.common.answer_yes" if x.rdp_exposed else "cli.common.answer_no", lang),
+             services=", ".join(x.risky_services) or "—"),
         markup=False,
     )  # fmt: skip
     e = result.effect
     if e is not None:
-        before, after = format_money(e.expected_loss_before, e.currency, lang), format_money(
-            e.expected_loss_after, e.currency, lang)  # fmt: skip
         console.print(
-            f"预期年损失（{e.currency}）：{before} → {after}" if zh
-            else f"Expected annual loss ({e.currency}): {before} → {after}", markup=False,
+            text("cli.monitor.scan.expected_loss", lang, currency=e.currency,
+                 before=format_money(e.expected_loss_before, e.currency, lang),
+                 after=format_money(e.expected_loss_after, e.currency, lang)),
+            markup=False,
         )  # fmt: skip
         _print_rescore(e, lang)
 
@@ -360,48 +345,46 @@ def _print_rescore(e: Effect, lang: Lang) -> None:
         grouped: dict[tuple[str, float, float], list[str]] = {}  # a factor acting alike on several event types
         for f in e.factors:
             grouped.setdefault((f.id, f.before, f.frequency), []).append(label(f.event_type, lang))
-        rows = [[factor_label(name, lang), ("、" if lang == "zh" else ", ").join(kinds), f"×{old:.3g}", f"×{new:.3g}"]
+        rows = [[factor_label(name, lang), text("cli.common.list_sep", lang).join(kinds), f"×{old:.3g}", f"×{new:.3g}"]
                 for (name, old, new), kinds in grouped.items()]  # fmt: skip
         print_fitted(text("monitoring.rescore.factors", lang), heads, rows, folding=(0, 1))
 
 
-def _tier(tier: str, zh: bool) -> str:
-    return {"confirmed": "确认", "possible": "可能"}[tier] if zh else tier
+def _tier(tier: str, lang: Lang) -> str:
+    from cyberins.model.messages import text
+
+    return text(f"cli.monitor.tiers.{tier}", lang)
 
 
-def _kev(alert: Alert, zh: bool) -> str:
+def _kev(alert: Alert, lang: Lang) -> str:
+    from cyberins.model.messages import text
+
     if not alert.kev.listed:
         return "—"
-    if alert.kev.ransomware_known:
-        return "勒索" if zh else "ransomware"
-    return "是" if zh else "yes"
+    return text("cli.monitor.kev.ransomware" if alert.kev.ransomware_known else "cli.monitor.kev.listed", lang)
 
 
 def _print_book(view: BookView, lang: Lang) -> None:
     from rich.markup import escape
 
     from cyberins.cli.render import console, print_fitted
+    from cyberins.model.messages import text
     from cyberins.model.money import format_money
 
-    zh = lang == "zh"
     t = view.target
-    what = t.cve or f"{t.vendor}:{t.product}"
-    console.rule(escape(f"承保组合暴露：{what}" if zh else f"Book exposure: {what}"))
+    console.rule(escape(text("cli.monitor.book.title", lang, what=t.cve or f"{t.vendor}:{t.product}")))
     if not view.items:
-        console.print("没有被保险人受影响。" if zh else "No insured is exposed.")
+        console.print(text("cli.monitor.book.none", lang))
         return
-    heads = ["被保险人", "保单", "限额", "资产", "匹配"] if zh else ["insured", "policy", "limit", "assets", "match"]
+    heads = [text(f"cli.monitor.book_heads.{k}", lang) for k in ("insured", "policy", "limit", "assets", "match")]
     rows = [
-        [(i.name_zh or i.name) if zh else i.name, i.policy or "—",
+        [(i.name_zh or i.name) if lang == "zh" else i.name, i.policy or "—",
          f"{format_money(i.limit, i.currency, lang)} {i.currency}" if i.limit is not None and i.currency else "—",
-         str(len({a.asset.hostname for a in i.alerts})), _tier(i.match, zh)]
+         str(len({a.asset.hostname for a in i.alerts})), _tier(i.match, lang)]
         for i in view.items
     ]  # fmt: skip
-    print_fitted("受影响的保单" if zh else "Exposed policies", heads, rows, folding=(0, 1))
+    print_fitted(text("cli.monitor.book.exposed", lang), heads, rows, folding=(0, 1))
     totals = view.totals()
     sums = ", ".join(f"{c} {format_money(float(v), c, lang)}" for c, v in totals["limits_sum"].items()) or "—"
-    console.print(
-        f"确认暴露合计：被保险人 {totals['insureds']}，保单 {totals['policies']}，限额 {sums}" if zh
-        else f"Confirmed total: {totals['insureds']} insureds, {totals['policies']} policies, limits {sums}",
-        markup=False,
-    )  # fmt: skip
+    console.print(text("cli.monitor.book.total", lang, insureds=totals["insureds"], policies=totals["policies"],
+                       sums=sums), markup=False)  # fmt: skip

@@ -15,7 +15,7 @@ from rich.table import Table
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import lang_option
 from cyberins.cli.render import console
-from cyberins.model.errors import InvalidInput, Said
+from cyberins.model.errors import InvalidInput, Said, os_reason
 from cyberins.model.ids import Lang
 from cyberins.model.messages import text
 from cyberins.settings import get_settings
@@ -197,7 +197,9 @@ def backup(
     try:
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput.one("--out", f"cannot write: {exc.strerror or exc}") from None
+        raise InvalidInput.one(
+            "--out", Said("input.cannot_write_path", {"path": out, "reason": os_reason(exc)})
+        ) from None
     console.print(f"wrote {len(lines) - 1} rows of tenant {tenant} to {out}")
 
 
@@ -206,7 +208,9 @@ def restore(file: Path = typer.Argument(..., help="A file written by `cyberins b
     try:
         lines = file.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise InvalidInput.one("file", f"cannot read {file}: {exc.strerror or exc}") from None
+        raise InvalidInput.one(
+            "file", Said("input.cannot_read_path", {"path": file, "reason": os_reason(exc)})
+        ) from None
     with _session(migrate=True) as session:
         from cyberins.services import backup as backup_service
 

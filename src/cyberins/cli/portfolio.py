@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from cyberins.cli.options import SEED_MAX, lang_option
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Confidence, Lang
 from cyberins.model.messages import text as say
 from cyberins.model.messages import texts
@@ -41,7 +41,9 @@ def run_command(
     if years > MAX_YEARS:
         raise InvalidInput.one("--years", f"{years:,} is more than {MAX_YEARS:,}")
     if ylt is not None and ylt.suffix not in (".csv", ".parquet"):
-        raise InvalidInput.one("--ylt", f"unknown format {ylt.suffix!r}: use .csv or .parquet")
+        raise InvalidInput.one(
+            "--ylt", Said("input.unknown_format", {"suffix": repr(ylt.suffix), "formats": ".csv, .parquet"})
+        )
     book = load_book(book_file)
     if workers is None and scheduler is None:
         result = run_book(book, years, seed)

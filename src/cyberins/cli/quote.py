@@ -15,7 +15,7 @@ from rich.table import Table
 
 from cyberins.cli.options import SEED_MAX, iso_date, lang_option
 from cyberins.cli.render import console
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said, os_reason
 from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model
 from cyberins.model.messages import text as say
@@ -35,9 +35,9 @@ def _amounts(values: list[str], option: str) -> tuple[Decimal, ...]:
     try:
         out = tuple(Decimal(v.replace("_", "").replace(",", "")) for v in values)
     except InvalidOperation:
-        raise InvalidInput.one(option, f"not amounts: {', '.join(values)}") from None
+        raise InvalidInput.one(option, Said("input.not_amounts", {"values": ", ".join(values)})) from None
     if any(v <= 0 for v in out):
-        raise InvalidInput.one(option, "amounts must be positive")
+        raise InvalidInput.one(option, Said("input.not_positive"))
     return out
 
 
@@ -68,7 +68,7 @@ def quote(
 ) -> None:
     """Assess, price, offer limit/retention options, recommend the cover needed and the controls that pay."""
     if tolerance and len(tolerance) != 2:
-        raise InvalidInput.one("--tolerance", f"give two points LOSS@YEARS, got {len(tolerance)}")
+        raise InvalidInput.one("--tolerance", Said("input.two_points", {"n": len(tolerance)}))
     from cyberins.assess import load_profile
     from cyberins.pricing import load_basis, load_scheme, parse_tolerance_point
     from cyberins.underwriting import QuoteOptions, underwrite
@@ -109,7 +109,8 @@ def write_report(result: UnderwritingResult, lang: Lang, html: Path | None, pdf:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data if data is not None else to_pdf(page))
         except OSError as exc:
-            raise InvalidInput.one("--html" if data else "--pdf", f"cannot write {path}: {exc.strerror}") from None
+            said = Said("input.cannot_write_path", {"path": path, "reason": os_reason(exc)})
+            raise InvalidInput.one("--html" if data else "--pdf", said) from None
 
 
 def print_quote(r: UnderwritingResult, lang: Lang) -> None:
@@ -219,8 +220,16 @@ def whatif_command(
     costs = {c.control_id: c for c in candidate_controls(profile)}
     unknown = [c for c in add_control if c not in costs]
     if unknown:
-        known = ", ".join(sorted(costs)) or "none: every candidate is already in place"
-        raise InvalidInput.one("--add-control", f"not a missing candidate control: {', '.join(unknown)} ({known})")
+        import difflib
+
+        near = difflib.get_close_matches(unknown[0], sorted(costs), n=1, cutoff=0.6) if len(unknown) == 1 else []
+        known = ", ".join(sorted(costs)) or Said("input.no_candidate")
+        said = (
+            Said("api.problem.enum_near", {"input": repr(unknown[0]), "near": repr(near[0])})
+            if near  # a misspelt id: the nearest candidate, as a validator says it
+            else Said("input.not_a_candidate", {"ids": ", ".join(unknown), "known": known})
+        )
+        raise InvalidInput.one("--add-control", said)
     added = [Candidate(c, costs[c].annual_cost, costs[c].name) for c in add_control]
     policy = load_model(Policy, policy_file)
     from cyberins.underwriting.job import stage_progress

@@ -19,7 +19,7 @@ from rich.table import Table
 from cyberins.cli.options import lang_option
 from cyberins.cli.quote import print_quote, write_report
 from cyberins.cli.render import console, label
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said, os_reason
 from cyberins.model.ids import Lang
 from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model
@@ -86,7 +86,9 @@ def write_statement(job: MainJob, lang: Lang, html: Path, pdf: bool) -> Path:
         if pdf:
             html.with_suffix(".pdf").write_bytes(to_pdf(page))
     except OSError as exc:
-        raise InvalidInput.one("--out", f"cannot write {html}: {exc.strerror}") from None
+        raise InvalidInput.one(
+            "--out", Said("input.cannot_write_path", {"path": html, "reason": os_reason(exc)})
+        ) from None
     return html
 
 

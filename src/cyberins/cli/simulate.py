@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cyberins.cli.options import DEFAULT_YEARS, SEED_MAX, lang_option
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Lang
 from cyberins.model.loading import load_model, parse_model, read_document
 from cyberins.model.messages import text as say
@@ -43,11 +43,8 @@ def simulate_command(
     model = _risk_model(model_file)
     policy = load_model(Policy, policy_file) if policy_file else None
     if policy and policy.currency != model.currency:
-        raise InvalidInput.one(
-            "currency",
-            f"the model is in {model.currency} but the policy in {policy.currency}",
-            str(policy_file),
-        )
+        said = Said("input.currency_mismatch", {"model": model.currency, "policy": policy.currency})
+        raise InvalidInput.one("currency", said, str(policy_file))
     if seed is None:
         from cyberins.settings import get_settings
 
@@ -119,7 +116,9 @@ def write_columns(columns: dict[str, Any], path: Path) -> None:
             fmt=["%d"] + ["%.2f"] * (len(columns) - 1),
         )
     else:
-        raise InvalidInput.one("--ylt", f"unknown format {path.suffix!r}: use .csv or .parquet")
+        raise InvalidInput.one(
+            "--ylt", Said("input.unknown_format", {"suffix": repr(path.suffix), "formats": ".csv, .parquet"})
+        )
 
 
 def print_result(result: SimulationResult, lang: Lang) -> None:

@@ -100,6 +100,28 @@ class InvalidInput(CyberinsError):
         super().__init__(f"{where}invalid input\n{lines}")
 
     @classmethod
-    def one(cls, field: str, message: str, source: str = "", said: Said | None = None) -> InvalidInput:
-        """One problem; `said` is the same in the catalogue's words, for a reader of another language."""
+    def one(cls, field: str, message: str | Said, source: str = "", said: Said | None = None) -> InvalidInput:
+        """One problem; `said` is the same in the catalogue's words, for a reader of another language. A `Said`
+        given as the message is both: its English text and itself."""
+        if isinstance(message, Said):
+            said = message
+            message = str(said)
         return cls([Problem(field, message, said)], source)
+
+
+def english_only(detail: str) -> dict[str, str]:
+    """A detail that exists only in English (a JSON or YAML parser's own words), as a `Said` value: the en
+    sentence shows it after a colon, the zh sentence goes without it (the place it names is enough to fix it)."""
+    return {"zh": "", "en": f": {detail}"}
+
+
+def os_reason(exc: OSError) -> dict[str, str]:
+    """Why the system refused a file, as a `Said` value: en keeps the system's own words (`No such file or
+    directory`); zh says the common causes from the catalogue (`input.os.ENOENT` …), else the error's code."""
+    import errno
+
+    from cyberins.model.messages import has, text
+
+    code = errno.errorcode.get(exc.errno or 0, "")
+    zh = text(f"input.os.{code}", "zh") if code and has(f"input.os.{code}") else (code or "—")
+    return {"zh": zh, "en": exc.strerror or str(exc)}

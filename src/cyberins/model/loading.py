@@ -19,7 +19,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from cyberins.model.errors import InvalidInput, InvalidValue, Problem, Said
+from cyberins.model.errors import InvalidInput, InvalidValue, Problem, Said, english_only, os_reason
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -53,7 +53,7 @@ def read_packaged(file: Traversable) -> Any:
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput.one("", f"cannot read the file: {exc.strerror or exc}", source) from None
+        raise InvalidInput.one("", Said("input.cannot_read", {"reason": os_reason(exc)}), source) from None
     return parse_document(text, source, json_=file.name.lower().endswith(".json"))
 
 
@@ -62,16 +62,21 @@ def parse_document(text: str, source: str, *, json_: bool = False) -> Any:
     try:
         data = json.loads(text, parse_int=_int, object_pairs_hook=_unique_keys) if json_ else _load_yaml(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput.one("", f"malformed JSON at line {exc.lineno}: {exc.msg}", source) from None
+        said = Said("input.malformed_json", {"line": exc.lineno, "detail": english_only(exc.msg)})
+        raise InvalidInput.one("", said, source) from None
     except _RepeatedKeys as exc:
         raise InvalidInput(exc.problems, source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "cannot parse"
-        raise InvalidInput.one("", f"malformed YAML{where}: {problem}", source) from None
+        detail = english_only(getattr(exc, "problem", None) or "cannot parse")
+        said = (
+            Said("input.malformed_yaml_at", {"line": mark.line + 1, "column": mark.column + 1, "detail": detail})
+            if mark
+            else Said("input.malformed_yaml", {"detail": detail})
+        )
+        raise InvalidInput.one("", said, source) from None
     except RecursionError:
-        raise InvalidInput.one("", f"nested more than {MAX_DEPTH} levels deep", source) from None
+        raise InvalidInput.one("", Said("input.too_deep", {"depth": MAX_DEPTH}), source) from None
     check_shape(data, source)
     return data
 
@@ -86,7 +91,8 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise _RepeatedKeys([Problem(key, "given twice in one object; each key appears once")])
+            said = Said("input.key_twice")
+            raise _RepeatedKeys([Problem(key, str(said), said)])
         out[key] = value
     return out
 
@@ -123,7 +129,8 @@ def _repeated_keys(root: yaml.Node | None) -> list[Problem]:
                 key, line = str(key_node.value), key_node.start_mark.line + 1
                 child = f"{path}.{key}" if path else key
                 if key in first_line:
-                    problems.append(Problem(child, f"given twice (lines {first_line[key]} and {line}); keep one"))
+                    said = Said("input.key_twice_lines", {"first": first_line[key], "second": line})
+                    problems.append(Problem(child, str(said), said))
                 first_line.setdefault(key, line)
                 stack.append((value_node, child))
         elif isinstance(node, yaml.SequenceNode):
@@ -134,22 +141,22 @@ def _repeated_keys(root: yaml.Node | None) -> list[Problem]:
 def _read_text(path: Path, source: str) -> str:
     try:
         if path.is_dir():
-            raise InvalidInput.one("", "is a directory, not a file", source)
+            raise InvalidInput.one("", Said("input.is_directory"), source)
         size = path.stat().st_size
         if size > MAX_DOCUMENT_BYTES:
             limit = MAX_DOCUMENT_BYTES // 1024 // 1024
-            raise InvalidInput.one("", f"the file has {size:,} bytes; input files are limited to {limit} MiB", source)
+            raise InvalidInput.one("", Said("input.too_large", {"size": size, "limit": limit}), source)
         data = path.read_bytes()
     except OSError as exc:
-        raise InvalidInput.one("", f"cannot read the file: {exc.strerror or exc}", source) from None
+        raise InvalidInput.one("", Said("input.cannot_read", {"reason": os_reason(exc)}), source) from None
     try:
         return data.decode("utf-8-sig")  # a BOM, as Windows editors write it, is not part of the text
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         byte = data[exc.start : exc.start + 1].hex()
-        message = f"not UTF-8 text: byte 0x{byte} at line {line}, column {column} (save the file as UTF-8)"
-        raise InvalidInput.one("", message, source) from None
+        said = Said("input.not_utf8_at", {"byte": byte, "line": line, "column": column})
+        raise InvalidInput.one("", said, source) from None
 
 
 def _int(text: str) -> int | Decimal:
@@ -192,12 +199,13 @@ def read_csv_rows(path: Path, columns: tuple[str, ...], field: str = "") -> list
             reader = csv.DictReader(handle)
             missing = [c for c in columns if c not in (reader.fieldnames or [])]
             if missing:
-                raise InvalidInput([Problem(c, "column missing") for c in missing], source)
+                said = Said("input.column_missing")
+                raise InvalidInput([Problem(c, str(said), said) for c in missing], source)
             return list(reader)
     except OSError as exc:
-        raise InvalidInput.one(field, f"cannot read the file: {exc.strerror or exc}", source) from None
+        raise InvalidInput.one(field, Said("input.cannot_read", {"reason": os_reason(exc)}), source) from None
     except UnicodeDecodeError as exc:
-        raise InvalidInput.one(field, f"not UTF-8 text (byte {exc.start}): save the file as UTF-8", source) from None
+        raise InvalidInput.one(field, Said("input.not_utf8", {"byte": exc.start}), source) from None
 
 
 def check_shape(data: Any, source: str = "") -> None:
@@ -220,14 +228,14 @@ def check_shape(data: Any, source: str = "") -> None:
             size[key] = 1 + scalars + sum(size[id(c)] for c in children)
             depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
             if size[key] > MAX_VALUES:
-                raise InvalidInput.one("", f"holds more than {MAX_VALUES:,} values once YAML aliases expand", source)
+                raise InvalidInput.one("", Said("input.too_many_values", {"n": MAX_VALUES}), source)
             if depth[key] > MAX_DEPTH:
-                raise InvalidInput.one("", f"nested more than {MAX_DEPTH} levels deep", source)
+                raise InvalidInput.one("", Said("input.too_deep", {"depth": MAX_DEPTH}), source)
             continue
         if key in size:
             continue
         if key in open_:
-            raise InvalidInput.one("", "a YAML alias refers to a value that contains it", source)
+            raise InvalidInput.one("", Said("input.alias_loop"), source)
         open_.add(key)
         stack.append((node, True))
         stack.extend((c, False) for c in children if id(c) not in size)
@@ -395,8 +403,11 @@ def _step(tp: Any, part: int | str) -> list[Any]:
 def parse_model(model: type[M], data: Any, source: str = "") -> M:
     """Validate `data` as `model`, raising `InvalidInput` with one problem per failing field."""
     if not isinstance(data, dict):
+        from cyberins.model.messages import has
+
         kind = "empty" if data is None else type(data).__name__
-        raise InvalidInput.one("", f"expected a mapping of fields at the top level, got {kind}", source)
+        said_kind = Said(f"input.kind.{kind}") if has(f"input.kind.{kind}") else kind
+        raise InvalidInput.one("", Said("input.not_a_mapping", {"kind": said_kind}), source)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -68,13 +68,28 @@ def check_messages(entries: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
+class _Unread(Exception):
+    """The catalogue was asked for while it is being read."""
+
+
+#: Set while the catalogue itself is read: a problem of messages.yaml (a YAML syntax error) is said from the
+#: catalogue, which would read the file again without end; `text` says it by its id and values instead.
+_READING: set[bool] = set()
+
+
 @functools.cache
 def messages() -> Messages:
     """The catalogue, read and checked once."""
     from cyberins.model.loading import read_packaged
 
-    source = files("cyberins.model") / "data" / "messages.yaml"
-    data = read_packaged(source)
+    if _READING:
+        raise _Unread
+    _READING.add(True)
+    try:
+        source = files("cyberins.model") / "data" / "messages.yaml"
+        data = read_packaged(source)
+    finally:
+        _READING.clear()
     entries = flatten({k: v for k, v in data.items() if k != "version"})
     problems = check_messages(entries)
     if problems:
@@ -84,7 +99,10 @@ def messages() -> Messages:
 
 def text(id_: str, lang: Lang, /, **values: Any) -> str:
     """The message `id_` in `lang`, its placeholders filled from `values`."""
-    template = messages()[id_][lang]
+    try:
+        template = messages()[id_][lang]
+    except _Unread:
+        return f"{id_} {values}"
     return template.format(**values)
 
 

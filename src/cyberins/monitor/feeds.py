@@ -30,7 +30,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said, english_only, os_reason
 from cyberins.monitor.attack import CVE_ID as _CVE
 from cyberins.monitor.attack import AttackIndex as AttackIndex  # re-exported: a Snapshot holds one
 from cyberins.monitor.attack import Technique as Technique
@@ -45,6 +45,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("attack", re.compile(r"enterprise-attack.*\.json(\.gz)?")),
     ("nvd", re.compile(r".*\.jsonl(\.gz)?")),
 )
+#: The NVD files' names as a refusal tells them (the last pattern above).
+NVD_PATTERNS = "*.jsonl, *.jsonl.gz"
 #: One encoder for every record (json.dumps with options builds a new one per call).
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -147,7 +149,7 @@ def source_of(name: str) -> str | None:
 def feed_files(dir: Path, sources: Collection[str] | None = None) -> list[tuple[str, Path]]:
     """The feed files of a directory as (source, path), in `SOURCES` order then by name."""
     if not dir.is_dir():
-        raise InvalidInput.one("", "not a directory", str(dir))
+        raise InvalidInput.one("", Said("input.not_a_directory"), str(dir))
     wanted = _check_sources(sources)
     found = [(source_of(p.name), p) for p in dir.iterdir() if p.is_file()]
     return sorted(((s, p) for s, p in found if s in wanted), key=lambda sp: (SOURCES.index(sp[0]), sp[1].name))
@@ -161,7 +163,7 @@ def read_source(source: str, path: Path) -> SourceRead:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise InvalidInput.one("", f"cannot read: {e.strerror}", str(path)) from None
+        raise InvalidInput.one("", Said("input.cannot_read", {"reason": os_reason(e)}), str(path)) from None
     sha = hashlib.sha256(data).hexdigest()
     if path.name.endswith(".gz"):
         try:
@@ -171,7 +173,7 @@ def read_source(source: str, path: Path) -> SourceRead:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InvalidInput.one("", f"not UTF-8 text (byte {e.start})", str(path)) from None
+        raise InvalidInput.one("", Said("input.not_utf8", {"byte": e.start}), str(path)) from None
     records, versions, snapshot, version = readers[source](text, str(path))
     file = SourceFile(source, path.name, path, sha, snapshot, len(records), version)
     return SourceRead(file, records, versions)
@@ -318,9 +320,9 @@ def _read_nvd(text: str, where: str) -> _Read:
         try:
             r = json.loads(line)
         except json.JSONDecodeError as e:
-            raise InvalidInput.one(f"line {n}", f"not JSON: {e.msg} (column {e.colno})", where) from None
+            raise InvalidInput.one(f"line {n}", _not_json(e), where) from None
         if not isinstance(r, dict):
-            raise InvalidInput.one(f"line {n}", "not a JSON object", where)
+            raise InvalidInput.one(f"line {n}", Said("input.not_json_object"), where)
         missing = [k for k in _NVD_KEYS if k not in r]
         if missing:
             raise InvalidInput.one(f"line {n}", f"missing {', '.join(missing)} (README §3 layout)", where)
@@ -409,14 +411,18 @@ def _json(text: str, where: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        raise InvalidInput.one(f"line {e.lineno}", f"not JSON: {e.msg} (column {e.colno})", where) from None
+        raise InvalidInput.one(f"line {e.lineno}", _not_json(e), where) from None
+
+
+def _not_json(e: json.JSONDecodeError) -> Said:
+    return Said("input.malformed_json_line", {"column": e.colno, "detail": english_only(e.msg)})
 
 
 def _date(value: Any, field: str, where: str) -> date:
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise InvalidInput.one(field, f"{value!r} is not a date (YYYY-MM-DD)", where) from None
+        raise InvalidInput.one(field, Said("input.not_a_date", {"value": repr(value)}), where) from None
 
 
 def _nvd_time(value: Any, field: str, where: str) -> str:

@@ -20,7 +20,7 @@ from typing import Any, Literal, cast, get_args
 from urllib.parse import quote, unquote
 from xml.parsers import expat
 
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said, english_only, os_reason
 from cyberins.model.loading import read_document
 from cyberins.monitor.cpe import build_cpe, parse_cpe, uri_to_formatted
 
@@ -88,9 +88,8 @@ def read_assets(path: Path) -> Inventory:
     suffix = path.suffix.lower()
     readers = {".csv": _read_csv, ".json": _read_json, ".xml": _read_nmap}
     if suffix not in readers:
-        raise InvalidInput.one(
-            "", f"unknown inventory format {suffix or '(none)'!r}; use .csv, .json or .xml", str(path)
-        )
+        said = Said("input.unknown_format", {"suffix": repr(suffix or "—"), "formats": ".csv, .json, .xml"})
+        raise InvalidInput.one("", said, str(path))
     return readers[suffix](path)
 
 
@@ -189,19 +188,22 @@ def _read_csv(path: Path) -> Inventory:
     try:
         text = path.read_bytes().decode("utf-8-sig")  # the BOM Excel writes is not part of the header
     except OSError as exc:
-        raise InvalidInput.one("", f"cannot read the file: {exc.strerror or exc}", source) from None
+        raise InvalidInput.one("", Said("input.cannot_read", {"reason": os_reason(exc)}), source) from None
     except UnicodeDecodeError as exc:
-        raise InvalidInput.one("", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8", source) from None
+        raise InvalidInput.one("", Said("input.not_utf8", {"byte": exc.start}), source) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        raise InvalidInput.one("", "empty file: a header row and one row per component expected", source) from None
+        raise InvalidInput.one("", Said("input.empty_csv"), source) from None
     except csv.Error as exc:
-        raise InvalidInput.one("row 1", f"malformed CSV: {exc}", source) from None
+        raise InvalidInput.one(
+            "row 1", Said("input.malformed_csv", {"detail": english_only(str(exc))}), source
+        ) from None
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise InvalidInput([Problem(c, "required column missing") for c in missing], source)
+        said = Said("input.column_missing")
+        raise InvalidInput([Problem(c, str(said), said) for c in missing], source)
     problems, rows = _Problems(source), []
     line = reader.line_num  # the file line a record starts on: a quoted field may span lines (RFC 4180)
     while True:
@@ -235,7 +237,7 @@ def json_inventory(data: Any, source: str) -> Inventory:
     """An inventory from JSON values already read (a file's, or an API body's `assets`): a list of objects
     with the CSV columns, `internet_facing` boolean; problems name `[i].column`."""
     if not isinstance(data, list):
-        raise InvalidInput.one("", "expected a JSON list of asset objects", source)
+        raise InvalidInput.one("", Said("input.not_asset_list"), source)
     problems, rows = _Problems(source), []
     for i, item in enumerate(data):
         where = f"[{i}]"
@@ -281,12 +283,13 @@ def _read_nmap(path: Path) -> Inventory:
     try:
         root = parse_xml(path.read_bytes())
     except OSError as exc:
-        raise InvalidInput.one("", f"cannot read the file: {exc.strerror or exc}", source) from None
+        raise InvalidInput.one("", Said("input.cannot_read", {"reason": os_reason(exc)}), source) from None
     except _ForbiddenXml as exc:
         raise InvalidInput.one("", str(exc), source) from None
     except expat.ExpatError as exc:
-        message = f"malformed XML at line {exc.lineno}, column {exc.offset + 1}: {expat.ErrorString(exc.code)}"
-        raise InvalidInput.one("", message, source) from None
+        at = {"line": exc.lineno, "column": exc.offset + 1}
+        said = Said("input.malformed_xml", {**at, "detail": english_only(expat.ErrorString(exc.code))})
+        raise InvalidInput.one("", said, source) from None
     if root.tag != "nmaprun":
         raise InvalidInput.one("", f"not Nmap XML output (root <{root.tag}>, expected <nmaprun>)", source)
     problems, rows = _Problems(source), list[AssetRow]()

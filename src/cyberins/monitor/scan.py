@@ -12,11 +12,11 @@ from datetime import date, datetime
 from typing import Any
 
 from cyberins.assess.profile import ExposureSignals, OrganizationProfile
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.policy import Policy
 from cyberins.monitor.alerts import Alert, Cvss, Epss, KevListing, Matched, Tier, build_alert, cvss_severity_v2
 from cyberins.monitor.effect import Effect, Pricing, Rescorer, scan_exposure
-from cyberins.monitor.feeds import EpssScore, KevEntry, NvdRecord, Snapshot
+from cyberins.monitor.feeds import NVD_PATTERNS, EpssScore, KevEntry, NvdRecord, Snapshot
 from cyberins.monitor.inventory import Inventory
 from cyberins.monitor.matching import Matcher
 from cyberins.monitor.rules import EventTypeRules, load_rules
@@ -58,9 +58,7 @@ def snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
 def matcher_for(snapshot: Snapshot) -> Matcher:
     """The index of every NVD record of the snapshot (build once, scan many inventories)."""
     if not snapshot.nvd:
-        raise InvalidInput.one(
-            "--feeds", f"{snapshot.dir} holds no NVD file (*.jsonl or *.jsonl.gz); the scan needs one"
-        )
+        raise InvalidInput.one("--feeds", Said("input.no_nvd", {"path": snapshot.dir, "patterns": NVD_PATTERNS}))
     return Matcher((cve, record.configurations) for cve, record in snapshot.nvd.items())
 
 

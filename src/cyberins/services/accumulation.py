@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.vocab import OrgKind, PolicyState
 from cyberins.services.access import Action, Principal, require
 from cyberins.store.repos import lifecycle as repo
@@ -44,7 +44,7 @@ def accumulation(
     if not 0 < hours <= MAX_HOURS:
         raise InvalidInput.one("hours", f"between 0 (excluded) and {MAX_HOURS:,} hours")
     if years is not None and not MIN_YEARS <= years <= MAX_YEARS:
-        raise InvalidInput.one("years", f"simulate between {MIN_YEARS:,} and {MAX_YEARS:,} years")
+        raise InvalidInput.one("years", Said("input.years_between", {"low": MIN_YEARS, "high": MAX_YEARS}))
     records = [] if actor.org_kind != OrgKind.INSURER else list(_active(session, actor.org_id))
     counts = Counter(r.currency for r in records)
     chosen = currency or (counts.most_common(1)[0][0] if counts else None)

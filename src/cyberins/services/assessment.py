@@ -123,7 +123,7 @@ def assess_submission(
     Given, the assessment and every quote of it use exactly that many.
     """
     if years is not None and not MIN_YEARS <= years <= MAX_YEARS:
-        raise InvalidInput.one("years", f"simulate between {MIN_YEARS:,} and {MAX_YEARS:,} years")
+        raise InvalidInput.one("years", Said("input.years_between", {"low": MIN_YEARS, "high": MAX_YEARS}))
     sub, services = _read(session, actor, submission_id, Action.ASSESS, "assess", expected_version, clock)
     profile = _with_services(validate_profile(sub.profile), services)
     summary = assessment_document(assess_risk(profile, seed=seed, years=years))

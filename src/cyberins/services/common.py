@@ -89,7 +89,7 @@ def money(amount: Decimal, currency: str, field: str, *, positive: bool = False)
 
 def page_args(limit: int, offset: int) -> tuple[int, int]:
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput.one("limit", f"must be between 1 and {MAX_LIMIT}")
+        raise InvalidInput.one("limit", Said("input.between", {"low": 1, "high": MAX_LIMIT}))
     if offset < 0:
         raise InvalidInput.one("offset", "must not be negative")
     return limit, offset
