@@ -33,8 +33,6 @@ import importlib.util
 import json
 import math
 import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,6 +41,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import measure  # benchmarks/measure.py: this script's own folder is on sys.path
 import numpy as np
 import yaml
 
@@ -198,12 +197,8 @@ def check_same_workload(scenarios: list[dict[str, Any]], ciso: Case, ours: Case)
 
 def run_process(cmd: list[str]) -> tuple[float, float, dict[str, Any]]:
     """One whole process, launch to exit: wall and CPU seconds (user + system), its JSON output."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    out = subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT).stdout
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, json.loads(out)
+    m = measure.run_process(cmd, ROOT)
+    return m.wall, m.cpu, json.loads(m.stdout)
 
 
 def whole_process(args: argparse.Namespace, spec: dict[str, Any], years: int) -> None:

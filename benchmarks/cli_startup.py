@@ -13,12 +13,12 @@ from __future__ import annotations
 import argparse
 import ast
 import os
-import resource
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from measure import run_process  # benchmarks/measure.py: this script's folder is on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICY = "examples/policies/sme-standalone-cny.yaml"
@@ -38,12 +38,8 @@ HEAVY = ("numpy", "scipy", "matplotlib", "sqlalchemy", "pandas", "chainladder")
 
 
 def timed(argv: list[str]) -> tuple[float, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(argv, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "80"})
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    m = run_process(argv, ROOT, env={**os.environ, "COLUMNS": "80"})
+    return m.wall, m.cpu
 
 
 def main() -> None:

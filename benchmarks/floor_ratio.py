@@ -22,14 +22,12 @@ import argparse
 import json
 import math
 import os
-import resource
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import yaml
+from measure import run_process  # benchmarks/measure.py: this script's folder is on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench"
@@ -55,26 +53,14 @@ def check_same_workload(spec: dict[str, Any]) -> None:
 
 def run(cmd: list[str]) -> dict[str, Any]:
     """One whole process: wall and CPU seconds, peak memory and its JSON output."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, cwd=ROOT)
-    assert child.stdout is not None
-    out = child.stdout.read()  # until the child exits and closes it
-    _, status, usage = os.wait4(child.pid, 0)  # reap it here, with its own peak memory
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    child.stdout.close()
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
-        raise SystemExit(f"{' '.join(cmd)} failed with {child.returncode}")
-    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+    m = run_process(cmd, ROOT)
     return {
-        "wall": wall,
-        "cpu": user + system,
-        "user": user,
-        "sys": system,
-        "peak_mb": usage.ru_maxrss / 1024,
-        "doc": json.loads(out),
+        "wall": m.wall,
+        "cpu": m.cpu,
+        "user": m.user,
+        "sys": m.sys,
+        "peak_mb": m.peak_mb,
+        "doc": json.loads(m.stdout),
     }
 
 
