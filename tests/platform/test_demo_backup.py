@@ -43,7 +43,7 @@ def test_demo_seeds_a_fresh_sqlite_file_twice_without_duplicates(
     first = CliRunner().invoke(cli(), ["demo", "--lang", "en"])
     assert first.exit_code == 0, first.output
     assert "admin@" in first.output
-    drawn = re.search(r"password of the users created now: (\S+)", first.output)
+    drawn = re.search(r"password of the users created now \(`password`\): (\S+)", first.output)
     assert drawn is not None and len(drawn.group(1)) >= 16  # drawn at random, never a known default
     engine = make_engine(url)
     try:

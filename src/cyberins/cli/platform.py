@@ -89,7 +89,8 @@ def demo(
 
         report = demo_service.seed_demo(session, folder)
     if report.password:
-        title = text("cli.demo.title_new", lang, password=report.password)
+        # the sign-in form's field named as it is, so a script can read the password in either language
+        title = text("cli.demo.title_new", lang, password=report.password, field="`password`")
     else:
         title = text("cli.demo.title_existing", lang)
     table = Table(title=title)
