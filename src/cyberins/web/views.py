@@ -158,6 +158,8 @@ def submission_page(
         "summary": summary, "grade": insight.risk_grade(summary, reader.lang),
         "quote_doc": insight.quote_template(sub), "key": insight.new_key(),
         "comparison": insight.quote_comparison(sub), "control_names": insight.control_names(reader.lang),
+        "factors": insight.assessment_factors(summary, reader.lang),
+        "rules": insight.eligibility_rules(sub, summary, reader.lang),
     }  # fmt: skip
     return page(request, "submission.html.j2", reader.lang, context, reader=reader, status=status)
 
