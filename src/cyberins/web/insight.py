@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +24,7 @@ from cyberins.services import monitoring, policies, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.common import MAX_LIMIT
 from cyberins.services.errors import Forbidden, NotFound
-from cyberins.store.models import Submission
+from cyberins.store.models import Incident, Payment, Submission
 from cyberins.underwriting.document import subject_to_document
 
 #: The submission form's starting profile: the fields an SME can answer in ten minutes (docs/profiles.md).
@@ -308,3 +308,32 @@ def eligibility_rules(sub: Submission, summary: Any, lang: Lang) -> dict[str, An
         "annual_cost": format(plan.annual_cost, "f") if whole and plan and plan.annual_cost is not None else None,
         "clears": plan.clears if whole and plan else None,
     }  # fmt: skip
+
+
+#: The claim timeline's axis in its SVG user units.
+_T0, _T1 = 20.0, 340.0
+
+
+def claim_timeline(incident: Incident, paid: list[Payment]) -> list[dict[str, Any]]:
+    """The instants the claim holds (occurred, discovered, reported, each finding's `at`, each payment), in
+    order, each placed on the SVG axis in proportion to the time between the first and the last."""
+    moments: list[tuple[str, datetime]] = [
+        ("occurred", incident.occurred_at), ("discovered", incident.discovered_at),
+        ("reported", incident.reported_at),
+    ]  # fmt: skip
+    documents = incident.documents if isinstance(incident.documents, dict) else {}
+    for finding in documents.get("forensics") or []:
+        try:
+            at = datetime.fromisoformat(str(finding.get("at")))
+        except ValueError:
+            continue  # a finding without a readable instant stays in the list only
+        if at.tzinfo is not None:
+            moments.append(("forensics", at))
+    moments += [("paid", p.created_at) for p in paid]
+    moments.sort(key=lambda m: m[1])
+    first, span = moments[0][1], (moments[-1][1] - moments[0][1]).total_seconds() or 1.0
+    return [
+        {"key": key, "at": at, "x": round(_T0 + (_T1 - _T0) * (at - first).total_seconds() / span, 1),
+         "above": i % 2 == 0}
+        for i, (key, at) in enumerate(moments)
+    ]  # fmt: skip
