@@ -156,6 +156,21 @@ def token_of(client: TestClient) -> str:
     return csrf_of(client.get("/").text)
 
 
+def submitted_and_assessed(world: World, browser: Browser, profile: str, *, seed: int) -> tuple[str, str]:
+    """A submission of insured A with `profile`, by its broker, assessed by insurer A (1,000 years): its page's
+    path and the underwriter's CSRF token."""
+    broker, underwriter = browser("broker_a"), browser("insurer_a")
+    created = broker.post(
+        "/web/submissions/new",
+        data={"csrf_token": token_of(broker), "insurer_org_id": world.org["insurer_a"],
+              "insured_org_id": world.org["insured_a"], "profile": profile},
+    )  # fmt: skip
+    path, token = created.headers["location"], token_of(underwriter)
+    assessed = underwriter.post(f"{path}/assess", data={"csrf_token": token, "seed": str(seed), "years": "1000"})
+    assert assessed.status_code == 303, assessed.text
+    return path, token
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_book_shows_its_exceedance_curves_as_the_api(site: Site, browser: Browser, lang: str) -> None:
     world, client = site
@@ -178,15 +193,7 @@ SUBSIDISED = PROFILE.replace("Graded", "Compared").replace("retail", "logistics"
 def test_the_broker_compares_quote_options_after_subsidy(site: Site, browser: Browser) -> None:
     world, client = site
     broker, underwriter = browser("broker_a"), browser("insurer_a")
-    created = broker.post(
-        "/web/submissions/new",
-        data={"csrf_token": token_of(broker), "insurer_org_id": world.org["insurer_a"],
-              "insured_org_id": world.org["insured_a"], "profile": SUBSIDISED},
-    )  # fmt: skip
-    path, token = created.headers["location"], token_of(underwriter)
-    assert (
-        underwriter.post(f"{path}/assess", data={"csrf_token": token, "seed": "2", "years": "1000"}).status_code == 303
-    )
+    path, token = submitted_and_assessed(world, browser, SUBSIDISED, seed=2)
     wording = html.unescape(re.search(r'name="document"[^>]*>([^<]*)<', underwriter.get(path).text).group(1))
     scheme = (ROOT / "examples" / "subsidies" / "sme-cyber-subsidy-cny.yaml").read_text(encoding="utf-8")
     form = {
@@ -221,16 +228,8 @@ def test_the_underwriter_reads_each_factor_sourced_and_what_clears_each_rule(
     reference or saying it is an assumption; the rules that fired with what clears each and its cost (a declined risk
     is not quoted, so the page plans the remedies as a quote would); the expected loss labelled ground-up."""
     world, client = site
-    broker, underwriter = browser("broker_a"), browser("insurer_a")
-    created = broker.post(
-        "/web/submissions/new",
-        data={"csrf_token": token_of(broker), "insurer_org_id": world.org["insurer_a"],
-              "insured_org_id": world.org["insured_a"], "profile": DECLINED},
-    )  # fmt: skip
-    path, token = created.headers["location"], token_of(underwriter)
-    assert (
-        underwriter.post(f"{path}/assess", data={"csrf_token": token, "seed": "4", "years": "1000"}).status_code == 303
-    )
+    underwriter = browser("insurer_a")
+    path, token = submitted_and_assessed(world, browser, DECLINED, seed=4)
     api = client.get(f"/submissions/{path.rsplit('/', 1)[1]}", headers=world.headers("insurer_a")).json()
     summary = api["assessment"]["summary"]
     page = underwriter.get(f"{path}?lang={lang}").text
