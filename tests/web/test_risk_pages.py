@@ -16,6 +16,9 @@ import yaml
 from fastapi.testclient import TestClient
 
 from cyberins.api.schemas.documents import Quote, QuoteRecord
+from cyberins.assess import plan_remediation
+from cyberins.model.messages import text
+from cyberins.services.underwriting import validate_profile
 from cyberins.web import insight
 from tests.one_language import chinese_in, english_in
 from tests.platform.world import World
@@ -153,6 +156,21 @@ def token_of(client: TestClient) -> str:
     return csrf_of(client.get("/").text)
 
 
+def submitted_and_assessed(world: World, browser: Browser, profile: str, *, seed: int) -> tuple[str, str]:
+    """A submission of insured A with `profile`, by its broker, assessed by insurer A (1,000 years): its page's
+    path and the underwriter's CSRF token."""
+    broker, underwriter = browser("broker_a"), browser("insurer_a")
+    created = broker.post(
+        "/web/submissions/new",
+        data={"csrf_token": token_of(broker), "insurer_org_id": world.org["insurer_a"],
+              "insured_org_id": world.org["insured_a"], "profile": profile},
+    )  # fmt: skip
+    path, token = created.headers["location"], token_of(underwriter)
+    assessed = underwriter.post(f"{path}/assess", data={"csrf_token": token, "seed": str(seed), "years": "1000"})
+    assert assessed.status_code == 303, assessed.text
+    return path, token
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_book_shows_its_exceedance_curves_as_the_api(site: Site, browser: Browser, lang: str) -> None:
     world, client = site
@@ -175,15 +193,7 @@ SUBSIDISED = PROFILE.replace("Graded", "Compared").replace("retail", "logistics"
 def test_the_broker_compares_quote_options_after_subsidy(site: Site, browser: Browser) -> None:
     world, client = site
     broker, underwriter = browser("broker_a"), browser("insurer_a")
-    created = broker.post(
-        "/web/submissions/new",
-        data={"csrf_token": token_of(broker), "insurer_org_id": world.org["insurer_a"],
-              "insured_org_id": world.org["insured_a"], "profile": SUBSIDISED},
-    )  # fmt: skip
-    path, token = created.headers["location"], token_of(underwriter)
-    assert (
-        underwriter.post(f"{path}/assess", data={"csrf_token": token, "seed": "2", "years": "1000"}).status_code == 303
-    )
+    path, token = submitted_and_assessed(world, browser, SUBSIDISED, seed=2)
     wording = html.unescape(re.search(r'name="document"[^>]*>([^<]*)<', underwriter.get(path).text).group(1))
     scheme = (ROOT / "examples" / "subsidies" / "sme-cyber-subsidy-cny.yaml").read_text(encoding="utf-8")
     form = {
@@ -204,3 +214,42 @@ def test_the_broker_compares_quote_options_after_subsidy(site: Site, browser: Br
     pays = re.findall(r'data-testid="option-pays" data-value="([^"]+)"', page)
     assert pays[0] == details["subsidy"]["payable_by_insured"] and details["subsidy"]["eligible"]
     assert all(Decimal(p) < Decimal(q) for p, q in zip(pays, premiums, strict=True))  # the subsidy pays part of each
+
+
+#: A declined risk: remote desktop open to the internet without MFA (the baseline's first declining rule).
+DECLINED = PROFILE.replace("Graded", "Exposed") + "controls:\n  mfa: false\nexposure:\n  rdp_exposed: true\n"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_underwriter_reads_each_factor_sourced_and_what_clears_each_rule(
+    site: Site, browser: Browser, lang: str
+) -> None:
+    """Third pass: the factor rows grouped by event type in the reader's language, each citing a numbered
+    reference or saying it is an assumption; the rules that fired with what clears each and its cost (a declined risk
+    is not quoted, so the page plans the remedies as a quote would); the expected loss labelled ground-up."""
+    world, client = site
+    underwriter = browser("insurer_a")
+    path, token = submitted_and_assessed(world, browser, DECLINED, seed=4)
+    api = client.get(f"/submissions/{path.rsplit('/', 1)[1]}", headers=world.headers("insurer_a")).json()
+    summary = api["assessment"]["summary"]
+    page = underwriter.get(f"{path}?lang={lang}").text
+    assert value(page, "expected-loss") == summary["gross"]["aal"]
+    assert text("web.submission.ground_up", lang) in visible_text(page)  # not read as an insured loss
+    assert len(re.findall(r'data-testid="factor-row"', page)) == len(summary["explain"])
+    shown = visible_text(page.split('data-testid="factors"')[1].split('<ol class="small" data-testid="references"')[0])
+    assert all(r["label"][lang] in shown for r in summary["explain"])
+    assert not (english_in(shown, ["CNY"]) if lang == "zh" else chinese_in(shown))
+    cited = {n for n in re.findall(r'href="#ref-(\d+)"', page)}
+    assert cited and cited == set(re.findall(r'<li id="ref-(\d+)"', page))
+    fired = [r["rule"] for r in summary["eligibility"]["reasons"]]
+    assert (
+        re.findall(r'data-testid="rule" data-id="([^"]+)"', page) == fired
+        and summary["eligibility"]["outcome"] == "decline"
+    )
+    rules = visible_text(page.split('data-testid="eligibility-rules"')[1].split("</section>")[0])
+    plan = plan_remediation(validate_profile(api["profile"]))
+    assert plan is not None and page.count('data-testid="remedy"') == len(plan.steps) > 0
+    for step in plan.steps:
+        assert (step.remedy_zh if lang == "zh" else step.remedy_en) in rules
+    assert value(page, "remedies-cost") == format(plan.annual_cost, "f")
+    assert not (english_in(rules, ["CNY"]) if lang == "zh" else chinese_in(rules))

@@ -7,11 +7,12 @@ follows; the model's factors, with readable citations, close the report as appen
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from cyberins.assess import Outcome, load_questionnaire, outcome_label
-from cyberins.assess.explain import cite_sources, factor_label
+from cyberins.assess.explain import ExplainRow, cite_sources, factor_label
 from cyberins.assess.grade import load_grade_scale
 from cyberins.catalog import get_catalog
 from cyberins.model.ids import Lang
@@ -84,12 +85,15 @@ class Reference:
     text: str
 
 
-def factor_appendix(r: UnderwritingResult, lang: Lang) -> tuple[list[tuple[str, list[FactorRow]]], list[Reference]]:
-    """The model's factors grouped by event type under readable labels, and the sources they cite, numbered."""
+def factor_appendix(
+    factors: Sequence[ExplainRow], lang: Lang
+) -> tuple[list[tuple[str, list[FactorRow]]], list[Reference]]:
+    """The model's factors grouped by event type under readable labels, and the sources they cite, numbered
+    (the report's appendix, and the submission page's from the stored assessment)."""
     cat = get_catalog()
-    cited, references = cite_sources([f.source for f in r.factors])
+    cited, references = cite_sources([f.source for f in factors])
     groups: dict[str, list[FactorRow]] = {}
-    for f, refs in zip(r.factors, cited, strict=True):
+    for f, refs in zip(factors, cited, strict=True):
         row = FactorRow(factor_label(f.factor, lang), f.frequency, f.severity, f.effect, refs)
         groups.setdefault(cat.label(f.event_type, lang), []).append(row)
     return list(groups.items()), [Reference(n, text) for n, text in references]
@@ -189,7 +193,7 @@ def render_quote_html(r: UnderwritingResult, lang: Lang = "zh") -> str:
     eligibility rules and model factors as appendices."""
     cat = get_catalog()
     doc = quote_document(r)
-    groups, references = factor_appendix(r, lang)
+    groups, references = factor_appendix(r.factors, lang)
     insured = r.simulation.insured()
     grade = r.grade()
     return render(

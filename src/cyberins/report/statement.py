@@ -77,18 +77,7 @@ def statement_context(adjustment: ClaimAdjustment, lang: Lang, catalog: Catalog 
             }
             for c, d in adjustment.decision.items()
         ],
-        "lines": [
-            {
-                "coverage": cov(line.coverage),
-                "step": label("steps", line.step).in_lang(lang),
-                "before": money(line.amount_before),
-                "deducted": money(line.deducted),
-                "after": money(line.amount_after),
-                "cite": line.cite_zh if lang == "zh" else line.cite_en,
-                "text": line.text_zh if lang == "zh" else line.text_en,
-            }
-            for line in adjustment.statement
-        ],
+        "lines": statement_lines([line.to_json() for line in adjustment.statement], adjustment.currency, lang, cat),
         "totals": [
             {
                 "coverage": cov(c),
@@ -103,6 +92,27 @@ def statement_context(adjustment: ClaimAdjustment, lang: Lang, catalog: Catalog 
         "total_payable": money(adjustment.total_payable),
         "under_review": adjustment.under_review,
     }
+
+
+def statement_lines(
+    lines: list[dict[str, Any]], currency: str, lang: Lang, catalog: Catalog | None = None
+) -> list[dict[str, str]]:
+    """The statement's steps in `lang` from their stored shape (`StatementLine.to_json`, as a settled claim
+    keeps them): coverage, step, amount before, deducted, after, and the clause or law it rests on."""
+    cat = catalog or get_catalog()
+    money = partial(format_money, currency=currency, lang=lang)
+    return [
+        {
+            "coverage": cat.label(str(line["coverage"]), lang),
+            "step": label("steps", str(line["step"])).in_lang(lang),
+            "before": money(Decimal(str(line["amount_before"]))),
+            "deducted": money(Decimal(str(line["deducted"]))),
+            "after": money(Decimal(str(line["amount_after"]))),
+            "cite": str(line["cite_zh"] if lang == "zh" else line["cite_en"]),
+            "text": str(line["text_zh"] if lang == "zh" else line["text_en"]),
+        }
+        for line in lines
+    ]
 
 
 def render_statement_html(adjustment: ClaimAdjustment, lang: Lang = "zh", catalog: Catalog | None = None) -> str:

@@ -6,23 +6,26 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import yaml
 from sqlalchemy.orm import Session
 
+from cyberins.assess import ExplainRow, Outcome, outcome_label, plan_remediation
 from cyberins.assess.grade import load_grade_scale
 from cyberins.assess.questionnaire import AnswerType, Question
 from cyberins.assess.resources import load_questionnaire
-from cyberins.model.ids import Lang
+from cyberins.model.ids import EventType, Lang
 from cyberins.pricing.subsidy import InsuredFacts, SubsidyScheme, apply_subsidy
+from cyberins.report.quote import FactorRow, Reference, factor_appendix
 from cyberins.services import monitoring, policies, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.common import MAX_LIMIT
 from cyberins.services.errors import Forbidden, NotFound
-from cyberins.store.models import Submission
+from cyberins.store.models import Incident, Payment, Submission
+from cyberins.underwriting.document import subject_to_document
 
 #: The submission form's starting profile: the fields an SME can answer in ten minutes (docs/profiles.md).
 PROFILE_EXAMPLE = """name: Example Trading Co., Ltd.
@@ -266,3 +269,71 @@ def quote_comparison(sub: Submission) -> dict[str, Any] | None:
         "currency": details["currency"], "rows": rows, "tier": details.get("tier"), "scheme": scheme,
         "subsidy": details.get("subsidy"),
     }  # fmt: skip
+
+
+def assessment_factors(summary: Any, lang: Lang) -> tuple[list[tuple[str, list[FactorRow]]], list[Reference]] | None:
+    """The stored assessment's factor rows (`explain`) grouped by event type under labels in `lang`, each citing
+    its numbered sources, as the quote report's appendix shows them; None for an assessment without rows."""
+    rows = summary.get("explain") if isinstance(summary, dict) else None
+    if not isinstance(rows, list) or not rows:
+        return None
+    factors = [
+        ExplainRow(str(r["factor"]), EventType(r["event_type"]), float(r["frequency"]), float(r["severity"]),
+                   float(r["effect"]), str(r["source"]), str(r.get("reason", "")))
+        for r in rows
+    ]  # fmt: skip
+    return factor_appendix(factors, lang)
+
+
+def eligibility_rules(sub: Submission, summary: Any, lang: Lang) -> dict[str, Any] | None:
+    """The eligibility rules the assessment fired, in `lang`; each declining one with what clears it and its
+    yearly cost (`plan_remediation` on the submission's profile, as a quote's `subject_to` states them: a
+    declined risk is not quoted, so no stored document holds them), and what all the remedies cost a year and
+    whether together they lift the decline; None when no rule fired."""
+    reasons = ((summary or {}).get("eligibility") or {}).get("reasons") if isinstance(summary, dict) else None
+    if not reasons:
+        return None
+    plan = plan_remediation(underwriting.validate_profile(sub.profile))  # it was assessed, so it reads
+    remedies = {s["rule"]: s for s in subject_to_document(plan)} if plan else {}
+    rules = [
+        {"rule": r["rule"], "outcome": r["outcome"], "outcome_label": outcome_label(Outcome(r["outcome"]), lang),
+         "text": r[f"text_{lang}"], "remedy": (remedies.get(r["rule"]) or {}).get(f"text_{lang}"),
+         "cost": (remedies.get(r["rule"]) or {}).get("cost")}
+        for r in reasons
+    ]  # fmt: skip
+    fired = {r["rule"] for r in rules}
+    whole = plan is not None and set(remedies) <= fired  # the plan answers exactly the rules shown
+    return {
+        "rules": rules, "currency": summary.get("currency"),
+        "annual_cost": format(plan.annual_cost, "f") if whole and plan and plan.annual_cost is not None else None,
+        "clears": plan.clears if whole and plan else None,
+    }  # fmt: skip
+
+
+#: The claim timeline's axis in its SVG user units.
+_T0, _T1 = 20.0, 340.0
+
+
+def claim_timeline(incident: Incident, paid: list[Payment]) -> list[dict[str, Any]]:
+    """The instants the claim holds (occurred, discovered, reported, each finding's `at`, each payment), in
+    order, each placed on the SVG axis in proportion to the time between the first and the last."""
+    moments: list[tuple[str, datetime]] = [
+        ("occurred", incident.occurred_at), ("discovered", incident.discovered_at),
+        ("reported", incident.reported_at),
+    ]  # fmt: skip
+    documents = incident.documents if isinstance(incident.documents, dict) else {}
+    for finding in documents.get("forensics") or []:
+        try:
+            at = datetime.fromisoformat(str(finding.get("at")))
+        except ValueError:
+            continue  # a finding without a readable instant stays in the list only
+        if at.tzinfo is not None:
+            moments.append(("forensics", at))
+    moments += [("paid", p.created_at) for p in paid]
+    moments.sort(key=lambda m: m[1])
+    first, span = moments[0][1], (moments[-1][1] - moments[0][1]).total_seconds() or 1.0
+    return [
+        {"key": key, "at": at, "x": round(_T0 + (_T1 - _T0) * (at - first).total_seconds() / span, 1),
+         "above": i % 2 == 0}
+        for i, (key, at) in enumerate(moments)
+    ]  # fmt: skip

@@ -17,14 +17,15 @@ from fastapi.responses import HTMLResponse, Response
 from cyberins.catalog import get_catalog
 from cyberins.model.errors import CyberinsError
 from cyberins.model.vocab import OrgKind
-from cyberins.services import accumulation, claims, marketplace, monitoring, parties, policies, underwriting
+from cyberins.report.statement import statement_lines
+from cyberins.services import accumulation, claims, marketplace, monitoring, parties, payments, policies, underwriting
 from cyberins.services.access import Action, allowed, require
 from cyberins.services.claims import CLAIM_MACHINE
 from cyberins.services.common import MAX_LIMIT
 from cyberins.services.errors import Forbidden, NotFound
 from cyberins.services.underwriting import SUBMISSION_MACHINE
 from cyberins.web import insight
-from cyberins.web.figures import incident_figures, policy_figures, submission_figures, wording
+from cyberins.web.figures import incident_figures, policy_figures, record_money, submission_figures, wording
 from cyberins.web.render import page
 from cyberins.web.session import (
     LOGIN_COOKIE,
@@ -158,6 +159,8 @@ def submission_page(
         "summary": summary, "grade": insight.risk_grade(summary, reader.lang),
         "quote_doc": insight.quote_template(sub), "key": insight.new_key(),
         "comparison": insight.quote_comparison(sub), "control_names": insight.control_names(reader.lang),
+        "factors": insight.assessment_factors(summary, reader.lang),
+        "rules": insight.eligibility_rules(sub, summary, reader.lang),
     }  # fmt: skip
     return page(request, "submission.html.j2", reader.lang, context, reader=reader, status=status)
 
@@ -202,12 +205,18 @@ def claim_page(
         org for kind in (OrgKind.INCIDENT_RESPONDER, OrgKind.SECURITY_SERVICE_PROVIDER)
         for org in _organizations(db, reader, kind)
     ] if forms["assign"] else []  # fmt: skip
+    docs = incident.documents if isinstance(incident.documents, dict) else {}
+    settlement = docs.get("settlement")
+    paid = list(payments.list_payments(db, reader.principal, incident_id=incident.id, limit=MAX_LIMIT).items)
     context = {
         "incident": incident, "fig": incident_figures(incident), "forms": forms, "error": error,
         "form": form or {}, "responders": responders, "key": insight.new_key(),
         "names": org_names(db, reader, incident.insured_org_id, incident.insurer_org_id, incident.responder_org_id),
-        "docs": incident.documents if isinstance(incident.documents, dict) else {},
-        "zone": policy_zone(db, reader, incident.policy_id),
+        "docs": docs, "zone": policy_zone(db, reader, incident.policy_id),
+        "payments": [(p, record_money(p.amount, p.currency)) for p in paid],
+        "timeline": insight.claim_timeline(incident, paid),
+        "steps": statement_lines(settlement["statement"], incident.currency, reader.lang)
+        if isinstance(settlement, dict) and isinstance(settlement.get("statement"), list) else [],
     }  # fmt: skip
     return page(request, "claim.html.j2", reader.lang, context, reader=reader, status=status)
 
