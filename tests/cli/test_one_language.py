@@ -256,6 +256,10 @@ REFUSED_OUTSIDE = {
                      "'CVE-21-1' is not a CVE id (CVE-YYYY-NNNN)"),
     "feed record": (("monitor", "scan", str(EXAMPLES / "monitoring" / "assets.csv"), "--feeds", "{tmp}/feeds"),
                     "line 3, epss", "'high' 不是 [0, 1] 之间的数字", "'high' is not a number in [0, 1]"),
+    # the portfolio engine's (`input.portfolio.*`)
+    "unknown line": (("portfolio", "marginal", str(EXAMPLES / "portfolios" / "mixed-book.yaml"), "--line", "nope",
+                      "--years", "100", "--seed", "1"), "--line", "未知业务线 'nope'；组合中有：",
+                     "unknown line 'nope'; the book has: "),
 }  # fmt: skip
 #: The EPSS file of the "feed record" case: the example feeds with one score that is not a number.
 EPSS = "epss_scores-2026-08-16.csv"
@@ -301,6 +305,8 @@ def test_a_problem_outside_validation_speaks_the_chosen_language(name: str, lang
             ".csv, .json, .xml",
             str(tmp_path / "feeds" / EPSS),
             "'high'",
+            "'nope'",
+            "prof-services, retail-edr, uninsured-banks",
         ]
         assert english_in(said, names=[*names, field] if field else names) == set(), said
     else:
