@@ -4,6 +4,7 @@ zones) and the cited sources' own titles."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from subprocess import CompletedProcess
 
@@ -250,7 +251,18 @@ REFUSED_OUTSIDE = {
                       "不是金额：10M（只写数字，如 10000000", "not amounts: 10M (write digits, e.g. 10000000"),
     "unknown id": (("whatif", PROFILE, "--policy", POLICY, "--add-control", "edrr"), "--add-control",
                    "未知取值 'edrr'；是否应为 'edr'？", "unknown value 'edrr'; did you mean 'edr'?"),
+    # the monitoring feeds' and book's record checks (`input.monitor.*`)
+    "not a CVE id": (("monitor", "book", "CVE-21-1"), "CVE-ID", "'CVE-21-1' 不是 CVE 编号（CVE-YYYY-NNNN）",
+                     "'CVE-21-1' is not a CVE id (CVE-YYYY-NNNN)"),
+    "feed record": (("monitor", "scan", str(EXAMPLES / "monitoring" / "assets.csv"), "--feeds", "{tmp}/feeds"),
+                    "line 3, epss", "'high' 不是 [0, 1] 之间的数字", "'high' is not a number in [0, 1]"),
+    # the portfolio engine's (`input.portfolio.*`)
+    "unknown line": (("portfolio", "marginal", str(EXAMPLES / "portfolios" / "mixed-book.yaml"), "--line", "nope",
+                      "--years", "100", "--seed", "1"), "--line", "未知业务线 'nope'；组合中有：",
+                     "unknown line 'nope'; the book has: "),
 }  # fmt: skip
+#: The EPSS file of the "feed record" case: the example feeds with one score that is not a number.
+EPSS = "epss_scores-2026-08-16.csv"
 
 
 def _refused_files(folder: Path) -> None:
@@ -260,6 +272,10 @@ def _refused_files(folder: Path) -> None:
     (folder / "list.yaml").write_text("- 1\n", encoding="utf-8")
     (folder / "assets.csv").write_text("hostname,ip,vendor,product,version,role,internet_facing\n", encoding="utf-8")
     (folder / "assets.txt").write_text("x\n", encoding="utf-8")
+    shutil.copytree(MONITOR_FEEDS, folder / "feeds")
+    (folder / "feeds" / EPSS).write_text(
+        "#score_date:2026-08-16\ncve,epss,percentile\nCVE-2021-44228,high,0.5\n", encoding="utf-8"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED_OUTSIDE))
@@ -287,6 +303,10 @@ def test_a_problem_outside_validation_speaks_the_chosen_language(name: str, lang
             "'edr'",
             "'.txt'",
             ".csv, .json, .xml",
+            str(tmp_path / "feeds" / EPSS),
+            "'high'",
+            "'nope'",
+            "prof-services, retail-edr, uninsured-banks",
         ]
         assert english_in(said, names=[*names, field] if field else names) == set(), said
     else:

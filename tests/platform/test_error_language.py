@@ -21,7 +21,7 @@ from cyberins.services.queue import InProcessQueue
 from cyberins.settings import Settings
 from cyberins.store.migrate import head_revision
 from tests.one_language import chinese_in, english_in
-from tests.platform.world import World
+from tests.platform.world import PASSWORD, World
 
 #: Names a zh message may show: ids of the vocabulary, the test's own names.
 IDS = [*Role, *OrgKind, *Action, *PolicyState, "no-such-policy", "Lang Co", "insurd"]
@@ -85,6 +85,35 @@ def _cases(world: World) -> dict[str, tuple[str, str, dict[str, Any], int]]:
             {"content": b'{"name": ', "headers": {**world.headers("broker_a"), "Content-Type": "application/json"}},
             400,
         ),
+        # the services' own refusals (`input.service.*`): a kind the registrar may not register, a change past the
+        # policy's end, a password that is the current one, a malformed e-mail address
+        "kind not registrable": (
+            "POST",
+            "/organizations",
+            {"json": {"name": "Other Insurer", "kind": "insurer"}, "headers": world.headers("broker_a")},
+            422,
+        ),
+        "after the period": (
+            "POST",
+            f"/policies/{ids['policy_a']}/cancel",
+            {"json": {**cancel, "effective_date": "2099-01-01"}, "headers": {**insurer, "Idempotency-Key": "lang-2"}},
+            422,
+        ),
+        "same password": (
+            "POST",
+            "/me/password",
+            {"json": {"current_password": PASSWORD, "new_password": PASSWORD}, "headers": insurer},
+            422,
+        ),
+        "not an email": (
+            "POST",
+            "/users",
+            {
+                "json": {"email": "nobody", "name": "N", "role": "viewer", "password": "a long passphrase"},
+                "headers": insurer,
+            },
+            422,
+        ),
         "too large": (
             "POST",
             "/organizations",
@@ -132,6 +161,14 @@ def test_every_error_path_answers_in_the_reader_language(client: TestClient, wor
     zh, en = _ask(client, cases["near miss"], ZH), _ask(client, cases["near miss"], EN)
     assert zh["fields"] == [{"field": "kind", "message": "字段 kind：未知取值 'insurd'；是否应为 'insured'？"}]
     assert en["fields"] == [{"field": "kind", "message": "unknown value 'insurd'; did you mean 'insured'?"}]
+    # a service's refusal is its catalogue sentence, its values (kinds, dates) filled in, in either language
+    zh, en = _ask(client, cases["kind not registrable"], ZH), _ask(client, cases["kind not registrable"], EN)
+    assert zh["fields"] == [
+        {"field": "kind", "message": "字段 kind：broker 机构只能登记被保险人类型的机构，不能登记 insurer"}
+    ]
+    assert en["fields"] == [
+        {"field": "kind", "message": "a broker registers organizations of kind insured, not insurer"}
+    ]
 
 
 def test_a_locked_sign_in_says_when_to_retry_in_the_reader_language(

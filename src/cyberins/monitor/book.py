@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import Field
 
 from cyberins.model.base import Frozen
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.loading import load_model
 from cyberins.model.money import money_text
 from cyberins.model.policy import Policy
@@ -56,14 +56,14 @@ class Target:
     @classmethod
     def parse(cls, cve: str | None, product: str | None) -> Target:
         if (cve is None) == (product is None):
-            raise InvalidInput.one("CVE-ID", "give a CVE id or --product VENDOR:PRODUCT (one of them)")
+            raise InvalidInput.one("CVE-ID", Said("input.monitor.cve_or_product", {"option": "--product"}))
         if cve is not None:
             if not re.fullmatch(r"CVE-\d{4}-\d{4,}", cve.strip().upper()):
-                raise InvalidInput.one("CVE-ID", f"{cve!r} is not a CVE id (CVE-YYYY-NNNN)")
+                raise InvalidInput.one("CVE-ID", Said("input.monitor.not_cve", {"value": repr(cve)}))
             return cls(cve=cve.strip().upper())
         vendor, sep, name = (product or "").partition(":")
         if not sep or not vendor.strip() or not name.strip():
-            raise InvalidInput.one("--product", f"{product!r} is not VENDOR:PRODUCT (e.g. apache:log4j)")
+            raise InvalidInput.one("--product", Said("input.monitor.not_vendor_product", {"value": repr(product)}))
         return cls(vendor=vendor.strip().lower(), product=name.strip().lower())
 
     def hits(self, alert: Alert) -> bool:
@@ -145,7 +145,9 @@ def read_book(path: Path) -> tuple[BookFile, list[tuple[BookInsured, Path, list[
     seen: set[str] = set()
     for n, ins in enumerate(book.insureds):
         if ins.id in seen:
-            raise InvalidInput.one(f"insureds[{n}].id", f"{ins.id!r} is given twice; each insured once", str(path))
+            raise InvalidInput.one(
+                f"insureds[{n}].id", Said("input.monitor.insured_twice", {"id": repr(ins.id)}), str(path)
+            )
         seen.add(ins.id)
         policies = [(p, load_model(Policy, base / p)) for p in ins.policies]
         out.append((ins, base / ins.assets, policies))

@@ -159,7 +159,9 @@ def read_source(source: str, path: Path) -> SourceRead:
     """Read one feed file's raw records and provenance."""
     readers = {"kev": _read_kev, "epss": _read_epss, "nvd": _read_nvd, "attack": _read_attack}
     if source not in readers:
-        raise InvalidInput.one("source", f"unknown source {source!r} (known: {', '.join(SOURCES)})")
+        raise InvalidInput.one(
+            "source", Said("input.monitor.unknown_source", {"value": repr(source), "known": ", ".join(SOURCES)})
+        )
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -169,7 +171,9 @@ def read_source(source: str, path: Path) -> SourceRead:
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as e:
-            raise InvalidInput.one("", f"not a gzip file: {e}", str(path)) from None
+            raise InvalidInput.one(
+                "", Said("input.monitor.not_gzip", {"detail": english_only(str(e))}), str(path)
+            ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -246,18 +250,22 @@ _Read = tuple[dict[str, Mapping[str, Any]], dict[str, str], date, str | None]
 def _read_kev(text: str, where: str) -> _Read:
     doc = _json(text, where)
     if not isinstance(doc, dict) or not isinstance(doc.get("vulnerabilities"), list):
-        raise InvalidInput.one("vulnerabilities", "missing: not a KEV catalog (a list of vulnerabilities)", where)
+        raise InvalidInput.one("vulnerabilities", Said("input.monitor.kev_no_list"), where)
     released = _date(doc.get("dateReleased"), "dateReleased", where)
     records: dict[str, Mapping[str, Any]] = {}
     for i, v in enumerate(doc["vulnerabilities"]):
         field = f"vulnerabilities[{i}]"
         if not isinstance(v, dict):
-            raise InvalidInput.one(field, "not an object", where)
+            raise InvalidInput.one(field, Said("input.monitor.not_object"), where)
         cve = _cve(v.get("cveID"), f"{field}.cveID", where)
         for name in ("dateAdded", "dueDate"):
             _date(v.get(name), f"{field}.{name}", where)
         if v.get("knownRansomwareCampaignUse") not in ("Known", "Unknown"):
-            raise InvalidInput.one(f"{field}.knownRansomwareCampaignUse", "must be Known or Unknown", where)
+            raise InvalidInput.one(
+                f"{field}.knownRansomwareCampaignUse",
+                Said("input.monitor.known_unknown", {"known": "Known", "unknown": "Unknown"}),
+                where,
+            )
         _unique(records, cve, field, where)
         records[cve] = v
     version = doc.get("catalogVersion")
@@ -276,10 +284,10 @@ def _read_epss(text: str, where: str) -> _Read:
     if head.startswith("#"):
         meta = dict(p.split(":", 1) for p in head.rstrip("\r")[1:].split(",") if ":" in p)
     if "score_date" not in meta:
-        raise InvalidInput.one("line 1", "missing the '#…,score_date:YYYY-MM-DD' header line", where)
+        raise InvalidInput.one("line 1", Said("input.monitor.epss_header_line"), where)
     day = _date(meta["score_date"], "line 1, score_date", where)
     if [c.strip() for c in header.split(",")] != ["cve", "epss", "percentile"]:
-        raise InvalidInput.one("line 2", "the header must be 'cve,epss,percentile'", where)
+        raise InvalidInput.one("line 2", Said("input.monitor.epss_header", {"header": "'cve,epss,percentile'"}), where)
     if body and not body.endswith("\n"):
         body += "\n"
     records: dict[str, Mapping[str, Any]] = {}
@@ -293,7 +301,9 @@ def _read_epss(text: str, where: str) -> _Read:
             continue
         parts = line.split(",")
         if len(parts) != 3 or not _CVE.fullmatch(parts[0]):
-            raise InvalidInput.one(f"line {n}", "expected 'CVE-YYYY-NNNN,epss,percentile'", where)
+            raise InvalidInput.one(
+                f"line {n}", Said("input.monitor.epss_row", {"row": "'CVE-YYYY-NNNN,epss,percentile'"}), where
+            )
         cve, score, pct = parts
         for column, value in (("epss", score), ("percentile", pct)):
             try:
@@ -301,9 +311,11 @@ def _read_epss(text: str, where: str) -> _Read:
             except ValueError:
                 number = -1.0
             if not 0.0 <= number <= 1.0:
-                raise InvalidInput.one(f"line {n}, {column}", f"{value!r} is not a number in [0, 1]", where)
+                raise InvalidInput.one(
+                    f"line {n}, {column}", Said("input.monitor.not_unit_number", {"value": repr(value)}), where
+                )
         if cve in records:
-            raise InvalidInput.one(f"line {n}", f"{cve} appears twice", where)
+            raise InvalidInput.one(f"line {n}", _twice(cve), where)
         records[cve] = {"epss": score, "percentile": pct}
     return records, dict.fromkeys(records, day.isoformat()), day, meta.get("model_version")
 
@@ -325,38 +337,44 @@ def _read_nvd(text: str, where: str) -> _Read:
             raise InvalidInput.one(f"line {n}", Said("input.not_json_object"), where)
         missing = [k for k in _NVD_KEYS if k not in r]
         if missing:
-            raise InvalidInput.one(f"line {n}", f"missing {', '.join(missing)} (README §3 layout)", where)
+            raise InvalidInput.one(f"line {n}", Said("input.monitor.nvd_missing", {"keys": ", ".join(missing)}), where)
         cve = _cve(r["id"], f"line {n}, id", where)
         if not isinstance(r["configurations"], list) or not isinstance(r["cwes"], list):
-            raise InvalidInput.one(f"line {n}, configurations", "configurations and cwes must be lists", where)
+            raise InvalidInput.one(
+                f"line {n}, configurations",
+                Said("input.monitor.lists", {"first": "configurations", "second": "cwes"}),
+                where,
+            )
         for key in ("cvssV3", "cvssV2"):
             if r[key] is not None and not isinstance(r[key], dict):
-                raise InvalidInput.one(f"line {n}, {key}", "must be an object or null", where)
+                raise InvalidInput.one(f"line {n}, {key}", Said("input.monitor.object_or_null"), where)
         versions[cve] = _nvd_time(r["lastModified"], f"line {n}, lastModified", where)
         if cve in records:
-            raise InvalidInput.one(f"line {n}", f"{cve} appears twice", where)
+            raise InvalidInput.one(f"line {n}", _twice(cve), where)
         records[cve] = r
     if not records:
-        raise InvalidInput.one("", "no NVD records", where)
+        raise InvalidInput.one("", Said("input.monitor.no_nvd_records"), where)
     return records, versions, date.fromisoformat(max(versions.values())[:10]), None
 
 
 def _read_attack(text: str, where: str) -> _Read:
     doc = _json(text, where)
     if not isinstance(doc, dict) or doc.get("type") != "bundle" or not isinstance(doc.get("objects"), list):
-        raise InvalidInput.one("objects", "not a STIX bundle with a list of objects", where)
+        raise InvalidInput.one("objects", Said("input.monitor.not_stix"), where)
     records: dict[str, Mapping[str, Any]] = {}
     versions: dict[str, str] = {}
     for i, o in enumerate(doc["objects"]):
         if not isinstance(o, dict) or not isinstance(o.get("id"), str) or not isinstance(o.get("type"), str):
-            raise InvalidInput.one(f"objects[{i}]", "a STIX object needs a type and an id", where)
+            raise InvalidInput.one(
+                f"objects[{i}]", Said("input.monitor.stix_object", {"type": "type", "id": "id"}), where
+            )
         modified = str(o.get("modified") or o.get("created") or "")
         if modified:
             versions[o["id"]] = _date(modified, f"objects[{i}].modified", where).isoformat()
         _unique(records, o["id"], f"objects[{i}]", where)
         records[o["id"]] = o
     if not versions:
-        raise InvalidInput.one("objects", "no object with a modified date", where)
+        raise InvalidInput.one("objects", Said("input.monitor.no_modified"), where)
     day = max(versions.values())
     for key in records:  # one snapshot: a record's version is the bundle's date, whatever its own
         versions[key] = day
@@ -403,7 +421,9 @@ def _check_sources(sources: Collection[str] | None) -> frozenset[str]:
         return frozenset(SOURCES)
     unknown = sorted(set(sources) - set(SOURCES))
     if unknown:
-        raise InvalidInput.one("sources", f"unknown {', '.join(unknown)} (known: {', '.join(SOURCES)})")
+        raise InvalidInput.one(
+            "sources", Said("input.monitor.unknown_sources", {"ids": ", ".join(unknown), "known": ", ".join(SOURCES)})
+        )
     return frozenset(sources)
 
 
@@ -430,15 +450,19 @@ def _nvd_time(value: Any, field: str, where: str) -> str:
     try:
         return datetime.fromisoformat(str(value).removesuffix("Z")).isoformat(timespec="milliseconds")
     except ValueError:
-        raise InvalidInput.one(field, f"{value!r} is not an ISO time", where) from None
+        raise InvalidInput.one(field, Said("input.monitor.not_iso_time", {"value": repr(value)}), where) from None
 
 
 def _cve(value: Any, field: str, where: str) -> str:
     if not isinstance(value, str) or not _CVE.fullmatch(value):
-        raise InvalidInput.one(field, f"{value!r} is not a CVE id (CVE-YYYY-NNNN)", where)
+        raise InvalidInput.one(field, Said("input.monitor.not_cve", {"value": repr(value)}), where)
     return value
+
+
+def _twice(key: str) -> Said:
+    return Said("input.monitor.twice", {"key": key})
 
 
 def _unique(records: Mapping[str, Any], key: str, field: str, where: str) -> None:
     if key in records:
-        raise InvalidInput.one(field, f"{key} appears twice", where)
+        raise InvalidInput.one(field, _twice(key), where)

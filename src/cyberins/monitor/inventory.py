@@ -284,14 +284,14 @@ def _read_nmap(path: Path) -> Inventory:
         root = parse_xml(path.read_bytes())
     except OSError as exc:
         raise InvalidInput.one("", Said("input.cannot_read", {"reason": os_reason(exc)}), source) from None
-    except _ForbiddenXml as exc:
-        raise InvalidInput.one("", str(exc), source) from None
+    except _ForbiddenXml:
+        raise InvalidInput.one("", Said("input.monitor.xml_entities"), source) from None
     except expat.ExpatError as exc:
         at = {"line": exc.lineno, "column": exc.offset + 1}
         said = Said("input.malformed_xml", {**at, "detail": english_only(expat.ErrorString(exc.code))})
         raise InvalidInput.one("", said, source) from None
     if root.tag != "nmaprun":
-        raise InvalidInput.one("", f"not Nmap XML output (root <{root.tag}>, expected <nmaprun>)", source)
+        raise InvalidInput.one("", Said("input.monitor.not_nmap", {"root": root.tag, "expected": "nmaprun"}), source)
     problems, rows = _Problems(source), list[AssetRow]()
     rdp, risky = False, set[str]()
     for index, host in enumerate(root.iter("host"), start=1):

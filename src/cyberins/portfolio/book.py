@@ -21,7 +21,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat
 
 from cyberins.model.base import Frozen
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said
 from cyberins.model.ids import TIME_ELEMENT_COVERAGES, Confidence, Coverage, EventType
 from cyberins.model.loading import check_shape, parse_model, read_document
 from cyberins.model.money import Currency
@@ -167,7 +167,13 @@ class Book:
             if s.id == scenario_id:
                 return s
         known = ", ".join(s.id for s in self.scenarios) or "none"
-        raise InvalidInput.one("--scenario", f"unknown scenario {scenario_id!r}; the book has: {known}")
+        raise InvalidInput.one(
+            "--scenario",
+            Said(
+                "input.portfolio.unknown_in_book",
+                {"what": Said("input.portfolio.scenario"), "value": repr(scenario_id), "known": known},
+            ),
+        )
 
     def with_lines(self, lines: tuple[Line, ...]) -> Book:
         return Book(self.id, self.currency, self.dependencies, lines, self.scenarios, self.reinsurance, self.ils)
@@ -266,7 +272,9 @@ def _resolve(i: int, spec: LineSpec, currency: str, folder: Path, source: str) -
         model = nested(f"{where}.model", source, lambda: parse_risk_model(*resolve_document(value, folder)))
         if model.currency != currency:
             raise InvalidInput.one(
-                f"{where}.model.currency", f"the model is in {model.currency}, the book in {currency}", source
+                f"{where}.model.currency",
+                Said("input.portfolio.model_currency", {"model": model.currency, "book": currency}),
+                source,
             )
     policy = None
     if spec.policy is not None:
@@ -274,7 +282,9 @@ def _resolve(i: int, spec: LineSpec, currency: str, folder: Path, source: str) -
         policy = nested(f"{where}.policy", source, lambda: parse_model(Policy, *resolve_document(value_p, folder)))
         if policy.currency != currency:
             raise InvalidInput.one(
-                f"{where}.policy.currency", f"the policy pays in {policy.currency}, the book is in {currency}", source
+                f"{where}.policy.currency",
+                Said("input.portfolio.policy_currency", {"policy": policy.currency, "book": currency}),
+                source,
             )
     return Line(
         id=spec.id,

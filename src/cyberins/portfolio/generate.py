@@ -24,7 +24,7 @@ import numpy as np
 from pydantic import Field, NonNegativeFloat, PositiveFloat, model_validator
 
 from cyberins.model.base import Frozen
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Coverage, EventType
 from cyberins.model.loading import parse_model, read_document, read_packaged
 from cyberins.portfolio.book import DependencyKind, Family
@@ -168,17 +168,24 @@ def generate_book(
 
     spec = shares or packaged_shares()
     if policies < 1:
-        raise InvalidInput.one("--policies", "at least 1")
+        raise InvalidInput.one("--policies", Said("input.portfolio.at_least_one"))
     if currency not in spec.wordings or currency not in spec.fx.rates:
         known = ", ".join(c for c in spec.wordings if c in spec.fx.rates)
-        raise InvalidInput.one("--currency", f"no example wording or rate in {currency!r}; available: {known}")
+        raise InvalidInput.one(
+            "--currency", Said("input.portfolio.no_wording_rate", {"currency": repr(currency), "known": known})
+        )
     unknown = [i for i in spec.industries.weights if i not in get_catalog().industries]
     if unknown:
-        raise InvalidInput.one("industries.weights", f"unknown industries {', '.join(unknown)} (catalog)")
+        raise InvalidInput.one(
+            "industries.weights", Said("input.portfolio.unknown_industries", {"ids": ", ".join(unknown)})
+        )
     wordings = {cls: _wording(examples, rel, currency) for cls, rel in spec.wordings[currency].items()}
     for name, band in spec.sizes.bands.items():
         if band.wording not in wordings:
-            raise InvalidInput.one(f"sizes.bands.{name}.wording", f"no wording {band.wording!r} in {currency}")
+            raise InvalidInput.one(
+                f"sizes.bands.{name}.wording",
+                Said("input.portfolio.no_wording_in", {"wording": repr(band.wording), "currency": currency}),
+            )
 
     rng = np.random.default_rng([seed, STREAM])
     industries = list(spec.industries.weights)
@@ -244,10 +251,14 @@ def _wording(examples: Path, relative: str, currency: str) -> dict[str, Any]:
     """An example wording, as plain data (inlined into the book so it stands alone)."""
     path = examples / relative
     if not path.is_file():
-        raise InvalidInput.one("--examples", f"no wording {relative} under {examples} (give the examples folder)")
+        raise InvalidInput.one(
+            "--examples", Said("input.portfolio.no_wording_under", {"relative": relative, "examples": examples})
+        )
     data = _plain(read_document(path))
     if not isinstance(data, dict) or data.get("currency") != currency:
-        raise InvalidInput.one(f"wordings.{currency}", f"{relative} is not a policy in {currency}")
+        raise InvalidInput.one(
+            f"wordings.{currency}", Said("input.portfolio.not_policy_in", {"relative": relative, "currency": currency})
+        )
     return data
 
 

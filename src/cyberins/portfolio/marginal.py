@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.portfolio.book import Book
 from cyberins.portfolio.simulate import Mapper, PortfolioRun, run_book
 from cyberins.quant.metrics import LossMeasures
@@ -49,9 +49,15 @@ def marginal_impact(book: Book, line_id: str, years: int, seed: int, mapper: Map
     rest = tuple(line for line in book.lines if line.id != line_id)
     if len(rest) == len(book.lines):
         known = ", ".join(line.id for line in book.lines)
-        raise InvalidInput.one("--line", f"unknown line {line_id!r}; the book has: {known}")
+        raise InvalidInput.one(
+            "--line",
+            Said(
+                "input.portfolio.unknown_in_book",
+                {"what": Said("input.portfolio.line"), "value": repr(line_id), "known": known},
+            ),
+        )
     if not rest:
-        raise InvalidInput.one("--line", f"{line_id!r} is the book's only line: nothing is left without it")
+        raise InvalidInput.one("--line", Said("input.portfolio.only_line", {"line": repr(line_id)}))
     return Marginal(
         line=line_id,
         with_line=run_book(book, years, seed, mapper),

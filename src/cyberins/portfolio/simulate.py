@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.portfolio.book import Book
 from cyberins.portfolio.events import Bar, LineEvents, SystemicEvents, bar, line_events, systemic_events
 from cyberins.portfolio.treaties import GrossRows, IndustryEvents, apply_programme, ils_payouts
@@ -325,7 +325,7 @@ class PortfolioRun:
 def run_book(book: Book, years: int, seed: int, mapper: Mapper | None = None) -> PortfolioRun:
     """Simulate `years` years of `book` (contract §2) with the chunks mapped by `mapper` (in-process default)."""
     if not 1 <= years <= MAX_YEARS:
-        raise InvalidInput.one("--years", f"{years} is outside 1 to {MAX_YEARS:,}")
+        raise InvalidInput.one("--years", Said("input.portfolio.years_outside", {"years": years, "high": MAX_YEARS}))
     prepared = Prepared.of(book)
     tail = _TailYears(years)
     for result in (mapper or map_in_process)(simulate_chunk, prepared, seed, chunks(years)):

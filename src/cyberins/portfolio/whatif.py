@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import yaml
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import TIME_ELEMENT_COVERAGES, Confidence, Coverage
 from cyberins.model.loading import parse_model
 from cyberins.model.policy import CoverageTerms, Policy
@@ -58,12 +58,12 @@ def parse_changes(items: list[str]) -> list[Change]:
     for text in items:
         match = _CHANGE.match(text)
         if match is None:
-            raise InvalidInput.one("--set", f"{text!r} is not PATH=VALUE (or PATH+=VALUE, PATH-=VALUE)")
+            raise InvalidInput.one("--set", Said("input.portfolio.not_path_value", {"text": repr(text)}))
         path, op, raw = match.groups()
         try:
             value = yaml.safe_load(raw) if raw.strip() else None
         except yaml.YAMLError:
-            raise InvalidInput.one(f"--set {path}", f"{raw!r} is not a value") from None
+            raise InvalidInput.one(f"--set {path}", Said("input.portfolio.not_a_value", {"raw": repr(raw)})) from None
         change = Change(path, op, value, text.strip())  # type: ignore[arg-type]
         _check_path(change)
         changes.append(change)
@@ -76,13 +76,16 @@ def _check_path(change: Change) -> None:
         if len(rest) > 1 or (rest and rest[0] not in Coverage.__members__.values()):
             known = ", ".join(c.value for c in Coverage)
             raise InvalidInput.one(
-                change.field, f"give a term and a coverage (sublimit.business_interruption); {known}"
+                change.field,
+                Said(
+                    "input.portfolio.term_and_coverage", {"example": "sublimit.business_interruption", "known": known}
+                ),
             )
     elif head not in Policy.model_fields:
         terms = ", ".join([*CoverageTerms.model_fields, *Policy.model_fields])
-        raise InvalidInput.one(change.field, f"unknown policy term {head!r}; terms: {terms}")
+        raise InvalidInput.one(change.field, Said("input.portfolio.unknown_term", {"head": repr(head), "terms": terms}))
     if change.op != "=" and head not in ("exclusions", "event_types"):
-        raise InvalidInput.one(change.field, "+= and -= apply to lists: exclusions, event_types")
+        raise InvalidInput.one(change.field, Said("input.portfolio.lists_only", {"lists": "exclusions, event_types"}))
 
 
 def apply_changes(policy: Policy, changes: list[Change]) -> Policy:
@@ -111,7 +114,7 @@ def _put(data: dict[str, Any], parts: list[str], change: Change) -> None:
     for part in parts[:-1]:
         node = data.setdefault(part, {})
         if not isinstance(node, dict):
-            raise InvalidInput.one(change.field, f"{part!r} holds no fields")
+            raise InvalidInput.one(change.field, Said("input.portfolio.no_fields", {"part": repr(part)}))
         data = node
     key = parts[-1]
     if change.op == "=":

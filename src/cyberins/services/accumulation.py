@@ -42,7 +42,7 @@ def accumulation(
 
     require(actor, Action.VIEW_ACCUMULATION)
     if not 0 < hours <= MAX_HOURS:
-        raise InvalidInput.one("hours", f"between 0 (excluded) and {MAX_HOURS:,} hours")
+        raise InvalidInput.one("hours", Said("input.service.hours_between", {"high": MAX_HOURS}))
     if years is not None and not MIN_YEARS <= years <= MAX_YEARS:
         raise InvalidInput.one("years", Said("input.years_between", {"low": MIN_YEARS, "high": MAX_YEARS}))
     records = [] if actor.org_kind != OrgKind.INSURER else list(_active(session, actor.org_id))

@@ -76,10 +76,10 @@ def _stored_findings(incident: Incident, step: _Step) -> Mapping[str, Any] | Non
 def _findings(incident: Incident, record: PolicyRecord, given: Mapping[str, Any] | None, step: _Step) -> Findings:
     data = given if given is not None else _stored_findings(incident, step)
     if data is None:
-        raise InvalidInput.one("findings", f"give the incident findings: none were stored before {step.name}")
+        raise InvalidInput.one("findings", Said("input.service.findings_needed", {"step": step.name}))
     data = dict(data)
     if "policy" in data:
-        raise InvalidInput.one("findings.policy", "the claim is settled under the bound wording; leave it out")
+        raise InvalidInput.one("findings.policy", Said("input.service.findings_policy"))
     data.setdefault("policy_number", record.policy_number)
     for moment in ("occurred_at", "discovered_at", "reported_at"):
         data.setdefault(moment, getattr(incident, moment).isoformat())
@@ -89,7 +89,7 @@ def _findings(incident: Incident, record: PolicyRecord, given: Mapping[str, Any]
         raise under("findings", exc) from None
     if findings.reported_at != incident.reported_at:
         at = incident.reported_at.isoformat()
-        raise InvalidInput.one("findings.reported_at", f"the claim was reported at {at} (the platform's clock)")
+        raise InvalidInput.one("findings.reported_at", Said("input.service.reported_at_fixed", {"at": at}))
     return findings
 
 

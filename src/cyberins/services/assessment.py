@@ -31,7 +31,7 @@ from cyberins.quant.sizes import MAX_YEARS as PRECISION_MAX_YEARS
 from cyberins.services import marketplace, underwriting
 from cyberins.services.access import Action, Principal
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
-from cyberins.services.common import load_for, money, under
+from cyberins.services.common import in_currency, load_for, money, under
 from cyberins.services.errors import Conflict
 from cyberins.services.policies import validate_document
 from cyberins.services.underwriting import SUBMISSION_MACHINE, validate_profile
@@ -146,10 +146,10 @@ def _tiered(profile: OrganizationProfile, tier: Tier | None) -> OrganizationProf
 
 def _grid_options(grid: GridOptions, currency: str) -> GridOptions:
     if len(grid.limits) * len(grid.retentions) > MAX_GRID_CELLS:
-        raise InvalidInput.one("grid", f"at most {MAX_GRID_CELLS} limit × retention cells")
+        raise InvalidInput.one("grid", Said("input.service.grid_cells", {"n": MAX_GRID_CELLS}))
     for name, values in (("limits", grid.limits), ("retentions", grid.retentions)):
         if not values:
-            raise InvalidInput.one(f"grid.{name}", "give at least one option")
+            raise InvalidInput.one(f"grid.{name}", Said("input.service.at_least_one"))
         for i, value in enumerate(values):
             money(value, currency, f"grid.{name}[{i}]", positive=name == "limits")
     return grid
@@ -187,7 +187,7 @@ def quote_submission(
         raise Conflict(Said("api.error.baseline_declines", {"reasons": reasons}), current_state=sub.state)
     policy = validate_document(document, require_number=False)
     if policy.currency != profile.currency:
-        raise InvalidInput.one("document.currency", f"the profile is assessed in {profile.currency}")
+        raise InvalidInput.one("document.currency", in_currency("profile", profile.currency))
     asked = _grid_options(grid, policy.currency) if grid is not None else GridOptions((), ())
     options = QuoteOptions(
         years=int(requested) if requested else None,

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said, english_only
 from cyberins.services import audit, audit_check
 from cyberins.services.access import Principal
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
@@ -63,14 +63,19 @@ def _parse(lines: Iterable[str]) -> tuple[dict[str, Any], list[tuple[str, dict[s
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InvalidInput.one(f"line {number}", f"not JSON: {exc.msg}") from None
+            raise InvalidInput.one(
+                f"line {number}", Said("input.not_json", {"detail": english_only(exc.msg)})
+            ) from None
         if header is None:
             header = item
             if not isinstance(item, dict) or item.get("format") != FORMAT or item.get("version") != FORMAT_VERSION:
-                raise InvalidInput.one("line 1", f"not a {FORMAT} file of version {FORMAT_VERSION}")
+                raise InvalidInput.one(
+                    "line 1", Said("input.service.not_backup", {"format": FORMAT, "version": FORMAT_VERSION})
+                )
             if item.get("schema") != head_revision():
                 raise InvalidInput.one(
-                    "schema", f"backup of schema {item.get('schema')}, database at {head_revision()}"
+                    "schema",
+                    Said("input.service.backup_schema", {"schema": item.get("schema"), "head": head_revision()}),
                 )
             continue
         if (
@@ -78,10 +83,10 @@ def _parse(lines: Iterable[str]) -> tuple[dict[str, Any], list[tuple[str, dict[s
             or item.get("table") not in dump.TENANT_TABLES
             or not isinstance(item.get("row"), dict)
         ):
-            raise InvalidInput.one(f"line {number}", 'expected {"table": <known table>, "row": {...}}')
+            raise InvalidInput.one(f"line {number}", Said("input.service.backup_line"))
         rows.append((item["table"], item["row"]))
     if header is None:
-        raise InvalidInput.one("line 1", "the file is empty")
+        raise InvalidInput.one("line 1", Said("input.service.empty_file"))
     return header, rows
 
 

@@ -60,7 +60,7 @@ def _with(incident: Incident, key: str, value: Any, *, append: bool = False) -> 
 
 def _aware(value: datetime, field: str) -> datetime:
     if value.tzinfo is None:
-        raise InvalidInput.one(field, "give a timezone (e.g. 2026-08-01T09:00:00+08:00)")
+        raise InvalidInput.one(field, Said("api.problem.timezone_aware"))
     return value
 
 
@@ -79,9 +79,9 @@ def report_incident(
     now = clock.now()
     occurred, discovered = _aware(occurred_at, "occurred_at"), _aware(discovered_at, "discovered_at")
     if discovered < occurred:
-        raise InvalidInput.one("discovered_at", "is before occurred_at")
+        raise InvalidInput.one("discovered_at", Said("input.service.before_other", {"field": "occurred_at"}))
     if discovered > now:
-        raise InvalidInput.one("discovered_at", "is in the future")
+        raise InvalidInput.one("discovered_at", Said("input.service.in_future"))
     with unit_of_work(session):
         policy = load_for(session, repo.policies, "policy", policy_id, actor, Action.REPORT_INCIDENT)
         incident = Incident(
@@ -251,7 +251,7 @@ def reopen_claim(
     clock: Clock = SYSTEM_CLOCK,
 ) -> Incident:
     if not reason.strip():
-        raise InvalidInput.one("reason", "say why the claim is reopened")
+        raise InvalidInput.one("reason", Said("input.service.reopen_reason"))
     with unit_of_work(session):
         incident, before = _step(session, actor, incident_id, Action.REOPEN_CLAIM, C.REOPENED, expected_version)
         _with(incident, "reopened", {"reason": reason, "at": clock.now().isoformat(), "by": actor.actor}, append=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
-from cyberins.model.errors import InvalidInput, Problem, Said
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.money import check_currency, to_minor
 from cyberins.services.access import Action, Principal, require, scope_for
 from cyberins.services.errors import Conflict, NotFound
@@ -78,23 +79,29 @@ def money(amount: Decimal, currency: str, field: str, *, positive: bool = False)
     """An amount in `currency`, refused if negative (or zero when `positive`) or finer than the minor unit."""
     try:
         check_currency(currency)
-    except ValueError as exc:
-        raise InvalidInput.one("currency", str(exc)) from None
+    except ValueError:
+        raise InvalidInput.one("currency", Said("input.service.unknown_currency", {"code": repr(currency)})) from None
     if not amount.is_finite() or amount < 0 or (positive and amount == 0):
-        raise InvalidInput.one(field, f"must be a {'positive' if positive else 'non-negative'} amount, got {amount}")
+        sign = "positive" if positive else "non_negative"
+        raise InvalidInput.one(field, Said(f"input.service.amount_{sign}", {"amount": amount}))
     if to_minor(amount, currency) != amount:
-        raise InvalidInput.one(field, f"{amount} has more decimals than {currency} allows")
+        raise InvalidInput.one(field, Said("input.service.amount_decimals", {"amount": amount, "currency": currency}))
     return amount
+
+
+def in_currency(thing: str, currency: str) -> Said:
+    """Why a currency is refused: the quote, claim, profile or policy (`thing`) is in `currency`."""
+    return Said("input.service.in_currency", {"thing": Said(f"input.service.the.{thing}"), "currency": currency})
 
 
 def page_args(limit: int, offset: int) -> tuple[int, int]:
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput.one("limit", Said("input.between", {"low": 1, "high": MAX_LIMIT}))
     if offset < 0:
-        raise InvalidInput.one("offset", "must not be negative")
+        raise InvalidInput.one("offset", Said("input.service.not_negative"))
     return limit, offset
 
 
 def under(prefix: str, exc: InvalidInput) -> InvalidInput:
     """The same problems, each field named under `prefix` (`profile.industry`, `findings.costs[0].amount`)."""
-    return InvalidInput([Problem(f"{prefix}.{p.field}".rstrip("."), p.message) for p in exc.problems])
+    return InvalidInput([replace(p, field=f"{prefix}.{p.field}".rstrip(".")) for p in exc.problems])

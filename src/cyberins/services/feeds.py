@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.monitor.feeds import SOURCES, Held, Snapshot, SourceFile, SourceRead, feed_files, read_source, snapshot_of
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require
@@ -82,7 +82,7 @@ def load_feeds(
     require(actor, Action.RUN_JOBS)
     files = feed_files(dir, sources)
     if not files:
-        raise InvalidInput.one("", "no feed files (KEV, EPSS, NVD .jsonl, ATT&CK) in this directory", str(dir))
+        raise InvalidInput.one("", Said("input.service.no_feed_files"), str(dir))
     reads = [read_source(source, path) for source, path in files]
     return [load_file(session, actor, read, clock=clock) for read in reads]
 
@@ -207,7 +207,7 @@ def start_configured_load(queue: JobQueue, database_url: str, actor: Principal, 
     which would let one tenant's admin read any server path into the feeds every tenant matches against."""
     require(actor, Action.RUN_JOBS)
     if dir is None:
-        raise InvalidInput.one("CYBERINS_FEEDS_DIR", "no feeds folder is configured on this installation")
+        raise InvalidInput.one("CYBERINS_FEEDS_DIR", Said("input.service.no_feeds_folder"))
     return start_feeds_load(queue, database_url, actor, dir)
 
 
@@ -252,7 +252,7 @@ class HttpFeedSource:
             if not url:
                 continue
             if not url.startswith("https://"):
-                raise InvalidInput.one(f"CYBERINS_FEED_URL_{source.upper()}", "feeds are fetched over https only")
+                raise InvalidInput.one(f"CYBERINS_FEED_URL_{source.upper()}", Said("input.service.https_only"))
             target = into / name
             with urllib.request.urlopen(url, timeout=self.timeout_s) as response:  # noqa: S310 (https checked)
                 target.write_bytes(response.read())

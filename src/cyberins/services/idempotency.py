@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.services.access import Principal
 from cyberins.services.audit import canonical_json, sha256_hex
 from cyberins.services.payments import check_key
@@ -34,7 +34,7 @@ class Outcome:
 
 def _replay(record: IdempotencyRecord, endpoint: str, fingerprint: str) -> Outcome:
     if record.endpoint != endpoint or record.request_sha256 != fingerprint:
-        raise InvalidInput.one("Idempotency-Key", "already used with a different request; use a new key")
+        raise InvalidInput.one("Idempotency-Key", Said("input.service.key_reused"))
     return Outcome(record.status_code, dict(record.response), replayed=True)
 
 

@@ -130,7 +130,7 @@ def walk(session: Session, inputs: MainJobInputs) -> MainJob:
     # The platform simulates the same years as the engine quote, so its premium is the engine's once fixed.
     inputs = replace(inputs, options=replace(inputs.options, years=quote.simulation.years))
     if quote.remediation is not None and quote.remediated is None:
-        raise InvalidInput.one("profile", "its remedies do not lift the decline: there is nothing to bind")
+        raise InvalidInput.one("profile", Said("input.service.remedies_still_decline"))
     cast, responder_org_id = _parties(session, inputs.profile)
     refusal, declined, fixed = None, None, inputs.profile
     if quote.remediation is not None:
@@ -160,7 +160,7 @@ def bound_wording(profile: OrganizationProfile, policy: Policy, incident: Findin
     resolve_policy(incident, policy)
     number = policy.policy_number or incident.policy_number
     if number is None:
-        raise InvalidInput.one("policy_number", "give the wording (or the incident) the number of the policy to bind")
+        raise InvalidInput.one("policy_number", Said("input.service.policy_number_needed"))
     insured = Insured(name=profile.name, name_zh=profile.name_zh)
     return policy.model_copy(update={"insured": insured, "policy_number": number})
 

@@ -33,7 +33,7 @@ def _controls(controls: Sequence[str]) -> list[str]:
     known = load_questionnaire().ids
     for i, ident in enumerate(controls):
         if ident not in known:
-            raise InvalidInput.one(f"controls[{i}]", f"unknown control {ident!r}: not a question of the questionnaire")
+            raise InvalidInput.one(f"controls[{i}]", Said("input.service.unknown_control", {"id": repr(ident)}))
     return list(dict.fromkeys(controls))
 
 
@@ -50,7 +50,7 @@ def publish_service(
     """Publish an offer of the caller's organization (a service provider of any kind)."""
     require(actor, Action.PUBLISH_SERVICE)
     if (price is None) != (currency is None):
-        raise InvalidInput.one("currency" if currency is None else "price", "give a price and its currency together")
+        raise InvalidInput.one("currency" if currency is None else "price", Said("input.service.price_with_currency"))
     if price is not None and currency is not None:
         money(price, currency, "price")
     checked = _controls(controls)
@@ -114,7 +114,7 @@ def subscribe(
     acts for: 404 otherwise). Activating a service the insured already holds returns the open subscription."""
     if insured_org_id is None:
         if actor.org_kind is not OrgKind.INSURED or actor.system:
-            raise InvalidInput.one("insured_org_id", "name the insured to subscribe")
+            raise InvalidInput.one("insured_org_id", Said("input.service.name_insured"))
         insured_org_id = actor.org_id
     with unit_of_work(session):
         get_service(session, actor, service_id)

@@ -35,7 +35,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from cyberins.claims import KevAlert
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.policy import Policy
 from cyberins.model.vocab import OrgKind, PolicyState
 from cyberins.monitor.alerts import KevListing, due_by, vendor_product
@@ -107,9 +107,7 @@ def loaded_snapshot(session: Session) -> Snapshot:
     """The feeds the platform database holds; `InvalidInput` if it holds no NVD feed to match against."""
     snapshot = stored_snapshot(session)
     if not snapshot.nvd:
-        raise InvalidInput.one(
-            "feeds", "the platform database holds no NVD feed: load feeds first (cyberins feeds load)"
-        )
+        raise InvalidInput.one("feeds", Said("input.service.no_nvd_feed", {"command": "cyberins feeds load"}))
     return snapshot
 
 
@@ -130,7 +128,7 @@ def check_visible(session: Session, actor: Principal, insured_org_id: str, *, ac
     if not party:
         raise NotFound("organization", insured_org_id)
     if act and str(actor.role) not in _ACTING_ROLES:
-        raise Forbidden(f"a {actor.role} may not change monitoring alerts")
+        raise Forbidden(Said("input.service.alerts_role", {"role": actor.role}))
     return org
 
 
@@ -263,7 +261,7 @@ def scan_request(
     else:
         stored = stored_inventory(session, insured_org_id)
         if stored is None:
-            raise InvalidInput.one("assets", "required: the insured has no stored inventory to scan again")
+            raise InvalidInput.one("assets", Said("input.service.no_inventory"))
         inventory = stored
     channels = [n.channel for n in notifiers]
     done = scan_insured(session, actor, insured_org_id, inventory, clock=clock, channels=channels, pricing=pricing)
@@ -340,13 +338,10 @@ def accept_risk(
     session: Session, actor: Principal, alert_id: str, reason: str, expires: date, *, clock: Clock = SYSTEM_CLOCK
 ) -> AlertRecord:
     """Accept the risk until `expires` (after today), for a stated `reason`."""
-    problems = []
     if not reason.strip():
-        problems.append(("reason", "required: why the risk is accepted"))
+        raise InvalidInput.one("reason", Said("input.service.risk_reason"))
     if expires <= clock.now().date():
-        problems.append(("expires", f"must be after today ({clock.now().date().isoformat()})"))
-    if problems:
-        raise InvalidInput.one(*problems[0])
+        raise InvalidInput.one("expires", Said("input.service.after_today", {"today": clock.now().date().isoformat()}))
     return _move(session, actor, alert_id, "accept_risk", S.RISK_ACCEPTED, clock=clock, reason=reason, expires=expires)
 
 

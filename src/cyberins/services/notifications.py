@@ -30,7 +30,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Lang
 from cyberins.model.messages import text
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
@@ -163,7 +163,7 @@ def configured_notifiers(settings: Settings) -> list[Notifier]:
     out: list[Notifier] = []
     if settings.notify_webhook_url:
         if not settings.notify_webhook_url.startswith(("https://", "http://")):
-            raise InvalidInput.one("CYBERINS_NOTIFY_WEBHOOK_URL", "an http(s) URL is required")
+            raise InvalidInput.one("CYBERINS_NOTIFY_WEBHOOK_URL", Said("input.service.webhook_url"))
         out.append(WebhookNotifier(settings.notify_webhook_url, webhook_key(settings)))
     if settings.smtp_host and settings.notify_email_to:
         recipients = tuple(r.strip() for r in settings.notify_email_to.split(",") if r.strip())

@@ -36,8 +36,13 @@ def _relationship_for(registrar: Principal, kind: OrgKind) -> RelationshipKind |
         return RelationshipKind.INSURER_CLIENT
     if registrar.org_kind is OrgKind.INSURER and kind in PROVIDER_KINDS:
         return RelationshipKind.INSURER_PANEL
-    allowed = "insured" if registrar.org_kind is OrgKind.BROKER else "insured or a service provider kind"
-    raise InvalidInput.one("kind", f"a {registrar.org_kind} registers organizations of kind {allowed}, not {kind}")
+    allowed = Said(
+        "input.service.kinds_insured"
+        if registrar.org_kind is OrgKind.BROKER
+        else "input.service.kinds_insured_or_provider"
+    )
+    said = Said("input.service.registers_kinds", {"registrar": registrar.org_kind, "allowed": allowed, "kind": kind})
+    raise InvalidInput.one("kind", said)
 
 
 def create_organization(
@@ -77,7 +82,7 @@ def _check_user(new: NewUser) -> None:
     check_strength(new.password)
     local, _, domain = new.email.partition("@")
     if not local or "." not in domain:
-        raise InvalidInput.one("email", "not an email address")
+        raise InvalidInput.one("email", Said("input.service.not_email"))
 
 
 def _add_user(session: Session, principal: Principal, org_id: str, new: NewUser) -> User:

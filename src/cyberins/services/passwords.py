@@ -27,7 +27,7 @@ MIN_PASSWORD_LENGTH = 12
 def check_strength(password: str, field: str = "password") -> None:
     """Refuse a password shorter than `MIN_PASSWORD_LENGTH`, naming the field."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput.one(field, f"use at least {MIN_PASSWORD_LENGTH} characters")
+        raise InvalidInput.one(field, Said("input.service.password_short", {"n": MIN_PASSWORD_LENGTH}))
 
 
 class Passwords:

@@ -7,12 +7,12 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.vocab import IncidentState
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, scope_for
 from cyberins.services.claims import CLAIM_MACHINE
-from cyberins.services.common import load_for, load_visible, money, page_args
+from cyberins.services.common import in_currency, load_for, load_visible, money, page_args
 from cyberins.services.uow import unit_of_work
 from cyberins.store.models import Payment
 from cyberins.store.repos import idempotency as keys
@@ -23,7 +23,7 @@ from cyberins.store.repos.aggregates import Page
 def check_key(key: str) -> str:
     key = key.strip()
     if not 1 <= len(key) <= 200 or not key.isprintable():
-        raise InvalidInput.one("Idempotency-Key", "give 1 to 200 printable characters (a UUID is a good key)")
+        raise InvalidInput.one("Idempotency-Key", Said("input.service.key_form"))
     return key
 
 
@@ -38,16 +38,22 @@ def pay_claim(
         first = keys.payment_with_key(session, incident.insurer_org_id, key)
         if first is not None:
             if (first.incident_id, first.amount, first.currency) != (incident.id, amount, currency):
-                raise InvalidInput.one("Idempotency-Key", "already used for a different payment")
+                raise InvalidInput.one("Idempotency-Key", Said("input.service.key_reused"))
             return first, False
         before = audit.digest(incident)
         CLAIM_MACHINE.check("pay", incident.state, IncidentState.SETTLED)
         if currency != incident.currency:
-            raise InvalidInput.one("currency", f"the claim is settled in {incident.currency}")
+            raise InvalidInput.one("currency", in_currency("claim", incident.currency))
         money(amount, currency, "amount", positive=True)
         outstanding = (incident.settled_amount or Decimal(0)) - incident.paid_amount
         if amount > outstanding:
-            raise InvalidInput.one("amount", f"{amount} exceeds the {outstanding} {currency} still to be paid")
+            raise InvalidInput.one(
+                "amount",
+                Said(
+                    "input.service.exceeds_outstanding",
+                    {"amount": amount, "outstanding": outstanding, "currency": currency},
+                ),
+            )
         payment = Payment(
             incident_id=incident.id,
             insurer_org_id=incident.insurer_org_id,

@@ -20,7 +20,7 @@ from cyberins.model.vocab import OrgKind, PolicyState, RelationshipKind
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require, scope_for
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
-from cyberins.services.common import load_for, load_visible, money, page_args, under
+from cyberins.services.common import in_currency, load_for, load_visible, money, page_args, under
 from cyberins.services.errors import Conflict, NotFound
 from cyberins.services.machine import StateMachine, transition
 from cyberins.services.premium import pro_rata_return
@@ -57,7 +57,9 @@ def validate_document(document: Mapping[str, Any], *, require_number: bool = Tru
     except InvalidInput as exc:
         raise under("document", exc) from None
     if require_number and not policy.policy_number:
-        raise InvalidInput.one("document.policy_number", "a bound policy carries its policy_number")
+        raise InvalidInput.one(
+            "document.policy_number", Said("input.service.policy_number_missing", {"field": "policy_number"})
+        )
     return policy
 
 
@@ -73,7 +75,7 @@ def new_policy(
     policy = validate_document(document)
     money(premium, currency, "premium", positive=True)
     if currency != policy.currency:
-        raise InvalidInput.one("currency", f"the premium is in {currency} but the policy is in {policy.currency}")
+        raise InvalidInput.one("currency", in_currency("policy", policy.currency))
     assert policy.policy_number is not None
     insured, insurer, broker = parties
     if repo.policy_by_number(session, insurer, policy.policy_number) is not None:
@@ -117,7 +119,7 @@ def create_policy(
         if broker_org_id is not None and not party_repo.has_relationship(
             session, RelationshipKind.BROKER_CLIENT, broker_org_id, insured_org_id
         ):
-            raise InvalidInput.one("broker_org_id", "this broker does not represent the insured")
+            raise InvalidInput.one("broker_org_id", Said("input.service.broker_not_representing"))
         return new_policy(session, actor, document, premium, currency, (insured_org_id, insurer, broker_org_id))
 
 
@@ -136,7 +138,7 @@ def cancel_policy(
         before = audit.digest(record)
         record.state = POLICY_MACHINE.check("cancel", record.state, P.CANCELLED)
         if effective > record.period_end:
-            raise InvalidInput.one("effective_date", f"after the policy period ends ({record.period_end})")
+            raise InvalidInput.one("effective_date", Said("input.service.after_period_end", {"end": record.period_end}))
         record.cancelled_on = max(effective, record.period_start)
         record.cancel_reason = reason
         record.return_premium = pro_rata_return(
@@ -182,7 +184,7 @@ def renew_policy(
         before = audit.digest(old)
         old.state = POLICY_MACHINE.check("renew", old.state, P.RENEWED)
         if validate_document(document).period.start <= old.period_start:
-            raise InvalidInput.one("document.period.start", "a renewal starts after the policy it renews")
+            raise InvalidInput.one("document.period.start", Said("input.service.renewal_starts_after"))
         parties = (old.insured_org_id, old.insurer_org_id, old.broker_org_id)
         new = new_policy(session, actor, document, premium, currency, parties, renewal_of_id=old.id)
         audit.record(session, actor, "policy.renew", "policy", old.id, before=before, after=old)

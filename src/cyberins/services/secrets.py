@@ -22,7 +22,7 @@ from pathlib import Path
 from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said, os_reason
 from cyberins.settings import MIN_SECRET_CHARS, Settings
 
 #: Bytes of randomness in a generated key (64 URL-safe characters).
@@ -47,12 +47,13 @@ def with_signing_key(settings: Settings, *, create: bool = True) -> Settings:
     if path is None:
         raise InvalidInput.one(
             "CYBERINS_SECRET_KEY",
-            f"set it to {MIN_SECRET_CHARS}+ random characters, or CYBERINS_SECRET_KEY_FILE to a private file: "
-            "this database has no folder to keep a generated key in",
+            Said(
+                "input.service.secret_key_needed", {"n": MIN_SECRET_CHARS, "file_setting": "CYBERINS_SECRET_KEY_FILE"}
+            ),
         )
     if not path.exists():
         if not create:
-            raise InvalidInput.one("CYBERINS_SECRET_KEY_FILE", f"{path} does not exist")
+            raise InvalidInput.one("CYBERINS_SECRET_KEY_FILE", Said("input.service.path_missing", {"path": str(path)}))
         _write_new(path)
     return settings.model_copy(update={"secret_key": SecretStr(_read(path))})
 
@@ -88,7 +89,9 @@ def _write_new(path: Path) -> None:
     except FileExistsError:
         return  # another process made it first: use theirs
     except OSError as exc:
-        raise InvalidInput.one("CYBERINS_SECRET_KEY_FILE", f"cannot create {path}: {exc.strerror or exc}") from None
+        raise InvalidInput.one(
+            "CYBERINS_SECRET_KEY_FILE", Said("input.cannot_write_path", {"path": str(path), "reason": os_reason(exc)})
+        ) from None
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(secrets.token_urlsafe(KEY_BYTES) + "\n")
 
@@ -97,12 +100,22 @@ def _read(path: Path) -> str:
     try:
         mode = path.stat().st_mode
         key = path.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput.one("CYBERINS_SECRET_KEY_FILE", f"cannot read {path}: {exc}") from None
+    except OSError as exc:
+        raise InvalidInput.one(
+            "CYBERINS_SECRET_KEY_FILE", Said("input.cannot_read_path", {"path": str(path), "reason": os_reason(exc)})
+        ) from None
+    except UnicodeDecodeError:
+        raise InvalidInput.one(
+            "CYBERINS_SECRET_KEY_FILE",
+            Said("input.cannot_read_path", {"path": str(path), "reason": Said("input.service.not_ascii")}),
+        ) from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise InvalidInput.one(
-            "CYBERINS_SECRET_KEY_FILE", f"{path} can be read by others (mode {stat.filemode(mode)}): chmod 600 it"
+            "CYBERINS_SECRET_KEY_FILE",
+            Said("input.service.readable_by_others", {"path": str(path), "mode": stat.filemode(mode)}),
         )
     if len(key) < MIN_SECRET_CHARS:
-        raise InvalidInput.one("CYBERINS_SECRET_KEY_FILE", f"{path} holds fewer than {MIN_SECRET_CHARS} characters")
+        raise InvalidInput.one(
+            "CYBERINS_SECRET_KEY_FILE", Said("input.service.key_too_short", {"path": str(path), "n": MIN_SECRET_CHARS})
+        )
     return key

@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cyberins.assess import OrganizationProfile
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.loading import parse_model
 from cyberins.model.vocab import OrgKind, RelationshipKind, SubmissionState
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require, scope_for
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
-from cyberins.services.common import load_for, load_visible, money, page_args, under
+from cyberins.services.common import in_currency, load_for, load_visible, money, page_args, under
 from cyberins.services.errors import NotFound
 from cyberins.services.machine import StateMachine, transition
 from cyberins.services.policies import new_policy, org_of_kind, validate_document
@@ -54,7 +54,7 @@ def validate_profile(data: Mapping[str, Any]) -> OrganizationProfile:
     except InvalidInput as exc:
         raise under("profile", exc) from None
     if profile.calibration_overrides:
-        raise InvalidInput.one("profile.calibration_overrides", "a submission is assessed on the insurer's calibration")
+        raise InvalidInput.one("profile.calibration_overrides", Said("input.service.insurer_calibration"))
     return profile
 
 
@@ -74,10 +74,10 @@ def submit(
         broker = None
         if actor.org_kind is OrgKind.BROKER and not actor.system:
             if not party_repo.has_relationship(session, RelationshipKind.BROKER_CLIENT, actor.org_id, insured):
-                raise InvalidInput.one("insured_org_id", "name a client you represent (a broker submits for clients)")
+                raise InvalidInput.one("insured_org_id", Said("input.service.name_client"))
             broker = actor.org_id
         elif not actor.system and insured != actor.org_id:
-            raise InvalidInput.one("insured_org_id", "an insured submits for itself")
+            raise InvalidInput.one("insured_org_id", Said("input.service.insured_for_itself"))
         org_of_kind(session, insured, OrgKind.INSURED)
         org_of_kind(session, insurer_org_id, OrgKind.INSURER)
         checked = validate_profile(profile).model_dump(mode="json", exclude_unset=True)
@@ -183,21 +183,25 @@ def quoted_terms(
     quote: Mapping[str, Any] = sub.quote or {}
     quoted_premium, quoted_currency = Decimal(str(quote.get("premium", "0"))), str(quote.get("currency", ""))
     if premium is not None and premium != quoted_premium:
-        raise InvalidInput.one("premium", f"the quote is {quoted_premium} {quoted_currency}; quote again to change it")
+        raise InvalidInput.one(
+            "premium", Said("input.service.quoted_premium", {"premium": quoted_premium, "currency": quoted_currency})
+        )
     if currency is not None and currency != quoted_currency:
-        raise InvalidInput.one("currency", f"the quote is in {quoted_currency}")
+        raise InvalidInput.one("currency", in_currency("quote", quoted_currency))
     quoted = quote.get("details", {}).get("policy")
     if document is None and quoted is None:
-        raise InvalidInput.one("document", "the quote names no wording: give the document to bind")
+        raise InvalidInput.one("document", Said("input.service.quote_no_wording"))
     wording = dict(document if document is not None else quoted)
     if document is not None and quoted is not None:
         given = validate_document(document, require_number=False).model_copy(update={"policy_number": None})
         offered = validate_document(quoted, require_number=False).model_copy(update={"policy_number": None})
         if given != offered:
-            raise InvalidInput.one("document", "differs from the quoted wording: quote it first")
+            raise InvalidInput.one("document", Said("input.service.wording_differs"))
     if policy_number is not None:
         if wording.get("policy_number") not in (None, policy_number):
-            raise InvalidInput.one("policy_number", "differs from document.policy_number")
+            raise InvalidInput.one(
+                "policy_number", Said("input.service.differs_from", {"field": "document.policy_number"})
+            )
         wording["policy_number"] = policy_number
     return wording, quoted_premium, quoted_currency
 

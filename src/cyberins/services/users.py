@@ -64,7 +64,7 @@ def set_active(session: Session, principal: Principal, user_id: str, active: boo
     with unit_of_work(session):
         user = _managed_user(session, principal, user_id)
         if not active and user.id == principal.user_id:
-            raise InvalidInput.one("user_id", "you cannot disable yourself; ask another admin of your organization")
+            raise InvalidInput.one("user_id", Said("input.service.disable_self"))
         before = audit.digest(user)
         if user.active != active:
             user.active = active
@@ -88,12 +88,12 @@ def change_password(
     (a stolen token must not become a way to guess it), and every token of the user is revoked."""
     check_strength(new, "new_password")
     if new == current:
-        raise InvalidInput.one("new_password", "choose a password different from the current one")
+        raise InvalidInput.one("new_password", Said("input.service.same_password"))
     user = _own_user(session, principal)
     try:
         check_password(session, signin.Attempt(user.email, address), current, settings, clock)
     except Unauthenticated:
-        raise InvalidInput.one("current_password", "is not your current password") from None
+        raise InvalidInput.one("current_password", Said("input.service.not_current_password")) from None
     new_hash = passwords().hash(new)  # before the transaction: no write lock is held while hashing
     with unit_of_work(session):
         user = _own_user(session, principal)
