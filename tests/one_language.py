@@ -26,7 +26,8 @@ VERBATIM = (
     "Bornhuetter-Ferguson",
     "Mack",
     "= k",
-    "Bühlmann–Straub",  # a name: the credibility model is called after its authors in both languages
+    "Bühlmann–Straub",
+    "Nmap",  # the scanner's own name  # a name: the credibility model is called after its authors in both languages
 )
 #: A word starts where no letter or digit precedes it: a hash printed as "84935cdcae6b…" is one code, not the word
 #: "cdcae6b" (which would count as English whenever a random hash happened to start with digits).
