@@ -178,10 +178,10 @@ def export_records(
     lang: Lang = lang_option(),
 ) -> None:
     """Export parties, policies, claims and payments of CYBERINS_DATABASE_URL as one JSON document."""
-    from cyberins.cli.platform import _session
+    from cyberins.cli.platform import database_session
     from cyberins.services import exchange
 
-    with _session() as session:
+    with database_session() as session:
         document = exchange.export_records(session, tenant)
     _write(out, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
     counts = {kind: len(document[kind]) for kind in ("parties", "policies", "claims", "payments")}
@@ -194,7 +194,7 @@ def import_records(
     lang: Lang = lang_option(),
 ) -> None:
     """Import an exchange document in one transaction (migrating first); importing again changes nothing."""
-    from cyberins.cli.platform import _session
+    from cyberins.cli.platform import database_session
     from cyberins.services import exchange
 
     try:
@@ -205,7 +205,7 @@ def import_records(
         ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInput.one("FILE", Said("input.not_json", {"detail": english_only(str(exc))})) from None
-    with _session(migrate=True) as session:
+    with database_session(migrate=True) as session:
         report = exchange.import_records(session, data, str(file))
     print(say("cli.exchange_io.records_imported", lang, inserted=sum(report.inserted.values()),
               present=sum(report.present.values())))  # fmt: skip

@@ -29,11 +29,11 @@ def load(
     from rich.console import Console
     from rich.table import Table
 
-    from cyberins.cli.platform import _session
+    from cyberins.cli.platform import database_session
     from cyberins.services.access import Principal
     from cyberins.services.feeds import load_feeds
 
-    with _session(migrate=True) as session:
+    with database_session(migrate=True) as session:
         results = load_feeds(session, Principal.system_actor(), dir, sources=source or None)
     if as_json:
         typer.echo(json.dumps({"sources": [r.as_dict() for r in results]}, ensure_ascii=False, indent=2))

@@ -85,14 +85,14 @@ def scan_command(
             raise InvalidInput.one(
                 "--insured", "not with --profile or --policy: the insured's stored profile and active policy are used"
             )
-        from cyberins.cli.platform import _session
+        from cyberins.cli.platform import database_session
         from cyberins.model.messages import text
         from cyberins.services.access import Principal
         from cyberins.services.monitoring import scan_insured
         from cyberins.services.notifications import configured_notifiers, deliver_pending
 
         notifiers = configured_notifiers(get_settings())
-        with _session(migrate=True) as session:
+        with database_session(migrate=True) as session:
             stored = scan_insured(
                 session, Principal.system_actor(), insured, inventory, snapshot=snapshot,
                 channels=[n.channel for n in notifiers], pricing=pricing,
@@ -133,11 +133,11 @@ def book_command(
     if book is None:
         if feeds is not None:
             raise InvalidInput.one("--feeds", "only with --book: without it the platform database's feeds are used")
-        from cyberins.cli.platform import _session
+        from cyberins.cli.platform import database_session
         from cyberins.services.access import Principal
         from cyberins.services.monitoring import book_from_store
 
-        with _session(migrate=True) as session:
+        with database_session(migrate=True) as session:
             view = book_from_store(
                 session, Principal.system_actor(), target, opened_at=datetime.now(UTC).replace(microsecond=0)
             )
@@ -159,13 +159,13 @@ def alerts_command(
     lang: Lang = lang_option(),
 ) -> None:
     """The stored alerts of an insured with their states, highest priority first."""
-    from cyberins.cli.platform import _session
+    from cyberins.cli.platform import database_session
     from cyberins.cli.render import print_fitted
     from cyberins.model.messages import text
     from cyberins.services.access import Principal
     from cyberins.services.monitoring import list_alerts, stored_alert
 
-    with _session(migrate=True) as session:
+    with database_session(migrate=True) as session:
         alerts = [stored_alert(a) for a in list_alerts(session, Principal.system_actor(), insured, state=state)]
     if as_json:
         typer.echo(json.dumps({"insured": insured, "alerts": alerts}, ensure_ascii=False, indent=1))
@@ -198,12 +198,12 @@ def export_stix_command(
 
 
 def _move(alert_id: str, action: str, lang: Lang, **extra: object) -> None:
-    from cyberins.cli.platform import _session
+    from cyberins.cli.platform import database_session
     from cyberins.model.messages import text
     from cyberins.services import monitoring
     from cyberins.services.access import Principal
 
-    with _session(migrate=True) as session:
+    with database_session(migrate=True) as session:
         row = getattr(monitoring, action)(session, Principal.system_actor(), alert_id, **extra)
         typer.echo(text("cli.monitor.moved", lang, id=row.id, state=text(f"cli.monitor.states.{row.state}", lang)))
 
@@ -246,13 +246,13 @@ def notify_command(
     lang: Lang = lang_option(),
 ) -> None:
     """Deliver the alert notices still pending (webhook, e-mail from the settings); failures are kept to retry."""
-    from cyberins.cli.platform import _session
+    from cyberins.cli.platform import database_session
     from cyberins.model.messages import text
     from cyberins.services.notifications import configured_notifiers, deliver_pending
     from cyberins.settings import get_settings
 
     notifiers = configured_notifiers(get_settings())
-    with _session(migrate=True) as session:
+    with database_session(migrate=True) as session:
         delivery = deliver_pending(session, notifiers, insured_org_id=insured)
     if as_json:
         typer.echo(json.dumps(delivery.to_json(), ensure_ascii=False, indent=1))

@@ -34,7 +34,7 @@ SOURCE_EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "policies"
 
 
 @contextmanager
-def _session(migrate: bool = False, new_key: bool = True) -> Iterator[Session]:
+def database_session(migrate: bool = False, new_key: bool = True) -> Iterator[Session]:
     """A session with the installation's audit key (`new_key=False`: refuse to make one, for readers)."""
     from cyberins.services.secrets import audit_key
     from cyberins.store import make_engine, session_factory, upgrade
@@ -84,7 +84,7 @@ def demo(
     if folder is None or not folder.is_dir():
         said = Said("cli.demo.no_examples", {"folder": "examples/policies", "option": "--examples DIR"})
         raise InvalidInput.one("--examples", str(said), said=said)
-    with _session(migrate=True) as session:
+    with database_session(migrate=True) as session:
         from cyberins.services import demo as demo_service
 
         report = demo_service.seed_demo(session, folder)
@@ -166,7 +166,7 @@ def audit_verify(
     from cyberins.services import audit_check
 
     anchors = _anchors(expect_head, heads_file)
-    with _session(new_key=False) as session:
+    with database_session(new_key=False) as session:
         report = audit_check.verify_all(session, anchors)
     if as_json:
         typer.echo(json.dumps(audit_check.as_dict(report), ensure_ascii=False, indent=2))
@@ -179,7 +179,7 @@ def audit_verify(
 @audit_app.command("heads")
 def audit_heads() -> None:
     """Print each chain's head (JSON) to publish outside the database; `audit verify --heads-file` checks it."""
-    with _session(new_key=False) as session:
+    with database_session(new_key=False) as session:
         from cyberins.services import audit_check
 
         heads = audit_check.published_heads(session)
@@ -191,7 +191,7 @@ def backup(
     out: Path = typer.Option(..., "--out", help="JSON lines file to write."),
 ) -> None:
     """Export one tenant's data as JSON lines."""
-    with _session() as session:
+    with database_session() as session:
         from cyberins.services import backup as backup_service
 
         lines = backup_service.export_tenant(session, tenant)
@@ -212,7 +212,7 @@ def restore(file: Path = typer.Argument(..., help="A file written by `cyberins b
         raise InvalidInput.one(
             "file", Said("input.cannot_read_path", {"path": file, "reason": os_reason(exc)})
         ) from None
-    with _session(migrate=True) as session:
+    with database_session(migrate=True) as session:
         from cyberins.services import backup as backup_service
 
         report = backup_service.restore_tenant(session, lines)

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from cyberins.cli.errors import CyberinsGroup
-from cyberins.cli.platform import _session
+from cyberins.cli.platform import database_session
 from cyberins.model.messages import text
 from cyberins.settings import get_settings
 
@@ -25,7 +25,7 @@ def _set_active(email: str, active: bool) -> None:
     from cyberins.services.access import Principal
 
     system = Principal.system_actor()
-    with _session() as session:
+    with database_session() as session:
         user = users.set_active(session, system, users.find_user(session, system, email).id, active)
     lang = get_settings().lang
     console.print(text("cli.user.enabled" if active else "cli.user.disabled", lang, email=user.email), markup=False)
@@ -50,7 +50,7 @@ def reset_password(email: str = EMAIL) -> None:
     from cyberins.services.access import Principal
 
     system = Principal.system_actor()
-    with _session() as session:
+    with database_session() as session:
         user, password = users.reset_password(session, system, users.find_user(session, system, email).id)
     lang = get_settings().lang
     console.print(text("cli.user.new_password", lang, email=user.email, password=password), markup=False)

@@ -11,15 +11,21 @@ import jinja2
 from cyberins.model.money import format_money
 
 
-@functools.cache
-def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("cyberins.report", "templates"),
+def jinja_environment(package: str) -> jinja2.Environment:
+    """The one way every HTML the package writes is templated (reports here, the web pages): the package's
+    `templates/`, autoescaped, an unknown name an error rather than an empty string."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader(package, "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    env = jinja_environment("cyberins.report")
     env.filters["money"] = money
     return env
 

@@ -15,6 +15,7 @@ from cyberins.catalog import get_catalog
 from cyberins.model.ids import Lang
 from cyberins.model.messages import text
 from cyberins.model.money import format_money
+from cyberins.report.render import jinja_environment
 from cyberins.web.session import LANG_COOKIE, Viewer, set_cookie
 
 #: Each language by its own name, as the switch to it reads in any page (a name, so not in the catalogue).
@@ -25,13 +26,7 @@ LANG_COOKIE_AGE = 365 * 24 * 3600
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("cyberins.web", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = jinja_environment("cyberins.web")
     env.filters["money"] = money
     return env
 
