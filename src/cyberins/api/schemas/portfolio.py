@@ -9,15 +9,6 @@ from pydantic import BaseModel, Field
 
 from cyberins.api.schemas.common import In, MoneyText, Out
 
-#: A treaty or cat bond as the portfolio contract's book writes it (`kind` picks the fields).
-TREATIES = Field(
-    default_factory=list,
-    description="Treaties in inuring order, as a portfolio book's `reinsurance:` (contract portfolio.md §1): "
-    "quota_share, per_risk_xl, cat_xl, aggregate_stop_loss.",
-    examples=[[{"id": "qs", "kind": "quota_share", "share": 0.3, "event_limit": None}]],
-)
-BONDS = Field(default_factory=list, description="Cat bonds analysed alongside, as a book's `ils:`; never in net.")
-
 
 class DependencyAccumulation(Out):
     """One shared service of the book: who depends on it and what its scenario costs at the stated hours."""
@@ -97,8 +88,17 @@ class ProgrammeUpdate(In):
     """The whole programme in `currency`, replacing the one in force as its next version."""
 
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["CNY"])]
-    reinsurance: list[dict[str, Any]] = TREATIES
-    ils: list[dict[str, Any]] = BONDS
+    reinsurance: Annotated[
+        list[dict[str, Any]],
+        Field(
+            description="Treaties in inuring order, as a portfolio book's `reinsurance:` (contract portfolio.md "
+            "§1): quota_share, per_risk_xl, cat_xl, aggregate_stop_loss.",
+            examples=[[{"id": "qs", "kind": "quota_share", "share": 0.3, "event_limit": None}]],
+        ),
+    ] = []
+    ils: Annotated[
+        list[dict[str, Any]], Field(description="Cat bonds analysed alongside, as a book's `ils:`; never in net.")
+    ] = []
     version: Annotated[
         int | None, Field(default=None, ge=0, description="The version you read (0: none stored); a stale one: 409.")
     ] = None
