@@ -13,7 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cyberins.model.errors import InvalidInput
-from cyberins.services import audit_check, programmes, underwriting
+from cyberins.model.vocab import OrgKind, Role
+from cyberins.services import audit_check, parties, programmes, underwriting
+from cyberins.services.access import Principal
 from cyberins.services.errors import Forbidden
 from cyberins.store.models import AuditEntry, ReinsuranceProgramme
 from tests.platform.world import World, policy_document, profile
@@ -114,6 +116,13 @@ def test_who_may_read_and_change_it(session: Session, world: World, client: Test
     with pytest.raises(Forbidden):
         programmes.set_programme(session, world.principal["broker_a"], "CNY", {})
     assert get(client, world, "insurer_a").json()["version"] == 1
+    # A reinsurer reads the book view, so its own programme too: none (no treaty names a reinsurer).
+    org = parties.create_organization(session, Principal.system_actor(), "reinsurer org", OrgKind.REINSURER)
+    reinsurer = Principal(org.id, OrgKind.REINSURER, Role.ADMIN)
+    assert programmes.get_programme(session, reinsurer, "CNY")["version"] == 0
+    assert programmes.programme_history(session, reinsurer, "CNY") == []
+    with pytest.raises(Forbidden):
+        programmes.set_programme(session, reinsurer, "CNY", {"reinsurance": [QS]})
 
 
 def _bind_aws(session: Session, world: World, number: str) -> None:

@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 from cyberins.model.base import Frozen
 from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.loading import parse_model
-from cyberins.model.money import check_currency
 from cyberins.model.vocab import OrgKind
 from cyberins.portfolio.treaties import CatBond, Treaty, programme_problems
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require
+from cyberins.services.common import known_currency
 from cyberins.services.errors import Conflict
 from cyberins.services.uow import unit_of_work
 from cyberins.store.models import ReinsuranceProgramme
@@ -59,7 +59,7 @@ def stored(session: Session, insurer_org_id: str, currency: str) -> Programme:
 def get_programme(session: Session, actor: Principal, currency: str) -> dict[str, Any]:
     """The caller's programme in `currency` (`api.schemas.portfolio.ProgrammePublic`); version 0: none stored."""
     require(actor, Action.VIEW_ACCUMULATION)
-    _check(currency)
+    known_currency(currency)
     row = repo.current(session, actor.org_id, currency) if actor.org_kind == OrgKind.INSURER else None
     return _public(actor.org_id, currency, row)
 
@@ -67,7 +67,7 @@ def get_programme(session: Session, actor: Principal, currency: str) -> dict[str
 def programme_history(session: Session, actor: Principal, currency: str) -> list[dict[str, Any]]:
     """Every stored version of the caller's programme in `currency`, the newest first."""
     require(actor, Action.VIEW_ACCUMULATION)
-    _check(currency)
+    known_currency(currency)
     rows = repo.history(session, actor.org_id, currency) if actor.org_kind == OrgKind.INSURER else []
     return [_public(actor.org_id, currency, row) for row in rows]
 
@@ -85,7 +85,7 @@ def set_programme(
     the caller read (0: none stored); another answers 409. The system actor names the insurer."""
     require(actor, Action.MANAGE_PROGRAMME)
     insurer = insurer_org_id if actor.system and insurer_org_id else actor.org_id
-    _check(currency)
+    known_currency(currency)
     programme = parse_programme(data)
     with unit_of_work(session):
         now = repo.current(session, insurer, currency)
@@ -105,13 +105,6 @@ def set_programme(
         repo.add(session, row)
         audit.record(session, actor, "programme.set", ENTITY, row.id, before=None, after=row)
     return _public(insurer, currency, row)
-
-
-def _check(currency: str) -> None:
-    try:
-        check_currency(currency)
-    except ValueError:
-        raise InvalidInput.one("currency", Said("input.service.unknown_currency", {"code": repr(currency)})) from None
 
 
 def _public(org_id: str, currency: str, row: ReinsuranceProgramme | None) -> dict[str, Any]:
