@@ -9,8 +9,11 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
+from cyberins.services.programmes import parse_programme
+from cyberins.web import book_view
 from tests.one_language import chinese_in, english_in
 from tests.platform.world import World
 from tests.web.conftest import csrf_of
@@ -83,3 +86,15 @@ def test_the_page_shows_the_stored_programme_and_its_net_as_the_api(site: Site, 
     assert version_on(page) == "1"
     section = visible_text(page.split('data-testid="programme"')[1].split("<form")[0])
     assert not (english_in(section, ["CNY", "qs", "cat"]) if lang == "zh" else chinese_in(section))
+
+
+def test_the_forms_yaml_reads_back_as_the_stored_programme() -> None:
+    bond = {"id": "b", "trigger": "indemnity_annual_aggregate", "attachment": 1e6, "exhaustion": 5e6}
+    stored = parse_programme({**yaml.safe_load(PROGRAMME), "ils": [bond]}).model_dump(mode="json")
+    text = book_view.programme_yaml(stored)
+    assert text.splitlines()[1].startswith("  - {id: qs, kind: quota_share")
+    assert parse_programme(yaml.safe_load(text)).model_dump(mode="json") == stored
+    rows = {r["id"]: r for r in book_view.programme_rows(stored)}
+    assert rows["cat"]["reinstatements"] == 1 and rows["qs"]["share"] == 0.4
+    assert rows["b"] == {"id": "b", "kind": "cat_bond", "attachment": 1e6, "limit": 4e6, "share": None,
+                         "reinstatements": None}  # fmt: skip

@@ -42,9 +42,15 @@ def programme_rows(programme: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def programme_yaml(programme: dict[str, Any]) -> str:
-    """The programme as the form's YAML: `reinsurance:` and `ils:`, every field written out."""
-    document = {"reinsurance": programme["reinsurance"], "ils": programme["ils"]}
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=None, width=200)
+    """The programme as the form's YAML, as the contract writes a book's: `reinsurance:` and `ils:`, one item
+    a line with its id and kind first, every field written out."""
+    text = ""
+    for key in ("reinsurance", "ils"):
+        items = [{"id": item["id"], "kind": item["kind"], **item} for item in programme[key]]
+        lines = [f"  - {yaml.safe_dump(item, default_flow_style=True, sort_keys=False, width=10_000).strip()}\n"
+                 for item in items]  # fmt: skip
+        text += f"{key}:{'' if items else ' []'}\n" + "".join(lines)
+    return text
 
 
 def exceedance_points(curves: dict[str, Any]) -> list[dict[str, float]]:
