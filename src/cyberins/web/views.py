@@ -324,7 +324,7 @@ def portfolio_page(
         "example": book_view.PROGRAMME_EXAMPLE,
     }  # fmt: skip
     if context["manage"] and not form:
-        currency = book["currency"] or "CNY"
+        currency = book["currency"] or "CNY"  # no active policy yet: the platform's home currency to start with
         current = programmes.get_programme(db, reader.principal, currency)
         context["form"] = {
             "currency": currency,
