@@ -219,6 +219,24 @@ def test_the_book_view_is_for_insurers_and_holds_their_own_policies(
 
 
 @pytest.mark.parametrize("party", list(PARTIES))
+def test_the_reinsurance_programme_is_the_insurers_own(shared: tuple[World, TestClient], party: str) -> None:
+    """Insurers read their own programme (none stored here: version 0) and change it (tests/platform/
+    test_programme.py); every other party is refused both, and a refused change stores nothing."""
+    world, client = shared
+    read = client.get("/portfolio/programme?currency=CNY", headers=world.headers(party))
+    body = {"currency": "CNY", "reinsurance": [{"id": "qs", "kind": "quota_share", "share": 0.5}]}
+    if party.startswith("insurer_"):
+        assert read.status_code == 200 and read.json()["org_id"] == world.org[party] and read.json()["version"] == 0
+        return
+    assert read.status_code == 403 and read.json()["error"]["code"] == "forbidden"
+    change = client.put("/portfolio/programme", json=body, headers=world.headers(party))
+    assert change.status_code == 403 and change.json()["error"]["code"] == "forbidden"
+    for insurer in ("insurer_a", "insurer_b"):
+        stored = client.get("/portfolio/programme?currency=CNY", headers=world.headers(insurer)).json()
+        assert stored["version"] == 0
+
+
+@pytest.mark.parametrize("party", list(PARTIES))
 def test_an_insureds_alerts_are_for_it_and_its_insurer_and_broker(shared: tuple[World, TestClient], party: str) -> None:
     world, client = shared
     response = client.get(f"/insureds/{world.org['insured_a']}/alerts", headers=world.headers(party))

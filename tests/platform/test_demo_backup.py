@@ -50,6 +50,7 @@ def test_demo_seeds_a_fresh_sqlite_file_twice_without_duplicates(
         seeded = counts(engine, TABLES)
         assert seeded["organizations"] >= 11 and seeded["policies"] == 4 and seeded["incidents"] == 1
         assert seeded["services"] >= 5 and seeded["users"] >= 15 and seeded["submissions"] == 1
+        assert seeded["reinsurance_programmes"] == 1  # the insurer's: its book view is net of it
         second = CliRunner().invoke(cli(), ["demo", "--lang", "en"])
         assert second.exit_code == 0, second.output
         assert "0 created" in second.output

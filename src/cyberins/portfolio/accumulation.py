@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,7 @@ from cyberins.model.policy import Policy
 from cyberins.portfolio.book import BI_PER_HOUR, Book, Dependency, DependencyKind, Line, Scenario
 from cyberins.portfolio.generate import ScenarioTemplate, packaged_shares
 from cyberins.portfolio.stress import stress
+from cyberins.portfolio.treaties import CatBond, Treaty
 
 #: A profile's dependency kind as the book's; a software vendor's faulty update takes the security-software
 #: template (the same family: a vendor's update that stops its customers' machines).
@@ -59,9 +61,17 @@ def dependency_id(kind: DependencyKind, name: str) -> str:
 
 
 def insurer_book(
-    book_id: str, currency: str, bound: list[BoundPolicy], *, own_events: bool = True, templates: Any = None
+    book_id: str,
+    currency: str,
+    bound: list[BoundPolicy],
+    *,
+    own_events: bool = True,
+    templates: Any = None,
+    reinsurance: Sequence[Treaty] = (),
+    ils: Sequence[CatBond] = (),
 ) -> Book:
-    """The book of `bound` policies in `currency` (contract §1's `Book`), one line each."""
+    """The book of `bound` policies in `currency` (contract §1's `Book`), one line each, under the insurer's
+    reinsurance programme (`reinsurance` in inuring order, `ils` alongside)."""
     from cyberins.assess.engine import assess
     from cyberins.assess.firm import Firm
     from cyberins.assess.resources import load_calibration
@@ -98,7 +108,9 @@ def insurer_book(
             )
         )
     scenarios = tuple(_scenario(ident, dep, chosen) for ident, dep in sorted(dependencies.items()))
-    return Book(book_id, currency, dict(sorted(dependencies.items())), tuple(lines), scenarios)
+    return Book(
+        book_id, currency, dict(sorted(dependencies.items())), tuple(lines), scenarios, tuple(reinsurance), tuple(ils)
+    )
 
 
 def _scenario(ident: str, dep: Dependency, templates: dict[DependencyKind, ScenarioTemplate]) -> Scenario:
@@ -107,7 +119,8 @@ def _scenario(ident: str, dep: Dependency, templates: dict[DependencyKind, Scena
 
 def accumulation_by_dependency(book: Book, hours: float) -> list[dict[str, Any]]:
     """Per dependency: the policies that depend on it, their limits, and its scenario's stress loss (contract
-    §7: each dependent policy weighted by the hit probability) at `hours`, largest gross first."""
+    §7: each dependent policy weighted by the hit probability) at `hours`, ceded by treaty and net, largest
+    gross first."""
     out = []
     for scenario in book.scenarios:
         lines = [line for line in book.lines if scenario.dependency in line.depends_on]
@@ -125,6 +138,7 @@ def accumulation_by_dependency(book: Book, hours: float) -> list[dict[str, Any]]
                 "policies_hit": doc["policies_hit"],
                 "ground_up": doc["ground_up"],
                 "gross": doc["gross"],
+                "ceded": doc["ceded"],
                 "net": doc["net"],
             }
         )

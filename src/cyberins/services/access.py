@@ -72,6 +72,7 @@ class Action(StrEnum):
     PUBLISH_SERVICE = "publish_service"
     MANAGE_SUBSCRIPTIONS = "manage_subscriptions"
     VIEW_ACCUMULATION = "view_accumulation"
+    MANAGE_PROGRAMME = "manage_programme"
 
 
 A, U, C, N = Role.ADMIN, Role.UNDERWRITER, Role.CLAIMS_HANDLER, Role.ANALYST
@@ -112,6 +113,8 @@ PERMISSIONS: Mapping[Action, Mapping[OrgKind, frozenset[Role]]] = {
         INS: frozenset({A, U, N, Role.VIEWER}),
         OrgKind.REINSURER: frozenset({A, U, N, Role.VIEWER}),
     },
+    #: Replacing the insurer's own reinsurance programme (its treaties and cat bonds): who buys the cover.
+    Action.MANAGE_PROGRAMME: _UNDERWRITING,
 }
 
 _PARTIES = {INS: ("insurer_org_id",), B: ("broker_org_id",), D: ("insured_org_id",)}

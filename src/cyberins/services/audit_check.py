@@ -32,6 +32,7 @@ from cyberins.store.models import (
     Organization,
     Payment,
     PolicyRecord,
+    ReinsuranceProgramme,
     Relationship,
     ServiceOffer,
     ServiceSubscription,
@@ -71,6 +72,7 @@ AUDITED: Mapping[str, Audited] = {
     "payment": Audited(Payment, ("insurer_org_id",)),
     "service": Audited(ServiceOffer, ("provider_org_id",)),
     "service_subscription": Audited(ServiceSubscription, ("insured_org_id",)),
+    "reinsurance_programme": Audited(ReinsuranceProgramme, ("insurer_org_id",)),
     # a lock belongs to an account or an address, no tenant: the operator's check covers it
     "sign_in_lock": Audited(SignInLock, ()),
     # a feed load is platform data (public feeds), no tenant's: the operator's check covers it

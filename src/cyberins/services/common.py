@@ -75,12 +75,17 @@ def check_version(entity: Versioned, expected: int | None) -> None:
         )
 
 
-def money(amount: Decimal, currency: str, field: str, *, positive: bool = False) -> Decimal:
-    """An amount in `currency`, refused if negative (or zero when `positive`) or finer than the minor unit."""
+def known_currency(currency: str) -> str:
+    """`currency` if it is an ISO 4217 code; else a refusal naming the field `currency`."""
     try:
-        check_currency(currency)
+        return check_currency(currency)
     except ValueError:
         raise InvalidInput.one("currency", Said("input.service.unknown_currency", {"code": repr(currency)})) from None
+
+
+def money(amount: Decimal, currency: str, field: str, *, positive: bool = False) -> Decimal:
+    """An amount in `currency`, refused if negative (or zero when `positive`) or finer than the minor unit."""
+    known_currency(currency)
     if not amount.is_finite() or amount < 0 or (positive and amount == 0):
         sign = "positive" if positive else "non_negative"
         raise InvalidInput.one(field, Said(f"input.service.amount_{sign}", {"amount": amount}))

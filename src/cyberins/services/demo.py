@@ -2,7 +2,8 @@
 
 One insurer, two brokers, the four insured companies of `examples/policies/` with those policies bound,
 a security service provider, an incident responder, a law firm and a loss adjuster with their services,
-users for each, an open submission and a ransomware incident assigned to the responder. Re-running finds
+users for each, an open submission, a ransomware incident assigned to the responder and the insurer's
+reinsurance programme. Re-running finds
 everything by its natural key and adds nothing twice.
 
 The users created by one run share one password, drawn at random for that run and printed once: a demo
@@ -23,12 +24,13 @@ from sqlalchemy.orm import Session
 
 from cyberins.model.loading import read_document
 from cyberins.model.vocab import OrgKind, RelationshipKind, Role
-from cyberins.services import claims, marketplace, parties, policies, underwriting
+from cyberins.services import claims, marketplace, parties, policies, programmes, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.clock import FixedClock
 from cyberins.store.models import Organization
 from cyberins.store.repos import lifecycle as lifecycle_repo
 from cyberins.store.repos import parties as party_repo
+from cyberins.store.repos import programmes as programme_repo
 
 INSURER = "Example Cyber Insurance Co., Ltd."
 BROKER_EAST = "Example East Risk Brokers Ltd."
@@ -178,4 +180,26 @@ def seed_demo(session: Session, examples: Path) -> DemoReport:
             clock=clock,
         )  # fmt: skip
         claims.assign_responder(session, s.system, incident.id, providers[RESPONDER].id)
+    _store_programme(s, insurer)
     return report
+
+
+#: The demo insurer's reinsurance programme on its CNY book (sum of limits 55,000,000): a 30% quota share capped
+#: at 10,000,000 an event, then a cat XL of 10,000,000 xs 3,000,000 with one paid reinstatement.
+#: assumption: illustrative terms chosen for the demo book's size, not market quotes.
+DEMO_PROGRAMME = {
+    "reinsurance": [
+        {"id": "qs", "kind": "quota_share", "share": 0.3, "event_limit": 10_000_000},
+        {"id": "cat_xl", "kind": "cat_xl", "attachment": 3_000_000, "limit": 10_000_000, "premium": 800_000,
+         "reinstatements": [{"rate": 1.0}]},
+    ]
+}  # fmt: skip
+
+
+def _store_programme(s: _Seeder, insurer: Organization) -> None:
+    """The demo insurer's programme, once: its book view then shows net below gross."""
+    if programme_repo.current(s.session, insurer.id, "CNY") is None:
+        programmes.set_programme(s.session, s.system, "CNY", DEMO_PROGRAMME, insurer_org_id=insurer.id)
+        s.report.created += 1
+    else:
+        s.report.existing += 1

@@ -32,6 +32,7 @@ TENANT_TABLES: dict[str, tuple[str, ...]] = {
     "asset_rows": ("insured_org_id",),
     "monitoring_alerts": ("insured_org_id",),
     "alert_notifications": ("insured_org_id",),
+    "reinsurance_programmes": ("insurer_org_id",),
     "idempotency_keys": ("scope",),
 }
 

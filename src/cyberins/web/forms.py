@@ -27,6 +27,7 @@ from cyberins.services import (
     claims,
     idempotency,
     policies,
+    programmes,
     signin,
     underwriting,
     websessions,
@@ -46,7 +47,7 @@ from cyberins.web.session import (
     set_cookie,
     settings_of,
 )
-from cyberins.web.views import claim_page, login_page, policy_page, submission_form, submission_page
+from cyberins.web.views import claim_page, login_page, policy_page, portfolio_page, submission_form, submission_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -355,3 +356,22 @@ def settle(
         idempotency.once(db, reader.principal, idempotency_key, "web settle", {"incident_id": incident_id}, run)
 
     return _claim_step(request, db, reader, incident_id, "settle", step, {})
+
+
+@router.post("/web/portfolio/programme")
+def programme(
+    request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "", currency: Text = "", version: Text = "",
+    programme: Text = "",
+) -> Response:  # fmt: skip
+    """Replace the insurer's reinsurance programme (the API's `PUT /portfolio/programme`) as its next version."""
+    check_form(request, csrf_token)
+    try:
+        data = document(programme, "programme")
+        programmes.set_programme(
+            db, reader.principal, currency.strip(), data, expected_version=whole(version, "version")
+        )
+    except CyberinsError as exc:
+        error = problem(exc, reader.lang) | {"form": "programme"}
+        form = {"currency": currency, "version": version, "programme": programme}
+        return portfolio_page(request, db, reader, error=error, status=_status(exc), form=form)
+    return _see_page("/web/portfolio")

@@ -18,13 +18,23 @@ from cyberins.catalog import get_catalog
 from cyberins.model.errors import CyberinsError
 from cyberins.model.vocab import OrgKind
 from cyberins.report.statement import statement_lines
-from cyberins.services import accumulation, claims, marketplace, monitoring, parties, payments, policies, underwriting
+from cyberins.services import (
+    accumulation,
+    claims,
+    marketplace,
+    monitoring,
+    parties,
+    payments,
+    policies,
+    programmes,
+    underwriting,
+)
 from cyberins.services.access import Action, allowed, require
 from cyberins.services.claims import CLAIM_MACHINE
 from cyberins.services.common import MAX_LIMIT
 from cyberins.services.errors import Forbidden, NotFound
 from cyberins.services.underwriting import SUBMISSION_MACHINE
-from cyberins.web import insight
+from cyberins.web import book_view, insight
 from cyberins.web.figures import incident_figures, policy_figures, record_money, submission_figures, wording
 from cyberins.web.render import page
 from cyberins.web.session import (
@@ -290,6 +300,14 @@ def portfolio(
 ) -> Response:
     """The book (insurers and reinsurers): accumulation by dependency, a 24-hour event per dependency, and the
     gross and net exceedance curves of `years` simulated years (the API's `GET /portfolio/accumulation`)."""
+    return portfolio_page(request, db, reader, years=years, seed=seed)
+
+
+def portfolio_page(
+    request: Request, db: Db, reader: Any, *, years: int = CURVE_YEARS, seed: int = 0,
+    error: dict[str, Any] | None = None, status: int = 200, form: dict[str, str] | None = None,
+) -> Response:  # fmt: skip
+    """The book page; with the reinsurance programme that nets it and, for who may change it, its form."""
     try:
         book = accumulation.accumulation(db, reader.principal, years=years, seed=seed)
     except (NotFound, Forbidden) as exc:
@@ -298,5 +316,19 @@ def portfolio(
     charts = {
         kind: insight.exceedance_chart(curves["gross"][kind], curves["net"][kind]) for kind in ("aep", "oep")
     } if curves else {}  # fmt: skip
-    context = {"book": book, "charts": charts, "net_is_gross": bool(curves) and curves["gross"] == curves["net"]}
-    return page(request, "portfolio.html.j2", reader.lang, context, reader=reader)
+    stored = book["programme"]
+    context = {
+        "book": book, "charts": charts, "net_is_gross": not stored["reinsurance"], "error": error,
+        "treaties": book_view.programme_rows(stored), "points": book_view.exceedance_points(curves) if curves else [],
+        "manage": allowed(reader.principal, Action.MANAGE_PROGRAMME), "form": form or {},
+        "example": book_view.PROGRAMME_EXAMPLE,
+    }  # fmt: skip
+    if context["manage"] and not form:
+        currency = book["currency"] or "CNY"  # no active policy yet: the platform's home currency to start with
+        current = programmes.get_programme(db, reader.principal, currency)
+        context["form"] = {
+            "currency": currency,
+            "version": str(current["version"]),
+            "programme": book_view.programme_yaml(current),
+        }
+    return page(request, "portfolio.html.j2", reader.lang, context, reader=reader, status=status)

@@ -5,6 +5,7 @@ from cyberins.store.models.feeds import FeedLoad, FeedRecord
 from cyberins.store.models.monitoring import AlertRecord, AssetRecord, NotificationRecord
 from cyberins.store.models.parties import ApiKey, Organization, Relationship, User
 from cyberins.store.models.platform import AuditChain, AuditEntry, IdempotencyRecord, ServiceOffer, ServiceSubscription
+from cyberins.store.models.portfolio import ReinsuranceProgramme
 from cyberins.store.models.signin import SignInFailure, SignInLock
 from cyberins.store.models.underwriting import PolicyRecord, Submission
 from cyberins.store.models.websessions import WebSession
@@ -24,6 +25,7 @@ __all__ = [
     "Payment",
     "PolicyRecord",
     "Relationship",
+    "ReinsuranceProgramme",
     "ServiceOffer",
     "ServiceSubscription",
     "SignInFailure",
