@@ -18,7 +18,17 @@ from cyberins.catalog import get_catalog
 from cyberins.model.errors import CyberinsError
 from cyberins.model.vocab import OrgKind
 from cyberins.report.statement import statement_lines
-from cyberins.services import accumulation, claims, marketplace, monitoring, parties, payments, policies, underwriting
+from cyberins.services import (
+    accumulation,
+    assessment,
+    claims,
+    marketplace,
+    monitoring,
+    parties,
+    payments,
+    policies,
+    underwriting,
+)
 from cyberins.services.access import Action, allowed, require
 from cyberins.services.claims import CLAIM_MACHINE
 from cyberins.services.common import MAX_LIMIT
@@ -159,6 +169,7 @@ def submission_page(
         "summary": summary, "grade": insight.risk_grade(summary, reader.lang),
         "quote_doc": insight.quote_template(sub), "key": insight.new_key(),
         "comparison": insight.quote_comparison(sub), "control_names": insight.control_names(reader.lang),
+        "tiers": insight.tier_comparison(sub), "max_tiers": assessment.MAX_TIERS,
         "factors": insight.assessment_factors(summary, reader.lang),
         "rules": insight.eligibility_rules(sub, summary, reader.lang),
     }  # fmt: skip
