@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from cyberins.services.jobs import revalidate_active_policies
-from cyberins.services.queue import RedisQueue
+from cyberins.services.queue import RedisQueue, report_progress
 from tests.platform.world import World
 
 REDIS_URL = os.environ.get("CYBERINS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -85,3 +85,21 @@ def test_revalidation_job_runs_on_real_redis(redis_queue: RedisQueue, world: Wor
     assert worker.work(burst=True, logging_level="WARNING")
     done = redis_queue.fetch(handle.id)
     assert (done.status, done.result) == ("finished", {"checked": 1, "invalid": []})
+
+
+def counting(steps: int) -> int:
+    """A job that reports each step (importable, as rq's worker imports the function it runs)."""
+    for n in range(1, steps + 1):
+        report_progress(n, steps)
+    return steps
+
+
+def test_a_jobs_progress_and_subject_come_back_from_redis(redis_queue: RedisQueue) -> None:
+    from rq import SimpleWorker
+
+    handle = redis_queue.enqueue("org", counting, 3, subject="submission-1")
+    assert (handle.status, handle.subject, handle.progress) == ("queued", "submission-1", None)
+    worker = SimpleWorker([redis_queue.queue], connection=redis_queue.connection, name=f"{redis_queue.queue.name}-p")
+    assert worker.work(burst=True, logging_level="WARNING")
+    done = redis_queue.fetch(handle.id)
+    assert (done.status, done.result, done.progress, done.subject) == ("finished", 3, (3, 3), "submission-1")

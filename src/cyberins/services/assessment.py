@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from cyberins.assess import OrganizationProfile, Outcome, check_eligibility, load_questionnaire
 from cyberins.model.errors import InvalidInput, Said
 from cyberins.pricing import PricingBasis, default_basis
+from cyberins.pricing.grid import Progress
 from cyberins.pricing.subsidy import SubsidyScheme
 from cyberins.quant.sizes import MAX_YEARS as PRECISION_MAX_YEARS
 from cyberins.services import marketplace, underwriting
@@ -109,6 +110,22 @@ def _services_document(services: list[AppliedService]) -> list[dict[str, Any]]:
     return [service.document() for service in services]
 
 
+def may_assess(
+    session: Session, actor: Principal, submission_id: str, *, years: int | None, clock: Clock = SYSTEM_CLOCK
+) -> int:
+    """What `assess_submission` checks before it simulates (years, visibility, permission, state), for a caller
+    that runs it later as a job: the version the job must then find."""
+    return _assessable(session, actor, submission_id, years, None, clock)[0].version
+
+
+def _assessable(
+    session: Session, actor: Principal, submission_id: str, years: int | None, expected: int | None, clock: Clock
+) -> tuple[Submission, list[AppliedService]]:
+    if years is not None and not MIN_YEARS <= years <= MAX_YEARS:
+        raise InvalidInput.one("years", Said("input.years_between", {"low": MIN_YEARS, "high": MAX_YEARS}))
+    return _read(session, actor, submission_id, Action.ASSESS, "assess", expected, clock)
+
+
 def assess_submission(
     session: Session,
     actor: Principal,
@@ -118,17 +135,16 @@ def assess_submission(
     years: int | None = None,
     expected_version: int | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    progress: Progress | None = None,
 ) -> Submission:
     """Assess the submission's profile and record the model summary with the seed and years that reproduce it.
 
     `years` None: as many as the precision target needs; the quotes then choose their own for their wording.
-    Given, the assessment and every quote of it use exactly that many.
+    Given, the assessment and every quote of it use exactly that many. `progress` hears the years simulated.
     """
-    if years is not None and not MIN_YEARS <= years <= MAX_YEARS:
-        raise InvalidInput.one("years", Said("input.years_between", {"low": MIN_YEARS, "high": MAX_YEARS}))
-    sub, services = _read(session, actor, submission_id, Action.ASSESS, "assess", expected_version, clock)
+    sub, services = _assessable(session, actor, submission_id, years, expected_version, clock)
     profile = _with_services(validate_profile(sub.profile), services)
-    summary = assessment_document(assess_risk(profile, seed=seed, years=years))
+    summary = assessment_document(assess_risk(profile, seed=seed, years=years, progress=progress))
     summary["years_requested"] = years
     summary["services"] = _services_document(services)
     summary["service_controls"] = sorted({c for service in services for c in service.controls})

@@ -27,6 +27,7 @@ from cyberins.services import (
     auth,
     claims,
     idempotency,
+    jobs,
     policies,
     signin,
     underwriting,
@@ -47,7 +48,15 @@ from cyberins.web.session import (
     set_cookie,
     settings_of,
 )
-from cyberins.web.views import claim_page, login_page, policy_page, submission_form, submission_page
+from cyberins.web.views import (
+    claim_page,
+    followed,
+    login_page,
+    policy_page,
+    queue_of,
+    submission_form,
+    submission_page,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -182,17 +191,19 @@ def assess(
     years: Text = "",
 ) -> Response:  # fmt: skip
     check_form(request, csrf_token)
+    settings = settings_of(request)
     try:
         given = whole(seed, "seed")
-        assessment.assess_submission(
-            db, reader.principal, submission_id, seed=settings_of(request).seed if given is None else given,
-            years=whole(years, "years"), clock=_clock(request),
+        handle = jobs.start_assessment(
+            queue_of(request), settings.database_url, db, reader.principal, submission_id,
+            seed=settings.seed if given is None else given, years=whole(years, "years"), clock=_clock(request),
         )  # fmt: skip
     except CyberinsError as exc:
         error = problem(exc, reader.lang) | {"form": "assess"}
         form = {"seed": seed, "years": years}
         return submission_page(request, db, reader, submission_id, error=error, status=_status(exc), form=form)
-    return _see_page(f"/web/submissions/{submission_id}")
+    # the simulation runs as a job: the page follows it (a queue that ran it already shows the result)
+    return _see_page(followed(submission_id, handle))
 
 
 def amounts(text: str, field: str) -> tuple[Decimal, ...]:
