@@ -80,10 +80,12 @@ def assess_job(
     with the installation's audit key: the serving app's sessions in-process, else the worker's own settings
     (as `feeds.load_feeds_job`: no secret travels in a job's arguments). A refusal (the submission changed
     meanwhile: 409) is the job's outcome in both languages, not a failure."""
-    serving = _SERVING.get(database_url)
-    engine = None if serving else make_engine(database_url)
+    engine = None
     try:
-        sessions = serving or session_factory(engine, audit_key(get_settings(), create=False))
+        sessions = _SERVING.get(database_url)
+        if sessions is None:
+            engine = make_engine(database_url)
+            sessions = session_factory(engine, audit_key(get_settings(), create=False))
         with sessions() as session:
             assessment.assess_submission(
                 session, actor, submission_id, seed=seed, years=years, expected_version=version, clock=clock,

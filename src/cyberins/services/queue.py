@@ -128,7 +128,7 @@ def _reporting(job: Callable[..., Any], *args: Any) -> Any:
     def save(done: int, total: int) -> None:
         if current is not None:
             current.meta["progress"] = [done, total]
-            current.save_meta()
+            current.save_meta()  # type: ignore[no-untyped-call]  # rq's own annotations lack it
 
     token = _reporter.set(save)
     try:
