@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
+from cyberins.services import jobs, underwriting
+from cyberins.services.clock import FixedClock
 from cyberins.services.jobs import revalidate_active_policies
-from cyberins.services.queue import RedisQueue
-from tests.platform.world import World
+from cyberins.services.queue import RedisQueue, report_progress
+from tests.platform.world import World, profile
 
 REDIS_URL = os.environ.get("CYBERINS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -85,3 +88,46 @@ def test_revalidation_job_runs_on_real_redis(redis_queue: RedisQueue, world: Wor
     assert worker.work(burst=True, logging_level="WARNING")
     done = redis_queue.fetch(handle.id)
     assert (done.status, done.result) == ("finished", {"checked": 1, "invalid": []})
+
+
+def counting(steps: int) -> int:
+    """A job that reports each step (importable, as rq's worker imports the function it runs)."""
+    for n in range(1, steps + 1):
+        report_progress(n, steps)
+    return steps
+
+
+def test_a_jobs_progress_and_subject_come_back_from_redis(redis_queue: RedisQueue) -> None:
+    from rq import SimpleWorker
+
+    handle = redis_queue.enqueue("org", counting, 3, subject="submission-1")
+    assert (handle.status, handle.subject, handle.progress) == ("queued", "submission-1", None)
+    worker = SimpleWorker([redis_queue.queue], connection=redis_queue.connection, name=f"{redis_queue.queue.name}-p")
+    assert worker.work(burst=True, logging_level="WARNING")
+    done = redis_queue.fetch(handle.id)
+    assert (done.status, done.result, done.progress, done.subject) == ("finished", 3, (3, 3), "submission-1")
+
+
+def test_the_assessment_job_runs_on_a_redis_worker(
+    redis_queue: RedisQueue, world: World, session: Session, clock: FixedClock, database_url: str,
+    use_database: Callable[[str], None],
+) -> None:  # fmt: skip
+    from rq import SimpleWorker
+
+    use_database(database_url)  # the worker's own settings: the world's database and installation key
+    insurer = world.principal["insurer_a"]
+    sub = underwriting.submit(
+        session, world.principal["broker_a"], world.org["insurer_a"], profile("Queued Co"), world.org["insured_a"]
+    )
+    handle = jobs.start_assessment(redis_queue, database_url, session, insurer, sub.id, seed=1, years=1000, clock=clock)
+    assert (handle.status, handle.subject) == ("queued", sub.id)
+    worker = SimpleWorker([redis_queue.queue], connection=redis_queue.connection, name=f"{redis_queue.queue.name}-a")
+    assert worker.work(burst=True, logging_level="WARNING")
+    done = redis_queue.fetch(handle.id)
+    assert (done.status, done.result, done.progress) == (
+        "finished",
+        {"submission_id": sub.id, "problem": None},
+        (1000, 1000),
+    )
+    session.expire_all()
+    assert underwriting.get_submission(session, insurer, sub.id).state == "assessed"

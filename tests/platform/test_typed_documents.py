@@ -30,7 +30,7 @@ from cyberins.underwriting.document import quote_document
 from tests.platform.test_claims_engines import FINDINGS, _report, _through_settlement, _to_forensics
 from tests.platform.world import World, policy_document, profile
 
-PLATFORM_KEYS = {"policy", "tier", "services", "controls_applied"}
+PLATFORM_KEYS = {"policy", "tier", "services", "controls_applied", "tiers"}
 
 
 def _refs(node: Any) -> set[str]:

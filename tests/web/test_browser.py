@@ -18,7 +18,7 @@ import pytest
 
 from cyberins.api import create_app
 from cyberins.services.demo import seed_demo
-from cyberins.services.queue import InProcessQueue
+from cyberins.services.queue import ThreadQueue
 from tests.one_language import chinese_in, english_in
 from tests.platform.conftest import fresh_database, migrated, sessions_for, settings_for
 
@@ -58,7 +58,8 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
         with sessions_for(engine, url)() as session:
             report = seed_demo(session, EXAMPLES / "policies")
         port = free_port()
-        app = create_app(settings_for(url), queue=InProcessQueue())
+        queue = ThreadQueue()  # as `cyberins serve` without Redis: the assessment runs while its page polls
+        app = create_app(settings_for(url), queue=queue)
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
@@ -67,10 +68,11 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
             time.sleep(0.05)
         users = {(kind, role): email for _, kind, email, role, _ in report.users}
         try:
-            yield {"base": f"http://127.0.0.1:{port}", "users": users, "password": report.password}
+            yield {"base": f"http://127.0.0.1:{port}", "users": users, "password": report.password, "queue": queue}
         finally:
             server.should_exit = True
             thread.join(10)
+            queue.close()
 
 
 @pytest.fixture(scope="module")
@@ -232,3 +234,60 @@ def test_object_pages_fit_a_phone(chromium: Any, demo_site: dict[str, Any]) -> N
             assert no_horizontal_scroll(page), (listed, lang)
     assert page.violations == []
     page.context.close()
+
+
+def test_the_assessment_shows_its_progress_then_the_tiers_compare_side_by_side(
+    chromium: Any, demo_site: dict[str, Any]
+) -> None:
+    base = demo_site["base"]
+    broker = signed_in(chromium, demo_site, "broker", "admin")
+    broker.goto(base + "/web/submissions/new?lang=en")
+    broker.select_option("select[name=insurer_org_id]", label="Example Cyber Insurance Co., Ltd.")
+    broker.select_option("select[name=insured_org_id]", label="Example Logistics Co., Ltd.")
+    broker.click("form[data-testid=submission-form] button")
+    broker.wait_for_url("**/web/submissions/*")
+    path = "/web/submissions/" + broker.url.rsplit("/", 1)[1]
+
+    uw = signed_in(chromium, demo_site, "insurer", "underwriter")
+    uw.goto(base + path)
+    gate = threading.Event()  # the queue's one worker held busy: the page meets the assessment queued
+    demo_site["queue"].enqueue("test", gate.wait, 60)
+    try:
+        uw.fill("form[data-testid=assess-form] input[name=years]", "1000")
+        uw.click("form[data-testid=assess-form] button")
+        bar = uw.wait_for_selector("[data-testid=progress] progress")
+        assert bar.is_visible() and uw.locator("form[data-testid=assess-form]").count() == 0
+        assert uw.get_attribute("[data-testid=progress]", "data-status") == "queued"
+    finally:
+        gate.set()
+    uw.wait_for_selector("form[data-testid=quote-form]")  # polled every second until done, then the result
+    assert uw.locator("[data-testid=progress]").count() == 0
+    sub = path.rsplit("/", 1)[1]
+    summary = api(demo_site, "insurer", "underwriter", f"/submissions/{sub}")["assessment"]["summary"]
+    assert uw.get_attribute("[data-testid=expected-loss]", "data-value") == summary["gross"]["aal"]
+
+    uw.click("form[data-testid=quote-form] summary")
+    uw.fill("textarea[name=tiers]", "增强档：多因素认证、离线备份\nFull guard: EDR, offline backups, MFA")
+    uw.click("form[data-testid=quote-form] button")
+    uw.wait_for_selector("[data-testid=tier-comparison]")
+    quote = api(demo_site, "insurer", "underwriter", f"/submissions/{sub}")["quote"]
+    premiums = uw.locator("[data-testid=tier-premium]")
+    assert [premiums.nth(i).get_attribute("data-value") for i in range(premiums.count())] == [
+        c["premium"] for c in quote["details"]["tiers"]
+    ]
+    assert premiums.nth(0).get_attribute("data-value") == quote["premium"]
+    phone = signed_in(chromium, demo_site, "broker", "admin", width=390)
+    for lang in ("zh", "en"):
+        phone.goto(f"{base}{path}?lang={lang}")
+        table = phone.locator("[data-testid=tier-comparison]")
+        assert no_horizontal_scroll(phone), lang  # the table scrolls inside its own box
+        box = table.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390
+        shown = table.inner_text()
+        if lang == "zh":
+            assert not english_in(shown, {"CNY", "Full guard"}), english_in(shown, {"CNY", "Full guard"})
+        else:
+            assert chinese_in(shown) == ["增强档"]  # the tier's name as the broker typed it
+    for page in (broker, uw, phone):
+        assert page.violations == []
+        page.context.close()

@@ -14,6 +14,7 @@ from cyberins.api.headers import Options, SecurityHeaders
 from cyberins.api.limits import BodyLimits
 from cyberins.api.routes import auth, claims, meta, monitoring, organizations, platform, portfolio, underwriting
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
+from cyberins.services.jobs import serve_jobs
 from cyberins.services.queue import JobQueue, queue_for
 from cyberins.services.secrets import audit_key, with_signing_key
 from cyberins.settings import Settings, get_settings
@@ -47,9 +48,11 @@ def create_app(settings: Settings, *, clock: Clock = SYSTEM_CLOCK, queue: JobQue
         jobs = queue if queue is not None else queue_for(settings.redis_url)
         sessions = session_factory(engine, audit_key(settings))
         app.state.engine, app.state.sessions, app.state.queue = engine, sessions, jobs
+        serve_jobs(settings.database_url, sessions)
         try:
             yield
         finally:
+            serve_jobs(settings.database_url, None)
             if queue is None:
                 jobs.close()
             engine.dispose()

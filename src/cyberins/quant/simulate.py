@@ -110,18 +110,18 @@ def simulate(
         events = draw_events(model, covs, n_years, type_streams(seed, block))
         if terms is None:
             acc.add(start, n_years, events, events.gross, events.gross_by_coverage, np.zeros(len(covs), dtype=bool))
-            continue
-        table = events.table
-        if restricted:  # the policy covers some coverages for some event types only (rule 19)
-            table = replace(table, event_type=enum_code[events.event_type])
-        # Only the covered coverages the model can hit come back; the others pay zero (`position` places them).
-        result = apply_terms(table, terms, compact=True)
-        per_event, per_cov = _sums(result.payable)
-        at = np.array([position[c] for c in result.coverages], dtype=np.int64)
-        paid_cov, money_only = np.zeros(len(terms.coverages)), np.zeros(len(terms.coverages), dtype=bool)
-        paid_cov[at], money_only[at] = per_cov, result.money_only_time_element
-        acc.add(start, n_years, events, per_event, paid_cov, money_only, result.under_review_payable)
-        if progress:
+        else:
+            table = events.table
+            if restricted:  # the policy covers some coverages for some event types only (rule 19)
+                table = replace(table, event_type=enum_code[events.event_type])
+            # Only the covered coverages the model can hit come back; the others pay zero (`position` places them).
+            result = apply_terms(table, terms, compact=True)
+            per_event, per_cov = _sums(result.payable)
+            at = np.array([position[c] for c in result.coverages], dtype=np.int64)
+            paid_cov, money_only = np.zeros(len(terms.coverages)), np.zeros(len(terms.coverages), dtype=bool)
+            paid_cov[at], money_only[at] = per_cov, result.money_only_time_element
+            acc.add(start, n_years, events, per_event, paid_cov, money_only, result.under_review_payable)
+        if progress:  # a gross-only run (an assessment) reports its blocks too
             progress(n_years)
     return acc.result(years, seed, model, ets, has_policy=terms is not None)
 

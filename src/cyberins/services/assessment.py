@@ -16,16 +16,17 @@ that version, so a submission changed in the meantime answers 409 rather than ta
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cyberins.assess import OrganizationProfile, Outcome, check_eligibility
+from cyberins.assess import OrganizationProfile, Outcome, check_eligibility, load_questionnaire
 from cyberins.model.errors import InvalidInput, Said
 from cyberins.pricing import PricingBasis, default_basis
+from cyberins.pricing.grid import Progress
 from cyberins.pricing.subsidy import SubsidyScheme
 from cyberins.quant.sizes import MAX_YEARS as PRECISION_MAX_YEARS
 from cyberins.services import marketplace, underwriting
@@ -38,8 +39,8 @@ from cyberins.services.underwriting import SUBMISSION_MACHINE, validate_profile
 from cyberins.services.uow import end_read
 from cyberins.store.models import Submission
 from cyberins.store.repos import lifecycle as repo
-from cyberins.underwriting import QuoteOptions, assess_risk, underwrite
-from cyberins.underwriting.document import assessment_document, quote_document
+from cyberins.underwriting import QuoteOptions, UnderwritingResult, assess_risk, underwrite
+from cyberins.underwriting.document import assessment_document, premium_document, quote_document
 
 #: Years a caller may name. Naming none (the default, as in `cyberins quote`) lets the simulation choose as
 #: many as make the AAL's standard error at most 0.5% of it (`quant.years_for_precision`): the assessment on
@@ -47,6 +48,8 @@ from cyberins.underwriting.document import assessment_document, quote_document
 MIN_YEARS, MAX_YEARS = 1_000, PRECISION_MAX_YEARS
 #: The most cells of a quote grid (each cell is one simulation of the same years).
 MAX_GRID_CELLS = 25
+#: The most tiers one quote compares beside the quoted one (each is one more simulation on the same seed).
+MAX_TIERS = 5
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,22 @@ def _services_document(services: list[AppliedService]) -> list[dict[str, Any]]:
     return [service.document() for service in services]
 
 
+def may_assess(
+    session: Session, actor: Principal, submission_id: str, *, years: int | None, clock: Clock = SYSTEM_CLOCK
+) -> int:
+    """What `assess_submission` checks before it simulates (years, visibility, permission, state), for a caller
+    that runs it later as a job: the version the job must then find."""
+    return _assessable(session, actor, submission_id, years, None, clock)[0].version
+
+
+def _assessable(
+    session: Session, actor: Principal, submission_id: str, years: int | None, expected: int | None, clock: Clock
+) -> tuple[Submission, list[AppliedService]]:
+    if years is not None and not MIN_YEARS <= years <= MAX_YEARS:
+        raise InvalidInput.one("years", Said("input.years_between", {"low": MIN_YEARS, "high": MAX_YEARS}))
+    return _read(session, actor, submission_id, Action.ASSESS, "assess", expected, clock)
+
+
 def assess_submission(
     session: Session,
     actor: Principal,
@@ -116,17 +135,16 @@ def assess_submission(
     years: int | None = None,
     expected_version: int | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    progress: Progress | None = None,
 ) -> Submission:
     """Assess the submission's profile and record the model summary with the seed and years that reproduce it.
 
     `years` None: as many as the precision target needs; the quotes then choose their own for their wording.
-    Given, the assessment and every quote of it use exactly that many.
+    Given, the assessment and every quote of it use exactly that many. `progress` hears the years simulated.
     """
-    if years is not None and not MIN_YEARS <= years <= MAX_YEARS:
-        raise InvalidInput.one("years", Said("input.years_between", {"low": MIN_YEARS, "high": MAX_YEARS}))
-    sub, services = _read(session, actor, submission_id, Action.ASSESS, "assess", expected_version, clock)
+    sub, services = _assessable(session, actor, submission_id, years, expected_version, clock)
     profile = _with_services(validate_profile(sub.profile), services)
-    summary = assessment_document(assess_risk(profile, seed=seed, years=years))
+    summary = assessment_document(assess_risk(profile, seed=seed, years=years, progress=progress))
     summary["years_requested"] = years
     summary["services"] = _services_document(services)
     summary["service_controls"] = sorted({c for service in services for c in service.controls})
@@ -135,13 +153,36 @@ def assess_submission(
     )
 
 
-def _tiered(profile: OrganizationProfile, tier: Tier | None) -> OrganizationProfile:
+def _tiered(profile: OrganizationProfile, tier: Tier | None, field: str = "tier") -> OrganizationProfile:
     if tier is None or not tier.controls:
         return profile
     try:
         return profile.with_controls(set(tier.controls))
     except InvalidInput as exc:
-        raise under("tier", exc) from None
+        raise under(field, exc) from None
+
+
+def _held(profile: OrganizationProfile, control: str) -> bool:
+    """Whether the insured already has `control` fully in place (its best answer), services included."""
+    return profile.controls.get(control) == load_questionnaire().question(control).best_answer()
+
+
+def _tier_column(r: UnderwritingResult, tier: Tier | None, base: OrganizationProfile, quoted: bool) -> dict[str, Any]:
+    """One column of the tier comparison: what the tier asks for, what it costs and what the cover pays."""
+    premium = premium_document(r.premium)
+    return {
+        "name": tier.name if tier else None,
+        "quoted": quoted,
+        "controls": [{"id": c, "held": _held(base, c)} for c in (tier.controls if tier else ())],
+        "eligibility": r.eligibility.outcome.value,
+        "bindable": r.bindable,
+        "years": r.simulation.years,
+        "premium": premium["technical_premium"],
+        "expected_insured_loss": premium["expected_insured_loss"],
+        "payable_by_insured": format(r.subsidy.payable, "f") if r.subsidy is not None else None,
+        "aggregate_limit": format(r.policy.aggregate_limit, "f"),
+        "coverages": [str(c) for c in r.policy.coverages],
+    }
 
 
 def _grid_options(grid: GridOptions, currency: str) -> GridOptions:
@@ -165,6 +206,7 @@ def quote_submission(
     grid: GridOptions | None = None,
     basis: PricingBasis | None = None,
     subsidy: SubsidyScheme | None = None,
+    tiers: Sequence[Tier] = (),
     expected_version: int | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> Submission:
@@ -172,14 +214,22 @@ def quote_submission(
     tier's) and record the quote; with a premium `subsidy` scheme, what the insured pays after it (the scheme
     is kept in the quote, `subsidy_scheme`, so each grid cell can be read after it too).
 
+    With `tiers`, the quote's `tiers` compares them with the quoted one side by side, the quoted first: each
+    priced on the same wording, seed and years rule as quoting that tier alone, so each premium is the one
+    its own quote would give (a tier the baseline declines shows its indicative premium, not bindable).
+
     A profile the eligibility baseline declines is not quoted (409): decline the submission, or quote a tier
     whose controls answer the reasons.
     """
+    if len(tiers) > MAX_TIERS:
+        raise InvalidInput.one("tiers", Said("input.tiers.at_most", {"n": MAX_TIERS}))
     sub, services = _read(session, actor, submission_id, Action.QUOTE, "quote", expected_version, clock)
     stored: Mapping[str, Any] = sub.assessment or {}
     seed = int(stored.get("seed", 0))
     requested = stored.get("summary", {}).get("years_requested")
-    profile = _tiered(_with_services(validate_profile(sub.profile), services), tier)
+    base = _with_services(validate_profile(sub.profile), services)
+    profile = _tiered(base, tier)
+    compared = [(t, _tiered(base, t, f"tiers[{i}]")) for i, t in enumerate(tiers)]
     eligibility = check_eligibility(profile)
     if eligibility.outcome is Outcome.DECLINE:
         declined = [r for r in eligibility.reasons if r.outcome is Outcome.DECLINE]
@@ -202,7 +252,10 @@ def quote_submission(
         subsidy=subsidy,
     )
     result = underwrite(profile, policy, options)
+    alone = replace(options, limits=(), retentions=(), price_grid=False)  # what quoting one tier alone prices
+    columns = [_tier_column(underwrite(p, policy, alone), t, base, quoted=False) for t, p in compared]
     details = quote_document(result) | {
+        "tiers": [_tier_column(result, tier, base, quoted=True), *columns] if columns else [],
         "policy": policy.model_dump(mode="json", exclude_unset=True),
         "tier": {"name": tier.name, "controls": list(tier.controls)} if tier else None,
         "services": _services_document(services),

@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
 
+from cyberins.model.errors import CyberinsError
 from cyberins.model.loading import problems_from
 from cyberins.model.policy import Policy
 from cyberins.model.vocab import PolicyState
+from cyberins.services import assessment
 from cyberins.services.access import Action, Principal, require
+from cyberins.services.clock import Clock
 from cyberins.services.errors import NotFound
-from cyberins.services.queue import JobHandle, JobQueue
+from cyberins.services.queue import JobHandle, JobQueue, report_progress
+from cyberins.services.secrets import audit_key
+from cyberins.settings import get_settings
 from cyberins.store.db import make_engine, session_factory
 from cyberins.store.repos import lifecycle as repo
 
@@ -50,5 +56,63 @@ def job_status(queue: JobQueue, actor: Principal, job_id: str) -> JobHandle:
     require(actor, Action.RUN_JOBS)
     handle = queue.fetch(job_id)
     if handle.owner != actor.org_id:
+        raise NotFound("job", job_id)
+    return handle
+
+
+#: The session factories of the apps serving in this process, by database URL: a job run in-process opens its
+#: sessions as its app does (the app's audit key); a worker process has none and reads its own settings.
+_SERVING: dict[str, sessionmaker[Session]] = {}
+
+
+def serve_jobs(database_url: str, sessions: sessionmaker[Session] | None) -> None:
+    """Let the jobs run in this process on `database_url` use an app's `sessions` (None: that app stopped)."""
+    if sessions is None:
+        _SERVING.pop(database_url, None)
+    else:
+        _SERVING[database_url] = sessions
+
+
+def assess_job(
+    database_url: str, actor: Principal, submission_id: str, seed: int, years: int | None, version: int, clock: Clock
+) -> dict[str, Any]:
+    """`assessment.assess_submission` as a job, its years reported as they are simulated; the record audited
+    with the installation's audit key: the serving app's sessions in-process, else the worker's own settings
+    (as `feeds.load_feeds_job`: no secret travels in a job's arguments). A refusal (the submission changed
+    meanwhile: 409) is the job's outcome in both languages, not a failure."""
+    engine = None
+    try:
+        sessions = _SERVING.get(database_url)
+        if sessions is None:
+            engine = make_engine(database_url)
+            sessions = session_factory(engine, audit_key(get_settings(), create=False))
+        with sessions() as session:
+            assessment.assess_submission(
+                session, actor, submission_id, seed=seed, years=years, expected_version=version, clock=clock,
+                progress=report_progress,
+            )  # fmt: skip
+        return {"submission_id": submission_id, "problem": None}
+    except CyberinsError as exc:
+        return {"submission_id": submission_id, "problem": {"zh": exc.in_lang("zh"), "en": exc.in_lang("en")}}
+    finally:
+        if engine is not None:
+            engine.dispose()
+
+
+def start_assessment(
+    queue: JobQueue, database_url: str, session: Session, actor: Principal, submission_id: str, *, seed: int,
+    years: int | None, clock: Clock,
+) -> JobHandle:  # fmt: skip
+    """Check what the assessment checks first (so a refusal answers now), then queue it on the submission."""
+    version = assessment.may_assess(session, actor, submission_id, years=years, clock=clock)
+    args = (database_url, actor, submission_id, seed, years, version, clock)
+    return queue.enqueue(actor.org_id, assess_job, *args, subject=submission_id)
+
+
+def submission_job(queue: JobQueue, submission_id: str, job_id: str) -> JobHandle:
+    """A job on the submission (the caller has read the submission: whoever may see it may follow its jobs);
+    an unknown id, or one on another object, answers `NotFound`."""
+    handle = queue.fetch(job_id)
+    if handle.subject != submission_id:
         raise NotFound("job", job_id)
     return handle

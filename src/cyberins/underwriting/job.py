@@ -158,13 +158,28 @@ def grade_risk(
 
 
 def assess_risk(
-    profile: OrganizationProfile, *, seed: int, years: int | None = None, rel_se: float = DEFAULT_REL_SE
+    profile: OrganizationProfile,
+    *,
+    seed: int,
+    years: int | None = None,
+    rel_se: float = DEFAULT_REL_SE,
+    progress: Progress | None = None,
 ) -> AssessmentResult:
     """Assess `profile` and simulate its gross loss; `years` None: as many as the gross AAL's standard error at
-    most `rel_se` of it needs (`quant.years_for_precision`), as a quote chooses for what its wording pays."""
+    most `rel_se` of it needs (`quant.years_for_precision`), as a quote chooses for what its wording pays.
+    `progress` hears `(years done, years)` once the years are chosen and after each block of them."""
     model = assess(profile)
     years = years or years_for_precision(model, None, seed, rel_se=rel_se)
-    return AssessmentResult(profile, model, check_eligibility(profile), simulate(model, None, years, seed))
+    done = 0
+
+    def simulated(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, years)
+
+    simulated(0)
+    return AssessmentResult(profile, model, check_eligibility(profile), simulate(model, None, years, seed, simulated))
 
 
 def stage_progress(stage: str, total: int) -> Progress:

@@ -8,6 +8,7 @@ the field it concerns, never a traceback. Bind and settle act once per hidden id
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -17,7 +18,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from cyberins.model.errors import CyberinsError, InvalidInput
+from cyberins.model.errors import CyberinsError, InvalidInput, Said
 from cyberins.model.loading import parse_document, parse_model
 from cyberins.pricing.subsidy import SubsidyScheme
 from cyberins.services import (
@@ -26,6 +27,7 @@ from cyberins.services import (
     auth,
     claims,
     idempotency,
+    jobs,
     policies,
     programmes,
     signin,
@@ -47,7 +49,16 @@ from cyberins.web.session import (
     set_cookie,
     settings_of,
 )
-from cyberins.web.views import claim_page, login_page, policy_page, portfolio_page, submission_form, submission_page
+from cyberins.web.views import (
+    claim_page,
+    followed,
+    login_page,
+    policy_page,
+    portfolio_page,
+    queue_of,
+    submission_form,
+    submission_page,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -182,17 +193,19 @@ def assess(
     years: Text = "",
 ) -> Response:  # fmt: skip
     check_form(request, csrf_token)
+    settings = settings_of(request)
     try:
         given = whole(seed, "seed")
-        assessment.assess_submission(
-            db, reader.principal, submission_id, seed=settings_of(request).seed if given is None else given,
-            years=whole(years, "years"), clock=_clock(request),
+        handle = jobs.start_assessment(
+            queue_of(request), settings.database_url, db, reader.principal, submission_id,
+            seed=settings.seed if given is None else given, years=whole(years, "years"), clock=_clock(request),
         )  # fmt: skip
     except CyberinsError as exc:
         error = problem(exc, reader.lang) | {"form": "assess"}
         form = {"seed": seed, "years": years}
         return submission_page(request, db, reader, submission_id, error=error, status=_status(exc), form=form)
-    return _see_page(f"/web/submissions/{submission_id}")
+    # the simulation runs as a job: the page follows it (a queue that ran it already shows the result)
+    return _see_page(followed(submission_id, handle))
 
 
 def amounts(text: str, field: str) -> tuple[Decimal, ...]:
@@ -210,11 +223,34 @@ def grid_options(limits: str, retentions: str) -> assessment.GridOptions | None:
     return assessment.GridOptions(amounts(limits, "limits"), amounts(retentions, "retentions"))
 
 
+#: What separates a tier's controls on its line (`MFA, EDR`, `多因素认证、离线备份`).
+CONTROL_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+def tier_lines(text: str) -> tuple[assessment.Tier, ...]:
+    """Tiers typed one a line, `name: control, control`, each control by its id or its name in either
+    language (as the tier's checkboxes show them); a problem names `tiers[i]`."""
+    known = {name.casefold(): ident for lang in ("zh", "en") for ident, name in insight.control_names(lang).items()}
+    known |= {ident: ident for ident in insight.control_names("en")}
+    tiers = []
+    for i, line in enumerate(x for x in text.splitlines() if x.strip()):
+        name, colon, rest = line.replace("：", ":").partition(":")
+        if not colon or not name.strip():
+            raise InvalidInput.one(f"tiers[{i}]", Said("input.tiers.no_name"))
+        controls = []
+        for given in (x.strip() for x in CONTROL_SEPARATORS.split(rest) if x.strip()):
+            if given.casefold() not in known:
+                raise InvalidInput.one(f"tiers[{i}]", Said("input.tiers.unknown_control", {"name": given}))
+            controls.append(known[given.casefold()])
+        tiers.append(assessment.Tier(name.strip(), tuple(dict.fromkeys(controls))))
+    return tuple(tiers)
+
+
 @router.post("/web/submissions/{submission_id}/quote")
 def quote(
     submission_id: str, request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "", document_: Annotated[
         str, Form(alias="document")] = "", limits: Text = "", retentions: Text = "", tier_name: Text = "",
-    tier_controls: Annotated[list[str] | None, Form()] = None, subsidy: Text = "",
+    tier_controls: Annotated[list[str] | None, Form()] = None, subsidy: Text = "", tiers: Text = "",
 ) -> Response:  # fmt: skip
     check_form(request, csrf_token)
     controls = tuple(tier_controls or ())
@@ -224,12 +260,12 @@ def quote(
         scheme = parse_model(SubsidyScheme, document(subsidy, "subsidy"), "subsidy") if subsidy.strip() else None
         assessment.quote_submission(
             db, reader.principal, submission_id, wording_, tier=tier, grid=grid_options(limits, retentions),
-            subsidy=scheme, clock=_clock(request),
+            subsidy=scheme, tiers=tier_lines(tiers), clock=_clock(request),
         )  # fmt: skip
     except CyberinsError as exc:
         error = problem(exc, reader.lang) | {"form": "quote"}
         form = {"document": document_, "limits": limits, "retentions": retentions, "tier_name": tier_name,
-                "tier_controls": " ".join(controls), "subsidy": subsidy}  # fmt: skip
+                "tier_controls": " ".join(controls), "subsidy": subsidy, "tiers": tiers}  # fmt: skip
         return submission_page(request, db, reader, submission_id, error=error, status=_status(exc), form=form)
     return _see_page(f"/web/submissions/{submission_id}")
 

@@ -271,6 +271,15 @@ def quote_comparison(sub: Submission) -> dict[str, Any] | None:
     }  # fmt: skip
 
 
+def tier_comparison(sub: Submission) -> dict[str, Any] | None:
+    """The quote's tiers side by side (`services.assessment.quote_submission`), the quoted one first; None
+    when the quote compared no tiers."""
+    details = sub.quote.get("details") if isinstance(sub.quote, dict) else None
+    if not isinstance(details, dict) or not details.get("tiers"):
+        return None
+    return {"currency": details["currency"], "columns": details["tiers"]}
+
+
 def assessment_factors(summary: Any, lang: Lang) -> tuple[list[tuple[str, list[FactorRow]]], list[Reference]] | None:
     """The stored assessment's factor rows (`explain`) grouped by event type under labels in `lang`, each citing
     its numbered sources, as the quote report's appendix shows them; None for an assessment without rows."""

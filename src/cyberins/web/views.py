@@ -16,11 +16,15 @@ from fastapi.responses import HTMLResponse, Response
 
 from cyberins.catalog import get_catalog
 from cyberins.model.errors import CyberinsError
+from cyberins.model.ids import Lang
+from cyberins.model.messages import text
 from cyberins.model.vocab import OrgKind
 from cyberins.report.statement import statement_lines
 from cyberins.services import (
     accumulation,
+    assessment,
     claims,
+    jobs,
     marketplace,
     monitoring,
     parties,
@@ -33,6 +37,7 @@ from cyberins.services.access import Action, allowed, require
 from cyberins.services.claims import CLAIM_MACHINE
 from cyberins.services.common import MAX_LIMIT
 from cyberins.services.errors import Forbidden, NotFound
+from cyberins.services.queue import JobHandle, JobQueue
 from cyberins.services.underwriting import SUBMISSION_MACHINE
 from cyberins.web import book_view, insight
 from cyberins.web.figures import incident_figures, policy_figures, record_money, submission_figures, wording
@@ -148,18 +153,48 @@ def may(reader: Any, action: Action, machine: Any, step: str, state: str) -> boo
     return allowed(reader.principal, action) and state in machine.transitions[step].sources
 
 
+def queue_of(request: Request) -> JobQueue:
+    queue: JobQueue = request.app.state.queue
+    return queue
+
+
+def followed(submission_id: str, handle: JobHandle) -> str:
+    """The submission's page, following `handle` until it has ended well (then the page shows its result)."""
+    page_path = f"/web/submissions/{submission_id}"
+    ended_well = handle.status == "finished" and not (handle.result or {}).get("problem")
+    return page_path if ended_well else f"{page_path}?job={handle.id}"
+
+
+def job_state(request: Request, submission_id: str, job_id: str, lang: Lang) -> dict[str, Any] | None:
+    """The submission's job the page follows: how far it is, or what refused it, in `lang`; None for an
+    unknown job or one on another object. The caller has read the submission (who may see it may follow)."""
+    try:
+        handle = jobs.submission_job(queue_of(request), submission_id, job_id)
+    except NotFound:
+        return None
+    outcome = handle.result if isinstance(handle.result, dict) else {}
+    said = (outcome.get("problem") or {}).get(lang)
+    done, total = handle.progress or (0, 0)
+    return {
+        "id": handle.id, "status": handle.status, "running": handle.status in ("queued", "started"),
+        "done": done, "total": total, "url": followed(submission_id, handle),
+        "problem": text("web.progress.failed", lang) if handle.status == "failed" else said,
+    }  # fmt: skip
+
+
 def submission_page(
     request: Request, db: Db, reader: Any, submission_id: str, *, error: dict[str, Any] | None = None,
-    status: int = 200, form: dict[str, str] | None = None,
+    status: int = 200, form: dict[str, str] | None = None, job_id: str = "",
 ) -> Response:  # fmt: skip
     try:
         sub = underwriting.get_submission(db, reader.principal, submission_id)
     except (NotFound, Forbidden) as exc:
         return refused(request, reader, exc)
     s = sub.state
+    job = job_state(request, sub.id, job_id, reader.lang) if job_id else None
     summary = (sub.assessment or {}).get("summary") if isinstance(sub.assessment, dict) else None
     forms = {
-        "assess": may(reader, Action.ASSESS, SUBMISSION_MACHINE, "assess", s),
+        "assess": may(reader, Action.ASSESS, SUBMISSION_MACHINE, "assess", s) and not (job and job["running"]),
         "quote": may(reader, Action.QUOTE, SUBMISSION_MACHINE, "quote", s),
         "bind": may(reader, Action.BIND, SUBMISSION_MACHINE, "bind", s),
     }
@@ -169,6 +204,7 @@ def submission_page(
         "summary": summary, "grade": insight.risk_grade(summary, reader.lang),
         "quote_doc": insight.quote_template(sub), "key": insight.new_key(),
         "comparison": insight.quote_comparison(sub), "control_names": insight.control_names(reader.lang),
+        "tiers": insight.tier_comparison(sub), "max_tiers": assessment.MAX_TIERS, "job": job,
         "factors": insight.assessment_factors(summary, reader.lang),
         "rules": insight.eligibility_rules(sub, summary, reader.lang),
     }  # fmt: skip
@@ -263,8 +299,25 @@ def submission_form(
 
 
 @router.get("/web/submissions/{submission_id}", response_class=HTMLResponse)
-def submission_view(submission_id: str, request: Request, db: Db, reader: ViewerDep) -> Response:
-    return submission_page(request, db, reader, submission_id)
+def submission_view(submission_id: str, request: Request, db: Db, reader: ViewerDep, job: str = "") -> Response:
+    return submission_page(request, db, reader, submission_id, job_id=job)
+
+
+@router.get("/web/submissions/{submission_id}/progress", response_class=HTMLResponse)
+def submission_progress(submission_id: str, request: Request, db: Db, reader: ViewerDep, job: str = "") -> Response:
+    """The progress fragment the page polls (htmx, every second) while the submission's job runs; once it has
+    ended, `HX-Redirect` sends the browser to the page, which then shows the result or what refused it."""
+    try:
+        sub = underwriting.get_submission(db, reader.principal, submission_id)
+        state = job_state(request, sub.id, job, reader.lang)
+        if state is None:
+            raise NotFound("job", job)
+    except (NotFound, Forbidden) as exc:
+        return refused(request, reader, exc)
+    response = page(request, "progress.html.j2", reader.lang, {"job": state, "sub": sub}, reader=reader)
+    if not state["running"]:
+        response.headers["HX-Redirect"] = state["url"]
+    return response
 
 
 @router.get("/web/policies/{policy_id}", response_class=HTMLResponse)

@@ -88,6 +88,7 @@ def quote_submission(
         body.document,
         tier=tier,
         grid=grid,
+        tiers=[assessment.Tier(t.name, tuple(t.controls)) for t in body.tiers],
         expected_version=body.version,
         clock=clock,
     )

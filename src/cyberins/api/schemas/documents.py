@@ -228,6 +228,27 @@ class Subsidy(Document):
     reasons: list[str]
 
 
+class TierControl(Document):
+    id: str
+    held: bool = Field(description="Whether the insured already has the control fully in place.")
+
+
+class TierColumn(Document):
+    """One tier of the quote's comparison, priced as quoting it alone would price it."""
+
+    name: str | None = Field(description="The tier's name as given; null for the profile without a tier.")
+    quoted: bool = Field(description="The column of the quoted tier: its premium is the quote's.")
+    controls: list[TierControl]
+    eligibility: str
+    bindable: bool
+    years: int
+    premium: Amount
+    expected_insured_loss: Amount
+    payable_by_insured: Amount | None = Field(description="After the quote's premium subsidy scheme; null without.")
+    aggregate_limit: Amount
+    coverages: list[str]
+
+
 class QuoteInsured(Document):
     name: str
     name_zh: str | None
@@ -264,6 +285,7 @@ class Quote(Document):
     subsidy_scheme: dict[str, Any] | None = Field(None, description="The premium subsidy scheme quoted against.")
     services: list[AppliedService] = []
     controls_applied: list[str] = []
+    tiers: list[TierColumn] = Field([], description="The tiers compared side by side, the quoted one first.")
 
 
 class QuoteRecord(Document):

@@ -12,7 +12,7 @@ from cyberins.api.schemas.documents import LEFT_TO_RIGHT, AssessmentRecord, Lega
 from cyberins.assess import OrganizationProfile
 from cyberins.model.policy import Policy
 from cyberins.model.vocab import PolicyState, SubmissionState
-from cyberins.services.assessment import MAX_YEARS, MIN_YEARS
+from cyberins.services.assessment import MAX_TIERS, MAX_YEARS, MIN_YEARS
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["CNY"])]
 #: A policy wording as `cyberins policy check` validates it (`cyberins.model.policy.Policy`).
@@ -94,6 +94,7 @@ class SubmissionQuote(In):
                     "document": {k: v for k, v in POLICY_EXAMPLE.items() if k != "policy_number"},
                     "grid": {"limits": ["1000000", "2000000"], "retentions": ["10000", "50000"]},
                     "tier": {"name": "managed_security", "controls": ["edr"]},
+                    "tiers": [{"name": "essentials", "controls": []}, {"name": "full", "controls": ["edr", "mfa"]}],
                 }
             ]
         },
@@ -103,6 +104,11 @@ class SubmissionQuote(In):
     ]
     grid: QuoteGrid | None = None
     tier: QuoteTier | None = None
+    tiers: list[QuoteTier] = Field(
+        default_factory=list,
+        max_length=MAX_TIERS,
+        description="Tiers to price beside the quoted one, each as quoting it alone would (the quote's `tiers`).",
+    )
     version: Version = None
 
 
