@@ -180,10 +180,12 @@ def test_underwriting_then_claim_flow_through_the_forms(chromium: Any, demo_site
     insured = signed_in(chromium, demo_site, "insured", "admin")
     insured.goto(base + "/web/policies")
     insured.click("[data-testid=policy-row] a")
+    # The quote form's wording starts the policy on the submission's (UTC) day, read in Shanghai: an hour or two
+    # ago is always inside the period, where a day ago is before it whenever UTC and Shanghai share the date.
     now = datetime.now(ZoneInfo("Asia/Shanghai"))
     insured.fill("textarea[name=summary]", "勒索软件加密了文件服务器")
-    insured.fill("input[name=occurred_at]", (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
-    insured.fill("input[name=discovered_at]", (now - timedelta(hours=20)).strftime("%Y-%m-%dT%H:%M"))
+    insured.fill("input[name=occurred_at]", (now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    insured.fill("input[name=discovered_at]", (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
     insured.check("input[name=event_types][value=ransomware]")
     insured.click("form[data-testid=report-form] button")
     insured.wait_for_url("**/web/claims/*")

@@ -7,6 +7,7 @@ import math
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,8 @@ from cyberins.assess.grade import load_grade_scale
 from cyberins.assess.questionnaire import AnswerType, Question
 from cyberins.assess.resources import load_questionnaire
 from cyberins.model.ids import EventType, Lang
+from cyberins.model.policy import JURISDICTION_ZONES
+from cyberins.model.vocab import Jurisdiction
 from cyberins.pricing.subsidy import InsuredFacts, SubsidyScheme, apply_subsidy
 from cyberins.report.quote import FactorRow, Reference, factor_appendix
 from cyberins.services import monitoring, policies, underwriting
@@ -86,13 +89,15 @@ def quote_template(sub: Submission) -> str:
     profile = sub.profile if isinstance(sub.profile, dict) else {}
     summary = (sub.assessment or {}).get("summary") if isinstance(sub.assessment, dict) else None
     currency = summary.get("currency", "CNY") if isinstance(summary, dict) else "CNY"
-    start = sub.created_at.date()
+    jurisdiction = Jurisdiction.CN if currency == "CNY" else Jurisdiction.INTL
+    # The submission's day where the policy is read (rule 10), not the server's UTC day.
+    start = sub.created_at.astimezone(ZoneInfo(JURISDICTION_ZONES[jurisdiction])).date()
     document = {
         "insured": {"name": str(profile.get("name", ""))},
         "currency": currency,
         "period": {"start": start.isoformat(), "end": (start + timedelta(days=364)).isoformat()},
         "trigger": {"kind": "occurrence", "reporting_deadline": {"days": 30, "after": "discovered_at"}},
-        "jurisdiction": "CN" if currency == "CNY" else "INTL",
+        "jurisdiction": jurisdiction.value,
         "aggregate_limit": "2000000",
         "coverages": {
             "incident_response": {"sublimit": "500000", "retention": "10000"},
