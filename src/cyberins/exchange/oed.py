@@ -24,7 +24,7 @@ from typing import Any
 
 from cyberins.catalog import get_catalog
 from cyberins.exchange.book import BookInsured, BookPolicy, OedBook
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said, os_reason
 from cyberins.model.ids import Coverage
 from cyberins.model.loading import parse_model, read_csv_rows
 from cyberins.model.policy import Policy
@@ -146,7 +146,9 @@ def write_oed(book: OedBook, folder: Path) -> tuple[Path, Path]:
         _write_csv(account, columns, rows)
         _write_csv(location, list(LOCATION_COLUMNS), location_rows(rows))
     except OSError as exc:
-        raise InvalidInput.one("--out", f"cannot write: {exc.strerror or exc}", str(folder)) from None
+        raise InvalidInput.one(
+            "--out", Said("input.exchange.cannot_write", {"reason": os_reason(exc)}), str(folder)
+        ) from None
     return account, location
 
 
@@ -214,7 +216,7 @@ def read_oed(folder: Path) -> OedBook:
     accounts = read_csv_rows(account_path, ("PortNumber", "AccNumber", "PolNumber"), "DIR")
     locations = read_csv_rows(location_path, ("PortNumber", "AccNumber"), "DIR")
     if not accounts:
-        raise InvalidInput.one(ACCOUNT_FILE, "no account rows", str(folder))
+        raise InvalidInput.one(ACCOUNT_FILE, Said("input.exchange.no_accounts"), str(folder))
     problems: list[Problem] = []
     known = {(r["PortNumber"], r["AccNumber"]) for r in accounts}
     for i, loc in enumerate(locations, start=2):

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said
 from cyberins.model.money import from_float
 from cyberins.model.policy import Policy
 from cyberins.pricing.basis import PricingBasis
@@ -117,7 +117,7 @@ def outcome(
 ) -> Outcome:
     """Simulate and price the insured with `controls` in place."""
     model = model_with(controls)
-    require_currency(model.currency, policy, "the model")
+    require_currency(model.currency, policy, Said("input.pricing.the.model"))
     return outcome_of(simulate(model, policy, years, seed), controls, policy, basis)
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Self
 
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said
 from cyberins.model.ids import EventType
 from cyberins.quant.model import Factor, RiskModel
 
@@ -202,7 +202,10 @@ class BuhlmannStraub:
     def estimate(self, segment: str, prior_frequency: float | None = None) -> CredibilityEstimate:
         """Segment's frequency: Z_i X̄_i + (1 − Z_i) × the complement (the model's λ₀ if given, else `mean_`)."""
         if segment not in self.credibility_:
-            raise InvalidInput.one("segment", f"unknown segment {segment!r}; fitted: {', '.join(self.segments_)}")
+            said = Said(
+                "input.reserving.unknown_segment", {"segment": repr(segment), "known": ", ".join(self.segments_)}
+            )
+            raise InvalidInput.one("segment", said)
         prior = self.mean_ if prior_frequency is None else prior_frequency
         if prior_frequency is not None:
             problems = _finite("prior_frequency", prior_frequency, positive=True)
