@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Mapping
+from dataclasses import replace
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -55,7 +56,7 @@ def with_overrides(
     try:
         return Calibration.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput([Problem(f"{field}.{p.field}", p.message) for p in problems_from(exc)]) from None
+        raise InvalidInput([replace(p, field=f"{field}.{p.field}") for p in problems_from(exc)]) from None
 
 
 def _set(data: dict[str, Any], path: str, value: Any, field: str) -> list[Problem]:

@@ -13,7 +13,7 @@ Every problem is an `InvalidInput` whose field is a dotted path into the book (`
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -249,7 +249,7 @@ def nested(field: str, source: str, build: Callable[[], T]) -> T:
     try:
         return build()
     except InvalidInput as exc:
-        problems = [Problem(f"{field}.{p.field}" if p.field else field, p.message) for p in exc.problems]
+        problems = [replace(p, field=f"{field}.{p.field}" if p.field else field) for p in exc.problems]
         where = exc.source if exc.source and exc.source != source else ""
         raise InvalidInput(problems, source + (f" ({where})" if where else "")) from None
 

@@ -8,11 +8,12 @@ referenced file, into that file, named as the source).
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from cyberins.assess import OrganizationProfile, assess, load_profile
-from cyberins.model.errors import InvalidInput, Problem, Said
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.loading import parse_model, read_document
 from cyberins.model.policy import Policy
 from cyberins.products.forms import FORMS, GroupSchemeSpec, ProductSpec, ProductWarrantySpec, ServiceBundleSpec
@@ -93,7 +94,7 @@ def _policy(data: dict[str, Any], where: str, source: str) -> Policy:
 
 
 def _prefixed(exc: InvalidInput, prefix: str, source: str) -> InvalidInput:
-    problems = [Problem(f"{prefix}.{p.field}" if p.field else prefix, p.message) for p in exc.problems]
+    problems = [replace(p, field=f"{prefix}.{p.field}" if p.field else prefix) for p in exc.problems]
     return InvalidInput(problems, source)
 
 
