@@ -159,11 +159,11 @@ def search(
 def _check_parameters(k: int, l_diversity: int, max_suppression: float) -> None:
     problems = []
     if k < 2:
-        problems.append(Problem("k", f"must be at least 2 (k = 1 releases every record as it is), got {k}"))
+        problems.append(Problem.of("k", Said("input.exchange.k_min", {"k": k})))
     if not 1 <= l_diversity <= max(k, 1):
-        problems.append(Problem("l", f"must be between 1 (off) and k = {k}, got {l_diversity}"))
+        problems.append(Problem.of("l", Said("input.exchange.l_between", {"k": k, "l": l_diversity})))
     if not 0 <= max_suppression < 1:
-        problems.append(Problem("max_suppression", f"must be at least 0 and below 1, got {max_suppression}"))
+        problems.append(Problem.of("max_suppression", Said("input.exchange.suppression", {"value": max_suppression})))
     if problems:
         raise InvalidInput(problems)
 

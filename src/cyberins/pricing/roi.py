@@ -267,11 +267,17 @@ def _check_candidates(candidates: Sequence[Candidate], base: frozenset[str]) -> 
     for i, c in enumerate(candidates):
         where = f"candidates[{i}]"
         if c.control_id in base:
-            problems.append(Problem(f"{where}.control_id", f"{c.control_id!r} is already in place"))
+            problems.append(
+                Problem.of(f"{where}.control_id", Said("input.pricing.in_place", {"id": repr(c.control_id)}))
+            )
         if c.control_id in seen:
-            problems.append(Problem(f"{where}.control_id", f"{c.control_id!r} is listed twice"))
+            problems.append(
+                Problem.of(f"{where}.control_id", Said("input.pricing.listed_twice", {"id": repr(c.control_id)}))
+            )
         seen.add(c.control_id)
         if not c.annual_cost.is_finite() or c.annual_cost <= 0:
-            problems.append(Problem(f"{where}.annual_cost", f"{c.annual_cost} must be a positive amount"))
+            problems.append(
+                Problem.of(f"{where}.annual_cost", Said("input.pricing.positive", {"amount": c.annual_cost}))
+            )
     if problems:
         raise InvalidInput(problems)

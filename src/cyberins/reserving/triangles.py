@@ -168,7 +168,7 @@ def _bf_apriori(
         raise InvalidInput.one("apriori_loss_ratio", Said("input.reserving.positive_number", {"value": ratio}))
     source, name = (expected, "expected_loss") if expected is not None else (premium, "premium")
     assert source is not None
-    missing = [Problem(f"{name}.{o}", "no amount for this origin period") for o in labels if o not in source]
+    missing = [Problem.of(f"{name}.{o}", Said("input.reserving.no_origin_amount")) for o in labels if o not in source]
     if missing:
         raise InvalidInput(missing)
     factor = Decimal(1) if expected is not None else Decimal(str(ratio))
