@@ -11,7 +11,6 @@ from enum import Enum
 from typing import Any, Literal, get_args, get_origin
 
 import typer
-from pydantic import ValidationError
 from typer.core import TyperGroup
 
 from cyberins.model.errors import CyberinsError, InvalidInput, Problem, Said
@@ -46,6 +45,8 @@ def print_invalid(exc: InvalidInput) -> None:
 def bad_parameter(exc: typer.BadParameter) -> Problem:
     """Click's refusal of an option or argument as a problem naming it (`--years`), said from the catalogue: the
     pydantic error Typer validated the value with (a range, a number), the choices of a choice, a missing one."""
+    from pydantic import ValidationError  # only when there is an error to print, as above
+
     from cyberins.model.loading import said_of
 
     param = exc.param
