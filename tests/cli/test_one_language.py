@@ -4,6 +4,7 @@ zones) and the cited sources' own titles."""
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 from subprocess import CompletedProcess
@@ -20,6 +21,7 @@ PROFILE = str(EXAMPLES / "orgs" / "sme-manufacturer.yaml")
 POLICY = str(EXAMPLES / "policies" / "sme-standalone-cny.yaml")
 INCIDENT = str(EXAMPLES / "incidents" / "sme-ransomware-erp.yaml")
 BOOK = str(EXAMPLES / "portfolios" / "mixed-book.yaml")
+TRANSACTIONS = str(EXAMPLES / "claims" / "transactions.csv")
 
 COMMANDS = {
     "explain": ("explain", PROFILE),
@@ -260,7 +262,32 @@ REFUSED_OUTSIDE = {
     "unknown line": (("portfolio", "marginal", str(EXAMPLES / "portfolios" / "mixed-book.yaml"), "--line", "nope",
                       "--years", "100", "--seed", "1"), "--line", "未知业务线 'nope'；组合中有：",
                      "unknown line 'nope'; the book has: "),
+    # the last families (issue 17): products, pricing, exchange (an OED row), reserving, catalog, claims, --set
+    "product form": (("product", "price", "{tmp}/product.yaml"), "form", "未知产品形式 'bogus'；可选：",
+                     "unknown form 'bogus'; use one of "),
+    "tolerance point": (("quote", PROFILE, "--policy", POLICY, "--tolerance", "5M@20", "--tolerance", "1000000@50"),
+                        "--tolerance", "'5M@20'：应为“损失@重现期”", "'5M@20': expected LOSS@RETURN_PERIOD"),
+    "OED row": (("exchange", "import-oed", "{tmp}/oed", "--out", "{tmp}/book.yaml"), "account.csv row 2.IndustryCode1",
+                "NAICS 代码 '11' 不对应目录中的任何行业", "NAICS '11' matches no catalog industry"),
+    "triangle as of": (("reserve", "triangle", TRANSACTIONS, "--as-of", "1990-01-01"), "as_of",
+                       "1990-01-01 及之前没有任何交易", "no transaction on or before 1990-01-01"),
+    "cost line coverage": (("claim", "adjust", "{tmp}/incident.yaml", "--policy", POLICY), "costs[0].coverage",
+                           "forensics 费用属于 incident_response，不属于 legal（规则 4）",
+                           "forensics costs fall under incident_response, not legal (rule 4)"),
+    "no policy": (("claim", "adjust", INCIDENT), "policy", "请给出保单（--policy），或把保单嵌入事故文件的 policy 字段",
+                  "give the policy (--policy) or embed it in the incident under `policy:`"),
+    "--set that no longer validates": (
+        ("portfolio", "stress", BOOK, "--scenario", "edr_faulty_update", "--hours", "36", "--set",
+         "waiting_period_hours=-3"), "--set waiting_period_hours",
+        "改动后的保单不再有效：字段 coverages.business_interruption.waiting_period_hours：应不小于 0",
+        "--set waiting_period_hours: coverages.business_interruption.waiting_period_hours: "),
 }  # fmt: skip
+#: What the zh refusals above show as they are: values, ids and paths the reader typed or the files hold.
+REFUSED_NAMES = (
+    "'edrr'", "'edr'", "'.txt'", ".csv, .json, .xml", "'high'", "'nope'", "prof-services, retail-edr, uninsured-banks",
+    "'bogus'", "service_bundle, product_warranty, group_scheme", "'5M@20'", "5000000@20", "'11'", "--policy", "policy",
+    "forensics", "incident_response", "legal", "coverages.business_interruption.waiting_period_hours",
+)  # fmt: skip
 #: The EPSS file of the "feed record" case: the example feeds with one score that is not a number.
 EPSS = "epss_scores-2026-08-16.csv"
 
@@ -272,6 +299,19 @@ def _refused_files(folder: Path) -> None:
     (folder / "list.yaml").write_text("- 1\n", encoding="utf-8")
     (folder / "assets.csv").write_text("hostname,ip,vendor,product,version,role,internet_facing\n", encoding="utf-8")
     (folder / "assets.txt").write_text("x\n", encoding="utf-8")
+    (folder / "product.yaml").write_text("form: bogus\n", encoding="utf-8")
+    shutil.copytree(EXAMPLES / "exchange" / "oed", folder / "oed")
+    with (folder / "oed" / "account.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["IndustryCode1"] = "11"  # a NAICS sector no catalog industry falls in
+    with (folder / "oed" / "account.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    incident = Path(INCIDENT).read_text(encoding="utf-8")
+    (folder / "incident.yaml").write_text(
+        incident.replace("{category: forensics,", "{category: forensics, coverage: legal,"), encoding="utf-8"
+    )
     shutil.copytree(MONITOR_FEEDS, folder / "feeds")
     (folder / "feeds" / EPSS).write_text(
         "#score_date:2026-08-16\ncve,epss,percentile\nCVE-2021-44228,high,0.5\n", encoding="utf-8"
@@ -297,18 +337,51 @@ def test_a_problem_outside_validation_speaks_the_chosen_language(name: str, lang
     problem = said.splitlines()[1]
     if lang == "zh":
         assert problem.startswith(f"  - 字段 {field}：" if field else "  - ") and zh in problem, said
-        names = [a for a in argv if a.startswith("/")] + [
-            str(tmp_path),
-            "'edrr'",
-            "'edr'",
-            "'.txt'",
-            ".csv, .json, .xml",
-            str(tmp_path / "feeds" / EPSS),
-            "'high'",
-            "'nope'",
-            "prof-services, retail-edr, uninsured-banks",
-        ]
+        names = [a for a in argv if a.startswith("/")] + [str(tmp_path), str(tmp_path / "feeds" / EPSS), *REFUSED_NAMES]
         assert english_in(said, names=[*names, field] if field else names) == set(), said
     else:
         assert problem.startswith(f"  - {field}: " if field else "  - ") and en in problem, said
         assert chinese_in(said) == [], said
+
+
+#: Click's own refusals of an option (range, number, choice, missing): (argv, the option named, the zh words).
+#: `--lang` comes last: it is read before the other options are checked.
+CLICK_REFUSED = {
+    "range": (("simulate", PROFILE, "--years", "0"), "--years", "应不小于 1"),
+    "not a number": (("simulate", PROFILE, "--years", "many"), "--years", "应为整数"),
+    "choice": (("reserve", "triangle", TRANSACTIONS, "--grain", "yeer"), "--grain",
+               "未知取值 'yeer'；是否应为 'year'？"),
+    "missing option": (("portfolio", "run", BOOK, "--years", "10"), "--seed", "缺少此必需的选项"),
+    "missing argument": (("simulate",), "model_file", "缺少此必需的参数"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(CLICK_REFUSED))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_clicks_own_refusal_of_an_option_speaks_the_chosen_language(name: str, lang: str) -> None:
+    """A zh reader gets the catalogue's sentence naming the option; an en reader click's own words (as before)."""
+    from typer.testing import CliRunner
+
+    from cyberins.cli.app import app
+
+    args, option, zh = CLICK_REFUSED[name]
+    r = CliRunner().invoke(app, [*args, "--lang", lang], env={"COLUMNS": "400"})
+    said = r.stderr
+    assert r.exit_code == 2 and isinstance(r.exception, SystemExit) and "Traceback" not in said, said
+    if lang == "zh":
+        assert said.splitlines()[1] == f"  - 字段 {option}：{zh}", said
+        assert english_in(said, names=[option, "'yeer'", "'year'"]) == set(), said
+    else:
+        assert option in said and chinese_in(said) == [], said
+
+
+def test_an_engines_refusal_outside_the_cli_speaks_either_language() -> None:
+    """The quant engine's (here a scheme without members) as the API and the CLI print it."""
+    from cyberins.model.errors import InvalidInput
+    from cyberins.quant.scheme import simulate_scheme
+
+    with pytest.raises(InvalidInput) as info:
+        simulate_scheme([], 10, 1)
+    (problem,) = info.value.problems
+    assert problem.field == "members" and problem.message == "a scheme needs at least one member"
+    assert problem.in_lang("zh") == "方案至少需要一个成员"

@@ -85,4 +85,4 @@ def no_nul(request: Request) -> None:
     """Refuse (422) a path or query value holding a NUL character: no database column can store or match it."""
     for name, value in (*request.path_params.items(), *request.query_params.multi_items()):
         if NUL in str(value):
-            raise InvalidInput.one(name, "holds a NUL character (\\u0000)")
+            raise InvalidInput.one(name, Said("input.other.nul"))

@@ -11,7 +11,7 @@ from typing import Any
 
 from cyberins.assess.engine import assess
 from cyberins.assess.profile import OrganizationProfile
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.loading import parse_model, read_document
 from cyberins.quant.explicit import ExplicitModelFile
 from cyberins.quant.model import RiskModel
@@ -23,7 +23,11 @@ def load_profile(path: Path) -> OrganizationProfile:
     """Read and validate an organisation profile (YAML or JSON)."""
     data = read_document(path)
     if isinstance(data, dict) and data.get("kind", "organization") != "organization":
-        raise InvalidInput.one("kind", f"expected kind: organization, got {data.get('kind')!r}", str(path))
+        raise InvalidInput.one(
+            "kind",
+            Said("input.other.kind_expected", {"expected": "organization", "kind": repr(data.get("kind"))}),
+            str(path),
+        )
     return parse_model(OrganizationProfile, data, str(path))
 
 
@@ -36,7 +40,9 @@ def parse_risk_model(data: Any, source: str = "") -> RiskModel:
     """The risk model parsed data describe (a file's, or one written inline in a portfolio book)."""
     kind = data.get("kind", "organization") if isinstance(data, dict) else "organization"
     if kind not in KINDS:
-        raise InvalidInput.one("kind", f"unknown kind {kind!r}; use one of {', '.join(KINDS)}", source)
+        raise InvalidInput.one(
+            "kind", Said("input.other.unknown_kind", {"kind": repr(kind), "known": ", ".join(KINDS)}), source
+        )
     if kind == "explicit":
         return parse_model(ExplicitModelFile, data, source).to_model()
     profile = parse_model(OrganizationProfile, data, source)

@@ -20,7 +20,7 @@ from cyberins.assess.calibration import DependencyKind, RecordCategory
 from cyberins.assess.questionnaire import Answer
 from cyberins.assess.resources import load_calibration, load_questionnaire
 from cyberins.model.base import Frozen
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import EventType, Jurisdiction
 from cyberins.model.money import Amount, Currency, PositiveAmount
 
@@ -171,7 +171,7 @@ class OrganizationProfile(Frozen):
         questionnaire = load_questionnaire()
         unknown = sorted(set(controls) - questionnaire.ids)
         if unknown:
-            raise InvalidInput.one(f"controls.{unknown[0]}", "unknown control: not a question of the questionnaire")
+            raise InvalidInput.one(f"controls.{unknown[0]}", Said("input.other.unknown_control"))
         answers = dict(self.controls)
         for ident in sorted(controls):
             answers[ident] = questionnaire.question(ident).best_answer()

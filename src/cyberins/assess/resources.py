@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Mapping
+from dataclasses import replace
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from cyberins.assess.calibration import Calibration
 from cyberins.assess.questionnaire import Questionnaire
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said
 from cyberins.model.loading import parse_model, problems_from, read_packaged
 
 M = TypeVar("M", bound=BaseModel)
@@ -55,7 +56,7 @@ def with_overrides(
     try:
         return Calibration.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput([Problem(f"{field}.{p.field}", p.message) for p in problems_from(exc)]) from None
+        raise InvalidInput([replace(p, field=f"{field}.{p.field}") for p in problems_from(exc)]) from None
 
 
 def _set(data: dict[str, Any], path: str, value: Any, field: str) -> list[Problem]:
@@ -66,18 +67,18 @@ def _set(data: dict[str, Any], path: str, value: Any, field: str) -> list[Proble
     for part in parts[:-1]:
         node = _child(node, part)
         if node is None:
-            return [Problem(where, f"no such calibration value ({part!r} not found)")]
+            return [Problem.of(where, Said("input.other.no_calibration_value", {"part": repr(part)}))]
         if isinstance(node, dict):
             blocks.append(node)
     last = parts[-1]
     target = _child(node, last)
     if target is None and not (isinstance(node, dict) and last in node):
-        return [Problem(where, f"no such calibration value ({last!r} not found)")]
+        return [Problem.of(where, Said("input.other.no_calibration_value", {"part": repr(last)}))]
     if isinstance(target, dict) and "value" in target:
         node, last = target, "value"
         blocks.append(target)
     elif isinstance(target, dict | list):
-        return [Problem(where, "names a block, not a value; give the path of one number")]
+        return [Problem.of(where, Said("input.other.calibration_block"))]
     if isinstance(node, list):
         node[int(last)] = copy.deepcopy(value)
     else:

@@ -93,17 +93,13 @@ class Catalog:
         entry = self.cost_categories[cat]
         if entry.coverage is None:  # coverage_from_line
             if named is None:
-                raise InvalidInput.one(
-                    "coverage", f"a {cat} cost line must name the liability coverage it defends (rule 4)"
-                )
+                raise InvalidInput.one("coverage", Said("input.catalog.name_liability", {"category": cat}))
             if self.coverages[named].kind is not CoverageKind.THIRD_PARTY:
-                raise InvalidInput.one(
-                    "coverage",
-                    f"{cat} costs fall under a third-party coverage; {named} is first party (rule 4)",
-                )
+                raise InvalidInput.one("coverage", Said("input.catalog.third_party", {"category": cat, "named": named}))
             return named
         if named is not None and named is not entry.coverage:
-            raise InvalidInput.one("coverage", f"{cat} costs fall under {entry.coverage}, not {named} (rule 4)")
+            said = Said("input.catalog.falls_under", {"category": cat, "coverage": entry.coverage, "named": named})
+            raise InvalidInput.one("coverage", said)
         return entry.coverage
 
     def label(self, ident: str, lang: Lang = "zh") -> str:
@@ -118,18 +114,24 @@ class Catalog:
         'Ransomware'
         """
         if lang not in LANGS:
-            raise InvalidInput.one("lang", f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+            raise InvalidInput.one(
+                "lang", Said("input.catalog.unknown_lang", {"lang": repr(lang), "known": ", ".join(LANGS)})
+            )
         prefix = _PREFIX_OF_ENUM.get(type(ident)) if isinstance(ident, StrEnum) else None
         if prefix is None and ":" in ident:
             prefix, ident = ident.split(":", 1)
             if prefix not in TABLE_PREFIXES:
-                raise InvalidInput.one("id", f"unknown table {prefix!r}; use one of {', '.join(TABLE_PREFIXES)}")
+                said = Said("input.catalog.unknown_table", {"prefix": repr(prefix), "known": ", ".join(TABLE_PREFIXES)})
+                raise InvalidInput.one("id", said)
         for name, table in self.tables():
             if prefix in (None, name) and ident in table:
                 return table[ident].label.in_lang(lang)
-        raise InvalidInput.one(
-            "id", f"{ident!r} is not an id of the catalog" + (f" table {prefix!r}" if prefix else "")
+        said = (
+            Said("input.catalog.not_an_id_in", {"id": repr(ident), "prefix": repr(prefix)})
+            if prefix
+            else Said("input.catalog.not_an_id", {"id": repr(ident)})
         )
+        raise InvalidInput.one("id", said)
 
     def tables(self) -> tuple[tuple[str, Mapping[Any, _Labelled]], ...]:
         """`(prefix, table)` for every labelled table, in `TABLE_PREFIXES` order."""

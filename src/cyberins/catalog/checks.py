@@ -12,7 +12,7 @@ from types import MappingProxyType
 from cyberins.catalog.entries import CostCategoryEntry, CoverageEntry, EventTypeEntry
 from cyberins.catalog.provenance import SourcedFile, uncited
 from cyberins.catalog.tables import TableSpec
-from cyberins.model.errors import Problem
+from cyberins.model.errors import Problem, Said
 from cyberins.model.ids import (
     THIRD_PARTY_COVERAGES,
     TIME_ELEMENT_COVERAGES,
@@ -46,7 +46,9 @@ RULE_4: Mapping[CostCategory, Coverage | None] = MappingProxyType(
 def missing_ids(spec: TableSpec, table: Mapping[str, object]) -> list[Problem]:
     """Every id the table must hold (each enum member, or the ids DESIGN.md fixes) is there."""
     return [
-        Problem(f"{spec.table}.{ident}", f"missing entry: the {spec.table} table must hold {ident!r}")
+        Problem.of(
+            f"{spec.table}.{ident}", Said("input.catalog.missing_entry", {"table": spec.table, "id": repr(ident)})
+        )
         for ident in spec.required
         if ident not in table
     ]
@@ -63,15 +65,12 @@ def coverage_kinds(coverages: Mapping[Coverage, CoverageEntry]) -> list[Problem]
     for coverage, entry in coverages.items():
         kind = CoverageKind.THIRD_PARTY if coverage in THIRD_PARTY_COVERAGES else CoverageKind.FIRST_PARTY
         if entry.kind != kind:
-            problems.append(Problem(f"coverages.{coverage}.kind", f"{coverage} is {kind}, not {entry.kind}"))
+            said = Said("input.catalog.coverage_kind", {"coverage": coverage, "kind": kind, "given": entry.kind})
+            problems.append(Problem.of(f"coverages.{coverage}.kind", said))
         time_element = coverage in TIME_ELEMENT_COVERAGES
         if entry.time_element != time_element:
-            problems.append(
-                Problem(
-                    f"coverages.{coverage}.time_element",
-                    f"must be {str(time_element).lower()}: only the business interruption coverages accrue by the hour",
-                )
-            )
+            said = Said("input.catalog.time_element", {"value": str(time_element).lower()})
+            problems.append(Problem.of(f"coverages.{coverage}.time_element", said))
     return problems
 
 
@@ -81,19 +80,11 @@ def cost_mapping(cost_categories: Mapping[CostCategory, CostCategoryEntry]) -> l
     for category, entry in cost_categories.items():
         expected = RULE_4[category]
         if expected is None and not entry.coverage_from_line:
-            problems.append(
-                Problem(
-                    f"cost_categories.{category}.coverage_from_line",
-                    "must be true: a defence cost falls under the liability coverage its cost line names (rule 4)",
-                )
-            )
+            said = Said("input.catalog.from_line", {"value": "true"})
+            problems.append(Problem.of(f"cost_categories.{category}.coverage_from_line", said))
         elif expected is not None and entry.coverage != expected:
-            problems.append(
-                Problem(
-                    f"cost_categories.{category}.coverage",
-                    f"{category} costs fall under {expected} (rule 4), not {entry.coverage}",
-                )
-            )
+            said = Said("input.catalog.rule_4", {"category": category, "coverage": expected, "named": entry.coverage})
+            problems.append(Problem.of(f"cost_categories.{category}.coverage", said))
     return problems
 
 
@@ -101,7 +92,7 @@ def untriggered_coverages(event_types: Mapping[EventType, EventTypeEntry]) -> li
     """Each coverage is triggered by at least one event type, or it could never pay."""
     triggered = {c for entry in event_types.values() for c in entry.triggers}
     return [
-        Problem("event_types", f"no event type triggers coverage {coverage.value!r}")
+        Problem.of("event_types", Said("input.catalog.untriggered", {"coverage": repr(coverage.value)}))
         for coverage in Coverage
         if coverage not in triggered
     ]

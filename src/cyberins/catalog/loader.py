@@ -33,7 +33,7 @@ from cyberins.catalog.tables import (
     TableSpec,
     TriggersFile,
 )
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said
 from cyberins.model.ids import CostCategory, Coverage, EventType, Exclusion, Jurisdiction, PolicyForm, TriggerKind
 from cyberins.model.loading import parse_model, read_packaged
 
@@ -104,7 +104,11 @@ def _version(files: Mapping[str, SourcedFile], folder: Traversable) -> str:
     (first_file, first), *rest = files.items()
     for file, data in rest:
         if data.version != first.version:
-            problem = Problem("version", f"{data.version!r} differs from {first.version!r} in {first_file}")
+            said = Said(
+                "input.catalog.version",
+                {"version": repr(data.version), "first": repr(first.version), "file": first_file},
+            )
+            problem = Problem.of("version", said)
             raise InvalidInput([problem], str(folder.joinpath(file)))
     return first.version
 
@@ -116,6 +120,6 @@ def _sources(files: Mapping[str, SourcedFile], folder: Traversable) -> Mapping[s
         for i, src in enumerate(data.sources):
             known = merged.setdefault(src.id, src)
             if known.title != src.title:
-                problem = Problem(f"sources[{i}].title", f"source {src.id!r} has another title in another file")
+                problem = Problem.of(f"sources[{i}].title", Said("input.catalog.source_title", {"id": repr(src.id)}))
                 raise InvalidInput([problem], str(folder.joinpath(file)))
     return MappingProxyType(merged)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from cyberins.catalog.schema import Provenance, Source, Text
 from cyberins.model.base import Frozen
-from cyberins.model.errors import Problem
+from cyberins.model.errors import Problem, Said
 
 
 def provenances(value: object, path: str = "") -> Iterator[tuple[str, Provenance]]:
@@ -31,7 +31,7 @@ def uncited(data: object, sources: tuple[Source, ...], path: str = "") -> list[P
     """Sources cited somewhere inside `data` (found under `path`) but not declared in `sources`."""
     declared = {s.id for s in sources}
     return [
-        Problem(f"{where}.source", f"unknown source {ident!r}; declare it under `sources`")
+        Problem.of(f"{where}.source", Said("input.catalog.unknown_source", {"id": repr(ident), "key": "sources"}))
         for where, prov in provenances(data, path)
         for ident in prov.source_ids
         if ident not in declared

@@ -20,7 +20,7 @@ from cyberins.claims.decision import CoverageDecision, decide
 from cyberins.claims.items import LossItem
 from cyberins.claims.quantify import quantify
 from cyberins.claims.settle import StatementLine, settle
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Coverage, EventType
 from cyberins.model.incident import Incident
 from cyberins.model.policy import Policy
@@ -96,19 +96,14 @@ def resolve_policy(incident: Incident, policy: Policy | None) -> Policy:
     """The policy to settle under: the one given, else the one embedded; policy numbers must agree (rule 12)."""
     chosen = policy or incident.policy
     if chosen is None:
-        raise InvalidInput.one("policy", "give the policy (--policy) or embed it in the incident under `policy:`")
+        raise InvalidInput.one("policy", Said("input.claims.policy_needed", {"option": "--policy", "key": "policy"}))
     number = incident.policy_number
     if number is not None and chosen.policy_number is not None and number != chosen.policy_number:
-        raise InvalidInput.one(
-            "policy_number",
-            f"the incident names policy {number!r} but the policy is {chosen.policy_number!r}",
-        )
+        numbers = {"number": repr(number), "policy": repr(chosen.policy_number)}
+        raise InvalidInput.one("policy_number", Said("input.claims.policy_number", numbers))
     if incident.currency is not None and incident.currency != chosen.currency:
-        raise InvalidInput.one(
-            "currency",
-            f"the incident is in {incident.currency} but the policy pays in {chosen.currency}: convert every "
-            f"amount to {chosen.currency} at the rate of the day of the loss and set `currency: {chosen.currency}`",
-        )
+        said = Said("input.claims.currency", {"currency": incident.currency, "policy": chosen.currency})
+        raise InvalidInput.one("currency", said)
     return chosen
 
 
@@ -116,9 +111,9 @@ def _check_prior_paid(policy: Policy, prior_paid: Mapping[Coverage, Decimal] | N
     out = dict(prior_paid or {})
     for cov, amount in out.items():
         if cov not in policy.coverages:
-            raise InvalidInput.one(f"prior_paid.{cov.value}", "the policy does not cover this coverage (rule 11)")
+            raise InvalidInput.one(f"prior_paid.{cov.value}", Said("input.claims.not_covered"))
         if amount < 0:
-            raise InvalidInput.one(f"prior_paid.{cov.value}", "an amount already paid cannot be negative")
+            raise InvalidInput.one(f"prior_paid.{cov.value}", Said("input.claims.paid_negative"))
     return out
 
 

@@ -8,12 +8,12 @@ is deducted twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from cyberins.claims.context import ClaimContext
 from cyberins.claims.reasons import Bi, Param, Reason, reason
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import CostCategory, Coverage, Exclusion
 from cyberins.model.incident import CostLine
 
@@ -78,7 +78,7 @@ def cost_items(ctx: ClaimContext) -> list[LossItem]:
         try:
             coverage = ctx.catalog.coverage_for_cost(line.category, line.coverage)
         except InvalidInput as exc:
-            raise InvalidInput([Problem(f"{source}.{p.field}".rstrip("."), p.message) for p in exc.problems]) from None
+            raise InvalidInput([replace(p, field=f"{source}.{p.field}".rstrip(".")) for p in exc.problems]) from None
         label = _line_label(ctx, line, source)
         rulings: list[Ruling] = []
         if policy.conditions.approved_vendors_required and line.approved_vendor is not True:

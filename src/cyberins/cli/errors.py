@@ -7,11 +7,13 @@ command and in tests that drive a sub-app alone with `CliRunner`.
 
 from __future__ import annotations
 
-from typing import Any
+from enum import Enum
+from typing import Any, Literal, get_args, get_origin
 
+import typer
 from typer.core import TyperGroup
 
-from cyberins.model.errors import CyberinsError, InvalidInput
+from cyberins.model.errors import CyberinsError, InvalidInput, Problem, Said
 
 #: Exit code for input that cannot be used (a usage error in click's convention too).
 EXIT_INVALID = 2
@@ -40,6 +42,40 @@ def print_invalid(exc: InvalidInput) -> None:
             err.print(f"  - {said}", markup=False)
 
 
+def bad_parameter(exc: typer.BadParameter) -> Problem:
+    """Click's refusal of an option or argument as a problem naming it (`--years`), said from the catalogue: the
+    pydantic error Typer validated the value with (a range, a number), the choices of a choice, a missing one."""
+    from pydantic import ValidationError  # only when there is an error to print, as above
+
+    from cyberins.model.loading import said_of
+
+    param = exc.param
+    option = param.param_type_name == "option" if param is not None else False
+    field = (param.opts[0] if option else param.name or "") if param is not None else ""
+    cause = exc.__cause__
+    errors = cause.errors(include_url=False) if isinstance(cause, ValidationError) else []
+    said: Said | None = None
+    if hasattr(exc, "param_type"):  # click's MissingParameter (not exported by Typer) carries the kind it misses
+        said = Said("input.click.missing_option" if option else "input.click.missing_argument")
+    elif errors:
+        error: dict[str, Any] = dict(errors[0])
+        choices = _choices(param)
+        if error["type"] == "value_error" and choices:  # Typer's choice check says it in a plain ValueError
+            error = {"type": "enum", "input": error["input"], "ctx": {"expected": ", ".join(map(repr, choices))}}
+        said = said_of(error)
+    return Problem(field, exc.format_message(), said or Said("api.problem.invalid"))
+
+
+def _choices(param: Any) -> tuple[str, ...]:
+    """The values a choice option takes: its Literal's or Enum's (Typer), else click's `Choice` type's."""
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    if get_origin(annotation) is Literal:
+        return tuple(str(a) for a in get_args(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return tuple(str(m.value) for m in annotation)
+    return tuple(getattr(getattr(param, "type", None), "choices", ()) or ())
+
+
 class CyberinsGroup(TyperGroup):
     """A command group that turns the package's own errors into a message and exit code 2."""
 
@@ -50,6 +86,13 @@ class CyberinsGroup(TyperGroup):
             forget_lang()
         try:
             return super().invoke(ctx)
+        except typer.BadParameter as exc:  # click's own refusal of an option: out of range, not a number, missing
+            from cyberins.cli.logs import error_lang
+
+            if error_lang() == "en":
+                raise  # click's own words and usage line, as scripts and the docs show them
+            print_invalid(InvalidInput([bad_parameter(exc)]))
+            ctx.exit(EXIT_INVALID)
         except InvalidInput as exc:
             print_invalid(exc)
             ctx.exit(EXIT_INVALID)

@@ -109,7 +109,9 @@ def recalibrate_command(
         or data.get("format") != "cyberins-loss-pool"
         or not isinstance(data.get("records"), list)
     ):
-        raise InvalidInput.one("format", "not a cyberins-loss-pool file", str(pool_file))
+        raise InvalidInput.one(
+            "format", Said("input.cli.not_loss_pool", {"format": "cyberins-loss-pool"}), str(pool_file)
+        )
     exposure = load_model(Exposure, exposure_file)
     profiles = {g: load_profile(exposure_file.parent / s.profile) for g, s in exposure.segments.items()}
     try:

@@ -136,9 +136,9 @@ def configure(verbose: bool, level: str | None) -> None:
     handler: logging.Handler
     if chosen:
         if chosen not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-            from cyberins.model.errors import InvalidInput
+            from cyberins.model.errors import InvalidInput, Said
 
-            raise InvalidInput.one("CYBERINS_LOG_LEVEL", f"{level!r} is not DEBUG, INFO, WARNING or ERROR")
+            raise InvalidInput.one("CYBERINS_LOG_LEVEL", Said("input.cli.log_level", {"level": repr(level)}))
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonLines())
         logger.setLevel(chosen)

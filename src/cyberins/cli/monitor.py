@@ -83,7 +83,7 @@ def scan_command(
     if insured is not None:
         if profile is not None or policy is not None:
             raise InvalidInput.one(
-                "--insured", "not with --profile or --policy: the insured's stored profile and active policy are used"
+                "--insured", Said("input.cli.insured_alone", {"profile": "--profile", "policy": "--policy"})
             )
         from cyberins.cli.platform import database_session
         from cyberins.model.messages import text
@@ -132,7 +132,7 @@ def book_command(
     target = Target.parse(cve, product)
     if book is None:
         if feeds is not None:
-            raise InvalidInput.one("--feeds", "only with --book: without it the platform database's feeds are used")
+            raise InvalidInput.one("--feeds", Said("input.cli.feeds_only_with_book", {"book": "--book"}))
         from cyberins.cli.platform import database_session
         from cyberins.services.access import Principal
         from cyberins.services.monitoring import book_from_store
@@ -142,7 +142,7 @@ def book_command(
                 session, Principal.system_actor(), target, opened_at=datetime.now(UTC).replace(microsecond=0)
             )
     elif feeds is None:
-        raise InvalidInput.one("--feeds", "required with --book: the feeds folder to match the book against")
+        raise InvalidInput.one("--feeds", Said("input.cli.feeds_with_book", {"book": "--book"}))
     else:
         view = book_view(book, _snapshot(feeds), target, opened_at=datetime.now(UTC).replace(microsecond=0))
     if as_json:

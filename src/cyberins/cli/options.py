@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 import typer
 from pydantic import TypeAdapter, ValidationError
 
-from cyberins.model.errors import InvalidInput, Problem, Said
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Coverage
 from cyberins.model.loading import parse_document, problems_from, read_document
 from cyberins.model.money import Amount
@@ -37,10 +38,11 @@ def iso_date(option: str, text: str | None) -> date | None:
 
 
 def lang_option(help: str = "Language of the output: zh or en.") -> Any:
-    """`--lang zh|en`, defaulting to `CYBERINS_LANG` (then zh), the same for every command."""
+    """`--lang zh|en`, defaulting to `CYBERINS_LANG` (then zh), the same for every command. Eager: the language is
+    known before the other options are checked, so `--years 0 --lang zh` is refused in zh."""
     from cyberins.cli.logs import remember_lang
 
-    return typer.Option("zh", "--lang", envvar="CYBERINS_LANG", help=help, callback=remember_lang)
+    return typer.Option("zh", "--lang", envvar="CYBERINS_LANG", help=help, callback=remember_lang, is_eager=True)
 
 
 def prior_paid(value: str | None) -> dict[Coverage, Decimal] | None:
@@ -54,5 +56,5 @@ def prior_paid(value: str | None) -> dict[Coverage, Decimal] | None:
     try:
         return _PRIOR.validate_python(data)
     except ValidationError as exc:
-        problems = [Problem(f"prior_paid.{p.field}".rstrip("."), p.message) for p in problems_from(exc)]
+        problems = [replace(p, field=f"prior_paid.{p.field}".rstrip(".")) for p in problems_from(exc)]
         raise InvalidInput(problems, "--prior-paid") from None

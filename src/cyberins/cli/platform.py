@@ -15,7 +15,7 @@ from rich.table import Table
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import lang_option
 from cyberins.cli.render import console
-from cyberins.model.errors import InvalidInput, Said, os_reason
+from cyberins.model.errors import InvalidInput, Said, english_only, os_reason
 from cyberins.model.ids import Lang
 from cyberins.model.messages import text
 from cyberins.settings import get_settings
@@ -62,9 +62,9 @@ def serve(
     from cyberins.api import create_app
 
     if not 0 < port < 65536:
-        raise InvalidInput.one("port", f"{port} is not a TCP port")
+        raise InvalidInput.one("port", Said("input.cli.not_port", {"port": port}))
     if not 1 <= workers <= 64:
-        raise InvalidInput.one("workers", f"{workers}: give 1 to 64 processes")
+        raise InvalidInput.one("workers", Said("input.cli.workers", {"workers": workers}))
     app = create_app(get_settings())  # here first, so a missing key or a bad setting exits 2 before any worker
     if workers == 1:
         uvicorn.run(app, host=host, port=port, server_header=False)
@@ -126,7 +126,7 @@ def _print_report(report: audit_check.AuditReport, lang: Lang) -> None:
 
 def _head_hash(option: str, chain: str, value: object) -> str:
     if not isinstance(value, str) or len(value) != 64 or any(c not in "0123456789abcdefABCDEF" for c in value):
-        raise InvalidInput.one(option, f"the head of chain {chain!r} is not a hash of 64 hex characters")
+        raise InvalidInput.one(option, Said("input.cli.not_head_hash", {"chain": repr(chain)}))
     return value.lower()
 
 
@@ -138,10 +138,11 @@ def _anchors(expect_head: list[str], heads_file: Path | None) -> dict[str, str]:
             # the first JSON value of the file: all of `audit heads`'s output, or a backup's header line
             document, _ = json.JSONDecoder().raw_decode(heads_file.read_text(encoding="utf-8").lstrip())
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InvalidInput.one("--heads-file", f"cannot read JSON from {heads_file}: {exc}") from None
+            said = Said("input.cli.heads_unreadable", {"path": heads_file, "detail": english_only(str(exc))})
+            raise InvalidInput.one("--heads-file", said) from None
         heads = document.get("audit_heads", document) if isinstance(document, dict) else None
         if not isinstance(heads, dict):
-            raise InvalidInput.one("--heads-file", 'expected {"CHAIN": {"hash": HASH}, ...}')
+            raise InvalidInput.one("--heads-file", Said("input.cli.heads_shape"))
         for chain, head in heads.items():
             value = head.get("hash") if isinstance(head, dict) else head
             anchors[str(chain)] = _head_hash("--heads-file", str(chain), value)

@@ -37,9 +37,11 @@ def run_command(
     from cyberins.portfolio.simulate import MAX_YEARS, run_book
 
     if workers is not None and scheduler is not None:
-        raise InvalidInput.one("--workers", "give --workers or --scheduler, not both")
+        raise InvalidInput.one(
+            "--workers", Said("input.cli.workers_or_scheduler", {"workers": "--workers", "scheduler": "--scheduler"})
+        )
     if years > MAX_YEARS:
-        raise InvalidInput.one("--years", f"{years:,} is more than {MAX_YEARS:,}")
+        raise InvalidInput.one("--years", Said("input.cli.years_above", {"years": years, "high": MAX_YEARS}))
     if ylt is not None and ylt.suffix not in (".csv", ".parquet"):
         raise InvalidInput.one(
             "--ylt", Said("input.unknown_format", {"suffix": repr(ylt.suffix), "formats": ".csv, .parquet"})
@@ -113,7 +115,9 @@ def generate_command(
     from cyberins.portfolio.generate import book_text, generate_book, load_shares
 
     if models not in ("explicit", "profile"):
-        raise InvalidInput.one("--models", f"{models!r}: use explicit or profile")
+        raise InvalidInput.one(
+            "--models", Said("input.cli.one_of_two", {"value": repr(models), "first": "explicit", "second": "profile"})
+        )
     spec = load_shares(shares) if shares else None
     doc = generate_book(policies, seed, currency, examples, spec, models)  # type: ignore[arg-type]
     out.write_text(book_text(doc), encoding="utf-8")
@@ -136,7 +140,7 @@ def marginal_command(
     from cyberins.portfolio.simulate import MAX_YEARS
 
     if years > MAX_YEARS:
-        raise InvalidInput.one("--years", f"{years:,} is more than {MAX_YEARS:,}")
+        raise InvalidInput.one("--years", Said("input.cli.years_above", {"years": years, "high": MAX_YEARS}))
     doc = marginal_impact(load_book(book_file), line, years, seed).as_dict()
     if as_json:
         print(json.dumps(doc))

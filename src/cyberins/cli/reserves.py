@@ -18,7 +18,7 @@ from rich.table import Table
 from cyberins.cli.errors import CyberinsGroup
 from cyberins.cli.options import iso_date, lang_option
 from cyberins.cli.render import console, print_in_groups
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said
 from cyberins.model.ids import Lang
 from cyberins.model.loading import read_csv_rows
 from cyberins.model.messages import text as say
@@ -50,7 +50,9 @@ def read_premium(path: Path) -> dict[str, Decimal]:
             if amount < 0:
                 raise ValueError
         except (ValueError, InvalidOperation):
-            problems.append(Problem("premium", f"row {i + 2}: {text!r} is not a non-negative amount"))
+            expected = Said("input.reserving.expected.case_reserve")  # a non-negative amount
+            said = Said("input.reserving.cell", {"line": i + 2, "text": repr(text), "expected": expected})
+            problems.append(Problem.of("premium", said))
             continue
         out[(row.get("origin") or "").strip()] = amount
     if problems:
@@ -76,7 +78,7 @@ def triangle(
     valuation = iso_date("--as-of", as_of)
     if method == "bf":
         problems = [
-            Problem(name, "required with --method bf")
+            Problem.of(name, Said("input.reserving.required_with", {"option": "--method bf"}))
             for name, v in (("--apriori-loss-ratio", apriori_loss_ratio), ("--premium", premium))
             if v is None
         ]

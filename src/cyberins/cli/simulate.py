@@ -104,7 +104,13 @@ def write_columns(columns: dict[str, Any], path: Path) -> None:
             import pyarrow as pa
             import pyarrow.parquet as pq
         except ImportError:
-            raise InvalidInput.one("--ylt", "writing Parquet needs pyarrow: pip install 'cyberins[parquet]'") from None
+            raise InvalidInput.one(
+                "--ylt",
+                Said(
+                    "input.cli.needs_package",
+                    {"format": "Parquet", "package": "pyarrow", "command": "pip install 'cyberins[parquet]'"},
+                ),
+            ) from None
         pq.write_table(pa.table(columns), path)
     elif path.suffix == ".csv":
         np.savetxt(

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from cyberins.model.base import Frozen
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.loading import check_shape, parse_model, read_document
 from cyberins.model.money import Amount, Currency, PositiveAmount
 from cyberins.model.policy import Policy
@@ -84,7 +84,8 @@ def _entry(i: int, entry: BookEntry, folder: Path, source: str) -> BookPolicy:
     data, origin = nested(f"{where}.profile", source, lambda: resolve_document(entry.profile, folder))
     insured = nested(f"{where}.profile", source, lambda: parse_model(BookInsured, data, origin))
     if insured.industry not in get_catalog().industries:
-        raise InvalidInput.one(f"{where}.profile.industry", f"unknown industry {insured.industry!r} (catalog)", source)
+        said = Said("input.exchange.unknown_industry", {"industry": repr(insured.industry)})
+        raise InvalidInput.one(f"{where}.profile.industry", said, source)
     return BookPolicy(policy, insured, entry.premium)
 
 
@@ -92,7 +93,9 @@ def _from_portfolio(path: Path) -> OedBook:
     book = load_book(path)  # every check of a portfolio book, with its own field paths
     spec = parse_model(BookFile, read_document(path), str(path))
     if len(book.id) > NAME_MAX:
-        raise InvalidInput.one("id", f"OED's PortNumber takes at most {NAME_MAX} characters", str(path))
+        raise InvalidInput.one(
+            "id", Said("input.exchange.port_number", {"column": "PortNumber", "n": NAME_MAX}), str(path)
+        )
     policies: list[BookPolicy] = []
     for line, raw in zip(book.lines, spec.policies, strict=True):
         if line.policy is None:

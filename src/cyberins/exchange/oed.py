@@ -16,6 +16,7 @@ exclusions, conditions, trigger, form and jurisdiction (docs/exchange.md).
 from __future__ import annotations
 
 import csv
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -24,7 +25,7 @@ from typing import Any
 
 from cyberins.catalog import get_catalog
 from cyberins.exchange.book import BookInsured, BookPolicy, OedBook
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said, os_reason
 from cyberins.model.ids import Coverage
 from cyberins.model.loading import parse_model, read_csv_rows
 from cyberins.model.policy import Policy
@@ -146,7 +147,9 @@ def write_oed(book: OedBook, folder: Path) -> tuple[Path, Path]:
         _write_csv(account, columns, rows)
         _write_csv(location, list(LOCATION_COLUMNS), location_rows(rows))
     except OSError as exc:
-        raise InvalidInput.one("--out", f"cannot write: {exc.strerror or exc}", str(folder)) from None
+        raise InvalidInput.one(
+            "--out", Said("input.exchange.cannot_write", {"reason": os_reason(exc)}), str(folder)
+        ) from None
     return account, location
 
 
@@ -171,7 +174,7 @@ class _Row:
     def required(self, column: str, problems: list[Problem]) -> str:
         value = self.get(column)
         if not value:
-            problems.append(Problem(f"{self.where}.{column}", "required"))
+            problems.append(Problem.of(f"{self.where}.{column}", Said("input.oed.required")))
         return value
 
     def amount(self, column: str, problems: list[Problem], default: Decimal | None = None) -> Decimal | None:
@@ -181,10 +184,11 @@ class _Row:
         try:
             value = Decimal(text)
         except InvalidOperation:
-            problems.append(Problem(f"{self.where}.{column}", f"{text!r} is not a number"))
+            problems.append(Problem.of(f"{self.where}.{column}", Said("input.oed.not_number", {"text": repr(text)})))
             return default
         if not value.is_finite() or value < 0:
-            problems.append(Problem(f"{self.where}.{column}", f"{text!r} is not a non-negative amount"))
+            said = Said("input.quant.not_non_negative", {"amount": repr(text)})
+            problems.append(Problem.of(f"{self.where}.{column}", said))
             return default
         return value
 
@@ -214,15 +218,17 @@ def read_oed(folder: Path) -> OedBook:
     accounts = read_csv_rows(account_path, ("PortNumber", "AccNumber", "PolNumber"), "DIR")
     locations = read_csv_rows(location_path, ("PortNumber", "AccNumber"), "DIR")
     if not accounts:
-        raise InvalidInput.one(ACCOUNT_FILE, "no account rows", str(folder))
+        raise InvalidInput.one(ACCOUNT_FILE, Said("input.exchange.no_accounts"), str(folder))
     problems: list[Problem] = []
     known = {(r["PortNumber"], r["AccNumber"]) for r in accounts}
     for i, loc in enumerate(locations, start=2):
         if (loc["PortNumber"], loc["AccNumber"]) not in known:
-            problems.append(Problem(f"{LOCATION_FILE} row {i}.AccNumber", f"no account {loc['AccNumber']!r}"))
+            said = Said("input.oed.no_account", {"account": repr(loc["AccNumber"])})
+            problems.append(Problem.of(f"{LOCATION_FILE} row {i}.AccNumber", said))
     ports = sorted({r["PortNumber"] for r in accounts})
     if len(ports) != 1:
-        problems.append(Problem(f"{ACCOUNT_FILE}.PortNumber", f"one portfolio per book, found {', '.join(ports)}"))
+        said = Said("input.oed.one_portfolio", {"found": ", ".join(ports)})
+        problems.append(Problem.of(f"{ACCOUNT_FILE}.PortNumber", said))
     policies = [_policy(_Row(f"{ACCOUNT_FILE} row {i}", r), problems) for i, r in enumerate(accounts, start=2)]
     if problems:
         raise InvalidInput(problems, str(folder))
@@ -233,27 +239,24 @@ def _policy(row: _Row, problems: list[Problem]) -> BookPolicy | None:
     before = len(problems)
     perils = set(filter(None, row.get("PolPerilsCovered").split(";")))
     if perils and perils not in ALL_CYBER_PERIL_SETS:
-        problems.append(
-            Problem(f"{row.where}.PolPerilsCovered", f"{row.get('PolPerilsCovered')!r}: give CC1 or CSB;CPD")
-        )
+        said = Said("input.oed.perils", {"value": repr(row.get("PolPerilsCovered")), "one": "CC1", "other": "CSB;CPD"})
+        problems.append(Problem.of(f"{row.where}.PolPerilsCovered", said))
     for column, expected in (
         ("LayerParticipation", Decimal(1)),
         ("LayerAttachment", Decimal(0)),
         ("PolDed", Decimal(0)),
     ):
         if row.amount(column, problems, expected) != expected:
-            problems.append(
-                Problem(f"{row.where}.{column}", f"only {expected} is supported (a primary policy's whole layer)")
-            )
+            problems.append(Problem.of(f"{row.where}.{column}", Said("input.oed.whole_layer", {"expected": expected})))
     aggregate = row.amount("LayerLimit", problems)
     if aggregate is None:
-        problems.append(Problem(f"{row.where}.LayerLimit", "required: the policy's aggregate limit"))
+        problems.append(Problem.of(f"{row.where}.LayerLimit", Said("input.oed.layer_limit")))
     first = _first_coverages()
     coverages: dict[str, Any] = {}
     for abbr in filter(None, row.get("PolCoverage").split(";")):
         abbr = RENAMED.get(abbr.strip(), abbr.strip())
         if abbr not in first:
-            problems.append(Problem(f"{row.where}.PolCoverage", f"{abbr!r} has no cyberins coverage"))
+            problems.append(Problem.of(f"{row.where}.PolCoverage", Said("input.oed.no_coverage", {"abbr": repr(abbr)})))
             continue
         limit: Decimal | None
         ded: Decimal | None
@@ -264,11 +267,11 @@ def _policy(row: _Row, problems: list[Problem]) -> BookPolicy | None:
             ded = row.amount(_ded_field(abbr), problems, Decimal(0))
         coverages[first[abbr].value] = {"sublimit": str(limit), "retention": str(ded)}
     if not coverages:
-        problems.append(Problem(f"{row.where}.PolCoverage", "required: a ;-list of OED cyber coverages"))
+        problems.append(Problem.of(f"{row.where}.PolCoverage", Said("input.oed.coverages", {"separator": ";"})))
     naics = row.get("IndustryCode1")
     industry = industry_of_naics(naics) if row.get("IndustryScheme1") == INDUSTRY_SCHEME else None
     if industry is None:
-        problems.append(Problem(f"{row.where}.IndustryCode1", f"NAICS {naics!r} matches no catalog industry"))
+        problems.append(Problem.of(f"{row.where}.IndustryCode1", Said("input.oed.naics", {"code": repr(naics)})))
     insured_name = row.required("InsuredName", problems)
     data = {
         "policy_number": row.required("PolNumber", problems),
@@ -294,7 +297,7 @@ def _policy(row: _Row, problems: list[Problem]) -> BookPolicy | None:
             },
         )
     except InvalidInput as exc:
-        problems.extend(Problem(f"{row.where}.{p.field}", p.message) for p in exc.problems)
+        problems.extend(dataclasses.replace(p, field=f"{row.where}.{p.field}") for p in exc.problems)
         return None
     return BookPolicy(policy, insured, premium or Decimal(0))
 

@@ -35,7 +35,7 @@ from cyberins.assess.calibration import Calibration
 from cyberins.assess.resources import load_calibration
 from cyberins.catalog import get_catalog
 from cyberins.exchange.contribution import Contribution, LossRecord, load_regions
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said
 from cyberins.model.money import to_minor
 
 QUASI_IDENTIFIERS: tuple[str, ...] = ("industry", "size_band", "region", "period")
@@ -104,7 +104,8 @@ def ladder(record: LossRecord, cal: Calibration, where: str = "") -> Ladder:
     """The record's value at each rung of each quasi-identifier (module docstring's table)."""
     if record.currency != "CNY" and record.currency not in cal.fx_to_cny:
         known = ", ".join(["CNY", *cal.fx_to_cny])
-        raise InvalidInput.one(f"{where}currency", f"no exchange rate to CNY for {record.currency}; known: {known}")
+        said = Said("input.exchange.no_rate_cny", {"currency": record.currency, "known": known})
+        raise InvalidInput.one(f"{where}currency", said)
     band = cal.band(float(record.annual_revenue) * cal.fx(record.currency)).id
     section = get_catalog().industries[record.industry].gbt4754.section
     country = record.region.split("-", 1)[0]
@@ -158,11 +159,11 @@ def search(
 def _check_parameters(k: int, l_diversity: int, max_suppression: float) -> None:
     problems = []
     if k < 2:
-        problems.append(Problem("k", f"must be at least 2 (k = 1 releases every record as it is), got {k}"))
+        problems.append(Problem.of("k", Said("input.exchange.k_min", {"k": k})))
     if not 1 <= l_diversity <= max(k, 1):
-        problems.append(Problem("l", f"must be between 1 (off) and k = {k}, got {l_diversity}"))
+        problems.append(Problem.of("l", Said("input.exchange.l_between", {"k": k, "l": l_diversity})))
     if not 0 <= max_suppression < 1:
-        problems.append(Problem("max_suppression", f"must be at least 0 and below 1, got {max_suppression}"))
+        problems.append(Problem.of("max_suppression", Said("input.exchange.suppression", {"value": max_suppression})))
     if problems:
         raise InvalidInput(problems)
 

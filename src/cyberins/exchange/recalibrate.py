@@ -22,7 +22,7 @@ from cyberins.assess.profile import OrganizationProfile
 from cyberins.assess.resources import load_calibration
 from cyberins.catalog import get_catalog
 from cyberins.model.base import Frozen
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import EventType
 from cyberins.reserving import BuhlmannStraub, CredibilityEstimate, model_frequency
 
@@ -60,7 +60,7 @@ def segment_of(industry: str, cal: Calibration) -> str:
         return cal.industry_group(industry, catalog.industries[industry].gbt4754.section)[0]
     if industry.startswith("gbt4754:"):
         return cal.industry_group("", industry.removeprefix("gbt4754:"))[0]
-    raise InvalidInput.one("industry", f"the pool's industry is generalised to {industry!r}: no segment to credit")
+    raise InvalidInput.one("industry", Said("input.exchange.generalised", {"industry": repr(industry)}))
 
 
 def claim_counts(records: list[Mapping[str, Any]], cal: Calibration) -> Counter[tuple[str, int]]:
@@ -84,16 +84,15 @@ def recalibrate(
     counts = claim_counts(list(pool["records"]), cal)
     unknown = sorted({s for s, _ in counts} - set(exposure.segments))
     if unknown:
-        raise InvalidInput.one("segments", f"the pool has incidents in segments without exposure: {', '.join(unknown)}")
+        raise InvalidInput.one("segments", Said("input.exchange.no_exposure", {"segments": ", ".join(unknown)}))
     claims = {s: [float(counts[s, y]) for y in sorted(seg.policy_years)] for s, seg in exposure.segments.items()}
     years = {s: [seg.policy_years[y] for y in sorted(seg.policy_years)] for s, seg in exposure.segments.items()}
     fitted = BuhlmannStraub().fit(claims, years)
     out = []
     for group in exposure.segments:
         if group not in cal.industries:
-            raise InvalidInput.one(
-                f"segments.{group}", f"not an industry group of the calibration: {', '.join(cal.industries)}"
-            )
+            said = Said("input.exchange.not_group", {"known": ", ".join(cal.industries)})
+            raise InvalidInput.one(f"segments.{group}", said)
         profile = profiles[group]
         prior = model_frequency(assess(profile, cal))
         estimate = fitted.estimate(group, prior_frequency=prior)

@@ -79,6 +79,11 @@ class Problem:
     #: What is wrong said from the catalogue, for a reader of another language (the API's zh bodies).
     said: Said | None = default(default=None, compare=False)
 
+    @classmethod
+    def of(cls, field: str, said: Said) -> Problem:
+        """A problem said from the catalogue: its English text, and itself for a reader of another language."""
+        return cls(field, str(said), said)
+
     def in_lang(self, lang: Lang) -> str:
         """What is wrong in `lang`: the catalogue's sentence, or a general one where the problem has none."""
         if lang == "en":
@@ -104,8 +109,7 @@ class InvalidInput(CyberinsError):
         """One problem; `said` is the same in the catalogue's words, for a reader of another language. A `Said`
         given as the message is both: its English text and itself."""
         if isinstance(message, Said):
-            said = message
-            message = str(said)
+            return cls([Problem.of(field, message)], source)
         return cls([Problem(field, message, said)], source)
 
 

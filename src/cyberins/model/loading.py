@@ -92,7 +92,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         if key in out:
             said = Said("input.key_twice")
-            raise _RepeatedKeys([Problem(key, str(said), said)])
+            raise _RepeatedKeys([Problem.of(key, said)])
         out[key] = value
     return out
 
@@ -130,7 +130,7 @@ def _repeated_keys(root: yaml.Node | None) -> list[Problem]:
                 child = f"{path}.{key}" if path else key
                 if key in first_line:
                     said = Said("input.key_twice_lines", {"first": first_line[key], "second": line})
-                    problems.append(Problem(child, str(said), said))
+                    problems.append(Problem.of(child, said))
                 first_line.setdefault(key, line)
                 stack.append((value_node, child))
         elif isinstance(node, yaml.SequenceNode):
@@ -200,7 +200,7 @@ def read_csv_rows(path: Path, columns: tuple[str, ...], field: str = "") -> list
             missing = [c for c in columns if c not in (reader.fieldnames or [])]
             if missing:
                 said = Said("input.column_missing")
-                raise InvalidInput([Problem(c, str(said), said) for c in missing], source)
+                raise InvalidInput([Problem.of(c, said) for c in missing], source)
             return list(reader)
     except OSError as exc:
         raise InvalidInput.one(field, Said("input.cannot_read", {"reason": os_reason(exc)}), source) from None

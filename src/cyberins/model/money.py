@@ -10,6 +10,7 @@ from typing import Annotated
 from babel.numbers import format_decimal, get_currency_precision, list_currencies
 from pydantic import AfterValidator, Field
 
+from cyberins.model.errors import InvalidValue
 from cyberins.model.ids import Lang
 
 
@@ -21,7 +22,7 @@ def _iso_currencies() -> frozenset[str]:
 def check_currency(code: str) -> str:
     """Accept an ISO 4217 code known to CLDR (via Babel), e.g. ``CNY``, ``USD``."""
     if code not in _iso_currencies():
-        raise ValueError(f"unknown currency {code!r}: use an ISO 4217 code such as CNY, USD, EUR, HKD")
+        raise InvalidValue("input.service.unknown_currency", code=repr(code))
     return code
 
 

@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cyberins.model.errors import InvalidValue
+
 #: The 11 attributes of a CPE 2.3 name, in binding order (NISTIR 7695 §5.3).
 ATTRIBUTES: tuple[str, ...] = (
     "part",
@@ -97,7 +99,7 @@ _PLAIN_NAME = re.compile(r"cpe:2\.3:[aoh*](?::(?:[a-z0-9_.\-]+|\*)){10}", re.IGN
 @lru_cache(maxsize=1 << 16)
 def _parse(text: str, asset: bool, grammar: bool) -> Cpe:
     if not isinstance(text, str) or text[: len(PREFIX)].lower() != PREFIX:
-        raise ValueError("not a CPE 2.3 formatted string")
+        raise InvalidValue("input.cpe.not_formatted")
     if _PLAIN_NAME.fullmatch(text):
         values = text[len(PREFIX) :].split(":")
         if grammar and values[6] not in (ANY, NA):
@@ -105,14 +107,14 @@ def _parse(text: str, asset: bool, grammar: bool) -> Cpe:
         return _name(values, text)
     values = split_attributes(text[len(PREFIX) :])
     if len(values) != len(ATTRIBUTES):
-        raise ValueError(f"has {len(values)} attributes, expected {len(ATTRIBUTES)}")
+        raise InvalidValue("input.cpe.attributes", n=len(values), expected=len(ATTRIBUTES))
     for name, value in zip(ATTRIBUTES, values, strict=True):
         if not value:
-            raise ValueError(f"the {name} attribute is empty")
+            raise InvalidValue("input.cpe.empty", name=name)
         if asset and value != ANY and has_wildcard(value):
-            raise ValueError(f"the {name} attribute has a wildcard (* or ?) inside a value")
+            raise InvalidValue("input.cpe.wildcard", name=name)
     if values[0].lower() not in PARTS:
-        raise ValueError(f"part {values[0]!r} is not a, o, h or *")
+        raise InvalidValue("input.cpe.part", value=repr(values[0]), parts={"zh": "a、o、h 或 *", "en": "a, o, h or *"})
     if grammar:
         _check_grammar(values)
     return _name(values, text)
@@ -132,7 +134,7 @@ _VALUE = re.compile(r"(?:\*|\?+)?(?:[A-Za-z0-9_.\-\u0080-\U0010ffff]|\\[!-~])*(?
 def _check_grammar(values: list[str]) -> None:
     for name, value in zip(ATTRIBUTES, values, strict=True):
         if not _VALUE.fullmatch(value):
-            raise ValueError(f"the {name} attribute {value!r} has whitespace or an unquoted special character")
+            raise InvalidValue("input.cpe.special", name=name, value=repr(value))
     if values[6] not in (ANY, NA):
         _check_language(values[6])
 
@@ -147,7 +149,7 @@ def _check_language(language: str) -> None:
     # The library signals a tag it cannot read with NotImplementedError as well as ValueError: both mean "not a
     # language tag" here; nothing of ours is unfinished.
     except (ValueError, NotImplementedError):
-        raise ValueError(f"the language attribute {language!r} is not a language tag (en, en-us, zh-cn)") from None
+        raise InvalidValue("input.cpe.language", value=repr(language), examples="en, en-us, zh-cn") from None
 
 
 def split_attributes(body: str) -> list[str]:
@@ -161,7 +163,7 @@ def split_attributes(body: str) -> list[str]:
         if char == "\\":
             quoted = next(chars, None)
             if quoted is None:
-                raise ValueError("ends with a lone backslash")
+                raise InvalidValue("input.cpe.backslash")
             current.append(char + quoted)
         elif char == ":":
             values.append("".join(current))
@@ -236,17 +238,17 @@ def uri_to_formatted(uri: str) -> str:
     `~edition~sw_edition~target_sw~target_hw~other`. Raises `ValueError` when it is not a 2.2 URI.
     """
     if not isinstance(uri, str) or uri[:5].lower() != "cpe:/":
-        raise ValueError("not a CPE 2.2 URI (cpe:/...)")
+        raise InvalidValue("input.cpe.not_uri", form="cpe:/...")
     components = uri[5:].split(":")
     if len(components) > 7:
-        raise ValueError(f"has {len(components)} components, expected at most 7")
+        raise InvalidValue("input.cpe.components", n=len(components), most=7)
     components += [""] * (7 - len(components))
     part, vendor, product, version, update, edition, language = components
     extended = ["", "", "", ""]
     if edition.startswith("~"):
         packed = edition[1:].split("~")
         if len(packed) != 5:
-            raise ValueError("a packed edition has 5 fields (~edition~sw_edition~target_sw~target_hw~other)")
+            raise InvalidValue("input.cpe.packed", form="~edition~sw_edition~target_sw~target_hw~other")
         edition, extended = packed[0], packed[1:]
     values = [part or ANY] + [_from_uri(v) for v in (vendor, product, version, update, edition, language, *extended)]
     text = PREFIX + ":".join(values)
@@ -266,7 +268,7 @@ def _from_uri(component: str) -> str:
         if char == "%":
             code = component[index + 1 : index + 3].lower()
             if len(code) != 2:
-                raise ValueError(f"bad percent-encoding {component[index:]!r}")
+                raise InvalidValue("input.cpe.percent", value=repr(component[index:]))
             if code == "01":
                 out.append("?")
             elif code == "02":
@@ -275,7 +277,7 @@ def _from_uri(component: str) -> str:
                 try:
                     out.append(escape(chr(int(code, 16))))
                 except ValueError:
-                    raise ValueError(f"bad percent-encoding {component[index : index + 3]!r}") from None
+                    raise InvalidValue("input.cpe.percent", value=repr(component[index : index + 3])) from None
             index += 3
             continue
         out.append(escape(char))

@@ -18,6 +18,7 @@ from typing import Any
 
 from cyberins.assess.engine import assess
 from cyberins.assess.profile import ExposureSignals, OrganizationProfile, VpnProduct, Vulnerability
+from cyberins.model.errors import Said
 from cyberins.model.money import money_text
 from cyberins.model.policy import Policy
 from cyberins.monitor.alerts import Alert, AlertEffect, vendor_product
@@ -192,7 +193,7 @@ class Rescorer:
         )
         renewal = None
         if policy is not None and pricing is not None:
-            require_currency(self.before.currency, policy, "the profile")
+            require_currency(self.before.currency, policy, Said("input.service.the.profile"))
             before_premium, after_premium = (
                 technical_premium(simulate(m, policy, pricing.years, pricing.seed), policy, pricing.basis)
                 for m in (self.before, after)

@@ -13,15 +13,16 @@ import csv
 import io
 import ipaddress
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 from urllib.parse import quote, unquote
 from xml.parsers import expat
 
-from cyberins.model.errors import InvalidInput, Problem, Said, english_only, os_reason
+from cyberins.model.errors import InvalidInput, InvalidValue, Problem, Said, english_only, os_reason
 from cyberins.model.loading import read_document
+from cyberins.model.messages import has
 from cyberins.monitor.cpe import build_cpe, parse_cpe, uri_to_formatted
 
 Criticality = Literal["high", "medium", "low"]
@@ -100,9 +101,10 @@ class _Problems:
         self.source = source
         self.items: list[Problem] = []
 
-    def add(self, where: str, column: str, message: str) -> None:
+    def add(self, where: str, column: str, said: Said) -> None:
         # JSON rows are paths (`[2].cpe`); CSV and Nmap rows are named in words (`row 3, cpe`)
-        self.items.append(Problem(f"{where}.{column}" if where.startswith("[") else f"{where}, {column}", message))
+        field = f"{where}.{column}" if where.startswith("[") else f"{where}, {column}"
+        self.items.append(Problem.of(field, said))
         if len(self.items) >= MAX_PROBLEMS:
             self.raise_if_any()
 
@@ -120,10 +122,10 @@ def asset_row(values: Mapping[str, Any], where: str, problems: _Problems, *, jso
         if value is None:
             value = ""
         if not isinstance(value, str):
-            problems.add(where, column, f"expected a string, got {type(value).__name__}")
+            problems.add(where, column, Said("input.inventory.not_text", {"kind": _kind(value)}))
             return ""
         if required and not value.strip():
-            problems.add(where, column, "empty; give a value")
+            problems.add(where, column, Said("input.inventory.empty"))
         return value.strip()
 
     hostname = text("hostname", required=True)
@@ -132,32 +134,32 @@ def asset_row(values: Mapping[str, Any], where: str, problems: _Problems, *, jso
         try:
             ipaddress.ip_address(ip)
         except ValueError:
-            problems.add(where, "ip", f"{ip!r} is not an IPv4 or IPv6 address")
+            problems.add(where, "ip", Said("input.inventory.not_ip", {"value": repr(ip)}))
     facing = _facing(values.get("internet_facing"), json_)
     if facing is None:
-        shown = "true or false (a JSON boolean)" if json_ else "true or false"
-        problems.add(where, "internet_facing", f"{values.get('internet_facing')!r} is not {shown}")
+        said = Said("input.inventory.not_json_bool" if json_ else "input.inventory.not_bool")
+        problems.add(where, "internet_facing", Said(said.id, {"value": repr(values.get("internet_facing"))}))
     criticality = text("criticality").lower() or "medium"
     if criticality not in CRITICALITIES:
-        problems.add(where, "criticality", f"{criticality!r} is not one of {', '.join(CRITICALITIES)}")
+        problems.add(where, "criticality", _not_one_of(criticality, CRITICALITIES))
     part = text("part").lower() or "a"
     if part not in PARTS:
-        problems.add(where, "part", f"{part!r} is not one of {', '.join(PARTS)}")
+        problems.add(where, "part", _not_one_of(part, PARTS))
     vendor, product, version, role = text("vendor"), text("product"), text("version"), text("role")
     cpe = text("cpe")
     if cpe:
         try:
             parse_cpe(cpe, asset=True)
         except ValueError as exc:
-            problems.add(where, "cpe", str(exc))
+            problems.add(where, "cpe", _why(exc))
     elif vendor and product and part in PARTS:
         cpe = build_cpe(part, vendor, product, version)
         try:
             parse_cpe(cpe, asset=True)
         except ValueError as exc:
-            problems.add(where, "cpe", f"built from vendor, product and version: {exc}")
+            problems.add(where, "cpe", Said("input.inventory.built_cpe", {"why": _why(exc)}))
     else:
-        problems.add(where, "cpe", "empty, and vendor and product do not name the component; give one of them")
+        problems.add(where, "cpe", Said("input.inventory.no_cpe"))
     if len(problems.items) > before:
         return None
     part = cpe.split(":")[2]  # the CPE wins over the `part` column
@@ -173,6 +175,25 @@ def asset_row(values: Mapping[str, Any], where: str, problems: _Problems, *, jso
         cast(Criticality, criticality),
         part,
         where,
+    )
+
+
+def _kind(value: Any) -> Said | str:
+    """What a value is instead of text or an object, in words (`input.kind.*`), else its Python type's name."""
+    kind = type(value).__name__
+    return Said(f"input.kind.{kind}") if has(f"input.kind.{kind}") else kind
+
+
+def _not_one_of(value: str, known: Iterable[str]) -> Said:
+    return Said("input.inventory.not_one_of", {"value": repr(value), "known": ", ".join(known)})
+
+
+def _why(exc: ValueError) -> Said:
+    """Why the CPE parser refused a value: its catalogue sentence (every refusal of `monitor.cpe` has one)."""
+    return (
+        exc.said
+        if isinstance(exc, InvalidValue)
+        else Said("input.inventory.invalid", {"detail": english_only(str(exc))})
     )
 
 
@@ -203,7 +224,7 @@ def _read_csv(path: Path) -> Inventory:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         said = Said("input.column_missing")
-        raise InvalidInput([Problem(c, str(said), said) for c in missing], source)
+        raise InvalidInput([Problem.of(c, said) for c in missing], source)
     problems, rows = _Problems(source), []
     line = reader.line_num  # the file line a record starts on: a quoted field may span lines (RFC 4180)
     while True:
@@ -213,14 +234,14 @@ def _read_csv(path: Path) -> Inventory:
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.add(f"row {start}", "(row)", f"malformed CSV: {exc}")
+            problems.add(f"row {start}", "(row)", Said("input.malformed_csv", {"detail": english_only(str(exc))}))
             break
         line = reader.line_num
         if not any(cell.strip() for cell in record):
             continue
         where = f"row {start}"
         if len(record) != len(header):
-            problems.add(where, "(row)", f"{len(record)} fields where the header has {len(header)}")
+            problems.add(where, "(row)", Said("input.inventory.fields", {"n": len(record), "header": len(header)}))
             continue
         row = asset_row(dict(zip(header, record, strict=True)), where, problems)
         if row is not None:
@@ -242,11 +263,11 @@ def json_inventory(data: Any, source: str) -> Inventory:
     for i, item in enumerate(data):
         where = f"[{i}]"
         if not isinstance(item, dict):
-            problems.add(where, "(item)", f"expected an object, got {type(item).__name__}")
+            problems.add(where, "(item)", Said("input.inventory.not_object", {"kind": _kind(item)}))
             continue
         missing = [c for c in REQUIRED if c not in item]
         for column in missing:
-            problems.add(where, column, "required key missing")
+            problems.add(where, column, Said("input.inventory.key_missing"))
         if not missing:
             row = asset_row(item, where, problems, json_=True)
             if row is not None:
@@ -301,7 +322,11 @@ def _read_nmap(path: Path) -> Inventory:
         ip = _address(host)
         hostname = next((h.get("name", "") for h in host.iter("hostname") if h.get("name")), "") or ip
         if not hostname:
-            problems.add(f"host #{index}", "address", "no <hostname> and no <address>")
+            problems.add(
+                f"host #{index}",
+                "address",
+                Said("input.inventory.no_host", {"name": "<hostname>", "address": "<address>"}),
+            )
             continue
         seen: set[str] = set()
         for port in host.iter("port"):
@@ -349,7 +374,9 @@ def _nmap_row(
     uri = uri.strip()
     parts = uri.removeprefix("cpe:/").split(":")
     if not uri.startswith("cpe:/") or len(parts) < 3 or parts[0] not in PARTS:
-        problems.add(where, "cpe", f"{uri!r} is not a CPE 2.2 URI (cpe:/part:vendor:product...)")
+        problems.add(
+            where, "cpe", Said("input.inventory.not_uri", {"uri": repr(uri), "form": "cpe:/part:vendor:product..."})
+        )
         return
     if version and (len(parts) < 4 or parts[3] in ("", "*")):
         parts = [*parts[:3], quote(version, safe=""), *parts[4:]]
@@ -357,7 +384,7 @@ def _nmap_row(
         cpe = uri_to_formatted("cpe:/" + ":".join(parts))
         parse_cpe(cpe, asset=True)
     except ValueError as exc:
-        problems.add(where, "cpe", f"{uri!r}: {exc}")
+        problems.add(where, "cpe", Said("input.inventory.uri", {"uri": repr(uri), "why": _why(exc)}))
         return
     if cpe in seen:
         return

@@ -13,7 +13,7 @@ Every problem is an `InvalidInput` whose field is a dotted path into the book (`
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -213,32 +213,33 @@ def _cross_checks(spec: BookFile) -> list[Problem]:
     seen: set[str] = set()
     for i, line in enumerate(spec.policies):
         if line.id in seen:
-            problems.append(Problem(f"policies[{i}].id", f"line id {line.id!r} is given twice"))
+            problems.append(
+                Problem.of(f"policies[{i}].id", Said("input.portfolio.book.line_twice", {"id": repr(line.id)}))
+            )
         seen.add(line.id)
         if line.industry not in industries:
-            problems.append(Problem(f"policies[{i}].industry", f"unknown industry {line.industry!r} (catalog)"))
+            said = Said("input.exchange.unknown_industry", {"industry": repr(line.industry)})
+            problems.append(Problem.of(f"policies[{i}].industry", said))
         for j, dep in enumerate(line.depends_on):
             if dep not in spec.dependencies:
-                problems.append(Problem(f"policies[{i}].depends_on[{j}]", _unknown_dependency(dep, spec)))
+                problems.append(Problem.of(f"policies[{i}].depends_on[{j}]", _unknown_dependency(dep, spec)))
     scenario_ids: set[str] = set()
     for i, s in enumerate(spec.scenarios):
         if s.id == OWN_EVENTS or s.id in scenario_ids:
-            why = "is reserved for the lines' own events" if s.id == OWN_EVENTS else "is given twice"
-            problems.append(Problem(f"scenarios[{i}].id", f"scenario id {s.id!r} {why}"))
+            why = "scenario_reserved" if s.id == OWN_EVENTS else "scenario_twice"
+            problems.append(Problem.of(f"scenarios[{i}].id", Said(f"input.portfolio.book.{why}", {"id": repr(s.id)})))
         scenario_ids.add(s.id)
         if s.dependency not in spec.dependencies:
-            problems.append(Problem(f"scenarios[{i}].dependency", _unknown_dependency(s.dependency, spec)))
+            problems.append(Problem.of(f"scenarios[{i}].dependency", _unknown_dependency(s.dependency, spec)))
         for cov, basis in s.losses.items():
             if basis == HOURS and cov not in TIME_ELEMENT_COVERAGES:
-                problems.append(
-                    Problem(f"scenarios[{i}].losses.{cov.value}", "hours apply to business-interruption coverages only")
-                )
+                problems.append(Problem.of(f"scenarios[{i}].losses.{cov.value}", Said("input.portfolio.book.hours_bi")))
     return problems + programme_problems(spec.reinsurance, spec.ils)
 
 
-def _unknown_dependency(dep: str, spec: BookFile) -> str:
-    known = ", ".join(spec.dependencies) or "none"
-    return f"unknown dependency {dep!r}; the book's dependencies are: {known}"
+def _unknown_dependency(dep: str, spec: BookFile) -> Said:
+    known = ", ".join(spec.dependencies) or Said("input.portfolio.book.none")
+    return Said("input.portfolio.book.unknown_dependency", {"dep": repr(dep), "known": known})
 
 
 T = TypeVar("T")
@@ -249,7 +250,7 @@ def nested(field: str, source: str, build: Callable[[], T]) -> T:
     try:
         return build()
     except InvalidInput as exc:
-        problems = [Problem(f"{field}.{p.field}" if p.field else field, p.message) for p in exc.problems]
+        problems = [replace(p, field=f"{field}.{p.field}" if p.field else field) for p in exc.problems]
         where = exc.source if exc.source and exc.source != source else ""
         raise InvalidInput(problems, source + (f" ({where})" if where else "")) from None
 

@@ -16,7 +16,7 @@ import numpy as np
 from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, field_validator
 
 from cyberins.model.base import Frozen
-from cyberins.model.errors import Problem
+from cyberins.model.errors import Problem, Said
 from cyberins.portfolio.occurrences import Occurrences, annual_sum, capped_in_time_order, stop_loss_in_time_order
 from cyberins.quant.model import FloatArray, IntArray
 
@@ -182,15 +182,19 @@ def programme_problems(
         first: dict[str, int] = {}
         for i, item in enumerate(items):
             if item.id in first:
-                message = f"{item.id!r} is already the id of {name}[{first[item.id]}]"
-                problems.append(Problem(f"{name}[{i}].id", message))
+                said = Said(
+                    "input.portfolio.book.id_taken", {"id": repr(item.id), "where": f"{name}[{first[item.id]}]"}
+                )
+                problems.append(Problem.of(f"{name}[{i}].id", said))
             first.setdefault(item.id, i)
     stop_loss = next((i for i, t in enumerate(reinsurance) if isinstance(t, AggregateStopLoss)), None)
     if stop_loss is not None:
         for i, treaty in enumerate(reinsurance[stop_loss + 1 :], start=stop_loss + 1):
             if not isinstance(treaty, AggregateStopLoss):
-                message = f"a {treaty.kind} cannot follow the stop loss reinsurance[{stop_loss}]: only stop losses may"
-                problems.append(Problem(f"reinsurance[{i}].kind", message))
+                said = Said(
+                    "input.portfolio.book.after_stop_loss", {"kind": treaty.kind, "where": f"reinsurance[{stop_loss}]"}
+                )
+                problems.append(Problem.of(f"reinsurance[{i}].kind", said))
     return problems
 
 

@@ -24,8 +24,8 @@ from typing import Any, Literal
 
 import yaml
 
-from cyberins.model.errors import InvalidInput, Said
-from cyberins.model.ids import TIME_ELEMENT_COVERAGES, Confidence, Coverage
+from cyberins.model.errors import InvalidInput, Problem, Said
+from cyberins.model.ids import TIME_ELEMENT_COVERAGES, Confidence, Coverage, Lang
 from cyberins.model.loading import parse_model
 from cyberins.model.policy import CoverageTerms, Policy
 from cyberins.portfolio.book import Book
@@ -105,9 +105,21 @@ def apply_changes(policy: Policy, changes: list[Change]) -> Policy:
         try:
             policy = parse_model(Policy, data)
         except InvalidInput as exc:
-            where = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in exc.problems)
-            raise InvalidInput.one(change.field, where) from None
+            raise InvalidInput.one(change.field, _refused(exc.problems)) from None
     return policy
+
+
+def _refused(problems: list[Problem]) -> Said:
+    """Why the changed policy no longer validates, each problem in the reader's language (the validator's
+    catalogue sentences); the English is the validator's own, as before."""
+    from cyberins.model.messages import LANGS, text
+
+    def said(p: Problem, lang: Lang) -> str:
+        what = p.in_lang(lang)
+        return text("api.problem.sentence", lang, field=p.field, what=what) if p.field else what
+
+    joined = {lang: ("；" if lang == "zh" else "; ").join(said(p, lang) for p in problems) for lang in LANGS}
+    return Said("input.portfolio.set_refused", {"problems": joined})
 
 
 def _put(data: dict[str, Any], parts: list[str], change: Change) -> None:

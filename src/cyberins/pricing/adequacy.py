@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from scipy import stats
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.pricing.grid import Curve, GridRow, QuoteGrid
 from cyberins.quant.metrics import RETURN_PERIODS
 
@@ -34,20 +34,19 @@ def parse_tolerance_point(text: str, field: str = "tolerance") -> TolerancePoint
     Raises `InvalidInput` on `field`, naming the value, when it is malformed, the loss is not positive or
     the return period is not above 1 year.
     """
-    hint = "expected LOSS@RETURN_PERIOD such as 5000000@20"
     parts = text.strip().split("@")
     if len(parts) != 2:
-        raise InvalidInput.one(field, f"{text!r}: {hint}")
+        raise InvalidInput.one(field, Said("input.pricing.not_point", {"text": repr(text)}))
     raw_loss, raw_rp = (p.strip().replace("_", "").replace(",", "") for p in parts)
     try:
         loss = Decimal(raw_loss)
         rp = float(raw_rp)
     except (InvalidOperation, ValueError):
-        raise InvalidInput.one(field, f"{text!r}: {hint}") from None
+        raise InvalidInput.one(field, Said("input.pricing.not_point", {"text": repr(text)})) from None
     if not loss.is_finite() or loss <= 0:
-        raise InvalidInput.one(field, f"{text!r}: the loss {raw_loss} must be a positive amount")
+        raise InvalidInput.one(field, Said("input.pricing.point_loss", {"text": repr(text), "loss": raw_loss}))
     if not math.isfinite(rp) or rp <= 1:
-        raise InvalidInput.one(field, f"{text!r}: the return period {raw_rp} must be more than 1 year")
+        raise InvalidInput.one(field, Said("input.pricing.point_period", {"text": repr(text), "period": raw_rp}))
     return TolerancePoint(loss, rp)
 
 
@@ -76,17 +75,11 @@ class ToleranceCurve:
         (5000000, 20000000)
         """
         if a.return_period == b.return_period:
-            raise InvalidInput.one(
-                "tolerance",
-                f"both points have the return period {a.return_period:g}: give two different ones",
-            )
+            raise InvalidInput.one("tolerance", Said("input.pricing.same_period", {"period": f"{a.return_period:g}"}))
         lo, hi = sorted((a, b), key=lambda p: p.return_period)
         if hi.loss <= lo.loss:
-            raise InvalidInput.one(
-                "tolerance",
-                f"{hi.loss}@{hi.return_period:g} must be a larger loss than {lo.loss}@{lo.return_period:g}: "
-                "a rarer loss is a larger one",
-            )
+            points = {"hi": f"{hi.loss}@{hi.return_period:g}", "lo": f"{lo.loss}@{lo.return_period:g}"}
+            raise InvalidInput.one("tolerance", Said("input.pricing.rarer_larger", points))
         z_lo, z_hi = _z(lo.return_period), _z(hi.return_period)
         sigma = (math.log(hi.loss) - math.log(lo.loss)) / (z_hi - z_lo)
         return cls(mu=math.log(lo.loss) - sigma * z_lo, sigma=sigma, points=(lo, hi))

@@ -17,7 +17,7 @@ from pydantic import Field, field_validator, model_validator
 
 from cyberins.catalog.provenance import Cited
 from cyberins.model.base import Frozen
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.loading import parse_model, read_document, read_packaged
 from cyberins.model.money import check_currency, to_minor
 from cyberins.quant.metrics import LEVELS
@@ -125,10 +125,8 @@ class PricingBasis(Frozen):
         """The minimum premium in `currency` (an `InvalidInput` when the basis has none)."""
         if currency not in self.minimum_premium:
             known = ", ".join(sorted(self.minimum_premium))
-            raise InvalidInput.one(
-                f"minimum_premium.{currency}",
-                f"the basis {self.name!r} has no minimum premium in {currency} (it has {known})",
-            )
+            said = Said("input.pricing.no_minimum", {"name": repr(self.name), "currency": currency, "known": known})
+            raise InvalidInput.one(f"minimum_premium.{currency}", said)
         return self.minimum_premium[currency].value
 
     def round_premium(self, amount: Decimal, currency: str) -> Decimal:
@@ -218,5 +216,5 @@ def load_basis(path: Path | None = None) -> PricingBasis:
         return default_basis()
     override = read_document(path)
     if not isinstance(override, dict):
-        raise InvalidInput.one("", "expected a mapping of basis fields at the top level", str(path))
+        raise InvalidInput.one("", Said("input.pricing.basis_mapping"), str(path))
     return parse_model(PricingBasis, _merge(_default_data(), override), str(path))

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.loading import problems_from
 from cyberins.model.money import from_float, to_minor
 from cyberins.model.policy import Policy
@@ -144,7 +144,7 @@ def quote_grid(
     progress
         Called with (cells done, cells in all) after each cell, a skipped one included, for the caller to show or log.
     """
-    require_currency(model.currency, policy, "the model")
+    require_currency(model.currency, policy, Said("input.pricing.the.model"))
     rows: list[GridRow] = []
     skipped: list[SkippedCell] = []
     cells = [(limit, retention) for limit in limits for retention in retentions]

@@ -12,7 +12,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Coverage
 from cyberins.model.money import minor_units, to_minor
 from cyberins.model.policy import Policy
@@ -101,9 +101,9 @@ def technical_premium(result: SimulationResult, policy: Policy, basis: PricingBa
     >>> technical_premium(result, policy, default_basis()).premium
     Decimal('56992.00')
     """
-    require_currency(result.currency, policy, "the simulation")
+    require_currency(result.currency, policy, Said("input.pricing.the.simulation"))
     if not result.has_policy:
-        raise InvalidInput.one("policy", "the simulation ran without a policy: simulate the model under it first")
+        raise InvalidInput.one("policy", Said("input.pricing.no_policy_run"))
     coverage_loss = {c: result.by_coverage.get(c, (0.0, 0.0))[1] for c in policy.coverages}
     return premium_from_measures(result.insured(), coverage_loss, policy, basis)
 
@@ -260,10 +260,11 @@ def premium_influence(annual: FloatArray, basis: PricingBasis) -> FloatArray:
     return (x + float(risk.std_multiplier.value) * spread) / divisor
 
 
-def require_currency(currency: str, policy: Policy, what: str) -> None:
+def require_currency(currency: str, policy: Policy, what: Said) -> None:
     """An `InvalidInput` on `currency` when `what` (a model, a simulation) is not in the policy currency."""
     if currency != policy.currency:
-        raise InvalidInput.one("currency", f"{what} is in {currency} but the policy is in {policy.currency}")
+        said = Said("input.pricing.currency_policy", {"thing": what, "currency": currency, "policy": policy.currency})
+        raise InvalidInput.one("currency", said)
 
 
 def allocate(total: Decimal, weights: Sequence[float], currency: str) -> list[Decimal]:

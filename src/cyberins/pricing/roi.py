@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said
 from cyberins.model.money import from_float
 from cyberins.model.policy import Policy
 from cyberins.pricing.basis import PricingBasis
@@ -117,7 +117,7 @@ def outcome(
 ) -> Outcome:
     """Simulate and price the insured with `controls` in place."""
     model = model_with(controls)
-    require_currency(model.currency, policy, "the model")
+    require_currency(model.currency, policy, Said("input.pricing.the.model"))
     return outcome_of(simulate(model, policy, years, seed), controls, policy, basis)
 
 
@@ -267,11 +267,17 @@ def _check_candidates(candidates: Sequence[Candidate], base: frozenset[str]) -> 
     for i, c in enumerate(candidates):
         where = f"candidates[{i}]"
         if c.control_id in base:
-            problems.append(Problem(f"{where}.control_id", f"{c.control_id!r} is already in place"))
+            problems.append(
+                Problem.of(f"{where}.control_id", Said("input.pricing.in_place", {"id": repr(c.control_id)}))
+            )
         if c.control_id in seen:
-            problems.append(Problem(f"{where}.control_id", f"{c.control_id!r} is listed twice"))
+            problems.append(
+                Problem.of(f"{where}.control_id", Said("input.pricing.listed_twice", {"id": repr(c.control_id)}))
+            )
         seen.add(c.control_id)
         if not c.annual_cost.is_finite() or c.annual_cost <= 0:
-            problems.append(Problem(f"{where}.annual_cost", f"{c.annual_cost} must be a positive amount"))
+            problems.append(
+                Problem.of(f"{where}.annual_cost", Said("input.pricing.positive", {"amount": c.annual_cost}))
+            )
     if problems:
         raise InvalidInput(problems)

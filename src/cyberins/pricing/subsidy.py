@@ -16,7 +16,7 @@ from pydantic import NonNegativeInt, field_validator, model_validator
 
 from cyberins.catalog import get_catalog
 from cyberins.model.base import Frozen
-from cyberins.model.errors import InvalidInput, InvalidValue
+from cyberins.model.errors import InvalidInput, InvalidValue, Said
 from cyberins.model.loading import load_model
 from cyberins.model.money import Amount, Currency, minor_units, to_minor
 from cyberins.pricing.basis import Sourced
@@ -117,11 +117,13 @@ def apply_subsidy(
     With a 30% share capped at 10,000, a premium of 50,000 gets 10,000 and the insured pays 40,000.
     """
     if currency is not None and currency != scheme.currency:
-        raise InvalidInput.one(
-            "currency", f"the premium is in {currency} but the scheme {scheme.name!r} pays {scheme.currency}"
+        said = Said(
+            "input.pricing.scheme_currency",
+            {"currency": currency, "name": repr(scheme.name), "scheme": scheme.currency},
         )
+        raise InvalidInput.one("currency", said)
     if not premium.is_finite() or premium < 0:
-        raise InvalidInput.one("premium", f"{premium} must be a non-negative amount")
+        raise InvalidInput.one("premium", Said("input.pricing.must_be_non_negative", {"amount": premium}))
     unit = Decimal(1).scaleb(-minor_units(scheme.currency))
     premium = to_minor(premium, scheme.currency)
     problems = eligibility_problems(scheme, facts)

@@ -73,7 +73,7 @@ def scheme_members(product: Product, seed: int) -> tuple[list[SchemeMember], dic
         for k, profile in enumerate(generate_profiles(seg, population, product.policy)):
             ident = member_id(seg, k)
             if ident in names:
-                raise InvalidInput.one(f"segments[{i}].id", f"generated member {ident!r} clashes with a named member")
+                raise InvalidInput.one(f"segments[{i}].id", Said("input.products.member_clash", {"id": repr(ident)}))
             names[ident] = (profile.name, profile.name_zh or "")
             cert = certificate(product.certificates[seg.id], ident, names[ident])
             members.append(SchemeMember(ident, assess(profile), cert))

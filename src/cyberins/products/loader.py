@@ -8,11 +8,12 @@ referenced file, into that file, named as the source).
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from cyberins.assess import OrganizationProfile, assess, load_profile
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.loading import parse_model, read_document
 from cyberins.model.policy import Policy
 from cyberins.products.forms import FORMS, GroupSchemeSpec, ProductSpec, ProductWarrantySpec, ServiceBundleSpec
@@ -30,11 +31,16 @@ def load_product(path: Path) -> Product:
 def parse_product(data: Any, base: Path, source: str = "") -> Product:
     """Validate product `data`; references resolve against the folder `base`."""
     if not isinstance(data, dict):
-        raise InvalidInput.one("", "expected a mapping of fields at the top level", source)
+        raise InvalidInput.one("", Said("input.products.top_mapping"), source)
     form = data.get("form")
     if form not in FORMS:
-        what = "missing" if form is None else f"unknown form {form!r}"
-        raise InvalidInput.one("form", f"{what}; use one of {', '.join(FORMS)}", source)
+        forms = ", ".join(FORMS)
+        said = (
+            Said("input.products.form_missing", {"forms": forms})
+            if form is None
+            else Said("input.products.form_unknown", {"form": repr(form), "forms": forms})
+        )
+        raise InvalidInput.one("form", said, source)
     spec: ProductSpec = parse_model(FORMS[form], data, source)
     template = _template(spec, base, source)
     where = "policy" if spec.policy is not None else "policy_file"
@@ -53,7 +59,9 @@ def parse_product(data: Any, base: Path, source: str = "") -> Product:
     for label, insured in insureds.items():
         if insured.model.currency != policy.currency:
             raise InvalidInput.one(
-                label, f"the insured's model is in {insured.model.currency}, the policy in {policy.currency}", source
+                label,
+                Said("input.products.model_currency", {"model": insured.model.currency, "policy": policy.currency}),
+                source,
             )
     if not isinstance(spec, ServiceBundleSpec):
         for i, seg in enumerate(spec.segments):
@@ -68,10 +76,10 @@ def _template(spec: ProductSpec, base: Path, source: str) -> dict[str, Any]:
     else:
         path = base / str(spec.policy_file)
         if not path.is_file():
-            raise InvalidInput.one("policy_file", f"no such file: {path}", source)
+            raise InvalidInput.one("policy_file", Said("input.products.no_such_file", {"path": path}), source)
         data = read_document(path)
         if not isinstance(data, dict):
-            raise InvalidInput.one("", "expected a policy (a mapping of fields)", str(path))
+            raise InvalidInput.one("", Said("input.products.not_policy"), str(path))
     data["form"] = spec.form
     return data
 
@@ -86,7 +94,7 @@ def _policy(data: dict[str, Any], where: str, source: str) -> Policy:
 
 
 def _prefixed(exc: InvalidInput, prefix: str, source: str) -> InvalidInput:
-    problems = [Problem(f"{prefix}.{p.field}" if p.field else prefix, p.message) for p in exc.problems]
+    problems = [replace(p, field=f"{prefix}.{p.field}" if p.field else prefix) for p in exc.problems]
     return InvalidInput(problems, source)
 
 
@@ -110,7 +118,7 @@ def _certificates(spec: GroupSchemeSpec, template: dict[str, Any], source: str) 
     generated = [(f"segments[{i}]", s.id, s.certificate) for i, s in enumerate(spec.segments)]
     for where, ident, overrides in named + generated:
         if "form" in overrides and overrides["form"] != spec.form:
-            raise InvalidInput.one(f"{where}.certificate.form", "a certificate has the scheme's form", source)
+            raise InvalidInput.one(f"{where}.certificate.form", Said("input.products.certificate_form"), source)
         try:
             out[ident] = parse_model(Policy, merged(template, overrides))
         except InvalidInput as exc:
@@ -151,5 +159,5 @@ def _insured(ref: InsuredRef, where: str, ident: str, base: Path, source: str) -
 
 def _existing(path: Path, field: str, source: str) -> Path:
     if not path.is_file():
-        raise InvalidInput.one(field, f"no such file: {path}", source)
+        raise InvalidInput.one(field, Said("input.products.no_such_file", {"path": path}), source)
     return path

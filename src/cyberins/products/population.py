@@ -10,12 +10,13 @@ whole currency unit, employees to a whole person.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from decimal import Decimal
 
 import numpy as np
 
 from cyberins.assess import OrganizationProfile
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import parse_model
 from cyberins.model.policy import Policy
 from cyberins.products.spec import Range, SegmentSpec
@@ -69,7 +70,7 @@ def _profile(
     try:
         return parse_model(OrganizationProfile, data)
     except InvalidInput as exc:
-        problems = [Problem(_field(where or f"segments.{segment.id}", p.field), p.message) for p in exc.problems]
+        problems = [replace(p, field=_field(where or f"segments.{segment.id}", p.field)) for p in exc.problems]
         raise InvalidInput(problems, source) from None
 
 

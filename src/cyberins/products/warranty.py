@@ -101,9 +101,9 @@ def price_product_warranty(
     specs = spec.product.factors if spec.product.factors is not None else category.factors
     outside = [f.event_type.value for f in specs if f.event_type not in category.event_types]
     if outside:
-        raise InvalidInput.one(
-            "product.factors", f"{outside[0]!r} is not an event type the {category.label.en} category protects against"
-        )
+        label = {"zh": category.label.zh, "en": category.label.en}
+        said = Said("input.products.not_protected", {"event_type": repr(outside[0]), "category": label})
+        raise InvalidInput.one("product.factors", said)
     factors = [f.to_factor(f"product:{spec.product.category.value}") for f in specs]
     members, names, licences = _members(product, spec, seed, category.event_types, factors)
     progress(0, 1)
@@ -165,9 +165,11 @@ def _members(
         insured = product.insureds[f"customers[{i}]"]
         model = protected_model(insured.model, event_types, factors)
         if not model.event_types:
-            raise InvalidInput.one(f"customers[{i}]", "its model has none of the event types the product protects")
+            raise InvalidInput.one(f"customers[{i}]", Said("input.products.none_protected"))
         if insured.id in names:
-            raise InvalidInput.one(f"customers[{i}].id", f"customer id {insured.id!r} given twice")
+            raise InvalidInput.one(
+                f"customers[{i}].id", Said("input.products.customer_twice", {"id": repr(insured.id)})
+            )
         members.append(SchemeMember(insured.id, model, policy))
         zh = insured.profile.name_zh if insured.profile and insured.profile.name_zh else ""
         names[insured.id] = (insured.name, zh)
@@ -178,7 +180,7 @@ def _members(
     for i, seg in enumerate(spec.segments):
         ids = [member_id(seg, k) for k in range(seg.count)]
         if taken & {seg.id, *ids}:
-            raise InvalidInput.one(f"segments[{i}].id", f"{seg.id!r} or its customers' ids clash with a named customer")
+            raise InvalidInput.one(f"segments[{i}].id", Said("input.products.segment_clash", {"id": repr(seg.id)}))
         for ident, profile in zip(ids, generate_profiles(seg, population, policy), strict=True):
             model = protected_model(assess(profile), event_types, factors)
             members.append(SchemeMember(ident, model, policy, line=seg.id))

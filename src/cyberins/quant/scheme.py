@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Coverage
 from cyberins.model.policy import Policy
 from cyberins.quant.metrics import LossMeasures
@@ -203,20 +203,21 @@ def _check(members: Sequence[SchemeMember], years: int, aggregate_limit: float |
     if years < 1:
         raise ValueError("years must be at least 1")
     if not members:
-        raise InvalidInput.one("members", "a scheme needs at least one member")
+        raise InvalidInput.one("members", Said("input.quant.no_members"))
     ids = [m.id for m in members]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
-        raise InvalidInput.one("members", f"member id given twice: {', '.join(repeated)}")
+        raise InvalidInput.one("members", Said("input.quant.member_twice", {"ids": ", ".join(repeated)}))
     currency = members[0].model.currency
     for i, m in enumerate(members):
         if m.model.currency != currency or m.policy.currency != currency:
-            raise InvalidInput.one(
-                f"members[{i}].currency",
-                f"member {m.id!r} is in {m.model.currency} (policy {m.policy.currency}), the scheme in {currency}",
+            said = Said(
+                "input.quant.member_currency",
+                {"id": repr(m.id), "model": m.model.currency, "policy": m.policy.currency, "currency": currency},
             )
+            raise InvalidInput.one(f"members[{i}].currency", said)
     if aggregate_limit is not None and not aggregate_limit >= 0:
-        raise InvalidInput.one("aggregate_limit", f"{aggregate_limit} is not a non-negative amount")
+        raise InvalidInput.one("aggregate_limit", Said("input.quant.not_non_negative", {"amount": aggregate_limit}))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Coverage, EventType
 from cyberins.model.policy import Policy
 from cyberins.quant.arrivals import TICKS_PER_YEAR, TIME_BITS, time_order
@@ -97,7 +97,7 @@ def simulate(
 ) -> SimulationResult:
     """Simulate `years` independent policy years of `model` under `policy` (gross only when it is None)."""
     if not 1 <= years <= YEARS_LIMIT:
-        raise InvalidInput.one("years", f"{years} is outside 1 to {YEARS_LIMIT:,} (memory for the year-loss table)")
+        raise InvalidInput.one("years", Said("input.quant.years_memory", {"years": years, "high": YEARS_LIMIT}))
     log.info("simulate", extra={"stage": "simulate", "years": years, "seed": seed})
     terms = CompiledTerms.from_policy(policy) if policy is not None else None
     covs = model.coverages

@@ -15,7 +15,7 @@ from typing import Any
 from cyberins.catalog import Catalog, get_catalog
 from cyberins.claims.adjust import ClaimAdjustment
 from cyberins.claims.reasons import label
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Lang
 from cyberins.model.messages import texts
 from cyberins.model.money import format_money
@@ -118,5 +118,5 @@ def statement_lines(
 def render_statement_html(adjustment: ClaimAdjustment, lang: Lang = "zh", catalog: Catalog | None = None) -> str:
     """The statement page as one self-contained HTML document (inline CSS, no scripts)."""
     if lang not in ("zh", "en"):
-        raise InvalidInput.one("lang", f"unknown language {lang!r}; use zh or en")
+        raise InvalidInput.one("lang", Said("input.other.zh_or_en", {"lang": repr(lang), "zh": "zh", "en": "en"}))
     return render("statement.html.j2", statement_context(adjustment, lang, catalog))

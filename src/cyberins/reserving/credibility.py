@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Self
 
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said
 from cyberins.model.ids import EventType
 from cyberins.quant.model import Factor, RiskModel
 
@@ -106,7 +106,9 @@ class CredibilityEstimate:
 
 def _finite(field: str, value: float, *, positive: bool = False) -> list[Problem]:
     if not math.isfinite(value) or value < 0 or (positive and value == 0):
-        return [Problem(field, f"must be a finite number {'above' if positive else 'at or above'} 0, got {value}")]
+        return [
+            Problem.of(field, Said(f"input.reserving.finite_{'above' if positive else 'at_least'}", {"value": value}))
+        ]
     return []
 
 
@@ -149,7 +151,8 @@ def poisson_gamma(
         *_finite("prior_weight", prior_weight_years, positive=True),
     ]
     if not problems and observed_claims > 0 and exposure_years == 0:
-        problems.append(Problem("exposure", f"{observed_claims:g} claims were observed in some exposure, not 0"))
+        said = Said("input.reserving.exposure_zero", {"claims": f"{observed_claims:g}"})
+        problems.append(Problem.of("exposure", said))
     if problems:
         raise InvalidInput(problems)
     z, posterior = _blend(exposure_years, observed_claims, prior_frequency, prior_weight_years)
@@ -202,7 +205,10 @@ class BuhlmannStraub:
     def estimate(self, segment: str, prior_frequency: float | None = None) -> CredibilityEstimate:
         """Segment's frequency: Z_i X̄_i + (1 − Z_i) × the complement (the model's λ₀ if given, else `mean_`)."""
         if segment not in self.credibility_:
-            raise InvalidInput.one("segment", f"unknown segment {segment!r}; fitted: {', '.join(self.segments_)}")
+            said = Said(
+                "input.reserving.unknown_segment", {"segment": repr(segment), "known": ", ".join(self.segments_)}
+            )
+            raise InvalidInput.one("segment", said)
         prior = self.mean_ if prior_frequency is None else prior_frequency
         if prior_frequency is not None:
             problems = _finite("prior_frequency", prior_frequency, positive=True)
@@ -224,19 +230,17 @@ class BuhlmannStraub:
 def _check_segments(claims: Mapping[str, Sequence[float]], exposures: Mapping[str, Sequence[float]]) -> None:
     problems: list[Problem] = []
     if set(claims) != set(exposures):
-        problems.append(Problem("segments", "claims and exposures must name the same segments"))
+        problems.append(Problem.of("segments", Said("input.reserving.same_segments")))
     elif len(claims) < 2:
-        problems.append(Problem("segments", "Bühlmann–Straub needs at least two segments"))
+        problems.append(Problem.of("segments", Said("input.reserving.two_segments", {"method": "Bühlmann–Straub"})))
     else:
         for s in claims:
             if len(claims[s]) != len(exposures[s]) or not claims[s]:
-                problems.append(Problem(f"{s}", "one claim count per year with exposure, at least one year"))
+                problems.append(Problem.of(f"{s}", Said("input.reserving.counts_per_year")))
             problems += [p for i, n in enumerate(claims[s]) for p in _finite(f"{s}.claims[{i}]", n)]
             problems += [p for i, e in enumerate(exposures[s]) for p in _finite(f"{s}.exposure[{i}]", e, positive=True)]
         if not problems and all(len(v) < 2 for v in claims.values()):
-            problems.append(
-                Problem("segments", "at least one segment needs two years to estimate the process variance")
-            )
+            problems.append(Problem.of("segments", Said("input.reserving.two_years")))
     if problems:
         raise InvalidInput(problems)
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from cyberins.catalog import Catalog, get_catalog
 from cyberins.claims.adjust import ClaimAdjustment, adjust_claim, resolve_policy
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import ClaimState, CostCategory, Coverage, Jurisdiction
 from cyberins.model.incident import CostLine, Incident, RecordsAffected, ThirdPartyClaim
 from cyberins.model.loading import read_packaged
@@ -96,7 +96,7 @@ class UnitCosts:
         """Expected cost of one coverage for these records, in `currency` at its minor unit."""
         if currency not in self.fx_to_cny:
             known = ", ".join(sorted(self.fx_to_cny))
-            raise InvalidInput.one("currency", f"no exchange rate for {currency} in reserve_costs.yaml ({known})")
+            raise InvalidInput.one("currency", Said("input.reserving.no_rate", {"currency": currency, "known": known}))
         multiplier = self.multipliers.get(jurisdiction, {}).get(rate.coverage, Decimal(1))
         cny = rate.mean * self.records_scale(records) * multiplier
         return to_minor(cny / self.fx_to_cny[currency], currency)
@@ -280,9 +280,11 @@ def case_reserve(
         stage = ClaimStage(stage)
     except ValueError:
         known = ", ".join(s.value for s in ClaimStage)
-        raise InvalidInput.one("stage", f"unknown claim stage {stage!r}; use one of {known}") from None
+        raise InvalidInput.one(
+            "stage", Said("input.reserving.unknown_stage", {"stage": repr(stage), "known": known})
+        ) from None
     if paid < 0:
-        raise InvalidInput.one("paid", "an amount paid cannot be negative")
+        raise InvalidInput.one("paid", Said("input.reserving.paid_negative"))
     chosen = resolve_policy(incident, policy)
     currency = chosen.currency
     paid = to_minor(paid, currency)

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, InvalidValue, Problem, Said
 from cyberins.model.loading import read_csv_rows
 from cyberins.model.money import check_amount, check_currency
 
@@ -40,9 +40,6 @@ class TransactionBook:
     transactions: tuple[Transaction, ...]
 
 
-_EXPECTED = {"paid": "an amount", "case_reserve": "a non-negative amount", "claim_id": "an id"}
-
-
 def _value(col: str, text: str) -> Any:
     """The cell's value, or ValueError."""
     if col.endswith("_date"):
@@ -67,30 +64,35 @@ def _row(row: Mapping[str, str | None], line: int, problems: list[Problem]) -> T
         try:
             values[col] = _value(col, text)
         except ValueError:
-            problems.append(Problem(col, f"row {line}: {text!r} is not {_EXPECTED.get(col, 'an ISO date')}"))
+            expected = Said(f"input.reserving.expected.{'date' if col.endswith('_date') else col}")
+            problems.append(
+                Problem.of(col, Said("input.reserving.cell", {"line": line, "text": repr(text), "expected": expected}))
+            )
     if len(values) < len(COLUMNS):
         return None
     t = Transaction(**values)
     if t.report_date < t.accident_date:
-        problems.append(Problem("report_date", f"row {line}: {t.report_date} is before accident_date"))
+        said = Said("input.reserving.before", {"line": line, "value": t.report_date, "other": "accident_date"})
+        problems.append(Problem.of("report_date", said))
     if t.transaction_date < t.report_date:
-        problems.append(Problem("transaction_date", f"row {line}: {t.transaction_date} is before report_date"))
+        said = Said("input.reserving.before", {"line": line, "value": t.transaction_date, "other": "report_date"})
+        problems.append(Problem.of("transaction_date", said))
     return t
 
 
 def read_transactions(path: Path, currency: str | None = None) -> TransactionBook:
     """Read a transactions CSV (`COLUMNS`, optionally `currency`); every problem names its column and row."""
     rows = read_csv_rows(path, COLUMNS)
-    problems: list[Problem] = [] if rows else [Problem("", "no transactions")]
+    problems: list[Problem] = [] if rows else [Problem.of("", Said("input.reserving.no_transactions"))]
     named = {(r.get("currency") or "").strip() for r in rows} - {""}
     if len(named) > 1 or (currency and named and named != {currency}):
         found = ", ".join(sorted((named | {currency or ""}) - {""}))
-        problems.append(Problem("currency", f"one currency per book; found {found}"))
+        problems.append(Problem.of("currency", Said("input.reserving.one_currency", {"found": found})))
     code = currency or (min(named) if named else "CNY")
     try:
         check_currency(code)
-    except ValueError as exc:
-        problems.append(Problem("currency", str(exc)))
+    except InvalidValue as exc:
+        problems.append(Problem.of("currency", exc.said))
     txs: list[Transaction] = []
     first: dict[str, Transaction] = {}
     for line, row in enumerate(rows, start=2):
@@ -98,9 +100,8 @@ def read_transactions(path: Path, currency: str | None = None) -> TransactionBoo
         if t is not None:
             seen = first.setdefault(t.claim_id, t)
             if (seen.accident_date, seen.report_date) != (t.accident_date, t.report_date):
-                problems.append(
-                    Problem("claim_id", f"row {line}: claim {t.claim_id} changes its accident or report date")
-                )
+                said = Said("input.reserving.changes_dates", {"line": line, "claim": t.claim_id})
+                problems.append(Problem.of("claim_id", said))
             txs.append(t)
     if problems:
         raise InvalidInput(problems[:20], str(path))

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said
 from cyberins.model.money import from_float, to_minor
 from cyberins.reserving.transactions import TransactionBook
 
@@ -75,10 +75,11 @@ def claims_triangle(
             amount = t.paid if basis == "paid" else incurred
             records.append((pd.Period(when, freq), pd.Period(t.transaction_date, freq), float(amount)))
     if not records:
-        raise InvalidInput.one("as_of", f"no transaction on or before {as_of}")
+        raise InvalidInput.one("as_of", Said("input.reserving.no_transaction", {"as_of": as_of}))
     periods = pd.period_range(min(r[0] for r in records), pd.Period(as_of, freq), freq=freq)
     if len(periods) < 2:
-        raise InvalidInput.one("transactions", f"a triangle needs two {grain}s or more up to {as_of}")
+        said = Said("input.reserving.two_periods", {"grain": Said(f"input.reserving.grain.{grain}"), "as_of": as_of})
+        raise InvalidInput.one("transactions", said)
     records += [(p, p, 0.0) for p in periods]  # the full grid of periods
     columns = {"origin": [o.start_time for o, _, _ in records], "amount": [a for _, _, a in records]}
     frame = pd.DataFrame(columns | {"valuation": [v.end_time.normalize() for _, v, _ in records]})
@@ -162,12 +163,12 @@ def _bf_apriori(
     expected: Mapping[str, Decimal] | None,
 ) -> list[Decimal]:
     if expected is None and (premium is None or ratio is None):
-        raise InvalidInput.one("apriori", "BF needs an a-priori: a loss ratio with premium, or an expected loss")
+        raise InvalidInput.one("apriori", Said("input.reserving.bf_apriori"))
     if ratio is not None and not (math.isfinite(ratio) and ratio > 0):
-        raise InvalidInput.one("apriori_loss_ratio", f"must be a positive number, got {ratio}")
+        raise InvalidInput.one("apriori_loss_ratio", Said("input.reserving.positive_number", {"value": ratio}))
     source, name = (expected, "expected_loss") if expected is not None else (premium, "premium")
     assert source is not None
-    missing = [Problem(f"{name}.{o}", "no amount for this origin period") for o in labels if o not in source]
+    missing = [Problem.of(f"{name}.{o}", Said("input.reserving.no_origin_amount")) for o in labels if o not in source]
     if missing:
         raise InvalidInput(missing)
     factor = Decimal(1) if expected is not None else Decimal(str(ratio))

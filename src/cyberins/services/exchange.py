@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cyberins.exchange import records as fmt
-from cyberins.model.errors import InvalidInput, Problem
+from cyberins.model.errors import InvalidInput, Problem, Said
 from cyberins.model.vocab import OrgKind
 from cyberins.services import audit
 from cyberins.services.access import VISIBILITY, Principal
@@ -116,7 +116,7 @@ def _conflicts(session: Session, incoming: dict[str, list[Any]], report: ImportR
         for i, record in enumerate(records):
             where = f"{kind}[{i}]"
             if record.id in seen:
-                problems.append(Problem(f"{where}.id", f"{record.id} is given twice"))
+                problems.append(Problem.of(f"{where}.id", Said("input.exchange.id_twice", {"id": record.id})))
             seen.add(record.id)
             stored = session.get(model, record.id)
             if stored is not None:
@@ -124,16 +124,13 @@ def _conflicts(session: Session, incoming: dict[str, list[Any]], report: ImportR
                     report.present[kind] += 1
                 else:
                     differ = _differences(fmt.plain(fmt.record_of(kind, stored)), fmt.plain(record))
-                    problems.append(
-                        Problem(
-                            f"{where}.{differ[0]}", f"record {record.id} exists with other values ({', '.join(differ)})"
-                        )
-                    )
+                    said = Said("input.exchange.exists_other", {"id": record.id, "fields": ", ".join(differ)})
+                    problems.append(Problem.of(f"{where}.{differ[0]}", said))
                 continue
             for column, target in refers.items():
                 value = getattr(record, column, None)
                 if value and value not in ids[target] and session.get(STORED[target][0], value) is None:
-                    problems.append(Problem(f"{where}.{column}", f"{value} is neither in the file nor in the store"))
+                    problems.append(Problem.of(f"{where}.{column}", Said("input.exchange.not_found", {"value": value})))
             if kind == "policies":
                 taken = session.scalars(
                     select(PolicyRecord.id).where(
@@ -143,9 +140,8 @@ def _conflicts(session: Session, incoming: dict[str, list[Any]], report: ImportR
                     )
                 ).first()
                 if taken is not None:
-                    problems.append(
-                        Problem(f"{where}.policy_number", f"{record.policy_number} is another policy's number")
-                    )
+                    said = Said("input.exchange.other_number", {"number": record.policy_number})
+                    problems.append(Problem.of(f"{where}.policy_number", said))
     return problems
 
 

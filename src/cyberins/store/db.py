@@ -8,7 +8,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 
 
 def normalize_url(url: str) -> str:
@@ -16,18 +16,26 @@ def normalize_url(url: str) -> str:
     try:
         parsed = make_url(url)
     except Exception:  # sqlalchemy raises ArgumentError, but a malformed URL can surface as ValueError too
-        raise InvalidInput.one("database_url", f"not a database URL: {url!r}") from None
+        raise InvalidInput.one("database_url", Said("input.other.not_database_url", {"url": repr(url)})) from None
     backend = parsed.get_backend_name()
     if backend == "postgresql":
         if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
             parsed = parsed.set(drivername="postgresql+psycopg")
         else:
             raise InvalidInput.one(
-                "database_url", f"use the psycopg 3 driver (postgresql+psycopg://), not {parsed.drivername}"
+                "database_url",
+                Said(
+                    "input.other.psycopg",
+                    {"wanted": "psycopg 3", "scheme": "postgresql+psycopg://", "driver": parsed.drivername},
+                ),
             )
     elif backend != "sqlite":
         raise InvalidInput.one(
-            "database_url", f"unsupported database {backend!r}: use sqlite:/// or postgresql+psycopg://"
+            "database_url",
+            Said(
+                "input.other.unsupported_database",
+                {"backend": repr(backend), "sqlite": "sqlite:///", "postgresql": "postgresql+psycopg://"},
+            ),
         )
     return parsed.render_as_string(hide_password=False)
 

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Coverage, EventType
 from cyberins.model.money import to_minor
 from cyberins.model.policy import Policy
@@ -176,13 +176,11 @@ def settle_scenario(
     """Apply `policy` to one incident exactly; the payables are rounded to the currency's minor unit in the
     policy's coverage order (`round_in_order`), as a claim's are."""
     if scenario.currency != policy.currency:
-        raise InvalidInput.one(
-            "currency",
-            f"the loss is in {scenario.currency} but the policy pays in {policy.currency} (rule 11)",
-        )
+        said = Said("input.other.loss_currency", {"currency": scenario.currency, "policy": policy.currency})
+        raise InvalidInput.one("currency", said)
     for cov in prior_paid or {}:
         if cov not in policy.coverages:
-            raise InvalidInput.one(f"prior_paid.{cov.value}", "the policy does not cover this coverage")
+            raise InvalidInput.one(f"prior_paid.{cov.value}", Said("input.other.not_covered"))
     settled = settle_incident(policy, scenario_table(scenario), prior_paid)
     lines = tuple(
         CoverageSettlement(

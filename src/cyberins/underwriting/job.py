@@ -28,7 +28,7 @@ from cyberins.assess import (
     summary,
 )
 from cyberins.assess.grade import GradeScale, RiskGrade, load_grade_scale, risk_grade
-from cyberins.model.errors import InvalidInput
+from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.money import to_minor
 from cyberins.model.policy import Policy
 from cyberins.pricing import (
@@ -202,7 +202,8 @@ def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptio
     """
     opts = options or QuoteOptions()
     if policy.currency != profile.currency:
-        raise InvalidInput.one("currency", f"the profile is in {profile.currency} but the policy in {policy.currency}")
+        said = Said("input.other.profile_currency", {"profile": profile.currency, "policy": policy.currency})
+        raise InvalidInput.one("currency", said)
     log.info("assess", extra={"stage": "assess", "organization": profile.name})
     model = assess(profile)
     eligibility = check_eligibility(profile)

@@ -7,9 +7,9 @@ import math
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 from sqlalchemy.orm import Session
