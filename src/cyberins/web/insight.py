@@ -18,9 +18,8 @@ from cyberins.assess import ExplainRow, Outcome, outcome_label, plan_remediation
 from cyberins.assess.grade import load_grade_scale
 from cyberins.assess.questionnaire import AnswerType, Question
 from cyberins.assess.resources import load_questionnaire
-from cyberins.model.ids import EventType, Lang
+from cyberins.model.ids import EventType, Jurisdiction, Lang
 from cyberins.model.policy import JURISDICTION_ZONES
-from cyberins.model.vocab import Jurisdiction
 from cyberins.pricing.subsidy import InsuredFacts, SubsidyScheme, apply_subsidy
 from cyberins.report.quote import FactorRow, Reference, factor_appendix
 from cyberins.services import monitoring, policies, underwriting
