@@ -157,7 +157,7 @@ def test_a_line_whose_model_is_an_organisation_profile() -> None:
 
 
 def test_policy_years_outside_every_tail_are_dropped_without_changing_a_contribution() -> None:
-    from cyberins.portfolio.measures import row_contributions, tvar_weights
+    from cyberins.portfolio.measures import PolicyTail, row_contributions, tvar_weights
 
     b = book(mixed())
     years = 2 * CHUNK_YEARS + 500
@@ -167,11 +167,32 @@ def test_policy_years_outside_every_tail_are_dropped_without_changing_a_contribu
     year = np.concatenate([p.policy_year + p.start for p in full])
     index = np.concatenate([p.policy_index for p in full])
     gross = np.concatenate([p.policy_gross for p in full])
-    assert len(run.policy_year) < 0.3 * len(year)  # most policy years are dropped …
+    kept = sum(len(p) for p in run.policy_years)
+    assert kept < 0.3 * len(year)  # most policy years are dropped …
+    grouped = [PolicyTail.of(p.policy_year, p.policy_index, p.policy_gross).shifted(p.start) for p in full]
     for weights in tvar_weights(run.ylt["gross"]).values():  # … and no contribution moves
         every = row_contributions(weights, year, index, gross, b.policies)
-        kept = row_contributions(weights, run.policy_year, run.policy_index, run.policy_gross, b.policies)
-        np.testing.assert_array_equal(kept, every)
+        ours = sum((p.contributions(weights, b.policies) for p in run.policy_years), np.zeros(b.policies))
+        np.testing.assert_allclose(ours, every, rtol=1e-12, atol=0)
+        unpruned = sum((p.contributions(weights, b.policies) for p in grouped), np.zeros(b.policies))
+        np.testing.assert_array_equal(ours, unpruned)
+
+
+def test_grouped_policy_years_are_the_rows() -> None:
+    from cyberins.portfolio.measures import PolicyTail
+
+    year = np.array([3, 1, 3, 1, 1, 0], dtype=np.int32)
+    policy = np.array([7, 2, 8, 3, 4, 5], dtype=np.int32)
+    gross = np.array([5.0, 2.0, 5.0, 2.0, 9.0, 1.0])
+    rows = PolicyTail.of(year, policy, gross)
+    assert rows.size.tolist() == [1, 2, 1, 2]  # year 0; year 1: 2.0 twice, then 9.0; year 3: 5.0 twice
+    y, p, g = rows.rows()
+    assert sorted(zip(y.tolist(), p.tolist(), g.tolist(), strict=True)) == sorted(
+        zip(year.tolist(), policy.tolist(), gross.tolist(), strict=True)
+    )
+    assert len(rows.where(np.array([False, True, False, True]))) == 4
+    weights = np.array([0.0, 0.5, 0.0, 0.25])
+    np.testing.assert_array_equal(rows.contributions(weights, 10), [0, 0, 1, 1, 4.5, 0, 0, 1.25, 1.25, 0])
 
 
 def test_hits_drawn_in_slices_are_the_whole_matrix() -> None:

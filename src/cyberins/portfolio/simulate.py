@@ -22,6 +22,7 @@ import numpy.typing as npt
 from cyberins.model.errors import InvalidInput, Said
 from cyberins.portfolio.book import Book
 from cyberins.portfolio.events import Bar, LineEvents, SystemicEvents, bar, line_events, systemic_events
+from cyberins.portfolio.measures import PolicyTail
 from cyberins.portfolio.treaties import GrossRows, IndustryEvents, apply_programme, ils_payouts
 from cyberins.quant.metrics import LEVELS
 from cyberins.quant.model import FloatArray, IntArray
@@ -263,15 +264,16 @@ class _TailYears:
     The Euler weights of every level are zero outside the worst (1 − level)·N years and the boundary one, and
     the lowest level's tail holds the others'. The worst `keep` annual gross losses seen so far give a
     threshold that only rises as chunks arrive; a chunk's policy years below it can never be in the tail and
-    are dropped at once, so memory holds about a tenth of them, whatever the number of years. The final
-    threshold is the same in any arrival order, and so is what is kept.
+    are dropped at once, and what is left is held grouped (`measures.PolicyTail`), so memory holds about a
+    tenth of them at a quarter of the size, whatever the number of years. The final threshold is the same in
+    any arrival order, and so is what is kept.
     """
 
     def __init__(self, years: int) -> None:
         m = (1 - Fraction(str(min(LEVELS)))) * years
         self.keep = int(m) + 1
         self.top = np.zeros(0)
-        self.parts: list[ChunkResult] = []
+        self.parts: dict[int, tuple[ChunkResult, PolicyTail]] = {}
         self.rows_at_prune = 0
 
     @property
@@ -281,24 +283,23 @@ class _TailYears:
     def add(self, part: ChunkResult) -> None:
         both = np.concatenate([self.top, part.gross])
         self.top = both if len(both) <= self.keep else np.partition(both, len(both) - self.keep)[-self.keep :]
-        self._prune(part)
-        self.parts.append(part)
-        rows = sum(len(p.policy_year) for p in self.parts)
-        if rows > 2 * self.rows_at_prune:  # amortised: each row is re-examined a bounded number of times
-            for p in self.parts:
-                self._prune(p)
-            self.rows_at_prune = sum(len(p.policy_year) for p in self.parts)
-
-    def _prune(self, part: ChunkResult) -> None:
         keep = part.gross[part.policy_year] >= self.threshold
-        if not keep.all():
-            part.policy_year, part.policy_index = part.policy_year[keep], part.policy_index[keep]
-            part.policy_gross = part.policy_gross[keep]
+        rows = PolicyTail.of(part.policy_year[keep], part.policy_index[keep], part.policy_gross[keep])
+        part.policy_year, part.policy_index, part.policy_gross = (np.zeros(0, a.dtype) for a in (
+            part.policy_year, part.policy_index, part.policy_gross))  # fmt: skip
+        self.parts[part.chunk] = (part, rows)
+        held = sum(len(r) for _, r in self.parts.values())
+        if held > 1.25 * self.rows_at_prune:  # amortised: each row is re-examined a bounded number of times
+            self._prune()
+            self.rows_at_prune = sum(len(r) for _, r in self.parts.values())
 
-    def finish(self) -> list[ChunkResult]:
-        for p in self.parts:
-            self._prune(p)
-        return sorted(self.parts, key=lambda r: r.chunk)
+    def _prune(self) -> None:
+        for chunk, (part, rows) in self.parts.items():
+            self.parts[chunk] = (part, rows.where(part.gross[rows.year] >= self.threshold))
+
+    def finish(self) -> list[tuple[ChunkResult, PolicyTail]]:
+        self._prune()
+        return [self.parts[c] for c in sorted(self.parts)]
 
 
 @dataclass(frozen=True)
@@ -316,9 +317,8 @@ class PortfolioRun:
     ground_up_by_industry: FloatArray
     events_by_source: IntArray
     under_review: FloatArray
-    policy_year: Int32Array
-    policy_index: Int32Array
-    policy_gross: FloatArray
+    #: The policy years of the tail (see `_TailYears`), one part per chunk, in the run's years.
+    policy_years: list[PolicyTail]
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -333,8 +333,9 @@ def run_book(book: Book, years: int, seed: int, mapper: Mapper | None = None) ->
     return _join(prepared, years, seed, tail.finish())
 
 
-def _join(prepared: Prepared, years: int, seed: int, parts: list[ChunkResult]) -> PortfolioRun:
+def _join(prepared: Prepared, years: int, seed: int, kept: list[tuple[ChunkResult, PolicyTail]]) -> PortfolioRun:
     book = prepared.book
+    parts = [p for p, _ in kept]
 
     def cat(pick: Callable[[ChunkResult], FloatArray]) -> FloatArray:
         return np.concatenate([pick(p) for p in parts], axis=-1)
@@ -377,19 +378,5 @@ def _join(prepared: Prepared, years: int, seed: int, parts: list[ChunkResult]) -
         ground_up_by_industry=sum((p.ground_up_by_industry for p in parts), np.zeros(len(prepared.industries))),
         events_by_source=sum((p.events_by_source for p in parts), np.zeros(1 + len(book.scenarios), dtype=np.int64)),
         under_review=cat(lambda p: p.under_review),
-        **_policy_years(parts),
+        policy_years=[rows.shifted(p.start) for p, rows in kept],
     )
-
-
-def _policy_years(parts: list[ChunkResult]) -> dict[str, Any]:
-    """The chunks' policy years joined, each chunk's copy released as soon as it is joined, so that the
-    largest store of a long run is never held twice."""
-    out: dict[str, Any] = {}
-    for name in ("policy_year", "policy_index", "policy_gross"):
-        pieces = [p.policy_year + p.start if name == "policy_year" else getattr(p, name) for p in parts]
-        for p in parts:
-            setattr(p, name, np.zeros(0, getattr(p, name).dtype))  # not a view: the buffer goes
-        empty = np.zeros(0, np.float64 if name == "policy_gross" else np.int32)
-        out[name] = np.concatenate(pieces) if pieces else empty
-        del pieces
-    return out
