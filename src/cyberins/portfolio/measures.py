@@ -142,16 +142,15 @@ class PolicyTail:
 
     @classmethod
     def of(cls, year: AnyIntArray, policy: AnyIntArray, gross: FloatArray) -> PolicyTail:
-        """From rows in any order, grouped by year and amount."""
+        """From rows in any order (a chunk's: years from 0), grouped by year and amount (`portfolio.jit`)."""
         if len(year) == 0:
             return cls(np.zeros(0, np.int32), np.zeros(0), np.zeros(0, np.int32), np.zeros(0, np.int32))
-        order = np.argsort(gross)
-        narrow = np.int16 if int(year.max()) < 2**15 else np.int32  # a chunk's years: a radix sort
-        order = order[np.argsort(year[order].astype(narrow, copy=False), kind="stable")]
-        year, gross = year[order], gross[order]
-        starts = np.flatnonzero(np.r_[True, (year[1:] != year[:-1]) | (gross[1:] != gross[:-1])])
-        size = np.diff(np.r_[starts, len(year)]).astype(np.int32)
-        return cls(year[starts].astype(np.int32), gross[starts], size, policy[order].astype(np.int32))
+        from cyberins.portfolio.jit import group_rows  # numba: imported only where a run holds policy years
+
+        order, starts = group_rows(year, gross, int(year.max()) + 1)
+        size = np.diff(starts).astype(np.int32)
+        first = order[starts[:-1]]
+        return cls(year[first].astype(np.int32), gross[first], size, policy[order].astype(np.int32))
 
     def __len__(self) -> int:
         return len(self.policy)
