@@ -79,3 +79,77 @@ def group_rows(year: IntArray, value: FloatArray, n_years: int) -> tuple[IntArra
     return _groups(
         np.ascontiguousarray(year, dtype=np.int64), np.ascontiguousarray(value, dtype=np.float64), int(n_years)
     )
+
+
+@_jit
+def _line_sums(
+    year: IntArray,
+    source: IntArray,
+    occurrence: IntArray,
+    paid: FloatArray,
+    ground_up: FloatArray,
+    weight: FloatArray,
+    review: FloatArray,
+    n_years: int,
+    n_sources: int,
+    n_systemic: int,
+) -> tuple[
+    FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray
+]:  # pragma: no cover
+    """`line_sums` in one pass over the rows, each sum in row order."""
+    gross = np.zeros(n_years)
+    gu = np.zeros(n_years)
+    under_review = np.zeros(n_years)
+    gross_by_source = np.zeros((n_sources, n_years))
+    gu_by_source = np.zeros(n_sources)
+    gu_largest = np.zeros(n_years)
+    gross_largest = np.zeros(n_years)
+    sys_gu = np.zeros(n_systemic)
+    sys_gross = np.zeros(n_systemic)
+    with_review = len(review) > 0
+    for i in range(len(year)):
+        y, s = year[i], source[i]
+        p, g = paid[i] * weight[i], ground_up[i] * weight[i]
+        gu[y] += g
+        gross[y] += p
+        if with_review:
+            under_review[y] += review[i] * weight[i]
+        gross_by_source[s, y] += p
+        gu_by_source[s] += g
+        if s == 0:  # an own event is an occurrence of its own, one incident: the year's largest is a maximum
+            gu_largest[y] = max(gu_largest[y], ground_up[i])
+            gross_largest[y] = max(gross_largest[y], paid[i])
+        else:
+            sys_gu[occurrence[i]] += g
+            sys_gross[occurrence[i]] += p
+    return gross, gu, under_review, gross_by_source, gu_by_source, gu_largest, gross_largest, sys_gu, sys_gross
+
+
+def line_sums(
+    year: IntArray,
+    source: IntArray,
+    occurrence: IntArray,
+    paid: FloatArray,
+    ground_up: FloatArray,
+    weight: FloatArray,
+    review: FloatArray | None,
+    n_years: int,
+    n_sources: int,
+    n_systemic: int,
+) -> tuple[FloatArray, ...]:
+    """One line's rows summed (a row counts `weight` times): per year its gross, ground-up and part under
+    review; gross by source (own events 0, then each scenario) and year; ground-up by source; per year the
+    largest own event, ground-up and gross; per systemic occurrence its ground-up and gross. Each is summed in
+    row order from zero, as `np.bincount` would, so a line's sums do not depend on the other lines."""
+    return _line_sums(
+        year,
+        source,
+        occurrence,
+        paid,
+        ground_up,
+        weight,
+        np.zeros(0) if review is None else review,
+        int(n_years),
+        int(n_sources),
+        int(n_systemic),
+    )

@@ -22,6 +22,7 @@ import numpy.typing as npt
 from cyberins.model.errors import InvalidInput, Said
 from cyberins.portfolio.book import Book
 from cyberins.portfolio.events import Bar, LineEvents, SystemicEvents, bar, line_events, systemic_events
+from cyberins.portfolio.jit import line_sums
 from cyberins.portfolio.measures import PolicyTail
 from cyberins.portfolio.treaties import GrossRows, IndustryEvents, apply_programme, ils_payouts
 from cyberins.quant.metrics import LEVELS
@@ -151,25 +152,22 @@ class _ChunkSums:
         """One line's rows; a row counts `weight` times (the incidents it stands for)."""
         n = self.n
         copy, year = np.divmod(rows.period, n)
-        own = rows.source == 0
-        paid, ground_up = rows.paid * rows.weight, rows.ground_up * rows.weight
-        self.ground_up += np.bincount(year, weights=ground_up, minlength=n)
-        line_gross = np.bincount(year, weights=paid, minlength=n)
-        self.gross += line_gross
+        gross, ground_up, review, by_source, gu_by_source, gu_largest, gross_largest, sys_gu, sys_gross = line_sums(
+            year, rows.source, occurrence, rows.paid, rows.ground_up, rows.weight, rows.under_review,
+            n, self.gross_by_source.shape[0], len(self.sys_gross),
+        )  # fmt: skip
+        self.ground_up += ground_up
+        self.gross += gross
         if rows.under_review is not None:
-            self.under_review += np.bincount(year, weights=rows.under_review * rows.weight, minlength=n)
-        width = self.gross_by_source.shape[0]
-        self.gross_by_source += np.bincount(rows.source * n + year, weights=paid, minlength=width * n).reshape(width, n)
-        self.gross_by_industry[industry] += line_gross
-        self.ground_up_by_source += np.bincount(rows.source, weights=ground_up, minlength=width)
-        self.ground_up_by_industry[industry] += ground_up.sum()
-        # Own events are occurrences of their own (one row, one incident): the year's largest is a maximum.
-        np.maximum.at(self.ground_up_largest, year[own], rows.ground_up[own])
-        np.maximum.at(self.gross_largest, year[own], rows.paid[own])
-        systemic = ~own
-        m = len(self.sys_gross)
-        self.sys_ground_up += np.bincount(occurrence[systemic], weights=ground_up[systemic], minlength=m)
-        self.sys_gross += np.bincount(occurrence[systemic], weights=paid[systemic], minlength=m)
+            self.under_review += review
+        self.gross_by_source += by_source
+        self.gross_by_industry[industry] += gross
+        self.ground_up_by_source += gu_by_source
+        self.ground_up_by_industry[industry] += gu_by_source.sum()
+        np.maximum(self.ground_up_largest, gu_largest, out=self.ground_up_largest)
+        np.maximum(self.gross_largest, gross_largest, out=self.gross_largest)
+        self.sys_ground_up += sys_gu
+        self.sys_gross += sys_gross
         pays = rows.paid > 0
         self.rows.append(
             (
