@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+import numpy.typing as npt
 
 from cyberins.quant.model import FloatArray, IntArray
 
@@ -153,3 +154,54 @@ def line_sums(
         int(n_sources),
         int(n_systemic),
     )
+
+
+@_jit
+def _stand_ins(
+    period: IntArray, occurrence: IntArray, alike: npt.NDArray[np.bool_], n_periods: int
+) -> tuple[bool, IntArray, IntArray]:  # pragma: no cover
+    """`representatives` in three passes over the rows."""
+    n = len(period)
+    in_period = np.zeros(n_periods, dtype=np.int64)
+    for i in range(n):
+        in_period[period[i]] += 1
+    stands_for = np.arange(n)
+    keep = np.ones(n, dtype=np.bool_)
+    last_key, last_row, alone_rows, collapsed = -1, -1, 0, False
+    for i in range(n):
+        if not (alike[i] and in_period[period[i]] == 1):
+            continue
+        alone_rows += 1
+        if last_row >= 0 and occurrence[i] == last_key:  # the same occurrence as the previous lone row
+            stands_for[i] = stands_for[last_row]
+            keep[i] = False
+            collapsed = True
+        last_key, last_row = occurrence[i], i
+    if alone_rows < 2 or not collapsed:
+        return False, np.zeros(0, dtype=np.int64), stands_for
+    position = np.zeros(n, dtype=np.int64)
+    kept = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if keep[i]:
+            position[i] = k
+            kept[k] = i
+            k += 1
+    for i in range(n):
+        stands_for[i] = position[stands_for[i]]
+    return True, kept[:k], stands_for
+
+
+def representatives(
+    period: IntArray, occurrence: IntArray, alike: npt.NDArray[np.bool_], n_periods: int
+) -> tuple[IntArray | None, IntArray]:
+    """`portfolio.events._representatives` (the rule and why it is exact are there), `period` in
+    0 … n_periods − 1: a row `alike` and alone in its period that follows another such row of the same
+    `occurrence` is stood in for by the first of that run."""
+    collapsed, kept, position = _stand_ins(
+        np.ascontiguousarray(period, dtype=np.int64),
+        np.ascontiguousarray(occurrence, dtype=np.int64),
+        np.ascontiguousarray(alike, dtype=np.bool_),
+        int(n_periods),
+    )
+    return (kept, position) if collapsed else (None, position)
