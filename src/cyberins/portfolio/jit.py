@@ -205,3 +205,62 @@ def representatives(
         int(n_periods),
     )
     return (kept, position) if collapsed else (None, position)
+
+
+@_jit
+def _occurrences(
+    year: IntArray, key: IntArray, time: FloatArray, top: int
+) -> tuple[bool, IntArray, IntArray]:  # pragma: no cover
+    """`occurrence_order`: a table of each key's row, then a counting sort by year of the keys in ascending
+    order and a stable merge sort by time within each year."""
+    n = len(year)
+    row = np.full(top, -1, dtype=np.int64)
+    for i in range(n):
+        row[key[i]] = i
+    for i in range(n):
+        if year[row[key[i]]] != year[i]:
+            return False, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)  # a key in two years
+    keys = np.flatnonzero(row >= 0)
+    m = len(keys)
+    n_years = 0
+    for k in keys:
+        n_years = max(n_years, year[row[k]] + 1)
+    starts = np.zeros(n_years + 1, dtype=np.int64)
+    for k in keys:
+        starts[year[row[k]] + 1] += 1
+    for y in range(n_years):
+        starts[y + 1] += starts[y]
+    fill = starts[:-1].copy()
+    ordered = np.empty(m, dtype=np.int64)
+    for k in keys:
+        y = year[row[k]]
+        ordered[fill[y]] = k
+        fill[y] += 1
+    for y in range(n_years):
+        part = ordered[starts[y] : starts[y + 1]]
+        times = np.empty(len(part))
+        for a in range(len(part)):
+            times[a] = time[row[part[a]]]
+        ordered[starts[y] : starts[y + 1]] = part[np.argsort(times, kind="mergesort")]
+    position = np.empty(top, dtype=np.int64)
+    occurrence_year = np.empty(m, dtype=np.int64)
+    for p in range(m):
+        position[ordered[p]] = p
+        occurrence_year[p] = year[row[ordered[p]]]
+    index = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        index[i] = position[key[i]]
+    return True, index, occurrence_year
+
+
+def occurrence_order(year: IntArray, key: IntArray, time: FloatArray, top: int) -> tuple[IntArray, IntArray] | None:
+    """Each row's position among the occurrences in (year, time, key) order and each occurrence's year, for
+    rows keyed 0 … top − 1 (`top` a few times the rows at most) by an id unique across years; None when a
+    key appears in two years (then the caller keys by year as well)."""
+    done, index, occurrence_year = _occurrences(
+        np.ascontiguousarray(year, dtype=np.int64),
+        np.ascontiguousarray(key, dtype=np.int64),
+        np.ascontiguousarray(time, dtype=np.float64),
+        int(top),
+    )
+    return (index, occurrence_year) if done else None
