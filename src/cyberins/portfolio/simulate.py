@@ -203,6 +203,7 @@ class _ChunkSums:
             joined(0, np.int64), joined(1, np.int64), joined(2, np.float64),
             joined(3, np.int64), joined(4, np.float64), joined(5, np.float64),
         )  # fmt: skip
+        self.rows = []  # the lines' pieces, joined: not held twice while the treaties run
         out = ChunkResult(
             chunk=chunk,
             start=start,
@@ -227,6 +228,7 @@ class _ChunkSums:
             out.policy_year, out.policy_index, out.policy_gross = (
                 np.concatenate([p[k] for p in self.policy_years]) for k in range(3)
             )
+            self.policy_years = []
         return out
 
 
