@@ -6,6 +6,8 @@ through the terms engine's compiled kernels anyway.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba
 import numpy as np
 import numpy.typing as npt
@@ -73,7 +75,7 @@ def _groups(year: IntArray, value: FloatArray, n_years: int) -> tuple[IntArray, 
     return order, group_starts[: n_groups + 1]
 
 
-def group_rows(year: IntArray, value: FloatArray, n_years: int) -> tuple[IntArray, IntArray]:
+def group_rows(year: npt.NDArray[np.integer[Any]], value: FloatArray, n_years: int) -> tuple[IntArray, IntArray]:
     """The rows (`year` in 0 … n_years − 1) grouped by year and equal value (bit for bit): a permutation that
     puts each group's rows together, years ascending, and where each group starts in it (then the end).
     Within a year the groups come in order of first appearance, a group's rows in input order."""
