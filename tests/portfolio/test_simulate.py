@@ -201,3 +201,34 @@ def test_hits_drawn_in_slices_are_the_whole_matrix() -> None:
     whole = np.random.default_rng(3).random((50, 7)) < 0.3
     event, copy = hits(np.random.default_rng(3), 50, 7, 0.3, slice_draws=20)  # slices of 2 events
     assert np.array_equal(np.stack([event, copy]), np.stack(np.nonzero(whole)))
+
+
+def test_a_lines_compiled_sums_are_the_bincounts_bit_for_bit() -> None:
+    from cyberins.portfolio.jit import line_sums
+
+    rng = np.random.default_rng(8)
+    n, n_years, n_sources, n_systemic = 5_000, 64, 3, 40
+    year, source = rng.integers(0, n_years, n), rng.integers(0, n_sources, n)
+    occurrence = np.where(source > 0, rng.integers(0, n_systemic, n), n_systemic + np.arange(n))
+    paid, ground_up = rng.lognormal(10, 2, n), rng.lognormal(11, 2, n)
+    weight, review = rng.integers(1, 5, n).astype(float), rng.lognormal(8, 1, n)
+    gross, gu, under_review, by_source, gu_by_source, gu_largest, gross_largest, sys_gu, sys_gross = line_sums(
+        year, source, occurrence, paid, ground_up, weight, review, n_years, n_sources, n_systemic
+    )
+    p, g = paid * weight, ground_up * weight
+    assert np.array_equal(gross, np.bincount(year, weights=p, minlength=n_years))
+    assert np.array_equal(gu, np.bincount(year, weights=g, minlength=n_years))
+    assert np.array_equal(under_review, np.bincount(year, weights=review * weight, minlength=n_years))
+    width = n_sources * n_years
+    assert np.array_equal(by_source.ravel(), np.bincount(source * n_years + year, weights=p, minlength=width))
+    assert np.array_equal(gu_by_source, np.bincount(source, weights=g, minlength=n_sources))
+    own, systemic = source == 0, source > 0
+    expected = np.zeros(n_years)
+    np.maximum.at(expected, year[own], ground_up[own])
+    assert np.array_equal(gu_largest, expected)
+    expected = np.zeros(n_years)
+    np.maximum.at(expected, year[own], paid[own])
+    assert np.array_equal(gross_largest, expected)
+    sys_occ = occurrence[systemic]
+    assert np.array_equal(sys_gu, np.bincount(sys_occ, weights=g[systemic], minlength=n_systemic))
+    assert np.array_equal(sys_gross, np.bincount(sys_occ, weights=p[systemic], minlength=n_systemic))
