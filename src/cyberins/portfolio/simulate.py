@@ -22,7 +22,6 @@ import numpy.typing as npt
 from cyberins.model.errors import InvalidInput, Said
 from cyberins.portfolio.book import Book
 from cyberins.portfolio.events import Bar, LineEvents, SystemicEvents, bar, line_events, systemic_events
-from cyberins.portfolio.jit import line_sums
 from cyberins.portfolio.measures import PolicyTail
 from cyberins.portfolio.treaties import GrossRows, IndustryEvents, apply_programme, ils_payouts
 from cyberins.quant.metrics import LEVELS
@@ -150,6 +149,8 @@ class _ChunkSums:
 
     def add(self, rows: LineEvents, occurrence: IntArray, industry: int, first_policy: int) -> None:
         """One line's rows; a row counts `weight` times (the incidents it stands for)."""
+        from cyberins.portfolio.jit import line_sums  # numba: only once a book is simulated, as `terms.jit`
+
         n = self.n
         copy, year = np.divmod(rows.period, n)
         gross, ground_up, review, by_source, gu_by_source, gu_largest, gross_largest, sys_gu, sys_gross = line_sums(
