@@ -266,8 +266,8 @@ class _TailYears:
     the lowest level's tail holds the others'. The worst `keep` annual gross losses seen so far give a
     threshold that only rises as chunks arrive; a chunk's policy years below it can never be in the tail and
     are dropped at once, and what is left is held grouped (`measures.PolicyTail`), so memory holds about a
-    tenth of them at a quarter of the size, whatever the number of years. The final threshold is the same in
-    any arrival order, and so is what is kept.
+    tenth of them at about a third of the size, whatever the number of years. The final threshold is the
+    same in any arrival order, and so is what is kept.
     """
 
     def __init__(self, years: int) -> None:
