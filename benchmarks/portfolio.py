@@ -4,8 +4,9 @@ A synthetic book of `--policies` insureds in lines of 100 across six industries,
 (ransomware at 0.05 a year: an outage of lognormal hours at the line's hourly income, and restoration), the
 example USD wording (10-hour time retention, sublimits, aggregate), four systemic scenarios striking four
 dependencies with shared durations, and a four-treaty programme (quota share, per-risk XL, cat XL with a
-reinstatement, aggregate stop loss). Each case runs in its own subprocess so its peak memory (ru_maxrss) is
-its own:
+reinstatement, aggregate stop loss). Each case runs in its own process, measured whole from launch to exit
+by `measure.run_process` (wall, CPU of the process and what it reaped, peak resident memory), as every
+benchmark here is; the process also reports its in-process seconds (after imports and book loading):
 
 - `cyberins`: `run_book` in-process (and with `--workers 2`, a Dask LocalCluster), then the JSON document;
 - `numpy baseline`: the same counts and draws in plain NumPy — Poisson own events per policy-year with a
@@ -23,14 +24,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from measure import run_process  # benchmarks/measure.py: this script's folder is on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 INDUSTRIES = ("banking", "retail", "healthcare_hospital", "manufacturing", "professional_services", "logistics")
@@ -172,10 +173,7 @@ def _lognormal(ci: list[float]) -> tuple[float, float]:
 
 
 def _child(case: str, policies: int, years: int, workers: int) -> None:
-    cpu = time.process_time()
     out = run_numpy(policies, years) if case == "numpy" else run_cyberins(policies, years, workers)
-    out["cpu_seconds"] = time.process_time() - cpu  # this process only: Dask workers' CPU is not in it
-    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(out))
 
 
@@ -191,20 +189,22 @@ def main() -> None:
         _child(case, int(policies), int(years), int(workers))
         return
     cases = [("cyberins", 0), ("numpy", 0)] + ([("cyberins", args.workers)] if args.workers else [])
-    print("| case | policies | years | wall s | CPU s (this process) | peak MB | gross AAL | net AAL |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("| case | policies | years | in-process s | wall s | CPU s | peak MB | gross AAL | net AAL |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for policies in args.policies:
         for years in args.years:
             for case, workers in cases:
                 argv = [sys.executable, __file__, "--child", case, str(policies), str(years), str(workers)]
-                done = subprocess.run(argv, capture_output=True, text=True, check=True)
-                r = json.loads(done.stdout.strip().splitlines()[-1])
+                m = run_process(argv, ROOT)
+                r = json.loads(m.stdout.decode().strip().splitlines()[-1])
                 name = case if not workers else f"{case}, {workers} Dask workers"
                 print(
-                    f"| {name} | {policies:,} | {years:,} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} "
-                    f"| {r['peak_mb']:.0f} | {r['gross_aal']:,.0f} | {r['net_aal']:,.0f} |",
+                    f"| {name} | {policies:,} | {years:,} | {r['seconds']:.1f} | {m.wall:.1f} | {m.cpu:.1f} "
+                    f"| {m.peak_mb:.0f} | {r['gross_aal']:,.0f} | {r['net_aal']:,.0f} |",
                     flush=True,
                 )
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

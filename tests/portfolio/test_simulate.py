@@ -157,7 +157,7 @@ def test_a_line_whose_model_is_an_organisation_profile() -> None:
 
 
 def test_policy_years_outside_every_tail_are_dropped_without_changing_a_contribution() -> None:
-    from cyberins.portfolio.measures import row_contributions, tvar_weights
+    from cyberins.portfolio.measures import PolicyTail, row_contributions, tvar_weights
 
     b = book(mixed())
     years = 2 * CHUNK_YEARS + 500
@@ -167,11 +167,32 @@ def test_policy_years_outside_every_tail_are_dropped_without_changing_a_contribu
     year = np.concatenate([p.policy_year + p.start for p in full])
     index = np.concatenate([p.policy_index for p in full])
     gross = np.concatenate([p.policy_gross for p in full])
-    assert len(run.policy_year) < 0.3 * len(year)  # most policy years are dropped …
+    kept = sum(len(p) for p in run.policy_years)
+    assert kept < 0.3 * len(year)  # most policy years are dropped …
+    grouped = [PolicyTail.of(p.policy_year, p.policy_index, p.policy_gross).shifted(p.start) for p in full]
     for weights in tvar_weights(run.ylt["gross"]).values():  # … and no contribution moves
         every = row_contributions(weights, year, index, gross, b.policies)
-        kept = row_contributions(weights, run.policy_year, run.policy_index, run.policy_gross, b.policies)
-        np.testing.assert_array_equal(kept, every)
+        ours = sum((p.contributions(weights, b.policies) for p in run.policy_years), np.zeros(b.policies))
+        np.testing.assert_allclose(ours, every, rtol=1e-12, atol=0)
+        unpruned = sum((p.contributions(weights, b.policies) for p in grouped), np.zeros(b.policies))
+        np.testing.assert_array_equal(ours, unpruned)
+
+
+def test_grouped_policy_years_are_the_rows() -> None:
+    from cyberins.portfolio.measures import PolicyTail
+
+    year = np.array([3, 1, 3, 1, 1, 0], dtype=np.int32)
+    policy = np.array([7, 2, 8, 3, 4, 5], dtype=np.int32)
+    gross = np.array([5.0, 2.0, 5.0, 2.0, 9.0, 1.0])
+    rows = PolicyTail.of(year, policy, gross)
+    assert rows.size.tolist() == [1, 2, 1, 2]  # year 0; year 1: 2.0 twice, then 9.0; year 3: 5.0 twice
+    y, p, g = rows.rows()
+    assert sorted(zip(y.tolist(), p.tolist(), g.tolist(), strict=True)) == sorted(
+        zip(year.tolist(), policy.tolist(), gross.tolist(), strict=True)
+    )
+    assert len(rows.where(np.array([False, True, False, True]))) == 4
+    weights = np.array([0.0, 0.5, 0.0, 0.25])
+    np.testing.assert_array_equal(rows.contributions(weights, 10), [0, 0, 1, 1, 4.5, 0, 0, 1.25, 1.25, 0])
 
 
 def test_hits_drawn_in_slices_are_the_whole_matrix() -> None:
@@ -180,3 +201,34 @@ def test_hits_drawn_in_slices_are_the_whole_matrix() -> None:
     whole = np.random.default_rng(3).random((50, 7)) < 0.3
     event, copy = hits(np.random.default_rng(3), 50, 7, 0.3, slice_draws=20)  # slices of 2 events
     assert np.array_equal(np.stack([event, copy]), np.stack(np.nonzero(whole)))
+
+
+def test_a_lines_compiled_sums_are_the_bincounts_bit_for_bit() -> None:
+    from cyberins.portfolio.jit import line_sums
+
+    rng = np.random.default_rng(8)
+    n, n_years, n_sources, n_systemic = 5_000, 64, 3, 40
+    year, source = rng.integers(0, n_years, n), rng.integers(0, n_sources, n)
+    occurrence = np.where(source > 0, rng.integers(0, n_systemic, n), n_systemic + np.arange(n))
+    paid, ground_up = rng.lognormal(10, 2, n), rng.lognormal(11, 2, n)
+    weight, review = rng.integers(1, 5, n).astype(float), rng.lognormal(8, 1, n)
+    gross, gu, under_review, by_source, gu_by_source, gu_largest, gross_largest, sys_gu, sys_gross = line_sums(
+        year, source, occurrence, paid, ground_up, weight, review, n_years, n_sources, n_systemic
+    )
+    p, g = paid * weight, ground_up * weight
+    assert np.array_equal(gross, np.bincount(year, weights=p, minlength=n_years))
+    assert np.array_equal(gu, np.bincount(year, weights=g, minlength=n_years))
+    assert np.array_equal(under_review, np.bincount(year, weights=review * weight, minlength=n_years))
+    width = n_sources * n_years
+    assert np.array_equal(by_source.ravel(), np.bincount(source * n_years + year, weights=p, minlength=width))
+    assert np.array_equal(gu_by_source, np.bincount(source, weights=g, minlength=n_sources))
+    own, systemic = source == 0, source > 0
+    expected = np.zeros(n_years)
+    np.maximum.at(expected, year[own], ground_up[own])
+    assert np.array_equal(gu_largest, expected)
+    expected = np.zeros(n_years)
+    np.maximum.at(expected, year[own], paid[own])
+    assert np.array_equal(gross_largest, expected)
+    sys_occ = occurrence[systemic]
+    assert np.array_equal(sys_gu, np.bincount(sys_occ, weights=g[systemic], minlength=n_systemic))
+    assert np.array_equal(sys_gross, np.bincount(sys_occ, weights=p[systemic], minlength=n_systemic))

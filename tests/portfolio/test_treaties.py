@@ -528,3 +528,20 @@ def test_an_annual_cap_matches_the_compound_distribution_by_fft(reinstatements: 
     within_three_standard_errors(recovered, exact)
     # the check discriminates: the uncapped expectation lies well outside the same band
     assert uncapped - exact > 6 * recovered.std(ddof=1) / np.sqrt(len(recovered))
+
+
+def test_occurrences_in_time_order_alike_by_compiled_pass_and_by_sorting() -> None:
+    from cyberins.portfolio.occurrences import Occurrences
+
+    rng = np.random.default_rng(5)
+    n_occ = 3_000
+    occ_year = rng.integers(0, 40, n_occ)
+    occ_time = rng.integers(0, 50, n_occ) / 50  # ties in time: the id decides
+    occurrence = rng.choice(2 * n_occ, n_occ, replace=False)  # unique ids, not in order
+    rows = rng.integers(0, n_occ, 20_000)
+    year, time, ids = occ_year[rows], occ_time[rows], occurrence[rows]
+    dense = Occurrences.of(year, ids, time, None)  # ids within a few times the rows: the compiled pass
+    sparse = Occurrences.of(year, ids * 10**9, time, None)  # the same order of ids, too sparse: lexsort
+    assert np.array_equal(dense.index, sparse.index) and np.array_equal(dense.year, sparse.year)
+    order = np.lexsort((occurrence, occ_time, occ_year))
+    assert np.array_equal(dense.year, occ_year[order][np.isin(order, rows)])

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from cyberins.portfolio.book import OWN_EVENTS
-from cyberins.portfolio.measures import ceded_blocks, contributions, ils_blocks, loss_block, row_contributions
+from cyberins.portfolio.measures import ceded_blocks, contributions, ils_blocks, loss_block
 from cyberins.portfolio.simulate import PortfolioRun
 from cyberins.quant.model import FloatArray
 
@@ -69,7 +69,7 @@ def run_document(run: PortfolioRun) -> dict[str, Any]:
     names = [f"{line.id}#{k + 1}" for line in book.lines for k in range(line.count)]
 
     def by_policy(weights: FloatArray) -> dict[str, float]:
-        values = row_contributions(weights, run.policy_year, run.policy_index, run.policy_gross, book.policies)
+        values = sum((part.contributions(weights, book.policies) for part in run.policy_years), np.zeros(book.policies))
         return {names[i]: float(values[i]) for i in np.flatnonzero(values > 0)}
 
     groupings = {

@@ -212,25 +212,12 @@ def _representatives(
     An incident alone in its policy year has no earlier incident eroding its sublimits or aggregate, so the
     engine pays it whatever that period is; `alike` incidents of one occurrence (rows of a part with one
     shared duration, keyed by part and occurrence) that are each alone are therefore paid as their first
-    one is, and only that one is kept. The others keep their own row. Exact: the engine sees the same rows.
+    one is, and only that one is kept (a part's hits come in occurrence order, so the rows of one occurrence
+    follow each other). The others keep their own row. Exact: the engine sees the same rows.
     """
-    n = len(period)
-    alone = alike & (np.bincount(period, minlength=n_periods)[period] == 1)
-    rows = np.flatnonzero(alone)
-    if len(rows) < 2:
-        return None, np.arange(n, dtype=np.int64)
-    key = occurrence[rows]
-    first = np.r_[True, key[1:] != key[:-1]]  # a part's hits come in occurrence order
-    if first.all():
-        return None, np.arange(n, dtype=np.int64)
-    stands_for = np.arange(n, dtype=np.int64)
-    stands_for[rows] = rows[first][np.cumsum(first) - 1]
-    keep = ~alone
-    keep[rows[first]] = True
-    kept = np.flatnonzero(keep)
-    position = np.zeros(n, dtype=np.int64)
-    position[kept] = np.arange(len(kept))
-    return kept, position[stands_for]
+    from cyberins.portfolio.jit import representatives  # one compiled pass (numba, as the terms engine's)
+
+    return representatives(period, occurrence, alike, n_periods)
 
 
 def _own_parts(line: Line, seed: int, chunk: int, n_years: int) -> list[_Part]:

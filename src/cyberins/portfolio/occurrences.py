@@ -41,6 +41,12 @@ class Occurrences:
                 return cls(np.cumsum(new) - 1, year[starts], weight, starts)
         low = int(occurrence.min())
         key, top = occurrence - low, int(occurrence.max()) - low + 1
+        if top <= _dense(key):  # the chunk's ids: one compiled pass and a sort of each year's occurrences
+            from cyberins.portfolio.jit import occurrence_order
+
+            ordered = occurrence_order(year, key, time, top)
+            if ordered is not None:
+                return cls(ordered[0], ordered[1], weight)
         keys, first = _first_rows(key, top)
         if not np.array_equal(_lookup(key, top, keys, year[first]), year):  # ids unique within a year only
             if (int(year.max()) + 1) * top >= 2**62:

@@ -22,6 +22,7 @@ import numpy.typing as npt
 from cyberins.model.errors import InvalidInput, Said
 from cyberins.portfolio.book import Book
 from cyberins.portfolio.events import Bar, LineEvents, SystemicEvents, bar, line_events, systemic_events
+from cyberins.portfolio.measures import PolicyTail
 from cyberins.portfolio.treaties import GrossRows, IndustryEvents, apply_programme, ils_payouts
 from cyberins.quant.metrics import LEVELS
 from cyberins.quant.model import FloatArray, IntArray
@@ -148,27 +149,26 @@ class _ChunkSums:
 
     def add(self, rows: LineEvents, occurrence: IntArray, industry: int, first_policy: int) -> None:
         """One line's rows; a row counts `weight` times (the incidents it stands for)."""
+        from cyberins.portfolio.jit import line_sums  # numba: only once a book is simulated, as `terms.jit`
+
         n = self.n
         copy, year = np.divmod(rows.period, n)
-        own = rows.source == 0
-        paid, ground_up = rows.paid * rows.weight, rows.ground_up * rows.weight
-        self.ground_up += np.bincount(year, weights=ground_up, minlength=n)
-        line_gross = np.bincount(year, weights=paid, minlength=n)
-        self.gross += line_gross
+        gross, ground_up, review, by_source, gu_by_source, gu_largest, gross_largest, sys_gu, sys_gross = line_sums(
+            year, rows.source, occurrence, rows.paid, rows.ground_up, rows.weight, rows.under_review,
+            n, self.gross_by_source.shape[0], len(self.sys_gross),
+        )  # fmt: skip
+        self.ground_up += ground_up
+        self.gross += gross
         if rows.under_review is not None:
-            self.under_review += np.bincount(year, weights=rows.under_review * rows.weight, minlength=n)
-        width = self.gross_by_source.shape[0]
-        self.gross_by_source += np.bincount(rows.source * n + year, weights=paid, minlength=width * n).reshape(width, n)
-        self.gross_by_industry[industry] += line_gross
-        self.ground_up_by_source += np.bincount(rows.source, weights=ground_up, minlength=width)
-        self.ground_up_by_industry[industry] += ground_up.sum()
-        # Own events are occurrences of their own (one row, one incident): the year's largest is a maximum.
-        np.maximum.at(self.ground_up_largest, year[own], rows.ground_up[own])
-        np.maximum.at(self.gross_largest, year[own], rows.paid[own])
-        systemic = ~own
-        m = len(self.sys_gross)
-        self.sys_ground_up += np.bincount(occurrence[systemic], weights=ground_up[systemic], minlength=m)
-        self.sys_gross += np.bincount(occurrence[systemic], weights=paid[systemic], minlength=m)
+            self.under_review += review
+        self.gross_by_source += by_source
+        self.gross_by_industry[industry] += gross
+        self.ground_up_by_source += gu_by_source
+        self.ground_up_by_industry[industry] += gu_by_source.sum()
+        np.maximum(self.ground_up_largest, gu_largest, out=self.ground_up_largest)
+        np.maximum(self.gross_largest, gross_largest, out=self.gross_largest)
+        self.sys_ground_up += sys_gu
+        self.sys_gross += sys_gross
         pays = rows.paid > 0
         self.rows.append(
             (
@@ -204,6 +204,7 @@ class _ChunkSums:
             joined(0, np.int64), joined(1, np.int64), joined(2, np.float64),
             joined(3, np.int64), joined(4, np.float64), joined(5, np.float64),
         )  # fmt: skip
+        self.rows = []  # the lines' pieces, joined: not held twice while the treaties run
         out = ChunkResult(
             chunk=chunk,
             start=start,
@@ -228,6 +229,7 @@ class _ChunkSums:
             out.policy_year, out.policy_index, out.policy_gross = (
                 np.concatenate([p[k] for p in self.policy_years]) for k in range(3)
             )
+            self.policy_years = []
         return out
 
 
@@ -263,15 +265,16 @@ class _TailYears:
     The Euler weights of every level are zero outside the worst (1 − level)·N years and the boundary one, and
     the lowest level's tail holds the others'. The worst `keep` annual gross losses seen so far give a
     threshold that only rises as chunks arrive; a chunk's policy years below it can never be in the tail and
-    are dropped at once, so memory holds about a tenth of them, whatever the number of years. The final
-    threshold is the same in any arrival order, and so is what is kept.
+    are dropped at once, and what is left is held grouped (`measures.PolicyTail`), so memory holds about a
+    tenth of them at about a third of the size, whatever the number of years. The final threshold is the
+    same in any arrival order, and so is what is kept.
     """
 
     def __init__(self, years: int) -> None:
         m = (1 - Fraction(str(min(LEVELS)))) * years
         self.keep = int(m) + 1
         self.top = np.zeros(0)
-        self.parts: list[ChunkResult] = []
+        self.parts: dict[int, tuple[ChunkResult, PolicyTail]] = {}
         self.rows_at_prune = 0
 
     @property
@@ -281,24 +284,23 @@ class _TailYears:
     def add(self, part: ChunkResult) -> None:
         both = np.concatenate([self.top, part.gross])
         self.top = both if len(both) <= self.keep else np.partition(both, len(both) - self.keep)[-self.keep :]
-        self._prune(part)
-        self.parts.append(part)
-        rows = sum(len(p.policy_year) for p in self.parts)
-        if rows > 2 * self.rows_at_prune:  # amortised: each row is re-examined a bounded number of times
-            for p in self.parts:
-                self._prune(p)
-            self.rows_at_prune = sum(len(p.policy_year) for p in self.parts)
-
-    def _prune(self, part: ChunkResult) -> None:
         keep = part.gross[part.policy_year] >= self.threshold
-        if not keep.all():
-            part.policy_year, part.policy_index = part.policy_year[keep], part.policy_index[keep]
-            part.policy_gross = part.policy_gross[keep]
+        rows = PolicyTail.of(part.policy_year[keep], part.policy_index[keep], part.policy_gross[keep])
+        part.policy_year, part.policy_index, part.policy_gross = (np.zeros(0, a.dtype) for a in (
+            part.policy_year, part.policy_index, part.policy_gross))  # fmt: skip
+        self.parts[part.chunk] = (part, rows)
+        held = sum(len(r) for _, r in self.parts.values())
+        if held > 1.25 * self.rows_at_prune:  # amortised: each row is re-examined a bounded number of times
+            self._prune()
+            self.rows_at_prune = sum(len(r) for _, r in self.parts.values())
 
-    def finish(self) -> list[ChunkResult]:
-        for p in self.parts:
-            self._prune(p)
-        return sorted(self.parts, key=lambda r: r.chunk)
+    def _prune(self) -> None:
+        for chunk, (part, rows) in self.parts.items():
+            self.parts[chunk] = (part, rows.where(part.gross[rows.year] >= self.threshold))
+
+    def finish(self) -> list[tuple[ChunkResult, PolicyTail]]:
+        self._prune()
+        return [self.parts[c] for c in sorted(self.parts)]
 
 
 @dataclass(frozen=True)
@@ -316,9 +318,8 @@ class PortfolioRun:
     ground_up_by_industry: FloatArray
     events_by_source: IntArray
     under_review: FloatArray
-    policy_year: Int32Array
-    policy_index: Int32Array
-    policy_gross: FloatArray
+    #: The policy years of the tail (see `_TailYears`), one part per chunk, in the run's years.
+    policy_years: list[PolicyTail]
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -333,8 +334,9 @@ def run_book(book: Book, years: int, seed: int, mapper: Mapper | None = None) ->
     return _join(prepared, years, seed, tail.finish())
 
 
-def _join(prepared: Prepared, years: int, seed: int, parts: list[ChunkResult]) -> PortfolioRun:
+def _join(prepared: Prepared, years: int, seed: int, kept: list[tuple[ChunkResult, PolicyTail]]) -> PortfolioRun:
     book = prepared.book
+    parts = [p for p, _ in kept]
 
     def cat(pick: Callable[[ChunkResult], FloatArray]) -> FloatArray:
         return np.concatenate([pick(p) for p in parts], axis=-1)
@@ -377,19 +379,5 @@ def _join(prepared: Prepared, years: int, seed: int, parts: list[ChunkResult]) -
         ground_up_by_industry=sum((p.ground_up_by_industry for p in parts), np.zeros(len(prepared.industries))),
         events_by_source=sum((p.events_by_source for p in parts), np.zeros(1 + len(book.scenarios), dtype=np.int64)),
         under_review=cat(lambda p: p.under_review),
-        **_policy_years(parts),
+        policy_years=[rows.shifted(p.start) for p, rows in kept],
     )
-
-
-def _policy_years(parts: list[ChunkResult]) -> dict[str, Any]:
-    """The chunks' policy years joined, each chunk's copy released as soon as it is joined, so that the
-    largest store of a long run is never held twice."""
-    out: dict[str, Any] = {}
-    for name in ("policy_year", "policy_index", "policy_gross"):
-        pieces = [p.policy_year + p.start if name == "policy_year" else getattr(p, name) for p in parts]
-        for p in parts:
-            setattr(p, name, np.zeros(0, getattr(p, name).dtype))  # not a view: the buffer goes
-        empty = np.zeros(0, np.float64 if name == "policy_gross" else np.int32)
-        out[name] = np.concatenate(pieces) if pieces else empty
-        del pieces
-    return out

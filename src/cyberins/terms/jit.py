@@ -117,16 +117,21 @@ def _sorted(period: IntArray, time: Amounts) -> bool:  # pragma: no cover
     return True
 
 
+#: Periods a counting sort may span beyond four per row: its table costs far less than `np.lexsort` does on the
+#: rows (a portfolio line of 100 insureds × 512 years spans 51,200 periods with a few thousand rows).
+COUNTING_SPAN = 2**17
+
+
 def time_order(period: IntArray, time: Amounts) -> IntArray | None:
     """The stable permutation that sorts rows by (period, time), as ``np.lexsort((time, period))`` gives it;
-    None when they already are. Linear when the periods span at most a few times the rows (simulated years),
-    by sorting otherwise."""
+    None when they already are. Linear when the periods span at most a few times the rows (simulated years)
+    plus `COUNTING_SPAN`, by sorting otherwise."""
     period = np.ascontiguousarray(period, dtype=np.int64)
     time = np.ascontiguousarray(time, dtype=np.float64)
     if _sorted(period, time):
         return None
     low, high = int(period.min()), int(period.max())
-    if high - low <= 4 * len(period) + 1024:
+    if high - low <= 4 * len(period) + COUNTING_SPAN:
         order = np.asarray(_order(period, time, low, high - low + 1))
         if len(order) == len(period):
             return order
