@@ -53,7 +53,7 @@ def underwrite_the_open_submission(session: Session) -> None:
     insurer = party_repo.organization_named(session, demo.INSURER)
     assert insurer is not None
     underwriter = Principal(insurer.id, OrgKind.INSURER, Role.UNDERWRITER)
-    sub = underwriting.list_submissions(session, underwriter, limit=1).items[0]
+    sub = underwriting.list_submissions(session, underwriter, state="submitted", limit=1).items[0]
     assessment.assess_submission(session, underwriter, sub.id, seed=42)
     wording = yaml.safe_load(insight.quote_template(sub))
     # options for the broker's comparison: three limits by two retentions, after the example subsidy scheme
