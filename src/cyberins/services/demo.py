@@ -79,6 +79,8 @@ BOOK: dict[str, tuple[str | None, dict[str, Any]]] = {
 }  # fmt: skip
 #: Seed and simulated years of the demo's assessments and quotes: reproducible, and quick to seed.
 SEED, YEARS = 2026, 2_000
+#: Each-claim retentions the demo's quotes price beside the wording's, with half, once and twice its limit.
+RETENTIONS = (Decimal(10_000), Decimal(50_000))
 
 MDR, READINESS = "Managed detection and response", "Ransomware readiness assessment"
 RETAINER, COUNSEL = "Incident response retainer", "Breach counsel"
@@ -256,5 +258,7 @@ def _underwrite(
         sub = assessment.assess_submission(session, underwriter, sub.id, seed=SEED, years=YEARS)
     if sub.state == SubmissionState.ASSESSED.value:
         wording = json.loads(json.dumps(document, default=str))  # dates as the API's JSON carries them
-        sub = assessment.quote_submission(session, underwriter, sub.id, wording)
+        limit = Decimal(str(document["aggregate_limit"]))  # options for the broker's comparison and the
+        grid = assessment.GridOptions((limit / 2, limit, limit * 2), RETENTIONS)  # insured's limit adequacy
+        sub = assessment.quote_submission(session, underwriter, sub.id, wording, grid=grid)
     return underwriting.bind_submission(session, underwriter, sub.id)
