@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from tests.one_language import chinese_in, english_in
 from tests.platform.world import World
+from tests.web.conftest import csrf_of
 from tests.web.test_pages import visible_text
 
 Browser = Callable[[str], TestClient]
@@ -78,7 +79,38 @@ def test_the_provider_dashboard_in_one_language(site: Site, browser: Browser, la
         shown = visible_text(browser(party).get(f"/?lang={lang}").text)
         if lang == "zh":
             names = ["English", "CNY", "MDR", world.email[party], f"{party} org", "insured_a org", "insured_b org"]
-            names += ["ransomware a"]
+            names += ["ransomware a", "Web"]  # the publish form's control 「Web应用安全」: Web is a name
             assert not english_in(shown, names), (party, english_in(shown, names))
         else:
             assert chinese_in(shown) == ["中文"], (party, chinese_in(shown))
+
+
+def test_a_provider_publishes_a_service_from_its_dashboard(site: Site, browser: Browser) -> None:
+    world, client = site
+    page = browser("adjuster")
+    html = page.get("/?lang=en").text
+    assert 'data-testid="publish-form"' in html
+    controls = ["incident_response_plan", "business_continuity"]
+    offer = {"name": "Forensic accounting", "category": "loss_adjustment", "description": "BI quantified",
+             "price": "30000", "currency": "CNY", "controls": controls}  # fmt: skip
+    assert page.post("/web/services", data=offer).status_code == 403  # no CSRF token: nothing changes
+    blank = page.post("/web/services", data={**offer, "name": " ", "csrf_token": csrf_of(html)})
+    assert blank.status_code == 422 and 'data-field="name"' in blank.text and 'value="30000"' in blank.text
+    price = page.post("/web/services", data={**offer, "price": "3万", "csrf_token": csrf_of(html)})
+    assert price.status_code == 422 and 'data-field="price"' in price.text
+    headers = world.headers("adjuster")
+    path = f"/services?provider_org_id={world.org['adjuster']}"
+    assert client.get(path, headers=headers).json()["total"] == 0
+    done = page.post("/web/services", data={**offer, "csrf_token": csrf_of(html)})
+    assert done.status_code == 303 and done.headers["location"] == "/"
+    [published] = client.get(path, headers=headers).json()["items"]
+    assert (published["name"], published["category"], published["price"], published["currency"]) == (
+        "Forensic accounting", "loss_adjustment", "30000.00", "CNY",
+    )  # fmt: skip
+    assert published["controls"] == controls
+    assert rows(page.get("/").text, "offer-row") == [published["id"]]
+    # a party that may not publish sees no form and is refused
+    insured = browser("insured_a")
+    shown = insured.get("/").text
+    assert 'data-testid="publish-form"' not in shown
+    assert insured.post("/web/services", data={**offer, "csrf_token": csrf_of(shown)}).status_code == 403

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from cyberins.assess import load_questionnaire
 from cyberins.catalog import get_catalog
 from cyberins.model.errors import CyberinsError
 from cyberins.model.vocab import PROVIDER_KINDS, OrgKind
@@ -100,6 +101,10 @@ def dashboard_page(
     return page(request, "dashboard.html.j2", reader.lang, context, reader=reader, status=status)
 
 
+#: The categories the publish form offers, each labelled in the page's language (the API takes any snake_case id).
+SERVICE_CATEGORIES = ("assessment", "monitoring", "incident_response", "legal", "pr", "loss_adjustment", "training")
+
+
 def _findings_by(incident: Any, org_id: str) -> bool:
     """Whether `org_id` has filed findings on the incident (`documents.forensics[].by`, as the API returns it)."""
     docs = incident.documents if isinstance(incident.documents, dict) else {}
@@ -123,7 +128,9 @@ def provider_desk(db: Db, reader: Any, incidents: list[Any]) -> dict[str, Any]:
         "subscriptions": subscriptions,
         "subscribers": org_names(db, reader, *(s.insured_org_id for s in subscriptions)),
         "findings": {i.id: _findings_by(i, p.org_id) for i in incidents},
-    }
+        "publish": allowed(p, Action.PUBLISH_SERVICE), "categories": SERVICE_CATEGORIES,
+        "questions": load_questionnaire().questions,
+    }  # fmt: skip
 
 
 @router.get("/web/submissions", response_class=HTMLResponse)
