@@ -4,8 +4,7 @@ One insurer, two brokers, the four insured companies of `examples/policies/` wit
 assessed submissions (profiles that share a cloud, CDN, payment processor, managed IT provider and ERP vendor,
 so the book accumulates), a security service provider, an incident responder, a law firm and a loss adjuster
 with their services (three insureds hold some), users for each, an open submission and a ransomware incident
-assigned to the responder. Re-running finds
-everything by its natural key and adds nothing twice.
+assigned to the responder. Re-running finds everything by its natural key and adds nothing twice.
 
 The users created by one run share one password, drawn at random for that run and printed once: a demo
 database never has a password known in advance (users seeded earlier keep theirs).
