@@ -46,14 +46,14 @@ DASHBOARDS = {
 }
 
 
-def underwrite_the_open_submission(session: Session) -> None:
+def underwrite_the_open_submission(session: Session) -> str:
     """Assess and quote the demo's open submission as the insurer's underwriter (a seed, and the years the API
     and `cyberins quote` choose by default: a standard error at most 0.5% of the expected loss), so the pages
     show an assessment and a quote with figures as precise as a user gets."""
     insurer = party_repo.organization_named(session, demo.INSURER)
     assert insurer is not None
     underwriter = Principal(insurer.id, OrgKind.INSURER, Role.UNDERWRITER)
-    sub = underwriting.list_submissions(session, underwriter, limit=1).items[0]
+    sub = underwriting.list_submissions(session, underwriter, state="submitted", limit=1).items[0]
     assessment.assess_submission(session, underwriter, sub.id, seed=42)
     wording = yaml.safe_load(insight.quote_template(sub))
     # options for the broker's comparison: three limits by two retentions, after the example subsidy scheme
@@ -62,6 +62,7 @@ def underwrite_the_open_submission(session: Session) -> None:
     )
     scheme = load_scheme(ROOT / "examples" / "subsidies" / "sme-cyber-subsidy-cny.yaml")
     assessment.quote_submission(session, underwriter, sub.id, wording, grid=grid, subsidy=scheme)
+    return sub.id
 
 
 def main() -> None:
@@ -71,7 +72,7 @@ def main() -> None:
     upgrade(engine)
     with session_factory(engine, audit_key(settings))() as session:
         report = seed_demo(session, ROOT / "examples" / "policies")
-        underwrite_the_open_submission(session)
+        quoted = underwrite_the_open_submission(session)
     # each (kind, role) by a demo user; the insured is the one whose submission was just assessed and quoted
     users = {(kind, role): email for org, kind, email, role, _ in report.users if org != demo.BROKER_EAST}
     with socket.socket() as s:
@@ -113,8 +114,12 @@ def main() -> None:
             ):
                 page = as_user("insurer", role)
                 page.goto(f"{base}/web/{listed}?lang={lang}")
-                row = f"{name}-row"
-                page.click(f"[data-testid={row}] a >> nth=0")
+                row = (
+                    f"[data-testid={name}-row][data-id={quoted}]"
+                    if name == "submission"
+                    else f"[data-testid={name}-row]"
+                )
+                page.click(f"{row} a >> nth=0")  # the submission just quoted; the first policy and claim
                 page.wait_for_selector("[data-testid=state]")
                 page.screenshot(path=OUT / f"{name}-{lang}.png", full_page=True)
                 page.context.close()

@@ -18,8 +18,12 @@ MARKET = {m: {f"insurer_{m}", f"broker_{m}", f"insured_{m}"} for m in "ab"}
 SEES: dict[str, set[str]] = {
     **{f"{kind}_{m}": MARKET[m] for kind in ("submission", "policy", "payment", "fresh_incident") for m in "ab"},
     **{f"incident_{m}": MARKET[m] | {f"responder_{m}"} for m in "ab"},  # the assigned responder sees it
-    **{f"subscription_{m}": MARKET[m] for m in "ab"},  # the insured, its broker and its insurer
+    # the insured, its broker and its insurer, and the provider of the offer (the SSP's, the law firm's)
+    **{f"subscription_{m}": MARKET[m] | {"ssp"} for m in "ab"},
+    "subscription_legal_b": MARKET["b"] | {"law_firm"},
 }
+#: The organizations a provider sees besides the insurers whose panel it sits on: its offers' subscribers.
+SUBSCRIBERS = {"ssp": {"insured_a", "insured_b"}, "law_firm": {"insured_b"}}
 #: Which kinds of organization may take each write (their admins are used).
 MAY: dict[str, set[str]] = {
     "bind": {"insurer"},
@@ -144,12 +148,28 @@ def test_lists_hold_only_visible_rows(shared: tuple[World, TestClient], party: s
 
 
 @pytest.mark.parametrize("party", list(PARTIES))
+def test_a_provider_lists_the_subscriptions_to_its_own_offers_and_an_insured_its_own(
+    shared: tuple[World, TestClient], party: str
+) -> None:
+    world, client = shared
+    headers = world.headers(party)
+    listed = {s["id"] for s in client.get("/subscriptions?limit=200", headers=headers).json()["items"]}
+    assert listed == {world.ids[e] for e, who in SEES.items() if e.startswith("subscription_") and party in who}
+    if party in SUBSCRIBERS:  # of the subscriber, its organization only: no submission, policy or claim of it
+        for path in ("submissions", "policies", "incidents"):
+            assert client.get(f"/{path}", headers=headers).json()["total"] == 0
+        for insured in SUBSCRIBERS[party]:
+            org = client.get(f"/organizations/{world.org[insured]}", headers=headers)
+            assert org.status_code == 200 and org.json()["name"] == f"{insured} org"
+
+
+@pytest.mark.parametrize("party", list(PARTIES))
 def test_organizations_of_the_other_market_are_invisible(shared: tuple[World, TestClient], party: str) -> None:
     world, client = shared
     mine = "a" if party.endswith("_a") else "b" if party.endswith("_b") else None
     foreign = [f"{kind}_{m}" for m in "ab" if m != mine for kind in ("insurer", "broker", "insured", "responder")]
-    if mine is None:  # panel vendors of insurer A see it, and nobody's clients
-        foreign = [p for p in foreign if p != "insurer_a"]
+    if mine is None:  # panel vendors of insurer A see it, and nobody's clients but their own subscribers
+        foreign = [p for p in foreign if p != "insurer_a" and p not in SUBSCRIBERS.get(party, set())]
     listed = {o["id"] for o in client.get("/organizations?limit=200", headers=world.headers(party)).json()["items"]}
     for other in foreign:
         assert world.org[other] not in listed

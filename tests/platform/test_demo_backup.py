@@ -9,12 +9,17 @@ from pathlib import Path
 import pytest
 import typer
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from cyberins.cli import platform
 from cyberins.cli.render import console
+from cyberins.model.vocab import OrgKind, Role
+from cyberins.services import accumulation, demo
+from cyberins.services.access import Principal
 from cyberins.store import make_engine
 from cyberins.store.dump import TENANT_TABLES
+from cyberins.store.repos import parties as party_repo
 from tests.one_language import chinese_in, english_in
 from tests.platform.conftest import fresh_database, migrated
 from tests.platform.world import World
@@ -49,7 +54,7 @@ def test_demo_seeds_a_fresh_sqlite_file_twice_without_duplicates(
     try:
         seeded = counts(engine, TABLES)
         assert seeded["organizations"] >= 11 and seeded["policies"] == 4 and seeded["incidents"] == 1
-        assert seeded["services"] >= 5 and seeded["users"] >= 15 and seeded["submissions"] == 1
+        assert seeded["services"] >= 5 and seeded["users"] >= 15 and seeded["submissions"] == 5
         assert seeded["reinsurance_programmes"] == 1  # the insurer's: its book view is net of it
         second = CliRunner().invoke(cli(), ["demo", "--lang", "en"])
         assert second.exit_code == 0, second.output
@@ -81,6 +86,16 @@ def test_demo_seeds_a_fresh_sqlite_file_twice_without_duplicates(
             "loss_adjuster",
         }
         assert assigned[0] == "responder_assigned" and assigned[1]
+        # each policy was bound from an assessed submission, so the insurer's book view accumulates the
+        # dependencies the insureds share (a policy bound straight from a wording would strike none)
+        with Session(engine) as session:
+            insurer = party_repo.organization_named(session, demo.INSURER)
+            assert insurer is not None
+            book = accumulation.accumulation(session, Principal(insurer.id, OrgKind.INSURER, Role.ANALYST))
+        assert book["policies"] == 3 and book["other_currency_policies"] == 1  # the CNY book; the USD one apart
+        shared = {d["dependency"]: d["policies"] for d in book["by_dependency"]}
+        assert shared["cloud_provider:example_cloud"] == 3 and shared["payment_processor:example_pay"] == 2
+        assert all(d["gross"] > 0 for d in book["by_dependency"] if d["kind"] != "software_vendor")
     finally:
         engine.dispose()
     assert CliRunner().invoke(cli(), ["audit", "verify"]).exit_code == 0

@@ -140,7 +140,7 @@ def test_another_insureds_subscriptions_are_invisible(client: TestClient, world:
     service = _publish(client, world, MONITORING).json()
     path = f"/services/{service['id']}/subscriptions"
     theirs = client.post(path, json={}, headers=world.headers("insured_b")).json()
-    for party in ("insured_a", "broker_a", "insurer_a", "ssp"):
+    for party in ("insured_a", "broker_a", "insurer_a", "law_firm"):
         headers = world.headers(party)
         assert client.get(f"/subscriptions/{theirs['id']}", headers=headers).status_code == 404
         assert client.post(f"/subscriptions/{theirs['id']}/end", json={}, headers=headers).status_code == 404
@@ -148,6 +148,14 @@ def test_another_insureds_subscriptions_are_invisible(client: TestClient, world:
         foreign = client.post(path, json={"insured_org_id": world.org["insured_b"]}, headers=headers)
         assert foreign.status_code == 404, (party, foreign.text)
     assert client.get(f"/subscriptions/{theirs['id']}", headers=world.headers("insurer_b")).status_code == 200
+    # the offer's provider sees the subscription (and the subscriber's name), but only the insured's side acts
+    ssp = world.headers("ssp")
+    assert client.get(f"/subscriptions/{theirs['id']}", headers=ssp).status_code == 200
+    assert theirs["id"] in {s["id"] for s in client.get("/subscriptions", headers=ssp).json()["items"]}
+    assert client.get(f"/organizations/{world.org['insured_b']}", headers=ssp).json()["name"] == "insured_b org"
+    assert client.post(f"/subscriptions/{theirs['id']}/end", json={}, headers=ssp).status_code == 403
+    refused = client.post(path, json={"insured_org_id": world.org["insured_b"]}, headers=ssp)
+    assert refused.status_code == 403, refused.text
     # an own insured's viewer sees its subscriptions but may not change them
     viewer = world.headers("insured_a_viewer")
     assert client.post(path, json={}, headers=viewer).status_code == 403

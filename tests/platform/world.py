@@ -2,7 +2,8 @@
 
 Market A: insurer A, broker A and its client insured A (a submission, a policy, an incident assigned to
 responder A, settled and part-paid, a subscription to the marketplace offer); market B mirrors it. A law
-firm, a loss adjuster and a security service provider (with one marketplace offer) sit on insurer A's panel.
+firm, a loss adjuster and a security service provider (with one marketplace offer) sit on insurer A's panel;
+insured B also holds the law firm's offer.
 Every organization has an admin; insurer A also has a claims handler and a viewer, insured A a viewer.
 """
 
@@ -167,6 +168,10 @@ def _market(session: Session, world: World, m: str, document: dict[str, Any], cu
     world.ids[f"fresh_incident_{m}"] = fresh.id
     subscription, _ = marketplace.subscribe(session, world.principal[f"insured_{m}"], world.ids["service"], clock=clock)
     world.ids[f"subscription_{m}"] = subscription.id
+    if m == "b":  # a second provider's offer, held by insured B only: what one provider sees of another's
+        counsel = marketplace.publish_service(session, world.principal["law_firm"], "Counsel", "legal", "Breach advice")
+        held, _ = marketplace.subscribe(session, world.principal["insured_b"], counsel.id, clock=clock)
+        world.ids["subscription_legal_b"] = held.id
 
 
 def at(clock: FixedClock, **delta: float) -> datetime:

@@ -1,10 +1,11 @@
 """A realistic multi-party world for trying the platform: `cyberins demo` seeds it, idempotently.
 
-One insurer, two brokers, the four insured companies of `examples/policies/` with those policies bound,
-a security service provider, an incident responder, a law firm and a loss adjuster with their services,
-users for each, an open submission, a ransomware incident assigned to the responder and the insurer's
-reinsurance programme. Re-running finds
-everything by its natural key and adds nothing twice.
+One insurer, two brokers, the four insured companies of `examples/policies/` with those policies bound from
+assessed submissions (profiles that share a cloud, CDN, payment processor, managed IT provider and ERP vendor,
+so the book accumulates), a security service provider, an incident responder, a law firm and a loss adjuster
+with their services (three insureds hold some), users for each, an open submission, a ransomware incident
+assigned to the responder and the insurer's reinsurance programme. Re-running finds everything by its natural
+key and adds nothing twice.
 
 The users created by one run share one password, drawn at random for that run and printed once: a demo
 database never has a password known in advance (users seeded earlier keep theirs).
@@ -12,22 +13,25 @@ database never has a password known in advance (users seeded earlier keep theirs
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from cyberins.model.loading import read_document
-from cyberins.model.vocab import OrgKind, RelationshipKind, Role
-from cyberins.services import claims, marketplace, parties, policies, programmes, underwriting
+from cyberins.model.vocab import OrgKind, RelationshipKind, Role, SubmissionState
+from cyberins.services import assessment, claims, marketplace, parties, programmes, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.clock import FixedClock
-from cyberins.store.models import Organization
+from cyberins.services.common import MAX_LIMIT
+from cyberins.store.models import Organization, PolicyRecord
 from cyberins.store.repos import lifecycle as lifecycle_repo
 from cyberins.store.repos import parties as party_repo
 from cyberins.store.repos import programmes as programme_repo
@@ -40,30 +44,72 @@ RESPONDER = "Example Incident Response Team Ltd."
 LAW_FIRM = "Example Data Protection Law Firm"
 ADJUSTER = "Example Loss Adjusters Ltd."
 
-#: Example policy file -> (premium, broker or None for a direct client).
-BOOK = {
-    "sme-standalone-cny.yaml": (Decimal("18000"), BROKER_EAST),
-    "large-enterprise-cny.yaml": (Decimal("1250000"), BROKER_EAST),
-    "endorsement-property-cny.yaml": (Decimal("96000"), BROKER_WEST),
-    "us-claims-made-usd.yaml": (Decimal("85000"), None),
-}
+#: The outside providers the demo insureds share (profile `dependencies`): one cloud, CDN, payment processor,
+#: managed IT provider and ERP vendor, so the insurer's book shows accumulation by dependency (`/web/portfolio`).
+CLOUD = {"name": "Example Cloud", "kind": "cloud"}
+CDN = {"name": "Example CDN", "kind": "cdn_dns"}
+PAY = {"name": "Example Pay", "kind": "payment_processor"}
+MSP = {"name": "Example Managed IT", "kind": "msp"}
+ERP = {"name": "Example ERP Software", "kind": "software"}
+#: Controls every demo insured answers yes to: each bound risk is quoted (no eligibility decline).
+BASICS = {"mfa": True, "edr": True, "offline_backups": True}
 
-#: Provider -> its marketplace offers (name, category, description, price CNY).
-OFFERS = {
+#: Example policy file -> (broker or None for a direct client, the insured's profile but its name). Each is
+#: submitted, assessed, quoted on the file's wording and bound at the quoted premium. Figures are assumptions
+#: for the demo, of the size each wording is written for.
+BOOK: dict[str, tuple[str | None, dict[str, Any]]] = {
+    "sme-standalone-cny.yaml": (BROKER_EAST, {
+        "industry": "trading_wholesale", "annual_revenue": "60000000", "employees": 150,
+        "online_revenue_share": "0.3", "dependencies": [CLOUD, PAY, MSP],
+        "controls": {**BASICS, "patch_sla": "within_30_days"},
+        "risk_tolerance": [{"loss": 200000, "return_period": 20}, {"loss": 800000, "return_period": 100}],
+    }),
+    "large-enterprise-cny.yaml": (BROKER_EAST, {
+        "industry": "ecommerce", "annual_revenue": "8000000000", "employees": 6000, "listed": True,
+        "online_revenue_share": "0.9", "records": {"personal_information": 20000000},
+        "dependencies": [CLOUD, CDN, PAY], "controls": {**BASICS, "patch_sla": "within_7_days"},
+    }),
+    "endorsement-property-cny.yaml": (BROKER_WEST, {
+        "industry": "manufacturing", "annual_revenue": "500000000", "employees": 1200,
+        "operational_technology": True, "dependencies": [CLOUD, MSP, ERP], "controls": BASICS,
+    }),
+    "us-claims-made-usd.yaml": (None, {
+        "industry": "professional_services", "jurisdiction": "INTL", "currency": "USD",
+        "annual_revenue": "40000000", "employees": 180, "dependencies": [CLOUD], "controls": BASICS,
+    }),
+}  # fmt: skip
+#: Seed and simulated years of the demo's assessments and quotes: reproducible, and quick to seed.
+SEED, YEARS = 2026, 2_000
+#: Each-claim retentions the demo's quotes price beside the wording's, with half, once and twice its limit.
+RETENTIONS = (Decimal(10_000), Decimal(50_000))
+
+MDR, READINESS = "Managed detection and response", "Ransomware readiness assessment"
+RETAINER, COUNSEL = "Incident response retainer", "Breach counsel"
+
+#: Provider -> its marketplace offers (name, category, description, price CNY, the questionnaire controls each
+#: puts in place at a subscriber: they feed the subscriber's assessment).
+OFFERS: dict[str, list[tuple[str, str, str, str, tuple[str, ...]]]] = {
     SSP: [
-        ("Managed detection and response", "monitoring", "24/7 EDR monitoring with a 30-minute triage SLA", "120000"),
-        (
-            "Ransomware readiness assessment",
-            "assessment",
-            "Backup, EDR and MFA review against known playbooks",
-            "45000",
-        ),
+        (MDR, "monitoring", "24/7 EDR monitoring with a 30-minute triage SLA", "120000", ("edr", "logging_monitoring")),
+        (READINESS, "assessment", "Backup, EDR and MFA review against known playbooks", "45000", ()),
     ],
     RESPONDER: [
-        ("Incident response retainer", "incident_response", "Forensics and containment, on site in 4h", "60000")
+        (
+            RETAINER,
+            "incident_response",
+            "Forensics and containment, on site in 4h",
+            "60000",
+            ("incident_response_plan",),
+        )
     ],
-    LAW_FIRM: [("Breach counsel", "legal", "PIPL/GDPR notification advice and regulator liaison", "80000")],
-    ADJUSTER: [("Cyber loss adjustment", "loss_adjustment", "BI and extra-expense quantification", "50000")],
+    LAW_FIRM: [(COUNSEL, "legal", "PIPL/GDPR notification advice and regulator liaison", "80000", ())],
+    ADJUSTER: [("Cyber loss adjustment", "loss_adjustment", "BI and extra-expense quantification", "50000", ())],
+}
+#: Example policy file -> the offers its insured holds (activated before it is assessed, so they count).
+HELD = {
+    "sme-standalone-cny.yaml": (MDR, RETAINER),
+    "large-enterprise-cny.yaml": (MDR, COUNSEL),
+    "endorsement-property-cny.yaml": (READINESS,),
 }
 
 
@@ -127,15 +173,18 @@ def seed_demo(session: Session, examples: Path) -> DemoReport:
         LAW_FIRM: s.org(LAW_FIRM, OrgKind.LAW_FIRM),
         ADJUSTER: s.org(ADJUSTER, OrgKind.LOSS_ADJUSTER),
     }
+    offers: dict[str, str] = {}  # title -> offer id
     for name, provider in providers.items():
         s.link(RelationshipKind.INSURER_PANEL, insurer, provider)
         admin = Principal(provider.id, OrgKind(provider.kind), Role.ADMIN)
-        for title, category, text, price in OFFERS[name]:
-            if lifecycle_repo.services_of(session, provider.id, title) is None:
-                marketplace.publish_service(session, admin, title, category, text, Decimal(price), "CNY")
+        for title, category, text, price, controls in OFFERS[name]:
+            offer = lifecycle_repo.services_of(session, provider.id, title) or marketplace.publish_service(
+                session, admin, title, category, text, Decimal(price), "CNY", controls
+            )
+            offers[title] = offer.id
 
     first_policy = None
-    for file, (premium, broker_name) in BOOK.items():
+    for file, (broker_name, facts) in BOOK.items():
         document = read_document(examples / file)
         insured_name = document["insured"]["name"]
         country = "US" if document["currency"] == "USD" else "CN"
@@ -145,12 +194,12 @@ def seed_demo(session: Session, examples: Path) -> DemoReport:
             s.link(RelationshipKind.BROKER_CLIENT, broker, insured)
         else:
             s.link(RelationshipKind.INSURER_CLIENT, insurer, insured)
+        for title in HELD.get(file, ()):  # holding it already answers the open subscription
+            marketplace.subscribe(session, Principal(insured.id, OrgKind.INSURED, Role.ADMIN), offers[title])
         record = lifecycle_repo.policy_by_number(session, insurer.id, document["policy_number"])
         if record is None:
-            record = policies.create_policy(
-                session, s.system, document, premium, document["currency"], insured.id,
-                broker_org_id=broker.id if broker else None, insurer_org_id=insurer.id,
-            )  # fmt: skip
+            profile = {"name": insured_name, "name_zh": document["insured"].get("name_zh"), **facts}
+            record = _underwrite(session, insurer, insured, broker, document, profile)
         first_policy = first_policy or record
 
     prospect = s.org("Example Logistics Co., Ltd.", OrgKind.INSURED)
@@ -161,8 +210,9 @@ def seed_demo(session: Session, examples: Path) -> DemoReport:
             "industry": "logistics",
             "annual_revenue": "800000000",
             "employees": 1500,
-            "controls": {"mfa": True, "edr": True, "offline_backups": True, "patch_sla": "within_30_days"},
+            "controls": {**BASICS, "patch_sla": "within_30_days"},
             "exposure": {"rdp_exposed": False},
+            "dependencies": [CLOUD, ERP],
         }
         broker_admin = Principal(brokers[BROKER_WEST].id, OrgKind.BROKER, Role.ADMIN)
         underwriting.submit(session, broker_admin, insurer.id, profile, insured_org_id=prospect.id)
@@ -203,3 +253,35 @@ def _store_programme(s: _Seeder, insurer: Organization) -> None:
         s.report.created += 1
     else:
         s.report.existing += 1
+
+
+def _underwrite(
+    session: Session,
+    insurer: Organization,
+    insured: Organization,
+    broker: Organization | None,
+    document: dict[str, Any],
+    profile: dict[str, Any],
+) -> PolicyRecord:
+    """Bind `document` as the platform does: the broker (or the insured) submits the profile, the insurer's
+    underwriter assesses it, quotes the wording and binds it at the quoted premium, so the policy carries the
+    assessed profile the book view reads. A run cut short resumes from the open submission's state."""
+    underwriter = Principal(insurer.id, OrgKind.INSURER, Role.UNDERWRITER)
+    own = Principal(insured.id, OrgKind.INSURED, Role.ADMIN)
+    open_states = {SubmissionState.SUBMITTED.value, SubmissionState.ASSESSED.value, SubmissionState.QUOTED.value}
+    pending = [
+        sub for sub in underwriting.list_submissions(session, own, limit=MAX_LIMIT).items if sub.state in open_states
+    ]
+    if pending:
+        sub = pending[0]
+    else:
+        applicant = Principal(broker.id, OrgKind.BROKER, Role.ADMIN) if broker else own
+        sub = underwriting.submit(session, applicant, insurer.id, profile, insured_org_id=insured.id)
+    if sub.state == SubmissionState.SUBMITTED.value:
+        sub = assessment.assess_submission(session, underwriter, sub.id, seed=SEED, years=YEARS)
+    if sub.state == SubmissionState.ASSESSED.value:
+        wording = json.loads(json.dumps(document, default=str))  # dates as the API's JSON carries them
+        limit = Decimal(str(document["aggregate_limit"]))  # options for the broker's comparison and the
+        grid = assessment.GridOptions((limit / 2, limit, limit * 2), RETENTIONS)  # insured's limit adequacy
+        sub = assessment.quote_submission(session, underwriter, sub.id, wording, grid=grid)
+    return underwriting.bind_submission(session, underwriter, sub.id)

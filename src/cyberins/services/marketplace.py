@@ -1,7 +1,13 @@
 """The services marketplace: providers publish offers (assessment, monitoring, response, legal, PR ...) with the
 questionnaire controls each puts in place; every signed-in party may browse them. An insured (or its broker,
 or an insurer that covers it) subscribes it to an offer; the controls of the services active at the time of
-an assessment or a quote feed the model (`services/assessment.py`)."""
+an assessment or a quote feed the model (`services/assessment.py`).
+
+Who sees a subscription: the insured, the brokers and insurers that act for it (`represented_insured_ids`), and
+the provider of the offer subscribed to. A provider sees the subscriptions to its own offers only, and of the
+subscriber nothing but its organization (name, kind, country: the subscription links the two, as
+`linked_org_ids` says); never its profile, policies or claims. Only the insured's side changes a subscription:
+the provider that sees one is answered 403 when it tries."""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from cyberins.assess import load_questionnaire
 from cyberins.model.errors import InvalidInput, Said
-from cyberins.model.vocab import OrgKind
+from cyberins.model.vocab import PROVIDER_KINDS, OrgKind
 from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
@@ -100,6 +106,17 @@ def _represented(session: Session, actor: Principal) -> set[str] | None:
     return parties_repo.represented_insured_ids(session, actor.org_id, actor.org_kind.value)
 
 
+def _provider(actor: Principal) -> str | None:
+    """The caller's organization when it is a service provider: it sees the subscriptions to its own offers."""
+    return actor.org_id if actor.org_kind in PROVIDER_KINDS and not actor.system else None
+
+
+def _sees(session: Session, actor: Principal, insured_org_id: str, offer: ServiceOffer) -> bool:
+    """Whether the caller sees the insured's subscription to `offer` (module docstring)."""
+    represented = _represented(session, actor)
+    return represented is None or insured_org_id in represented or offer.provider_org_id == _provider(actor)
+
+
 def subscribe(
     session: Session,
     actor: Principal,
@@ -117,9 +134,7 @@ def subscribe(
             raise InvalidInput.one("insured_org_id", Said("input.service.name_insured"))
         insured_org_id = actor.org_id
     with unit_of_work(session):
-        get_service(session, actor, service_id)
-        represented = _represented(session, actor)
-        if represented is not None and insured_org_id not in represented:
+        if not _sees(session, actor, insured_org_id, get_service(session, actor, service_id)):
             raise NotFound("organization", insured_org_id)
         require(actor, Action.MANAGE_SUBSCRIPTIONS)
         existing = repo.open_subscription(session, insured_org_id, service_id)
@@ -137,8 +152,8 @@ def subscribe(
 
 def _load_subscription(session: Session, actor: Principal, subscription_id: str) -> ServiceSubscription:
     sub = repo.subscriptions.get(session, subscription_id)
-    represented = _represented(session, actor)
-    if sub is None or (represented is not None and sub.insured_org_id not in represented):
+    offer = repo.services.get(session, sub.service_id) if sub is not None else None
+    if sub is None or offer is None or not _sees(session, actor, sub.insured_org_id, offer):
         raise NotFound("subscription", subscription_id)
     return sub
 
@@ -156,10 +171,13 @@ def list_subscriptions(
     limit: int = 50,
     offset: int = 0,
 ) -> Page[ServiceSubscription]:
-    """The subscriptions of the insureds the caller acts for (an insured: its own)."""
+    """The subscriptions of the insureds the caller acts for (an insured: its own); a provider's, those to its
+    own offers."""
     limit, offset = page_args(limit, offset)
     filters = {"insured_org_id": insured_org_id, "service_id": service_id}
-    return repo.subscriptions_page(session, _represented(session, actor), filters, limit=limit, offset=offset)
+    provider = _provider(actor)
+    represented = set() if provider is not None else _represented(session, actor)
+    return repo.subscriptions_page(session, represented, filters, limit=limit, offset=offset, provider_org_id=provider)
 
 
 def end_subscription(

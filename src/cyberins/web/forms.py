@@ -28,12 +28,14 @@ from cyberins.services import (
     claims,
     idempotency,
     jobs,
+    marketplace,
     policies,
     programmes,
     signin,
     underwriting,
     websessions,
 )
+from cyberins.services.access import Action, require
 from cyberins.services.clock import Clock
 from cyberins.services.errors import Conflict, Forbidden, NotFound, TooManyAttempts, Unauthenticated
 from cyberins.web import insight
@@ -50,7 +52,9 @@ from cyberins.web.session import (
     settings_of,
 )
 from cyberins.web.views import (
+    SERVICE_CATEGORIES,
     claim_page,
+    dashboard_page,
     followed,
     login_page,
     policy_page,
@@ -411,3 +415,49 @@ def programme(
         form = {"currency": currency, "version": version, "programme": programme}
         return portfolio_page(request, db, reader, error=error, status=_status(exc), form=form)
     return _see_page("/web/portfolio")
+
+
+#: The longest offer name the store and the API keep (`api.schemas.platform.ServiceCreate`).
+NAME_MAX = 200
+
+
+def _offer(name: str, category: str, price: str, currency: str) -> tuple[str, Decimal | None, str | None]:
+    """The publish form's name, price and currency as `marketplace.publish_service` takes them; a blank or
+    overlong name, a category the form does not offer or a price that is no amount is refused naming its field.
+    An empty price publishes the offer at a price on request (no currency)."""
+    if not name.strip():
+        raise InvalidInput.one("name", Said("api.problem.missing"))
+    if len(name.strip()) > NAME_MAX:
+        raise InvalidInput.one("name", Said("api.problem.string_too_long", {"max_length": NAME_MAX}))
+    if category not in SERVICE_CATEGORIES:
+        raise InvalidInput.one("category", Said("api.problem.enum", {"expected": ", ".join(SERVICE_CATEGORIES)}))
+    if not price.strip():
+        return name.strip(), None, None
+    try:
+        return name.strip(), Decimal(price.strip()), currency
+    except InvalidOperation:
+        raise InvalidInput.one("price", Said("api.problem.decimal_parsing")) from None
+
+
+@router.post("/web/services")
+def publish(
+    request: Request, db: Db, reader: ViewerDep, name: Text = "", category: Text = "", description: Text = "",
+    price: Text = "", currency: Text = "CNY", controls: Annotated[list[str] | None, Form()] = None,
+    csrf_token: Csrf = "",
+) -> Response:  # fmt: skip
+    """A provider publishes an offer from its dashboard (`publish-form`), with the questionnaire controls it puts
+    in place at a subscriber (checkboxes `controls`); refused, the dashboard shows the form again naming the field."""
+    check_form(request, csrf_token)
+    held = controls or []
+    try:
+        require(reader.principal, Action.PUBLISH_SERVICE)  # before the fields: a party that may not publish learns so
+        checked, amount, in_currency = _offer(name, category, price, currency)
+        marketplace.publish_service(
+            db, reader.principal, checked, category, description.strip(), amount, in_currency, held
+        )
+    except CyberinsError as exc:
+        error = problem(exc, reader.lang) | {"form": "publish"}
+        form = {"name": name, "category": category, "description": description, "price": price,
+                "currency": currency, "controls": held}  # fmt: skip
+        return dashboard_page(request, db, reader, error=error, status=_status(exc), form=form)
+    return _see_page("/")

@@ -6,7 +6,7 @@ would: a list the same ids, an object page 404 where the API answers 404 (and no
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from cyberins.assess import load_questionnaire
 from cyberins.catalog import get_catalog
 from cyberins.model.errors import CyberinsError
 from cyberins.model.ids import Lang
 from cyberins.model.messages import text
-from cyberins.model.vocab import OrgKind
+from cyberins.model.vocab import PROVIDER_KINDS, OrgKind
 from cyberins.report.statement import statement_lines
 from cyberins.services import (
     accumulation,
@@ -79,6 +80,14 @@ def login_form(request: Request, next: str = "/") -> Response:  # noqa: A002 - t
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, db: Db, reader: ViewerDep) -> Response:
+    return dashboard_page(request, db, reader)
+
+
+def dashboard_page(
+    request: Request, db: Db, reader: Any, *, error: dict[str, Any] | None = None, status: int = 200,
+    form: dict[str, Any] | None = None,
+) -> Response:  # fmt: skip
+    """The reader's dashboard (`error` and `form`: a refused publish form, shown again with the problem)."""
     p = reader.principal
     subs = underwriting.list_submissions(db, p, limit=MAX_LIMIT)
     pols = policies.list_policies(db, p, limit=MAX_LIMIT)
@@ -101,8 +110,42 @@ def dashboard(request: Request, db: Db, reader: ViewerDep) -> Response:
         "open_alerts": insight.open_alerts(db, p) if insured else None,
         "control_names": insight.control_names(reader.lang),
         "cover": [(r, wording(r)) for r in pols.items if r.state == "active"] if insured else [],
+        "provider": provider_desk(db, reader, incs.items) if p.org_kind in PROVIDER_KINDS else None,
+        "error": error, "form": form or {},
     }  # fmt: skip
-    return page(request, "dashboard.html.j2", reader.lang, context, reader=reader)
+    return page(request, "dashboard.html.j2", reader.lang, context, reader=reader, status=status)
+
+
+#: The categories the publish form offers, each labelled in the page's language (the API takes any snake_case id).
+SERVICE_CATEGORIES = ("assessment", "monitoring", "incident_response", "legal", "pr", "loss_adjustment", "training")
+
+
+def _findings_by(incident: Any, org_id: str) -> bool:
+    """Whether `org_id` has filed findings on the incident (`documents.forensics[].by`, as the API returns it)."""
+    docs = incident.documents if isinstance(incident.documents, dict) else {}
+    return any(isinstance(f, dict) and f.get("by") == org_id for f in docs.get("forensics") or [])
+
+
+def provider_desk(db: Db, reader: Any, incidents: list[Any]) -> dict[str, Any]:
+    """A service provider's (or responder's) desk: its published offers, each with its number of active
+    subscribers; the subscriptions to them with the subscriber's name (the API's `GET /subscriptions` and
+    `GET /organizations/{id}` for the same user); the incidents assigned to it and whether its findings are in."""
+    p = reader.principal
+    offers = marketplace.list_services(db, p, provider_org_id=p.org_id, limit=MAX_LIMIT).items
+    subscriptions = marketplace.list_subscriptions(db, p, limit=MAX_LIMIT).items
+    active = Counter(s.service_id for s in subscriptions if s.state == "active")
+    return {
+        "offers": [
+            (offer, active[offer.id], record_money(offer.price, offer.currency) if offer.currency else None)
+            for offer in offers
+        ],
+        "offer_names": {offer.id: offer.name for offer in offers},
+        "subscriptions": subscriptions,
+        "subscribers": org_names(db, reader, *(s.insured_org_id for s in subscriptions)),
+        "findings": {i.id: _findings_by(i, p.org_id) for i in incidents},
+        "publish": allowed(p, Action.PUBLISH_SERVICE), "categories": SERVICE_CATEGORIES,
+        "questions": load_questionnaire().questions,
+    }  # fmt: skip
 
 
 @router.get("/web/submissions", response_class=HTMLResponse)

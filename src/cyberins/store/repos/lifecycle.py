@@ -69,10 +69,15 @@ def subscriptions_page(
     *,
     limit: int,
     offset: int,
+    provider_org_id: str | None = None,
 ) -> Page[ServiceSubscription]:
-    """Subscriptions of the given insureds (all, for None), oldest first, with equality filters."""
+    """Subscriptions of the given insureds (all, for None) or, with `provider_org_id`, to that provider's offers;
+    oldest first, with equality filters."""
     where = [getattr(ServiceSubscription, k) == v for k, v in filters.items() if v is not None]
-    if insured_org_ids is not None:
+    if provider_org_id is not None:
+        offers = select(ServiceOffer.id).where(ServiceOffer.provider_org_id == provider_org_id)
+        where.append(ServiceSubscription.service_id.in_(offers))
+    elif insured_org_ids is not None:
         where.append(ServiceSubscription.insured_org_id.in_(list(insured_org_ids)))
     total = session.scalar(select(func.count()).select_from(ServiceSubscription).where(*where)) or 0
     stmt = (

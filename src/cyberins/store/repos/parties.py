@@ -7,7 +7,17 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.orm import Session
 
-from cyberins.store.models import ApiKey, Incident, Organization, PolicyRecord, Relationship, Submission, User
+from cyberins.store.models import (
+    ApiKey,
+    Incident,
+    Organization,
+    PolicyRecord,
+    Relationship,
+    ServiceOffer,
+    ServiceSubscription,
+    Submission,
+    User,
+)
 from cyberins.store.repos.aggregates import Repository
 
 organizations = Repository(Organization)
@@ -36,7 +46,8 @@ def has_relationship(session: Session, kind: str, from_org_id: str, to_org_id: s
 
 
 def linked_org_ids(session: Session, org_id: str) -> set[str]:
-    """Organizations linked to `org_id` by a relationship, a submission, a policy or an incident (and itself)."""
+    """Organizations linked to `org_id` by a relationship, a submission, a policy, an incident or a subscription
+    to a marketplace offer (the provider and its subscriber see each other's organization), and itself."""
     parts: list[Select[Any]] = [
         select(Relationship.to_org_id.label("org")).where(Relationship.from_org_id == org_id),
         select(Relationship.from_org_id.label("org")).where(Relationship.to_org_id == org_id),
@@ -49,6 +60,10 @@ def linked_org_ids(session: Session, org_id: str) -> set[str]:
             parts.append(select(getattr(model, column).label("org")).where(party))
     parts.append(select(Incident.responder_org_id.label("org")).where(Incident.insurer_org_id == org_id))
     parts.append(select(Incident.responder_org_id.label("org")).where(Incident.insured_org_id == org_id))
+    subscribed = select(ServiceSubscription.insured_org_id.label("insured"), ServiceOffer.provider_org_id.label("by"))
+    pairs = subscribed.join(ServiceOffer, ServiceOffer.id == ServiceSubscription.service_id).subquery()
+    parts.append(select(pairs.c.insured.label("org")).where(pairs.c.by == org_id))
+    parts.append(select(pairs.c.by.label("org")).where(pairs.c.insured == org_id))
     found = {row for row in session.scalars(select(union(*parts).subquery().c.org)) if row is not None}
     return found | {org_id}
 
