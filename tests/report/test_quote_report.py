@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +17,7 @@ from cyberins.catalog import get_catalog
 from cyberins.claims import adjust_claim
 from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model
+from cyberins.model.messages import texts
 from cyberins.model.policy import Policy
 from cyberins.report import render_quote_html, render_statement_html, to_pdf
 from cyberins.underwriting import QuoteOptions, underwrite
@@ -98,6 +101,24 @@ def test_page_one_shows_the_risk_grade_of_the_quotes_simulation(result, lang: st
     page = " ".join(_first_page(render_quote_html(result, lang)).split())
     assert shown in page
     assert f"{grade.expected_loss_ratio * 100:.4f}%" in page
+
+
+def _printed_text(box: Any) -> Iterator[str]:
+    if type(box).__name__ == "TextBox":
+        yield box.text
+    for child in getattr(box, "children", ()):
+        yield from _printed_text(child)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_one_holds_the_whole_summary_on_one_a4_page(result, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """WeasyPrint's own layout of what `to_pdf` prints: the summary ends on page 1 (its last note included),
+    so page 2 opens with the loss model's heading rather than a stray line of page 1 (English is longer)."""
+    from weasyprint import HTML
+
+    pages = HTML(string=render_quote_html(result, lang)).render().pages  # type: ignore[arg-type]
+    second = "".join(_printed_text(pages[1]._page_box))  # the public Page has no box tree; its layout is tested
+    assert second.startswith(texts("report.quote", lang)["model"]), second[:120]
 
 
 def test_a_zh_report_has_no_english_words_and_an_en_report_no_chinese(result) -> None:  # type: ignore[no-untyped-def]

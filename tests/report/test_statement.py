@@ -186,12 +186,14 @@ def _right(box: Any) -> float:
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_statement_fits_a4(name: str, lang: str) -> None:
-    """WeasyPrint's own layout: nothing crosses the right margin, no cell's text leaves its cell, and no row
-    grows taller than a quarter page (long texts wrap instead of stretching a narrow column)."""
+    """WeasyPrint's own layout: nothing crosses the right margin, no cell's text leaves its cell, no row grows
+    taller than a quarter page (long texts wrap instead of stretching a narrow column), and every page carries
+    a table (no last page holding a lone note)."""
     for number, page in enumerate(_laid_out(name, lang).pages, 1):
         root = page._page_box  # the public Page object has no box tree; the layout is what we test
         assert round(page.width) == 794  # A4 at 96 px per inch (210 mm)
         right = root.position_x + root.margin_width() - root.margin_right
+        assert any(type(box).__name__ == "TableRowBox" for box in _boxes(root)), (number, "a page of notes only")
         for box in _boxes(root):
             if box is root:
                 continue
