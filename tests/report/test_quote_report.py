@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model
 from cyberins.model.messages import texts
 from cyberins.model.policy import Policy
+from cyberins.pricing.subsidy import InsuredFacts, apply_subsidy, load_scheme
 from cyberins.report import render_quote_html, render_statement_html, to_pdf
 from cyberins.underwriting import QuoteOptions, underwrite
 from tests.conftest import EXAMPLES
@@ -121,9 +123,22 @@ def test_page_one_holds_the_whole_summary_on_one_a4_page(result, lang: str) -> N
     assert second.startswith(texts("report.quote", lang)["model"]), second[:120]
 
 
-def test_a_zh_report_has_no_english_words_and_an_en_report_no_chinese(result) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def subsidised(result):  # type: ignore[no-untyped-def]
+    """The same quote under the example subsidy scheme, whose cap binds (a reason the report shows)."""
+    scheme = load_scheme(EXAMPLES / "subsidies" / "sme-cyber-subsidy-cny.yaml")
+    p = result.profile
+    facts = InsuredFacts(employees=p.employees, revenue=p.annual_revenue, industry=p.industry)
+    return dataclasses.replace(result, subsidy=apply_subsidy(result.premium.premium, scheme, facts))
+
+
+@pytest.mark.parametrize("subsidy", [False, True])
+def test_a_zh_report_has_no_english_words_and_an_en_report_no_chinese(result, subsidised, subsidy: bool) -> None:  # type: ignore[no-untyped-def]
     """Beside names and codes (the policy number, currency codes, acronyms such as RDP or EDR, a file path)
-    and the cited sources' own titles, each report speaks one language."""
+    and the cited sources' own titles, each report speaks one language, the subsidy's reasons included."""
+    if subsidy:
+        assert subsidised.subsidy.reasons_zh == ("补贴以每张保单 10000.00 CNY 为限",)
+        result = subsidised
     zh = _text(re.sub(r'<ol class="small">.*?</ol>', " ", render_quote_html(result, "zh"), flags=re.S))
     words = set(re.findall(r"[A-Za-z][A-Za-z./_-]*", zh.replace(result.policy.policy_number, " ")))
     assert {w for w in words if not (w.isupper() or w in {"DDoS", "RDP/VPN", "docs/risk-model.md"})} == set()

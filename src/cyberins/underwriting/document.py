@@ -188,5 +188,6 @@ def quote_document(r: UnderwritingResult) -> dict[str, Any]:
             "payable_by_insured": _money(s.payable),
             "eligible": s.eligible,
             "reasons": list(s.reasons),
+            "reasons_zh": list(s.reasons_zh),
         }
     return doc

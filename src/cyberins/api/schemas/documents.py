@@ -226,6 +226,7 @@ class Subsidy(Document):
     payable_by_insured: Amount
     eligible: bool
     reasons: list[str]
+    reasons_zh: list[str] = []
 
 
 class QuoteInsured(Document):
