@@ -142,7 +142,12 @@ def quote_document(r: UnderwritingResult) -> dict[str, Any]:
         "factors": [f.to_json(r.policy.currency) for f in r.factors],
         "grid": [_cell(row) for row in r.grid.rows],
         "grid_skipped": [
-            {"aggregate_limit": _money(s.aggregate_limit), "retention": _money(s.retention), "reason": s.reason}
+            {
+                "aggregate_limit": _money(s.aggregate_limit),
+                "retention": _money(s.retention),
+                "reason": s.reason,
+                "reason_zh": s.reason_zh,
+            }
             for s in r.grid.skipped
         ],
         "adequacy": None,

@@ -192,6 +192,7 @@ class SkippedCell(Document):
     aggregate_limit: Amount
     retention: Amount
     reason: str
+    reason_zh: str = ""
 
 
 class Remediation(Document):
