@@ -8,7 +8,8 @@ paid, the audit chain verified. This module only parses, calls that service and 
 
 from __future__ import annotations
 
-from datetime import datetime
+import dataclasses
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,11 +56,18 @@ def run(
     from cyberins.underwriting import QuoteOptions
 
     policy = load_model(Policy, policy_file)
+    options = QuoteOptions(years=years, seed=get_settings().seed)
+    # A quote comes before cover. The example wordings' periods have begun (and their incidents happened) by
+    # now, so a report dated today would quote after the claim it is followed by: such a period is quoted as on
+    # the day whose quote stands until cover starts. A period still to come is quoted today.
+    standing = timedelta(days=int(options.basis.quote_validity_days.value))
+    today = datetime.now(policy.zone).date()
+    options = dataclasses.replace(options, quoted_on=min(today, policy.period.start - standing))
     inputs = MainJobInputs(
         profile=load_profile(profile_file),
         policy=policy,
         incident=load_model(Incident, incident_file),
-        options=QuoteOptions(years=years, seed=get_settings().seed, quoted_on=datetime.now(policy.zone).date()),
+        options=options,
     )
     database = out / DATABASE
     job = run_main_job(database, inputs)
