@@ -1,7 +1,7 @@
 """The commands a newcomer runs first, at an 80-column terminal (issue 17 §4): no line is wider than the
 terminal and no figure or name is cut (`…`); a table too wide folds its names or stacks each row as
 `head  value` (`cli.render.print_fitted`). `policy show`, `reserve triangle`, `grade`, `run` and
-`monitor scan` have their own 80-column tests beside their other checks."""
+`feeds load` have their own 80-column tests beside their other checks."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ COMMANDS = {
         "--policy", "examples/policies/large-enterprise-cny.yaml",
     ],
     "explain": ["explain", SME],
+    "monitor scan": ["monitor", "scan", "examples/monitoring/assets.csv", "--feeds", "examples/monitoring/feeds"],
     "quote": ["quote", SME, "--policy", POLICY, "--years", "1000", "--seed", "1", "--no-controls"],
     "simulate": ["simulate", SME, "--policy", POLICY, "--years", "1000", "--seed", "1"],
 }  # fmt: skip
