@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from cyberins.cli.options import lang_option
 from cyberins.cli.quote import print_quote, write_report
@@ -115,9 +116,15 @@ def print_platform(job: MainJob, lang: Lang) -> None:
         refused = text("cli.run.refused", lang)
         console.print(refused if zh else f"{refused} {job.refusal}", markup=False)
         if zh:
+            # a grid, so that the id and sentence (one unbroken run of text to Rich) fold beside the dash
+            # instead of leaving it alone on its line
+            reasons = Table.grid()
+            reasons.add_column(no_wrap=True)
+            reasons.add_column(overflow="fold")
             for reason in job.quote.eligibility.reasons:
                 if reason.outcome is Outcome.DECLINE:
-                    console.print(f"  - {reason.rule_id}：{reason.zh}", markup=False)
+                    reasons.add_row("  - ", Text(f"{reason.rule_id}：{reason.zh}"))
+            console.print(reasons)
     insured = job.quote.policy.insured
     name = (insured.name_zh or insured.name if zh else insured.name) if insured else "—"
     premium = format_money(policy.premium, currency, lang)
