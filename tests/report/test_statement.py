@@ -80,6 +80,19 @@ def test_statement_page_renders(lang: str) -> None:
     assert ("部分赔付" if lang == "zh" else "Partially covered") in page
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_totals_list_what_was_claimed_and_count_the_other_coverages(lang: str) -> None:
+    """Twelve coverages, six claimed: the totals show those six and one line for the six others."""
+    result = settle_example("ransomware-virtual-ransom-cn.yaml")
+    claimed = [c for c in result.payable if result.claimed[c] or result.payable[c]]
+    assert (len(result.payable), len(claimed)) == (12, 6)
+    parser = Tables()
+    parser.feed(render_statement_html(result, lang))  # type: ignore[arg-type]
+    heading, *rows, others, _total = parser.tables["totals"]
+    assert len(rows) == len(claimed) and all(row[1] != "0.00" for row in rows)
+    assert len(others) == 1 and others[0].startswith("其余 6 项保障" if lang == "zh" else "The other 6 coverages")
+
+
 def test_statement_escapes_incident_text() -> None:
     from cyberins.claims import adjust_claim
     from tests.claims.helpers import incident, policy
