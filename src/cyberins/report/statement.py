@@ -36,6 +36,13 @@ def statement_context(adjustment: ClaimAdjustment, lang: Lang, catalog: Catalog 
         return str(moment.astimezone(zone).isoformat(timespec="minutes"))
 
     insured = policy.insured
+    # the totals list the coverages something was claimed or is paid under; the decision table has said why
+    # each other one pays nothing, so the totals only count them (the large enterprise's wording has twelve)
+    nil = {
+        c
+        for c in adjustment.payable
+        if not (adjustment.claimed[c] or adjustment.adjusted_loss[c] or adjustment.payable[c])
+    }
     insured_name = "" if insured is None else (insured.name_zh or insured.name if lang == "zh" else insured.name)
     return {
         "lang": lang,
@@ -86,7 +93,9 @@ def statement_context(adjustment: ClaimAdjustment, lang: Lang, catalog: Catalog 
                 "payable": money(adjustment.payable[c]),
             }
             for c in adjustment.payable
+            if c not in nil
         ],
+        "nil_coverages": len(nil),
         "total_claimed": money(sum(adjustment.claimed.values(), Decimal(0))),
         "total_adjusted": money(sum(adjustment.adjusted_loss.values(), Decimal(0))),
         "total_payable": money(adjustment.total_payable),
