@@ -40,13 +40,15 @@ APP_TABLES = {
     "monitoring_alerts",
     "web_sessions",
     "alert_notifications",
+    "case_reserves",
 }
 SIGN_IN_TABLES = {"sign_in_failures", "sign_in_locks"}
 FEED_TABLES = {"feed_loads", "feed_records"}
 MONITORING_TABLES = {"asset_rows", "monitoring_alerts"}
 WEB_TABLES = {"web_sessions"}
 NOTIFICATION_TABLES = {"alert_notifications"}
-LATER_TABLES = FEED_TABLES | MONITORING_TABLES | WEB_TABLES | NOTIFICATION_TABLES
+RESERVE_TABLES = {"case_reserves"}
+LATER_TABLES = FEED_TABLES | MONITORING_TABLES | WEB_TABLES | NOTIFICATION_TABLES | RESERVE_TABLES
 
 
 def tables(engine: Engine) -> set[str]:
@@ -58,18 +60,21 @@ def test_upgrade_from_empty_then_one_step_down_and_up(database_url: str) -> None
     try:
         assert current_revision(engine) is None
         upgrade(engine)
-        assert current_revision(engine) == head_revision() == "0009"
+        assert current_revision(engine) == head_revision() == "0010"
         assert tables(engine) == APP_TABLES
         downgrade(engine)
+        assert current_revision(engine) == "0009"
+        assert tables(engine) == APP_TABLES - RESERVE_TABLES
+        downgrade(engine)
         assert current_revision(engine) == "0008"
-        assert tables(engine) == APP_TABLES - NOTIFICATION_TABLES
+        assert tables(engine) == APP_TABLES - NOTIFICATION_TABLES - RESERVE_TABLES
         assert "remediated_at" not in {c["name"] for c in inspect(engine).get_columns("monitoring_alerts")}
         downgrade(engine)
         assert current_revision(engine) == "0007"
-        assert tables(engine) == APP_TABLES - NOTIFICATION_TABLES - WEB_TABLES
+        assert tables(engine) == APP_TABLES - NOTIFICATION_TABLES - WEB_TABLES - RESERVE_TABLES
         downgrade(engine)
         assert current_revision(engine) == "0006"
-        assert tables(engine) == APP_TABLES - MONITORING_TABLES - NOTIFICATION_TABLES - WEB_TABLES
+        assert tables(engine) == APP_TABLES - MONITORING_TABLES - NOTIFICATION_TABLES - WEB_TABLES - RESERVE_TABLES
         downgrade(engine)
         assert current_revision(engine) == "0005"
         assert tables(engine) == APP_TABLES - LATER_TABLES

@@ -72,6 +72,8 @@ class Action(StrEnum):
     PUBLISH_SERVICE = "publish_service"
     MANAGE_SUBSCRIPTIONS = "manage_subscriptions"
     VIEW_ACCUMULATION = "view_accumulation"
+    VIEW_RESERVES = "view_reserves"
+    SET_RESERVE = "set_reserve"
 
 
 A, U, C, N = Role.ADMIN, Role.UNDERWRITER, Role.CLAIMS_HANDLER, Role.ANALYST
@@ -112,6 +114,10 @@ PERMISSIONS: Mapping[Action, Mapping[OrgKind, frozenset[Role]]] = {
         INS: frozenset({A, U, N, Role.VIEWER}),
         OrgKind.REINSURER: frozenset({A, U, N, Role.VIEWER}),
     },
+    #: A case reserve is the insurer's own estimate of what it owes: its staff read it, its claims staff set
+    #: it; the claimant, its broker and the responder see the claim but not the reserve.
+    Action.VIEW_RESERVES: {INS: frozenset({A, U, C, N, Role.VIEWER})},
+    Action.SET_RESERVE: _CLAIMS,
 }
 
 _PARTIES = {INS: ("insurer_org_id",), B: ("broker_org_id",), D: ("insured_org_id",)}

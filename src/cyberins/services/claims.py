@@ -19,7 +19,7 @@ from cyberins.claims.decision import late_notice
 from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.policy import Policy
 from cyberins.model.vocab import IncidentState, OrgKind, RelationshipKind
-from cyberins.services import audit
+from cyberins.services import audit, reserves
 from cyberins.services.access import Action, Principal, scope_for
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
 from cyberins.services.common import load_for, load_visible, money, page_args
@@ -125,6 +125,7 @@ def _step(
 
 def _done(session: Session, actor: Principal, incident: Incident, action: str, before: str | None) -> Incident:
     audit.record(session, actor, f"incident.{action}", "incident", incident.id, before=before, after=incident)
+    reserves.follow(session, actor, incident)  # settled, denied, closed: the case reserve follows the state
     return incident
 
 
