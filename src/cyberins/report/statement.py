@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
+from importlib import resources
 from typing import Any
 
 from cyberins.catalog import Catalog, get_catalog
@@ -136,13 +137,19 @@ def render_statement_html(adjustment: ClaimAdjustment, lang: Lang = "zh", catalo
     return render("statement.html.j2", statement_context(adjustment, lang, catalog))
 
 
-def render_settled_statement_html(settlement: Mapping[str, Any], policy: Policy, lang: Lang = "zh") -> str:
-    """The same page from a settled claim's stored settlement (`services.adjusting.settle_claim` keeps the
-    adjustment's JSON with its payables under `payable_by_coverage`, the total under `payable`, and the findings
-    it read) and the bound policy it was settled under."""
+def render_settled_statement(settlement: Mapping[str, Any], policy: Policy, lang: Lang = "zh") -> str:
+    """The statement's content (`statement_body.html.j2`, for a page that frames it and links `statement_css`)
+    from a settled claim's stored settlement and the bound policy it was settled under. The store keeps the
+    adjustment's JSON with the payables under `payable_by_coverage`, their total under `payable`, and the
+    findings it read (`services.adjusting.settle_claim`): adapted here, at one place."""
     _check_lang(lang)
     result = {**settlement, "payable": settlement["payable_by_coverage"], "total_payable": settlement["payable"]}
-    return render("statement.html.j2", result_context(result, policy, settlement["findings"], lang))
+    return render("statement_body.html.j2", result_context(result, policy, settlement["findings"], lang))
+
+
+def statement_css() -> str:
+    """The statement's stylesheet (scoped to `.statement-doc`), which the printed page inlines."""
+    return resources.files("cyberins.report").joinpath("templates", "statement.css").read_text(encoding="utf-8")
 
 
 def _check_lang(lang: str) -> None:

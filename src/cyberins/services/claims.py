@@ -275,3 +275,15 @@ def list_incidents(
 
 def get_incident(session: Session, actor: Principal, incident_id: str) -> Incident:
     return load_visible(session, repo.incidents, "incident", incident_id, actor)
+
+
+def settled_statement(session: Session, actor: Principal, incident_id: str) -> tuple[Incident, Policy]:
+    """A settled claim and the bound policy it was settled under, for whoever sees the claim: its settlement
+    statement is the claim's document (`documents.settlement`). `NotFound` before the claim is settled."""
+    incident = get_incident(session, actor, incident_id)
+    settlement = incident.documents.get("settlement")
+    if not isinstance(settlement, dict) or not isinstance(settlement.get("statement"), list):
+        raise NotFound("settlement_statement", incident_id)
+    record = repo.policies.get(session, incident.policy_id)
+    assert record is not None  # an incident's policy is a foreign key
+    return incident, Policy.model_validate(record.document)

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from cyberins.model.errors import CyberinsError, InvalidInput
+from cyberins.model.errors import CyberinsError, InvalidInput, Said
 from cyberins.model.loading import parse_document, parse_model
 from cyberins.pricing.subsidy import SubsidyScheme
 from cyberins.services import (
@@ -355,3 +355,31 @@ def settle(
         idempotency.once(db, reader.principal, idempotency_key, "web settle", {"incident_id": incident_id}, run)
 
     return _claim_step(request, db, reader, incident_id, "settle", step, {})
+
+
+def reserve_amount_of(text: str) -> Decimal | None:
+    """The amount typed into the reserve form; empty asks for the estimate from the findings."""
+    if not text.strip():
+        return None
+    try:
+        return Decimal(text.strip().replace(",", ""))
+    except InvalidOperation:
+        raise InvalidInput.one(
+            "reserve_amount", Said("input.reserve.not_amount", {"value": text.strip()})
+        ) from None
+
+
+@router.post("/web/claims/{incident_id}/reserve")
+def reserve(
+    incident_id: str, request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "", reserve_amount: Text = "",
+    reserve_reason: Text = "",
+) -> Response:  # fmt: skip
+    check_form(request, csrf_token)
+
+    def step() -> None:
+        adjusting.set_case_reserve(
+            db, reader.principal, incident_id, reserve_amount_of(reserve_amount), reserve_reason, clock=_clock(request)
+        )
+
+    form = {"reserve_amount": reserve_amount, "reserve_reason": reserve_reason}
+    return _claim_step(request, db, reader, incident_id, "reserve", step, form)

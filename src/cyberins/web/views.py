@@ -13,12 +13,24 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
 from cyberins.catalog import get_catalog
 from cyberins.model.errors import CyberinsError
 from cyberins.model.vocab import OrgKind
-from cyberins.report.statement import statement_lines
-from cyberins.services import accumulation, claims, marketplace, monitoring, parties, payments, policies, underwriting
+from cyberins.report.statement import render_settled_statement, statement_lines
+from cyberins.reserving.reserves import ESTIMATE_STAGES
+from cyberins.services import (
+    accumulation,
+    claims,
+    marketplace,
+    monitoring,
+    parties,
+    payments,
+    policies,
+    reserves,
+    underwriting,
+)
 from cyberins.services.access import Action, allowed, require
 from cyberins.services.claims import CLAIM_MACHINE
 from cyberins.services.common import MAX_LIMIT
@@ -193,7 +205,7 @@ def claim_page(
         incident = claims.get_incident(db, reader.principal, incident_id)
     except (NotFound, Forbidden) as exc:
         return refused(request, reader, exc)
-    s = incident.state
+    s, p = incident.state, reader.principal
     forms = {
         "assign": may(reader, Action.ASSIGN_RESPONDER, CLAIM_MACHINE, "assign_responder", s),
         "findings": may(reader, Action.SUBMIT_FORENSICS, CLAIM_MACHINE, "submit_forensics", s),
@@ -207,6 +219,8 @@ def claim_page(
     ] if forms["assign"] else []  # fmt: skip
     docs = incident.documents if isinstance(incident.documents, dict) else {}
     settlement = docs.get("settlement")
+    reserve = reserves.reserves_of(db, reader.principal, incident.id) if allowed(p, Action.VIEW_RESERVES) else None
+    forms["reserve"] = allowed(p, Action.SET_RESERVE) and s in ESTIMATE_STAGES
     paid = list(payments.list_payments(db, reader.principal, incident_id=incident.id, limit=MAX_LIMIT).items)
     context = {
         "incident": incident, "fig": incident_figures(incident), "forms": forms, "error": error,
@@ -217,8 +231,30 @@ def claim_page(
         "timeline": insight.claim_timeline(incident, paid),
         "steps": statement_lines(settlement["statement"], incident.currency, reader.lang)
         if isinstance(settlement, dict) and isinstance(settlement.get("statement"), list) else [],
+        "reserve": reserve and {
+            "now": record_money(reserve.case_reserve, reserve.currency),
+            "incurred": record_money(reserve.incurred, reserve.currency),
+            "paid": record_money(reserve.paid, reserve.currency),
+            "rows": [(r, record_money(r.amount, r.currency)) for r in reversed(reserve.history)],
+        },
     }  # fmt: skip
     return page(request, "claim.html.j2", reader.lang, context, reader=reader, status=status)
+
+
+@router.get("/web/claims/{incident_id}/statement", response_class=HTMLResponse)
+def statement_view(incident_id: str, request: Request, db: Db, reader: ViewerDep) -> Response:
+    """The full settlement statement as printed (`cyberins claim adjust --html`), rebuilt from the claim's
+    stored settlement and bound policy, never by running today's engine again; for whoever sees the claim."""
+    try:
+        incident, policy = claims.settled_statement(db, reader.principal, incident_id)
+    except (NotFound, Forbidden) as exc:
+        return refused(request, reader, exc)
+    settlement = incident.documents["settlement"]
+    context = {
+        "incident": incident, "payable": record_money(incident.settled_amount, incident.currency),
+        "body": Markup(render_settled_statement(settlement, policy, reader.lang)),  # autoescaped by report/
+    }  # fmt: skip
+    return page(request, "statement.html.j2", reader.lang, context, reader=reader)
 
 
 def policy_zone(db: Db, reader: Any, policy_id: str) -> ZoneInfo:
