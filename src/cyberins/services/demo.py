@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from cyberins.model.loading import read_document
 from cyberins.model.vocab import OrgKind, RelationshipKind, Role
-from cyberins.services import claims, marketplace, parties, policies, underwriting
+from cyberins.services import adjusting, claims, marketplace, parties, policies, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.clock import FixedClock
 from cyberins.store.models import Organization
@@ -178,4 +178,7 @@ def seed_demo(session: Session, examples: Path) -> DemoReport:
             clock=clock,
         )  # fmt: skip
         claims.assign_responder(session, s.system, incident.id, providers[RESPONDER].id)
+        # no findings yet, so no estimate: the handler's first reserve (an assumed figure, said so) stands in
+        reason = "initial judgement (demo assumption): ransom of CNY 2,000,000 demanded, ERP down; no findings yet"
+        adjusting.set_case_reserve(session, s.system, incident.id, Decimal("600000"), reason, clock=clock)
     return report
