@@ -143,6 +143,10 @@ def test_no_statement_before_settlement_nor_for_a_foreign_party(site: Site, brow
     for party in ("insurer_b", "insured_b", "law_firm"):
         page = browser(party).get(f"/web/claims/{settled}/statement")
         assert page.status_code == 404 and 'data-testid="settlement-statement"' not in page.text
+    assert browser("insurer_b").get(f"/web/claims/{settled}/statement?format=pdf").status_code == 404
+    printed = browser("insured_a").get(f"/web/claims/{settled}/statement?format=pdf")  # as `--pdf` prints it
+    assert printed.status_code == 200 and printed.headers["content-type"] == "application/pdf"
+    assert printed.content.startswith(b"%PDF")
     unsettled = browser("insurer_b").get(f"/web/claims/{world.ids['fresh_incident_b']}/statement")
     assert unsettled.status_code == 404 and 'data-testid="refused"' in unsettled.text
     assert (

@@ -137,14 +137,18 @@ def render_statement_html(adjustment: ClaimAdjustment, lang: Lang = "zh", catalo
     return render("statement.html.j2", statement_context(adjustment, lang, catalog))
 
 
-def render_settled_statement(settlement: Mapping[str, Any], policy: Policy, lang: Lang = "zh") -> str:
-    """The statement's content (`statement_body.html.j2`, for a page that frames it and links `statement_css`)
-    from a settled claim's stored settlement and the bound policy it was settled under. The store keeps the
-    adjustment's JSON with the payables under `payable_by_coverage`, their total under `payable`, and the
-    findings it read (`services.adjusting.settle_claim`): adapted here, at one place."""
+def render_settled_statement(
+    settlement: Mapping[str, Any], policy: Policy, lang: Lang = "zh", *, whole_page: bool = False
+) -> str:
+    """The statement's content (`statement_body.html.j2`, for a page that frames it and links `statement_css`;
+    `whole_page`: the self-contained page `render_statement_html` writes, to print) from a settled claim's
+    stored settlement and the bound policy it was settled under. The store keeps the adjustment's JSON with the
+    payables under `payable_by_coverage`, their total under `payable`, and the findings it read
+    (`services.adjusting.settle_claim`): adapted here, at one place."""
     _check_lang(lang)
     result = {**settlement, "payable": settlement["payable_by_coverage"], "total_payable": settlement["payable"]}
-    return render("statement_body.html.j2", result_context(result, policy, settlement["findings"], lang))
+    template = "statement.html.j2" if whole_page else "statement_body.html.j2"
+    return render(template, result_context(result, policy, settlement["findings"], lang))
 
 
 def statement_css() -> str:

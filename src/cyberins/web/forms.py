@@ -364,9 +364,7 @@ def reserve_amount_of(text: str) -> Decimal | None:
     try:
         return Decimal(text.strip().replace(",", ""))
     except InvalidOperation:
-        raise InvalidInput.one(
-            "reserve_amount", Said("input.reserve.not_amount", {"value": text.strip()})
-        ) from None
+        raise InvalidInput.one("reserve_amount", Said("input.reserve.not_amount", {"value": text.strip()})) from None
 
 
 @router.post("/web/claims/{incident_id}/reserve")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
@@ -18,6 +18,7 @@ from markupsafe import Markup
 from cyberins.catalog import get_catalog
 from cyberins.model.errors import CyberinsError
 from cyberins.model.vocab import OrgKind
+from cyberins.report.render import to_pdf
 from cyberins.report.statement import render_settled_statement, statement_lines
 from cyberins.reserving.reserves import ESTIMATE_STAGES
 from cyberins.services import (
@@ -242,14 +243,23 @@ def claim_page(
 
 
 @router.get("/web/claims/{incident_id}/statement", response_class=HTMLResponse)
-def statement_view(incident_id: str, request: Request, db: Db, reader: ViewerDep) -> Response:
-    """The full settlement statement as printed (`cyberins claim adjust --html`), rebuilt from the claim's
-    stored settlement and bound policy, never by running today's engine again; for whoever sees the claim."""
+def statement_view(
+    incident_id: str, request: Request, db: Db, reader: ViewerDep, format: Literal["html", "pdf"] = "html"
+) -> Response:  # noqa: A002 - the query parameter's name
+    """The full settlement statement as printed (`cyberins claim adjust --html`, `?format=pdf` as `--pdf`),
+    rebuilt from the claim's stored settlement and bound policy, never by running today's engine again; for
+    whoever sees the claim."""
     try:
         incident, policy = claims.settled_statement(db, reader.principal, incident_id)
     except (NotFound, Forbidden) as exc:
         return refused(request, reader, exc)
     settlement = incident.documents["settlement"]
+    if format == "pdf":
+        printed = to_pdf(render_settled_statement(settlement, policy, reader.lang, whole_page=True))
+        name = f"statement-{incident.id}-{reader.lang}.pdf"
+        return Response(
+            printed, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'}
+        )
     context = {
         "incident": incident, "payable": record_money(incident.settled_amount, incident.currency),
         "body": Markup(render_settled_statement(settlement, policy, reader.lang)),  # autoescaped by report/
