@@ -135,3 +135,28 @@ def test_only_the_insurers_staff_read_reserves(client: TestClient, world: World)
     assert _set(client, world, fresh, body, "insurer_a_viewer").status_code == 403
     assert _set(client, world, fresh, body, "insurer_b").status_code == 404
     assert _reserves(client, world, fresh)["history"] == []
+
+
+def test_a_denied_claim_releases_its_reserve(client: TestClient, world: World) -> None:
+    incident = world.ids["fresh_incident_a"]
+    insurer = world.headers("insurer_a")
+    assert (
+        _set(client, world, incident, {"reserve_amount": "80000", "reserve_reason": "legal costs claimed"}).status_code
+        == 201
+    )
+    client.post(f"/incidents/{incident}/assign", json={"responder_org_id": world.org["responder_a"]}, headers=insurer)
+    findings = {"event_types": ["unauthorized_access"], "costs": [{"category": "legal", "amount": "30000"}]}
+    filed = client.post(
+        f"/incidents/{incident}/forensics", json={"findings": findings}, headers=world.headers("responder_a")
+    )
+    assert filed.status_code == 200, filed.text
+    decided = client.post(f"/incidents/{incident}/decide", json={}, headers=insurer)
+    assert decided.json()["state"] == "denied", decided.text  # the SME wording buys no legal costs
+    body = _reserves(client, world, incident)
+    assert [(r["basis"], r["amount"]) for r in body["history"]] == [("handler", "80000.00"), ("nil", "0.00")]
+    assert body["history"][-1]["detail"] == {"state": "denied", "paid": "0"}
+    assert client.post(f"/incidents/{incident}/close", json={}, headers=insurer).json()["state"] == "closed"
+    reopened = client.post(f"/incidents/{incident}/reopen", json={"reason": "new evidence"}, headers=insurer)
+    assert reopened.json()["state"] == "reopened"  # a reopened claim is reserved again by the handler
+    assert _set(client, world, incident, {"reserve_amount": "5000", "reserve_reason": "re-review"}).status_code == 201
+    assert [r["basis"] for r in _reserves(client, world, incident)["history"]] == ["handler", "nil", "handler"]
