@@ -220,6 +220,7 @@ def claim_page(
     ] if forms["assign"] else []  # fmt: skip
     docs = incident.documents if isinstance(incident.documents, dict) else {}
     settlement = docs.get("settlement")
+    statement = settlement.get("statement") if isinstance(settlement, dict) else None  # as settle_claim keeps it
     reserve = reserves.reserves_of(db, reader.principal, incident.id) if allowed(p, Action.VIEW_RESERVES) else None
     forms["reserve"] = allowed(p, Action.SET_RESERVE) and s in ESTIMATE_STAGES
     paid = list(payments.list_payments(db, reader.principal, incident_id=incident.id, limit=MAX_LIMIT).items)
@@ -230,8 +231,7 @@ def claim_page(
         "docs": docs, "zone": policy_zone(db, reader, incident.policy_id),
         "payments": [(p, record_money(p.amount, p.currency)) for p in paid],
         "timeline": insight.claim_timeline(incident, paid),
-        "steps": statement_lines(settlement["statement"], incident.currency, reader.lang)
-        if isinstance(settlement, dict) and isinstance(settlement.get("statement"), list) else [],
+        "steps": statement_lines(statement, incident.currency, reader.lang) if isinstance(statement, list) else None,
         "reserve": reserve and {
             "now": record_money(reserve.case_reserve, reserve.currency),
             "incurred": record_money(reserve.incurred, reserve.currency),
