@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from cyberins.model.loading import read_document
 from cyberins.model.vocab import OrgKind, RelationshipKind, Role, SubmissionState
-from cyberins.services import assessment, claims, marketplace, parties, programmes, underwriting
+from cyberins.services import adjusting, assessment, claims, marketplace, parties, programmes, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.clock import FixedClock
 from cyberins.services.common import MAX_LIMIT
@@ -230,6 +230,9 @@ def seed_demo(session: Session, examples: Path) -> DemoReport:
             clock=clock,
         )  # fmt: skip
         claims.assign_responder(session, s.system, incident.id, providers[RESPONDER].id)
+        # no findings yet, so no estimate: the handler's first reserve (an assumed figure, said so) stands in
+        reason = "initial judgement (demo assumption): ransom of CNY 2,000,000 demanded, ERP down; no findings yet"
+        adjusting.set_case_reserve(session, s.system, incident.id, Decimal("600000"), reason, clock=clock)
     _store_programme(s, insurer)
     return report
 

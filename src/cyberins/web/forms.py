@@ -461,3 +461,29 @@ def publish(
                 "currency": currency, "controls": held}  # fmt: skip
         return dashboard_page(request, db, reader, error=error, status=_status(exc), form=form)
     return _see_page("/")
+
+
+def reserve_amount_of(text: str) -> Decimal | None:
+    """The amount typed into the reserve form; empty asks for the estimate from the findings."""
+    if not text.strip():
+        return None
+    try:
+        return Decimal(text.strip().replace(",", ""))
+    except InvalidOperation:
+        raise InvalidInput.one("reserve_amount", Said("input.reserve.not_amount", {"value": text.strip()})) from None
+
+
+@router.post("/web/claims/{incident_id}/reserve")
+def reserve(
+    incident_id: str, request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "", reserve_amount: Text = "",
+    reserve_reason: Text = "",
+) -> Response:  # fmt: skip
+    check_form(request, csrf_token)
+
+    def step() -> None:
+        adjusting.set_case_reserve(
+            db, reader.principal, incident_id, reserve_amount_of(reserve_amount), reserve_reason, clock=_clock(request)
+        )
+
+    form = {"reserve_amount": reserve_amount, "reserve_reason": reserve_reason}
+    return _claim_step(request, db, reader, incident_id, "reserve", step, form)
