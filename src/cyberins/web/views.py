@@ -294,10 +294,8 @@ def claim_page(
         "adjust": may(reader, Action.ADJUST_LOSS, CLAIM_MACHINE, "adjust_loss", s),
         "settle": may(reader, Action.SETTLE, CLAIM_MACHINE, "settle", s),
     }
-    responders = [
-        org for kind in (OrgKind.INCIDENT_RESPONDER, OrgKind.SECURITY_SERVICE_PROVIDER)
-        for org in _organizations(db, reader, kind)
-    ] if forms["assign"] else []  # fmt: skip
+    # the claims service assigns incident responders only (a security service provider would be refused)
+    responders = _organizations(db, reader, OrgKind.INCIDENT_RESPONDER) if forms["assign"] else []
     docs = incident.documents if isinstance(incident.documents, dict) else {}
     settlement = docs.get("settlement")
     statement = settlement.get("statement") if isinstance(settlement, dict) else None  # as settle_claim keeps it
