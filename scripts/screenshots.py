@@ -143,7 +143,7 @@ def picture_the_web_pages() -> None:
                 page = as_user("insurer", role)
                 page.goto(f"{base}/web/{listed}?lang={lang}")
                 row = (
-                    f"[data-testid={name}-row][data-id={quoted}]"
+                    f'[data-testid={name}-row][data-id="{quoted}"]'  # quoted: an id may start with a digit
                     if name == "submission"
                     else f"[data-testid={name}-row]"
                 )
