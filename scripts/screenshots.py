@@ -73,7 +73,10 @@ def underwrite_the_open_submission(session: Session) -> str:
         tuple(Decimal(x) for x in ("1000000", "2000000", "5000000")), (Decimal(10000), Decimal(50000))
     )
     scheme = load_scheme(ROOT / "examples" / "subsidies" / "sme-cyber-subsidy-cny.yaml")
-    assessment.quote_submission(session, underwriter, sub.id, wording, grid=grid, subsidy=scheme)
+    # and service tiers compared side by side on the same seed (tier names are data: letters read in both languages)
+    tiers = (assessment.Tier("A"), assessment.Tier("B", ("edr", "offline_backups")),
+             assessment.Tier("C", ("edr", "offline_backups", "mfa", "patch_sla")))  # fmt: skip
+    assessment.quote_submission(session, underwriter, sub.id, wording, grid=grid, subsidy=scheme, tiers=tiers)
     return sub.id
 
 
@@ -101,8 +104,13 @@ def picture_the_web_pages() -> None:
     with session_factory(engine, audit_key(settings))() as session:
         report = seed_demo(session, ROOT / "examples" / "policies")
         quoted = underwrite_the_open_submission(session)
-    # each (kind, role) by a demo user; the insured is the one whose submission was just assessed and quoted
-    users = {(kind, role): email for org, kind, email, role, _ in report.users if org != demo.BROKER_EAST}
+    # each (kind, role) by the first demo user of it: the insured is then the SME with a bound policy, services
+    # held and the demo's claim (the dashboard with the most to show); the broker is the west one, which placed
+    # the open submission
+    users: dict[tuple[str, str], str] = {}
+    for org, kind, email, role, _ in report.users:
+        if org != demo.BROKER_EAST:
+            users.setdefault((kind, role), email)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
