@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
+from cyberins.services.jobs import BOOK
 from cyberins.services.queue import ThreadQueue
 from tests.one_language import chinese_in, english_in
 from tests.platform.test_portfolio_view import AWS, _bind, counting_runs
@@ -74,3 +75,19 @@ def test_a_job_of_another_kind_is_not_the_books(site: Site, browser: Browser) ->
     other = queue.enqueue(site[0].org["insurer_a"], len, "x", subject="sub")  # insurer A's own, on an object
     assert browser("insurer_a").get(f"/web/portfolio/progress?job={other.id}").status_code == 404
     assert browser("insurer_a").get("/web/portfolio/progress?job=nosuch").status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_failed_job_is_said_not_run_again(site: Site, browser: Browser, lang: str) -> None:
+    world, client = site
+    queue = client.app.state.queue  # type: ignore[attr-defined]
+    failed = queue.enqueue(world.org["insurer_a"], int, "not a number", subject=BOOK)  # fails as a worker's would
+    insurer = browser("insurer_a")
+    path = "/web/portfolio?years=300&seed=13"
+    assert insurer.get(f"/web/portfolio/progress?years=300&seed=13&job={failed.id}").headers["HX-Redirect"] == (
+        f"{path}&job={failed.id}"
+    )
+    page = insurer.get(f"{path}&job={failed.id}&lang={lang}").text
+    said = visible_text(page.split('data-testid="job-error"')[1].split(">", 1)[1].split("</div>")[0])
+    assert said and not (english_in(said) if lang == "zh" else chinese_in(said)), said
+    assert 'data-testid="progress"' not in page and 'data-testid="curves"' not in page

@@ -413,15 +413,11 @@ def portfolio(
     return portfolio_page(request, db, reader, years=years, seed=seed, job_id=job)
 
 
-def _book_path(years: int, seed: int) -> str:
-    return f"/web/portfolio?years={years}&seed={seed}"
-
-
 def book_progress(reader: Any, handle: JobHandle, years: int, seed: int) -> dict[str, Any]:
-    """The curves job the book page follows: once it has ended well, the page (the curves now cached)."""
-    page_path = _book_path(years, seed)
-    ended_well = handle.status == "finished"
-    url = page_path if ended_well else f"{page_path}&job={handle.id}"
+    """The curves job the book page follows: once it has finished, the page (the curves now cached); a failed
+    one, the page following it (which says so)."""
+    page_path = f"/web/portfolio?years={years}&seed={seed}"
+    url = page_path if handle.status == "finished" else f"{page_path}&job={handle.id}"
     poll = f"/web/portfolio/progress?years={years}&seed={seed}&job={handle.id}"
     return progress_of(handle, url, poll, reader.lang, title="book_progress.title", starting="book_progress.starting")
 
@@ -472,7 +468,7 @@ def portfolio_page(
 
 @router.get("/web/portfolio/progress", response_class=HTMLResponse)
 def portfolio_progress(
-    request: Request, db: Db, reader: ViewerDep, years: CurveYears = CURVE_YEARS,
+    request: Request, reader: ViewerDep, years: CurveYears = CURVE_YEARS,
     seed: Annotated[int, Query(ge=0)] = 0, job: str = "",
 ) -> Response:  # fmt: skip
     """The progress fragment the book page polls while its curves are simulated; once the job has ended,
