@@ -1,10 +1,20 @@
-"""Regenerate docs/screenshots/{page}-{lang}.png (contracts/web.md): the demo world in a fresh SQLite file,
-served by uvicorn in a thread, photographed by Debian's Chromium through Playwright (launched as the contract
-says). Run from the repository root: `python scripts/screenshots.py`."""
+"""Regenerate docs/screenshots/ from the repository root.
+
+`python scripts/screenshots.py` photographs the web pages, `{page}-{lang}.png` (contracts/web.md): the demo
+world in a fresh SQLite file, served by uvicorn in a thread, photographed by Debian's Chromium through
+Playwright (launched as the contract says).
+
+`python scripts/screenshots.py --outputs` pictures what the main job writes, as a reviewer of issue 17 reads
+it: `cyberins run` in each language into a temporary folder, then poppler's `pdftoppm` turns every page of the
+report into `report-{lang}-{n}.png` and the settlement statement's first page into `statement-{lang}-1.png`.
+"""
 
 from __future__ import annotations
 
+import argparse
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -31,6 +41,8 @@ from cyberins.web import insight
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
+#: resolution of the pictured PDFs: A4 at 80 dpi is 661 x 935 pixels, readable and about 150 KB a page
+DPI = "80"
 ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -65,7 +77,23 @@ def underwrite_the_open_submission(session: Session) -> str:
     return sub.id
 
 
-def main() -> None:
+def picture_the_main_jobs_outputs() -> None:
+    """The report (every page) and the statement (page 1) of `cyberins run`, in zh and in en."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for lang in ("zh", "en"):
+            out = Path(tmp) / lang
+            job = [sys.executable, "-m", "cyberins", "run", "--out", str(out), "--lang", lang]
+            subprocess.run(job, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+            for old in OUT.glob(f"report-{lang}-*.png"):  # a report that shrank leaves no stale last page
+                old.unlink()
+            to_png = ["pdftoppm", "-r", DPI, "-png"]
+            subprocess.run([*to_png, out / f"report-{lang}.pdf", OUT / f"report-{lang}"], check=True)
+            page_1 = ["-singlefile", "-f", "1", "-l", "1"]
+            subprocess.run([*to_png, *page_1, out / f"statement-{lang}.pdf", OUT / f"statement-{lang}-1"], check=True)
+    print(f"wrote {len(list(OUT.glob('report-*.png')))} report and 2 statement pages to {OUT.relative_to(ROOT)}")
+
+
+def picture_the_web_pages() -> None:
     folder = Path(tempfile.mkdtemp())
     settings = Settings(database_url=f"sqlite:///{folder / 'demo.db'}", env="dev", secret_key="x" * 48, redis_url=None)
     engine = make_engine(settings.database_url)
@@ -115,7 +143,7 @@ def main() -> None:
                 page = as_user("insurer", role)
                 page.goto(f"{base}/web/{listed}?lang={lang}")
                 row = (
-                    f"[data-testid={name}-row][data-id={quoted}]"
+                    f'[data-testid={name}-row][data-id="{quoted}"]'  # quoted: an id may start with a digit
                     if name == "submission"
                     else f"[data-testid={name}-row]"
                 )
@@ -126,6 +154,15 @@ def main() -> None:
         browser.close()
     server.should_exit = True
     print(f"wrote {len(list(OUT.glob('*.png')))} screenshots to {OUT.relative_to(ROOT)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--outputs", action="store_true", help="picture the main job's report and statement")
+    if parser.parse_args().outputs:
+        picture_the_main_jobs_outputs()
+    else:
+        picture_the_web_pages()
 
 
 if __name__ == "__main__":

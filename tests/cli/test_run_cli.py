@@ -82,6 +82,9 @@ def test_run_takes_one_insured_from_decline_to_a_paid_claim(tmp_path: Path) -> N
     for page in (report, statement):
         assert PROFILE.name_zh is not None and PROFILE.name_zh in page and POLICY_NUMBER in page
         assert OTHER_INSURED not in page
+    # the quote comes before cover, and so before the claim: it stands at most until the period starts
+    quoted, valid_until = re.search(r"(\d{4}-\d\d-\d\d)（有效期至 (\d{4}-\d\d-\d\d)）", report).groups()  # type: ignore[union-attr]
+    assert quoted < valid_until <= POLICY.period.start.isoformat()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -43,6 +43,7 @@ MAY: dict[str, set[str]] = {
     "decide": {"insurer"},  # the assigned responder sees the claim and files findings, but decides nothing
     "adjust": {"insurer"},
     "settle": {"insurer"},
+    "reserve": {"insurer"},  # the insurer's claims staff set a case reserve; nobody else even reads it
     "subscribe": {"insurer", "broker", "insured"},
     "end_subscription": {"insurer", "broker", "insured"},
 }
@@ -93,6 +94,11 @@ def writes(world: World, m: str) -> dict[str, tuple[str, str, dict[str, Any]]]:
         "decide": (f"incident_{m}", f"/incidents/{assigned}/decide", {"findings": {"event_types": ["malware"]}}),
         "adjust": (f"incident_{m}", f"/incidents/{assigned}/adjust", {}),
         "settle": (f"incident_{m}", f"/incidents/{assigned}/settle", {}),
+        "reserve": (
+            f"fresh_incident_{m}",
+            f"/incidents/{inc}/reserves",
+            {"reserve_amount": "1000", "reserve_reason": "x"},
+        ),
         "subscribe": (
             f"subscription_{m}",
             f"/services/{world.ids['service']}/subscriptions",
@@ -112,6 +118,8 @@ def snapshot(client: TestClient, world: World) -> dict[str, Any]:
             out[f"{key}_{m}"] = (body["state"], body["version"])
         fresh = client.get(f"/incidents/{world.ids[f'fresh_incident_{m}']}", headers=h).json()
         out[f"fresh_{m}"] = (fresh["state"], fresh["version"])
+        for key in ("incident", "fresh_incident"):
+            out[f"{key}_{m}_reserves"] = client.get(f"/incidents/{world.ids[f'{key}_{m}']}/reserves", headers=h).json()
         subscription = client.get(f"/subscriptions/{world.ids[f'subscription_{m}']}", headers=h).json()
         out[f"subscription_{m}"] = (subscription["state"], subscription["version"], subscription["active_to"])
         for path in ("policies", "incidents", "payments", "submissions", "subscriptions"):
@@ -135,6 +143,16 @@ def test_read_follows_the_relationship(shared: tuple[World, TestClient], party: 
     assert response.status_code == (200 if party in SEES[entity] else 404), response.text
     if response.status_code == 404:
         assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("party", list(PARTIES))
+@pytest.mark.parametrize("m", ["a", "b"])
+def test_a_case_reserve_is_read_by_its_insurer_only(shared: tuple[World, TestClient], party: str, m: str) -> None:
+    """Those who see the claim but are not its insurer are refused (403); everybody else finds nothing (404)."""
+    world, client = shared
+    response = client.get(f"/incidents/{world.ids[f'incident_{m}']}/reserves", headers=world.headers(party))
+    expected = 200 if party == f"insurer_{m}" else 403 if party in SEES[f"incident_{m}"] else 404
+    assert response.status_code == expected, response.text
 
 
 @pytest.mark.parametrize("party", list(PARTIES))

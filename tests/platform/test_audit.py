@@ -162,8 +162,11 @@ def _speaks_one_language(engine: Engine, world: World, monkeypatch: pytest.Monke
     chains), en no Chinese; the kind is named in both."""
     with engine.connect() as connection:
         actions = [str(a) for a in connection.execute(text("SELECT DISTINCT action FROM audit_log")).scalars()]
-        rows = connection.execute(text("SELECT id FROM payments UNION SELECT id FROM incidents")).scalars()
-        names = [*Kind, "audit_entry", "audit_chain", "payment", "incident", *actions, *world.ids.values()]
+        rows = connection.execute(
+            text("SELECT id FROM payments UNION SELECT id FROM incidents UNION SELECT id FROM case_reserves")
+        ).scalars()
+        names = [*Kind, "audit_entry", "audit_chain", "payment", "incident", "case_reserve", *actions]
+        names += world.ids.values()
         names += [*world.org.values(), *map(str, rows)]
     for lang in ("zh", "en"):
         monkeypatch.setenv("CYBERINS_LANG", lang)

@@ -41,6 +41,7 @@ APP_TABLES = {
     "web_sessions",
     "alert_notifications",
     "reinsurance_programmes",
+    "case_reserves",
 }
 SIGN_IN_TABLES = {"sign_in_failures", "sign_in_locks"}
 FEED_TABLES = {"feed_loads", "feed_records"}
@@ -48,7 +49,8 @@ MONITORING_TABLES = {"asset_rows", "monitoring_alerts"}
 WEB_TABLES = {"web_sessions"}
 NOTIFICATION_TABLES = {"alert_notifications"}
 PROGRAMME_TABLES = {"reinsurance_programmes"}
-LATER_TABLES = FEED_TABLES | MONITORING_TABLES | WEB_TABLES | NOTIFICATION_TABLES | PROGRAMME_TABLES
+RESERVE_TABLES = {"case_reserves"}
+LATER_TABLES = FEED_TABLES | MONITORING_TABLES | WEB_TABLES | NOTIFICATION_TABLES | PROGRAMME_TABLES | RESERVE_TABLES
 
 
 def tables(engine: Engine) -> set[str]:
@@ -60,18 +62,21 @@ def test_upgrade_from_empty_then_one_step_down_and_up(database_url: str) -> None
     try:
         assert current_revision(engine) is None
         upgrade(engine)
-        assert current_revision(engine) == head_revision() == "0010"
+        assert current_revision(engine) == head_revision() == "0011"
         assert tables(engine) == APP_TABLES
         downgrade(engine)
+        assert current_revision(engine) == "0010"
+        assert tables(engine) == APP_TABLES - RESERVE_TABLES
+        downgrade(engine)
         assert current_revision(engine) == "0009"
-        assert tables(engine) == APP_TABLES - PROGRAMME_TABLES
+        assert tables(engine) == APP_TABLES - RESERVE_TABLES - PROGRAMME_TABLES
         downgrade(engine)
         assert current_revision(engine) == "0008"
-        assert tables(engine) == APP_TABLES - PROGRAMME_TABLES - NOTIFICATION_TABLES
+        assert tables(engine) == APP_TABLES - RESERVE_TABLES - PROGRAMME_TABLES - NOTIFICATION_TABLES
         assert "remediated_at" not in {c["name"] for c in inspect(engine).get_columns("monitoring_alerts")}
         downgrade(engine)
         assert current_revision(engine) == "0007"
-        assert tables(engine) == APP_TABLES - PROGRAMME_TABLES - NOTIFICATION_TABLES - WEB_TABLES
+        assert tables(engine) == APP_TABLES - RESERVE_TABLES - PROGRAMME_TABLES - NOTIFICATION_TABLES - WEB_TABLES
         downgrade(engine)
         assert current_revision(engine) == "0006"
         assert tables(engine) == APP_TABLES - LATER_TABLES | FEED_TABLES

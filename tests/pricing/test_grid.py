@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -43,6 +44,10 @@ def test_grid_skips_invalid_cells_and_prices_the_rest() -> None:
     skipped = {(s.aggregate_limit, s.retention) for s in grid.skipped}
     assert skipped == {(Decimal(1_000_000), Decimal(300_000))}  # 300,000 reaches the scaled 250,000 sublimit
     assert "incident_response" in grid.skipped[0].reason
+    # the same reason for a zh report: each field path as it is, what is wrong in Chinese
+    zh = grid.skipped[0].reason_zh
+    assert "coverages.incident_response：免赔额 300000 不低于分项限额" in zh
+    assert not re.findall(r"[A-Za-z]{2,}", re.sub(r"coverages\.\w+", "", zh))
     assert grid.cell(Decimal(1_000_000), Decimal(300_000)) is None
     row = grid.cell(Decimal(2_000_000), Decimal(10_000))
     assert row is not None

@@ -67,6 +67,8 @@ def test_an_industry_outside_the_scheme_is_not_eligible(scheme: SubsidyScheme) -
     bank = InsuredFacts(employees=50, revenue=Decimal(5_000_000), industry="banking")
     result = apply_subsidy(Decimal(10_000), scheme, bank)
     assert not result.eligible and "industry 'banking'" in result.reasons[0]
+    # the same reason for a zh report, industries under the catalogue's Chinese labels
+    assert result.reasons_zh[0].startswith("行业“银行”不在方案所列行业（制造业、")
 
 
 def test_a_premium_in_another_currency_is_refused(scheme: SubsidyScheme) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +19,10 @@ from cyberins.catalog import get_catalog
 from cyberins.claims import adjust_claim
 from cyberins.model.incident import Incident
 from cyberins.model.loading import load_model
+from cyberins.model.messages import texts
 from cyberins.model.policy import Policy
+from cyberins.pricing import quote_grid
+from cyberins.pricing.subsidy import InsuredFacts, apply_subsidy, load_scheme
 from cyberins.report import render_quote_html, render_statement_html, to_pdf
 from cyberins.underwriting import QuoteOptions, underwrite
 from tests.conftest import EXAMPLES
@@ -100,11 +107,54 @@ def test_page_one_shows_the_risk_grade_of_the_quotes_simulation(result, lang: st
     assert f"{grade.expected_loss_ratio * 100:.4f}%" in page
 
 
-def test_a_zh_report_has_no_english_words_and_an_en_report_no_chinese(result) -> None:  # type: ignore[no-untyped-def]
-    """Beside names and codes (the policy number, currency codes, acronyms such as RDP or EDR, a file path)
-    and the cited sources' own titles, each report speaks one language."""
+def _printed_text(box: Any) -> Iterator[str]:
+    if type(box).__name__ == "TextBox":
+        yield box.text
+    for child in getattr(box, "children", ()):
+        yield from _printed_text(child)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_one_holds_the_whole_summary_on_one_a4_page(result, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """WeasyPrint's own layout of what `to_pdf` prints: the summary ends on page 1 (its last note included),
+    so page 2 opens with the loss model's heading rather than a stray line of page 1 (English is longer)."""
+    from weasyprint import HTML
+
+    pages = HTML(string=render_quote_html(result, lang)).render().pages  # type: ignore[arg-type]
+    second = "".join(_printed_text(pages[1]._page_box))  # the public Page has no box tree; its layout is tested
+    assert second.startswith(texts("report.quote", lang)["model"]), second[:120]
+
+
+@pytest.fixture(scope="module")
+def subsidised(result):  # type: ignore[no-untyped-def]
+    """The same quote under the example subsidy scheme, whose cap binds (a reason the report shows)."""
+    scheme = load_scheme(EXAMPLES / "subsidies" / "sme-cyber-subsidy-cny.yaml")
+    p = result.profile
+    facts = InsuredFacts(employees=p.employees, revenue=p.annual_revenue, industry=p.industry)
+    return dataclasses.replace(result, subsidy=apply_subsidy(result.premium.premium, scheme, facts))
+
+
+@pytest.fixture(scope="module")
+def with_a_skipped_option(subsidised):  # type: ignore[no-untyped-def]
+    """...and with an option the wording cannot take (a retention above the cyber-fraud sublimit), which the
+    options section lists with the reason."""
+    r = subsidised
+    bad = quote_grid(r.model, r.policy, [Decimal(1_000_000)], [Decimal(600_000)], r.options.basis, years=1, seed=1)
+    assert not bad.rows and bad.skipped
+    return dataclasses.replace(r, grid=dataclasses.replace(r.grid, skipped=bad.skipped))
+
+
+@pytest.mark.parametrize("variant", ["plain", "subsidised", "with_a_skipped_option"])
+def test_a_zh_report_has_no_english_words_and_an_en_report_no_chinese(variant: str, request) -> None:  # type: ignore[no-untyped-def]
+    """Beside names and codes (the policy number, currency codes, acronyms such as RDP or EDR, a file path,
+    a field's path) and the cited sources' own titles, each report speaks one language, the subsidy's reasons
+    and a skipped option's included."""
+    result = request.getfixturevalue("result" if variant == "plain" else variant)
+    if variant == "subsidised":
+        assert result.subsidy.reasons_zh == ("补贴以每张保单 10000.00 CNY 为限",)
     zh = _text(re.sub(r'<ol class="small">.*?</ol>', " ", render_quote_html(result, "zh"), flags=re.S))
-    words = set(re.findall(r"[A-Za-z][A-Za-z./_-]*", zh.replace(result.policy.policy_number, " ")))
+    zh = re.sub(r"coverages\.\w+", " ", zh.replace(result.policy.policy_number, " "))
+    words = set(re.findall(r"[A-Za-z][A-Za-z./_-]*", zh))
     assert {w for w in words if not (w.isupper() or w in {"DDoS", "RDP/VPN", "docs/risk-model.md"})} == set()
     en = _text(re.sub(r'<ol class="small">.*?</ol>', " ", render_quote_html(result, "en"), flags=re.S))
     assert re.findall(r"[\u4e00-\u9fff]+", en) == []

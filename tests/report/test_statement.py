@@ -80,6 +80,19 @@ def test_statement_page_renders(lang: str) -> None:
     assert ("部分赔付" if lang == "zh" else "Partially covered") in page
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_totals_list_what_was_claimed_and_count_the_other_coverages(lang: str) -> None:
+    """Twelve coverages, six claimed: the totals show those six and one line for the six others."""
+    result = settle_example("ransomware-virtual-ransom-cn.yaml")
+    claimed = [c for c in result.payable if result.claimed[c] or result.payable[c]]
+    assert (len(result.payable), len(claimed)) == (12, 6)
+    parser = Tables()
+    parser.feed(render_statement_html(result, lang))  # type: ignore[arg-type]
+    heading, *rows, others, _total = parser.tables["totals"]
+    assert len(rows) == len(claimed) and all(row[1] != "0.00" for row in rows)
+    assert len(others) == 1 and others[0].startswith("其余 6 项保障" if lang == "zh" else "The other 6 coverages")
+
+
 def test_statement_escapes_incident_text() -> None:
     from cyberins.claims import adjust_claim
     from tests.claims.helpers import incident, policy
@@ -186,12 +199,14 @@ def _right(box: Any) -> float:
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_statement_fits_a4(name: str, lang: str) -> None:
-    """WeasyPrint's own layout: nothing crosses the right margin, no cell's text leaves its cell, and no row
-    grows taller than a quarter page (long texts wrap instead of stretching a narrow column)."""
+    """WeasyPrint's own layout: nothing crosses the right margin, no cell's text leaves its cell, no row grows
+    taller than a quarter page (long texts wrap instead of stretching a narrow column), and every page carries
+    a table (no last page holding a lone note)."""
     for number, page in enumerate(_laid_out(name, lang).pages, 1):
         root = page._page_box  # the public Page object has no box tree; the layout is what we test
         assert round(page.width) == 794  # A4 at 96 px per inch (210 mm)
         right = root.position_x + root.margin_width() - root.margin_right
+        assert any(type(box).__name__ == "TableRowBox" for box in _boxes(root)), (number, "a page of notes only")
         for box in _boxes(root):
             if box is root:
                 continue

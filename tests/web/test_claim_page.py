@@ -77,3 +77,21 @@ def test_the_handler_reads_the_statement_payments_and_timeline(
 def test_another_market_sees_none_of_it(browser: Browser, settled: str) -> None:
     page = browser("insurer_b").get(f"/web/claims/{settled}")
     assert page.status_code in (403, 404) and 'data-testid="payment-row"' not in page.text
+
+
+def test_the_assign_form_offers_the_panels_incident_responders_only(site: Site, browser: Browser) -> None:
+    # the claims service assigns incident responders only: a security service provider on the same panel is
+    # not offered (choosing it would be refused)
+    world, client = site
+    reported = client.post(
+        "/incidents",
+        json={"policy_id": world.ids["policy_a"], "summary": "assign-form options",
+              "occurred_at": "2026-08-14T00:00:00Z", "discovered_at": "2026-08-14T01:00:00Z"},
+        headers=world.headers("insured_a"),
+    )  # fmt: skip
+    assert reported.status_code == 201, reported.text
+    page = browser("insurer_a").get(f"/web/claims/{reported.json()['id']}").text
+    select = page.split('name="responder_org_id"')[1].split("</select>")[0]
+    offered = set(re.findall(r'value="([0-9a-f]{32})"', select))
+    assert world.org["responder_a"] in offered
+    assert world.org["ssp"] not in offered

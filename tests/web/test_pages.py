@@ -243,3 +243,25 @@ def test_alerts_and_portfolio_follow_the_api(site: Site, browser: Browser) -> No
     assert html.status_code == 200
     assert ids(html.text, "dependency-row") == [d["dependency"] for d in api.json()["by_dependency"]]
     assert browser("insured_a").get("/web/portfolio").status_code == 403
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_report_forms_own_refusals_read_in_the_pages_language(site: Site, browser: Browser, lang: str) -> None:
+    # the page forms' own checks (a moment typed in another shape, an empty summary) in the page's language
+    world, client = site
+    page = browser("insured_a")
+    path = f"/web/policies/{world.ids['policy_a']}"
+    token = csrf_of(page.get(f"{path}?lang={lang}").text)
+    before = client.get("/incidents", headers=world.headers("insured_a")).json()["total"]
+    for data, field in (
+        ({"summary": "x", "occurred_at": "14/08/2026 09:30", "discovered_at": "2026-08-14T10:00"}, "occurred_at"),
+        ({"summary": " ", "occurred_at": "2026-08-14T09:30", "discovered_at": "2026-08-14T10:00"}, "summary"),
+    ):
+        response = page.post(f"{path}/report", data={"csrf_token": token, "event_types": ["ransomware"], **data})
+        assert response.status_code == 422, response.text
+        error = response.text.split('data-testid="form-error" role="alert">')[1].split("</div>")[0]
+        assert f'data-field="{field}"' in error
+        shown = visible_text(error).replace(field, "")  # the field's name is the form's, in both languages
+        stray = english_in(shown) if lang == "zh" else chinese_in(shown)
+        assert not stray, shown
+    assert client.get("/incidents", headers=world.headers("insured_a")).json()["total"] == before

@@ -8,13 +8,15 @@ paid, the audit chain verified. This module only parses, calls that service and 
 
 from __future__ import annotations
 
-from datetime import datetime
+import dataclasses
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from cyberins.cli.options import lang_option
 from cyberins.cli.quote import print_quote, write_report
@@ -55,11 +57,18 @@ def run(
     from cyberins.underwriting import QuoteOptions
 
     policy = load_model(Policy, policy_file)
+    options = QuoteOptions(years=years, seed=get_settings().seed)
+    # A quote comes before cover. The example wordings' periods have begun (and their incidents happened) by
+    # now, so a report dated today would quote after the claim it is followed by: such a period is quoted as on
+    # the day whose quote stands until cover starts. A period still to come is quoted today.
+    standing = timedelta(days=int(options.basis.quote_validity_days.value))
+    today = datetime.now(policy.zone).date()
+    options = dataclasses.replace(options, quoted_on=min(today, policy.period.start - standing))
     inputs = MainJobInputs(
         profile=load_profile(profile_file),
         policy=policy,
         incident=load_model(Incident, incident_file),
-        options=QuoteOptions(years=years, seed=get_settings().seed, quoted_on=datetime.now(policy.zone).date()),
+        options=options,
     )
     database = out / DATABASE
     job = run_main_job(database, inputs)
@@ -107,9 +116,15 @@ def print_platform(job: MainJob, lang: Lang) -> None:
         refused = text("cli.run.refused", lang)
         console.print(refused if zh else f"{refused} {job.refusal}", markup=False)
         if zh:
+            # a grid, so that the id and sentence (one unbroken run of text to Rich) fold beside the dash
+            # instead of leaving it alone on its line
+            reasons = Table.grid()
+            reasons.add_column(no_wrap=True)
+            reasons.add_column(overflow="fold")
             for reason in job.quote.eligibility.reasons:
                 if reason.outcome is Outcome.DECLINE:
-                    console.print(f"  - {reason.rule_id}：{reason.zh}", markup=False)
+                    reasons.add_row("  - ", Text(f"{reason.rule_id}：{reason.zh}"))
+            console.print(reasons)
     insured = job.quote.policy.insured
     name = (insured.name_zh or insured.name if zh else insured.name) if insured else "—"
     premium = format_money(policy.premium, currency, lang)

@@ -60,7 +60,9 @@ class GridRow:
 class SkippedCell:
     aggregate_limit: Decimal
     retention: Decimal
+    #: Why the wording is not valid at this limit and retention, in English; `reason_zh` in Chinese (a report).
     reason: str
+    reason_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,8 @@ def quote_grid(
             variant = variant_policy(policy, limit, retention)
         except InvalidInput as exc:
             reason = "; ".join(str(p) for p in exc.problems)
-            skipped.append(SkippedCell(limit, retention, reason))
+            reason_zh = "；".join(f"{p.field}：{p.in_lang('zh')}" if p.field else p.in_lang("zh") for p in exc.problems)
+            skipped.append(SkippedCell(limit, retention, reason, reason_zh))
         else:
             result = simulate(model, variant, years, seed)
             rows.append(grid_row(result, variant, retention, basis))

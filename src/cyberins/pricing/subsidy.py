@@ -80,8 +80,10 @@ class SubsidyResult:
     subsidy: Decimal
     payable: Decimal
     eligible: bool
-    #: Why the insured is not eligible (empty when it is), or that the cap bound the subsidy.
+    #: Why the insured is not eligible (empty when it is), or that the cap bound the subsidy; in English, and
+    #: the same in Chinese for a zh report (the message catalogue says both).
     reasons: tuple[str, ...]
+    reasons_zh: tuple[str, ...] = ()
 
 
 def load_scheme(path: Path) -> SubsidyScheme:
@@ -89,19 +91,31 @@ def load_scheme(path: Path) -> SubsidyScheme:
     return load_model(SubsidyScheme, path)
 
 
-def eligibility_problems(scheme: SubsidyScheme, facts: InsuredFacts) -> tuple[str, ...]:
+def eligibility_problems(scheme: SubsidyScheme, facts: InsuredFacts) -> tuple[Said, ...]:
     """Why `facts` fail the scheme's eligibility; empty when they pass."""
     rule = scheme.eligibility
-    size: list[str] = []
+    size: list[Said] = []
     if rule.max_employees is not None and facts.employees > rule.max_employees.value:
-        size.append(f"{facts.employees} employees is above the scheme's {rule.max_employees.value}")
+        size.append(
+            Said("pricing.subsidy.employees_above", {"employees": facts.employees, "max": rule.max_employees.value})
+        )
     if rule.max_revenue is not None and facts.revenue > rule.max_revenue.value:
-        size.append(f"revenue {facts.revenue} {scheme.currency} is above {rule.max_revenue.value}")
+        above = {"revenue": facts.revenue, "currency": scheme.currency, "max": rule.max_revenue.value}
+        size.append(Said("pricing.subsidy.revenue_above", above))
     bounds = sum(b is not None for b in (rule.max_employees, rule.max_revenue))
     failed = size if rule.size_test == "all" or len(size) == bounds else []
     if rule.industries is not None and facts.industry.lower() not in {i.lower() for i in rule.industries}:
-        failed = [*failed, f"industry {facts.industry!r} is not among {', '.join(rule.industries)}"]
+        industry = {"en": repr(facts.industry), "zh": _industry_zh(facts.industry.lower())}
+        known = {"en": ", ".join(rule.industries), "zh": "、".join(_industry_zh(i) for i in rule.industries)}
+        failed = [*failed, Said("pricing.subsidy.industry_not_among", {"industry": industry, "known": known})]
     return tuple(failed)
+
+
+def _industry_zh(ident: str) -> str:
+    """The catalogue's Chinese name of an industry; an id it does not know (the insured's facts are not checked
+    against it) is shown as it is."""
+    catalog = get_catalog()
+    return catalog.label(f"industry:{ident}", "zh") if ident in catalog.industries else ident
 
 
 def apply_subsidy(
@@ -128,11 +142,15 @@ def apply_subsidy(
     premium = to_minor(premium, scheme.currency)
     problems = eligibility_problems(scheme, facts)
     if problems:
-        return SubsidyResult(premium, Decimal(0).quantize(unit), premium, False, problems)
+        return SubsidyResult(premium, Decimal(0).quantize(unit), premium, False, *_both(problems))
     raw = (premium * scheme.share.value).quantize(unit, rounding=ROUND_FLOOR)
-    notes: tuple[str, ...] = ()
+    notes: tuple[Said, ...] = ()
     subsidy = raw
     if scheme.cap_per_policy is not None and raw > scheme.cap_per_policy.value:
         subsidy = scheme.cap_per_policy.value.quantize(unit, rounding=ROUND_FLOOR)
-        notes = (f"capped at {subsidy} {scheme.currency} per policy",)
-    return SubsidyResult(premium, subsidy, premium - subsidy, True, notes)
+        notes = (Said("pricing.subsidy.capped", {"cap": subsidy, "currency": scheme.currency}),)
+    return SubsidyResult(premium, subsidy, premium - subsidy, True, *_both(notes))
+
+
+def _both(reasons: tuple[Said, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(str(r) for r in reasons), tuple(r.in_lang("zh") for r in reasons)

@@ -38,9 +38,11 @@ ClaimStage = ClaimState
 
 
 class ReserveBasis(StrEnum):
-    """What a case reserve rests on: an estimate before adjustment, the adjusted payable, or nothing."""
+    """What a case reserve rests on: an estimate before adjustment, the adjusted payable, or nothing; on the
+    platform also a claims handler's amount, where no estimate is sound yet (`services.reserves`)."""
 
     ESTIMATE = "estimate"
+    HANDLER = "handler"
     ADJUSTED = "adjusted"
     NIL = "nil"
 

@@ -73,6 +73,8 @@ class Action(StrEnum):
     MANAGE_SUBSCRIPTIONS = "manage_subscriptions"
     VIEW_ACCUMULATION = "view_accumulation"
     MANAGE_PROGRAMME = "manage_programme"
+    VIEW_RESERVES = "view_reserves"
+    SET_RESERVE = "set_reserve"
 
 
 A, U, C, N = Role.ADMIN, Role.UNDERWRITER, Role.CLAIMS_HANDLER, Role.ANALYST
@@ -115,6 +117,10 @@ PERMISSIONS: Mapping[Action, Mapping[OrgKind, frozenset[Role]]] = {
     },
     #: Replacing the insurer's own reinsurance programme (its treaties and cat bonds): who buys the cover.
     Action.MANAGE_PROGRAMME: _UNDERWRITING,
+    #: A case reserve is the insurer's own estimate of what it owes: its staff read it, its claims staff set
+    #: it; the claimant, its broker and the responder see the claim but not the reserve.
+    Action.VIEW_RESERVES: {INS: frozenset({A, U, C, N, Role.VIEWER})},
+    Action.SET_RESERVE: _CLAIMS,
 }
 
 _PARTIES = {INS: ("insurer_org_id",), B: ("broker_org_id",), D: ("insured_org_id",)}

@@ -31,10 +31,12 @@ from cyberins.model.ids import Coverage
 from cyberins.model.incident import Incident as Findings
 from cyberins.model.loading import parse_model
 from cyberins.model.policy import Policy
-from cyberins.services import claims, monitoring
+from cyberins.reserving.reserves import ESTIMATE_STAGES, ReserveBasis, case_reserve
+from cyberins.services import claims, monitoring, reserves
 from cyberins.services.access import Action, Principal
 from cyberins.services.claims import CLAIM_MACHINE
-from cyberins.services.common import load_for, under
+from cyberins.services.clock import SYSTEM_CLOCK, Clock
+from cyberins.services.common import load_for, money, under
 from cyberins.services.errors import Conflict
 from cyberins.services.uow import unit_of_work
 from cyberins.store.models import Incident, PolicyRecord
@@ -162,9 +164,11 @@ def adjust_loss(
             "adjusted_loss_by_coverage": _money_map(adj.adjusted_loss),
         }
         total = sum(adj.adjusted_loss.values(), Decimal(0))
-        return claims.record_loss_adjustment(
+        adjusted = claims.record_loss_adjustment(
             session, actor, incident.id, adjustment, total, expected_version=incident.version
         )
+        reserves.follow(session, actor, adjusted, payable=adj.total_payable)
+        return adjusted
 
 
 def settle_claim(
@@ -203,3 +207,66 @@ def settle_claim(
             denied_reason=denied,
             expected_version=incident.version,
         )
+
+
+def _latest_findings(incident: Incident, record: PolicyRecord) -> Findings | None:
+    """The findings the claim's latest step read (adjustment, decision, else the responder's last), if any."""
+    for step in (SETTLE, ADJUST, DECIDE):
+        data = _stored_findings(incident, step)
+        if data is not None:
+            return _findings(incident, record, data, step)
+    return None
+
+
+def set_case_reserve(
+    session: Session,
+    actor: Principal,
+    incident_id: str,
+    amount: Decimal | None,
+    reason: str,
+    *,
+    expected_version: int | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> reserves.Reserves:
+    """Set the case reserve of a claim whose loss is not adjusted yet (after that it follows the payable).
+
+    Without `amount`, the claims engine estimates it from the latest findings (`reserving.case_reserve`: their
+    invoices plus records affected × unit costs and an unpaid ransom, through the policy's terms, so never more
+    than the policy can pay); before any findings there is nothing sound to estimate from, and the handler
+    gives `reserve_amount` with its `reserve_reason`, at most what the policy can still pay (its aggregate
+    limit less what its other claims settled). Each setting is a new audited row.
+    """
+    reason = reason.strip()
+    with unit_of_work(session):
+        incident = load_for(
+            session, repo.incidents, "incident", incident_id, actor, Action.SET_RESERVE, expected_version,
+            for_update=True,
+        )  # fmt: skip
+        if incident.state not in ESTIMATE_STAGES:
+            raise Conflict(Said("api.error.reserve.follows_payable"), current_state=incident.state)
+        record = repo.policies.get(session, incident.policy_id)
+        assert record is not None  # an incident's policy is a foreign key
+        policy = Policy.model_validate(record.document)
+        prior = prior_paid(session, incident)
+        detail: dict[str, object] = {"state": incident.state}
+        if amount is None:
+            findings = _latest_findings(incident, record)
+            if findings is None:
+                raise InvalidInput.one("reserve_amount", Said("input.reserve.nothing_to_estimate"))
+            try:
+                estimate = case_reserve(findings, policy, incident.state, incident.paid_amount, prior_paid=prior)
+            except InvalidInput as exc:
+                raise under("findings", exc) from None
+            amount, basis = estimate.case_reserve, ReserveBasis.ESTIMATE
+            detail |= estimate.to_json()
+        else:
+            money(amount, incident.currency, "reserve_amount")
+            if not reason:
+                raise InvalidInput.one("reserve_reason", Said("input.reserve.reason_needed"))
+            can_pay = policy.aggregate_limit - sum(prior.values(), Decimal(0))
+            if amount > can_pay:
+                said = {"amount": amount, "limit": can_pay, "currency": incident.currency}
+                raise InvalidInput.one("reserve_amount", Said("input.reserve.above_limit", said))
+            basis = ReserveBasis.HANDLER
+        reserves.record(session, actor, incident, amount, basis, reason, detail, clock=clock)
+    return reserves.reserves_of(session, actor, incident.id)

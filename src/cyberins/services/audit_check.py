@@ -27,6 +27,7 @@ from cyberins.services import audit
 from cyberins.services.access import Action, Principal, require
 from cyberins.store.models import (
     ApiKey,
+    CaseReserveRecord,
     FeedLoad,
     Incident,
     Organization,
@@ -70,6 +71,7 @@ AUDITED: Mapping[str, Audited] = {
     "policy": Audited(PolicyRecord, ("insurer_org_id",)),
     "incident": Audited(Incident, ("insurer_org_id",)),
     "payment": Audited(Payment, ("insurer_org_id",)),
+    "case_reserve": Audited(CaseReserveRecord, ("insurer_org_id",)),
     "service": Audited(ServiceOffer, ("provider_org_id",)),
     "service_subscription": Audited(ServiceSubscription, ("insured_org_id",)),
     "reinsurance_programme": Audited(ReinsuranceProgramme, ("insurer_org_id",)),

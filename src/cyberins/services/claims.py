@@ -19,7 +19,7 @@ from cyberins.claims.decision import late_notice
 from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.policy import Policy
 from cyberins.model.vocab import IncidentState, OrgKind, RelationshipKind
-from cyberins.services import audit
+from cyberins.services import audit, reserves
 from cyberins.services.access import Action, Principal, scope_for
 from cyberins.services.clock import SYSTEM_CLOCK, Clock
 from cyberins.services.common import load_for, load_visible, money, page_args
@@ -125,6 +125,7 @@ def _step(
 
 def _done(session: Session, actor: Principal, incident: Incident, action: str, before: str | None) -> Incident:
     audit.record(session, actor, f"incident.{action}", "incident", incident.id, before=before, after=incident)
+    reserves.follow(session, actor, incident)  # settled, denied, closed: the case reserve follows the state
     return incident
 
 
@@ -274,3 +275,15 @@ def list_incidents(
 
 def get_incident(session: Session, actor: Principal, incident_id: str) -> Incident:
     return load_visible(session, repo.incidents, "incident", incident_id, actor)
+
+
+def settled_statement(session: Session, actor: Principal, incident_id: str) -> tuple[Incident, Policy]:
+    """A settled claim and the bound policy it was settled under, for whoever sees the claim: its settlement
+    statement is the claim's document (`documents.settlement`). `NotFound` before the claim is settled."""
+    incident = get_incident(session, actor, incident_id)
+    settlement = incident.documents.get("settlement")
+    if not isinstance(settlement, dict) or not isinstance(settlement.get("statement"), list):
+        raise NotFound("settlement_statement", incident_id)
+    record = repo.policies.get(session, incident.policy_id)
+    assert record is not None  # an incident's policy is a foreign key
+    return incident, Policy.model_validate(record.document)

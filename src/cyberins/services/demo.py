@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from cyberins.model.loading import read_document
 from cyberins.model.vocab import OrgKind, RelationshipKind, Role, SubmissionState
-from cyberins.services import assessment, claims, marketplace, parties, programmes, underwriting
+from cyberins.services import adjusting, assessment, claims, marketplace, parties, programmes, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.clock import FixedClock
 from cyberins.services.common import MAX_LIMIT
@@ -230,17 +230,21 @@ def seed_demo(session: Session, examples: Path) -> DemoReport:
             clock=clock,
         )  # fmt: skip
         claims.assign_responder(session, s.system, incident.id, providers[RESPONDER].id)
+        # no findings yet, so no estimate: the handler's first reserve (an assumed figure, said so) stands in
+        reason = "initial judgement (demo assumption): ransom of CNY 2,000,000 demanded, ERP down; no findings yet"
+        adjusting.set_case_reserve(session, s.system, incident.id, Decimal("600000"), reason, clock=clock)
     _store_programme(s, insurer)
     return report
 
 
 #: The demo insurer's reinsurance programme on its CNY book (sum of limits 55,000,000): a 30% quota share capped
-#: at 10,000,000 an event, then a cat XL of 10,000,000 xs 3,000,000 with one paid reinstatement.
+#: at 10,000,000 an event, then a cat XL of 10,000,000 xs 3,000,000 with one paid reinstatement, its premium about
+#: twice the layer's expected loss on the demo book (CNY 176,000 a year over 10,000 simulated years, seed 0).
 #: assumption: illustrative terms chosen for the demo book's size, not market quotes.
 DEMO_PROGRAMME = {
     "reinsurance": [
         {"id": "qs", "kind": "quota_share", "share": 0.3, "event_limit": 10_000_000},
-        {"id": "cat_xl", "kind": "cat_xl", "attachment": 3_000_000, "limit": 10_000_000, "premium": 800_000,
+        {"id": "cat_xl", "kind": "cat_xl", "attachment": 3_000_000, "limit": 10_000_000, "premium": 350_000,
          "reinstatements": [{"rate": 1.0}]},
     ]
 }  # fmt: skip

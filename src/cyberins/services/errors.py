@@ -57,7 +57,7 @@ class TooManyAttempts(CyberinsError):
 #: The entities a `NotFound` names, by the name services give them, with their label in the catalogue.
 ENTITIES = (
     "api_key", "claim", "incident", "job", "organization", "payment", "policy", "service", "submission",
-    "subscription", "user", "responder",
+    "subscription", "user", "responder", "settlement_statement",
 )  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.vocab import IncidentState
-from cyberins.services import audit
+from cyberins.services import audit, reserves
 from cyberins.services.access import Action, Principal, scope_for
 from cyberins.services.claims import CLAIM_MACHINE
 from cyberins.services.common import in_currency, load_for, load_visible, money, page_args
@@ -70,6 +70,7 @@ def pay_claim(
             incident.state = CLAIM_MACHINE.check("pay", incident.state, IncidentState.PAID)
         audit.record(session, actor, "payment.create", "payment", payment.id, before=None, after=payment)
         audit.record(session, actor, "incident.pay", "incident", incident.id, before=before, after=incident)
+        reserves.follow(session, actor, incident)  # the reserve is what is still to pay
     return payment, True
 
 

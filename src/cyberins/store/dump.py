@@ -27,6 +27,7 @@ TENANT_TABLES: dict[str, tuple[str, ...]] = {
     "policies": ("insured_org_id", "insurer_org_id", "broker_org_id"),
     "incidents": ("insured_org_id", "insurer_org_id", "broker_org_id", "responder_org_id"),
     "payments": ("insured_org_id", "insurer_org_id", "broker_org_id"),
+    "case_reserves": ("insured_org_id", "insurer_org_id", "broker_org_id"),
     "services": ("provider_org_id",),
     "service_subscriptions": ("insured_org_id",),
     "asset_rows": ("insured_org_id",),

@@ -142,7 +142,12 @@ def quote_document(r: UnderwritingResult) -> dict[str, Any]:
         "factors": [f.to_json(r.policy.currency) for f in r.factors],
         "grid": [_cell(row) for row in r.grid.rows],
         "grid_skipped": [
-            {"aggregate_limit": _money(s.aggregate_limit), "retention": _money(s.retention), "reason": s.reason}
+            {
+                "aggregate_limit": _money(s.aggregate_limit),
+                "retention": _money(s.retention),
+                "reason": s.reason,
+                "reason_zh": s.reason_zh,
+            }
             for s in r.grid.skipped
         ],
         "adequacy": None,
@@ -188,5 +193,6 @@ def quote_document(r: UnderwritingResult) -> dict[str, Any]:
             "payable_by_insured": _money(s.payable),
             "eligible": s.eligible,
             "reasons": list(s.reasons),
+            "reasons_zh": list(s.reasons_zh),
         }
     return doc

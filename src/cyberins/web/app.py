@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from cyberins.report.statement import statement_css
 from cyberins.web import forms, views
 from cyberins.web.render import page
 from cyberins.web.session import BadCsrf, SignInFirst, page_lang
@@ -18,6 +19,12 @@ from cyberins.web.session import BadCsrf, SignInFirst, page_lang
 ASSETS = {"htmx.min.js": "text/javascript", "style.css": "text/css"}
 
 static = APIRouter(include_in_schema=False)
+
+
+@static.get("/static/statement.css")
+def statement_stylesheet() -> Response:
+    """The settlement statement's styles, from the report package (the printed page inlines the same file)."""
+    return Response(statement_css(), media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
 
 
 @static.get("/static/{name}")

@@ -106,7 +106,7 @@ def document(text: str, field: str) -> dict[str, Any]:
     """A YAML or JSON document typed into (or uploaded to) a form, as the API's JSON body would carry it."""
     data = parse_document(text, field)
     if not isinstance(data, dict):
-        raise InvalidInput.one("", "give a mapping (YAML or JSON object)", field)
+        raise InvalidInput.one("", Said("input.web.mapping"), field)
     plain: dict[str, Any] = json.loads(json.dumps(data, default=str))  # dates and amounts as the API's JSON text
     return plain
 
@@ -117,7 +117,7 @@ def whole(text: str, field: str) -> int | None:
     try:
         return int(text.strip())
     except ValueError:
-        raise InvalidInput.one(field, "give a whole number", field) from None
+        raise InvalidInput.one(field, Said("input.web.whole_number")) from None
 
 
 @router.post("/login")
@@ -217,7 +217,7 @@ def amounts(text: str, field: str) -> tuple[Decimal, ...]:
     try:
         return tuple(Decimal(part) for part in text.replace(",", " ").split())
     except InvalidOperation:
-        raise InvalidInput.one(field, "give amounts separated by commas, e.g. 1000000, 2000000", field) from None
+        raise InvalidInput.one(field, Said("input.web.amounts")) from None
 
 
 def grid_options(limits: str, retentions: str) -> assessment.GridOptions | None:
@@ -301,7 +301,7 @@ def _moment(text: str, field: str, zone: ZoneInfo) -> datetime:
     try:
         moment = datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M")
     except ValueError:
-        raise InvalidInput.one(field, "give a date and time as YYYY-MM-DDTHH:MM", field) from None
+        raise InvalidInput.one(field, Said("input.web.date_time")) from None
     return moment.replace(tzinfo=zone)
 
 
@@ -316,7 +316,7 @@ def report(
         record = policies.get_policy(db, reader.principal, policy_id)
         zone = policies.validate_document(wording(record)).zone
         if not summary.strip():
-            raise InvalidInput.one("summary", "say what happened", "summary")
+            raise InvalidInput.one("summary", Said("input.web.summary"))
         incident = claims.report_incident(
             db, reader.principal, policy_id, summary.strip(), _moment(occurred_at, "occurred_at", zone),
             _moment(discovered_at, "discovered_at", zone), {"event_types": list(event_types or [])},
@@ -461,3 +461,29 @@ def publish(
                 "currency": currency, "controls": held}  # fmt: skip
         return dashboard_page(request, db, reader, error=error, status=_status(exc), form=form)
     return _see_page("/")
+
+
+def reserve_amount_of(text: str) -> Decimal | None:
+    """The amount typed into the reserve form; empty asks for the estimate from the findings."""
+    if not text.strip():
+        return None
+    try:
+        return Decimal(text.strip().replace(",", ""))
+    except InvalidOperation:
+        raise InvalidInput.one("reserve_amount", Said("input.reserve.not_amount", {"value": text.strip()})) from None
+
+
+@router.post("/web/claims/{incident_id}/reserve")
+def reserve(
+    incident_id: str, request: Request, db: Db, reader: ViewerDep, csrf_token: Csrf = "", reserve_amount: Text = "",
+    reserve_reason: Text = "",
+) -> Response:  # fmt: skip
+    check_form(request, csrf_token)
+
+    def step() -> None:
+        adjusting.set_case_reserve(
+            db, reader.principal, incident_id, reserve_amount_of(reserve_amount), reserve_reason, clock=_clock(request)
+        )
+
+    form = {"reserve_amount": reserve_amount, "reserve_reason": reserve_reason}
+    return _claim_step(request, db, reader, incident_id, "reserve", step, form)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
 from cyberins.assess import load_questionnaire
 from cyberins.catalog import get_catalog
@@ -20,7 +21,9 @@ from cyberins.model.errors import CyberinsError
 from cyberins.model.ids import Lang
 from cyberins.model.messages import text
 from cyberins.model.vocab import PROVIDER_KINDS, OrgKind
-from cyberins.report.statement import statement_lines
+from cyberins.report.render import to_pdf
+from cyberins.report.statement import render_settled_statement, statement_lines
+from cyberins.reserving.reserves import ESTIMATE_STAGES
 from cyberins.services import (
     accumulation,
     assessment,
@@ -32,6 +35,7 @@ from cyberins.services import (
     payments,
     policies,
     programmes,
+    reserves,
     underwriting,
 )
 from cyberins.services.access import Action, allowed, require
@@ -294,7 +298,7 @@ def claim_page(
         incident = claims.get_incident(db, reader.principal, incident_id)
     except (NotFound, Forbidden) as exc:
         return refused(request, reader, exc)
-    s = incident.state
+    s, p = incident.state, reader.principal
     forms = {
         "assign": may(reader, Action.ASSIGN_RESPONDER, CLAIM_MACHINE, "assign_responder", s),
         "findings": may(reader, Action.SUBMIT_FORENSICS, CLAIM_MACHINE, "submit_forensics", s),
@@ -302,12 +306,13 @@ def claim_page(
         "adjust": may(reader, Action.ADJUST_LOSS, CLAIM_MACHINE, "adjust_loss", s),
         "settle": may(reader, Action.SETTLE, CLAIM_MACHINE, "settle", s),
     }
-    responders = [
-        org for kind in (OrgKind.INCIDENT_RESPONDER, OrgKind.SECURITY_SERVICE_PROVIDER)
-        for org in _organizations(db, reader, kind)
-    ] if forms["assign"] else []  # fmt: skip
+    # the claims service assigns incident responders only (a security service provider would be refused)
+    responders = _organizations(db, reader, OrgKind.INCIDENT_RESPONDER) if forms["assign"] else []
     docs = incident.documents if isinstance(incident.documents, dict) else {}
     settlement = docs.get("settlement")
+    statement = settlement.get("statement") if isinstance(settlement, dict) else None  # as settle_claim keeps it
+    reserve = reserves.reserves_of(db, reader.principal, incident.id) if allowed(p, Action.VIEW_RESERVES) else None
+    forms["reserve"] = allowed(p, Action.SET_RESERVE) and s in ESTIMATE_STAGES
     paid = list(payments.list_payments(db, reader.principal, incident_id=incident.id, limit=MAX_LIMIT).items)
     context = {
         "incident": incident, "fig": incident_figures(incident), "forms": forms, "error": error,
@@ -316,10 +321,40 @@ def claim_page(
         "docs": docs, "zone": policy_zone(db, reader, incident.policy_id),
         "payments": [(p, record_money(p.amount, p.currency)) for p in paid],
         "timeline": insight.claim_timeline(incident, paid),
-        "steps": statement_lines(settlement["statement"], incident.currency, reader.lang)
-        if isinstance(settlement, dict) and isinstance(settlement.get("statement"), list) else [],
+        "steps": statement_lines(statement, incident.currency, reader.lang) if isinstance(statement, list) else None,
+        "reserve": reserve and {
+            "now": record_money(reserve.case_reserve, reserve.currency),
+            "incurred": record_money(reserve.incurred, reserve.currency),
+            "paid": record_money(reserve.paid, reserve.currency),
+            "rows": [(r, record_money(r.amount, r.currency)) for r in reversed(reserve.history)],
+        },
     }  # fmt: skip
     return page(request, "claim.html.j2", reader.lang, context, reader=reader, status=status)
+
+
+@router.get("/web/claims/{incident_id}/statement", response_class=HTMLResponse)
+def statement_view(
+    incident_id: str, request: Request, db: Db, reader: ViewerDep, format: Literal["html", "pdf"] = "html"
+) -> Response:  # noqa: A002 - the query parameter's name
+    """The full settlement statement as printed (`cyberins claim adjust --html`, `?format=pdf` as `--pdf`),
+    rebuilt from the claim's stored settlement and bound policy, never by running today's engine again; for
+    whoever sees the claim."""
+    try:
+        incident, policy = claims.settled_statement(db, reader.principal, incident_id)
+    except (NotFound, Forbidden) as exc:
+        return refused(request, reader, exc)
+    settlement = incident.documents["settlement"]
+    if format == "pdf":
+        printed = to_pdf(render_settled_statement(settlement, policy, reader.lang, whole_page=True))
+        name = f"statement-{incident.id}-{reader.lang}.pdf"
+        return Response(
+            printed, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'}
+        )
+    context = {
+        "incident": incident, "payable": record_money(incident.settled_amount, incident.currency),
+        "body": Markup(render_settled_statement(settlement, policy, reader.lang)),  # autoescaped by report/
+    }  # fmt: skip
+    return page(request, "statement.html.j2", reader.lang, context, reader=reader)
 
 
 def policy_zone(db: Db, reader: Any, policy_id: str) -> ZoneInfo:

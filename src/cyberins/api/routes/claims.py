@@ -17,10 +17,12 @@ from cyberins.api.schemas.claims import (
     IncidentPublic,
     PaymentCreate,
     PaymentPublic,
+    ReserveSet,
+    ReservesPublic,
 )
 from cyberins.api.schemas.common import ERROR_RESPONSES, Page, page_of
 from cyberins.model.vocab import IncidentState
-from cyberins.services import adjusting, claims, idempotency, payments
+from cyberins.services import adjusting, claims, idempotency, payments, reserves
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
@@ -131,6 +133,34 @@ def reopen_claim(
         session, principal, incident_id, body.reason, expected_version=body.version, clock=clock
     )
     return IncidentPublic.model_validate(incident)
+
+
+def _reserves(r: reserves.Reserves) -> ReservesPublic:
+    return ReservesPublic.model_validate(
+        {
+            "incident_id": r.incident.id, "currency": r.currency, "case_reserve": r.case_reserve, "paid": r.paid,
+            "incurred": r.incurred, "history": list(r.history),
+        }
+    )  # fmt: skip
+
+
+@router.get("/incidents/{incident_id}/reserves", response_model=ReservesPublic, tags=["claims"])
+def get_reserves(incident_id: str, session: SessionDep, principal: PrincipalDep) -> ReservesPublic:
+    """The claim's case reserve, paid and incurred, with every setting (the insurer's staff only)."""
+    return _reserves(reserves.reserves_of(session, principal, incident_id))
+
+
+@router.post("/incidents/{incident_id}/reserves", response_model=ReservesPublic, status_code=201, tags=["claims"])
+def set_reserve(
+    incident_id: str, body: ReserveSet, session: SessionDep, principal: PrincipalDep, clock: ClockDep
+) -> ReservesPublic:
+    """Set the case reserve of a claim not yet adjusted: an amount with its reason, or (no amount) the claims
+    engine's estimate from the latest findings. From adjustment on the reserve follows the payable still unpaid."""
+    result = adjusting.set_case_reserve(
+        session, principal, incident_id, body.reserve_amount, body.reserve_reason,
+        expected_version=body.version, clock=clock,
+    )  # fmt: skip
+    return _reserves(result)
 
 
 @router.get("/payments", response_model=Page[PaymentPublic], tags=["claims"])

@@ -135,3 +135,51 @@ class PaymentPublic(Out):
     amount: MoneyText
     currency: str
     created_at: datetime
+
+
+class ReserveSet(In):
+    """A claims handler's case reserve: `reserve_amount` with its `reserve_reason`, or no amount for the claims
+    engine's estimate from the latest findings."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"reserve_amount": "250000.00", "reserve_reason": "ransomware on the ERP; forensics under way"},
+                {"reserve_reason": "estimate from the responder's findings"},
+            ]
+        },
+    )
+    reserve_amount: MoneyIn | None = None
+    reserve_reason: Annotated[str, Field(max_length=1000)] = ""
+    version: Version = None
+
+
+class CaseReservePublic(Out):
+    """One setting of the case reserve: amount, basis (estimate, handler, adjusted, nil), reason, who, when."""
+
+    money_fields: ClassVar[tuple[str, ...]] = ("amount",)
+
+    id: str
+    seq: int
+    amount: MoneyText
+    currency: str
+    basis: str
+    reason: str
+    detail: dict[str, Any]
+    set_by: str
+    set_at: datetime
+
+
+class ReservesPublic(Out):
+    """A claim's case reserve now (the last setting, 0 before any), what was paid, incurred = paid + reserve,
+    and every setting, oldest first."""
+
+    money_fields: ClassVar[tuple[str, ...]] = ("case_reserve", "paid", "incurred")
+
+    incident_id: str
+    currency: str
+    case_reserve: MoneyText
+    paid: MoneyText
+    incurred: MoneyText
+    history: list[CaseReservePublic]

@@ -192,6 +192,7 @@ class SkippedCell(Document):
     aggregate_limit: Amount
     retention: Amount
     reason: str
+    reason_zh: str = ""
 
 
 class Remediation(Document):
@@ -226,6 +227,7 @@ class Subsidy(Document):
     payable_by_insured: Amount
     eligible: bool
     reasons: list[str]
+    reasons_zh: list[str] = []
 
 
 class TierControl(Document):

@@ -1,6 +1,6 @@
 """The tables of the platform, as typed SQLAlchemy 2 models."""
 
-from cyberins.store.models.claims import Incident, Payment
+from cyberins.store.models.claims import CaseReserveRecord, Incident, Payment
 from cyberins.store.models.feeds import FeedLoad, FeedRecord
 from cyberins.store.models.monitoring import AlertRecord, AssetRecord, NotificationRecord
 from cyberins.store.models.parties import ApiKey, Organization, Relationship, User
@@ -16,6 +16,7 @@ __all__ = [
     "ApiKey",
     "AuditChain",
     "AuditEntry",
+    "CaseReserveRecord",
     "FeedLoad",
     "FeedRecord",
     "IdempotencyRecord",

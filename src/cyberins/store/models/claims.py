@@ -57,3 +57,28 @@ class Payment(Base):
     idempotency_key: Mapped[str] = mapped_column(String(200))
     paid_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class CaseReserveRecord(Base):
+    """One setting of a claim's case reserve. Never updated: each change is a new row with the next `seq`, so
+    the history says who reserved what, when and on what basis; the claim's reserve is its last row. The parties
+    are copied from the incident so a tenant's dump needs no join."""
+
+    __tablename__ = "case_reserves"
+    __table_args__ = (UniqueConstraint("incident_id", "seq"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    insurer_org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
+    insured_org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
+    broker_org_id: Mapped[str | None] = mapped_column(ForeignKey("organizations.id"))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(String(3))
+    #: `reserving.ReserveBasis`: estimate, handler, adjusted or nil.
+    basis: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    #: What the amount rests on: the estimate's lines and expected payable, or the state that set it.
+    detail: Mapped[dict[str, Any]] = mapped_column(Document)
+    set_by: Mapped[str] = mapped_column(String(80))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -9,7 +9,15 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from cyberins.store.models import Incident, Payment, PolicyRecord, ServiceOffer, ServiceSubscription, Submission
+from cyberins.store.models import (
+    CaseReserveRecord,
+    Incident,
+    Payment,
+    PolicyRecord,
+    ServiceOffer,
+    ServiceSubscription,
+    Submission,
+)
 from cyberins.store.repos.aggregates import Page, Repository
 
 submissions = Repository(Submission)
@@ -44,6 +52,12 @@ def incident_for_summary(session: Session, policy_id: str, summary: str) -> Inci
 def incidents_of_policy(session: Session, policy_id: str) -> list[Incident]:
     """Every incident reported under a policy, oldest report first."""
     stmt = select(Incident).where(Incident.policy_id == policy_id).order_by(Incident.reported_at, Incident.id)
+    return list(session.scalars(stmt))
+
+
+def case_reserves_of(session: Session, incident_id: str) -> list[CaseReserveRecord]:
+    """A claim's case reserve history, oldest first (its last row is the reserve now)."""
+    stmt = select(CaseReserveRecord).where(CaseReserveRecord.incident_id == incident_id).order_by(CaseReserveRecord.seq)
     return list(session.scalars(stmt))
 
 
