@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from uuid import uuid4
 
@@ -11,8 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from cyberins.services import jobs, underwriting
+from cyberins.services import accumulation, jobs, underwriting
 from cyberins.services.clock import FixedClock
+from cyberins.services.errors import NotFound
 from cyberins.services.jobs import revalidate_active_policies
 from cyberins.services.queue import RedisQueue, report_progress
 from tests.platform.world import World, profile
@@ -131,3 +133,25 @@ def test_the_assessment_job_runs_on_a_redis_worker(
     )
     session.expire_all()
     assert underwriting.get_submission(session, insurer, sub.id).state == "assessed"
+
+
+def test_the_book_curves_job_runs_on_a_redis_worker_and_the_server_caches_them(
+    redis_queue: RedisQueue, world: World, session: Session, database_url: str,
+    use_database: Callable[[str], None], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from rq import SimpleWorker
+
+    use_database(database_url)
+    insurer = world.principal["insurer_a"]
+    handle = jobs.start_book_curves(redis_queue, database_url, insurer, years=600, seed=4)
+    assert (handle.status, handle.subject, handle.owner) == ("queued", jobs.BOOK, world.org["insurer_a"])
+    worker = SimpleWorker([redis_queue.queue], connection=redis_queue.connection, name=f"{redis_queue.queue.name}-b")
+    assert worker.work(burst=True, logging_level="WARNING")
+    monkeypatch.setattr(accumulation, "_cache", OrderedDict())  # the serving process: its own, empty cache
+    assert accumulation.book_view(session, insurer, years=600, seed=4, simulate=False).pending
+    done = jobs.book_job(redis_queue, insurer, handle.id)  # the page reads the finished job: its curves cached
+    assert (done.status, done.progress) == ("finished", (600, 600))
+    view = accumulation.book_view(session, insurer, years=600, seed=4, simulate=False)
+    assert not view.pending and view.document == done.result["document"] and view.document["curves"]["years"] == 600
+    with pytest.raises(NotFound):  # another insurer's reader may not follow it
+        jobs.book_job(redis_queue, world.principal["insurer_b"], handle.id)

@@ -1,5 +1,6 @@
 """The insurer's book view (`GET /portfolio/accumulation`, issue 19): own active policies only, accumulation by
-the profiles' dependencies with hand-computed stress losses, exceedance curves, a reinsurer's empty book."""
+the profiles' dependencies with hand-computed stress losses, exceedance curves, a reinsurer's empty book; the
+documents cached until what they depend on changes, and the years reported as they are simulated."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from cyberins.model.vocab import OrgKind, Role
-from cyberins.services import parties, policies, underwriting
+from cyberins.portfolio import simulate
+from cyberins.services import accumulation, parties, policies, underwriting
 from cyberins.services.access import Principal
 from cyberins.store.models import User
 from tests.platform.world import PARTIES, World, password_hash, policy_document, profile
@@ -85,3 +88,74 @@ def test_who_may_look(session: Session, world: World, client: TestClient) -> Non
     world.principal["reinsurer"] = Principal(org.id, OrgKind.REINSURER, Role.ANALYST, user_id=user.id)
     body = client.get("/portfolio/accumulation", headers=world.headers("reinsurer")).json()
     assert body["policies"] == 0 and body["by_dependency"] == [] and body["curves"] is None
+
+
+def counting_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The years of each book simulated from now on (`run_book` is what the book view calls to simulate)."""
+    runs: list[int] = []
+    real = simulate.run_book
+
+    def counted(book: Any, years: int, seed: int, *args: Any, **kwargs: Any) -> Any:
+        runs.append(years)
+        return real(book, years, seed, *args, **kwargs)
+
+    monkeypatch.setattr(simulate, "run_book", counted)
+    return runs
+
+
+def test_the_view_is_cached_until_the_book_or_its_programme_changes(
+    session: Session, world: World, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = counting_runs(monkeypatch)
+    _bind(session, world, "ACC-1", AWS)
+    headers = world.headers("insurer_a")
+
+    def view(query: str = "years=200&seed=5") -> dict[str, Any]:
+        response = client.get(f"/portfolio/accumulation?{query}", headers=headers)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    first = view()
+    assert runs == [200] and view() == first and runs == [200]  # the reload answers from the cache
+    assert view("years=200&seed=6")["curves"]["seed"] == 6 and runs == [200, 200]  # another seed is simulated
+    view("years=200&seed=5&hours=12")  # another duration: its own document
+    assert len(runs) == 3
+    assert client.get("/portfolio/accumulation?years=200&seed=6", headers=world.headers("insurer_b")).status_code == 200
+    assert len(runs) == 4  # another insurer's book is its own
+    programme = {"currency": "CNY", "reinsurance": [{"id": "qs", "kind": "quota_share", "share": 0.5}], "ils": []}
+    assert client.put("/portfolio/programme", json=programme, headers=headers).status_code == 200
+    netted = view()
+    assert len(runs) == 5 and netted["curves"]["net"]["aal"] == pytest.approx(first["curves"]["gross"]["aal"] / 2)
+    second = _bind(session, world, "ACC-2", AWS)
+    assert view()["policies"] == first["policies"] + 1 and len(runs) == 6  # a bound policy is a new book
+    policies.cancel_policy(session, world.principal["insurer_a"], second, date(2026, 9, 1), "test")
+    assert view() == netted and len(runs) == 6  # cancelled: the book as it was before, still cached
+    active = [r.id for r in policies.list_policies(session, world.principal["insurer_a"], limit=50).items
+              if r.state == "active"]  # fmt: skip
+    policies.cancel_policy(session, world.principal["insurer_a"], active[0], date(2026, 9, 1), "test")
+    assert view()["policies"] == first["policies"] - 1 and len(runs) == 7  # a cancellation is a new book
+
+
+def test_the_cache_keeps_the_latest_used_documents() -> None:
+    keys = [("test-cache", n) for n in range(accumulation.CACHE_SIZE + 1)]
+    for key in keys:
+        accumulation.remember(key, {"n": key[1]})
+        accumulation.recall(keys[0])  # the first stays in use
+    assert accumulation.recall(keys[0]) == {"n": 0} and accumulation.recall(keys[1]) is None  # the oldest unused goes
+    held = accumulation.recall(keys[-1])
+    assert held is not None
+    held["n"] = -1  # a copy: changing it leaves the cached document as it was
+    assert accumulation.recall(keys[-1]) == {"n": accumulation.CACHE_SIZE}
+
+
+def test_the_years_are_reported_as_they_are_simulated(session: Session, world: World) -> None:
+    _bind(session, world, "ACC-1", AWS)
+    insurer = world.principal["insurer_a"]
+    heard: list[tuple[int, int]] = []
+    reported = accumulation.book_view(session, insurer, years=1200, seed=9, progress=lambda *p: heard.append(p))
+    assert heard == [(0, 1200), (512, 1200), (1024, 1200), (1200, 1200)]  # then after each chunk of 512 years
+    assert reported.document["curves"]["years"] == 1200 and not reported.pending
+    pending = accumulation.book_view(session, insurer, years=1200, seed=10, simulate=False)
+    assert pending.pending and pending.document["curves"] is None  # not cached: left to a job
+    assert pending.document["by_dependency"] == reported.document["by_dependency"]  # the table at once

@@ -66,16 +66,18 @@ def test_line_order_changes_nothing() -> None:
         np.testing.assert_allclose(b.ylt[key], col, rtol=1e-9, atol=1e-6)
 
 
-def test_chunks_in_any_order_give_the_same_bits() -> None:
+def test_chunks_in_any_order_give_the_same_bits_and_report_their_years() -> None:
     b = book(mixed())
     years = 2 * CHUNK_YEARS + 10
 
     def backwards(kernel, prepared: Prepared, seed: int, work: list[tuple[int, int, int]]) -> list[ChunkResult]:
         return [kernel(prepared, seed, *w) for w in reversed(work)]
 
-    one, other = run_book(b, years, 9), run_book(b, years, 9, backwards)
+    heard: list[int] = []
+    one, other = run_book(b, years, 9), run_book(b, years, 9, backwards, progress=heard.append)
     for key, col in one.ylt.items():
         assert np.array_equal(col, other.ylt[key]), key
+    assert heard == [10, CHUNK_YEARS, CHUNK_YEARS]  # each chunk's years as it arrives; the results unchanged
     chunk = simulate_chunk(Prepared.of(b), 9, 1, CHUNK_YEARS, CHUNK_YEARS)
     assert np.array_equal(chunk.gross, one.ylt["gross"][CHUNK_YEARS : 2 * CHUNK_YEARS])
 

@@ -294,3 +294,23 @@ def test_the_assessment_shows_its_progress_then_the_tiers_compare_side_by_side(
     for page in (broker, uw, phone):
         assert page.violations == []
         page.context.close()
+
+
+def test_the_book_page_shows_its_table_then_its_curves_when_simulated(chromium: Any, demo_site: dict[str, Any]) -> None:
+    base, query = demo_site["base"], "years=1000&seed=21"
+    admin = signed_in(chromium, demo_site, "insurer", "admin")
+    gate = threading.Event()  # the queue's one worker held busy: the page meets the curves queued
+    demo_site["queue"].enqueue("test", gate.wait, 60)
+    try:
+        admin.goto(f"{base}/web/portfolio?{query}&lang=en")
+        assert admin.locator("[data-testid=dependency-row]").count() > 0  # the table at once
+        assert admin.wait_for_selector("[data-testid=progress] progress").is_visible()
+        assert admin.get_attribute("[data-testid=progress]", "data-status") == "queued"
+        assert admin.locator("[data-testid=curves]").count() == 0
+    finally:
+        gate.set()
+    admin.wait_for_selector("[data-testid=curves]")  # polled every second until done, then the page again
+    assert admin.locator("[data-testid=progress]").count() == 0 and admin.violations == []
+    book = api(demo_site, "insurer", "admin", f"/portfolio/accumulation?{query}")
+    assert float(admin.get_attribute("[data-testid=gross-aal]", "data-value")) == book["curves"]["gross"]["aal"]
+    admin.context.close()

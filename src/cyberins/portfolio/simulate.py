@@ -323,14 +323,19 @@ class PortfolioRun:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def run_book(book: Book, years: int, seed: int, mapper: Mapper | None = None) -> PortfolioRun:
-    """Simulate `years` years of `book` (contract §2) with the chunks mapped by `mapper` (in-process default)."""
+def run_book(
+    book: Book, years: int, seed: int, mapper: Mapper | None = None, progress: Callable[[int], None] | None = None
+) -> PortfolioRun:
+    """Simulate `years` years of `book` (contract §2) with the chunks mapped by `mapper` (in-process default);
+    `progress` hears the years of each chunk as it arrives (a page's progress bar)."""
     if not 1 <= years <= MAX_YEARS:
         raise InvalidInput.one("--years", Said("input.portfolio.years_outside", {"years": years, "high": MAX_YEARS}))
     prepared = Prepared.of(book)
     tail = _TailYears(years)
     for result in (mapper or map_in_process)(simulate_chunk, prepared, seed, chunks(years)):
         tail.add(result)
+        if progress:
+            progress(len(result.gross))
     return _join(prepared, years, seed, tail.finish())
 
 

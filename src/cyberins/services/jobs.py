@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberins.model.errors import CyberinsError
 from cyberins.model.loading import problems_from
 from cyberins.model.policy import Policy
 from cyberins.model.vocab import PolicyState
-from cyberins.services import assessment
+from cyberins.services import accumulation, assessment
 from cyberins.services.access import Action, Principal, require
 from cyberins.services.clock import Clock
 from cyberins.services.errors import NotFound
@@ -73,6 +74,15 @@ def serve_jobs(database_url: str, sessions: sessionmaker[Session] | None) -> Non
         _SERVING[database_url] = sessions
 
 
+def _sessions(database_url: str) -> tuple[sessionmaker[Session], Engine | None]:
+    """A job's sessions: the serving app's in-process, else its own engine (the second item, to dispose of)."""
+    sessions = _SERVING.get(database_url)
+    if sessions is not None:
+        return sessions, None
+    engine = make_engine(database_url)
+    return session_factory(engine, audit_key(get_settings(), create=False)), engine
+
+
 def assess_job(
     database_url: str, actor: Principal, submission_id: str, seed: int, years: int | None, version: int, clock: Clock
 ) -> dict[str, Any]:
@@ -80,12 +90,8 @@ def assess_job(
     with the installation's audit key: the serving app's sessions in-process, else the worker's own settings
     (as `feeds.load_feeds_job`: no secret travels in a job's arguments). A refusal (the submission changed
     meanwhile: 409) is the job's outcome in both languages, not a failure."""
-    engine = None
+    sessions, engine = _sessions(database_url)
     try:
-        sessions = _SERVING.get(database_url)
-        if sessions is None:
-            engine = make_engine(database_url)
-            sessions = session_factory(engine, audit_key(get_settings(), create=False))
         with sessions() as session:
             assessment.assess_submission(
                 session, actor, submission_id, seed=seed, years=years, expected_version=version, clock=clock,
@@ -115,4 +121,40 @@ def submission_job(queue: JobQueue, submission_id: str, job_id: str) -> JobHandl
     handle = queue.fetch(job_id)
     if handle.subject != submission_id:
         raise NotFound("job", job_id)
+    return handle
+
+
+#: The subject of a book view's curves job: the organization's own book (its owner), not one object.
+BOOK = "book"
+
+
+def book_curves_job(database_url: str, actor: Principal, years: int, seed: int) -> dict[str, Any]:
+    """The book view of `actor`'s organization with its curves (from the cache when a job before it simulated
+    them), its years reported as they are simulated. Returns the document and its cache key, so the serving
+    process caches what a worker process computed (`accumulation.remember`)."""
+    sessions, engine = _sessions(database_url)
+    try:
+        with sessions() as session:
+            view = accumulation.book_view(session, actor, years=years, seed=seed, progress=report_progress)
+        return {"key": view.key, "document": view.document}
+    finally:
+        if engine is not None:
+            engine.dispose()
+
+
+def start_book_curves(queue: JobQueue, database_url: str, actor: Principal, *, years: int, seed: int) -> JobHandle:
+    """Queue the curves of the caller's book view (whoever may read it)."""
+    require(actor, Action.VIEW_ACCUMULATION)
+    return queue.enqueue(actor.org_id, book_curves_job, database_url, actor, years, seed, subject=BOOK)
+
+
+def book_job(queue: JobQueue, actor: Principal, job_id: str) -> JobHandle:
+    """A curves job on the caller's organization's book, for whoever may read that book view; any other job
+    answers `NotFound`. A finished one's document is cached in this process."""
+    require(actor, Action.VIEW_ACCUMULATION)
+    handle = queue.fetch(job_id)
+    if handle.subject != BOOK or handle.owner != actor.org_id:
+        raise NotFound("job", job_id)
+    if handle.status == "finished":
+        accumulation.remember(tuple(handle.result["key"]), handle.result["document"])
     return handle

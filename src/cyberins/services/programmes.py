@@ -50,10 +50,10 @@ def parse_programme(data: Any) -> Programme:
     return programme
 
 
-def stored(session: Session, insurer_org_id: str, currency: str) -> Programme:
-    """The programme in force (empty when none is stored), for a caller that has checked access."""
+def stored(session: Session, insurer_org_id: str, currency: str) -> tuple[int, Programme]:
+    """The programme in force and its version (0, empty: none is stored), for a caller that has checked access."""
     row = repo.current(session, insurer_org_id, currency)
-    return Programme() if row is None else Programme.model_validate(row.document)
+    return (0, Programme()) if row is None else (row.version, Programme.model_validate(row.document))
 
 
 def get_programme(session: Session, actor: Principal, currency: str) -> dict[str, Any]:

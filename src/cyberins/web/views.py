@@ -219,12 +219,24 @@ def job_state(request: Request, submission_id: str, job_id: str, lang: Lang) -> 
         handle = jobs.submission_job(queue_of(request), submission_id, job_id)
     except NotFound:
         return None
+    poll = f"/web/submissions/{submission_id}/progress?job={handle.id}"
+    return progress_of(handle, followed(submission_id, handle), poll, lang)
+
+
+def progress_of(
+    handle: JobHandle, url: str, poll: str, lang: Lang, *, title: str = "progress.title",
+    starting: str = "progress.choosing",
+) -> dict[str, Any]:  # fmt: skip
+    """What the progress fragment (`progress.html.j2`) draws of a job: how far it is, or what refused it, in
+    `lang`; `url` is where it sends the browser once the job has ended, `poll` where it asks meanwhile; the
+    message keys of its `title` and of what it says once started, before it reports its years."""
     outcome = handle.result if isinstance(handle.result, dict) else {}
     said = (outcome.get("problem") or {}).get(lang)
     done, total = handle.progress or (0, 0)
     return {
         "id": handle.id, "status": handle.status, "running": handle.status in ("queued", "started"),
-        "done": done, "total": total, "url": followed(submission_id, handle),
+        "done": done, "total": total, "url": url, "poll": poll, "title": title,
+        "starting": starting,
         "problem": text("web.progress.failed", lang) if handle.status == "failed" else said,
     }  # fmt: skip
 
@@ -427,39 +439,82 @@ CurveYears = Annotated[int, Query(ge=accumulation.MIN_YEARS, le=accumulation.MAX
 
 @router.get("/web/portfolio", response_class=HTMLResponse)
 def portfolio(
-    request: Request, db: Db, reader: ViewerDep, years: CurveYears = CURVE_YEARS, seed: Annotated[int, Query(ge=0)] = 0
-) -> Response:
+    request: Request, db: Db, reader: ViewerDep, years: CurveYears = CURVE_YEARS,
+    seed: Annotated[int, Query(ge=0)] = 0, job: str = "",
+) -> Response:  # fmt: skip
     """The book (insurers and reinsurers): accumulation by dependency, a 24-hour event per dependency, and the
-    gross and net exceedance curves of `years` simulated years (the API's `GET /portfolio/accumulation`)."""
-    return portfolio_page(request, db, reader, years=years, seed=seed)
+    gross and net exceedance curves of `years` simulated years (the API's `GET /portfolio/accumulation`).
+    Curves not cached yet are simulated as a job (`job`: the one the page follows), its progress shown."""
+    return portfolio_page(request, db, reader, years=years, seed=seed, job_id=job)
+
+
+def book_progress(reader: Any, handle: JobHandle, years: int, seed: int) -> dict[str, Any]:
+    """The curves job the book page follows: once it has finished, the page (the curves now cached); a failed
+    one, the page following it (which says so)."""
+    page_path = f"/web/portfolio?years={years}&seed={seed}"
+    url = page_path if handle.status == "finished" else f"{page_path}&job={handle.id}"
+    poll = f"/web/portfolio/progress?years={years}&seed={seed}&job={handle.id}"
+    return progress_of(handle, url, poll, reader.lang, title="book_progress.title", starting="book_progress.starting")
 
 
 def portfolio_page(
     request: Request, db: Db, reader: Any, *, years: int = CURVE_YEARS, seed: int = 0,
-    error: dict[str, Any] | None = None, status: int = 200, form: dict[str, str] | None = None,
+    error: dict[str, Any] | None = None, status: int = 200, form: dict[str, str] | None = None, job_id: str = "",
 ) -> Response:  # fmt: skip
-    """The book page; with the reinsurance programme that nets it and, for who may change it, its form."""
+    """The book page; with the reinsurance programme that nets it and, for who may change it, its form.
+    Curves not cached are queued (or the job `job_id` followed while it runs): the page shows the
+    accumulation by dependency at once, and the job's progress until the curves are in."""
+    p = reader.principal
+    job = None
     try:
-        book = accumulation.accumulation(db, reader.principal, years=years, seed=seed)
+        handle = jobs.book_job(queue_of(request), p, job_id) if job_id else None  # caches a finished one's curves
+        view = accumulation.book_view(db, p, years=years, seed=seed, simulate=False)
+        if view.pending and not (handle and handle.status in ("queued", "started", "failed")):
+            settings = settings_of(request)
+            handle = jobs.start_book_curves(queue_of(request), settings.database_url, p, years=years, seed=seed)
+            if handle.status == "finished":  # a queue that ran it already: the curves are cached
+                view = accumulation.book_view(db, p, years=years, seed=seed, simulate=False)
+        if view.pending and handle is not None:
+            job = book_progress(reader, handle, years, seed)
     except (NotFound, Forbidden) as exc:
         return refused(request, reader, exc)
+    book = view.document
     curves = book["curves"]
     charts = {
         kind: insight.exceedance_chart(curves["gross"][kind], curves["net"][kind]) for kind in ("aep", "oep")
     } if curves else {}  # fmt: skip
     stored = book["programme"]
     context = {
-        "book": book, "charts": charts, "net_is_gross": not stored["reinsurance"], "error": error,
+        "book": book, "charts": charts, "net_is_gross": not stored["reinsurance"], "error": error, "job": job,
         "treaties": book_view.programme_rows(stored), "points": book_view.exceedance_points(curves) if curves else [],
-        "manage": allowed(reader.principal, Action.MANAGE_PROGRAMME), "form": form or {},
+        "manage": allowed(p, Action.MANAGE_PROGRAMME), "form": form or {},
         "example": book_view.PROGRAMME_EXAMPLE,
     }  # fmt: skip
     if context["manage"] and not form:
         currency = book["currency"] or "CNY"  # no active policy yet: the platform's home currency to start with
-        current = programmes.get_programme(db, reader.principal, currency)
+        current = programmes.get_programme(db, p, currency)
         context["form"] = {
             "currency": currency,
             "version": str(current["version"]),
             "programme": book_view.programme_yaml(current),
         }
     return page(request, "portfolio.html.j2", reader.lang, context, reader=reader, status=status)
+
+
+@router.get("/web/portfolio/progress", response_class=HTMLResponse)
+def portfolio_progress(
+    request: Request, reader: ViewerDep, years: CurveYears = CURVE_YEARS,
+    seed: Annotated[int, Query(ge=0)] = 0, job: str = "",
+) -> Response:  # fmt: skip
+    """The progress fragment the book page polls while its curves are simulated; once the job has ended,
+    `HX-Redirect` sends the browser to the page. Only who may read this book view may follow its job: any
+    other reader (another organization, a party without the book view) is answered 404."""
+    try:
+        handle = jobs.book_job(queue_of(request), reader.principal, job)
+    except (NotFound, Forbidden):
+        return refused(request, reader, NotFound("job", job))
+    state = book_progress(reader, handle, years, seed)
+    response = page(request, "progress.html.j2", reader.lang, {"job": state}, reader=reader)
+    if not state["running"]:
+        response.headers["HX-Redirect"] = state["url"]
+    return response
