@@ -14,21 +14,22 @@ import typer
 from typer.core import TyperGroup
 
 from cyberins.model.errors import CyberinsError, InvalidInput, Problem, Said
+from cyberins.model.ids import Lang
 
 #: Exit code for input that cannot be used (a usage error in click's convention too).
 EXIT_INVALID = 2
 
 
-def print_invalid(exc: InvalidInput) -> None:
-    """The problems, one a line, in the reader's chosen language where the catalogue says them (a problem
-    only a validator's own English describes keeps it)."""
+def print_invalid(exc: InvalidInput, lang: Lang | None = None) -> None:
+    """The problems, one a line, in the reader's chosen language (or `lang`) where the catalogue says them (a
+    problem only a validator's own English describes keeps it)."""
     from rich.console import Console  # only when there is an error to print: keeps start-up light
     from rich.markup import escape
 
     from cyberins.cli.logs import error_lang
     from cyberins.model.messages import text
 
-    lang = error_lang()
+    lang = lang or error_lang()
     err = Console(stderr=True, highlight=False)
     source = escape(exc.source + ("：" if lang == "zh" else ": ")) if exc.source else ""
     err.print(f"[bold red]{text('cli.error.error', lang)}[/]{text('cli.error.colon', lang)}{source}"
@@ -66,6 +67,38 @@ def bad_parameter(exc: typer.BadParameter) -> Problem:
     return Problem(field, exc.format_message(), said or Said("api.problem.invalid"))
 
 
+#: click's UsageError: an unknown option, an option without its value, an extra argument, an unknown command.
+#: Typer vendors click and exports only BadParameter of its errors; UsageError is its base.
+USAGE_ERROR: type[Exception] = typer.BadParameter.__base__  # type: ignore[assignment]
+
+
+def usage_problem(exc: Any) -> Problem:
+    """A usage error click raised while reading the command line, as a problem said from the catalogue: the
+    option it names (and the nearest one, for a misspelt option) where the error carries them."""
+    option = getattr(exc, "option_name", None) or ""
+    possibilities = sorted(getattr(exc, "possibilities", None) or ())
+    if hasattr(exc, "possibilities"):  # NoSuchOption
+        key = (
+            "input.click.usage_errors.no_such_option_near"
+            if possibilities
+            else "input.click.usage_errors.no_such_option"
+        )
+        said = Said(key, {"nearest": " / ".join(possibilities)})
+    elif option:  # BadOptionUsage: mostly an option given without its value
+        said = Said("input.click.usage_errors.option_usage")
+    elif type(exc).__name__ == "BadArgumentUsage":
+        said = Said("input.click.usage_errors.extra_argument")
+    else:
+        said = Said("input.click.usage_errors.usage", {"help": "--help"})
+    return Problem(option, exc.format_message(), said)
+
+
+def chose_zh(args: list[str]) -> bool:
+    """Whether the words of a command line that click could not read ask for zh (`--lang zh`, `--lang=zh`):
+    the option's own callback never ran."""
+    return "--lang=zh" in args or any(a == "--lang" and b == "zh" for a, b in zip(args, args[1:], strict=False))
+
+
 def _choices(param: Any) -> tuple[str, ...]:
     """The values a choice option takes: its Literal's or Enum's (Typer), else click's `Choice` type's."""
     annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
@@ -78,6 +111,10 @@ def _choices(param: Any) -> tuple[str, ...]:
 
 class CyberinsGroup(TyperGroup):
     """A command group that turns the package's own errors into a message and exit code 2."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta["cyberins.args"] = list(args)  # the words as typed, for an error click meets reading them
+        return list(super().parse_args(ctx, args))
 
     def invoke(self, ctx: Any) -> Any:  # click.Context: typer vendors click in recent releases
         if ctx.parent is None:  # the outermost group: a language an earlier command line chose is not this one's
@@ -92,6 +129,13 @@ class CyberinsGroup(TyperGroup):
             if error_lang() == "en":
                 raise  # click's own words and usage line, as scripts and the docs show them
             print_invalid(InvalidInput([bad_parameter(exc)]))
+            ctx.exit(EXIT_INVALID)
+        except USAGE_ERROR as exc:  # click could not read the subcommand's line (BadParameter is caught above)
+            from cyberins.cli.logs import error_lang
+
+            if error_lang() == "en" and not chose_zh(ctx.meta.get("cyberins.args", [])):
+                raise  # click's own words and usage line, as scripts and the docs show them
+            print_invalid(InvalidInput([usage_problem(exc)]), "zh")
             ctx.exit(EXIT_INVALID)
         except InvalidInput as exc:
             print_invalid(exc)
