@@ -334,6 +334,7 @@ def once_fixed(summary: Any, lang: Lang) -> dict[str, Any] | None:
         "outcome_label": outcome_label(Outcome(after["outcome"]), lang),
         "still": [r[f"text_{lang}"] for r in after["reasons"]],
         "premium": premium["technical_premium"] if isinstance(premium, dict) else None,
+        "aggregate_limit": stored["wording"]["aggregate_limit"],
     }  # fmt: skip
 
 
