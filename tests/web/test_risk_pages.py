@@ -20,6 +20,7 @@ from cyberins.assess import plan_remediation
 from cyberins.model.messages import text
 from cyberins.model.policy import Policy
 from cyberins.services.underwriting import validate_profile
+from cyberins.store.models import Submission
 from cyberins.underwriting import QuoteOptions, underwrite
 from cyberins.web import insight
 from tests.one_language import chinese_in, english_in
@@ -300,6 +301,12 @@ def test_a_declined_risk_shows_each_step_and_the_premium_once_fixed_as_the_api(
     costs = re.findall(r'data-testid="fix-cost" data-value="([^"]+)"', page)
     assert costs == [format(s.annual_cost, "f") for s in plan.steps if s.annual_cost is not None]
     assert not (english_in(shown, ["CNY", *names.values()]) if lang == "zh" else chinese_in(shown))
+    # an assessment stored before `once_fixed` still lists what clears each rule (planned on the profile now),
+    # and shows no premium once fixed, which it never priced
+    older = {k: v for k, v in summary.items() if k != "once_fixed"}
+    sub = Submission(profile=api["profile"])
+    assert insight.eligibility_rules(sub, older, lang) == insight.eligibility_rules(sub, summary, lang)
+    assert insight.once_fixed(older, lang) is None
 
 
 def test_an_eligible_or_referred_risk_shows_no_once_fixed(site: Site, browser: Browser, assessed: str) -> None:
