@@ -191,15 +191,19 @@ def default_wording(sub: Submission, currency: str) -> dict[str, Any]:
 
 
 def once_fixed(assessed: AssessmentResult, wording: Mapping[str, Any]) -> dict[str, Any] | None:
-    """What clears a declined risk and its premium once fixed; None when the baseline declines nothing.
+    """What clears a declined or referred risk and its premium once fixed; None when the baseline accepts it or
+    nothing in its referrals is the insured's to fix.
 
-    The plan is the quote report's (`assess.plan_remediation`: every declining rule's remedy in the baseline's
-    order, with its yearly cost, and the eligibility once all are done). Where the remedies lift the decline,
-    `premium_once_fixed` is what quoting the remediated profile on `wording` gives on the assessment's seed and
-    years (common random numbers, as the report's `premium_after_remediation` is priced on the quoted years);
-    null where they do not. A referral alone is quoted as it stands, so it has no plan here either.
+    The plan is the quote report's (`assess.plan_remediation`: each declining rule's remedy in the baseline's
+    order, with its yearly cost, and the eligibility once all are done); for a risk only referred, that of each
+    referring rule that carries a remedy. Where the remedies lift any decline, `premium_once_fixed` is what
+    quoting the remediated profile on `wording` gives on the assessment's seed and years (common random
+    numbers, as the report's `premium_after_remediation` is priced on the quoted years); null where they do not.
     """
-    plan = plan_remediation(assessed.profile, assessed.eligibility)
+    outcome = assessed.eligibility.outcome
+    if outcome is Outcome.ACCEPT:
+        return None
+    plan = plan_remediation(assessed.profile, assessed.eligibility, outcome)
     if plan is None:
         return None
     policy = validate_document(wording, require_number=False)

@@ -52,11 +52,11 @@ def _cell(row: GridRow) -> dict[str, Any]:
 
 
 def subject_to_document(plan: Remediation) -> list[dict[str, Any]]:
-    """One entry per declining rule: what clears it, what it costs a year (null: not estimated)."""
+    """One entry per rule the plan answers: what clears it, what it costs a year (null: not estimated)."""
     return [
         {
             "rule": s.rule_id,
-            "outcome": "decline",
+            "outcome": s.outcome.value,
             "controls": list(s.controls),
             "fixes": [f.value for f in s.fixes],
             "cost": None if s.annual_cost is None else _money(s.annual_cost),

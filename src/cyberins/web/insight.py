@@ -308,7 +308,8 @@ def eligibility_rules(sub: Submission, summary: Any, lang: Lang) -> dict[str, An
     return {
         "rules": rules, "currency": summary.get("currency"),
         "annual_cost": plan["annual_cost"] if whole and plan else None,
-        "clears": plan["clears_decline"] if whole and plan else None,
+        # "no longer declined" said only of a declined risk (a referred one's plan answers its referrals)
+        "clears": plan["clears_decline"] if whole and plan and summary["eligibility"]["outcome"] == "decline" else None,
     }  # fmt: skip
 
 
