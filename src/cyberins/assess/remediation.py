@@ -19,7 +19,8 @@ from cyberins.assess.resources import load_questionnaire
 
 @dataclass(frozen=True)
 class RemedyStep:
-    """One declining rule and what clears it; `annual_cost` in the profile's currency (None: not estimated)."""
+    """One declining (or referring) rule and what clears it; `annual_cost` in the profile's currency (None: not
+    estimated)."""
 
     rule_id: str
     #: What the rule does as it stands (a plan covers the rules of one outcome).
@@ -93,7 +94,7 @@ def plan_remediation(
     steps = []
     for reason in firing:
         remedy = reason.remedy
-        assert remedy is not None
+        assert remedy is not None  # kept above
         controls = tuple(c for c in remedy.controls if not _in_place(profile, c))
         known = not remedy.fixes and all(c in costs for c in controls)
         steps.append(

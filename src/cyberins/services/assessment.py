@@ -2,8 +2,8 @@
 
 `assess_submission` runs `cyberins.underwriting.assess_risk` on the stored profile (gross simulation for a
 bounded number of years under a recorded seed) and stores its document (`underwriting.document`) through
-`underwriting.record_assessment`; where the baseline declines the risk, the document adds what clears it and the
-premium once fixed (`once_fixed`). `quote_submission` runs `cyberins.underwriting.underwrite` (the engine
+`underwriting.record_assessment`; where the baseline declines or refers the risk, the document adds what clears
+it and the premium once fixed (`once_fixed`). `quote_submission` runs `cyberins.underwriting.underwrite` (the engine
 quote that `cyberins quote` runs) on the same profile with the stored seed and years, so the numbers are
 reproducible, and stores its quote document, the same one `cyberins quote --json` prints, with what the
 platform applied (wording, tier, services), through `underwriting.record_quote`.

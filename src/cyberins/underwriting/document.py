@@ -70,7 +70,7 @@ def subject_to_document(plan: Remediation) -> list[dict[str, Any]]:
 
 
 def remediation_document(plan: Remediation) -> dict[str, Any]:
-    """The declined risk once every remedy is in place: controls, what they cost a year and eligibility then."""
+    """The risk once every remedy of `plan` is in place: controls, what they cost a year and eligibility then."""
     return {
         "controls": list(plan.controls),
         "annual_cost": None if plan.annual_cost is None else _money(plan.annual_cost),

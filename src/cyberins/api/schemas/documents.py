@@ -154,10 +154,10 @@ class Premium(Document):
 
 
 class OnceFixed(Document):
-    """A declined risk once fixed (`services.assessment.once_fixed`): each declining rule's remedy in the
-    baseline's order, the eligibility once all are done, and the premium the remediated profile is quoted at on
-    the insurer's starting `wording`, on the assessment's seed and years (null: the remedies do not lift the
-    decline)."""
+    """A declined or referred risk once fixed (`services.assessment.once_fixed`): each declining rule's remedy
+    (for a risk only referred, each referral's that has one) in the baseline's order, the eligibility once all
+    are done, and the premium the remediated profile is quoted at on the insurer's starting `wording`, on the
+    assessment's seed and years (null: the remedies do not lift the decline)."""
 
     steps: list[SubjectTo]
     controls: list[str]
@@ -185,7 +185,7 @@ class Assessment(Document):
     years_requested: int | None = None
     services: list[AppliedService] = []
     service_controls: list[str] = []
-    #: Absent from assessments stored before it; null where the baseline declines nothing.
+    #: Absent from assessments stored before it; null for an accepted risk or a referral nothing can fix.
     once_fixed: OnceFixed | None = None
 
 
