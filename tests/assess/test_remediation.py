@@ -26,6 +26,25 @@ def test_exposed_remote_access_without_mfa_is_cleared_by_mfa_at_its_candidate_co
     assert plan.profile.controls["mfa"] is True
 
 
+def test_a_referral_plan_answers_the_referrals_that_carry_a_remedy_and_leaves_the_rest() -> None:
+    """A risk only referred (MFA on, RDP exposed, two ransomware incidents): the default plan (declines, as a
+    quote states them) has nothing to do; the REFER plan closes RDP and leaves the repeated-incident referral,
+    which no remedy answers."""
+    incidents = [
+        {"event_type": "ransomware", "year": 2024, "loss": 100_000},
+        {"event_type": "ransomware", "year": 2025, "loss": 50_000},
+    ]
+    p = OrganizationProfile(
+        **BASE, mlps_level=3, controls={"mfa": True}, exposure={"rdp_exposed": True}, incidents=incidents
+    )
+    assert check_eligibility(p).outcome is Outcome.REFER and plan_remediation(p) is None
+    plan = plan_remediation(p, None, Outcome.REFER)
+    assert plan is not None
+    assert [(s.rule_id, s.outcome) for s in plan.steps] == [("rdp_exposed", Outcome.REFER)]
+    assert plan.steps[0].fixes == (Fix.CLOSE_RDP,) and not plan.profile.exposure.rdp_exposed
+    assert [r.rule_id for r in plan.eligibility.reasons] == ["repeated_ransomware"]
+
+
 def test_kev_is_cleared_by_patching_which_has_no_cost_estimate() -> None:
     vulns = [{"cve": "CVE-2023-4966", "kev": True}, {"cve": "CVE-2021-0001", "kev": False}]
     p = OrganizationProfile(**BASE, controls={"mfa": True}, exposure={"vulnerabilities": vulns})

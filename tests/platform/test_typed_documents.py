@@ -59,6 +59,8 @@ def test_openapi_names_the_documents_and_their_fields(client: TestClient) -> Non
     )
     assert {"technical_premium", "by_coverage"} <= set(schemas["Premium"]["properties"])
     assert {"gross", "explain", "eligibility", "seed", "years"} <= set(schemas["Assessment"]["properties"])
+    assert _ref_of(schemas["Assessment"]["properties"]["once_fixed"]) == {"OnceFixed"}
+    assert {"steps", "eligibility_after", "wording", "premium_once_fixed"} <= set(schemas["OnceFixed"]["properties"])
     assert {"event_types", "costs", "attribution"} <= set(schemas["Incident"]["properties"])
     assert {"coverages", "aggregate_limit", "period"} <= set(schemas["Policy"]["properties"])
     assert {"industry", "controls", "annual_revenue"} <= set(schemas["OrganizationProfile"]["properties"])

@@ -314,3 +314,50 @@ def test_the_book_page_shows_its_table_then_its_curves_when_simulated(chromium: 
     book = api(demo_site, "insurer", "admin", f"/portfolio/accumulation?{query}")
     assert float(admin.get_attribute("[data-testid=gross-aal]", "data-value")) == book["curves"]["gross"]["aal"]
     admin.context.close()
+
+
+DECLINED = """name: Exposed Trading Co., Ltd.
+industry: retail
+annual_revenue: "80000000"
+employees: 200
+controls:
+  mfa: false
+exposure:
+  rdp_exposed: true
+"""
+
+
+def test_a_declined_risk_once_fixed_fits_a_phone(chromium: Any, demo_site: dict[str, Any]) -> None:
+    """A declined submission's "once fixed" (steps, eligibility after, premium once fixed) on a 390 px phone, in
+    each language: no sideways scroll, one script, the API's premium, no CSP violation."""
+    base = demo_site["base"]
+    broker = signed_in(chromium, demo_site, "broker", "admin")
+    broker.goto(base + "/web/submissions/new?lang=en")
+    broker.select_option("select[name=insurer_org_id]", label="Example Cyber Insurance Co., Ltd.")
+    broker.select_option("select[name=insured_org_id]", label="Example Logistics Co., Ltd.")
+    broker.fill("textarea[name=profile]", DECLINED)
+    broker.click("form[data-testid=submission-form] button")
+    broker.wait_for_url("**/web/submissions/*")
+    path = "/web/submissions/" + broker.url.rsplit("/", 1)[1]
+    uw = signed_in(chromium, demo_site, "insurer", "underwriter", width=390)
+    uw.goto(base + path)
+    uw.fill("form[data-testid=assess-form] input[name=years]", "1000")
+    uw.click("form[data-testid=assess-form] button")
+    uw.wait_for_selector("[data-testid=once-fixed]")
+    summary = api(demo_site, "insurer", "underwriter", f"/submissions/{path.rsplit('/', 1)[1]}")["assessment"]
+    fixed = summary["summary"]["once_fixed"]
+    for lang in ("zh", "en"):
+        uw.goto(f"{base}{path}?lang={lang}")
+        premium = uw.locator("[data-testid=premium-once-fixed]")
+        assert premium.get_attribute("data-value") == fixed["premium_once_fixed"]["technical_premium"]
+        assert premium.is_visible() and no_horizontal_scroll(uw), lang
+        box = uw.locator("[data-testid=once-fixed]").bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390
+        shown = uw.inner_text("[data-testid=once-fixed]")
+        if lang == "zh":
+            assert not english_in(shown, {"CNY"}), english_in(shown, {"CNY"})
+        else:
+            assert not chinese_in(shown)
+    for page in (broker, uw):
+        assert page.violations == []
+        page.context.close()

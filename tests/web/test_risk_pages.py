@@ -15,10 +15,13 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from cyberins.api.schemas.documents import Quote, QuoteRecord
-from cyberins.assess import plan_remediation
+from cyberins.api.schemas.documents import Assessment, AssessmentRecord, Quote, QuoteRecord
+from cyberins.assess import Outcome, plan_remediation
 from cyberins.model.messages import text
+from cyberins.model.policy import Policy
 from cyberins.services.underwriting import validate_profile
+from cyberins.store.models import Submission
+from cyberins.underwriting import QuoteOptions, underwrite
 from cyberins.web import insight
 from tests.one_language import chinese_in, english_in
 from tests.platform.world import World
@@ -253,3 +256,76 @@ def test_the_underwriter_reads_each_factor_sourced_and_what_clears_each_rule(
         assert (step.remedy_zh if lang == "zh" else step.remedy_en) in rules
     assert value(page, "remedies-cost") == format(plan.annual_cost, "f")
     assert not (english_in(rules, ["CNY"]) if lang == "zh" else chinese_in(rules))
+
+
+#: Only referred: no offline backups (a remedy: keep them), nothing else fired.
+REFERRED = PROFILE.replace("Graded", "Referred") + "mlps_level: 3\ncontrols:\n  mfa: true\n  offline_backups: false\n"
+
+
+@pytest.mark.parametrize(("profile", "outcome"), [(DECLINED, "decline"), (REFERRED, "refer")])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_declined_or_referred_risk_shows_each_step_and_the_premium_once_fixed_as_the_api(
+    site: Site, browser: Browser, lang: str, profile: str, outcome: str
+) -> None:
+    """Under the fired rules, "once fixed": the report's remediation plan step by step (controls by name, cost,
+    the rule each clears; for a risk only referred, its referrals' remedies), the eligibility after all of them
+    and the premium once fixed, which is the remediated profile quoted directly on the quote form's starting
+    wording with the assessment's seed and years, and (declined) the report's `premium_after_remediation` on
+    those years; the page shows the API's figure."""
+    world, client = site
+    path, _ = submitted_and_assessed(world, browser, profile, seed=4)
+    api = client.get(f"/submissions/{path.rsplit('/', 1)[1]}", headers=world.headers("insurer_a")).json()
+    record = AssessmentRecord.model_validate(api["assessment"])
+    assert isinstance(record.summary, Assessment) and record.summary.once_fixed is not None  # the typed shape
+    summary = api["assessment"]["summary"]
+    fixed = summary["once_fixed"]
+    org = validate_profile(api["profile"])
+    if summary["service_controls"]:  # the insured's active services were assessed in
+        org = org.with_controls(set(summary["service_controls"]))
+    assert summary["eligibility"]["outcome"] == outcome
+    plan = plan_remediation(org, None, Outcome(outcome))
+    assert plan is not None and plan.clears and fixed["clears_decline"]
+    assert [s["rule"] for s in fixed["steps"]] == [s.rule_id for s in plan.steps]
+    page = browser("insurer_a").get(f"{path}?lang={lang}").text
+    form = re.search(r'<textarea name="document"[^>]*>(.*?)</textarea>', page, re.S)
+    assert form is not None
+    policy = Policy.model_validate(yaml.safe_load(html.unescape(form.group(1))))
+    assert Policy.model_validate(fixed["wording"]) == policy  # priced on the wording the quote form starts from
+    options = QuoteOptions(years=summary["years"], seed=summary["seed"], price_grid=False, recommend_controls=False)
+    direct = underwrite(plan.profile, policy, options).premium.premium
+    report = underwrite(org, policy, options).remediated  # what the printed quote shows once fixed
+    assert report is None if outcome == "refer" else report is not None and report.premium.premium == direct
+    assert fixed["premium_once_fixed"]["technical_premium"] == format(direct, "f")
+    assert value(page, "premium-once-fixed") == fixed["premium_once_fixed"]["technical_premium"]
+    assert f'data-value="{value(page, "premium-once-fixed")}" data-currency="{summary["currency"]}"' in page
+    assert value(page, "eligibility-once-fixed") == fixed["eligibility_after"]["outcome"] != "decline"
+    assert fixed["eligibility_after"]["outcome"] == ("refer" if outcome == "decline" else "accept")
+    assert re.findall(r'data-testid="fix-step" data-rule="([^"]+)"', page) == [s.rule_id for s in plan.steps]
+    shown = visible_text(page.split('data-testid="once-fixed"')[1].split("</section>")[0])
+    names = insight.control_names(lang)
+    for step in plan.steps:
+        assert (step.reason_zh if lang == "zh" else step.reason_en) in shown
+        assert all(names[c] in shown for c in step.controls)
+    costs = re.findall(r'data-testid="fix-cost" data-value="([^"]+)"', page)
+    assert costs == [format(s.annual_cost, "f") for s in plan.steps if s.annual_cost is not None]
+    assert not (english_in(shown, ["CNY", *names.values()]) if lang == "zh" else chinese_in(shown))
+    # an assessment stored before `once_fixed` still lists what clears each declining rule (planned on the
+    # profile now, as before), and shows no premium once fixed, which it never priced
+    older = {k: v for k, v in summary.items() if k != "once_fixed"}
+    sub = Submission(profile=api["profile"])
+    if outcome == "decline":
+        assert insight.eligibility_rules(sub, older, lang) == insight.eligibility_rules(sub, summary, lang)
+    assert insight.once_fixed(older, lang) is None
+
+
+def test_an_accepted_risk_shows_no_once_fixed(site: Site, browser: Browser) -> None:
+    """Nothing fires on a profile with MFA, offline backups and the industry's MLPS level: its assessment plans
+    nothing and its page shows no "once fixed"."""
+    world, client = site
+    accepted = REFERRED.replace("Referred", "Accepted").replace("offline_backups: false", "offline_backups: true")
+    path, _ = submitted_and_assessed(world, browser, accepted, seed=4)
+    api = client.get(f"/submissions/{path.rsplit('/', 1)[1]}", headers=world.headers("insurer_a")).json()
+    summary = api["assessment"]["summary"]
+    assert summary["eligibility"]["outcome"] == "accept" and summary["once_fixed"] is None
+    page = browser("insurer_a").get(path).text
+    assert 'data-testid="once-fixed"' not in page and 'data-testid="premium-once-fixed"' not in page

@@ -19,9 +19,12 @@ from cyberins.assess.resources import load_questionnaire
 
 @dataclass(frozen=True)
 class RemedyStep:
-    """One declining rule and what clears it; `annual_cost` in the profile's currency (None: not estimated)."""
+    """One declining (or referring) rule and what clears it; `annual_cost` in the profile's currency (None: not
+    estimated)."""
 
     rule_id: str
+    #: What the rule does as it stands (a plan covers the rules of one outcome).
+    outcome: Outcome
     #: Controls to put fully in place (those already in place are left out).
     controls: tuple[str, ...]
     fixes: tuple[Fix, ...]
@@ -60,8 +63,11 @@ class Remediation:
         return sum((self.control_costs[c] for c in self.controls), Decimal(0))
 
 
-def plan_remediation(profile: OrganizationProfile, eligibility: Eligibility | None = None) -> Remediation | None:
-    """The remedies of every rule that declines `profile`, or None when nothing declines it.
+def plan_remediation(
+    profile: OrganizationProfile, eligibility: Eligibility | None = None, outcome: Outcome = Outcome.DECLINE
+) -> Remediation | None:
+    """The remedies of every rule that declines `profile`, or None when nothing declines it; with `outcome`
+    REFER, of every referring rule that carries a remedy (for a risk that is only referred), or None when none.
 
     A control's cost is its candidate cost for this organisation (`candidate_controls`); a control that is
     not a costed candidate, or a fix (patching, closing an exposed service), has no cost estimate, so its
@@ -79,19 +85,22 @@ def plan_remediation(profile: OrganizationProfile, eligibility: Eligibility | No
     (['no_mfa_exposed_remote_access'], ('mfa',), True)
     """
     decision = eligibility or check_eligibility(profile)
-    declining = [r for r in decision.reasons if r.outcome is Outcome.DECLINE]
-    if not declining:
+    # the rules file requires a remedy on every declining rule; a referral without one (more information, past
+    # incidents) is not the insured's to fix
+    firing = [r for r in decision.reasons if r.outcome is outcome and r.remedy is not None]
+    if not firing:
         return None
     costs = {c.control_id: c.annual_cost for c in candidate_controls(profile)}
     steps = []
-    for reason in declining:
+    for reason in firing:
         remedy = reason.remedy
-        assert remedy is not None  # the rules file requires a remedy on every declining rule
+        assert remedy is not None  # kept above
         controls = tuple(c for c in remedy.controls if not _in_place(profile, c))
         known = not remedy.fixes and all(c in costs for c in controls)
         steps.append(
             RemedyStep(
                 rule_id=reason.rule_id,
+                outcome=reason.outcome,
                 controls=controls,
                 fixes=remedy.fixes,
                 annual_cost=sum((costs[c] for c in controls), Decimal(0)) if known else None,

@@ -2,7 +2,8 @@
 
 `assess_submission` runs `cyberins.underwriting.assess_risk` on the stored profile (gross simulation for a
 bounded number of years under a recorded seed) and stores its document (`underwriting.document`) through
-`underwriting.record_assessment`. `quote_submission` runs `cyberins.underwriting.underwrite` (the engine
+`underwriting.record_assessment`; where the baseline declines or refers the risk, the document adds what clears
+it and the premium once fixed (`once_fixed`). `quote_submission` runs `cyberins.underwriting.underwrite` (the engine
 quote that `cyberins quote` runs) on the same profile with the stored seed and years, so the numbers are
 reproducible, and stores its quote document, the same one `cyberins quote --json` prints, with what the
 platform applied (wording, tier, services), through `underwriting.record_quote`.
@@ -18,13 +19,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from cyberins.assess import OrganizationProfile, Outcome, check_eligibility, load_questionnaire
+from cyberins.assess import OrganizationProfile, Outcome, check_eligibility, load_questionnaire, plan_remediation
 from cyberins.model.errors import InvalidInput, Said
+from cyberins.model.ids import Jurisdiction
+from cyberins.model.policy import JURISDICTION_ZONES
 from cyberins.pricing import PricingBasis, default_basis
 from cyberins.pricing.grid import Progress
 from cyberins.pricing.subsidy import SubsidyScheme
@@ -39,8 +44,14 @@ from cyberins.services.underwriting import SUBMISSION_MACHINE, validate_profile
 from cyberins.services.uow import end_read
 from cyberins.store.models import Submission
 from cyberins.store.repos import lifecycle as repo
-from cyberins.underwriting import QuoteOptions, UnderwritingResult, assess_risk, underwrite
-from cyberins.underwriting.document import assessment_document, premium_document, quote_document
+from cyberins.underwriting import AssessmentResult, QuoteOptions, UnderwritingResult, assess_risk, underwrite
+from cyberins.underwriting.document import (
+    assessment_document,
+    premium_document,
+    quote_document,
+    remediation_document,
+    subject_to_document,
+)
 
 #: Years a caller may name. Naming none (the default, as in `cyberins quote`) lets the simulation choose as
 #: many as make the AAL's standard error at most 0.5% of it (`quant.years_for_precision`): the assessment on
@@ -144,13 +155,69 @@ def assess_submission(
     """
     sub, services = _assessable(session, actor, submission_id, years, expected_version, clock)
     profile = _with_services(validate_profile(sub.profile), services)
-    summary = assessment_document(assess_risk(profile, seed=seed, years=years, progress=progress))
+    assessed = assess_risk(profile, seed=seed, years=years, progress=progress)
+    summary = assessment_document(assessed)
     summary["years_requested"] = years
+    summary["once_fixed"] = once_fixed(assessed, default_wording(sub, profile.currency))
     summary["services"] = _services_document(services)
     summary["service_controls"] = sorted({c for service in services for c in service.controls})
     return underwriting.record_assessment(
         session, actor, sub.id, summary, seed, expected_version=sub.version, clock=clock
     )
+
+
+def default_wording(sub: Submission, currency: str) -> dict[str, Any]:
+    """The insurer's starting wording for the submission (the quote form's text, and what the premium once fixed
+    is priced on): the insured's name, a year from the submission's day, a limit and the usual first-party and
+    privacy covers; the underwriter edits it before quoting."""
+    profile = sub.profile if isinstance(sub.profile, dict) else {}
+    jurisdiction = Jurisdiction.CN if currency == "CNY" else Jurisdiction.INTL
+    # The submission's day where the policy is read (rule 10), not the server's UTC day.
+    start = sub.created_at.astimezone(ZoneInfo(JURISDICTION_ZONES[jurisdiction])).date()
+    return {
+        "insured": {"name": str(profile.get("name", ""))},
+        "currency": currency,
+        "period": {"start": start.isoformat(), "end": (start + timedelta(days=364)).isoformat()},
+        "trigger": {"kind": "occurrence", "reporting_deadline": {"days": 30, "after": "discovered_at"}},
+        "jurisdiction": jurisdiction.value,
+        "aggregate_limit": "2000000",
+        "coverages": {
+            "incident_response": {"sublimit": "500000", "retention": "10000"},
+            "data_restoration": {"sublimit": "500000", "retention": "10000"},
+            "cyber_extortion": {"sublimit": "300000", "retention": "10000"},
+            "privacy_liability": {"sublimit": "1000000", "retention": "20000"},
+        },
+    }
+
+
+def once_fixed(assessed: AssessmentResult, wording: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What clears a declined or referred risk and its premium once fixed; None when the baseline accepts it or
+    nothing in its referrals is the insured's to fix.
+
+    The plan is the quote report's (`assess.plan_remediation`: each declining rule's remedy in the baseline's
+    order, with its yearly cost, and the eligibility once all are done); for a risk only referred, that of each
+    referring rule that carries a remedy. Where the remedies lift any decline, `premium_once_fixed` is what
+    quoting the remediated profile on `wording` gives on the assessment's seed and years (common random
+    numbers, as the report's `premium_after_remediation` is priced on the quoted years); null where they do not.
+    """
+    outcome = assessed.eligibility.outcome
+    if outcome is Outcome.ACCEPT:
+        return None
+    plan = plan_remediation(assessed.profile, assessed.eligibility, outcome)
+    if plan is None:
+        return None
+    policy = validate_document(wording, require_number=False)
+    premium = None
+    if plan.clears:
+        options = QuoteOptions(
+            years=assessed.simulation.years, seed=assessed.simulation.seed, price_grid=False, recommend_controls=False
+        )
+        premium = premium_document(underwrite(plan.profile, policy, options).premium)
+    return remediation_document(plan) | {
+        "steps": subject_to_document(plan),
+        "wording": policy.model_dump(mode="json", exclude_unset=True),
+        "premium_once_fixed": premium,
+    }
 
 
 def _tiered(profile: OrganizationProfile, tier: Tier | None, field: str = "tier") -> OrganizationProfile:

@@ -52,11 +52,11 @@ def _cell(row: GridRow) -> dict[str, Any]:
 
 
 def subject_to_document(plan: Remediation) -> list[dict[str, Any]]:
-    """One entry per declining rule: what clears it, what it costs a year (null: not estimated)."""
+    """One entry per rule the plan answers: what clears it, what it costs a year (null: not estimated)."""
     return [
         {
             "rule": s.rule_id,
-            "outcome": "decline",
+            "outcome": s.outcome.value,
             "controls": list(s.controls),
             "fixes": [f.value for f in s.fixes],
             "cost": None if s.annual_cost is None else _money(s.annual_cost),
@@ -69,11 +69,8 @@ def subject_to_document(plan: Remediation) -> list[dict[str, Any]]:
     ]
 
 
-def remediation_document(r: UnderwritingResult) -> dict[str, Any] | None:
-    """The declined risk once every remedy is in place: controls, cost, eligibility then and its premium."""
-    plan = r.remediation
-    if plan is None:
-        return None
+def remediation_document(plan: Remediation) -> dict[str, Any]:
+    """The risk once every remedy of `plan` is in place: controls, what they cost a year and eligibility then."""
     return {
         "controls": list(plan.controls),
         "annual_cost": None if plan.annual_cost is None else _money(plan.annual_cost),
@@ -135,7 +132,7 @@ def quote_document(r: UnderwritingResult) -> dict[str, Any]:
         "eligibility": r.eligibility.to_json(),
         "bindable": r.bindable,
         "subject_to": subject_to,
-        "remediation": remediation_document(r),
+        "remediation": remediation_document(r.remediation) if r.remediation else None,
         "premium_after_remediation": premium_document(r.remediated.premium) if r.remediated else None,
         "simulation": simulation_document(r.simulation, policy_number=r.policy.policy_number),
         "premium": premium,

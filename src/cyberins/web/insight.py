@@ -6,10 +6,9 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import yaml
 from sqlalchemy.orm import Session
@@ -18,16 +17,16 @@ from cyberins.assess import ExplainRow, Outcome, outcome_label, plan_remediation
 from cyberins.assess.grade import load_grade_scale
 from cyberins.assess.questionnaire import AnswerType, Question
 from cyberins.assess.resources import load_questionnaire
-from cyberins.model.ids import EventType, Jurisdiction, Lang
-from cyberins.model.policy import JURISDICTION_ZONES
+from cyberins.model.ids import EventType, Lang
+from cyberins.model.messages import text
 from cyberins.pricing.subsidy import InsuredFacts, SubsidyScheme, apply_subsidy
 from cyberins.report.quote import FactorRow, Reference, factor_appendix
-from cyberins.services import monitoring, policies, underwriting
+from cyberins.services import assessment, monitoring, policies, underwriting
 from cyberins.services.access import Principal
 from cyberins.services.common import MAX_LIMIT
 from cyberins.services.errors import Forbidden, NotFound
 from cyberins.store.models import Incident, Payment, Submission
-from cyberins.underwriting.document import subject_to_document
+from cyberins.underwriting.document import remediation_document, subject_to_document
 
 #: The submission form's starting profile: the fields an SME can answer in ten minutes (docs/profiles.md).
 PROFILE_EXAMPLE = """name: Example Trading Co., Ltd.
@@ -83,29 +82,11 @@ def new_key() -> str:
 
 
 def quote_template(sub: Submission) -> str:
-    """A wording to start the quote form from: the insured's name, a year from the submission's day, a limit
-    and the usual first-party and privacy covers; the underwriter edits it before pricing."""
-    profile = sub.profile if isinstance(sub.profile, dict) else {}
+    """The quote form's starting wording (`services.assessment.default_wording`) in the assessment's currency;
+    the underwriter edits it before pricing."""
     summary = (sub.assessment or {}).get("summary") if isinstance(sub.assessment, dict) else None
     currency = summary.get("currency", "CNY") if isinstance(summary, dict) else "CNY"
-    jurisdiction = Jurisdiction.CN if currency == "CNY" else Jurisdiction.INTL
-    # The submission's day where the policy is read (rule 10), not the server's UTC day.
-    start = sub.created_at.astimezone(ZoneInfo(JURISDICTION_ZONES[jurisdiction])).date()
-    document = {
-        "insured": {"name": str(profile.get("name", ""))},
-        "currency": currency,
-        "period": {"start": start.isoformat(), "end": (start + timedelta(days=364)).isoformat()},
-        "trigger": {"kind": "occurrence", "reporting_deadline": {"days": 30, "after": "discovered_at"}},
-        "jurisdiction": jurisdiction.value,
-        "aggregate_limit": "2000000",
-        "coverages": {
-            "incident_response": {"sublimit": "500000", "retention": "10000"},
-            "data_restoration": {"sublimit": "500000", "retention": "10000"},
-            "cyber_extortion": {"sublimit": "300000", "retention": "10000"},
-            "privacy_liability": {"sublimit": "1000000", "retention": "20000"},
-        },
-    }
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+    return yaml.safe_dump(assessment.default_wording(sub, currency), sort_keys=False, allow_unicode=True)
 
 
 def _number(value: Any) -> float | None:
@@ -298,28 +279,63 @@ def assessment_factors(summary: Any, lang: Lang) -> tuple[list[tuple[str, list[F
     return factor_appendix(factors, lang)
 
 
+def _remediation(sub: Submission, summary: dict[str, Any]) -> dict[str, Any] | None:
+    """What clears the declined risk: the assessment's `once_fixed` (`services.assessment.once_fixed`), or for
+    an assessment stored before it, planned now on the submission's profile (`plan_remediation`)."""
+    if "once_fixed" in summary:
+        stored = summary["once_fixed"]
+        return stored if isinstance(stored, dict) else None
+    plan = plan_remediation(underwriting.validate_profile(sub.profile))  # it was assessed, so it reads
+    return remediation_document(plan) | {"steps": subject_to_document(plan)} if plan else None
+
+
 def eligibility_rules(sub: Submission, summary: Any, lang: Lang) -> dict[str, Any] | None:
     """The eligibility rules the assessment fired, in `lang`; each declining one with what clears it and its
-    yearly cost (`plan_remediation` on the submission's profile, as a quote's `subject_to` states them: a
-    declined risk is not quoted, so no stored document holds them), and what all the remedies cost a year and
-    whether together they lift the decline; None when no rule fired."""
+    yearly cost (as a quote's `subject_to` states them: a declined risk is not quoted), and what all the
+    remedies cost a year and whether together they lift the decline; None when no rule fired."""
     reasons = ((summary or {}).get("eligibility") or {}).get("reasons") if isinstance(summary, dict) else None
     if not reasons:
         return None
-    plan = plan_remediation(underwriting.validate_profile(sub.profile))  # it was assessed, so it reads
-    remedies = {s["rule"]: s for s in subject_to_document(plan)} if plan else {}
+    plan = _remediation(sub, summary)
+    remedies = {s["rule"]: s for s in plan["steps"]} if plan else {}
     rules = [
         {"rule": r["rule"], "outcome": r["outcome"], "outcome_label": outcome_label(Outcome(r["outcome"]), lang),
          "text": r[f"text_{lang}"], "remedy": (remedies.get(r["rule"]) or {}).get(f"text_{lang}"),
          "cost": (remedies.get(r["rule"]) or {}).get("cost")}
         for r in reasons
     ]  # fmt: skip
-    fired = {r["rule"] for r in rules}
-    whole = plan is not None and set(remedies) <= fired  # the plan answers exactly the rules shown
+    whole = plan is not None and set(remedies) <= {r["rule"] for r in rules}  # the plan answers the rules shown
     return {
         "rules": rules, "currency": summary.get("currency"),
-        "annual_cost": format(plan.annual_cost, "f") if whole and plan and plan.annual_cost is not None else None,
-        "clears": plan.clears if whole and plan else None,
+        "annual_cost": plan["annual_cost"] if whole and plan else None,
+        # "no longer declined" said only of a declined risk (a referred one's plan answers its referrals)
+        "clears": plan["clears_decline"] if whole and plan and summary["eligibility"]["outcome"] == "decline" else None,
+    }  # fmt: skip
+
+
+def once_fixed(summary: Any, lang: Lang) -> dict[str, Any] | None:
+    """The declined risk once fixed, as the assessment stored it (`services.assessment.once_fixed`) and read in
+    `lang`: each step in order (the controls to put in place by name, the exposure fixes, its yearly cost and
+    the rule it clears), the eligibility after all of them and the premium once fixed (None: the remedies do
+    not lift the decline); None for a risk nothing declines, or an assessment stored before it."""
+    stored = summary.get("once_fixed") if isinstance(summary, dict) else None
+    if not isinstance(stored, dict):
+        return None
+    names = control_names(lang)
+    after = stored["eligibility_after"]
+    steps = [
+        {"controls": [names.get(c, c) for c in s["controls"]],
+         "fixes": [text(f"web.once_fixed.fix_{f}", lang) for f in s["fixes"]],
+         "cost": s["cost"], "rule": s["rule"], "clears": s[f"reason_{lang}"]}
+        for s in stored["steps"]
+    ]  # fmt: skip
+    premium = stored.get("premium_once_fixed")
+    return {
+        "steps": steps, "currency": summary.get("currency"), "outcome": after["outcome"],
+        "outcome_label": outcome_label(Outcome(after["outcome"]), lang),
+        "still": [r[f"text_{lang}"] for r in after["reasons"]],
+        "premium": premium["technical_premium"] if isinstance(premium, dict) else None,
+        "aggregate_limit": stored["wording"]["aggregate_limit"],
     }  # fmt: skip
 
 

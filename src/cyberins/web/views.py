@@ -266,6 +266,7 @@ def submission_page(
         "tiers": insight.tier_comparison(sub), "max_tiers": assessment.MAX_TIERS, "job": job,
         "factors": insight.assessment_factors(summary, reader.lang),
         "rules": insight.eligibility_rules(sub, summary, reader.lang),
+        "once_fixed": insight.once_fixed(summary, reader.lang),
     }  # fmt: skip
     return page(request, "submission.html.j2", reader.lang, context, reader=reader, status=status)
 

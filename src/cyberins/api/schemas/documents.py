@@ -119,31 +119,6 @@ class AppliedService(Document):
     controls: list[str]
 
 
-class Assessment(Document):
-    """An assessment: eligibility, gross losses, expected loss by event type and the factors that explain it,
-    with what reproduces it (catalog version, seed, years) and the insured's services it assessed in."""
-
-    catalog_version: str
-    currency: str
-    years: int
-    seed: int
-    eligibility: Eligibility
-    gross: GrossLoss
-    expected_loss_by_event_type: list[EventTypeLoss]
-    explain: list[Factor]
-    #: Absent from assessments stored before the grade existed.
-    grade: RiskGrade | None = None
-    years_requested: int | None = None
-    services: list[AppliedService] = []
-    service_controls: list[str] = []
-
-
-class AssessmentRecord(Document):
-    summary: Annotated[Assessment | Legacy, LEFT_TO_RIGHT]
-    seed: int
-    at: datetime
-
-
 class CoveragePremium(Document):
     expected_insured_loss: Amount
     premium: Amount
@@ -176,6 +151,48 @@ class Premium(Document):
     by_coverage: dict[str, CoveragePremium]
     bindable: bool | None = None
     subject_to: list[SubjectTo] | None = None
+
+
+class OnceFixed(Document):
+    """A declined or referred risk once fixed (`services.assessment.once_fixed`): each declining rule's remedy
+    (for a risk only referred, each referral's that has one) in the baseline's order, the eligibility once all
+    are done, and the premium the remediated profile is quoted at on the insurer's starting `wording`, on the
+    assessment's seed and years (null: the remedies do not lift the decline)."""
+
+    steps: list[SubjectTo]
+    controls: list[str]
+    annual_cost: Amount | None
+    clears_decline: bool
+    eligibility_after: Eligibility
+    wording: Policy
+    premium_once_fixed: Premium | None
+
+
+class Assessment(Document):
+    """An assessment: eligibility, gross losses, expected loss by event type and the factors that explain it,
+    with what reproduces it (catalog version, seed, years) and the insured's services it assessed in."""
+
+    catalog_version: str
+    currency: str
+    years: int
+    seed: int
+    eligibility: Eligibility
+    gross: GrossLoss
+    expected_loss_by_event_type: list[EventTypeLoss]
+    explain: list[Factor]
+    #: Absent from assessments stored before the grade existed.
+    grade: RiskGrade | None = None
+    years_requested: int | None = None
+    services: list[AppliedService] = []
+    service_controls: list[str] = []
+    #: Absent from assessments stored before it; null for an accepted risk or a referral nothing can fix.
+    once_fixed: OnceFixed | None = None
+
+
+class AssessmentRecord(Document):
+    summary: Annotated[Assessment | Legacy, LEFT_TO_RIGHT]
+    seed: int
+    at: datetime
 
 
 class GridCell(Document):
