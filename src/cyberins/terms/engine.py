@@ -72,6 +72,21 @@ class TermsResult:
     #: Per event (input order): the one retention of `retention_basis: per_incident`, the highest among the
     #: coverages the event reaches (0 when it reaches none). None under the default `per_coverage`.
     incident_retention: Amounts | None = None
+    #: With `trace`: the figures the waiting period used (rule 2), for a statement to show.
+    waiting: WaitingTrace | None = None
+
+
+@dataclass(frozen=True)
+class WaitingTrace:
+    """What the waiting period (rule 2) acted on, kept with a trace so that a statement can show how its
+    deduction was computed rather than compute it again."""
+
+    #: Per outage row of the table (its order): hours inside the waiting period.
+    outage_hours: Amounts
+    #: Per event × column (as `payable`): income lost inside the waiting period, after exclusions.
+    income: Amounts
+    #: Per event × column: hours from the first outage's start to the last one's end (0 without hours).
+    span_h: Amounts
 
 
 def apply_terms(
@@ -139,6 +154,10 @@ def apply_terms(
     retention: Amounts = np.broadcast_to(work.retention, (n, k))
     loss, retention = apply_waiting_period(loss, retention, hourly, work.waiting_mode[te], work.waiting_h[te], zero)
     _record(steps, Step.WAITING_PERIOD, loss, defence)
+    waiting = None
+    if steps is not None:
+        income, span = (_widened(v, te, n, k, work) for v in (hourly.income_wait, hourly.duration))
+        waiting = (hourly.wait_h, income, span)
     loss, defence, one_retention = take_retentions(
         loss,
         defence,
@@ -178,7 +197,17 @@ def apply_terms(
         money_only_time_element=flags,
         under_review_payable=under_review,
         incident_retention=one_retention if one_retention is None or back is None else one_retention[back],
+        waiting=None
+        if waiting is None
+        else WaitingTrace(waiting[0], *(_output(v, back, present, width, terms) for v in waiting[1:])),
     )
+
+
+def _widened(values: Amounts, te: IntArray, n: int, k: int, terms: CompiledTerms) -> Amounts:
+    """Time-element columns (`te`) spread to all `k` step columns, zeros elsewhere."""
+    wide = terms.zeros((n, k))
+    wide[:, te] = values
+    return wide
 
 
 def _record(
@@ -267,8 +296,9 @@ def _hourly(table: LossTable, terms: CompiledTerms, order: IntArray | None, cols
     zero: Any = Decimal(0) if terms.numeric == "decimal" else 0.0
     income_all, income_ip, income_wait, duration = (terms.zeros((n, m)) for _ in range(4))
     has_hours = np.zeros((n, m), dtype=bool)
-    hourly = Hourly(te, income_all, income_ip, income_wait, duration, has_hours)
     out = table.outages
+    wait_h = terms.zeros((0 if out is None else len(out.event),))
+    hourly = Hourly(te, income_all, income_ip, income_wait, duration, has_hours, wait_h)
     if out is None or len(out.event) == 0 or m == 0:
         return hourly
     position = np.full(len(table.coverages), -1)  # table column -> position among te
@@ -285,7 +315,8 @@ def _hourly(table: LossTable, terms: CompiledTerms, order: IntArray | None, cols
     wait = np.minimum(terms.waiting_h[te][column], ip)
     scatter_add(income_all, flat, (end - start) * rate)
     scatter_add(income_ip, flat, overlap_hours(start, end, zero, ip, zero) * rate)
-    scatter_add(income_wait, flat, overlap_hours(start, end, zero, wait, zero) * rate)
+    wait_h[use] = overlap_hours(start, end, zero, wait, zero)
+    scatter_add(income_wait, flat, wait_h[use] * rate)
     np.maximum.at(duration.reshape(-1), flat, end)
     has_hours.reshape(-1)[flat] = True
     return hourly
