@@ -136,7 +136,7 @@ def apply_terms(
 
     loss = _columns(table.ground_up, cols, order, work, n)
     defence = _columns(table.defence, cols, order, work, n)
-    hourly = _hourly(table, work, order, cols)
+    hourly, wait_h = _hourly(table, work, order, cols)
     te = hourly.te
     money_only = np.zeros(k, dtype=bool)
     money_only[te] = ((loss[:, te] > zero) & ~hourly.has_hours).any(axis=0)
@@ -157,7 +157,7 @@ def apply_terms(
     waiting = None
     if steps is not None:
         income, span = (_widened(v, te, n, k, work) for v in (hourly.income_wait, hourly.duration))
-        waiting = (hourly.wait_h, income, span)
+        waiting = (wait_h, income, span)
     loss, defence, one_retention = take_retentions(
         loss,
         defence,
@@ -287,10 +287,11 @@ def _time_order(table: LossTable, *, jit: bool = False) -> IntArray | None:
     return np.lexsort((t, p))
 
 
-def _hourly(table: LossTable, terms: CompiledTerms, order: IntArray | None, cols: IntArray) -> Hourly:
+def _hourly(table: LossTable, terms: CompiledTerms, order: IntArray | None, cols: IntArray) -> tuple[Hourly, Amounts]:
     """The hourly income of the time-element columns, rows in (period, time) order: lost in all, inside the
     indemnity period and inside the waiting period; the span from the first outage's start; whether the
-    loss came in hours."""
+    loss came in hours. Beside it, per outage row of the table, its hours inside the waiting period (0 off
+    the time-element columns), which a trace keeps for a statement."""
     te = np.flatnonzero(terms.time_element)
     n, m = table.n_events, len(te)
     zero: Any = Decimal(0) if terms.numeric == "decimal" else 0.0
@@ -298,9 +299,9 @@ def _hourly(table: LossTable, terms: CompiledTerms, order: IntArray | None, cols
     has_hours = np.zeros((n, m), dtype=bool)
     out = table.outages
     wait_h = terms.zeros((0 if out is None else len(out.event),))
-    hourly = Hourly(te, income_all, income_ip, income_wait, duration, has_hours, wait_h)
+    hourly = Hourly(te, income_all, income_ip, income_wait, duration, has_hours)
     if out is None or len(out.event) == 0 or m == 0:
-        return hourly
+        return hourly, wait_h
     position = np.full(len(table.coverages), -1)  # table column -> position among te
     position[cols[te]] = np.arange(m)
     column = position[out.coverage]
@@ -319,4 +320,4 @@ def _hourly(table: LossTable, terms: CompiledTerms, order: IntArray | None, cols
     scatter_add(income_wait, flat, wait_h[use] * rate)
     np.maximum.at(duration.reshape(-1), flat, end)
     has_hours.reshape(-1)[flat] = True
-    return hourly
+    return hourly, wait_h

@@ -35,9 +35,6 @@ class Hourly:
     duration: Amounts
     #: Whether the loss came in hours (rule 15): only then can the waiting period act.
     has_hours: BoolArray
-    #: Per outage row of the table (its order): hours inside the waiting period, 0 off the time-element
-    #: columns; a statement shows them beside the rate (hours × income an hour = `income_wait`).
-    wait_h: Amounts
 
 
 def remove_excluded(
