@@ -19,7 +19,7 @@ from cyberins.claims import ClaimAdjustment
 from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import Coverage
 from cyberins.report import render_statement_html
-from tests.claims.helpers import INCIDENTS
+from tests.claims.helpers import BI, INCIDENTS, adjust, policy, policy_data
 from tests.claims.test_examples import settle_example
 from tests.report.test_quote_report import _png_pages
 
@@ -313,3 +313,22 @@ def test_a_statement_names_no_field_of_the_incident_file(name: str) -> None:
     for lang in ("zh", "en"):
         text = visible_text(render_statement_html(adjustment, lang), adjustment)  # type: ignore[arg-type]
         assert not re.findall(r"\w+\[\d+\]|\w+\.\w+_\w+", text)
+
+
+def test_a_trigger_waiting_period_line_gives_the_interruptions_length() -> None:
+    """The SME policy's BI with a 12-hour `trigger` waiting period and an outage of 9.5 hours in two pieces (7
+    hours, a gap, then 1.5 hours): the span the engine compared is 9.5 hours, and the whole interruption
+    loss is taken."""
+    data = policy_data("sme")
+    data["coverages"][BI.value] = {**data["coverages"][BI.value], "waiting_period_mode": "trigger"}
+    outages = [
+        {"system": "erp", "start": "2026-09-02T02:00:00+08:00", "end": "2026-09-02T09:00:00+08:00"},
+        {"system": "erp", "start": "2026-09-02T10:00:00+08:00", "end": "2026-09-02T11:30:00+08:00"},
+    ]
+    result = adjust(
+        policy("sme", coverages=data["coverages"]), outages=outages, financials={"hourly_gross_profit": 1000}
+    )
+    (line,) = [x for x in result.statement if x.step == "waiting_period"]
+    assert (line.amount_before, line.amount_after) == (Decimal("8500.00"), Decimal("0.00"))
+    assert "停机共 9.5 小时" in line.text_zh and "lasted 9.5 hours" in line.text_en
+    assert "等待期 12 小时" in line.cite_zh and "trigger" in line.cite_en
