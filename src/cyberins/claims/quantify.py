@@ -30,7 +30,7 @@ class Segment:
     end_h: Decimal
     per_hour: Decimal
     #: The system's share of the hourly gross profit (`per_hour` = the incident's hourly figure × it).
-    revenue_share: Decimal = Decimal(1)
+    revenue_share: Decimal
 
     @property
     def income(self) -> Decimal:
