@@ -154,10 +154,6 @@ def apply_terms(
     retention: Amounts = np.broadcast_to(work.retention, (n, k))
     loss, retention = apply_waiting_period(loss, retention, hourly, work.waiting_mode[te], work.waiting_h[te], zero)
     _record(steps, Step.WAITING_PERIOD, loss, defence)
-    waiting = None
-    if steps is not None:
-        income, span = (_widened(v, te, n, k, work) for v in (hourly.income_wait, hourly.duration))
-        waiting = (wait_h, income, span)
     loss, defence, one_retention = take_retentions(
         loss,
         defence,
@@ -198,8 +194,14 @@ def apply_terms(
         under_review_payable=under_review,
         incident_retention=one_retention if one_retention is None or back is None else one_retention[back],
         waiting=None
-        if waiting is None
-        else WaitingTrace(waiting[0], *(_output(v, back, present, width, terms) for v in waiting[1:])),
+        if steps is None
+        else WaitingTrace(
+            wait_h,
+            *(
+                _output(_widened(v, te, n, k, work), back, present, width, terms)
+                for v in (hourly.income_wait, hourly.duration)
+            ),
+        ),
     )
 
 
