@@ -73,14 +73,17 @@ def test_rule_5_the_statement_cites_the_policy_clause_not_a_rule_number(lang: st
     assert [(x.coverage, x.deducted) for x in retention] == [(IR, D(25000)), (DR, D(25000))]
     for line in retention:
         assert line.rule == "policy.retention_basis: per_incident"
-        assert "CNY 50,000.00" in line.text_en and "CNY 50,000.00" in line.text_zh
-        assert "最高" in line.text_zh and "highest" in line.text_en
+        # the clause (one retention, the highest, its amount) shows once, as the citation; the text says how
+        # it is taken
+        assert "CNY 50,000.00" in line.cite_en and "CNY 50,000.00" in line.cite_zh
+        assert "最高" in line.cite_zh and "highest" in line.cite_en
+        assert "顺序" in line.text_zh and "order the policy lists" in line.text_en
     assert [r.code for r in result.decision[IR].reasons][-1] == "within_incident_retention"
     page = render_statement_html(result, "zh" if lang == "zh" else "en")
     # The claimant reads the policy's retention clause, not the field name or the design rule.
     assert ("免赔额条款" if lang == "zh" else "Retention clause") in page
     assert "policy.retention_basis" not in page and "rule 5" not in page and "rules 1, 5" not in page
-    assert ("仅适用最高的一项" if lang == "zh" else "only the highest applies") in page
+    assert ("仅适用最高一项免赔额" if lang == "zh" else "one retention per incident, the highest") in page
 
 
 def test_the_scenario_path_applies_the_same_cover_by_event_type() -> None:

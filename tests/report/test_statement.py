@@ -8,6 +8,7 @@ import functools
 import html
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,9 @@ import pytest
 
 from cyberins.claims import ClaimAdjustment
 from cyberins.model.errors import InvalidInput
+from cyberins.model.ids import Coverage
 from cyberins.report import render_statement_html
-from tests.claims.helpers import INCIDENTS
+from tests.claims.helpers import BI, INCIDENTS, adjust, policy, policy_data
 from tests.claims.test_examples import settle_example
 from tests.report.test_quote_report import _png_pages
 
@@ -110,12 +112,23 @@ def test_unknown_language_is_refused() -> None:
 # --- every example statement, printed -------------------------------------------------------------
 
 NAMES = sorted(p.name for p in INCIDENTS.glob("*.yaml"))
-#: Fields whose text is the insured's own (a description, a vendor's or a claimant's name): shown as given.
-THEIR_WORDS = {"description", "description_zh", "vendor", "claimant", "authority", "provider", "name", "name_zh"}
+#: Fields whose text is the insured's own (a description, a vendor's, a claimant's or a system's name): shown
+#: as given.
+THEIR_WORDS = {
+    "description",
+    "description_zh",
+    "vendor",
+    "claimant",
+    "authority",
+    "provider",
+    "name",
+    "name_zh",
+    "system",
+}
 #: What a zh statement may spell in Latin letters: currency codes and ids (policy numbers, ISO times, IANA
-#: zones, GB/T 20986 codes, CVE ids, the incident file's line references such as `costs[2]`).
+#: zones, GB/T 20986 codes, CVE ids).
 ZH_LATIN_ALLOWED = re.compile(
-    r"\b[A-Z]{2,3}\b|CY(-[A-Z]+)?-\d{4}-\d+|\d{4}-\d\d-\d\dT|[A-Z][a-z]+/[A-Za-z_]+|GB/T|CVE-\d+-\d+|\w+\[\d+\]"
+    r"\b[A-Z]{2,3}\b|CY(-[A-Z]+)?-\d{4}-\d+|\d{4}-\d\d-\d\dT|[A-Z][a-z]+/[A-Za-z_]+|GB/T|CVE-\d+-\d+"
 )
 
 
@@ -238,3 +251,84 @@ def test_the_printed_pages_keep_the_right_margin_blank(name: str, lang: str, tmp
         margin = round(14 / 25.4 * 40) - 2  # pixels at 40 dpi, less anti-aliasing
         assert (grey < 0.9).mean() > 0.005
         assert (grey[:, -margin:] > 0.99).all(), png.name  # not even a header cell's pale fill
+
+
+# --- explanations a claimant can follow ---------------------------------------------------------------
+
+_MONEY = r"[A-Z]{3} ([\d,]+\.\d\d)"
+
+
+def _amount(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def test_the_waiting_period_line_shows_hours_times_the_hourly_income() -> None:
+    """ERP down 60 hours at 70% of CNY 3,600 gross profit an hour, a 12-hour time retention: the line says
+    12 hours × CNY 2,520.00 an hour and the source of that rate, and the product is what it deducts."""
+    adjustment = _settled("sme-ransomware-erp.yaml")
+    (line,) = [x for x in adjustment.statement if x.step == "waiting_period"]
+    assert line.deducted == Decimal("30240.00")
+    for text, pattern in (
+        (line.text_zh, rf"erp (\d+) 小时 × 每小时 {_MONEY}（每小时毛利 {_MONEY} × 收入占比 70%） = {_MONEY}"),
+        (
+            line.text_en,
+            rf"erp (\d+) h × {_MONEY} an hour \({_MONEY} gross profit an hour × revenue share 70%\) = {_MONEY}",
+        ),
+    ):
+        found = re.search(pattern, text)
+        assert found, text
+        hours, rate, gross, total = Decimal(found[1]), *(_amount(found[i]) for i in (2, 3, 4))
+        assert hours == adjustment.policy.coverages[Coverage.BUSINESS_INTERRUPTION].waiting_period_hours
+        assert rate == gross * Decimal("0.7") and hours * rate == total == line.deducted
+
+
+def test_a_greater_of_retention_shows_the_income_it_was_compared_with() -> None:
+    """Two outages inside the first 8 hours (ERP from hour 0, the web shop from hour 2): the retention line
+    shows each one's hours × rate and their sum; the deduction is the greater of that sum and the retention."""
+    adjustment = _settled("ransomware-virtual-ransom-cn.yaml")
+    (line,) = [x for x in adjustment.statement if x.coverage is Coverage.BUSINESS_INTERRUPTION]
+    assert line.step == "retention" and "取大" in line.cite_zh and "if greater" in line.cite_en
+    parts = re.findall(rf"(\w+) (\d+) h × {_MONEY} an hour", line.text_en)
+    assert [(system, hours) for system, hours, _ in parts] == [("erp", "8"), ("web_shop", "6")]
+    income = sum((Decimal(h) * _amount(rate) for _, h, rate in parts), Decimal(0))
+    assert re.search(rf"= CNY {income:,.2f}\.$", line.text_en) and f"CNY {income:,.2f}" in line.text_zh
+    retention = adjustment.policy.coverages[Coverage.BUSINESS_INTERRUPTION].retention
+    assert line.deducted == max(income, retention) == retention
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_explanation_never_repeats_its_citation(name: str) -> None:
+    """Each fact once: the clause (with its amount) shows as the citation, and the explanation says what the
+    citation does not: no citation inside its text, no amount in both."""
+    for line in _settled(name).statement:
+        for text, cite in ((line.text_zh, line.cite_zh), (line.text_en, line.cite_en)):
+            assert cite not in text, (line.step, text)
+            assert not set(re.findall(_MONEY, text)) & set(re.findall(_MONEY, cite)), (line.step, text, cite)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_statement_names_no_field_of_the_incident_file(name: str) -> None:
+    """A claimant reads `cost line 3`, not the file's path `costs[2]` or `financials.extra_expense`."""
+    adjustment = _settled(name)
+    for lang in ("zh", "en"):
+        text = visible_text(render_statement_html(adjustment, lang), adjustment)  # type: ignore[arg-type]
+        assert not re.findall(r"\w+\[\d+\]|\w+\.\w+_\w+", text)
+
+
+def test_a_trigger_waiting_period_line_gives_the_interruptions_length() -> None:
+    """The SME policy's BI with a 12-hour `trigger` waiting period and an outage of 9.5 hours in two pieces (7
+    hours, a gap, then 1.5 hours): the span the engine compared is 9.5 hours, and the whole interruption
+    loss is taken."""
+    data = policy_data("sme")
+    data["coverages"][BI.value] = {**data["coverages"][BI.value], "waiting_period_mode": "trigger"}
+    outages = [
+        {"system": "erp", "start": "2026-09-02T02:00:00+08:00", "end": "2026-09-02T09:00:00+08:00"},
+        {"system": "erp", "start": "2026-09-02T10:00:00+08:00", "end": "2026-09-02T11:30:00+08:00"},
+    ]
+    result = adjust(
+        policy("sme", coverages=data["coverages"]), outages=outages, financials={"hourly_gross_profit": 1000}
+    )
+    (line,) = [x for x in result.statement if x.step == "waiting_period"]
+    assert (line.amount_before, line.amount_after) == (Decimal("8500.00"), Decimal("0.00"))
+    assert "停机共 9.5 小时" in line.text_zh and "lasted 9.5 hours" in line.text_en
+    assert "等待期 12 小时" in line.cite_zh and "trigger" in line.cite_en

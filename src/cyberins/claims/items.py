@@ -64,10 +64,12 @@ def _deduct(ctx: ClaimContext, claimed: Decimal, rulings: list[Ruling]) -> tuple
     return tuple(out)
 
 
-def _line_label(ctx: ClaimContext, line: CostLine, source: str) -> Bi:
+def _line_label(ctx: ClaimContext, line: CostLine, number: int) -> Bi:
+    """`Forensics (cost line 2, vendor)`: the line as the claim's list of costs counts it, not by the file's
+    path (`costs[1]`, kept in `source` for developers)."""
     zh, en = ctx.catalog.label(line.category, "zh"), ctx.catalog.label(line.category, "en")
-    vendor = f", {line.vendor}" if line.vendor else ""
-    return Bi(f"{zh}（{source}{vendor}）", f"{en} ({source}{vendor})")
+    vendor = (f"，{line.vendor}", f", {line.vendor}") if line.vendor else ("", "")
+    return Bi(f"{zh}（费用第 {number} 项{vendor[0]}）", f"{en} (cost line {number}{vendor[1]})")
 
 
 def cost_items(ctx: ClaimContext) -> list[LossItem]:
@@ -79,7 +81,7 @@ def cost_items(ctx: ClaimContext) -> list[LossItem]:
             coverage = ctx.catalog.coverage_for_cost(line.category, line.coverage)
         except InvalidInput as exc:
             raise InvalidInput([replace(p, field=f"{source}.{p.field}".rstrip(".")) for p in exc.problems]) from None
-        label = _line_label(ctx, line, source)
+        label = _line_label(ctx, line, i + 1)
         rulings: list[Ruling] = []
         if policy.conditions.approved_vendors_required and line.approved_vendor is not True:
             rulings.append(("vendor_not_approved", None, {"item": label}))
@@ -135,7 +137,7 @@ def fraud_item(ctx: ClaimContext) -> list[LossItem]:
     if fraud is None or fraud.amount_transferred <= 0:
         return []
     deductions = _deduct(ctx, fraud.amount_transferred, [("fraud_recovered", fraud.recovered, {})])
-    label = Bi("被骗转账（fraud）", "Funds transferred to the fraudster")
+    label = Bi("被骗转账", "Funds transferred to the fraudster")
     return [LossItem(Coverage.CYBER_FRAUD, "fraud", "fraud", label, fraud.amount_transferred, deductions)]
 
 
@@ -144,8 +146,8 @@ def liability_items(ctx: ClaimContext) -> list[LossItem]:
     items = []
     for i, claim in enumerate(ctx.incident.third_party_claims):
         source = f"third_party_claims[{i}]"
-        who = f", {claim.claimant}" if claim.claimant else ""
-        label = Bi(f"第三方索赔和解（{source}{who}）", f"Third-party settlement ({source}{who})")
+        who = (f"（{claim.claimant}）", f" ({claim.claimant})") if claim.claimant else ("", "")
+        label = Bi(f"第三方索赔第 {i + 1} 项{who[0]}", f"Third-party claim {i + 1}{who[1]}")
         notes = () if claim.amount_settled is not None else (reason("claim_open", item=label),)
         settled = claim.amount_settled or Decimal(0)
         items.append(LossItem(claim.coverage, source, "settlement", label, settled, notes=notes))
@@ -158,7 +160,7 @@ def fine_items(ctx: ClaimContext) -> list[LossItem]:
     named = Coverage.REGULATORY_DEFENCE in ctx.policy.coverages
     for i, fine in enumerate(ctx.incident.fines):
         source = f"fines[{i}]"
-        label = Bi(f"{fine.authority}（{source}）", f"{fine.authority} ({source})")
+        label = Bi(fine.authority, fine.authority)
         params: dict[str, Param] = {
             "item": label,
             "jurisdiction": ctx.policy.jurisdiction.value,

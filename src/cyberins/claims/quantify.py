@@ -29,6 +29,8 @@ class Segment:
     start_h: Decimal
     end_h: Decimal
     per_hour: Decimal
+    #: The system's share of the hourly gross profit (`per_hour` = the incident's hourly figure × it).
+    revenue_share: Decimal
 
     @property
     def income(self) -> Decimal:
@@ -87,6 +89,7 @@ def outage_segments(ctx: ClaimContext) -> tuple[Segment, ...]:
             start_h=hours_between(first, o.start),
             end_h=hours_between(first, o.end),
             per_hour=rate * o.revenue_share,
+            revenue_share=o.revenue_share,
         )
         for o in incident.outages
     )
@@ -106,7 +109,7 @@ def _interruption_items(ctx: ClaimContext, segments: tuple[Segment, ...]) -> lis
         # Extra expense belongs to the insured's own interruption unless every outage was at a provider.
         dependent = bool(segments) and all(s.coverage is Coverage.DEPENDENT_BUSINESS_INTERRUPTION for s in segments)
         coverage = Coverage.DEPENDENT_BUSINESS_INTERRUPTION if dependent else Coverage.BUSINESS_INTERRUPTION
-        label = Bi("额外费用（financials.extra_expense）", "Extra expense (financials.extra_expense)")
+        label = Bi("额外费用", "Extra expense")
         items.append(LossItem(coverage, "financials.extra_expense", "extra_expense", label, extra))
     return items
 

@@ -124,6 +124,12 @@ def step_text(step: str, **params: Param) -> StepText:
     )
 
 
+def phrase(key: str, **params: Param) -> Bi:
+    """A piece of a statement text in both languages (`phrases` in the data), filled with `params`."""
+    entry = _data()["phrases"][key]
+    return Bi(zh=_fill(entry["zh"], params, "zh"), en=_fill(entry["en"], params, "en"))
+
+
 def label(group: str, key: str) -> Bi:
     """A fixed label: `label("statuses", "covered")`, `label("steps", "retention")`."""
     entry = _data()["labels"][group][key]

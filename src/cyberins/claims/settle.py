@@ -16,11 +16,11 @@ from decimal import Decimal
 
 from cyberins.claims.context import ClaimContext
 from cyberins.claims.decision import CoverageDecision
-from cyberins.claims.quantify import Quantification
-from cyberins.claims.reasons import Bi, Param, StepText, label, reason, step_text
-from cyberins.model.ids import Coverage
+from cyberins.claims.quantify import Quantification, Segment
+from cyberins.claims.reasons import Bi, Param, StepText, label, phrase, reason, step_text
+from cyberins.model.ids import Coverage, WaitingPeriodMode
 from cyberins.model.money import to_minor
-from cyberins.terms import Step, incident_table, settle_incident
+from cyberins.terms import Step, Waiting, incident_table, settle_incident
 
 #: Engine steps after the ground-up loss, in rule 1's order of application.
 ENGINE_STEPS: tuple[Step, ...] = tuple(s for s in Step if s is not Step.GROUND_UP)
@@ -97,6 +97,7 @@ def settle(
     payable: dict[Coverage, Decimal] = {}
     money_only: tuple[Coverage, ...] = ()
     one_retention: Decimal | None = None
+    waiting: dict[Coverage, Waiting] = {}
     if purchased:
         table = incident_table(
             purchased,
@@ -107,7 +108,7 @@ def settle(
         )
         settled = settle_incident(policy, table, prior_paid)
         steps, payable, money_only = settled.steps, settled.payable, settled.money_only_time_element
-        one_retention = settled.incident_retention
+        one_retention, waiting = settled.incident_retention, settled.waiting
     lines: list[StatementLine] = []
     final = dict(decisions)
     for c in order:
@@ -116,7 +117,8 @@ def settle(
             if q.adjusted(c) > 0:
                 lines.append(_line(ctx, c, "exclusions", q.adjusted(c), Decimal(0), _excluded_text(decisions[c])))
             continue
-        lines.extend(_engine_lines(ctx, c, steps[c], decisions[c], _Cited(prior_paid, one_retention)))
+        cited = _Cited(prior_paid, one_retention, waiting, q.segments)
+        lines.extend(_engine_lines(ctx, c, steps[c], decisions[c], cited))
         rounded = to_minor(steps[c][Step.AGGREGATE], minor)
         if payable[c] != rounded:
             lines.append(_line(ctx, c, "rounding", rounded, payable[c], step_text("rounding")))
@@ -178,11 +180,14 @@ def _excluded_text(decision: CoverageDecision) -> StepText:
 
 @dataclass(frozen=True)
 class _Cited:
-    """What the statement texts cite besides the policy: the year's prior payments and the incident's one
-    retention (`retention_basis: per_incident`, else None)."""
+    """What the statement texts cite besides the policy: the year's prior payments, the incident's one
+    retention (`retention_basis: per_incident`, else None), and the waiting period's figures as the engine
+    computed them with the outages they came from (in the same order)."""
 
     prior_paid: Mapping[Coverage, Decimal]
     one_retention: Decimal | None
+    waiting: Mapping[Coverage, Waiting]
+    segments: tuple[Segment, ...]
 
 
 def _engine_lines(
@@ -196,11 +201,59 @@ def _engine_lines(
                 text, code = _excluded_text(decision), decision.reasons[0].code if decision.reasons else None
             elif step is Step.RETENTION and cited.one_retention is not None:
                 text, code = step_text("retention_per_incident", retention=ctx.money(cited.one_retention)), None
+            elif step in (Step.WAITING_PERIOD, Step.RETENTION):
+                text, code = _waiting_or_retention(ctx, c, step, cited), None
             else:
                 text, code = step_text(step.value, **_step_params(ctx, c, step, cited.prior_paid)), None
             out.append(_line(ctx, c, step.value, before, after, text, code=code))
         before = after
     return out
+
+
+def _waiting_or_retention(ctx: ClaimContext, c: Coverage, step: Step, cited: _Cited) -> StepText:
+    """The waiting period's line, or the retention's, with the figures the engine used: under
+    `time_retention` the income inside the waiting period (hours × income an hour per outage), under
+    `trigger` the interruption's length, under `greater_of` the income the retention is compared with."""
+    terms, figures = ctx.policy.coverages[c], cited.waiting.get(c)
+    mode = terms.waiting_period_mode
+    retention = ctx.money(terms.retention)
+    hours = _number(terms.waiting_period_h)
+    if step is Step.RETENTION:
+        if mode is not WaitingPeriodMode.GREATER_OF or figures is None or terms.waiting_period_hours is None:
+            return step_text("retention", retention=retention)
+        parts = _waiting_parts(ctx, c, figures, cited.segments)
+        return step_text(
+            "retention_greater_of", retention=retention, hours=hours, parts=parts, income=ctx.money(figures.income)
+        )
+    assert figures is not None  # the engine's waiting step changes only a loss given in hours
+    params: dict[str, Param] = {"hours": hours, "mode": label("waiting_modes", mode.value)}
+    if mode is WaitingPeriodMode.TRIGGER:
+        return step_text("waiting_period_trigger", span=_number(figures.span_h), **params)
+    parts = _waiting_parts(ctx, c, figures, cited.segments)
+    return step_text("waiting_period_time_retention", parts=parts, income=ctx.money(figures.income), **params)
+
+
+def _waiting_parts(ctx: ClaimContext, c: Coverage, figures: Waiting, segments: tuple[Segment, ...]) -> Bi:
+    """`erp 12 h × CNY 2,520.00 an hour + …`: each outage's hours inside the waiting period (the engine's)
+    times its income an hour, with where that rate comes from when the system earns part of the revenue."""
+    gross = ctx.money(ctx.incident.financials.per_hour)
+    pieces = []
+    mine = [s for s in segments if s.coverage is c]
+    for segment, (hours, rate) in zip(mine, figures.parts, strict=True):
+        if hours == 0:
+            continue
+        params: dict[str, Param] = {"system": segment.system, "hours": _number(hours), "rate": ctx.money(rate)}
+        if segment.revenue_share != 1:
+            pieces.append(phrase("waiting_part_share", gross=gross, share=_percent(segment.revenue_share), **params))
+        else:
+            pieces.append(phrase("waiting_part", **params))
+    return Bi(" + ".join(p.zh for p in pieces), " + ".join(p.en for p in pieces))
+
+
+def _number(value: Decimal) -> str:
+    """Hours as a reader writes them: `12`, `7.5`, at most two decimals."""
+    text = f"{value.quantize(Decimal('0.01')):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _percent(share: Decimal) -> str:
@@ -214,12 +267,6 @@ def _step_params(
     policy, terms = ctx.policy, ctx.policy.coverages[c]
     if step is Step.INDEMNITY_PERIOD:
         return {"days": f"{terms.indemnity_period_days}", "hours": f"{terms.indemnity_period_h}"}
-    if step is Step.WAITING_PERIOD:
-        return {"hours": f"{terms.waiting_period_h}", "mode": label("waiting_modes", terms.waiting_period_mode.value)}
-    if step is Step.RETENTION:
-        greater = terms.waiting_period_mode.value == "greater_of" and terms.waiting_period_hours is not None
-        note = Bi("（与等待期内收入损失取大）", " (the greater of it and the income lost in the waiting period)")
-        return {"retention": ctx.money(terms.retention), "greater_of": note if greater else ""}
     if step is Step.EACH_CLAIM_LIMIT:
         return {"limit": ctx.money(terms.each_claim_limit or terms.sublimit)}
     if step is Step.COINSURANCE:

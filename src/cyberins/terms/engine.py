@@ -72,6 +72,21 @@ class TermsResult:
     #: Per event (input order): the one retention of `retention_basis: per_incident`, the highest among the
     #: coverages the event reaches (0 when it reaches none). None under the default `per_coverage`.
     incident_retention: Amounts | None = None
+    #: With `trace`: the figures the waiting period used (rule 2), for a statement to show.
+    waiting: WaitingTrace | None = None
+
+
+@dataclass(frozen=True)
+class WaitingTrace:
+    """What the waiting period (rule 2) acted on, kept with a trace so that a statement can show how its
+    deduction was computed rather than compute it again."""
+
+    #: Per outage row of the table (its order): hours inside the waiting period.
+    outage_hours: Amounts
+    #: Per event × column (as `payable`): income lost inside the waiting period, after exclusions.
+    income: Amounts
+    #: Per event × column: hours from the first outage's start to the last one's end (0 without hours).
+    span_h: Amounts
 
 
 def apply_terms(
@@ -121,7 +136,7 @@ def apply_terms(
 
     loss = _columns(table.ground_up, cols, order, work, n)
     defence = _columns(table.defence, cols, order, work, n)
-    hourly = _hourly(table, work, order, cols)
+    hourly, wait_h = _hourly(table, work, order, cols)
     te = hourly.te
     money_only = np.zeros(k, dtype=bool)
     money_only[te] = ((loss[:, te] > zero) & ~hourly.has_hours).any(axis=0)
@@ -178,7 +193,23 @@ def apply_terms(
         money_only_time_element=flags,
         under_review_payable=under_review,
         incident_retention=one_retention if one_retention is None or back is None else one_retention[back],
+        waiting=None
+        if steps is None
+        else WaitingTrace(
+            wait_h,
+            *(
+                _output(_widened(v, te, n, k, work), back, present, width, terms)
+                for v in (hourly.income_wait, hourly.duration)
+            ),
+        ),
     )
+
+
+def _widened(values: Amounts, te: IntArray, n: int, k: int, terms: CompiledTerms) -> Amounts:
+    """Time-element columns (`te`) spread to all `k` step columns, zeros elsewhere."""
+    wide = terms.zeros((n, k))
+    wide[:, te] = values
+    return wide
 
 
 def _record(
@@ -258,19 +289,21 @@ def _time_order(table: LossTable, *, jit: bool = False) -> IntArray | None:
     return np.lexsort((t, p))
 
 
-def _hourly(table: LossTable, terms: CompiledTerms, order: IntArray | None, cols: IntArray) -> Hourly:
+def _hourly(table: LossTable, terms: CompiledTerms, order: IntArray | None, cols: IntArray) -> tuple[Hourly, Amounts]:
     """The hourly income of the time-element columns, rows in (period, time) order: lost in all, inside the
     indemnity period and inside the waiting period; the span from the first outage's start; whether the
-    loss came in hours."""
+    loss came in hours. Beside it, per outage row of the table, its hours inside the waiting period (0 off
+    the time-element columns), which a trace keeps for a statement."""
     te = np.flatnonzero(terms.time_element)
     n, m = table.n_events, len(te)
     zero: Any = Decimal(0) if terms.numeric == "decimal" else 0.0
     income_all, income_ip, income_wait, duration = (terms.zeros((n, m)) for _ in range(4))
     has_hours = np.zeros((n, m), dtype=bool)
-    hourly = Hourly(te, income_all, income_ip, income_wait, duration, has_hours)
     out = table.outages
+    wait_h = terms.zeros((0 if out is None else len(out.event),))
+    hourly = Hourly(te, income_all, income_ip, income_wait, duration, has_hours)
     if out is None or len(out.event) == 0 or m == 0:
-        return hourly
+        return hourly, wait_h
     position = np.full(len(table.coverages), -1)  # table column -> position among te
     position[cols[te]] = np.arange(m)
     column = position[out.coverage]
@@ -285,7 +318,8 @@ def _hourly(table: LossTable, terms: CompiledTerms, order: IntArray | None, cols
     wait = np.minimum(terms.waiting_h[te][column], ip)
     scatter_add(income_all, flat, (end - start) * rate)
     scatter_add(income_ip, flat, overlap_hours(start, end, zero, ip, zero) * rate)
-    scatter_add(income_wait, flat, overlap_hours(start, end, zero, wait, zero) * rate)
+    wait_h[use] = overlap_hours(start, end, zero, wait, zero)
+    scatter_add(income_wait, flat, wait_h[use] * rate)
     np.maximum.at(duration.reshape(-1), flat, end)
     has_hours.reshape(-1)[flat] = True
-    return hourly
+    return hourly, wait_h

@@ -20,7 +20,7 @@ from cyberins.model.money import to_minor
 from cyberins.model.policy import Policy
 from cyberins.model.scenario import LossScenario
 from cyberins.terms.compiled import CompiledTerms
-from cyberins.terms.engine import Step, apply_terms
+from cyberins.terms.engine import Step, WaitingTrace, apply_terms
 from cyberins.terms.tables import Amounts, LossTable, Outages
 
 
@@ -105,6 +105,18 @@ def round_in_order(exact: Mapping[Coverage, Decimal], currency: str) -> dict[Cov
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """What one time-element coverage's waiting period (rule 2) acted on, as the engine computed it."""
+
+    #: Per outage of the coverage (the table's order): hours inside the waiting period and income an hour;
+    #: `income` is the sum of their products.
+    parts: tuple[tuple[Decimal, Decimal], ...]
+    income: Decimal
+    #: Hours from the first outage's start to the last one's end (what a `trigger` waiting period compares).
+    span_h: Decimal
+
+
+@dataclass(frozen=True)
 class IncidentTerms:
     """One incident under a policy: the exact amount after each step and the payable at the minor unit, for
     the covered coverages the table holds, in the policy's order."""
@@ -114,6 +126,8 @@ class IncidentTerms:
     money_only_time_element: tuple[Coverage, ...]
     #: The one retention of `retention_basis: per_incident` (None under `per_coverage`).
     incident_retention: Decimal | None
+    #: The waiting period's figures per coverage the table gives in hours.
+    waiting: dict[Coverage, Waiting]
 
 
 def settle_incident(
@@ -123,7 +137,7 @@ def settle_incident(
     result = apply_terms(
         table, CompiledTerms.from_policy(policy, "decimal"), prior_paid=dict(prior_paid or {}), trace=True, compact=True
     )
-    assert result.trace is not None
+    assert result.trace is not None and result.waiting is not None
     steps = {c: {s: Decimal(v[0, j]) for s, v in result.trace.items()} for j, c in enumerate(result.coverages)}
     flags = result.money_only_time_element
     one = result.incident_retention
@@ -132,7 +146,22 @@ def settle_incident(
         payable=round_in_order({c: v[Step.AGGREGATE] for c, v in steps.items()}, policy.currency),
         money_only_time_element=tuple(c for c, flag in zip(result.coverages, flags, strict=True) if flag),
         incident_retention=None if one is None else Decimal(one[0]),
+        waiting=_waiting(table, result.coverages, result.waiting),
     )
+
+
+def _waiting(table: LossTable, coverages: tuple[Coverage, ...], trace: WaitingTrace) -> dict[Coverage, Waiting]:
+    out = table.outages
+    if out is None:
+        return {}
+    parts: dict[Coverage, list[tuple[Decimal, Decimal]]] = {}
+    for column, hours, rate in zip(out.coverage, trace.outage_hours, out.per_hour, strict=True):
+        parts.setdefault(table.coverages[column], []).append((Decimal(hours), Decimal(rate)))
+    return {
+        c: Waiting(tuple(parts[c]), Decimal(trace.income[0, j]), Decimal(trace.span_h[0, j]))
+        for j, c in enumerate(coverages)
+        if c in parts
+    }
 
 
 @dataclass(frozen=True)
