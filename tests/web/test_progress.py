@@ -18,7 +18,7 @@ from tests.platform.world import World
 from tests.web.conftest import csrf_of
 from tests.web.test_pages import USERS, value, visible_text
 from tests.web.test_risk_pages import PROFILE, token_of
-from tests.web.test_tiers import wording_of
+from tests.web.test_tiers import SCHEME, wording_of
 
 Browser = Callable[[str], TestClient]
 Site = tuple[World, TestClient]
@@ -211,7 +211,6 @@ def test_the_page_follows_the_quote_until_it_ends(
 def test_a_bad_wording_answers_in_the_page_before_any_job(
     site: Site, browser: Browser, threaded: tuple[ThreadQueue, threading.Event]
 ) -> None:
-    queue, _ = threaded
     path, token = assessed(site, browser)
     form = quote_form(browser, path, token)
     form["document"] = form["document"].replace("aggregate_limit: '2000000'", "aggregate_limit: lots")
@@ -220,6 +219,11 @@ def test_a_bad_wording_answers_in_the_page_before_any_job(
     error = visible_text(refused.text.split('data-testid="form-error"')[1].split("</div>")[0])
     assert "document.aggregate_limit" in error and 'data-testid="progress"' not in refused.text
     assert value(refused.text, "state") == "assessed"
+    # a subsidy scheme in another currency than the wording's is refused now too, not after the simulations
+    form = quote_form(browser, path, token, subsidy=SCHEME.replace("currency: CNY", "currency: USD"))
+    refused = browser("insurer_a").post(f"{path}/quote", data=form)
+    assert refused.status_code == 422 and "subsidy.currency" in refused.text and "USD" in refused.text
+    assert 'data-testid="progress"' not in refused.text
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -316,6 +316,9 @@ def _quotable(
     policy = validate_document(document, require_number=False)
     if policy.currency != profile.currency:
         raise InvalidInput.one("document.currency", in_currency("profile", profile.currency))
+    if subsidy is not None and subsidy.currency != policy.currency:  # apply_subsidy's refusal, before simulating
+        said = {"currency": policy.currency, "name": repr(subsidy.name), "scheme": subsidy.currency}
+        raise InvalidInput.one("subsidy.currency", Said("input.pricing.scheme_currency", said))
     asked = _grid_options(grid, policy.currency) if grid is not None else GridOptions((), ())
     options = QuoteOptions(
         years=int(requested) if requested else None,
