@@ -335,23 +335,30 @@ def _quotable(
     return _Quotable(sub, services, base, profile, compared, policy, options)
 
 
+@dataclass(frozen=True)
+class QuoteAsks:
+    """What a quote prices beside its wording: `quote_submission`'s keywords of the same names, as one value
+    (a job's argument)."""
+
+    tier: Tier | None = None
+    grid: GridOptions | None = None
+    subsidy: SubsidyScheme | None = None
+    tiers: tuple[Tier, ...] = ()
+
+
 def may_quote(
     session: Session,
     actor: Principal,
     submission_id: str,
     document: Mapping[str, Any],
-    *,
-    tier: Tier | None = None,
-    grid: GridOptions | None = None,
-    subsidy: SubsidyScheme | None = None,
-    tiers: Sequence[Tier] = (),
+    asks: QuoteAsks,
     clock: Clock = SYSTEM_CLOCK,
 ) -> int:
     """What `quote_submission` checks before it simulates, for a caller that runs it later as a job: the
     version the job must then find."""
     checked = _quotable(
-        session, actor, submission_id, document, tier=tier, grid=grid, basis=None, subsidy=subsidy, tiers=tiers,
-        expected_version=None, clock=clock,
+        session, actor, submission_id, document, tier=asks.tier, grid=asks.grid, basis=None, subsidy=asks.subsidy,
+        tiers=asks.tiers, expected_version=None, clock=clock,
     )  # fmt: skip
     return checked.sub.version
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,7 +13,6 @@ from cyberins.model.errors import CyberinsError
 from cyberins.model.loading import problems_from
 from cyberins.model.policy import Policy
 from cyberins.model.vocab import PolicyState
-from cyberins.pricing.subsidy import SubsidyScheme
 from cyberins.services import accumulation, assessment
 from cyberins.services.access import Action, Principal, require
 from cyberins.services.clock import Clock
@@ -126,18 +124,8 @@ def start_assessment(
     return queue.enqueue(actor.org_id, assess_job, *args, subject=submission_id)
 
 
-@dataclass(frozen=True)
-class QuoteJobOptions:
-    """What a quote prices beside its wording (`assessment.quote_submission`'s keywords of the same names)."""
-
-    tier: assessment.Tier | None = None
-    grid: assessment.GridOptions | None = None
-    subsidy: SubsidyScheme | None = None
-    tiers: tuple[assessment.Tier, ...] = ()
-
-
 def quote_job(
-    database_url: str, actor: Principal, submission_id: str, document: dict[str, Any], options: QuoteJobOptions,
+    database_url: str, actor: Principal, submission_id: str, document: dict[str, Any], asks: assessment.QuoteAsks,
     version: int, clock: Clock,
 ) -> dict[str, Any]:  # fmt: skip
     """`assessment.quote_submission` as a job, reporting its simulations done of all it plans (the quoted
@@ -145,23 +133,20 @@ def quote_job(
     return _on_submission(
         database_url, submission_id,
         lambda session: assessment.quote_submission(
-            session, actor, submission_id, document, tier=options.tier, grid=options.grid, subsidy=options.subsidy,
-            tiers=options.tiers, expected_version=version, clock=clock, progress=report_progress,
+            session, actor, submission_id, document, tier=asks.tier, grid=asks.grid, subsidy=asks.subsidy,
+            tiers=asks.tiers, expected_version=version, clock=clock, progress=report_progress,
         ),
     )  # fmt: skip
 
 
 def start_quote(
     queue: JobQueue, database_url: str, session: Session, actor: Principal, submission_id: str,
-    document: dict[str, Any], options: QuoteJobOptions, *, clock: Clock,
+    document: dict[str, Any], asks: assessment.QuoteAsks, *, clock: Clock,
 ) -> JobHandle:  # fmt: skip
     """Check what the quote checks before it simulates (so a refusal answers now, naming the field), then queue
     it on the submission (`quote_subject`)."""
-    version = assessment.may_quote(
-        session, actor, submission_id, document, tier=options.tier, grid=options.grid, subsidy=options.subsidy,
-        tiers=options.tiers, clock=clock,
-    )  # fmt: skip
-    args = (database_url, actor, submission_id, document, options, version, clock)
+    version = assessment.may_quote(session, actor, submission_id, document, asks, clock)
+    args = (database_url, actor, submission_id, document, asks, version, clock)
     return queue.enqueue(actor.org_id, quote_job, *args, subject=quote_subject(submission_id))
 
 

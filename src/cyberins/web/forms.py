@@ -260,7 +260,7 @@ def quote(
     controls = tuple(tier_controls or ())
     try:
         wording_ = document(document_, "document")
-        options = jobs.QuoteJobOptions(
+        asks = assessment.QuoteAsks(
             tier=assessment.Tier(tier_name.strip() or "tier", controls) if controls else None,
             grid=grid_options(limits, retentions),
             subsidy=parse_model(SubsidyScheme, document(subsidy, "subsidy"), "subsidy") if subsidy.strip() else None,
@@ -268,7 +268,7 @@ def quote(
         )
         handle = jobs.start_quote(
             queue_of(request), settings_of(request).database_url, db, reader.principal, submission_id, wording_,
-            options, clock=_clock(request),
+            asks, clock=_clock(request),
         )  # fmt: skip
     except CyberinsError as exc:
         error = problem(exc, reader.lang) | {"form": "quote"}
