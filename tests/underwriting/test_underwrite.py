@@ -12,7 +12,7 @@ from cyberins.model.errors import InvalidInput
 from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy
 from cyberins.pricing import TolerancePoint, load_scheme
-from cyberins.underwriting import QuoteOptions, underwrite
+from cyberins.underwriting import QuoteOptions, planned_simulations, underwrite
 from cyberins.underwriting.document import quote_document
 from tests.conftest import EXAMPLES
 
@@ -115,3 +115,18 @@ def test_an_accepted_or_referred_risk_is_bindable_with_nothing_subject_to() -> N
     assert doc["bindable"] is True and doc["premium"]["bindable"] is True
     assert doc["subject_to"] == [] and "subject_to" not in doc["premium"]
     assert doc["remediation"] is None and doc["premium_after_remediation"] is None
+
+
+def test_the_quote_reports_each_simulation_it_planned() -> None:
+    profile, policy = load_profile(PROFILE), load_model(Policy, POLICY)
+    options = QuoteOptions(years=1_000, seed=5)  # the default grid and the controls ranked
+    heard: list[tuple[int, int]] = []
+    r = underwrite(profile, policy, options, lambda done, total: heard.append((done, total)))
+    planned = planned_simulations(profile, policy, options)
+    assert r.controls is not None and r.remediated is not None  # the example is declined: its remedies priced
+    # the wording's run, the remedied profile's, the 3 × 3 grid, then the controls' base and one per candidate
+    assert planned == 1 + 1 + 9 + 1 + len(r.controls.ranked)
+    # once the years are chosen, then after each run; the controls' base is heard with their first candidate
+    assert heard == [(n, planned) for n in range(planned + 1) if n != 12]
+    alone = QuoteOptions(years=1_000, seed=5, price_grid=False, recommend_controls=False)
+    assert planned_simulations(profile, policy, alone) == 2

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
+from itertools import accumulate
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session
 from cyberins.assess import OrganizationProfile, Outcome, check_eligibility, load_questionnaire, plan_remediation
 from cyberins.model.errors import InvalidInput, Said
 from cyberins.model.ids import Jurisdiction
-from cyberins.model.policy import JURISDICTION_ZONES
+from cyberins.model.policy import JURISDICTION_ZONES, Policy
 from cyberins.pricing import PricingBasis, default_basis
 from cyberins.pricing.grid import Progress
 from cyberins.pricing.subsidy import SubsidyScheme
@@ -44,7 +45,14 @@ from cyberins.services.underwriting import SUBMISSION_MACHINE, validate_profile
 from cyberins.services.uow import end_read
 from cyberins.store.models import Submission
 from cyberins.store.repos import lifecycle as repo
-from cyberins.underwriting import AssessmentResult, QuoteOptions, UnderwritingResult, assess_risk, underwrite
+from cyberins.underwriting import (
+    AssessmentResult,
+    QuoteOptions,
+    UnderwritingResult,
+    assess_risk,
+    planned_simulations,
+    underwrite,
+)
 from cyberins.underwriting.document import (
     assessment_document,
     premium_document,
@@ -263,6 +271,98 @@ def _grid_options(grid: GridOptions, currency: str) -> GridOptions:
     return grid
 
 
+@dataclass(frozen=True)
+class _Quotable:
+    """A quote checked and ready to price: the submission read, the profiles and what each is priced on."""
+
+    sub: Submission
+    services: list[AppliedService]
+    base: OrganizationProfile
+    profile: OrganizationProfile
+    compared: list[tuple[Tier, OrganizationProfile]]
+    policy: Policy
+    options: QuoteOptions
+
+
+def _quotable(
+    session: Session,
+    actor: Principal,
+    submission_id: str,
+    document: Mapping[str, Any],
+    *,
+    tier: Tier | None,
+    grid: GridOptions | None,
+    basis: PricingBasis | None,
+    subsidy: SubsidyScheme | None,
+    tiers: Sequence[Tier],
+    expected_version: int | None,
+    clock: Clock,
+) -> _Quotable:
+    """Everything that may refuse a quote before it simulates: the tiers, the submission (visible, allowed, fresh,
+    quotable), the baseline's decline, the wording, its currency and the grid."""
+    if len(tiers) > MAX_TIERS:
+        raise InvalidInput.one("tiers", Said("input.tiers.at_most", {"n": MAX_TIERS}))
+    sub, services = _read(session, actor, submission_id, Action.QUOTE, "quote", expected_version, clock)
+    stored: Mapping[str, Any] = sub.assessment or {}
+    requested = stored.get("summary", {}).get("years_requested")
+    base = _with_services(validate_profile(sub.profile), services)
+    profile = _tiered(base, tier)
+    compared = [(t, _tiered(base, t, f"tiers[{i}]")) for i, t in enumerate(tiers)]
+    eligibility = check_eligibility(profile)
+    if eligibility.outcome is Outcome.DECLINE:
+        declined = [r for r in eligibility.reasons if r.outcome is Outcome.DECLINE]
+        reasons = {"zh": "；".join(r.zh for r in declined), "en": "; ".join(r.en for r in declined)}
+        raise Conflict(Said("api.error.baseline_declines", {"reasons": reasons}), current_state=sub.state)
+    policy = validate_document(document, require_number=False)
+    if policy.currency != profile.currency:
+        raise InvalidInput.one("document.currency", in_currency("profile", profile.currency))
+    if subsidy is not None and subsidy.currency != policy.currency:  # apply_subsidy's refusal, before simulating
+        said = {"currency": policy.currency, "name": repr(subsidy.name), "scheme": subsidy.currency}
+        raise InvalidInput.one("subsidy.currency", Said("input.pricing.scheme_currency", said))
+    asked = _grid_options(grid, policy.currency) if grid is not None else GridOptions((), ())
+    options = QuoteOptions(
+        years=int(requested) if requested else None,
+        seed=int(stored.get("seed", 0)),
+        limits=asked.limits,
+        retentions=asked.retentions,
+        price_grid=grid is not None,  # the options only when asked: each cell is one more simulation
+        basis=basis or default_basis(),
+        # ranking the candidate controls runs one more simulation each: `cyberins quote` and its report do that
+        recommend_controls=False,
+        quoted_on=clock.now().astimezone(policy.zone).date(),
+        subsidy=subsidy,
+    )
+    return _Quotable(sub, services, base, profile, compared, policy, options)
+
+
+@dataclass(frozen=True)
+class QuoteAsks:
+    """What a quote prices beside its wording: `quote_submission`'s keywords of the same names, as one value
+    (a job's argument)."""
+
+    tier: Tier | None = None
+    grid: GridOptions | None = None
+    subsidy: SubsidyScheme | None = None
+    tiers: tuple[Tier, ...] = ()
+
+
+def may_quote(
+    session: Session,
+    actor: Principal,
+    submission_id: str,
+    document: Mapping[str, Any],
+    asks: QuoteAsks,
+    clock: Clock = SYSTEM_CLOCK,
+) -> int:
+    """What `quote_submission` checks before it simulates, for a caller that runs it later as a job: the
+    version the job must then find."""
+    checked = _quotable(
+        session, actor, submission_id, document, tier=asks.tier, grid=asks.grid, basis=None, subsidy=asks.subsidy,
+        tiers=asks.tiers, expected_version=None, clock=clock,
+    )  # fmt: skip
+    return checked.sub.version
+
+
 def quote_submission(
     session: Session,
     actor: Principal,
@@ -276,6 +376,7 @@ def quote_submission(
     tiers: Sequence[Tier] = (),
     expected_version: int | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    progress: Progress | None = None,
 ) -> Submission:
     """Price `document` on the submission's model (with the controls of the insured's active services and the
     tier's) and record the quote; with a premium `subsidy` scheme, what the insured pays after it (the scheme
@@ -286,52 +387,46 @@ def quote_submission(
     its own quote would give (a tier the baseline declines shows its indicative premium, not bindable).
 
     A profile the eligibility baseline declines is not quoted (409): decline the submission, or quote a tier
-    whose controls answer the reasons.
+    whose controls answer the reasons. `progress` hears `(simulations done, simulations planned)` across the
+    quoted tier's and every compared tier's (`underwriting.planned_simulations`).
     """
-    if len(tiers) > MAX_TIERS:
-        raise InvalidInput.one("tiers", Said("input.tiers.at_most", {"n": MAX_TIERS}))
-    sub, services = _read(session, actor, submission_id, Action.QUOTE, "quote", expected_version, clock)
-    stored: Mapping[str, Any] = sub.assessment or {}
-    seed = int(stored.get("seed", 0))
-    requested = stored.get("summary", {}).get("years_requested")
-    base = _with_services(validate_profile(sub.profile), services)
-    profile = _tiered(base, tier)
-    compared = [(t, _tiered(base, t, f"tiers[{i}]")) for i, t in enumerate(tiers)]
-    eligibility = check_eligibility(profile)
-    if eligibility.outcome is Outcome.DECLINE:
-        declined = [r for r in eligibility.reasons if r.outcome is Outcome.DECLINE]
-        reasons = {"zh": "；".join(r.zh for r in declined), "en": "; ".join(r.en for r in declined)}
-        raise Conflict(Said("api.error.baseline_declines", {"reasons": reasons}), current_state=sub.state)
-    policy = validate_document(document, require_number=False)
-    if policy.currency != profile.currency:
-        raise InvalidInput.one("document.currency", in_currency("profile", profile.currency))
-    asked = _grid_options(grid, policy.currency) if grid is not None else GridOptions((), ())
-    options = QuoteOptions(
-        years=int(requested) if requested else None,
-        seed=seed,
-        limits=asked.limits,
-        retentions=asked.retentions,
-        price_grid=grid is not None,  # the options only when asked: each cell is one more simulation
-        basis=basis or default_basis(),
-        # ranking the candidate controls runs one more simulation each: `cyberins quote` and its report do that
-        recommend_controls=False,
-        quoted_on=clock.now().astimezone(policy.zone).date(),
-        subsidy=subsidy,
+    q = _quotable(
+        session, actor, submission_id, document, tier=tier, grid=grid, basis=basis, subsidy=subsidy, tiers=tiers,
+        expected_version=expected_version, clock=clock,
+    )  # fmt: skip
+    alone = replace(q.options, limits=(), retentions=(), price_grid=False)  # what quoting one tier alone prices
+    result, *others = _underwrite_each(
+        [(q.profile, q.options), *((p, alone) for _, p in q.compared)], q.policy, progress
     )
-    result = underwrite(profile, policy, options)
-    alone = replace(options, limits=(), retentions=(), price_grid=False)  # what quoting one tier alone prices
-    columns = [_tier_column(underwrite(p, policy, alone), t, base, quoted=False) for t, p in compared]
+    columns = [_tier_column(r, t, q.base, quoted=False) for r, (t, _) in zip(others, q.compared, strict=True)]
     details = quote_document(result) | {
-        "tiers": [_tier_column(result, tier, base, quoted=True), *columns] if columns else [],
-        "policy": policy.model_dump(mode="json", exclude_unset=True),
+        "tiers": [_tier_column(result, tier, q.base, quoted=True), *columns] if columns else [],
+        "policy": q.policy.model_dump(mode="json", exclude_unset=True),
         "tier": {"name": tier.name, "controls": list(tier.controls)} if tier else None,
-        "services": _services_document(services),
+        "services": _services_document(q.services),
         "controls_applied": sorted(
-            {c for service in services for c in service.controls} | set(tier.controls if tier else ())
+            {c for service in q.services for c in service.controls} | set(tier.controls if tier else ())
         ),
     }
     if subsidy is not None:
         details["subsidy_scheme"] = subsidy.model_dump(mode="json")
     return underwriting.record_quote(
-        session, actor, sub.id, result.premium.premium, policy.currency, details, expected_version=sub.version
+        session, actor, q.sub.id, result.premium.premium, q.policy.currency, details, expected_version=q.sub.version
     )
+
+
+def _underwrite_each(
+    priced: list[tuple[OrganizationProfile, QuoteOptions]], policy: Policy, progress: Progress | None
+) -> list[UnderwritingResult]:
+    """Each profile underwritten on its options in turn, `progress` hearing the simulations of all of them."""
+    planned = [planned_simulations(p, policy, o) for p, o in priced]
+    total = sum(planned)
+    results = []
+    for (profile, options), before in zip(priced, accumulate([0, *planned]), strict=False):
+
+        def heard(done: int, _: int, before: int = before) -> None:
+            if progress is not None:
+                progress(before + done, total)
+
+        results.append(underwrite(profile, policy, options, heard))
+    return results

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -90,13 +91,21 @@ def assess_job(
     with the installation's audit key: the serving app's sessions in-process, else the worker's own settings
     (as `feeds.load_feeds_job`: no secret travels in a job's arguments). A refusal (the submission changed
     meanwhile: 409) is the job's outcome in both languages, not a failure."""
+    return _on_submission(
+        database_url, submission_id,
+        lambda session: assessment.assess_submission(
+            session, actor, submission_id, seed=seed, years=years, expected_version=version, clock=clock,
+            progress=report_progress,
+        ),
+    )  # fmt: skip
+
+
+def _on_submission(database_url: str, submission_id: str, step: Callable[[Session], object]) -> dict[str, Any]:
+    """`step` run on the job's sessions; its refusal (409, say) kept in both languages as the job's outcome."""
     sessions, engine = _sessions(database_url)
     try:
         with sessions() as session:
-            assessment.assess_submission(
-                session, actor, submission_id, seed=seed, years=years, expected_version=version, clock=clock,
-                progress=report_progress,
-            )  # fmt: skip
+            step(session)
         return {"submission_id": submission_id, "problem": None}
     except CyberinsError as exc:
         return {"submission_id": submission_id, "problem": {"zh": exc.in_lang("zh"), "en": exc.in_lang("en")}}
@@ -115,11 +124,42 @@ def start_assessment(
     return queue.enqueue(actor.org_id, assess_job, *args, subject=submission_id)
 
 
+def quote_job(
+    database_url: str, actor: Principal, submission_id: str, document: dict[str, Any], asks: assessment.QuoteAsks,
+    version: int, clock: Clock,
+) -> dict[str, Any]:  # fmt: skip
+    """`assessment.quote_submission` as a job, reporting its simulations done of all it plans (the quoted
+    tier's, its grid's cells, each compared tier's); audited and refused as `assess_job`."""
+    return _on_submission(
+        database_url, submission_id,
+        lambda session: assessment.quote_submission(
+            session, actor, submission_id, document, tier=asks.tier, grid=asks.grid, subsidy=asks.subsidy,
+            tiers=asks.tiers, expected_version=version, clock=clock, progress=report_progress,
+        ),
+    )  # fmt: skip
+
+
+def start_quote(
+    queue: JobQueue, database_url: str, session: Session, actor: Principal, submission_id: str,
+    document: dict[str, Any], asks: assessment.QuoteAsks, *, clock: Clock,
+) -> JobHandle:  # fmt: skip
+    """Check what the quote checks before it simulates (so a refusal answers now, naming the field), then queue
+    it on the submission (`quote_subject`)."""
+    version = assessment.may_quote(session, actor, submission_id, document, asks, clock)
+    args = (database_url, actor, submission_id, document, asks, version, clock)
+    return queue.enqueue(actor.org_id, quote_job, *args, subject=quote_subject(submission_id))
+
+
+def quote_subject(submission_id: str) -> str:
+    """The subject of a quote job: the submission's, told apart from its assessment's (a job's page says which)."""
+    return f"{submission_id}/quote"
+
+
 def submission_job(queue: JobQueue, submission_id: str, job_id: str) -> JobHandle:
-    """A job on the submission (the caller has read the submission: whoever may see it may follow its jobs);
-    an unknown id, or one on another object, answers `NotFound`."""
+    """A job on the submission, its assessment or its quote (the caller has read the submission: whoever may
+    see it may follow its jobs); an unknown id, or one on another object, answers `NotFound`."""
     handle = queue.fetch(job_id)
-    if handle.subject != submission_id:
+    if handle.subject not in (submission_id, quote_subject(submission_id)):
         raise NotFound("job", job_id)
     return handle
 

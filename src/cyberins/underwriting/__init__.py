@@ -11,7 +11,16 @@ from cyberins.underwriting.job import (
     UnderwritingResult,
     assess_risk,
     grade_risk,
+    planned_simulations,
     underwrite,
 )
 
-__all__ = ["AssessmentResult", "QuoteOptions", "UnderwritingResult", "assess_risk", "grade_risk", "underwrite"]
+__all__ = [
+    "AssessmentResult",
+    "QuoteOptions",
+    "UnderwritingResult",
+    "assess_risk",
+    "grade_risk",
+    "planned_simulations",
+    "underwrite",
+]

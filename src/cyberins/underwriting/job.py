@@ -8,6 +8,7 @@ simulated on the same years (common random numbers), and is not bindable while t
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -194,11 +195,57 @@ def stage_progress(stage: str, total: int) -> Progress:
     return report
 
 
-def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptions | None = None) -> UnderwritingResult:
+@dataclass(frozen=True)
+class _Runs:
+    """What `underwrite` simulates beside the wording's run: the remedies, the grid's cells, the candidates."""
+
+    plan: Remediation | None
+    limits: tuple[Decimal, ...]
+    retentions: tuple[Decimal, ...]
+    candidates: list[Candidate]
+
+    @property
+    def simulations(self) -> int:
+        remedied = self.plan is not None and self.plan.clears
+        # security_roi runs its base once, then each candidate
+        controls = len(self.candidates) + 1 if self.candidates else 0
+        return 1 + remedied + len(self.limits) * len(self.retentions) + controls
+
+
+def _runs(profile: OrganizationProfile, policy: Policy, opts: QuoteOptions, eligibility: Eligibility) -> _Runs:
+    currency = policy.currency
+    limits = tuple(to_minor(x, currency) for x in opts.limits) or _around(policy.aggregate_limit, currency)
+    retentions = tuple(to_minor(x, currency) for x in opts.retentions) or _around(
+        max(t.retention for t in policy.coverages.values()), currency
+    )
+    if not opts.price_grid:
+        limits, retentions = (), ()
+    candidates = (
+        [Candidate(c.control_id, c.annual_cost, c.name) for c in candidate_controls(profile)]
+        if opts.recommend_controls
+        else []
+    )
+    return _Runs(plan_remediation(profile, eligibility), limits, retentions, candidates)
+
+
+def planned_simulations(profile: OrganizationProfile, policy: Policy, options: QuoteOptions | None = None) -> int:
+    """How many simulations `underwrite(profile, policy, options)` runs once it has its years (the pilot that
+    chooses them aside): the wording's, the remedied profile's where the remedies lift a decline, one per grid
+    cell (a cell its terms refuse counts, though skipped) and, ranking controls, a base and one per candidate."""
+    return _runs(profile, policy, options or QuoteOptions(), check_eligibility(profile)).simulations
+
+
+def underwrite(
+    profile: OrganizationProfile,
+    policy: Policy,
+    options: QuoteOptions | None = None,
+    progress: Progress | None = None,
+) -> UnderwritingResult:
     """Assess `profile`, price `policy` for it and say what to buy and what to fix.
 
     The simulations share `options.seed`, so the premium, the grid cells and the control returns are
-    compared on the same simulated years (common random numbers).
+    compared on the same simulated years (common random numbers). `progress` hears `(simulations done,
+    planned_simulations)` after each (a page's progress bar; the log has its own stages).
     """
     opts = options or QuoteOptions()
     if policy.currency != profile.currency:
@@ -207,44 +254,48 @@ def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptio
     log.info("assess", extra={"stage": "assess", "organization": profile.name})
     model = assess(profile)
     eligibility = check_eligibility(profile)
+    runs = _runs(profile, policy, opts, eligibility)
+    done = 0
+
+    def simulated(n: int = 1) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, runs.simulations)
+
     if opts.years is None:
         log.info("precision", extra={"stage": "precision", "rel_se": opts.rel_se})
     years = opts.years or years_for_precision(model, policy, opts.seed, rel_se=opts.rel_se)
+    simulated(0)
     result = simulate(model, policy, years, opts.seed)
+    simulated()
     premium = technical_premium(result, policy, opts.basis)
     remediated = None
-    plan = plan_remediation(profile, eligibility)
+    plan = runs.plan
     if plan is not None and plan.clears:
         log.info("remediation", extra={"stage": "remediation", "rules": [s.rule_id for s in plan.steps]})
         fixed = simulate(assess(plan.profile), policy, years, opts.seed)
+        simulated()
         remediated = RemediatedQuote(fixed, technical_premium(fixed, policy, opts.basis))
-    currency = policy.currency
-    limits = tuple(to_minor(x, currency) for x in opts.limits) or _around(policy.aggregate_limit, currency)
-    retentions = tuple(to_minor(x, currency) for x in opts.retentions) or _around(
-        max(t.retention for t in policy.coverages.values()), currency
-    )
-    if not opts.price_grid:
-        limits, retentions = (), ()
     grid = quote_grid(
         model,
         policy,
-        limits,
-        retentions,
+        runs.limits,
+        runs.retentions,
         opts.basis,
         years=years,
         seed=opts.seed,
-        progress=stage_progress("grid", len(limits) * len(retentions)),
+        progress=_counted(stage_progress("grid", len(runs.limits) * len(runs.retentions)), simulated),
     )
     points = opts.tolerance or _profile_tolerance(profile)
     adequacy = recommend_limit(grid, ToleranceCurve.through(*points)) if points and grid.rows else None
     controls = None
-    if opts.recommend_controls:
-        candidates = [Candidate(c.control_id, c.annual_cost, c.name) for c in candidate_controls(profile)]
-        if candidates:
-            controls = security_roi(
-                model_with(profile), [], candidates, policy, opts.basis,
-                years=years, seed=opts.seed, progress=stage_progress("controls", len(candidates)),
-            )  # fmt: skip
+    if runs.candidates:
+        # security_roi runs its base first and reports its candidates only: the first report counts both
+        controls = security_roi(
+            model_with(profile), [], runs.candidates, policy, opts.basis, years=years, seed=opts.seed,
+            progress=_counted(stage_progress("controls", len(runs.candidates)), simulated, first=2),
+        )  # fmt: skip
     subsidy = None
     if opts.subsidy is not None:
         facts = InsuredFacts(employees=profile.employees, revenue=profile.annual_revenue, industry=profile.industry)
@@ -266,6 +317,16 @@ def underwrite(profile: OrganizationProfile, policy: Policy, options: QuoteOptio
         remediation=plan,
         remediated=remediated,
     )
+
+
+def _counted(logged: Progress, simulated: Callable[[int], None], first: int = 1) -> Progress:
+    """A loop's progress both logged as its stage and counted as simulations done: one a step, `first` the first."""
+
+    def report(done: int, total: int) -> None:
+        logged(done, total)
+        simulated(first if done == 1 else 1)
+
+    return report
 
 
 def _around(value: Decimal, currency: str) -> tuple[Decimal, ...]:

@@ -260,18 +260,23 @@ def quote(
     controls = tuple(tier_controls or ())
     try:
         wording_ = document(document_, "document")
-        tier = assessment.Tier(tier_name.strip() or "tier", controls) if controls else None
-        scheme = parse_model(SubsidyScheme, document(subsidy, "subsidy"), "subsidy") if subsidy.strip() else None
-        assessment.quote_submission(
-            db, reader.principal, submission_id, wording_, tier=tier, grid=grid_options(limits, retentions),
-            subsidy=scheme, tiers=tier_lines(tiers), clock=_clock(request),
+        asks = assessment.QuoteAsks(
+            tier=assessment.Tier(tier_name.strip() or "tier", controls) if controls else None,
+            grid=grid_options(limits, retentions),
+            subsidy=parse_model(SubsidyScheme, document(subsidy, "subsidy"), "subsidy") if subsidy.strip() else None,
+            tiers=tier_lines(tiers),
+        )
+        handle = jobs.start_quote(
+            queue_of(request), settings_of(request).database_url, db, reader.principal, submission_id, wording_,
+            asks, clock=_clock(request),
         )  # fmt: skip
     except CyberinsError as exc:
         error = problem(exc, reader.lang) | {"form": "quote"}
         form = {"document": document_, "limits": limits, "retentions": retentions, "tier_name": tier_name,
                 "tier_controls": " ".join(controls), "subsidy": subsidy, "tiers": tiers}  # fmt: skip
         return submission_page(request, db, reader, submission_id, error=error, status=_status(exc), form=form)
-    return _see_page(f"/web/submissions/{submission_id}")
+    # priced as a job, as the assessment: the page follows it (a queue that ran it already shows the quote)
+    return _see_page(followed(submission_id, handle))
 
 
 @router.post("/web/submissions/{submission_id}/bind")

@@ -220,23 +220,28 @@ def job_state(request: Request, submission_id: str, job_id: str, lang: Lang) -> 
     except NotFound:
         return None
     poll = f"/web/submissions/{submission_id}/progress?job={handle.id}"
-    return progress_of(handle, followed(submission_id, handle), poll, lang)
+    url = followed(submission_id, handle)
+    if handle.subject == jobs.quote_subject(submission_id):
+        return progress_of(handle, url, poll, lang, title="quote_progress.title", starting="quote_progress.starting",
+                           unit="quote_progress.simulations", refused="quote_progress.refused")  # fmt: skip
+    return progress_of(handle, url, poll, lang)
 
 
 def progress_of(
     handle: JobHandle, url: str, poll: str, lang: Lang, *, title: str = "progress.title",
-    starting: str = "progress.choosing",
+    starting: str = "progress.choosing", unit: str = "progress.years", refused: str = "progress.refused",
 ) -> dict[str, Any]:  # fmt: skip
     """What the progress fragment (`progress.html.j2`) draws of a job: how far it is, or what refused it, in
     `lang`; `url` is where it sends the browser once the job has ended, `poll` where it asks meanwhile; the
-    message keys of its `title` and of what it says once started, before it reports its years."""
+    message keys of its `title`, of what it says once started before it reports, of how far it is (`unit`:
+    years simulated, say, with `done` and `total`) and of what heads the refusal it met."""
     outcome = handle.result if isinstance(handle.result, dict) else {}
     said = (outcome.get("problem") or {}).get(lang)
     done, total = handle.progress or (0, 0)
     return {
         "id": handle.id, "status": handle.status, "running": handle.status in ("queued", "started"),
         "done": done, "total": total, "url": url, "poll": poll, "title": title,
-        "starting": starting,
+        "starting": starting, "unit": unit, "refused": refused,
         "problem": text("web.progress.failed", lang) if handle.status == "failed" else said,
     }  # fmt: skip
 
@@ -252,9 +257,10 @@ def submission_page(
     s = sub.state
     job = job_state(request, sub.id, job_id, reader.lang) if job_id else None
     summary = (sub.assessment or {}).get("summary") if isinstance(sub.assessment, dict) else None
+    idle = not (job and job["running"])  # while a job works on the submission, no step that would race it
     forms = {
-        "assess": may(reader, Action.ASSESS, SUBMISSION_MACHINE, "assess", s) and not (job and job["running"]),
-        "quote": may(reader, Action.QUOTE, SUBMISSION_MACHINE, "quote", s),
+        "assess": may(reader, Action.ASSESS, SUBMISSION_MACHINE, "assess", s) and idle,
+        "quote": may(reader, Action.QUOTE, SUBMISSION_MACHINE, "quote", s) and idle,
         "bind": may(reader, Action.BIND, SUBMISSION_MACHINE, "bind", s),
     }
     context = {
