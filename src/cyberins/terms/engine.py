@@ -124,8 +124,6 @@ def apply_terms(
     decimal = terms.numeric == "decimal"
     zero: Any = Decimal(0) if decimal else 0.0
     n = table.n_events
-    order = _time_order(table, jit=terms.jit)
-    period = table.period if order is None else table.period[order]
     column_of = {c: j for j, c in enumerate(table.coverages)}
     # Only covered coverages that the table holds can pay; the others stay zero and are skipped, which
     # matters when a policy buys many coverages and a model hits few.
@@ -133,6 +131,14 @@ def apply_terms(
     work = terms.select(present)
     cols = np.asarray([column_of[c] for c in work.coverages], dtype=np.int64)
     k = len(cols)
+    if terms.jit and not decimal and not trace:  # the same steps in one compiled pass (float64, no trace)
+        from cyberins.terms.fused import fused_terms  # numba: imported only when a simulation asks for it
+
+        prior, prior_total = _prior(prior_paid or {}, work, terms, decimal)
+        payable, money_only, one = fused_terms(table, work, cols, prior, prior_total)
+        return _result(table, terms, work, present, compact, payable, money_only, one, None)
+    order = _time_order(table, jit=terms.jit)
+    period = table.period if order is None else table.period[order]
 
     loss = _columns(table.ground_up, cols, order, work, n)
     defence = _columns(table.defence, cols, order, work, n)
@@ -175,33 +181,52 @@ def apply_terms(
     payable = erode_aggregate(loss, period, work.aggregate_limit, prior_total, jit=work.jit) + defence
     _record(steps, Step.AGGREGATE, payable)
 
-    back = _inverse(order)
+    waiting = None
+    if steps is not None:
+        waiting = (wait_h, _widened(hourly.income_wait, te, n, k, work), _widened(hourly.duration, te, n, k, work))
+    return _result(
+        table, terms, work, present, compact, payable, money_only, one_retention, _inverse(order), steps, waiting
+    )
+
+
+def _result(
+    table: LossTable,
+    terms: CompiledTerms,
+    work: CompiledTerms,
+    present: list[int],
+    compact: bool,
+    payable: Amounts,
+    money_only: BoolArray,
+    one_retention: Amounts | None,
+    back: IntArray | None,
+    steps: dict[Step, Amounts] | None = None,
+    waiting: tuple[Amounts, Amounts, Amounts] | None = None,
+) -> TermsResult:
+    """The result in the input's row order (`back` undoes the time order), with every covered coverage's
+    column unless `compact`; the traced `steps` and `waiting` figures (outage hours, then two step arrays)."""
     expand = not compact and len(present) < len(terms.coverages)
     width = len(terms.coverages) if expand else None
+
+    def out(values: Amounts) -> Amounts:
+        return _output(values, back, present, width, terms)
+
     flags = money_only
     if width is not None:
         flags = np.zeros(width, dtype=bool)
         flags[present] = money_only
-    paid = _output(payable, back, present, width, terms)
+    paid = out(payable)
+    zero = terms.zeros(())[()]
     under_review = None
     if table.under_review is not None:
         under_review = np.where(table.under_review, paid.sum(axis=1) + zero, zero)
     return TermsResult(
         coverages=terms.coverages if expand else work.coverages,
         payable=paid,
-        trace=None if steps is None else {s: _output(v, back, present, width, terms) for s, v in steps.items()},
+        trace=None if steps is None else {s: out(v) for s, v in steps.items()},
         money_only_time_element=flags,
         under_review_payable=under_review,
         incident_retention=one_retention if one_retention is None or back is None else one_retention[back],
-        waiting=None
-        if steps is None
-        else WaitingTrace(
-            wait_h,
-            *(
-                _output(_widened(v, te, n, k, work), back, present, width, terms)
-                for v in (hourly.income_wait, hourly.duration)
-            ),
-        ),
+        waiting=None if waiting is None else WaitingTrace(waiting[0], out(waiting[1]), out(waiting[2])),
     )
 
 
