@@ -123,7 +123,6 @@ def _fused(
     left = np.empty((n, k))  # defence costs still payable
     money_only = np.zeros(k, dtype=np.bool_)
     one = np.zeros(n)
-    income_all = np.zeros(k)
     income_ip = np.zeros(k)
     income_wait = np.zeros(k)
     duration = np.zeros(k)
@@ -133,11 +132,11 @@ def _fused(
     with_excluded = excluded.shape[0] > 0
     for a in range(n):
         r = order[a]
-        income_all[:] = 0.0
-        income_ip[:] = 0.0
-        income_wait[:] = 0.0
-        duration[:] = 0.0
-        has_hours[:] = False
+        for j in range(k):
+            income_ip[j] = 0.0
+            income_wait[j] = 0.0
+            duration[j] = 0.0
+            has_hours[j] = False
         for b in range(seg_starts[r], seg_starts[r + 1]):
             s = segs[b]
             j = seg_column[s]
@@ -146,7 +145,6 @@ def _fused(
             start, end, rate = seg_start[s], seg_end[s], seg_rate[s]
             ip = indemnity_h[j]
             wait = min(waiting_h[j], ip)
-            income_all[j] += (end - start) * rate
             income_ip[j] += max(min(end, ip) - max(start, 0.0), 0.0) * rate
             income_wait[j] += max(min(end, wait) - max(start, 0.0), 0.0) * rate
             duration[j] = max(duration[j], end)
