@@ -356,6 +356,8 @@ CLICK_REFUSED = {
     # click's usage errors, met while reading the line: `--lang zh` is found among the words as typed
     "unknown option": (("simulate", PROFILE, "--yeers", "5"), "--yeers", "没有此选项；是否应为 --seed / --years？"),
     "extra argument": (("simulate", PROFILE, "more"), "", "命令行的写法有误，请查看该命令的帮助（--help）"),
+    # cyberins' own options, read before any command runs
+    "unknown option of cyberins": (("--verbos",), "--verbos", "没有此选项；是否应为 --verbose？"),
 }  # fmt: skip
 
 
@@ -373,7 +375,7 @@ def test_clicks_own_refusal_of_an_option_speaks_the_chosen_language(name: str, l
     assert r.exit_code == 2 and isinstance(r.exception, SystemExit) and "Traceback" not in said, said
     if lang == "zh":
         assert said.splitlines()[1] == (f"  - 字段 {option}：{zh}" if option else f"  - {zh}"), said
-        names = [n for n in (option, "'yeer'", "'year'", "--seed", "--years", "--help") if n]
+        names = [n for n in (option, "'yeer'", "'year'", "--seed", "--years", "--help", "--verbose") if n]
         assert english_in(said, names=names) == set(), said
     else:
         assert option in said and chinese_in(said) == [], said

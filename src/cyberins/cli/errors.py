@@ -114,7 +114,18 @@ class CyberinsGroup(TyperGroup):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         ctx.meta["cyberins.args"] = list(args)  # the words as typed, for an error click meets reading them
-        return list(super().parse_args(ctx, args))
+        if ctx.parent is not None:
+            return list(super().parse_args(ctx, args))  # a subcommand's errors reach the outer group's `invoke`
+        from cyberins.cli.logs import error_lang, forget_lang
+
+        forget_lang()  # the outermost line: a language an earlier command line chose is not this one's
+        try:
+            return list(super().parse_args(ctx, args))
+        except USAGE_ERROR as exc:  # `cyberins --bogus`: the outermost group's own options, before any invoke
+            if error_lang() == "en" and not chose_zh(args):
+                raise
+            print_invalid(InvalidInput([usage_problem(exc)]), "zh")
+            raise typer.Exit(EXIT_INVALID) from None
 
     def invoke(self, ctx: Any) -> Any:  # click.Context: typer vendors click in recent releases
         if ctx.parent is None:  # the outermost group: a language an earlier command line chose is not this one's
