@@ -11,6 +11,7 @@ from scipy import stats
 
 from cyberins.assess import assess
 from cyberins.assess.severity import Breach, CostLine, DriverSeverity, Outage, Ransom, capped_lognormal_mean
+from cyberins.model.errors import InvalidInput
 from cyberins.model.ids import Coverage, EventType
 from tests.assess.helpers import event_type, make_profile
 
@@ -62,7 +63,15 @@ def test_capped_lognormal_mean_matches_numeric_integration() -> None:
     assert capped_lognormal_mean(mu, sigma, cap) == pytest.approx(numeric, rel=1e-6)
 
 
-@pytest.mark.parametrize("et", [EventType.RANSOMWARE, EventType.PERSONAL_INFORMATION_BREACH, EventType.SYSTEM_FAILURE])
+@pytest.mark.parametrize(
+    "et",
+    [
+        EventType.RANSOMWARE,
+        EventType.PERSONAL_INFORMATION_BREACH,
+        EventType.SYSTEM_FAILURE,
+        EventType.FUNDS_TRANSFER_FRAUD,
+    ],
+)
 def test_analytic_mean_agrees_with_sampling(et: EventType) -> None:
     profile = make_profile(jurisdiction="INTL", dependencies=[{"name": "cloud", "kind": "cloud"}])
     sev = event_type(assess(profile), et).severity
@@ -147,3 +156,64 @@ def test_the_recovery_ramp_adds_half_its_length_at_the_full_rate() -> None:
     assert ramped.mean()[BI] == pytest.approx(12.5 * 50 * 1.1 * 0.8)
     hours, rate = ramped.sample(np.random.default_rng(2), 100).outages[ramped.coverages.index(BI)]
     assert np.allclose(hours[hours > 0], 12.5) and np.allclose(rate, 50.0)
+
+
+def fraud_line(sev: DriverSeverity) -> CostLine:
+    return next(c for c in sev.costs if c.coverage is Coverage.CYBER_FRAUD)
+
+
+def test_a_capped_cost_line_never_exceeds_its_cap_and_its_mean_is_the_capped_mean() -> None:
+    # Median 100, sigma 1.5, cap 300 (about 1.2 sigma above the median, so one draw in nine is capped).
+    sev = DriverSeverity(
+        coverages=(Coverage.CYBER_FRAUD,),
+        costs=(CostLine("f", Coverage.CYBER_FRAUD, 1.0, math.log(100), 1.5, cap=300.0),),
+    )
+    draws = sev.sample(np.random.default_rng(5), 400_000).money[:, 0]
+    assert draws.max() == 300.0
+    assert np.mean(draws == 300.0) == pytest.approx(stats.norm.sf(math.log(3) / 1.5), abs=0.003)
+    analytic = sev.mean()[Coverage.CYBER_FRAUD]
+    assert analytic == pytest.approx(capped_lognormal_mean(math.log(100), 1.5, 300.0))
+    assert analytic < 100 * math.exp(1.5**2 / 2)
+    assert abs(draws.mean() - analytic) < 4 * draws.std() / math.sqrt(len(draws))
+
+
+def test_a_records_driven_line_takes_no_cap() -> None:
+    with pytest.raises(ValueError, match="records-driven"):
+        CostLine("claims", PRIV, 1.0, math.log(100), 1.0, records_driven=True, cap=1e6)
+
+
+@pytest.mark.parametrize(("currency", "revenue"), [("CNY", 2_000_000), ("CNY", 60_000_000), ("USD", 40_000_000)])
+def test_a_fraud_transfer_is_at_most_a_quarter_of_the_annual_revenue(currency: str, revenue: int) -> None:
+    # The calibration's cap_revenue_share 0.25, in the profile's own currency; no draw goes above it.
+    profile = make_profile(currency=currency, jurisdiction="INTL", annual_revenue=revenue)
+    sev = event_type(assess(profile), EventType.FUNDS_TRANSFER_FRAUD).severity
+    assert isinstance(sev, DriverSeverity)
+    assert fraud_line(sev).cap == pytest.approx(0.25 * revenue)
+    draws = sev.sample(np.random.default_rng(11), 200_000)
+    assert draws.money[:, sev.coverages.index(Coverage.CYBER_FRAUD)].max() <= 0.25 * revenue
+
+
+def test_the_fraud_cap_binds_on_a_small_firm_and_hardly_on_a_large_one() -> None:
+    # CNY 2M revenue: median 201k, cap 500k, so the cap removes about half of the uncapped mean; at CNY 8B
+    # (median CNY 2.4M, cap CNY 2B: 5 sigma above it) they agree within 1e-4.
+    def ratio(revenue: int) -> float:
+        line = fraud_line(
+            event_type(assess(make_profile(annual_revenue=revenue)), EventType.FUNDS_TRANSFER_FRAUD).severity
+        )
+        return line.mean() / math.exp(line.mu + line.sigma**2 / 2)
+
+    assert ratio(2_000_000) == pytest.approx(0.53, abs=0.01)
+    assert ratio(8_000_000_000) == pytest.approx(1.0, abs=1e-4)
+
+
+def test_a_profile_overrides_the_fraud_cap() -> None:
+    key = "event_types.funds_transfer_fraud.costs.fraud.cap_revenue_share"
+    profile = make_profile(calibration_overrides={key: 0.05})
+    line = fraud_line(event_type(assess(profile), EventType.FUNDS_TRANSFER_FRAUD).severity)
+    assert line.cap == pytest.approx(0.05 * 30_000_000)
+
+
+def test_breach_costs_refuse_a_cap() -> None:
+    key = "breach_costs.costs.legal.cap_revenue_share"
+    with pytest.raises(InvalidInput, match="breach_costs.costs: records-driven costs take no cap_revenue_share: legal"):
+        assess(make_profile(calibration_overrides={key: 0.1}))

@@ -262,6 +262,8 @@ class CostSpec(Provenance):
     revenue_exponent: Annotated[float, Field(ge=0, le=1.5)] = 0.0
     employees_exponent: Annotated[float, Field(ge=0, le=1.5)] = 0.0
     requires: Requirement | None = None
+    #: At most this share of the firm's annual revenue per event (the fraud amount: what the firm can wire).
+    cap_revenue_share: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] | None = None
 
 
 class BreachSpec(Provenance):
@@ -286,6 +288,14 @@ class BreachCosts(Provenance):
     weights: dict[RecordCategory, Annotated[float, Field(gt=0, le=5)]]
     employee_records: NonNegative
     costs: dict[SnakeId, CostSpec]
+
+    @field_validator("costs")
+    @classmethod
+    def _uncapped(cls, costs: dict[str, CostSpec]) -> dict[str, CostSpec]:
+        capped = [name for name, c in costs.items() if c.cap_revenue_share is not None]
+        if capped:
+            raise ValueError(f"records-driven costs take no cap_revenue_share: {', '.join(capped)}")
+        return costs
 
 
 class Fines(Provenance):

@@ -130,7 +130,9 @@ def _cost(
     median *= (revenue / ref.revenue_cny) ** c.revenue_exponent * (
         firm.employees / ref.employees
     ) ** c.employees_exponent
-    return CostLine(name, c.coverage, c.probability, math.log(median), c.sigma, records_driven=records)
+    # The cap is the firm's own money (a share of its revenue): no jurisdiction level or size curve applies.
+    cap = math.inf if c.cap_revenue_share is None else c.cap_revenue_share * revenue / firm.fx
+    return CostLine(name, c.coverage, c.probability, math.log(median), c.sigma, records_driven=records, cap=cap)
 
 
 def _outage(o: OutageSpec, firm: Firm) -> Outage | None:

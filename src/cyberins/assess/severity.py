@@ -15,7 +15,8 @@ Drivers of one event (all vectorised over the n events drawn at once, NumPy only
 - **ransom**: demand ~ lognormal, demanded with probability p, paid with probability p_paid at a
   settlement ratio of the demand (only where a ransom is insurable).
 - **cost lines**: each a lognormal with its probability (restoration effort, forensics, fraud amount,
-  hardware, PR, legal, third-party claims...), those driven by records multiplied by (E / unit)^b.
+  hardware, PR, legal, third-party claims...), those driven by records multiplied by (E / unit)^b. A line
+  may have a cap (the fraud amount: no more than the firm can wire), min(lognormal, cap).
 
 `mean()` is analytic (exact for these distributions, the outage cap included), so `explain` and pricing
 can state expected losses without sampling. `scaled(f)` multiplies every amount and the income per hour by
@@ -119,7 +120,7 @@ class Ransom:
 
 @dataclass(frozen=True)
 class CostLine:
-    """A lognormal cost with probability; `mu` already holds the log of the size-scaled median."""
+    """A lognormal cost with probability, at most `cap`; `mu` already holds the log of the size-scaled median."""
 
     name: str
     coverage: Coverage
@@ -127,9 +128,18 @@ class CostLine:
     mu: float
     sigma: float
     records_driven: bool = False
+    #: The most one event costs on this line (model currency, before `DriverSeverity.scale`).
+    cap: float = math.inf
+
+    def __post_init__(self) -> None:
+        # A records-driven amount is the lognormal times (E / unit)^b: its capped mean has no closed form here.
+        if self.records_driven and math.isfinite(self.cap):
+            raise ValueError(f"cost line {self.name}: a records-driven line takes no cap")
 
     def mean(self) -> float:
-        return self.probability * math.exp(self.mu + self.sigma**2 / 2)
+        if math.isinf(self.cap):
+            return self.probability * math.exp(self.mu + self.sigma**2 / 2)
+        return self.probability * capped_lognormal_mean(self.mu, self.sigma, self.cap)
 
 
 @dataclass(frozen=True)
@@ -174,7 +184,7 @@ class DriverSeverity:
         for i, line in enumerate(self.costs):
             hit_stream, amount_stream = streams[_FIXED_STREAMS + 2 * i : _FIXED_STREAMS + 2 * i + 2]
             hit = hit_stream.random(n) < line.probability
-            amount = amount_stream.lognormal(line.mu, line.sigma, n)
+            amount = np.minimum(amount_stream.lognormal(line.mu, line.sigma, n), line.cap)
             if line.records_driven and self.breach is not None:
                 hit &= exposed > 0
                 amount *= (exposed / self.breach.unit) ** self.breach.exponent
