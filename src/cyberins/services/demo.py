@@ -78,9 +78,9 @@ BOOK: dict[str, tuple[str | None, dict[str, Any]]] = {
         "annual_revenue": "40000000", "employees": 180, "dependencies": [CLOUD], "controls": BASICS,
     }),
 }  # fmt: skip
-#: Seed and simulated years of the demo's assessments and quotes: reproducible, and enough years for the heavy
-#: tail (at 2,000 years the SME's expected loss came out at 1,779, a third of its 5,880 at 200,000; seeding
-#: costs about 4 CPU s more than at 2,000).
+#: Seed and simulated years of the demo's assessments and quotes: reproducible, and enough years for a rare
+#: event (the SME's funds-transfer fraud, 0.0039 a year: its expected loss came out at 1,779 ± 728 at 2,000
+#: years, 5,641 ± 331 at 200,000, exactly 5,404; docs/risk-model.md); seeding costs about 4 CPU s more.
 SEED, YEARS = 2026, 200_000
 #: Each-claim retentions the demo's quotes price beside the wording's, with half, once and twice its limit.
 RETENTIONS = (Decimal(10_000), Decimal(50_000))
