@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from cyberins.quant.arrivals import time_order
 from cyberins.quant.distributions import NegBin, Poisson
-from cyberins.quant.streams import BLOCK_YEARS, source
+from cyberins.quant.streams import BLOCK_YEARS, Stream, source
 
 N = 400_000  # years: about 12 blocks, so block boundaries are crossed
 
@@ -68,3 +70,12 @@ def test_time_order_sorts_ticks_stably() -> None:
     ticks = rng.integers(0, 2**47, 50_000).astype(np.uint64)
     ticks[::7] = ticks[0]  # ties keep their input order
     np.testing.assert_array_equal(time_order(ticks), np.argsort(ticks, kind="stable"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 2**200), min_size=1, max_size=6), st.sampled_from(list(Stream)))
+def test_a_source_draws_what_a_seed_sequence_of_its_whole_key_draws(key: list[int], purpose: Stream) -> None:
+    """The words of a key computed once give the stream `SeedSequence([*key, purpose])` gives: small, zero and
+    many-word keys alike (event-type and line codes are the UTF-8 bytes of their ids)."""
+    expected = np.random.default_rng(np.random.SeedSequence([*key, int(purpose)])).random(4)
+    assert np.array_equal(source(*key)(purpose).random(4), expected)
