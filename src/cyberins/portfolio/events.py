@@ -122,6 +122,8 @@ class LineEvents:
 
 @dataclass
 class _Part:
+    """A batch of copies' own events, as `quant.simulate.draw_events` draws them."""
+
     coverages: tuple[Coverage, ...]
     period: IntArray
     time: FloatArray
@@ -129,12 +131,7 @@ class _Part:
     outages: Outages | None
     event_type: IntArray
     under_review: BoolArray | None
-    excluded: bool
-    source: IntArray
-    occurrence: IntArray
     ground_up: FloatArray
-    #: Rows of one occurrence differ only in their period (a systemic event with one shared duration).
-    alike: bool = False
 
 
 def line_events(
@@ -171,16 +168,14 @@ def line_events(
         line.count * n_years,
     )
     first = sum(len(p.period) for p in parts)
+    hits = []
     for i, scenario, ev, b, event, copy in struck:
         last, first = first, first + len(event)
         if kept is not None and scenario.shared_duration:  # only the hits that stand for others or themselves
             mine = kept[(kept >= last) & (kept < first)] - last
             event, copy = event[mine], copy[mine]
-        parts.append(_hit_part(line, scenario, i, ev, b, event, copy, n_years, seed, chunk))
-    table = _table(parts)
-    ground_up = np.concatenate([p.ground_up for p in parts])
-    source = np.concatenate([p.source for p in parts])
-    occurrence = np.concatenate([p.occurrence for p in parts])
+        hits.append(_Hits(i, scenario, ev, b, event, copy))
+    table, ground_up, source, occurrence = _table(line, parts, hits, n_years, seed, chunk)
     paid, review = np.zeros(len(ground_up)), None
     if terms is not None and table.n_events:
         result = apply_terms(table, terms, compact=True)
@@ -233,7 +228,6 @@ def _own_parts(line: Line, seed: int, chunk: int, n_years: int) -> list[_Part]:
         copies = min(per_batch, line.count - first)
         drawn = draw_events(model, covs, copies * n_years, type_streams(seed, chunk, code(line.id), batch))
         t = drawn.table
-        n = t.n_events
         parts.append(
             _Part(
                 coverages=covs,
@@ -243,9 +237,6 @@ def _own_parts(line: Line, seed: int, chunk: int, n_years: int) -> list[_Part]:
                 outages=t.outages,
                 event_type=codes[drawn.event_type],
                 under_review=t.under_review,
-                excluded=False,
-                source=np.zeros(n, dtype=np.int64),
-                occurrence=np.full(n, -1, dtype=np.int64),
                 ground_up=drawn.gross,
             )
         )
@@ -256,55 +247,6 @@ def _hits_of(line: Line, scenario: Scenario, ev: SystemicEvents, seed: int, chun
     """(event, copy) of each copy of `line` a scenario's events hit: each copy independently."""
     streams = source(seed, chunk, HITS, code(scenario.id), code(line.id))
     return hits(streams(Stream.ARRIVALS), ev.n, line.count, scenario.hit_probability)
-
-
-def _hit_part(
-    line: Line,
-    scenario: Scenario,
-    index: int,
-    ev: SystemicEvents,
-    b: Bar,
-    event: IntArray,
-    copy: IntArray,
-    n_years: int,
-    seed: int,
-    chunk: int,
-) -> _Part:
-    """The incidents of hits (`event`, `copy`): one shared duration each, or (the what-if) each hit its own."""
-    streams = source(seed, chunk, HITS, code(scenario.id), code(line.id))
-    n = len(event)
-    covs = tuple(c for c in Coverage if c in scenario.losses)
-    money = np.zeros((n, len(covs)))
-    ground_up = np.zeros(n)
-    if scenario.shared_duration:
-        duration = ev.duration_h[event]
-    else:  # the what-if: each hit policy its own duration, from the same distribution
-        duration = np.maximum(scenario.duration_hours.sample(streams(Stream.SEVERITY), n), 0.0)
-    outages = None
-    for j, cov in enumerate(covs):
-        basis = scenario.losses[cov]
-        if basis == HOURS:
-            rate = line.amount(BI_PER_HOUR)
-            if rate > 0:
-                outages = Outages(np.arange(n), np.full(n, j), np.zeros(n), duration, np.full(n, rate))
-                ground_up += duration * rate
-        else:
-            money[:, j] = line.amount(basis)
-            ground_up += money[:, j]
-    return _Part(
-        coverages=covs,
-        period=copy * n_years + ev.year[event],
-        time=ev.time[event],
-        money=money,
-        outages=outages,
-        event_type=np.full(n, EVENT_TYPES.index(scenario.event_type), dtype=np.int64),
-        under_review=np.full(n, b.under_review) if b.under_review else None,
-        excluded=b.exclusion is not None,
-        source=np.full(n, index + 1, dtype=np.int64),
-        occurrence=event.astype(np.int64),
-        ground_up=ground_up,
-        alike=scenario.shared_duration,
-    )
 
 
 #: Uniform draws held at once for the hits (32 MB): a line of millions of insureds is drawn in slices of events.
@@ -330,23 +272,45 @@ def hits(
     return np.concatenate(events).astype(np.int64), np.concatenate(copies).astype(np.int64)
 
 
-def _table(parts: list[_Part]) -> LossTable:
-    """The parts as one loss table over the union of their coverages (catalog order)."""
-    covs = tuple(c for c in Coverage if any(c in p.coverages for p in parts))
+@dataclass(frozen=True)
+class _Hits:
+    """The hits of scenario `index` that reach the engine: (`event`, `copy`) pairs, in that order."""
+
+    index: int
+    scenario: Scenario
+    events: SystemicEvents
+    bar: Bar
+    event: IntArray
+    copy: IntArray
+
+
+def _table(
+    line: Line, own: list[_Part], hits: list[_Hits], n_years: int, seed: int, chunk: int
+) -> tuple[LossTable, FloatArray, IntArray, IntArray]:
+    """The own events' parts, then each scenario's hits, as one loss table over the union of their coverages
+    (catalog order), written straight into its arrays; beside it each row's ground-up loss, source (0 own,
+    1 + i scenario i) and occurrence (the scenario event's index; −1 own).
+
+    A hit's incident: one shared duration (or, in the what-if, each hit its own, from the same distribution)
+    times the line's income an hour on the hourly coverage, and the line's exposure on each other one."""
+    losses = [tuple(c for c in Coverage if c in h.scenario.losses) for h in hits]
+    covs = tuple(c for c in Coverage if any(c in p.coverages for p in own) or any(c in h for h in losses))
     column = {c: j for j, c in enumerate(covs)}
-    sizes = [len(p.period) for p in parts]
+    sizes = [len(p.period) for p in own] + [len(h.event) for h in hits]
     n = sum(sizes)
-    money = np.zeros((n, len(covs)))
-    excluded = np.zeros((n, len(covs)), dtype=bool) if any(p.excluded for p in parts) else None
-    review = np.zeros(n, dtype=bool) if any(p.under_review is not None for p in parts) else None
+    period, time = np.empty(n, dtype=np.int64), np.empty(n)
+    money, ground_up = np.zeros((n, len(covs))), np.zeros(n)
+    event_type, sources, occurrence = (np.empty(n, dtype=np.int64) for _ in range(3))
+    excluded = np.zeros((n, len(covs)), dtype=bool) if any(h.bar.exclusion is not None for h in hits) else None
+    with_review = any(p.under_review is not None for p in own) or any(h.bar.under_review for h in hits)
+    review = np.zeros(n, dtype=bool) if with_review else None
     rows, cols, ends, rates = [], [], [], []
     start = 0
-    for p, size in zip(parts, sizes, strict=True):
-        where = slice(start, start + size)
+    for p in own:
+        where = slice(start, start + len(p.period))
         at = np.array([column[c] for c in p.coverages], dtype=np.int64)
-        money[where, at] = p.money
-        if excluded is not None and p.excluded:
-            excluded[where] = True
+        period[where], time[where], money[where, at] = p.period, p.time, p.money
+        ground_up[where], event_type[where], sources[where], occurrence[where] = p.ground_up, p.event_type, 0, -1
         if review is not None and p.under_review is not None:
             review[where] = p.under_review
         if p.outages is not None:
@@ -354,20 +318,46 @@ def _table(parts: list[_Part]) -> LossTable:
             cols.append(at[p.outages.coverage])
             ends.append(p.outages.end_h - p.outages.start_h)
             rates.append(p.outages.per_hour)
-        start += size
+        start += len(p.period)
+    for h, h_covs in zip(hits, losses, strict=True):
+        m, scenario = len(h.event), h.scenario
+        where = slice(start, start + m)
+        np.add(h.copy * n_years, h.events.year[h.event], out=period[where])
+        time[where] = h.events.time[h.event]
+        if scenario.shared_duration:
+            duration = h.events.duration_h[h.event]
+        else:  # the what-if: each hit policy its own duration
+            streams = source(seed, chunk, HITS, code(scenario.id), code(line.id))
+            duration = np.maximum(scenario.duration_hours.sample(streams(Stream.SEVERITY), m), 0.0)
+        hit_ground_up = ground_up[where]
+        for cov in h_covs:
+            basis = scenario.losses[cov]
+            if basis == HOURS:
+                rate = line.amount(BI_PER_HOUR)
+                if rate > 0:
+                    rows.append(np.arange(start, start + m))
+                    cols.append(np.full(m, column[cov]))
+                    ends.append(duration)
+                    rates.append(np.full(m, rate))
+                    hit_ground_up += duration * rate
+            else:
+                money[where, column[cov]] = line.amount(basis)
+                hit_ground_up += money[where, column[cov]]
+        event_type[where], sources[where], occurrence[where] = (
+            EVENT_TYPES.index(scenario.event_type),
+            h.index + 1,
+            h.event,
+        )
+        if excluded is not None and h.bar.exclusion is not None:
+            excluded[where] = True
+        if review is not None and h.bar.under_review:
+            review[where] = True
+        start += m
     outages = None
     if rows:
         hours = np.concatenate(ends)
         outages = Outages(
             np.concatenate(rows), np.concatenate(cols), np.zeros_like(hours), hours, np.concatenate(rates)
         )
-    return LossTable(
-        coverages=covs,
-        period=np.concatenate([p.period for p in parts]),
-        time=np.concatenate([p.time for p in parts]),
-        ground_up=money,
-        outages=outages,
-        excluded=excluded,
-        event_type=np.concatenate([p.event_type for p in parts]),
-        under_review=review,
-    )
+    table = LossTable(covs, period, time, money, outages, excluded=excluded, event_type=event_type, under_review=review)
+    return table, ground_up, sources, occurrence
