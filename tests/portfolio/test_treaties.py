@@ -530,18 +530,24 @@ def test_an_annual_cap_matches_the_compound_distribution_by_fft(reinstatements: 
     assert uncapped - exact > 6 * recovered.std(ddof=1) / np.sqrt(len(recovered))
 
 
-def test_occurrences_in_time_order_alike_by_compiled_pass_and_by_sorting() -> None:
+@pytest.mark.parametrize("n_times", [50, 3, 2, 1])  # ties in time (the id decides), 75 occurrences a year
+def test_occurrences_in_time_order_alike_by_compiled_pass_and_by_sorting(n_times: int) -> None:
     from cyberins.portfolio.occurrences import Occurrences
 
     rng = np.random.default_rng(5)
     n_occ = 3_000
     occ_year = rng.integers(0, 40, n_occ)
-    occ_time = rng.integers(0, 50, n_occ) / 50  # ties in time: the id decides
+    occ_time = rng.integers(0, n_times, n_occ) / 50  # few times: long runs of one time slot to merge
     occurrence = rng.choice(2 * n_occ, n_occ, replace=False)  # unique ids, not in order
     rows = rng.integers(0, n_occ, 20_000)
     year, time, ids = occ_year[rows], occ_time[rows], occurrence[rows]
     dense = Occurrences.of(year, ids, time, None)  # ids within a few times the rows: the compiled pass
     sparse = Occurrences.of(year, ids * 10**9, time, None)  # the same order of ids, too sparse: lexsort
-    assert np.array_equal(dense.index, sparse.index) and np.array_equal(dense.year, sparse.year)
+    assert np.array_equal(dense.rows, sparse.rows) and np.array_equal(dense.starts, sparse.starts)
+    assert np.array_equal(dense.year, sparse.year)
     order = np.lexsort((occurrence, occ_time, occ_year))
     assert np.array_equal(dense.year, occ_year[order][np.isin(order, rows)])
+    # each occurrence's rows together, in their own order, occurrences in (year, time, id) order
+    seen = order[np.isin(order, rows)]
+    assert np.array_equal(dense.rows, np.concatenate([np.flatnonzero(rows == o) for o in seen]))
+    assert np.array_equal(np.diff(dense.starts), [np.count_nonzero(rows == o) for o in seen])
