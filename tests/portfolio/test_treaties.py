@@ -211,6 +211,14 @@ def bond(trigger: str, basis: str = "gross") -> CatBond:
     return CatBond(id="bond", trigger=trigger, basis=basis, attachment=40.0, exhaustion=100.0)  # type: ignore[arg-type]
 
 
+def test_a_bond_on_the_net_needs_the_net_by_row() -> None:
+    rows = rows_of((0, 0.5, [100.0]))
+    sums = apply_programme(rows, [qs(0.5)], 1, by_row=False)
+    assert ils_payouts(bond(TRIGGERS[0]), rows, sums.net, 1).tolist() == [60.0]  # on the gross: no need
+    with pytest.raises(ValueError, match="'bond'.*net by row"):
+        ils_payouts(bond(TRIGGERS[0], "net"), rows, sums.net, 1)
+
+
 @pytest.mark.parametrize(
     ("trigger", "basis", "want"),
     [
@@ -339,6 +347,14 @@ def test_the_kernel_matches_the_reference_and_the_invariants_hold(
             assert (annual <= t.annual_cover * (1 + 1e-12)).all()
     if treaties and isinstance(treaties[0], QuotaShare):
         assert (result.ceded_annual[treaties[0].id] <= treaties[0].share * gross * (1 + 1e-12) + 1e-9).all()
+    # a simulation's call, without results by row, gives the same sums bit for bit
+    sums = apply_programme(rows, treaties, n_years, by_row=False)
+    assert sums.ceded == {} and sums.net is None
+    for name in ("gross_annual", "gross_largest", "net_annual", "net_largest"):
+        assert np.array_equal(getattr(sums, name), getattr(result, name))
+    for t in treaties:
+        assert np.array_equal(sums.ceded_annual[t.id], result.ceded_annual[t.id])
+        assert np.array_equal(sums.ceded_largest[t.id], result.ceded_largest[t.id])
     # a bond pays within its limit; per occurrence never more than on the year's aggregate; on the net never
     # more than on the gross
     paid = {(t, b): ils_payouts(bond(t, b), rows, result.net, n_years) for t in TRIGGERS for b in ("gross", "net")}

@@ -46,7 +46,7 @@ def _occurrences(
     scale = per_year / (latest - earliest) if latest > earliest else 0.0
     slot = np.empty(m, dtype=np.int64)
     for a in range(m):
-        slot[a] = first_year[a] * per_year + min(np.int64((first_time[a] - earliest) * scale), per_year - 1)
+        slot[a] = first_year[a] * per_year + min(max(np.int64((first_time[a] - earliest) * scale), 0), per_year - 1)
     in_slots, starts = _grouped(np.arange(m), 0, slot, n_years * per_year)
     keys, times = first_key[in_slots], first_time[in_slots]
     run, largest = 16, 0
