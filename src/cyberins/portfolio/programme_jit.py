@@ -54,13 +54,13 @@ def _occurrences(
         largest = max(largest, starts[s + 1] - starts[s])
     spare = m if largest > run else 0  # merges: seldom, a year's times bunched in a few slots
     spare_keys, spare_times = np.empty(spare, dtype=np.int64), np.empty(spare)
+    occurrence_year = np.empty(m, dtype=np.int64)
     for s in range(n_years * per_year):
         if starts[s + 1] - starts[s] > 1:
             _sort_by_time(times, keys, starts[s], starts[s + 1], run, spare_times, spare_keys)
-    occurrence_year = np.empty(m, dtype=np.int64)
-    for p in range(m):
-        occurrence_year[p] = first_year[number[keys[p]]]
-        number[keys[p]] = p  # the key's number becomes its position in the order
+        for p in range(starts[s], starts[s + 1]):
+            occurrence_year[p] = s // per_year  # the slot's year
+            number[keys[p]] = p  # the key's number becomes its position in the order
     return True, number, occurrence_year
 
 
