@@ -567,3 +567,39 @@ def test_occurrences_in_time_order_alike_by_compiled_pass_and_by_sorting(n_times
     seen = order[np.isin(order, rows)]
     assert np.array_equal(dense.rows, np.concatenate([np.flatnonzero(rows == o) for o in seen]))
     assert np.array_equal(np.diff(dense.starts), [np.count_nonzero(rows == o) for o in seen])
+
+
+def _reached_by_numpy(amount: np.ndarray, year: np.ndarray, attachment: float, limit: float) -> np.ndarray:
+    """The NumPy route the compiled pass replaced: the terms engine's running caps, then the settlement."""
+    from cyberins.terms.kernels import capped_running
+
+    high = capped_running(amount, year, attachment + limit, 0.0, jit=True)
+    paid = np.clip(high - capped_running(amount, year, attachment, 0.0, jit=True), 0.0, None)
+    due = np.clip(np.bincount(year, weights=amount) - attachment, 0.0, limit)
+    room = np.minimum(paid, amount - paid)
+    crossing = np.flatnonzero(room > 0)
+    if len(crossing) == 0:
+        return paid
+    crossing = crossing[np.lexsort((room[crossing], year[crossing]))]  # by year, the most room last
+    crossing = crossing[np.r_[year[crossing][1:] != year[crossing][:-1], True]]
+    settled = paid.copy()
+    gap = due - np.bincount(year, weights=paid, minlength=len(due))
+    settled[crossing] = np.clip(paid[crossing] + gap[year[crossing]], 0.0, amount[crossing])
+    return settled
+
+
+def test_layers_reached_in_time_order_match_the_running_caps_bit_for_bit() -> None:
+    from cyberins.portfolio.occurrences import capped_in_time_order, stop_loss_in_time_order
+
+    rng = np.random.default_rng(11)
+    for _ in range(60):
+        m = int(rng.integers(1, 2_000))
+        year = np.sort(rng.integers(0, int(rng.integers(1, 40)), m))
+        amount = rng.lognormal(rng.uniform(0, 20), rng.uniform(0.1, 3), m) * (rng.random(m) < 0.9)
+        typical = float(np.median(np.bincount(year, weights=amount)))  # so that about half the years bind
+        attachment, limit = rng.uniform(0, 2) * typical, rng.uniform(0.01, 2) * typical
+        stop_loss = stop_loss_in_time_order(amount, year, attachment, limit)
+        assert np.array_equal(stop_loss, _reached_by_numpy(amount, year, attachment, limit))
+        assert np.array_equal(capped_in_time_order(amount, year, limit), _reached_by_numpy(amount, year, 0.0, limit))
+        due = np.clip(np.bincount(year, weights=amount) - attachment, 0.0, limit)
+        np.testing.assert_allclose(np.bincount(year, weights=stop_loss, minlength=len(due)), due, rtol=1e-12, atol=0.01)

@@ -14,7 +14,6 @@ from typing import NamedTuple
 import numpy as np
 
 from cyberins.quant.model import FloatArray, IntArray
-from cyberins.terms.kernels import capped_running
 
 
 class Layer(NamedTuple):
@@ -168,29 +167,14 @@ def capped_in_time_order(per_occurrence: FloatArray, year: IntArray, cover: floa
     occurrence that crosses it gets the part up to it."""
     if cover is None:
         return per_occurrence
-    paid = capped_running(per_occurrence, year, cover, 0.0, jit=True)
-    if paid is per_occurrence:
-        return paid  # no year reaches the cover
-    return _settled(paid, per_occurrence, year, np.minimum(_by_year(per_occurrence, year), cover))
+    from cyberins.portfolio.programme_jit import reached_in_time_order
+
+    return reached_in_time_order(per_occurrence, year, 0.0, cover)
 
 
 def stop_loss_in_time_order(per_occurrence: FloatArray, year: IntArray, attachment: float, limit: float) -> FloatArray:
     """What passes `attachment` in each year, up to `limit`, reached in time order: the occurrence that takes
     the year past the attachment gets what lies above it."""
-    top = capped_running(per_occurrence, year, attachment + limit, 0.0, jit=True)
-    paid = np.clip(top - capped_running(per_occurrence, year, attachment, 0.0, jit=True), 0.0, None)
-    return _settled(paid, per_occurrence, year, np.clip(_by_year(per_occurrence, year) - attachment, 0.0, limit))
+    from cyberins.portfolio.programme_jit import reached_in_time_order
 
-
-def _by_year(per_occurrence: FloatArray, year: IntArray) -> FloatArray:
-    return annual_sum(year, per_occurrence, int(year[-1]) + 1 if len(year) else 0)
-
-
-def _settled(paid: FloatArray, amount: FloatArray, year: IntArray, due: FloatArray) -> FloatArray:
-    """`paid` (0 ≤ paid ≤ amount per occurrence) with each year's total made what is `due` that year: the
-    difference, float rounding of running totals that carry the magnitude of every year before, is taken up
-    by the occurrence with the most room either way, the one that crossed the cap (of several, the latest).
-    So a year's recovery never passes its cover by a rounding step, nor misses reaching it."""
-    from cyberins.portfolio.programme_jit import settled
-
-    return settled(paid, amount, year, due)
+    return reached_in_time_order(per_occurrence, year, attachment, limit)

@@ -265,8 +265,46 @@ def year_sums(year: IntArray, values: FloatArray, n_years: int) -> tuple[FloatAr
 
 
 @_jit
+def _reached(amount: FloatArray, year: IntArray, attachment: float, limit: float) -> FloatArray:  # pragma: no cover
+    """`reached_in_time_order` in one pass per year: the part of the year's running total that lies above
+    `attachment` and that above attachment + limit, each as `terms.kernels.capped_running` pays a cap (which
+    this replaces bit for bit), their difference, then `_settled` on what is due."""
+    n = len(amount)
+    paid = np.empty(n)
+    due = np.zeros(year[n - 1] + 1 if n else 0)
+    high = attachment + limit
+    o = 0
+    while o < n:
+        y, end, total = year[o], o, 0.0
+        while end < n and year[end] == y:
+            total += amount[end]
+            end += 1
+        due[y] = min(max(total - attachment, 0.0), limit)
+        # A cap that the year's total does not pass leaves every amount whole, as `capped_running` does.
+        cut_high, cut_low = total + 0.0 > high, total + 0.0 > attachment
+        run_high, before_high, run_low, before_low = 0.0, min(0.0, high), 0.0, min(0.0, attachment)
+        for r in range(o, end):
+            a = amount[r]
+            up_to_high, up_to_low = a, a
+            if cut_high:
+                run_high += a
+                up_to_high = min(max(min(run_high, high) - before_high, 0.0), a)
+                before_high = min(run_high, high)
+            if cut_low:
+                run_low += a
+                up_to_low = min(max(min(run_low, attachment) - before_low, 0.0), a)
+                before_low = min(run_low, attachment)
+            paid[r] = max(up_to_high - up_to_low, 0.0)
+        o = end
+    return _settled(paid, amount, year, due)
+
+
+@_jit
 def _settled(paid: FloatArray, amount: FloatArray, year: IntArray, due: FloatArray) -> FloatArray:  # pragma: no cover
-    """`settled` in one pass, each year's total summed in a register."""
+    """`paid` (0 ≤ paid ≤ amount per occurrence) with each year's total made what is `due` that year: the
+    difference, float rounding of the running totals, is taken up by the occurrence with the most room either
+    way, min(paid, amount − paid) > 0, the one that crossed the cap (of equals, the latest), within 0 … its
+    amount. So a year's recovery never passes its cover by a rounding step, nor misses reaching it."""
     out = paid.copy()
     o = 0
     while o < len(paid):
@@ -282,13 +320,13 @@ def _settled(paid: FloatArray, amount: FloatArray, year: IntArray, due: FloatArr
     return out
 
 
-def settled(paid: FloatArray, amount: FloatArray, year: IntArray, due: FloatArray) -> FloatArray:
-    """`occurrences._settled` (the rule and why are there) for occurrences in ascending `year`: in each year
-    the occurrence with the most room min(paid, amount − paid) > 0, the latest of equals, takes the year's
-    difference between `due` and the total paid, within 0 … its amount."""
-    return _settled(
-        np.ascontiguousarray(paid, dtype=np.float64),
+def reached_in_time_order(amount: FloatArray, year: IntArray, attachment: float, limit: float) -> FloatArray:
+    """Per occurrence (in time order, `year` ascending), what of its `amount` lies above `attachment` and up to
+    attachment + `limit` in the running total of its year: the occurrence that crosses either gets the part
+    beyond it; each year's total is then exactly min(max(total − attachment, 0), limit) (`_settled`)."""
+    return _reached(
         np.ascontiguousarray(amount, dtype=np.float64),
         np.ascontiguousarray(year, dtype=np.int64),
-        np.ascontiguousarray(due, dtype=np.float64),
+        float(attachment),
+        float(limit),
     )
