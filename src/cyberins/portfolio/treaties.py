@@ -346,7 +346,7 @@ def apply_programme(
     # One pass over the rows per treaty: it cedes, and sums what the next treaty reads (after the last, the net).
     layers = [_layer(t) for t in treaties] + [WHOLE]
     gross_occ, basis = occ.layer_totals(left, [WHOLE, layers[0]])
-    for treaty, layer, following in zip(treaties, layers, layers[1:], strict=False):
+    for treaty, layer, following in zip(treaties, layers[:-1], layers[1:], strict=True):
         recovery, by_occurrence, basis = occ.cede(
             left, _recovered(treaty, basis, occ.year), layer, following, by_row=by_row
         )
