@@ -211,6 +211,14 @@ def bond(trigger: str, basis: str = "gross") -> CatBond:
     return CatBond(id="bond", trigger=trigger, basis=basis, attachment=40.0, exhaustion=100.0)  # type: ignore[arg-type]
 
 
+def test_a_bond_on_the_net_needs_the_net_by_row() -> None:
+    rows = rows_of((0, 0.5, [100.0]))
+    sums = apply_programme(rows, [qs(0.5)], 1, by_row=False)
+    assert ils_payouts(bond(TRIGGERS[0]), rows, sums.net, 1).tolist() == [60.0]  # on the gross: no need
+    with pytest.raises(ValueError, match="'bond'.*net by row"):
+        ils_payouts(bond(TRIGGERS[0], "net"), rows, sums.net, 1)
+
+
 @pytest.mark.parametrize(
     ("trigger", "basis", "want"),
     [
@@ -339,6 +347,14 @@ def test_the_kernel_matches_the_reference_and_the_invariants_hold(
             assert (annual <= t.annual_cover * (1 + 1e-12)).all()
     if treaties and isinstance(treaties[0], QuotaShare):
         assert (result.ceded_annual[treaties[0].id] <= treaties[0].share * gross * (1 + 1e-12) + 1e-9).all()
+    # a simulation's call, without results by row, gives the same sums bit for bit
+    sums = apply_programme(rows, treaties, n_years, by_row=False)
+    assert sums.ceded == {} and sums.net is None
+    for name in ("gross_annual", "gross_largest", "net_annual", "net_largest"):
+        assert np.array_equal(getattr(sums, name), getattr(result, name))
+    for t in treaties:
+        assert np.array_equal(sums.ceded_annual[t.id], result.ceded_annual[t.id])
+        assert np.array_equal(sums.ceded_largest[t.id], result.ceded_largest[t.id])
     # a bond pays within its limit; per occurrence never more than on the year's aggregate; on the net never
     # more than on the gross
     paid = {(t, b): ils_payouts(bond(t, b), rows, result.net, n_years) for t in TRIGGERS for b in ("gross", "net")}
@@ -530,18 +546,60 @@ def test_an_annual_cap_matches_the_compound_distribution_by_fft(reinstatements: 
     assert uncapped - exact > 6 * recovered.std(ddof=1) / np.sqrt(len(recovered))
 
 
-def test_occurrences_in_time_order_alike_by_compiled_pass_and_by_sorting() -> None:
+@pytest.mark.parametrize("n_times", [50, 3, 2, 1])  # ties in time (the id decides), 75 occurrences a year
+def test_occurrences_in_time_order_alike_by_compiled_pass_and_by_sorting(n_times: int) -> None:
     from cyberins.portfolio.occurrences import Occurrences
 
     rng = np.random.default_rng(5)
     n_occ = 3_000
     occ_year = rng.integers(0, 40, n_occ)
-    occ_time = rng.integers(0, 50, n_occ) / 50  # ties in time: the id decides
+    occ_time = rng.integers(0, n_times, n_occ) / 50  # few times: long runs of one time slot to merge
     occurrence = rng.choice(2 * n_occ, n_occ, replace=False)  # unique ids, not in order
     rows = rng.integers(0, n_occ, 20_000)
     year, time, ids = occ_year[rows], occ_time[rows], occurrence[rows]
     dense = Occurrences.of(year, ids, time, None)  # ids within a few times the rows: the compiled pass
     sparse = Occurrences.of(year, ids * 10**9, time, None)  # the same order of ids, too sparse: lexsort
-    assert np.array_equal(dense.index, sparse.index) and np.array_equal(dense.year, sparse.year)
+    assert np.array_equal(dense.rows, sparse.rows) and np.array_equal(dense.starts, sparse.starts)
+    assert np.array_equal(dense.year, sparse.year)
     order = np.lexsort((occurrence, occ_time, occ_year))
     assert np.array_equal(dense.year, occ_year[order][np.isin(order, rows)])
+    # each occurrence's rows together, in their own order, occurrences in (year, time, id) order
+    seen = order[np.isin(order, rows)]
+    assert np.array_equal(dense.rows, np.concatenate([np.flatnonzero(rows == o) for o in seen]))
+    assert np.array_equal(np.diff(dense.starts), [np.count_nonzero(rows == o) for o in seen])
+
+
+def _reached_by_numpy(amount: np.ndarray, year: np.ndarray, attachment: float, limit: float) -> np.ndarray:
+    """The NumPy route the compiled pass replaced: the terms engine's running caps, then the settlement."""
+    from cyberins.terms.kernels import capped_running
+
+    high = capped_running(amount, year, attachment + limit, 0.0, jit=True)
+    paid = np.clip(high - capped_running(amount, year, attachment, 0.0, jit=True), 0.0, None)
+    due = np.clip(np.bincount(year, weights=amount) - attachment, 0.0, limit)
+    room = np.minimum(paid, amount - paid)
+    crossing = np.flatnonzero(room > 0)
+    if len(crossing) == 0:
+        return paid
+    crossing = crossing[np.lexsort((room[crossing], year[crossing]))]  # by year, the most room last
+    crossing = crossing[np.r_[year[crossing][1:] != year[crossing][:-1], True]]
+    settled = paid.copy()
+    gap = due - np.bincount(year, weights=paid, minlength=len(due))
+    settled[crossing] = np.clip(paid[crossing] + gap[year[crossing]], 0.0, amount[crossing])
+    return settled
+
+
+def test_layers_reached_in_time_order_match_the_running_caps_bit_for_bit() -> None:
+    from cyberins.portfolio.occurrences import capped_in_time_order, stop_loss_in_time_order
+
+    rng = np.random.default_rng(11)
+    for _ in range(60):
+        m = int(rng.integers(1, 2_000))
+        year = np.sort(rng.integers(0, int(rng.integers(1, 40)), m))
+        amount = rng.lognormal(rng.uniform(0, 20), rng.uniform(0.1, 3), m) * (rng.random(m) < 0.9)
+        typical = float(np.median(np.bincount(year, weights=amount)))  # so that about half the years bind
+        attachment, limit = rng.uniform(0, 2) * typical, rng.uniform(0.01, 2) * typical
+        stop_loss = stop_loss_in_time_order(amount, year, attachment, limit)
+        assert np.array_equal(stop_loss, _reached_by_numpy(amount, year, attachment, limit))
+        assert np.array_equal(capped_in_time_order(amount, year, limit), _reached_by_numpy(amount, year, 0.0, limit))
+        due = np.clip(np.bincount(year, weights=amount) - attachment, 0.0, limit)
+        np.testing.assert_allclose(np.bincount(year, weights=stop_loss, minlength=len(due)), due, rtol=1e-12, atol=0.01)

@@ -7,74 +7,128 @@ loss's attachment (contract portfolio.md §2.6).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from cyberins.quant.model import FloatArray, IntArray
-from cyberins.terms.kernels import capped_running
+
+
+class Layer(NamedTuple):
+    """What a treaty recovers a share of, per row: min(max(scale · x − attachment, 0), limit) of the row's x."""
+
+    scale: float
+    attachment: float
+    limit: float
+
+
+#: The row's whole x (bit for bit: 1 · x − 0 is x).
+WHOLE = Layer(1.0, 0.0, np.inf)
 
 
 @dataclass(frozen=True)
 class Occurrences:
-    """The chunk's occurrences in processing order, (year, time, occurrence id), without sorting the rows:
-    `index` is each row's occurrence (its position in that order), `year` each occurrence's year; `starts`
-    each occurrence's first row when the rows already come in that order (sums by segment, not by scatter)."""
+    """The chunk's occurrences in processing order, (year, time, occurrence id): `year` is each one's year,
+    `rows` the rows grouped by occurrence in that order (an occurrence's rows in their own order, so sums over
+    them go as `np.bincount` would), `starts` where each occurrence's rows start in `rows` (then the end), and
+    `weight` the rows' weights in `rows`' order (None: 1). Per-row arrays that the compiled passes of
+    `portfolio.programme_jit` read are in `rows`' order (`grouped`)."""
 
-    index: IntArray
     year: IntArray
+    rows: IntArray
+    starts: IntArray
     weight: FloatArray | None
-    starts: IntArray | None = None
 
     @classmethod
     def of(cls, year: IntArray, occurrence: IntArray, time: FloatArray, weight: FloatArray | None) -> Occurrences:
         """From the rows' columns (`treaties.GrossRows`): rows of one occurrence share its year and time."""
-        year, occurrence = np.asarray(year, dtype=np.int64), np.asarray(occurrence, dtype=np.int64)
-        if len(year) == 0:
-            return cls(year, year, weight)
-        time = np.asarray(time, dtype=np.float64)
-        if bool((year[1:] >= year[:-1]).all()):  # perhaps in order already: then sums go by segment
-            dy, dt, do = np.diff(year), np.diff(time), np.diff(occurrence)
-            if bool(((dy > 0) | ((dy == 0) & ((dt > 0) | ((dt == 0) & (do >= 0))))).all()):
-                new = np.r_[True, (dy != 0) | (do != 0)]
-                starts = np.flatnonzero(new)
-                return cls(np.cumsum(new) - 1, year[starts], weight, starts)
-        low = int(occurrence.min())
-        key, top = occurrence - low, int(occurrence.max()) - low + 1
-        if top <= _dense(key):  # the chunk's ids: one compiled pass and a sort of each year's occurrences
-            from cyberins.portfolio.jit import occurrence_order
+        from cyberins.portfolio.programme_jit import grouped
 
-            ordered = occurrence_order(year, key, time, top)
-            if ordered is not None:
-                return cls(ordered[0], ordered[1], weight)
-        keys, first = _first_rows(key, top)
-        if not np.array_equal(_lookup(key, top, keys, year[first]), year):  # ids unique within a year only
-            if (int(year.max()) + 1) * top >= 2**62:
-                key, top = np.unique(key, return_inverse=True)[1].astype(np.int64), len(keys)
-            key, top = year * top + key, (int(year.max()) + 1) * top
-            keys, first = _first_rows(key, top)
-        order = np.lexsort((occurrence[first], time[first], year[first]))
-        position = np.empty_like(order)
-        position[order] = np.arange(len(order))
-        return cls(_lookup(key, top, keys, position), year[first][order], weight)
+        key, low, position, occurrence_year = _positions(year, occurrence, time)
+        rows, starts = grouped(key, low, position, len(occurrence_year))
+        return cls(occurrence_year, rows, starts, None if weight is None else np.asarray(weight)[rows])
+
+    def grouped(self, per_row: FloatArray) -> FloatArray:
+        """A per-row array in `rows`' order."""
+        return np.asarray(per_row, dtype=np.float64)[self.rows]
+
+    def ungrouped(self, per_row: FloatArray) -> FloatArray:
+        """A per-row array in `rows`' order back in the rows' own order."""
+        out = np.empty_like(per_row)
+        out[self.rows] = per_row
+        return out
 
     def total(self, per_row: FloatArray) -> FloatArray:
-        """Per occurrence: Σ weight · value over its rows."""
-        weighted = per_row if self.weight is None else per_row * self.weight
-        if self.starts is not None:
-            return np.add.reduceat(weighted, self.starts) if len(weighted) else weighted
-        return np.asarray(np.bincount(self.index, weights=weighted, minlength=len(self.year)), dtype=np.float64)
+        """Per occurrence: Σ weight · value over its rows (`per_row` in the rows' own order)."""
+        total: FloatArray = self.layer_totals(self.grouped(per_row), [WHOLE])[0]
+        return total
 
-    def annual(self, per_occurrence: FloatArray, n_years: int) -> FloatArray:
-        return annual_sum(self.year, per_occurrence, n_years)
+    def layer_totals(self, grouped: FloatArray, layers: Sequence[Layer]) -> FloatArray:
+        """Per layer and occurrence: Σ weight · the layer of the value (`grouped`) over its rows, in one pass."""
+        from cyberins.portfolio.programme_jit import layer_sums
 
-    def largest(self, per_occurrence: FloatArray, n_years: int) -> FloatArray:
-        """Each year's largest occurrence (0 in a year without one)."""
-        out = np.zeros(n_years)
-        if len(per_occurrence):
-            first = np.flatnonzero(np.r_[True, self.year[1:] != self.year[:-1]])
-            out[self.year[first]] = np.maximum.reduceat(per_occurrence, first)
-        return out
+        return layer_sums(grouped, self.starts, self.weight, np.array(layers, dtype=np.float64))
+
+    def cede(
+        self, left: FloatArray, share: FloatArray, layer: Layer, following: Layer, *, by_row: bool = True
+    ) -> tuple[FloatArray | None, FloatArray, FloatArray]:
+        """A treaty that recovers `share` (per occurrence) of each row's `layer` of `left` (`grouped`, float64),
+        never more than is left, in one pass: `left` loses the recoveries in place. Returns the recoveries in
+        the rows' own order (`by_row`; else None), their total per occurrence and the total per occurrence of
+        the `following` layer of what is left."""
+        from cyberins.portfolio.programme_jit import cede
+
+        recovery = np.empty_like(left) if by_row else None
+        ceded, basis = cede(
+            left, self.rows, self.starts, self.weight, share, np.array(layer), np.array(following), recovery
+        )
+        return recovery, ceded, basis
+
+    def by_year(self, per_occurrence: FloatArray, n_years: int) -> tuple[FloatArray, FloatArray]:
+        """Each year's total of the occurrences and its largest occurrence (0 in a year without one)."""
+        from cyberins.portfolio.programme_jit import year_sums
+
+        return year_sums(self.year, per_occurrence, n_years)
+
+
+def _positions(year: IntArray, occurrence: IntArray, time: FloatArray) -> tuple[IntArray, int, IntArray, IntArray]:
+    """Each occurrence's position in processing order, by row as (key, low, position): the row's is
+    position[key − low]; and each occurrence's year in that order."""
+    year, occurrence = np.asarray(year, dtype=np.int64), np.asarray(occurrence, dtype=np.int64)
+    if len(year) == 0:
+        return year, 0, year, year
+    time = np.asarray(time, dtype=np.float64)
+    if bool((year[1:] >= year[:-1]).all()):  # perhaps in order already
+        dy, dt, do = np.diff(year), np.diff(time), np.diff(occurrence)
+        if bool(((dy > 0) | ((dy == 0) & ((dt > 0) | ((dt == 0) & (do >= 0))))).all()):
+            new = np.r_[True, (dy != 0) | (do != 0)]
+            return _by_row(np.cumsum(new) - 1, year[new])
+    low = int(occurrence.min())
+    top = int(occurrence.max()) - low + 1
+    if top <= _dense(occurrence):  # the chunk's ids: one compiled pass and a sort of each year's occurrences
+        from cyberins.portfolio.programme_jit import occurrence_order
+
+        ordered = occurrence_order(year, occurrence, time, low, top)
+        if ordered is not None:
+            return occurrence, low, ordered[0], ordered[1]
+    key = occurrence - low
+    keys, first = _first_rows(key, top)
+    if not np.array_equal(_lookup(key, top, keys, year[first]), year):  # ids unique within a year only
+        if (int(year.max()) + 1) * top >= 2**62:
+            key, top = np.unique(key, return_inverse=True)[1].astype(np.int64), len(keys)
+        key, top = year * top + key, (int(year.max()) + 1) * top
+        keys, first = _first_rows(key, top)
+    order = np.lexsort((occurrence[first], time[first], year[first]))
+    position = np.empty_like(order)
+    position[order] = np.arange(len(order))
+    return _by_row(_lookup(key, top, keys, position), year[first][order])
+
+
+def _by_row(index: IntArray, occurrence_year: IntArray) -> tuple[IntArray, int, IntArray, IntArray]:
+    """`_positions` from each row's position."""
+    return index, 0, np.arange(len(occurrence_year)), occurrence_year
 
 
 def _dense(key: IntArray) -> int:
@@ -113,36 +167,14 @@ def capped_in_time_order(per_occurrence: FloatArray, year: IntArray, cover: floa
     occurrence that crosses it gets the part up to it."""
     if cover is None:
         return per_occurrence
-    paid = capped_running(per_occurrence, year, cover, 0.0, jit=True)
-    if paid is per_occurrence:
-        return paid  # no year reaches the cover
-    return _settled(paid, per_occurrence, year, np.minimum(_by_year(per_occurrence, year), cover))
+    from cyberins.portfolio.programme_jit import reached_in_time_order
+
+    return reached_in_time_order(per_occurrence, year, 0.0, cover)
 
 
 def stop_loss_in_time_order(per_occurrence: FloatArray, year: IntArray, attachment: float, limit: float) -> FloatArray:
     """What passes `attachment` in each year, up to `limit`, reached in time order: the occurrence that takes
     the year past the attachment gets what lies above it."""
-    top = capped_running(per_occurrence, year, attachment + limit, 0.0, jit=True)
-    paid = np.clip(top - capped_running(per_occurrence, year, attachment, 0.0, jit=True), 0.0, None)
-    return _settled(paid, per_occurrence, year, np.clip(_by_year(per_occurrence, year) - attachment, 0.0, limit))
+    from cyberins.portfolio.programme_jit import reached_in_time_order
 
-
-def _by_year(per_occurrence: FloatArray, year: IntArray) -> FloatArray:
-    return annual_sum(year, per_occurrence, int(year[-1]) + 1 if len(year) else 0)
-
-
-def _settled(paid: FloatArray, amount: FloatArray, year: IntArray, due: FloatArray) -> FloatArray:
-    """`paid` (0 ≤ paid ≤ amount per occurrence) with each year's total made what is `due` that year: the
-    difference, float rounding of running totals that carry the magnitude of every year before, is taken up
-    by the occurrence with the most room either way, the one that crossed the cap. So a year's recovery
-    never passes its cover by a rounding step, nor misses reaching it."""
-    room = np.minimum(paid, amount - paid)
-    crossing = np.flatnonzero(room > 0)
-    if len(crossing) == 0:
-        return paid
-    crossing = crossing[np.lexsort((room[crossing], year[crossing]))]  # by year, the most room last
-    crossing = crossing[np.r_[year[crossing][1:] != year[crossing][:-1], True]]
-    gap = due - _by_year(paid, year)
-    settled = paid.copy()
-    settled[crossing] = np.clip(settled[crossing] + gap[year[crossing]], 0.0, amount[crossing])
-    return settled
+    return reached_in_time_order(per_occurrence, year, attachment, limit)

@@ -236,7 +236,8 @@ class _ChunkSums:
 def _programme(out: ChunkResult, rows: GrossRows, book: Book, industry: IndustryEvents) -> None:
     """The treaties in inuring order and the bonds on the chunk's occurrences (`portfolio.treaties`)."""
     n = out.n_years
-    result = apply_programme(rows, list(book.reinsurance), n)
+    # By row only for the bonds (`ils_payouts` reads the net by row); the chunk's sums need none.
+    result = apply_programme(rows, list(book.reinsurance), n, by_row=bool(book.ils))
     out.net, out.net_largest = result.net_annual, result.net_largest
     for treaty in book.reinsurance:
         out.ceded[treaty.id] = result.ceded_annual[treaty.id]

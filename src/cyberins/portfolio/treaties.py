@@ -17,7 +17,14 @@ from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, 
 
 from cyberins.model.base import Frozen
 from cyberins.model.errors import Problem, Said
-from cyberins.portfolio.occurrences import Occurrences, annual_sum, capped_in_time_order, stop_loss_in_time_order
+from cyberins.portfolio.occurrences import (
+    WHOLE,
+    Layer,
+    Occurrences,
+    annual_sum,
+    capped_in_time_order,
+    stop_loss_in_time_order,
+)
 from cyberins.quant.model import FloatArray, IntArray
 
 #: A treaty or bond id: it names YLT columns (`ceded.<id>`, `ils.<id>`), so no dots or spaces.
@@ -242,14 +249,15 @@ class GrossRows:
 class ProgrammeResult:
     """The treaties' recoveries by row (in the rows' own order) and by year.
 
-    Per row and per unit of weight: `ceded[id]`, and `net` = amount − Σ ceded. Per year (index 0 … n_years − 1):
+    Per row and per unit of weight (when asked for by row; else empty and None): `ceded[id]`, and `net` =
+    amount − Σ ceded. Per year (index 0 … n_years − 1):
     `ceded_annual[id]` (the treaty's recovery C), `reinstatement_premium[id]` (each XL; §2.6), the totals and
     each year's largest occurrence of gross, net and each treaty's recovery (for OEP).
     """
 
     ceded: dict[str, FloatArray]
     reinstatement_premium: dict[str, FloatArray]
-    net: FloatArray
+    net: FloatArray | None
     ceded_annual: dict[str, FloatArray]
     ceded_largest: dict[str, FloatArray]
     gross_annual: FloatArray
@@ -263,29 +271,31 @@ def _share(paid: FloatArray, of: FloatArray) -> FloatArray:
     return np.divide(paid, of, out=np.zeros_like(paid), where=of > 0)
 
 
-def _recover(
-    treaty: QuotaShare | PerRiskXL | CatXL | AggregateStopLoss, left: FloatArray, occ: Occurrences
-) -> FloatArray:
-    """One treaty's recovery per row, per unit of weight, on what the earlier treaties `left`."""
-    spread = occ.index  # each row's occurrence
+def _layer(treaty: QuotaShare | PerRiskXL | CatXL | AggregateStopLoss) -> Layer:
+    """What a treaty recovers a share of, per row: a quota share its share of what is left, a per-risk XL each
+    risk's layer of it, a cat XL or a stop loss all of it (their attachments act on occurrences and years)."""
     if isinstance(treaty, QuotaShare):
-        recovery = treaty.share * left
-        if treaty.event_limit is not None:
-            total = occ.total(recovery)
-            recovery = recovery * _share(np.minimum(total, treaty.event_limit), total)[spread]
-        return recovery
+        return Layer(treaty.share, 0.0, np.inf)
+    if isinstance(treaty, PerRiskXL):
+        return Layer(1.0, treaty.attachment, treaty.limit)
+    return WHOLE
+
+
+def _recovered(
+    treaty: QuotaShare | PerRiskXL | CatXL | AggregateStopLoss, total: FloatArray, year: IntArray
+) -> FloatArray:
+    """The part of each occurrence's `total` of the treaty's layer (`_layer`) that the treaty recovers."""
+    if isinstance(treaty, QuotaShare):
+        if treaty.event_limit is None:
+            return np.ones_like(total)
+        return _share(np.minimum(total, treaty.event_limit), total)
     if isinstance(treaty, PerRiskXL):  # each risk's layer; an occurrence crossing the cap shares it pro rata
-        layer = np.clip(left - treaty.attachment, 0.0, treaty.limit)
-        total = occ.total(layer)
-        return layer * _share(capped_in_time_order(total, occ.year, treaty.annual_cover), total)[spread]
-    total = occ.total(left)
-    if isinstance(treaty, CatXL):
-        paid = capped_in_time_order(
-            np.clip(total - treaty.attachment, 0.0, treaty.limit), occ.year, treaty.annual_cover
-        )
+        paid = capped_in_time_order(total, year, treaty.annual_cover)
+    elif isinstance(treaty, CatXL):
+        paid = capped_in_time_order(np.clip(total - treaty.attachment, 0.0, treaty.limit), year, treaty.annual_cover)
     else:
-        paid = stop_loss_in_time_order(total, occ.year, treaty.attachment, treaty.limit)
-    return left * _share(paid, total)[spread]
+        paid = stop_loss_in_time_order(total, year, treaty.attachment, treaty.limit)
+    return _share(paid, total)
 
 
 def reinstatement_premium(treaty: PerRiskXL | CatXL, recovered: FloatArray) -> FloatArray:
@@ -307,14 +317,19 @@ def reinstatement_premium(treaty: PerRiskXL | CatXL, recovered: FloatArray) -> F
 
 
 def apply_programme(
-    rows: GrossRows, treaties: Sequence[QuotaShare | PerRiskXL | CatXL | AggregateStopLoss], n_years: int
+    rows: GrossRows,
+    treaties: Sequence[QuotaShare | PerRiskXL | CatXL | AggregateStopLoss],
+    n_years: int,
+    *,
+    by_row: bool = True,
 ) -> ProgrammeResult:
     """The treaties in inuring order on a chunk of simulated years (contract portfolio.md §2.6).
 
     Each treaty acts on what the earlier ones leave. Recoveries are attributed to occurrences in time order
     (the occurrence that crosses an annual cap or the stop loss gets the part up to it) and, within an
     occurrence, to its rows pro rata to what is left of them (a per-risk XL: to each risk's own layer).
-    Vectorised: a few passes over the rows per treaty, no loop over rows or years.
+    One compiled pass over the rows per treaty (`Occurrences.cede`); vectorised passes over the occurrences.
+    Without `by_row`, the results by row (`ceded`, `net`) are left out: a simulation reads only the sums.
 
     >>> rows = GrossRows(year=np.array([0, 0]), occurrence=np.array([0, 1]), time=np.array([0.2, 0.7]),
     ...                  policy=np.array([0, 1]), amount=np.array([60.0, 80.0]))
@@ -323,32 +338,35 @@ def apply_programme(
     [0.0, 30.0]
     """
     occ = Occurrences.of(rows.year, rows.occurrence, rows.time, rows.weight)
-    gross = np.asarray(rows.amount, dtype=np.float64)
-    left = gross.copy()
+    left = occ.grouped(rows.amount)  # the gross, until the first treaty takes its part
     ceded: dict[str, FloatArray] = {}
     ceded_annual: dict[str, FloatArray] = {}
     ceded_largest: dict[str, FloatArray] = {}
     premium: dict[str, FloatArray] = {}
-    for treaty in treaties:
-        recovery = np.minimum(_recover(treaty, left, occ), left)
-        left -= recovery
-        by_occurrence = occ.total(recovery)
-        ceded[treaty.id] = recovery
-        ceded_annual[treaty.id] = occ.annual(by_occurrence, n_years)
-        ceded_largest[treaty.id] = occ.largest(by_occurrence, n_years)
+    # One pass over the rows per treaty: it cedes, and sums what the next treaty reads (after the last, the net).
+    layers = [_layer(t) for t in treaties] + [WHOLE]
+    gross_occ, basis = occ.layer_totals(left, [WHOLE, layers[0]])
+    for treaty, layer, following in zip(treaties, layers[:-1], layers[1:], strict=True):
+        recovery, by_occurrence, basis = occ.cede(
+            left, _recovered(treaty, basis, occ.year), layer, following, by_row=by_row
+        )
+        if recovery is not None:
+            ceded[treaty.id] = recovery
+        ceded_annual[treaty.id], ceded_largest[treaty.id] = occ.by_year(by_occurrence, n_years)
         if isinstance(treaty, XL_KINDS):
             premium[treaty.id] = reinstatement_premium(treaty, ceded_annual[treaty.id])
-    gross_occ, net_occ = occ.total(gross), occ.total(left)
+    gross_annual, gross_largest = occ.by_year(gross_occ, n_years)
+    net_annual, net_largest = occ.by_year(basis, n_years)
     return ProgrammeResult(
         ceded=ceded,
         reinstatement_premium=premium,
-        net=left,
+        net=occ.ungrouped(left) if by_row else None,
         ceded_annual=ceded_annual,
         ceded_largest=ceded_largest,
-        gross_annual=occ.annual(gross_occ, n_years),
-        gross_largest=occ.largest(gross_occ, n_years),
-        net_annual=occ.annual(net_occ, n_years),
-        net_largest=occ.largest(net_occ, n_years),
+        gross_annual=gross_annual,
+        gross_largest=gross_largest,
+        net_annual=net_annual,
+        net_largest=net_largest,
     )
 
 
@@ -362,12 +380,12 @@ class IndustryEvents:
 
 
 def ils_payouts(
-    bond: CatBond, rows: GrossRows, net: FloatArray, n_years: int, industry: IndustryEvents | None = None
+    bond: CatBond, rows: GrossRows, net: FloatArray | None, n_years: int, industry: IndustryEvents | None = None
 ) -> FloatArray:
     """The bond's payout in each year: min(max(B − attachment, 0), limit) (contract portfolio.md §2.7).
 
     B is the year's total of the basis (`indemnity_annual_aggregate`) or, for `indemnity_occurrence`, each
-    occurrence's total, the year's payouts together capped at one limit. `net` is `apply_programme`'s. For
+    occurrence's total, the year's payouts together capped at one limit. `net` is `apply_programme`'s by row. For
     `industry_index`, B is each catalogue event's industry loss, ground-up ÷ market share (`industry`),
     the year's payouts again capped at one limit.
     """
@@ -377,10 +395,12 @@ def ils_payouts(
         index = np.asarray(industry.ground_up, dtype=np.float64) / bond.market_share
         per_event = np.clip(index - bond.attachment, 0.0, bond.limit)
         return np.minimum(annual_sum(industry.year, per_event, n_years), bond.limit)
+    if bond.basis is Basis.NET and net is None:
+        raise ValueError(f"bond {bond.id!r}: a bond on the net needs the programme's net by row")
     basis = np.asarray(rows.amount if bond.basis is Basis.GROSS else net, dtype=np.float64)
     if bond.trigger is Trigger.INDEMNITY_ANNUAL_AGGREGATE:
         weighted = basis if rows.weight is None else basis * rows.weight
         return np.clip(annual_sum(rows.year, weighted, n_years) - bond.attachment, 0.0, bond.limit)
     occ = Occurrences.of(rows.year, rows.occurrence, rows.time, rows.weight)
     per_occurrence = np.clip(occ.total(basis) - bond.attachment, 0.0, bond.limit)
-    return np.minimum(occ.annual(per_occurrence, n_years), bond.limit)
+    return np.minimum(annual_sum(occ.year, per_occurrence, n_years), bond.limit)
