@@ -569,12 +569,27 @@ def test_occurrences_in_time_order_alike_by_compiled_pass_and_by_sorting(n_times
     assert np.array_equal(np.diff(dense.starts), [np.count_nonzero(rows == o) for o in seen])
 
 
-def _reached_by_numpy(amount: np.ndarray, year: np.ndarray, attachment: float, limit: float) -> np.ndarray:
-    """The NumPy route the compiled pass replaced: the terms engine's running caps, then the settlement."""
-    from cyberins.terms.kernels import capped_running
+def _capped_loop(amount: np.ndarray, year: np.ndarray, cap: float) -> np.ndarray:
+    """What each occurrence pays (years ascending) until its year's running total reaches `cap`, summed row by
+    row from zero within the year; a year that never passes the cap pays every amount as it is."""
+    paid = amount.copy()
+    for y in np.unique(year):
+        rows = np.flatnonzero(year == y)
+        if sum(amount[rows].tolist(), 0.0) <= cap:
+            continue
+        running, before = 0.0, 0.0
+        for i in rows:
+            running += amount[i]
+            to_date = min(running, cap)
+            paid[i] = min(max(to_date - before, 0.0), amount[i])
+            before = to_date
+    return paid
 
-    high = capped_running(amount, year, attachment + limit, 0.0, jit=True)
-    paid = np.clip(high - capped_running(amount, year, attachment, 0.0, jit=True), 0.0, None)
+
+def _reached_by_numpy(amount: np.ndarray, year: np.ndarray, attachment: float, limit: float) -> np.ndarray:
+    """The route the compiled pass replaced: running caps within each year, then the settlement."""
+    high = _capped_loop(amount, year, attachment + limit)
+    paid = np.clip(high - _capped_loop(amount, year, attachment), 0.0, None)
     due = np.clip(np.bincount(year, weights=amount) - attachment, 0.0, limit)
     room = np.minimum(paid, amount - paid)
     crossing = np.flatnonzero(room > 0)

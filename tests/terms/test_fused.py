@@ -78,15 +78,16 @@ def test_worked_numbers_and_a_money_only_loss() -> None:
     assert_same(t, p)
 
 
-def test_many_rows_in_one_period_and_periods_far_apart_sort_as_lexsort() -> None:
+def test_crowded_periods_periods_far_apart_and_equal_times_sort_as_the_stable_lexsort() -> None:
     rng = np.random.default_rng(5)
     p = policy({"business_interruption": {"sublimit": 2_000_000, "retention": 1_000, "waiting_period_hours": 8}})
     n = 400
-    for period in (np.zeros(n, dtype=np.int64), rng.integers(0, 10**12, n)):  # crowded; sparse
+    crowded, sparse, tied = np.zeros(n, dtype=np.int64), rng.integers(0, 10**12, n), rng.integers(0, 40, n)
+    for period, time in ((crowded, rng.random(n)), (sparse, rng.random(n)), (tied, rng.choice([0.0, 0.5], n))):
         t = LossTable(
             coverages=(BI,),
             period=period,
-            time=rng.random(n),
+            time=time,
             ground_up=rng.uniform(0, 50_000, (n, 1)),
             outages=Outages(
                 np.arange(n), np.zeros(n, dtype=np.int64), np.zeros(n), rng.uniform(0, 48, n), np.full(n, 900.0)

@@ -1,6 +1,6 @@
 """Compiled (numba) loops of the portfolio simulation, where NumPy would sort what only needs grouping.
 
-`cache=True` keeps the machine code under `__pycache__` (as `terms.jit` does); the portfolio imports numba
+`cache=True` keeps the machine code under `__pycache__` (as `terms.fused` does); the portfolio imports numba
 through the terms engine's compiled kernels anyway.
 """
 

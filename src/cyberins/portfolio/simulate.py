@@ -149,7 +149,7 @@ class _ChunkSums:
 
     def add(self, rows: LineEvents, occurrence: IntArray, industry: int, first_policy: int) -> None:
         """One line's rows; a row counts `weight` times (the incidents it stands for)."""
-        from cyberins.portfolio.jit import line_sums  # numba: only once a book is simulated, as `terms.jit`
+        from cyberins.portfolio.jit import line_sums  # numba: only once a book is simulated, as `terms.fused`
 
         n = self.n
         copy, year = np.divmod(rows.period, n)

@@ -38,8 +38,9 @@ class CompiledTerms:
     retention_per_incident: bool
     #: k × len(EventType): whether each coverage answers each event type (rule 19; columns in enum order).
     answers: BoolArray
-    #: Run the float64 kernels compiled (numba, `terms.jit`): the same steps, for simulations long enough
-    #: to repay the second numba takes to import (the portfolio sets it); results equal up to rounding.
+    #: Run the float64 path as one compiled pass (numba, `terms.fused`) when no trace is asked for: the same
+    #: steps, for simulations long enough to repay the second numba takes to import (the portfolio sets it);
+    #: results equal up to float rounding.
     jit: bool = False
 
     @classmethod

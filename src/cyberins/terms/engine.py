@@ -137,7 +137,7 @@ def apply_terms(
         prior, prior_total = _prior(prior_paid or {}, work, terms, decimal)
         payable, money_only, one = fused_terms(table, work, cols, prior, prior_total)
         return _result(table, terms, work, present, compact, payable, money_only, one, None)
-    order = _time_order(table, jit=terms.jit)
+    order = _time_order(table)
     period = table.period if order is None else table.period[order]
 
     loss = _columns(table.ground_up, cols, order, work, n)
@@ -176,9 +176,9 @@ def apply_terms(
     loss, defence = apply_coinsurance(loss, defence, work.coinsurance)
     _record(steps, Step.COINSURANCE, loss, defence)
     prior, prior_total = _prior(prior_paid or {}, work, terms, decimal)
-    loss = erode_sublimits(loss, period, work.sublimit, prior, jit=work.jit)
+    loss = erode_sublimits(loss, period, work.sublimit, prior)
     _record(steps, Step.SUBLIMIT, loss, defence)
-    payable = erode_aggregate(loss, period, work.aggregate_limit, prior_total, jit=work.jit) + defence
+    payable = erode_aggregate(loss, period, work.aggregate_limit, prior_total) + defence
     _record(steps, Step.AGGREGATE, payable)
 
     waiting = None
@@ -301,14 +301,9 @@ def _excluded(table: LossTable, terms: CompiledTerms, order: IntArray | None, co
     return mask if order is None else mask[order]
 
 
-def _time_order(table: LossTable, *, jit: bool = False) -> IntArray | None:
-    """The permutation that sorts events by (period, time); None when they already are (simulated tables).
-    With `jit`, the compiled kernel finds the same permutation in time linear in the rows."""
+def _time_order(table: LossTable) -> IntArray | None:
+    """The permutation that sorts events by (period, time); None when they already are (simulated tables)."""
     p, t = table.period, table.time
-    if jit:
-        from cyberins.terms.jit import time_order
-
-        return time_order(p, t)
     if len(p) < 2 or ((p[1:] > p[:-1]) | ((p[1:] == p[:-1]) & (t[1:] >= t[:-1]))).all():
         return None
     return np.lexsort((t, p))

@@ -43,20 +43,15 @@ def take_in_order(defence: Amounts, loss: Amounts, allowance: Amounts, zero: Any
     return left[:, 0::2], left[:, 1::2]
 
 
-def reaches_cap(amounts: Amounts, group: IntArray, cap: Any, prior: Any, *, jit: bool = False) -> bool:
-    """Whether any group's total (rows sorted by group; 1-d amounts) plus `prior` exceeds `cap`; `jit` as
-    in `capped_running`."""
+def reaches_cap(amounts: Amounts, group: IntArray, cap: Any, prior: Any) -> bool:
+    """Whether any group's total (rows sorted by group; 1-d amounts) plus `prior` exceeds `cap`."""
     if amounts.shape[0] == 0:
         return False
-    if jit and amounts.dtype == np.float64:
-        from cyberins.terms.jit import binding_rows
-
-        return bool(binding_rows(*_as_columns(amounts, cap, prior, group)).any())
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     return bool((np.add.reduceat(amounts, starts) + prior > cap).any())
 
 
-def capped_running(amounts: Amounts, group: IntArray, cap: Any, prior: Any, *, jit: bool = False) -> Amounts:
+def capped_running(amounts: Amounts, group: IntArray, cap: Any, prior: Any) -> Amounts:
     """Pay `amounts` in row order until each column's running total within a group reaches `cap`.
 
     Rows are sorted by `group` (a policy year); `prior` is what the group had already paid before the first
@@ -67,20 +62,10 @@ def capped_running(amounts: Amounts, group: IntArray, cap: Any, prior: Any, *, j
     Only the groups whose total reaches the cap can be cut: the running totals are computed for their rows
     alone, so a cap that seldom binds (the usual case for sublimits over simulated years) costs one sum.
 
-    With `jit` (float64 only) the compiled loops of `terms.jit` do the same in one pass per group, summing
-    row by row within the group; worth the second numba takes to import only for long simulations.
     """
     m = amounts.shape[0]
     if m == 0:
         return amounts
-    if jit and amounts.dtype == np.float64:  # compiled: one pass over the rows, running totals within each group
-        from cyberins.terms.jit import binding_rows, capped_rows
-
-        columns = _as_columns(amounts, cap, prior, group)
-        hit = binding_rows(*columns)
-        if not hit.any():
-            return amounts
-        return capped_rows(*columns, hit).reshape(amounts.shape)
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     binding = np.add.reduceat(amounts, starts, axis=0) + prior > cap
     if binding.ndim > 1:
@@ -92,15 +77,6 @@ def capped_running(amounts: Amounts, group: IntArray, cap: Any, prior: Any, *, j
     paid = amounts.copy()
     paid[rows] = _capped_groups(amounts[rows], group[rows], cap, prior)
     return paid
-
-
-def _as_columns(amounts: Amounts, cap: Any, prior: Any, group: IntArray) -> tuple[Amounts, IntArray, Amounts, Amounts]:
-    """2-d float rows, the groups, and one cap and one prior per column: the compiled kernels' arguments."""
-    rows = amounts.reshape(amounts.shape[0], -1)
-    k = rows.shape[1]
-    caps = np.broadcast_to(np.asarray(cap, dtype=np.float64), (k,)).copy()
-    priors = np.broadcast_to(np.asarray(prior, dtype=np.float64), (k,)).copy()
-    return rows, np.ascontiguousarray(group, dtype=np.int64), caps, priors
 
 
 def _capped_groups(amounts: Amounts, group: IntArray, cap: Any, prior: Any) -> Amounts:

@@ -127,21 +127,17 @@ def apply_coinsurance(loss: Amounts, defence: Amounts, coinsurance: Amounts) -> 
     return loss * share, defence * share
 
 
-def erode_sublimits(
-    loss: Amounts, period: IntArray, sublimit: Amounts, prior: Amounts, *, jit: bool = False
-) -> Amounts:
+def erode_sublimits(loss: Amounts, period: IntArray, sublimit: Amounts, prior: Amounts) -> Amounts:
     """Sublimit remaining in the policy year: incidents erode each coverage's sublimit in time order, after
     what the year has already paid (`prior`, per coverage; rule 11)."""
-    return capped_running(loss, period, sublimit, prior, jit=jit)
+    return capped_running(loss, period, sublimit, prior)
 
 
-def erode_aggregate(
-    loss: Amounts, period: IntArray, aggregate_limit: Any, prior_total: Any, *, jit: bool = False
-) -> Amounts:
+def erode_aggregate(loss: Amounts, period: IntArray, aggregate_limit: Any, prior_total: Any) -> Amounts:
     """Aggregate remaining in the policy year: incidents erode it in time order and, within one incident,
     coverage by coverage in the policy's order (rule 1), after what the year has already paid."""
-    if not reaches_cap(loss.sum(axis=1), period, aggregate_limit, prior_total, jit=jit):
+    if not reaches_cap(loss.sum(axis=1), period, aggregate_limit, prior_total):
         return loss
     n, k = loss.shape
-    flat = capped_running(loss.reshape(-1), np.repeat(period, k), aggregate_limit, prior_total, jit=jit)
+    flat = capped_running(loss.reshape(-1), np.repeat(period, k), aggregate_limit, prior_total)
     return flat.reshape(n, k)
