@@ -264,3 +264,25 @@ def test_a_lines_compiled_sums_are_the_bincounts_bit_for_bit() -> None:
     sys_occ = occurrence[systemic]
     assert np.array_equal(sys_gu, np.bincount(sys_occ, weights=g[systemic], minlength=n_systemic))
     assert np.array_equal(sys_gross, np.bincount(sys_occ, weights=p[systemic], minlength=n_systemic))
+
+
+def test_the_workers_cluster_starts_beside_another_and_keeps_the_same_bits() -> None:
+    import socket
+    from contextlib import closing, suppress
+
+    from cyberins.portfolio.cluster import dask_mapper
+
+    b = book(mixed())
+    years = 5 * CHUNK_YEARS  # more chunks than the 2 in flight on one worker
+    with closing(socket.socket()) as other:  # another cluster's scheduler holds Dask's default port
+        with suppress(OSError):  # … or someone else's already does
+            other.bind(("127.0.0.1", 8787))
+            other.listen()
+        with dask_mapper(1) as mapper:  # with warnings as errors, Dask's "port in use" would fail here
+            remote = run_book(b, years, 2, mapper)
+    local = run_book(b, years, 2)
+    for key, col in local.ylt.items():
+        assert np.array_equal(col, remote.ylt[key]), key
+    for ours, theirs in zip(local.policy_years, remote.policy_years, strict=True):
+        for name in ("year", "gross", "size", "policy"):
+            assert np.array_equal(getattr(ours, name), getattr(theirs, name)), name

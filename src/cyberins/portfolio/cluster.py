@@ -83,7 +83,13 @@ def dask_mapper(workers: int | None = None, scheduler: str | None = None) -> Ite
         return
     with dask.config.set(_local_cluster_config()):
         cluster = LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            # The scheduler still serves its health and metrics routes, on 8787 unless told: with another
+            # cluster on the machine that port is taken and Dask warns on stderr. Any free port will do.
+            scheduler_kwargs={"dashboard_address": ":0"},
         )
     client = Client(cluster)  # type: ignore[no-untyped-call]
     try:
