@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import math
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 from scipy import stats
@@ -11,7 +13,7 @@ from cyberins.model.loading import load_model
 from cyberins.model.policy import Policy
 from cyberins.portfolio.document import run_document
 from cyberins.portfolio.events import systemic_events
-from cyberins.portfolio.simulate import CHUNK_YEARS, ChunkResult, Prepared, chunks, run_book, simulate_chunk
+from cyberins.portfolio.simulate import CHUNK_YEARS, ChunkResult, Prepared, Work, chunks, run_book, simulate_chunk
 from cyberins.quant.explicit import ExplicitModelFile
 from cyberins.quant.metrics import LEVELS
 from cyberins.quant.simulate import simulate
@@ -70,13 +72,26 @@ def test_chunks_in_any_order_give_the_same_bits_and_report_their_years() -> None
     b = book(mixed())
     years = 2 * CHUNK_YEARS + 10
 
-    def backwards(kernel, prepared: Prepared, seed: int, work: list[tuple[int, int, int]]) -> list[ChunkResult]:
-        return [kernel(prepared, seed, *w) for w in reversed(work)]
+    def backwards(kernel, prepared: Prepared, seed: int, work: Iterable[Work]) -> list[ChunkResult]:
+        taken = list(work)  # all taken up before any result: no chunk is given a threshold
+        assert {w[3] for w in taken} == {-math.inf}
+        return [kernel(prepared, seed, *w) for w in reversed(taken)]
+
+    given: list[float] = []
+
+    def listening(kernel, prepared: Prepared, seed: int, work: Iterable[Work]) -> Iterator[ChunkResult]:
+        for w in work:  # one at a time, in order, as in-process: each later chunk gets the threshold so far
+            given.append(w[3])
+            yield kernel(prepared, seed, *w)
 
     heard: list[int] = []
-    one, other = run_book(b, years, 9), run_book(b, years, 9, backwards, progress=heard.append)
+    one, other = run_book(b, years, 9, listening), run_book(b, years, 9, backwards, progress=heard.append)
+    assert given[0] == -math.inf < given[1] <= given[2]
     for key, col in one.ylt.items():
         assert np.array_equal(col, other.ylt[key]), key
+    for ours, theirs in zip(one.policy_years, other.policy_years, strict=True):  # the same policy years kept
+        for name in ("year", "gross", "size", "policy"):
+            assert np.array_equal(getattr(ours, name), getattr(theirs, name)), name
     assert heard == [10, CHUNK_YEARS, CHUNK_YEARS]  # each chunk's years as it arrives; the results unchanged
     chunk = simulate_chunk(Prepared.of(b), 9, 1, CHUNK_YEARS, CHUNK_YEARS)
     assert np.array_equal(chunk.gross, one.ylt["gross"][CHUNK_YEARS : 2 * CHUNK_YEARS])
@@ -158,20 +173,35 @@ def test_a_line_whose_model_is_an_organisation_profile() -> None:
     assert run.ylt["ground_up"].sum() > 0 and (run.ylt["gross"] <= run.ylt["ground_up"] + 1e-6).all()
 
 
+def test_a_chunk_drops_the_policy_years_of_its_years_below_the_threshold_it_is_given() -> None:
+    prepared = Prepared.of(book(mixed()))
+    every = simulate_chunk(prepared, 4, 1, CHUNK_YEARS, CHUNK_YEARS)
+    threshold = float(np.quantile(every.gross, 0.8))
+    cut = simulate_chunk(prepared, 4, 1, CHUNK_YEARS, CHUNK_YEARS, threshold)
+    assert 0 < len(cut.policy_tail) < 0.5 * len(every.policy_tail)
+    assert (cut.gross[cut.policy_tail.year] >= threshold).all()
+    # Exactly the groups of the years at or above it, in the same order; the year sums do not move.
+    expected = every.policy_tail.where(every.gross[every.policy_tail.year] >= threshold)
+    for name in ("year", "gross", "size", "policy"):
+        assert np.array_equal(getattr(cut.policy_tail, name), getattr(expected, name)), name
+    assert np.array_equal(cut.gross, every.gross) and np.array_equal(cut.net, every.net)
+
+
 def test_policy_years_outside_every_tail_are_dropped_without_changing_a_contribution() -> None:
-    from cyberins.portfolio.measures import PolicyTail, row_contributions, tvar_weights
+    from cyberins.portfolio.measures import row_contributions, tvar_weights
 
     b = book(mixed())
     years = 2 * CHUNK_YEARS + 500
     run = run_book(b, years, 6)
     prepared = Prepared.of(b)
-    full = [simulate_chunk(prepared, 6, *w) for w in chunks(years)]
-    year = np.concatenate([p.policy_year + p.start for p in full])
-    index = np.concatenate([p.policy_index for p in full])
-    gross = np.concatenate([p.policy_gross for p in full])
+    full = [simulate_chunk(prepared, 6, *w) for w in chunks(years)]  # no threshold: every policy year
+    rows = [p.policy_tail.rows() for p in full]
+    year = np.concatenate([r[0] + p.start for r, p in zip(rows, full, strict=True)])
+    index = np.concatenate([r[1] for r in rows])
+    gross = np.concatenate([r[2] for r in rows])
     kept = sum(len(p) for p in run.policy_years)
     assert kept < 0.3 * len(year)  # most policy years are dropped …
-    grouped = [PolicyTail.of(p.policy_year, p.policy_index, p.policy_gross).shifted(p.start) for p in full]
+    grouped = [p.policy_tail.shifted(p.start) for p in full]
     for weights in tvar_weights(run.ylt["gross"]).values():  # … and no contribution moves
         every = row_contributions(weights, year, index, gross, b.policies)
         ours = sum((p.contributions(weights, b.policies) for p in run.policy_years), np.zeros(b.policies))
@@ -234,3 +264,25 @@ def test_a_lines_compiled_sums_are_the_bincounts_bit_for_bit() -> None:
     sys_occ = occurrence[systemic]
     assert np.array_equal(sys_gu, np.bincount(sys_occ, weights=g[systemic], minlength=n_systemic))
     assert np.array_equal(sys_gross, np.bincount(sys_occ, weights=p[systemic], minlength=n_systemic))
+
+
+def test_the_workers_cluster_starts_beside_another_and_keeps_the_same_bits() -> None:
+    import socket
+    from contextlib import closing, suppress
+
+    from cyberins.portfolio.cluster import dask_mapper
+
+    b = book(mixed())
+    years = 5 * CHUNK_YEARS  # more chunks than the 2 in flight on one worker
+    with closing(socket.socket()) as other:  # another cluster's scheduler holds Dask's default port
+        with suppress(OSError):  # … or someone else's already does
+            other.bind(("127.0.0.1", 8787))
+            other.listen()
+        with dask_mapper(1) as mapper:  # with warnings as errors, Dask's "port in use" would fail here
+            remote = run_book(b, years, 2, mapper)
+    local = run_book(b, years, 2)
+    for key, col in local.ylt.items():
+        assert np.array_equal(col, remote.ylt[key]), key
+    for ours, theirs in zip(local.policy_years, remote.policy_years, strict=True):
+        for name in ("year", "gross", "size", "policy"):
+            assert np.array_equal(getattr(ours, name), getattr(theirs, name)), name

@@ -141,10 +141,14 @@ class PolicyTail:
     policy: Int32Array
 
     @classmethod
+    def empty(cls) -> PolicyTail:
+        return cls(np.zeros(0, np.int32), np.zeros(0), np.zeros(0, np.int32), np.zeros(0, np.int32))
+
+    @classmethod
     def of(cls, year: AnyIntArray, policy: AnyIntArray, gross: FloatArray) -> PolicyTail:
         """From rows in any order (a chunk's: years from 0), grouped by year and amount (`portfolio.jit`)."""
         if len(year) == 0:
-            return cls(np.zeros(0, np.int32), np.zeros(0), np.zeros(0, np.int32), np.zeros(0, np.int32))
+            return cls.empty()
         from cyberins.portfolio.jit import group_rows  # numba: imported only where a run holds policy years
 
         order, starts = group_rows(year, gross, int(year.max()) + 1)

@@ -101,14 +101,19 @@ class ChunkResult:
     ceded_largest: dict[str, FloatArray] = field(default_factory=dict)
     reinstatement_premium: dict[str, FloatArray] = field(default_factory=dict)
     ils: dict[str, FloatArray] = field(default_factory=dict)
-    #: Sparse gross by (year in chunk, expanded policy): for the Euler contributions by policy.
-    policy_year: Int32Array = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
-    policy_index: Int32Array = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
-    policy_gross: FloatArray = field(default_factory=lambda: np.zeros(0))
+    #: Gross by (year in chunk, expanded policy), for the Euler contributions by policy: only the years at or
+    #: above the tail threshold the chunk was given (`_TailYears`), grouped.
+    policy_tail: PolicyTail = field(default_factory=PolicyTail.empty)
 
 
-def simulate_chunk(prepared: Prepared, seed: int, chunk: int, start: int, n_years: int) -> ChunkResult:
-    """The kernel: every line's own events and systemic hits in years `start …`, their terms, the treaties."""
+def simulate_chunk(
+    prepared: Prepared, seed: int, chunk: int, start: int, n_years: int, threshold: float = -math.inf
+) -> ChunkResult:
+    """The kernel: every line's own events and systemic hits in years `start …`, their terms, the treaties.
+
+    `threshold` is the run's tail threshold when the chunk starts (`_TailYears`): the policy years of the
+    chunk's years whose gross is below it can never count and are dropped here, where the chunk runs (a Dask
+    worker sends back and the parent merges only the rest); nothing else depends on it."""
     book = prepared.book
     n_sources = 1 + len(book.scenarios)
     events = [systemic_events(s, seed, chunk, n_years) for s in book.scenarios]
@@ -129,7 +134,7 @@ def simulate_chunk(prepared: Prepared, seed: int, chunk: int, start: int, n_year
         own_next += n_own
         acc.events_by_source[0] += n_own
         acc.add(rows, occurrence, int(prepared.industry_of[i]), int(prepared.first_policy[i]))
-    return acc.finish(prepared, chunk, start, events)
+    return acc.finish(prepared, chunk, start, events, threshold)
 
 
 class _ChunkSums:
@@ -187,7 +192,9 @@ class _ChunkSums:
         which, year_of = np.divmod(period, n)
         self.policy_years.append((year_of.astype(np.int32), (first_policy + which).astype(np.int32), by_period[period]))
 
-    def finish(self, prepared: Prepared, chunk: int, start: int, events: Sequence[SystemicEvents]) -> ChunkResult:
+    def finish(
+        self, prepared: Prepared, chunk: int, start: int, events: Sequence[SystemicEvents], threshold: float
+    ) -> ChunkResult:
         n = self.n
         sys_year = np.concatenate([e.year for e in events]) if events else np.zeros(0, dtype=np.int64)
         np.maximum.at(self.ground_up_largest, sys_year, self.sys_ground_up)
@@ -226,10 +233,11 @@ class _ChunkSums:
         if book.reinsurance or book.ils:
             _programme(out, rows, book, IndustryEvents(sys_year, self.sys_ground_up))
         if self.policy_years:
-            out.policy_year, out.policy_index, out.policy_gross = (
-                np.concatenate([p[k] for p in self.policy_years]) for k in range(3)
-            )
+            year, policy, gross = (np.concatenate([p[k] for p in self.policy_years]) for k in range(3))
             self.policy_years = []
+            # Whole years in or out, so the groups kept are those `PolicyTail.of` makes of every row, in order.
+            keep = out.gross[year] >= threshold
+            out.policy_tail = PolicyTail.of(year[keep], policy[keep], gross[keep])
         return out
 
 
@@ -248,16 +256,19 @@ def _programme(out: ChunkResult, rows: GrossRows, book: Book, industry: Industry
         out.ils[bond.id] = ils_payouts(bond, rows, result.net, n, industry)
 
 
+#: A chunk as the kernel takes it after `prepared` and the seed: (chunk, first year, years in it, tail threshold).
+Work = tuple[int, int, int, float]
 #: How chunks are mapped: in-process by default, or on a Dask cluster (`portfolio.cluster`); results may come
-#: in any order (they are joined in chunk order).
-Mapper = Callable[[Callable[..., ChunkResult], Prepared, int, list[tuple[int, int, int]]], Iterable[ChunkResult]]
+#: in any order (they are joined in chunk order). `work` is lazy: each item carries the tail threshold as it
+#: stands when the mapper takes the item up, so a mapper should take one up only when it can start it.
+Mapper = Callable[[Callable[..., ChunkResult], Prepared, int, Iterable[Work]], Iterable[ChunkResult]]
 
 
 def map_in_process(
-    kernel: Callable[..., ChunkResult], prepared: Prepared, seed: int, work: list[tuple[int, int, int]]
+    kernel: Callable[..., ChunkResult], prepared: Prepared, seed: int, work: Iterable[Work]
 ) -> Iterator[ChunkResult]:
-    for c, start, n in work:
-        yield kernel(prepared, seed, c, start, n)
+    for item in work:
+        yield kernel(prepared, seed, *item)
 
 
 class _TailYears:
@@ -265,17 +276,20 @@ class _TailYears:
 
     The Euler weights of every level are zero outside the worst (1 − level)·N years and the boundary one, and
     the lowest level's tail holds the others'. The worst `keep` annual gross losses seen so far give a
-    threshold that only rises as chunks arrive; a chunk's policy years below it can never be in the tail and
-    are dropped at once, and what is left is held grouped (`measures.PolicyTail`), so memory holds about a
-    tenth of them at about a third of the size, whatever the number of years. The final threshold is the
-    same in any arrival order, and so is what is kept.
+    threshold that only rises as chunks arrive; a chunk's policy years below it can never be in the tail. Each
+    chunk is given the threshold as it stands when the chunk starts and drops them itself (`simulate_chunk`,
+    on a Dask worker too), grouped (`measures.PolicyTail`); here the chunk's groups are cut to the threshold
+    its own years raise, and the parts held are cut again as it rises, so memory holds about a tenth of the
+    policy years at about a third of the size, whatever the number of years. Whatever threshold each chunk
+    was given and in whatever order they arrive, what is kept in the end is every policy year at or above the
+    final threshold, which is the same in any order.
     """
 
     def __init__(self, years: int) -> None:
         m = (1 - Fraction(str(min(LEVELS)))) * years
         self.keep = int(m) + 1
         self.top = np.zeros(0)
-        self.parts: dict[int, tuple[ChunkResult, PolicyTail]] = {}
+        self.parts: dict[int, ChunkResult] = {}
         self.rows_at_prune = 0
 
     @property
@@ -285,21 +299,21 @@ class _TailYears:
     def add(self, part: ChunkResult) -> None:
         both = np.concatenate([self.top, part.gross])
         self.top = both if len(both) <= self.keep else np.partition(both, len(both) - self.keep)[-self.keep :]
-        keep = part.gross[part.policy_year] >= self.threshold
-        rows = PolicyTail.of(part.policy_year[keep], part.policy_index[keep], part.policy_gross[keep])
-        part.policy_year, part.policy_index, part.policy_gross = (np.zeros(0, a.dtype) for a in (
-            part.policy_year, part.policy_index, part.policy_gross))  # fmt: skip
-        self.parts[part.chunk] = (part, rows)
-        held = sum(len(r) for _, r in self.parts.values())
+        self.parts[part.chunk] = part
+        self._cut(part)
+        held = sum(len(p.policy_tail) for p in self.parts.values())
         if held > 1.25 * self.rows_at_prune:  # amortised: each row is re-examined a bounded number of times
             self._prune()
-            self.rows_at_prune = sum(len(r) for _, r in self.parts.values())
+            self.rows_at_prune = sum(len(p.policy_tail) for p in self.parts.values())
+
+    def _cut(self, part: ChunkResult) -> None:
+        part.policy_tail = part.policy_tail.where(part.gross[part.policy_tail.year] >= self.threshold)
 
     def _prune(self) -> None:
-        for chunk, (part, rows) in self.parts.items():
-            self.parts[chunk] = (part, rows.where(part.gross[rows.year] >= self.threshold))
+        for part in self.parts.values():
+            self._cut(part)
 
-    def finish(self) -> list[tuple[ChunkResult, PolicyTail]]:
+    def finish(self) -> list[ChunkResult]:
         self._prune()
         return [self.parts[c] for c in sorted(self.parts)]
 
@@ -333,16 +347,17 @@ def run_book(
         raise InvalidInput.one("--years", Said("input.portfolio.years_outside", {"years": years, "high": MAX_YEARS}))
     prepared = Prepared.of(book)
     tail = _TailYears(years)
-    for result in (mapper or map_in_process)(simulate_chunk, prepared, seed, chunks(years)):
+    # A generator: each chunk is given the threshold of the chunks that have arrived when it is taken up.
+    work = ((c, start, n, tail.threshold) for c, start, n in chunks(years))
+    for result in (mapper or map_in_process)(simulate_chunk, prepared, seed, work):
         tail.add(result)
         if progress:
             progress(len(result.gross))
     return _join(prepared, years, seed, tail.finish())
 
 
-def _join(prepared: Prepared, years: int, seed: int, kept: list[tuple[ChunkResult, PolicyTail]]) -> PortfolioRun:
+def _join(prepared: Prepared, years: int, seed: int, parts: list[ChunkResult]) -> PortfolioRun:
     book = prepared.book
-    parts = [p for p, _ in kept]
 
     def cat(pick: Callable[[ChunkResult], FloatArray]) -> FloatArray:
         return np.concatenate([pick(p) for p in parts], axis=-1)
@@ -385,5 +400,5 @@ def _join(prepared: Prepared, years: int, seed: int, kept: list[tuple[ChunkResul
         ground_up_by_industry=sum((p.ground_up_by_industry for p in parts), np.zeros(len(prepared.industries))),
         events_by_source=sum((p.events_by_source for p in parts), np.zeros(1 + len(book.scenarios), dtype=np.int64)),
         under_review=cat(lambda p: p.under_review),
-        policy_years=[rows.shifted(p.start) for p, rows in kept],
+        policy_years=[p.policy_tail.shifted(p.start) for p in parts],
     )
