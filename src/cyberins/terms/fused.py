@@ -209,26 +209,22 @@ def _fused(
             loss[a, j] = loss[a, j] * share
             left[a, j] = left[a, j] * share
 
-    _erode(loss, period, order, sublimit, prior)
+    years = _years(period, order)
+    _erode(loss, years, sublimit, prior)
     # The aggregate: erodes only when some policy year's total reaches it (`kernels.reaches_cap` on the
     # rows' sums), then over the rows' coverages flattened in the policy's order, as `steps.erode_aggregate`.
     reaches = False
-    first = 0
-    while first < n:
-        last = first
-        while last + 1 < n and period[order[last + 1]] == period[order[first]]:
-            last += 1
+    for y in range(len(years) - 1):
         total = 0.0
-        for a in range(first, last + 1):
+        for a in range(years[y], years[y + 1]):
             row = 0.0
             for j in range(k):
                 row += loss[a, j]
             total += row
         if total + prior_total > aggregate:
             reaches = True
-        first = last + 1
     if reaches:
-        _erode_flat(loss, period, order, aggregate, prior_total)
+        _erode_flat(loss, years, aggregate, prior_total)
     paid = np.empty((n, k))
     for a in range(n):
         for j in range(k):
@@ -237,19 +233,30 @@ def _fused(
 
 
 @_jit
-def _erode(loss: Amounts, period: IntArray, order: IntArray, cap: Amounts, prior: Amounts) -> None:  # pragma: no cover
-    """`kernels.capped_running` with `jit` on the rows (in order): a policy year whose total in some column,
-    plus `prior`, passes that column's cap pays in time order until the cap, every column; in place."""
-    n, k = loss.shape
-    first = 0
-    while first < n:
-        last = first
-        while last + 1 < n and period[order[last + 1]] == period[order[first]]:
-            last += 1
+def _years(period: IntArray, order: IntArray) -> IntArray:  # pragma: no cover
+    """Where each policy year starts among the rows in `order` (then the end)."""
+    n = len(order)
+    starts = np.empty(n + 1, dtype=np.int64)
+    m = 0
+    for a in range(n):
+        if a == 0 or period[order[a]] != period[order[a - 1]]:
+            starts[m] = a
+            m += 1
+    starts[m] = n
+    return starts[: m + 1]
+
+
+@_jit
+def _erode(loss: Amounts, years: IntArray, cap: Amounts, prior: Amounts) -> None:  # pragma: no cover
+    """`kernels.capped_running` on the rows (in time order, policy years starting at `years`): a year whose
+    total in some column, plus `prior`, passes that column's cap pays in time order until the cap, every
+    column, running sums from `prior` row by row; in place."""
+    k = loss.shape[1]
+    for y in range(len(years) - 1):
         hit = False
         for j in range(k):
             total = 0.0
-            for a in range(first, last + 1):
+            for a in range(years[y], years[y + 1]):
                 total += loss[a, j]
             if total + prior[j] > cap[j]:
                 hit = True
@@ -257,39 +264,33 @@ def _erode(loss: Amounts, period: IntArray, order: IntArray, cap: Amounts, prior
             for j in range(k):
                 running = prior[j]
                 before = min(running, cap[j])
-                for a in range(first, last + 1):
+                for a in range(years[y], years[y + 1]):
                     amount = loss[a, j]
                     running += amount
                     to_date = min(running, cap[j])
                     loss[a, j] = min(max(to_date - before, 0.0), amount)
                     before = to_date
-        first = last + 1
 
 
 @_jit
-def _erode_flat(loss: Amounts, period: IntArray, order: IntArray, cap: float, prior: float) -> None:  # pragma: no cover
+def _erode_flat(loss: Amounts, years: IntArray, cap: float, prior: float) -> None:  # pragma: no cover
     """`_erode` of one cap over each row's columns in turn (the aggregate, rule 1); in place."""
-    n, k = loss.shape
-    first = 0
-    while first < n:
-        last = first
-        while last + 1 < n and period[order[last + 1]] == period[order[first]]:
-            last += 1
+    k = loss.shape[1]
+    for y in range(len(years) - 1):
         total = 0.0
-        for a in range(first, last + 1):
+        for a in range(years[y], years[y + 1]):
             for j in range(k):
                 total += loss[a, j]
         if total + prior > cap:
             running = prior
             before = min(running, cap)
-            for a in range(first, last + 1):
+            for a in range(years[y], years[y + 1]):
                 for j in range(k):
                     amount = loss[a, j]
                     running += amount
                     to_date = min(running, cap)
                     loss[a, j] = min(max(to_date - before, 0.0), amount)
                     before = to_date
-        first = last + 1
 
 
 def fused_terms(
