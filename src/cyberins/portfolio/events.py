@@ -294,7 +294,8 @@ def _table(
     A hit's incident: one shared duration (or, in the what-if, each hit its own, from the same distribution)
     times the line's income an hour on the hourly coverage, and the line's exposure on each other one."""
     losses = [tuple(c for c in Coverage if c in h.scenario.losses) for h in hits]
-    covs = tuple(c for c in Coverage if any(c in p.coverages for p in own) or any(c in h for h in losses))
+    held = {c for p in own for c in p.coverages} | {c for h in losses for c in h}
+    covs = tuple(c for c in Coverage if c in held)
     column = {c: j for j, c in enumerate(covs)}
     sizes = [len(p.period) for p in own] + [len(h.event) for h in hits]
     n = sum(sizes)
