@@ -122,7 +122,15 @@ def test_scheduler_option_uses_a_running_cluster() -> None:
     from distributed import LocalCluster
 
     args = ["portfolio", "run", BOOK, "--years", "5000", "--seed", "8", "--json"]
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    # The scheduler's routes on any free port: on 8787 (its default even without a dashboard) a cluster that
+    # another process holds makes Dask warn, and -W error fails the test.
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": ":0"},
+    ) as cluster:
         code, remote, err = _invoke(*args, "--scheduler", cluster.scheduler_address)
     assert code == 0, err
     code, local, err = _invoke(*args)
