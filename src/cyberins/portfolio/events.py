@@ -37,6 +37,8 @@ from cyberins.terms.tables import BoolArray
 SYSTEMIC = 1
 HITS = 2
 EVENT_TYPES = list(EventType)
+#: The coverages in catalog order (iterating the enum itself costs a call per member, per line and chunk).
+COVERAGES = tuple(Coverage)
 
 
 @functools.cache
@@ -293,9 +295,9 @@ def _table(
 
     A hit's incident: one shared duration (or, in the what-if, each hit its own, from the same distribution)
     times the line's income an hour on the hourly coverage, and the line's exposure on each other one."""
-    losses = [tuple(c for c in Coverage if c in h.scenario.losses) for h in hits]
+    losses = [tuple(c for c in COVERAGES if c in h.scenario.losses) for h in hits]
     held = {c for p in own for c in p.coverages} | {c for h in losses for c in h}
-    covs = tuple(c for c in Coverage if c in held)
+    covs = tuple(c for c in COVERAGES if c in held)
     column = {c: j for j, c in enumerate(covs)}
     sizes = [len(p.period) for p in own] + [len(h.event) for h in hits]
     n = sum(sizes)
